@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Compare the built library's ABI with the committed baseline. Additions are
+# fine; an incompatible change fails until the same commit regenerates the
+# baseline (tests/build/update-abi.sh) and explains why in NEWS.
+# usage: check-abi.sh LIBRARY INCLUDEDIR BASELINE
+set -u
+lib=$1 inc=$2 baseline=$3
+command -v abidw >/dev/null || { echo "abidw (abigail-tools) not installed"; exit 77; }
+[ -f "$baseline" ] || { echo "FAIL: no ABI baseline at $baseline"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+abidw --no-corpus-path --headers-dir "$inc/ipto" --out-file "$tmp/current.abi" "$lib" || exit 1
+abidiff --no-added-syms "$baseline" "$tmp/current.abi" > "$tmp/diff"
+rc=$?
+cat "$tmp/diff"
+if [ $((rc & 3)) -ne 0 ]; then
+	echo "FAIL: abidiff could not compare (exit $rc)"
+	exit 1
+fi
+if [ $((rc & 8)) -ne 0 ]; then
+	echo "FAIL: incompatible ABI change against $baseline"
+	echo "      if it is intended, run tests/build/update-abi.sh and say why in NEWS"
+	exit 1
+fi
+echo "ok: ABI compatible with the baseline (abidiff exit $rc)"

@@ -1,0 +1,11 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Regenerate the committed ABI baseline from a build directory.
+# usage: tests/build/update-abi.sh BUILDDIR
+# Commit the new baseline together with a NEWS entry that says why.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-build}
+abidw --no-corpus-path --headers-dir "$top/include/ipto" \
+	--out-file "$top/tests/build/libipto.abi" "$build/lib/libipto.so.1"
+echo "updated tests/build/libipto.abi; add a NEWS entry explaining the change"

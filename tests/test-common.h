@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared scaffolding for the Check-based unit tests. */
+#ifndef IPTO_TEST_COMMON_H
+#define IPTO_TEST_COMMON_H
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ipto/ipto.h>
+
+/*
+ * A log handler that keeps the last message so tests can assert that an
+ * error was explained, not just returned.
+ */
+struct test_log {
+	char last[1024];
+	int count;
+};
+
+static inline void test_log_fn(struct ipto_ctx *ctx,
+			       enum ipto_log_priority priority, void *userdata,
+			       const char *format, va_list args)
+	IPTO_PRINTF_ATTR(4, 0);
+
+static inline void test_log_fn(struct ipto_ctx *ctx,
+			       enum ipto_log_priority priority, void *userdata,
+			       const char *format, va_list args)
+{
+	struct test_log *log = userdata;
+
+	(void)ctx;
+	(void)priority;
+	vsnprintf(log->last, sizeof(log->last), format, args);
+	log->count++;
+}
+
+/* A context whose messages (all priorities) land in *log. */
+static inline struct ipto_ctx *test_ctx_new(struct test_log *log)
+{
+	struct ipto_ctx *ctx = NULL;
+
+	memset(log, 0, sizeof(*log));
+	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
+	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_DEBUG, log);
+	return ctx;
+}
+
+/* main() for a test program made of one suite. */
+#define IPTO_TEST_MAIN(suite_fn)                                          \
+	int main(void)                                                    \
+	{                                                                 \
+		SRunner *sr = srunner_create(suite_fn());                 \
+		int failed;                                               \
+		srunner_run_all(sr, CK_ENV);                              \
+		failed = srunner_ntests_failed(sr);                       \
+		srunner_free(sr);                                         \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS;              \
+	}
+
+#endif /* IPTO_TEST_COMMON_H */

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Context, errors and values: parse, format and classify addresses. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "test-common.h"
+
+START_TEST(ctx_refcount_and_userdata)
+{
+	struct ipto_ctx *ctx = NULL;
+	int tag;
+
+	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_ptr_eq(ipto_ctx_ref(ctx), ctx);
+	ck_assert_ptr_null(ipto_ctx_unref(ctx));
+	ipto_ctx_set_user_data(ctx, &tag);
+	ck_assert_ptr_eq(ipto_ctx_get_user_data(ctx), &tag);
+	ck_assert_int_eq(ipto_ctx_get_log_priority(ctx), IPTO_LOG_ERROR);
+	ck_assert_ptr_null(ipto_ctx_unref(ctx));
+	ck_assert_ptr_null(ipto_ctx_unref(NULL));
+	ck_assert_int_eq(ipto_ctx_new(NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(strerror_texts)
+{
+	ck_assert_str_eq(ipto_strerror(-EINVAL), "Invalid argument");
+	ck_assert_str_eq(ipto_strerror(EPERM), "Operation not permitted");
+	ck_assert_str_eq(ipto_strerror(0), "Success");
+	ck_assert_ptr_nonnull(ipto_strerror(-99999));
+	ck_assert_str_eq(ipto_version(), "1.0.0");
+}
+END_TEST
+
+struct good_addr {
+	const char *in;
+	int family;
+	int prefixlen;
+	const char *out;
+};
+
+static const struct good_addr good_addrs[] = {
+	{ "192.0.2.1", AF_INET, IPTO_PREFIX_UNKNOWN, "192.0.2.1" },
+	{ "192.0.2.1/24", AF_INET, 24, "192.0.2.1/24" },
+	{ "198.51.100.255/0", AF_INET, 0, "198.51.100.255/0" },
+	{ "198.51.100.7/32", AF_INET, 32, "198.51.100.7/32" },
+	{ "2001:db8::1", AF_INET6, IPTO_PREFIX_UNKNOWN, "2001:db8::1" },
+	{ "2001:DB8:0:0:0:0:0:1/64", AF_INET6, 64, "2001:db8::1/64" },
+	{ "::ffff:192.0.2.1/128", AF_INET6, 128, "::ffff:192.0.2.1/128" },
+	{ "2001:0db8:0000:0000:0000:ffff:192.168.100.228/128", AF_INET6, 128,
+	  "2001:db8::ffff:c0a8:64e4/128" },
+};
+
+START_TEST(addr_parse_good)
+{
+	const struct good_addr *g = &good_addrs[_i];
+	struct ipto_addr a;
+	char buf[IPTO_ADDR_STRLEN];
+	uint8_t raw[16] = { 0 };
+	char host[64];
+	const char *slash;
+
+	ck_assert_int_eq(ipto_addr_parse(g->in, &a), 0);
+	ck_assert_int_eq(a.family, g->family);
+	ck_assert_int_eq(a.prefixlen, g->prefixlen);
+	snprintf(host, sizeof(host), "%s", g->in);
+	slash = strchr(host, '/');
+	if (slash)
+		host[slash - host] = '\0';
+	ck_assert_int_eq(inet_pton(g->family, host, raw), 1);
+	ck_assert_mem_eq(a.bytes, raw, 16);
+	ck_assert_int_eq(ipto_addr_format(&a, buf, sizeof(buf)),
+			 (int)strlen(g->out));
+	ck_assert_str_eq(buf, g->out);
+}
+END_TEST
+
+static const char *const bad_addrs[] = {
+	"", "/", "/24", "192.0.2.1/", "192.0.2.1/33", "192.0.2.1/-1",
+	"192.0.2.1/+8", "192.0.2.1/08", "192.0.2.1/24x", "192.0.2.1 ",
+	" 192.0.2.1", "192.0.2.256", "192.0.2", "192.0.2.1.5", "0x7f.0.0.1",
+	"192.0.2.01", "2001:db8::1/129", "2001:db8::g", "2001:db8:::1",
+	"192.0.2.1/24/24", "192.0.2.1/1000", "fe80::1%eth0",
+	"2001:0db8:0000:0000:0000:ffff:192.168.100.228/128xxxxxxxxxxxxx",
+	"localhost",
+};
+
+START_TEST(addr_parse_bad)
+{
+	struct ipto_addr a, canary;
+
+	memset(&a, 0xa5, sizeof(a));
+	canary = a;
+	ck_assert_msg(ipto_addr_parse(bad_addrs[_i], &a) == -EINVAL,
+		      "accepted \"%s\"", bad_addrs[_i]);
+	ck_assert_mem_eq(&a, &canary, sizeof(a));
+}
+END_TEST
+
+START_TEST(addr_parse_null_and_format_small)
+{
+	struct ipto_addr a;
+	char buf[IPTO_ADDR_STRLEN];
+
+	ck_assert_int_eq(ipto_addr_parse(NULL, &a), -EINVAL);
+	ck_assert_int_eq(ipto_addr_parse("192.0.2.1", NULL), -EINVAL);
+	ck_assert_int_eq(ipto_addr_parse("192.0.2.10/24", &a), 0);
+	memset(buf, 'x', sizeof(buf));
+	/* "192.0.2.10/24" is 13 characters: 13 bytes are not enough. */
+	ck_assert_int_eq(ipto_addr_format(&a, buf, 13), -ENOBUFS);
+	ck_assert_int_eq(buf[0], 'x');
+	ck_assert_int_eq(ipto_addr_format(&a, buf, 14), 13);
+	a.family = 99;
+	ck_assert_int_eq(ipto_addr_format(&a, buf, sizeof(buf)), -EINVAL);
+	a.family = AF_INET;
+	a.prefixlen = 33;
+	ck_assert_int_eq(ipto_addr_format(&a, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(ipto_addr_classify(&a), -EINVAL);
+}
+END_TEST
+
+struct classified {
+	const char *in;
+	int cls;
+};
+
+static const struct classified classes[] = {
+	{ "192.0.2.1/24", IPTO_ADDR_UNICAST },
+	{ "192.0.2.1", IPTO_ADDR_UNICAST },
+	{ "192.0.2.255/24", IPTO_ADDR_BROADCAST },
+	{ "192.0.2.255", IPTO_ADDR_UNICAST },
+	{ "192.0.2.0/24", IPTO_ADDR_UNICAST | IPTO_ADDR_NETWORK },
+	{ "192.0.2.0/31", IPTO_ADDR_UNICAST },
+	{ "192.0.2.1/31", IPTO_ADDR_UNICAST },
+	{ "255.255.255.255", IPTO_ADDR_BROADCAST },
+	{ "0.0.0.0", IPTO_ADDR_UNSPECIFIED },
+	{ "224.0.0.1", IPTO_ADDR_MULTICAST },
+	{ "239.255.255.250/24", IPTO_ADDR_MULTICAST },
+	{ "240.0.0.1", 0 },
+	{ "127.0.0.1/8", IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK },
+	{ "169.254.1.1/16", IPTO_ADDR_UNICAST | IPTO_ADDR_LINK_LOCAL },
+	{ "2001:db8::1/64", IPTO_ADDR_UNICAST },
+	{ "::", IPTO_ADDR_UNSPECIFIED },
+	{ "::1", IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK },
+	{ "fe80::1/64", IPTO_ADDR_UNICAST | IPTO_ADDR_LINK_LOCAL },
+	{ "ff02::1", IPTO_ADDR_MULTICAST },
+};
+
+START_TEST(addr_classify)
+{
+	struct ipto_addr a;
+
+	ck_assert_int_eq(ipto_addr_parse(classes[_i].in, &a), 0);
+	ck_assert_msg(ipto_addr_classify(&a) == classes[_i].cls,
+		      "%s: got 0x%x, want 0x%x", classes[_i].in,
+		      ipto_addr_classify(&a), classes[_i].cls);
+}
+END_TEST
+
+START_TEST(addr_broadcast_equal_compare)
+{
+	struct ipto_addr a, b, bc;
+	char buf[IPTO_ADDR_STRLEN];
+
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.77/26", &a), 0);
+	ck_assert_int_eq(ipto_addr_subnet_broadcast(&a, &bc), 0);
+	ipto_addr_format(&bc, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "198.51.100.127/26");
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.77/31", &a), 0);
+	ck_assert_int_eq(ipto_addr_subnet_broadcast(&a, &bc), -ENOENT);
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.77", &a), 0);
+	ck_assert_int_eq(ipto_addr_subnet_broadcast(&a, &bc), -ENOENT);
+	ck_assert_int_eq(ipto_addr_parse("2001:db8::1/64", &b), 0);
+	ck_assert_int_eq(ipto_addr_subnet_broadcast(&b, &bc), -EAFNOSUPPORT);
+
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.77/24", &b), 0);
+	ck_assert(ipto_addr_equal(&a, &b));
+	ck_assert_int_lt(ipto_addr_compare(&a, &b), 0);
+	ck_assert_int_eq(ipto_addr_compare(&a, &a), 0);
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.78", &b), 0);
+	ck_assert(!ipto_addr_equal(&a, &b));
+	ck_assert_int_lt(ipto_addr_compare(&a, &b), 0);
+	ck_assert_int_gt(ipto_addr_compare(&b, &a), 0);
+	ck_assert(!ipto_addr_equal(&a, NULL));
+	ck_assert_int_lt(ipto_addr_compare(NULL, &a), 0);
+}
+END_TEST
+
+START_TEST(mac_parse_format_classify)
+{
+	struct ipto_mac m, canary;
+	char buf[IPTO_MAC_STRLEN];
+	static const char *const bad[] = {
+		"", "02:00:5e:00:53:0", "02:00:5e:00:53:011", "02:00:5e:00:53:0g",
+		"02-00:5e:00:53:01", "02:00:5e:00:53:01 ", "0200.5e00.5301",
+		"02:00:5e:00:53", "2:0:5e:0:53:1:", ":02:00:5e:00:53:0",
+	};
+	size_t i;
+
+	ck_assert_int_eq(ipto_mac_parse("02:00:5E:00:53:01", &m), 0);
+	ck_assert_int_eq(ipto_mac_format(&m, buf, sizeof(buf)), 17);
+	ck_assert_str_eq(buf, "02:00:5e:00:53:01");
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_UNICAST | IPTO_MAC_LOCAL);
+	ck_assert_int_eq(ipto_mac_parse("00-00-5e-00-53-01", &m), 0);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_UNICAST);
+	ck_assert_int_eq(ipto_mac_parse("ff:ff:ff:ff:ff:ff", &m), 0);
+	ck_assert_int_eq(ipto_mac_classify(&m),
+			 IPTO_MAC_MULTICAST | IPTO_MAC_BROADCAST | IPTO_MAC_LOCAL);
+	ck_assert_int_eq(ipto_mac_parse("33:33:00:00:00:01", &m), 0);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_MULTICAST | IPTO_MAC_LOCAL);
+	ck_assert_int_eq(ipto_mac_parse("01:00:5e:00:00:01", &m), 0);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_MULTICAST);
+	ck_assert_int_eq(ipto_mac_parse("00:00:00:00:00:00", &m), 0);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_ZERO);
+	ck_assert_int_eq(ipto_mac_format(&m, buf, IPTO_MAC_STRLEN - 1), -ENOBUFS);
+	ck_assert_int_eq(ipto_mac_classify(NULL), -EINVAL);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&m, 0x5a, sizeof(m));
+		canary = m;
+		ck_assert_msg(ipto_mac_parse(bad[i], &m) == -EINVAL,
+			      "accepted \"%s\"", bad[i]);
+		ck_assert_mem_eq(&m, &canary, sizeof(m));
+	}
+	ck_assert_int_eq(ipto_mac_parse(NULL, &m), -EINVAL);
+	ck_assert(ipto_mac_equal(&m, &canary));
+	ck_assert(!ipto_mac_equal(&m, NULL));
+}
+END_TEST
+
+static Suite *values_suite(void)
+{
+	Suite *s = suite_create("values");
+	TCase *tc = tcase_create("ctx");
+
+	tcase_add_test(tc, ctx_refcount_and_userdata);
+	tcase_add_test(tc, strerror_texts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("addr");
+	tcase_add_loop_test(tc, addr_parse_good, 0,
+			    sizeof(good_addrs) / sizeof(good_addrs[0]));
+	tcase_add_loop_test(tc, addr_parse_bad, 0,
+			    sizeof(bad_addrs) / sizeof(bad_addrs[0]));
+	tcase_add_test(tc, addr_parse_null_and_format_small);
+	tcase_add_loop_test(tc, addr_classify, 0,
+			    sizeof(classes) / sizeof(classes[0]));
+	tcase_add_test(tc, addr_broadcast_equal_compare);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mac");
+	tcase_add_test(tc, mac_parse_format_classify);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+IPTO_TEST_MAIN(values_suite)
