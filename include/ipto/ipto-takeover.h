@@ -1,5 +1,31 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipto: takeover API. Include <ipto/ipto.h> rather than this file. */
+/*
+ * libipto: the takeover engine. Include <ipto/ipto.h> rather than this file.
+ *
+ * A takeover runs a plan (see ipto-pool.h) through a binder and an injector
+ * (see ipto-backend.h):
+ *
+ *   1. check   every adapter of the plan exists and has the plan's MAC;
+ *   2. open    an injector port on every adapter that will announce;
+ *   3. devconf set arp_ignore=1 and arp_announce=2 on every takeover adapter
+ *              (unless IPTO_TAKEOVER_KEEP_DEVCONF), so only the owning
+ *              adapter answers ARP for a taken-over IP (no "ARP flux");
+ *   4. bind    add every IP (IPv6 without DAD) -- or, for a release plan,
+ *              remove it;
+ *   5. link up bring every adapter up that was down;
+ *   6. announce the first round of the schedule.
+ *
+ * Steps 1-6 are all or nothing: when one fails, ipto_takeover_start() undoes
+ * exactly what it did (addresses it added, links it raised, settings it
+ * changed), in reverse order, and returns the first error. What it found
+ * already in place it leaves alone, so running the same takeover twice is
+ * harmless. Later rounds of the schedule are driven by
+ * ipto_takeover_dispatch() (event loops) or ipto_takeover_run() (blocking);
+ * a failure to send a later round is reported but never undoes the binding,
+ * because the addresses are already serving.
+ *
+ * The library starts no threads and installs no signal handlers.
+ */
 #ifndef IPTO_IPTO_TAKEOVER_H
 #define IPTO_IPTO_TAKEOVER_H
 
@@ -8,6 +34,213 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * struct ipto_announce_round - one round of the announcement schedule.
+ * @delay_ms: wait this long after the previous round (the first round:
+ *	after binding; 0 means at once).
+ * @styles: a mask of IPTO_FRAME_STYLE_BIT(style). IPv4 addresses get one
+ *	frame of each ARP style in the mask, in ascending style order; IPv6
+ *	addresses get one unsolicited NA when IPTO_FRAME_NA is in the mask.
+ */
+struct ipto_announce_round {
+	uint32_t delay_ms;
+	uint32_t styles;
+};
+
+/**
+ * enum ipto_takeover_flags - flags of struct ipto_takeover_opts.
+ * @IPTO_TAKEOVER_KEEP_DEVCONF: do not change arp_ignore / arp_announce;
+ *	only log a warning (priority INFO) when they allow ARP flux.
+ * @IPTO_TAKEOVER_DAD: add IPv6 addresses with duplicate address detection
+ *	(the default adds them with IFA_F_NODAD so they serve at once).
+ */
+enum ipto_takeover_flags {
+	IPTO_TAKEOVER_KEEP_DEVCONF = 1 << 0,
+	IPTO_TAKEOVER_DAD = 1 << 1,
+};
+
+/**
+ * struct ipto_takeover_opts - how to run a takeover.
+ * @sz: sizeof(struct ipto_takeover_opts).
+ * @binder: binds addresses (required). The takeover takes a reference.
+ * @injector: sends frames (required). The takeover takes a reference.
+ * @rounds: the announcement schedule, or NULL for the default schedule
+ *	(see ipto_takeover_default_schedule()). Copied.
+ * @n_rounds: the number of @rounds (at most 64).
+ * @refresh_ms: after the last round, repeat it every @refresh_ms
+ *	milliseconds; 0 for no periodic refresh.
+ * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
+ *	until the takeover is freed (ipto_takeover_run() rejects that).
+ * @flags: enum ipto_takeover_flags.
+ */
+struct ipto_takeover_opts {
+	size_t sz;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+	const struct ipto_announce_round *rounds;
+	size_t n_rounds;
+	uint32_t refresh_ms;
+	uint32_t refresh_count;
+	unsigned int flags;
+};
+
+/**
+ * ipto_takeover_default_schedule - the default announcement schedule.
+ * @n_rounds: set to the number of rounds.
+ *
+ * Three rounds, at 0 ms, 1100 ms and 2200 ms, each sending the RFC 5227
+ * announcement (target IP = sender IP: it bypasses the client's locktime),
+ * the patent's broadcast-target request (the only ARP frame a client with
+ * drop_gratuitous_arp=1 accepts, once its locktime has passed) and, for
+ * IPv6, an unsolicited NA with the Override flag. Rounds 1.1 s apart
+ * outlast the default locktime of 1 s. doc/client-matrix.md has the
+ * measurement behind this choice.
+ *
+ * Returns: a static array owned by the library.
+ */
+const struct ipto_announce_round *
+ipto_takeover_default_schedule(size_t *n_rounds);
+
+/** struct ipto_takeover - one run of a plan; refcounted. */
+struct ipto_takeover;
+
+/**
+ * ipto_takeover_new - prepare to run @plan.
+ * @ctx: the context.
+ * @plan: a takeover or release plan; the takeover takes a reference.
+ * @opts: how to run it (binder and injector are required).
+ * @ret: the new takeover.
+ *
+ * Builds every announcement frame up front, so sending needs no
+ * allocation. Changes nothing on the system.
+ *
+ * Returns: 0 or a negative errno (-EINVAL for bad options or schedule).
+ */
+int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
+		      const struct ipto_takeover_opts *opts,
+		      struct ipto_takeover **ret);
+
+/** ipto_takeover_ref - take a reference. Returns: @t. */
+struct ipto_takeover *ipto_takeover_ref(struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_unref - drop a reference; the last one closes the injector
+ * ports and the timer. It does not undo the takeover (see
+ * ipto_takeover_undo()). Returns: NULL.
+ */
+struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_start - check, bind, raise, announce the first round.
+ *
+ * All or nothing (see the top of this header). May be called once.
+ *
+ * Returns: 0 on success; a negative errno (the first error) after undoing
+ * everything it did; -EALREADY when called twice.
+ */
+int ipto_takeover_start(struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_get_fd - a file descriptor for event loops.
+ *
+ * A timerfd (CLOEXEC, NONBLOCK), owned by @t: poll it for POLLIN and call
+ * ipto_takeover_dispatch() when it is readable. Valid after
+ * ipto_takeover_new().
+ *
+ * Returns: the fd, or a negative errno.
+ */
+int ipto_takeover_get_fd(const struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_dispatch - send every round that is due; never blocks.
+ *
+ * Returns: the number of rounds still to come (1 or more), 0 when the
+ * schedule is complete, or a negative errno when a frame could not be sent
+ * (the schedule goes on; the binding stays).
+ */
+int ipto_takeover_dispatch(struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_run - start (if not started) and block until the schedule
+ * is complete. For programs without an event loop.
+ *
+ * Returns: 0 or the first negative errno.
+ */
+int ipto_takeover_run(struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_undo - undo what this takeover did: remove the addresses
+ * it added, lower the links it raised, restore the settings it changed (for
+ * a release plan: re-add the addresses it removed). Stops the schedule.
+ *
+ * Returns: 0 or the first negative errno (it still tries every step).
+ */
+int ipto_takeover_undo(struct ipto_takeover *t);
+
+/**
+ * enum ipto_report_op - what a report entry did.
+ */
+enum ipto_report_op {
+	IPTO_REPORT_CHECK_LINK = 1,
+	IPTO_REPORT_OPEN_PORT = 2,
+	IPTO_REPORT_DEVCONF = 3,
+	IPTO_REPORT_ADDR_ADD = 4,
+	IPTO_REPORT_ADDR_DEL = 5,
+	IPTO_REPORT_LINK_UP = 6,
+	IPTO_REPORT_ANNOUNCE = 7,
+};
+
+/**
+ * enum ipto_report_outcome - how a report entry ended.
+ * @IPTO_OUTCOME_DONE: the step changed the system as planned.
+ * @IPTO_OUTCOME_FOUND: it was already so; nothing changed.
+ * @IPTO_OUTCOME_FAILED: the step failed (see the result).
+ * @IPTO_OUTCOME_UNDONE: the step was done, then undone by a rollback or
+ *	ipto_takeover_undo().
+ */
+enum ipto_report_outcome {
+	IPTO_OUTCOME_DONE = 1,
+	IPTO_OUTCOME_FOUND = 2,
+	IPTO_OUTCOME_FAILED = 3,
+	IPTO_OUTCOME_UNDONE = 4,
+};
+
+/**
+ * struct ipto_takeover_report - one step of a takeover, as it happened.
+ * @sz: set by the caller to sizeof(struct ipto_takeover_report).
+ * @op: what the step did.
+ * @outcome: how it ended.
+ * @result: 0, or the negative errno of a failed step.
+ * @ifname: the adapter (owned by the takeover).
+ * @addr: the address the step concerns (IPTO_REPORT_ADDR_*,
+ *	IPTO_REPORT_ANNOUNCE); zeroed otherwise.
+ * @round: the schedule round (IPTO_REPORT_ANNOUNCE), else 0.
+ * @frames: the frames sent (IPTO_REPORT_ANNOUNCE), else 0.
+ * @time_us: microseconds since ipto_takeover_start() was called.
+ */
+struct ipto_takeover_report {
+	size_t sz;
+	enum ipto_report_op op;
+	enum ipto_report_outcome outcome;
+	int result;
+	const char *ifname;
+	struct ipto_addr addr;
+	unsigned int round;
+	unsigned int frames;
+	uint64_t time_us;
+};
+
+/** ipto_takeover_get_report_count - the number of report entries so far. */
+size_t ipto_takeover_get_report_count(const struct ipto_takeover *t);
+
+/**
+ * ipto_takeover_get_report - read report entry @index.
+ *
+ * Returns: 0, -ERANGE past the end, -EINVAL for bad arguments.
+ */
+int ipto_takeover_get_report(const struct ipto_takeover *t, size_t index,
+			     struct ipto_takeover_report *report);
 
 #ifdef __cplusplus
 }
