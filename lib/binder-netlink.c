@@ -179,10 +179,11 @@ static int get_link(struct nl_binder *nb, const char *ifname,
 	int nle;
 
 	request_begin(nb);
+	/* libnl picks up this reply with its own error handler, so the
+	 * kernel's ENODEV arrives as NLE_NODEV (or NLE_OBJ_NOTFOUND). */
 	nle = rtnl_link_get_kernel(nb->sk, 0, ifname, link);
-	if (nle == -NLE_OBJ_NOTFOUND || nb->kernel_err == -ENODEV) {
-		if (nle >= 0)
-			rtnl_link_put(*link);
+	if (nle == -NLE_NODEV || nle == -NLE_OBJ_NOTFOUND ||
+	    (nle < 0 && nb->kernel_err == -ENODEV)) {
 		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
 		return -ENODEV;
 	}
