@@ -21,7 +21,8 @@ skip() { echo "SKIP: $*"; exit 77; }
 
 setup_pair() {
 	[ "$(id -u)" = 0 ] || skip "needs root (CAP_NET_ADMIN, CAP_NET_RAW)"
-	command -v jq >/dev/null || skip "needs jq"
+	command -v jq >/dev/null || skip "needs jq (Debian package jq)"
+	command -v capsh >/dev/null || skip "needs capsh (Debian package libcap2-bin)"
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
 	ip netns add "$NS_A" 2>/dev/null || skip "cannot create namespaces"
