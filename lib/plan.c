@@ -733,7 +733,6 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 	struct ipto_plan *plan;
 	uint32_t *nodes = NULL;
 	unsigned int flags;
-	size_t i;
 	int r;
 
 	if (!pool || !failed_nodes || !ret)
@@ -773,6 +772,8 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 		ipto_plan_unref(plan);
 		return r;
 	}
+	log_dbg(pool->ctx, "plan: takeover of %zu nodes%s\n", n_failed,
+		flags & IPTO_PLAN_SHARE_ADAPTERS ? ", sharing allowed" : "");
 	r = planner_init(&p, pool, flags & IPTO_PLAN_SHARE_ADAPTERS);
 	p.plan = plan;
 	if (r == 0)
@@ -784,11 +785,6 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 		ipto_plan_unref(plan);
 		return r;
 	}
-	for (i = 0; i < n_failed && ipto_log_enabled(pool->ctx, IPTO_LOG_DEBUG);
-	     i++)
-		log_dbg(pool->ctx, "plan: takeover of node %s (%zu IPs)\n",
-			pool->nodes[nodes[i]].name,
-			pool->nodes[nodes[i]].n_ips);
 	*ret = plan;
 	return 0;
 }
