@@ -440,6 +440,20 @@ static int lookup_node_for_change(struct ipto_pool *pool, const char *node,
 	return (int)(t >> 1);
 }
 
+/* Text for log messages, made only when a message is. */
+static const char *addr_str(const struct ipto_addr *a, char *buf)
+{
+	if (ipto_addr_format(a, buf, IPTO_ADDR_STRLEN) < 0)
+		return "?";
+	return buf;
+}
+
+static const char *mac_str(const struct ipto_mac *m, char *buf)
+{
+	ipto_mac_format(m, buf, IPTO_MAC_STRLEN);
+	return buf;
+}
+
 IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 				      const struct ipto_addr *ip)
 {
@@ -462,11 +476,10 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 	/* IPv4 keeps bytes[4..15] zero, so equal addresses hash alike. */
 	if (a.family == AF_INET)
 		memset(a.bytes + 4, 0, sizeof(a.bytes) - 4);
-	ipto_addr_format(&a, buf, sizeof(buf));
 	if (!(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
 		log_err(pool->ctx,
 			"cannot add IP %s to node %s: not a unicast host address\n",
-			buf, node);
+			addr_str(&a, buf), node);
 		return -EINVAL;
 	}
 	idx = lookup_node_for_change(pool, node, "an IP");
@@ -477,11 +490,13 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 	if (other != POOL_NONE) {
 		log_err(pool->ctx,
 			"cannot add IP %s to node %s: node %s has it already\n",
-			buf, node, pool->nodes[pool->ips[other].node].name);
+			addr_str(&a, buf), node,
+			pool->nodes[pool->ips[other].node].name);
 		return -EEXIST;
 	}
 	if (pool->n_ips >= POOL_MAX_ITEMS) {
-		log_err(pool->ctx, "cannot add IP %s: too many IPs\n", buf);
+		log_err(pool->ctx, "cannot add IP %s: too many IPs\n",
+			addr_str(&a, buf));
 		return -E2BIG;
 	}
 	r = pool_set_reserve(&pool->ip_set, 1);
@@ -492,7 +507,8 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 		r = pool_grow((void **)&n->ips, &n->cap_ips, n->n_ips + 1,
 			      sizeof(*n->ips));
 	if (r < 0) {
-		log_err(pool->ctx, "cannot add IP %s: out of memory\n", buf);
+		log_err(pool->ctx, "cannot add IP %s: out of memory\n",
+			addr_str(&a, buf));
 		return r;
 	}
 	pool->ips[pool->n_ips].addr = a;
@@ -508,7 +524,8 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 		pool->max_ips = n->n_ips;
 	n->epoch = ++pool->epoch_counter;
 	description_changed(pool);
-	log_dbg(pool->ctx, "pool: node %s has IP %s\n", node, buf);
+	log_dbg(pool->ctx, "pool: node %s has IP %s\n", node,
+		addr_str(&a, buf));
 	return 0;
 }
 
@@ -517,10 +534,9 @@ static int check_mac(struct ipto_pool *pool, const struct ipto_mac *mac,
 {
 	int cls = ipto_mac_classify(mac);
 
-	ipto_mac_format(mac, buf, IPTO_MAC_STRLEN);
 	if (cls < 0 || !(cls & IPTO_MAC_UNICAST)) {
 		log_err(pool->ctx, "cannot add %s %s of %s: not a unicast MAC\n",
-			what, buf, owner);
+			what, mac_str(mac, buf), owner);
 		return -EINVAL;
 	}
 	return 0;
@@ -548,7 +564,7 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	if (other != POOL_NONE) {
 		log_err(pool->ctx,
 			"cannot add MAC %s to node %s: node %s has it already\n",
-			buf, node,
+			mac_str(mac, buf), node,
 			pool->nodes[pool->node_macs[other].node].name);
 		return -EEXIST;
 	}
@@ -562,7 +578,8 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 		r = pool_grow((void **)&n->macs, &n->cap_macs, n->n_macs + 1,
 			      sizeof(*n->macs));
 	if (r < 0) {
-		log_err(pool->ctx, "cannot add MAC %s: out of memory\n", buf);
+		log_err(pool->ctx, "cannot add MAC %s: out of memory\n",
+			mac_str(mac, buf));
 		return r;
 	}
 	pool->node_macs[pool->n_node_macs].mac = *mac;
@@ -573,14 +590,15 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	pool->n_node_macs++;
 	n->epoch = ++pool->epoch_counter;
 	description_changed(pool);
-	log_dbg(pool->ctx, "pool: node %s has MAC %s\n", node, buf);
+	log_dbg(pool->ctx, "pool: node %s has MAC %s\n", node,
+		mac_str(mac, buf));
 	other = pool_find_adapter_by_mac(pool, mac);
 	if (other != POOL_NONE)
 		log_info(pool->ctx,
 			 "pool: adapter %s of standby %s has MAC %s of node %s: it will never take over that node's IPs\n",
 			 pool->adapters[other].ifname,
 			 pool->standbys[pool->adapters[other].standby].name,
-			 buf, node);
+			 mac_str(mac, buf), node);
 	return 0;
 }
 
@@ -636,7 +654,7 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 			"cannot add adapter %s to standby %s: adapter %s of standby %s has MAC %s already\n",
 			ifname, standby, pool->adapters[other].ifname,
 			pool->standbys[pool->adapters[other].standby].name,
-			buf);
+			mac_str(mac, buf));
 		return -EEXIST;
 	}
 	if ((flags & IPTO_ADAPTER_MANAGEMENT) && sb->has_management) {
@@ -682,13 +700,13 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	pool->by_size_valid = false;
 	description_changed(pool);
 	log_dbg(pool->ctx, "pool: standby %s has adapter %s (%s)%s\n", standby,
-		ifname, buf,
+		ifname, mac_str(mac, buf),
 		flags & IPTO_ADAPTER_MANAGEMENT ? ", management" : "");
 	other = find_node_mac(pool, mac);
 	if (other != POOL_NONE)
 		log_info(pool->ctx,
 			 "pool: adapter %s of standby %s has MAC %s of node %s: it will never take over that node's IPs\n",
-			 ifname, standby, buf,
+			 ifname, standby, mac_str(mac, buf),
 			 pool->nodes[pool->node_macs[other].node].name);
 	return 0;
 }
