@@ -76,7 +76,8 @@ int ipto_pool_add_node(struct ipto_pool *pool, const char *node);
  *
  * Returns: 0; -ENOENT for an unknown node; -EEXIST when any node already
  * has the address; -EINVAL for an address that is not unicast (multicast,
- * broadcast, unspecified, loopback) or malformed; or another negative errno.
+ * broadcast, unspecified, loopback) or malformed; -EBUSY while the node is
+ * taken over (see ipto_pool_commit()); or another negative errno.
  */
 int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 			  const struct ipto_addr *ip);
@@ -94,8 +95,8 @@ int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
  * this node.
  *
  * Returns: 0; -ENOENT for an unknown node; -EEXIST when an active node
- * already has this MAC; -EINVAL for a MAC that is not unicast; or another
- * negative errno.
+ * already has this MAC; -EINVAL for a MAC that is not unicast; -EBUSY
+ * while the node is taken over; or another negative errno.
  */
 int ipto_pool_add_node_mac(struct ipto_pool *pool, const char *node,
 			   const struct ipto_mac *mac);
@@ -155,7 +156,8 @@ int ipto_pool_add_adapter(struct ipto_pool *pool, const char *standby,
  * On failure it logs, for each failing node, e.g. "node X has 4 IPs,
  * standby Y has 2 adapters: 2 missing".
  *
- * Returns: 0 when the rule holds; -ENOSPC when it does not; -EINVAL.
+ * Returns: 0 when the rule holds; -ENOSPC when it does not; -EINVAL; or
+ * another negative errno.
  */
 int ipto_pool_check(struct ipto_pool *pool);
 
