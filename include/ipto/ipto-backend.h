@@ -1,13 +1,636 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipto: backend API. Include <ipto/ipto.h> rather than this file. */
+/*
+ * libipto: backend API. Include <ipto/ipto.h> rather than this file.
+ *
+ * A takeover touches the system through two backends:
+ *
+ * - a binder (struct ipto_binder) adds and removes IP addresses on
+ *   interfaces, brings links up and down, reads a link's MAC, ifindex and
+ *   state, and sets the per-interface IPv4 ARP sysctls ("devconf");
+ * - an injector (struct ipto_injector) sends raw Ethernet frames on an
+ *   interface.
+ *
+ * Each backend is a generic, reference-counted object wrapping an ops table
+ * (struct ipto_binder_ops, struct ipto_injector_ops) and a userdata pointer.
+ * The built-in backends use the same tables a cluster manager fills in to
+ * plug in its own: ipto_binder_new() and ipto_injector_new().
+ *
+ * Ops tables are ABI-extensible: "size_t sz" comes first and is set by the
+ * backend author to sizeof(the struct) as their header declared it; members
+ * past sz are treated as NULL, and a NULL member means "unsupported" (the
+ * public wrapper returns -EOPNOTSUPP). Members are only ever added at the
+ * end.
+ *
+ * The public wrappers (ipto_binder_addr_add() etc.) check every argument
+ * before the op runs, so an op never sees a NULL pointer, an empty or too
+ * long interface name, an invalid address or an unknown flag or key. They
+ * log every failure through the context.
+ *
+ * Privileges: the netlink binder needs CAP_NET_ADMIN for every call that
+ * changes something; the AF_PACKET and pcap injectors need CAP_NET_RAW to
+ * open an interface. Without them those calls return -EPERM and change
+ * nothing. Reading state (link, addresses, devconf) needs no privilege.
+ *
+ * Network namespaces: the netlink binder works in the network namespace
+ * the calling thread was in when the binder was created; an injector port
+ * works in the namespace the thread was in when the port was opened.
+ */
 #ifndef IPTO_IPTO_BACKEND_H
 #define IPTO_IPTO_BACKEND_H
 
 #include <ipto/ipto.h>
 
+#include <sys/uio.h> /* struct iovec */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Binder                                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum ipto_devconf - per-interface IPv4 settings a binder may change
+ * (net.ipv4.conf.IFNAME.*). See "ARP flux" in the library overview: a
+ * takeover adapter wants arp_ignore=1 and arp_announce=2.
+ * @IPTO_DEVCONF_ARP_IGNORE: arp_ignore, 0..8 (the kernel knows 0-3 and 8).
+ * @IPTO_DEVCONF_ARP_ANNOUNCE: arp_announce, 0..2.
+ * @IPTO_DEVCONF_ARP_FILTER: arp_filter, 0..1.
+ *
+ * The kernel applies the larger of the "all" and the per-interface value
+ * (arp_filter: either); a binder reads and writes the per-interface value
+ * only. Every value starts at 0 on a new interface.
+ */
+enum ipto_devconf {
+	IPTO_DEVCONF_ARP_IGNORE = 1,
+	IPTO_DEVCONF_ARP_ANNOUNCE = 2,
+	IPTO_DEVCONF_ARP_FILTER = 3,
+};
+
+/**
+ * enum ipto_bind_flags - flags of ipto_binder_addr_add().
+ * @IPTO_BIND_NODAD: IPv6: skip duplicate address detection, so the address
+ *	is usable at once instead of "tentative" for about a second. Ignored
+ *	for IPv4.
+ */
+enum ipto_bind_flags {
+	IPTO_BIND_NODAD = 1 << 0,
+};
+
+/**
+ * struct ipto_link_info - the state of one interface.
+ * @sz: set by the caller to sizeof(struct ipto_link_info) (the library
+ *	fills only the fields that sz covers).
+ * @ifindex: the kernel's interface index (> 0).
+ * @mac: the link-layer address; all zero when the link has no 6-byte
+ *	address (loopback, tun, ...).
+ * @up: the administrative state (IFF_UP).
+ * @mtu: the MTU in bytes.
+ * @carrier: the link has carrier / the lower layer is up (IFF_LOWER_UP).
+ */
+struct ipto_link_info {
+	size_t sz;
+	int ifindex;
+	struct ipto_mac mac;
+	bool up;
+	unsigned int mtu;
+	bool carrier;
+};
+
+/**
+ * struct ipto_binder_ops - what a binder backend implements.
+ * @sz: sizeof(struct ipto_binder_ops) as the backend was compiled.
+ *
+ * Every op gets the @userdata given to ipto_binder_new() and returns 0 (or
+ * a count) on success or a negative errno. An op that fails must leave the
+ * system as it found it. The wrappers have checked the arguments: @ifname
+ * is 1..15 characters, an address is valid, flags and keys are known.
+ *
+ * @addr_add: add @addr (with its prefix, always known here; for IPv4 with
+ *	the subnet broadcast address when the prefix is 0..30) to @ifname.
+ *	@flags: enum ipto_bind_flags. -EEXIST if the interface already has
+ *	the address (IPv4: same address and prefix; IPv6: same address),
+ *	-ENODEV if there is no such interface.
+ * @addr_del: remove @addr (address and prefix both match; the prefix is
+ *	always known here) from @ifname. -EADDRNOTAVAIL if absent, -ENODEV.
+ * @addr_list: write up to @max addresses of @ifname (both families, any
+ *	scope, with prefix) to @out and return how many it has in all (which
+ *	may exceed @max). @out is NULL when @max is 0. -ENODEV.
+ * @link_get: fill @info (whose sz is sizeof(struct ipto_link_info) of the
+ *	library, other fields zero). -ENODEV.
+ * @link_set_up: set the administrative state. Setting the state it
+ *	already has is a success. -ENODEV.
+ * @devconf_get: read the per-interface value of @key. -ENODEV.
+ * @devconf_set: write it. -ENODEV.
+ * @destroy: called once when the binder's last reference goes; frees
+ *	@userdata. May be NULL.
+ */
+struct ipto_binder_ops {
+	size_t sz;
+	int (*addr_add)(void *userdata, const char *ifname,
+			const struct ipto_addr *addr, unsigned int flags);
+	int (*addr_del)(void *userdata, const char *ifname,
+			const struct ipto_addr *addr);
+	int (*addr_list)(void *userdata, const char *ifname,
+			 struct ipto_addr *out, size_t max);
+	int (*link_get)(void *userdata, const char *ifname,
+			struct ipto_link_info *info);
+	int (*link_set_up)(void *userdata, const char *ifname, bool up);
+	int (*devconf_get)(void *userdata, const char *ifname,
+			   enum ipto_devconf key, int *value);
+	int (*devconf_set)(void *userdata, const char *ifname,
+			   enum ipto_devconf key, int value);
+	void (*destroy)(void *userdata);
+};
+
+/**
+ * struct ipto_binder - a reference-counted binder: an ops table, its
+ * userdata and a context reference.
+ */
+struct ipto_binder;
+
+/**
+ * ipto_binder_new - wrap a caller's ops table in a binder.
+ * @ctx: the context; the binder takes a reference.
+ * @ops: the table; copied, so it need not outlive the call. ops->sz must
+ *	be at least sizeof(size_t); a larger table than the library knows is
+ *	accepted when its unknown tail is all zero.
+ * @userdata: passed to every op; owned by the caller until the binder is
+ *	created, then released by ops->destroy (if set) with the last
+ *	reference.
+ * @ret: the new binder, one reference.
+ *
+ * Returns: 0, or a negative errno (-EINVAL, -ENOMEM). On failure
+ * ops->destroy is not called.
+ */
+int ipto_binder_new(struct ipto_ctx *ctx, const struct ipto_binder_ops *ops,
+		    void *userdata, struct ipto_binder **ret);
+
+/**
+ * ipto_binder_new_netlink - the libnl-route-3 binder.
+ * @ctx: the context.
+ * @ret: the new binder.
+ *
+ * Opens a NETLINK_ROUTE socket in the calling thread's network namespace.
+ * Creating it needs no privilege; changes need CAP_NET_ADMIN (-EPERM).
+ *
+ * Returns: 0, -EOPNOTSUPP when libipto was built without libnl, or another
+ * negative errno.
+ */
+int ipto_binder_new_netlink(struct ipto_ctx *ctx, struct ipto_binder **ret);
+
+/**
+ * ipto_binder_new_dryrun - a binder that changes nothing outside itself.
+ * @ctx: the context.
+ * @ret: the new binder.
+ *
+ * It keeps an in-memory model of interfaces (seeded with
+ * ipto_binder_dryrun_add_link() or ipto_binder_dryrun_copy_link()) that
+ * behaves like the kernel: adding a present address gives -EEXIST,
+ * removing an absent one -EADDRNOTAVAIL, an unknown interface -ENODEV, and
+ * devconf values start at 0. It records every call (see
+ * ipto_binder_dryrun_get_call()) and can be told to fail calls
+ * (ipto_binder_dryrun_set_fault()). Needs no privilege.
+ *
+ * Returns: 0, or a negative errno.
+ */
+int ipto_binder_new_dryrun(struct ipto_ctx *ctx, struct ipto_binder **ret);
+
+/** ipto_binder_ref - take a reference. Returns: @binder. */
+struct ipto_binder *ipto_binder_ref(struct ipto_binder *binder);
+
+/**
+ * ipto_binder_unref - drop a reference; the last one calls ops->destroy
+ * and frees the binder.
+ * @binder: the binder, or NULL.
+ *
+ * Returns: NULL.
+ */
+struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder);
+
+/** ipto_binder_get_ctx - the binder's context (no new reference). */
+struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder);
+
+/**
+ * ipto_binder_addr_add - add an address to an interface.
+ * @binder: the binder.
+ * @ifname: the interface name (1..15 characters).
+ * @addr: a unicast address (see ipto_addr_classify()); an unknown prefix
+ *	means a host prefix (/32 or /128).
+ * @flags: enum ipto_bind_flags bits; unknown bits give -EINVAL.
+ *
+ * Returns: 0; -EEXIST when the interface has the address already; -ENODEV;
+ * -EPERM; -EOPNOTSUPP when the backend cannot; or another negative errno.
+ */
+int ipto_binder_addr_add(struct ipto_binder *binder, const char *ifname,
+			 const struct ipto_addr *addr, unsigned int flags);
+
+/**
+ * ipto_binder_addr_del - remove an address from an interface.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @addr: the address. With a known prefix, the interface's address must
+ *	have that prefix; with IPTO_PREFIX_UNKNOWN, the prefix is looked up
+ *	(needs the backend's addr_list).
+ *
+ * Returns: 0; -EADDRNOTAVAIL when the interface does not have it; -ENODEV;
+ * -EPERM; or another negative errno.
+ */
+int ipto_binder_addr_del(struct ipto_binder *binder, const char *ifname,
+			 const struct ipto_addr *addr);
+
+/**
+ * ipto_binder_addr_list - the addresses of an interface.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @out: receives up to @max addresses, in no particular order; may be NULL
+ *	when @max is 0 (to ask for the count).
+ * @max: the number of entries @out holds.
+ *
+ * Returns: the number of addresses the interface has (which may exceed
+ * @max: call again with a larger array), or a negative errno (-ENODEV).
+ */
+int ipto_binder_addr_list(struct ipto_binder *binder, const char *ifname,
+			  struct ipto_addr *out, size_t max);
+
+/**
+ * ipto_binder_link_get - read an interface's index, MAC and state.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @info: the caller sets info->sz; the rest is written on success only.
+ *
+ * Returns: 0, -ENODEV, or another negative errno.
+ */
+int ipto_binder_link_get(struct ipto_binder *binder, const char *ifname,
+			 struct ipto_link_info *info);
+
+/**
+ * ipto_binder_link_set_up - bring an interface up or down.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @up: true for up.
+ *
+ * Returns: 0 (also when it already was in that state), -ENODEV, -EPERM, or
+ * another negative errno.
+ */
+int ipto_binder_link_set_up(struct ipto_binder *binder, const char *ifname,
+			    bool up);
+
+/**
+ * ipto_binder_devconf_get - read a per-interface IPv4 setting.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @key: the setting.
+ * @value: written on success.
+ *
+ * Returns: 0, -ENODEV, -EINVAL for an unknown key, or a negative errno.
+ */
+int ipto_binder_devconf_get(struct ipto_binder *binder, const char *ifname,
+			    enum ipto_devconf key, int *value);
+
+/**
+ * ipto_binder_devconf_set - write a per-interface IPv4 setting.
+ * @binder: the binder.
+ * @ifname: the interface name.
+ * @key: the setting.
+ * @value: the value, within the range enum ipto_devconf gives for @key
+ *	(-EINVAL otherwise).
+ *
+ * Returns: 0, -ENODEV, -EPERM, or another negative errno.
+ */
+int ipto_binder_devconf_set(struct ipto_binder *binder, const char *ifname,
+			    enum ipto_devconf key, int value);
+
+/* ------------------------------------------------------------------ */
+/* Dry-run binder                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * These work on a binder from ipto_binder_new_dryrun() only; any other
+ * binder gives -EINVAL (or 0 / NULL where noted).
+ */
+
+/**
+ * enum ipto_binder_op - the binder operations, as bits, for
+ * ipto_binder_dryrun_set_fault().
+ * @IPTO_BINDER_OPS_MUTATING: every operation that changes state.
+ * @IPTO_BINDER_OPS_ALL: every operation.
+ */
+enum ipto_binder_op {
+	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
+	IPTO_BINDER_OP_ADDR_DEL = 1 << 1,
+	IPTO_BINDER_OP_ADDR_LIST = 1 << 2,
+	IPTO_BINDER_OP_LINK_GET = 1 << 3,
+	IPTO_BINDER_OP_LINK_SET_UP = 1 << 4,
+	IPTO_BINDER_OP_DEVCONF_GET = 1 << 5,
+	IPTO_BINDER_OP_DEVCONF_SET = 1 << 6,
+	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6),
+	IPTO_BINDER_OPS_ALL = (1 << 7) - 1,
+};
+
+/**
+ * ipto_binder_dryrun_add_link - add an interface to the model.
+ * @binder: a dry-run binder.
+ * @ifname: the name (1..15 characters), not yet in the model (-EEXIST).
+ * @mac: its MAC address, or NULL for 00:00:00:00:00:00.
+ * @up: its administrative state.
+ *
+ * The new interface gets the next ifindex (1, 2, ...), MTU 1500, carrier
+ * when up, no addresses and every devconf value 0. Not recorded as a call.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int ipto_binder_dryrun_add_link(struct ipto_binder *binder, const char *ifname,
+				const struct ipto_mac *mac, bool up);
+
+/**
+ * ipto_binder_dryrun_copy_link - copy an interface's state from another
+ * binder into the model: link info, addresses and devconf values.
+ * @binder: a dry-run binder; @ifname must not be in its model yet.
+ * @source: any binder, e.g. the netlink one (only read).
+ * @ifname: the interface.
+ *
+ * This lets a plan preview start from the real system without privileges.
+ * Not recorded as a call.
+ *
+ * Returns: 0, or a negative errno from @source (e.g. -ENODEV).
+ */
+int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
+				 struct ipto_binder *source,
+				 const char *ifname);
+
+/**
+ * ipto_binder_dryrun_set_fault - make a future call fail.
+ * @binder: a dry-run binder.
+ * @ops: a mask of enum ipto_binder_op: which calls count.
+ * @nth: 1 to fail the next counted call, k to fail the k-th counted call
+ *	from now (then the fault is spent); 0 to fail every counted call
+ *	until the fault is changed.
+ * @err: the negative errno the call returns; 0 clears the fault.
+ *
+ * A failed call changes nothing in the model and is recorded with its
+ * error. One fault is armed at a time; setting one replaces the last.
+ * A test fails "call k for every k" of a takeover by looping k = 1, 2, ...
+ * with @ops = IPTO_BINDER_OPS_MUTATING until the takeover succeeds.
+ *
+ * Returns: 0, or -EINVAL (unknown bits in @ops, positive @err).
+ */
+int ipto_binder_dryrun_set_fault(struct ipto_binder *binder, unsigned int ops,
+				 unsigned int nth, int err);
+
+/**
+ * ipto_binder_dryrun_get_call_count - the number of calls recorded so far
+ * (reads included, failed calls included). 0 for a NULL or non-dry-run
+ * binder.
+ */
+size_t ipto_binder_dryrun_get_call_count(const struct ipto_binder *binder);
+
+/**
+ * ipto_binder_dryrun_get_call - one recorded call.
+ * @binder: a dry-run binder.
+ * @index: 0 .. ipto_binder_dryrun_get_call_count() - 1 (-ERANGE otherwise).
+ * @text: receives the call as one line without newline, owned by the
+ *	binder and valid until ipto_binder_dryrun_clear_calls() or the last
+ *	unref, e.g. "addr_add eth1 192.0.2.1/24 nodad", "addr_del eth1
+ *	192.0.2.1/24", "addr_list eth1", "link_get eth1", "link_set_up eth1
+ *	up", "devconf_get eth1 arp_ignore", "devconf_set eth1 arp_ignore 1".
+ *	The first word is the operation. May be NULL.
+ * @result: receives the call's return value. May be NULL.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int ipto_binder_dryrun_get_call(const struct ipto_binder *binder, size_t index,
+				const char **text, int *result);
+
+/**
+ * ipto_binder_dryrun_clear_calls - forget the recorded calls (the model
+ * stays as it is), e.g. after seeding it.
+ *
+ * Returns: 0 or -EINVAL.
+ */
+int ipto_binder_dryrun_clear_calls(struct ipto_binder *binder);
+
+/**
+ * ipto_binder_dryrun_dump - the whole modelled state as text.
+ * @binder: a dry-run binder.
+ * @out: receives a malloc'd, NUL-terminated string the caller frees. One
+ *	line per interface, address and devconf value, sorted, so that two
+ *	dumps compare equal exactly when the states are equal:
+ *	"link eth1 ifindex 2 mac 02:00:5e:00:53:01 up mtu 1500 carrier"
+ *	"addr eth1 192.0.2.1/24"
+ *	"devconf eth1 arp_announce 0" (one line per key)
+ *
+ * Returns: 0 or a negative errno; *out is written on success only.
+ */
+int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
+
+/* ------------------------------------------------------------------ */
+/* Injector                                                            */
+/* ------------------------------------------------------------------ */
+
+/** IPTO_FRAME_MIN - the shortest frame an injector sends: an Ethernet header. */
+#define IPTO_FRAME_MIN 14
+/** IPTO_FRAME_MAX - the longest frame an injector accepts. */
+#define IPTO_FRAME_MAX 65535
+
+/**
+ * struct ipto_injector_ops - what an injector backend implements.
+ * @sz: sizeof(struct ipto_injector_ops) as the backend was compiled.
+ * @open: open @ifname for sending and store a per-interface handle in
+ *	*@handle. -ENODEV, -EPERM. Required (NULL gives -EOPNOTSUPP).
+ * @send: send one frame (a complete Ethernet frame without FCS,
+ *	IPTO_FRAME_MIN..IPTO_FRAME_MAX bytes). Returns 0 or a negative errno.
+ *	Required.
+ * @send_batch: send @n (>= 1) frames, one per iovec, in order. Returns
+ *	the number sent (1..n; stopping early means the next one failed), or
+ *	a negative errno when none was sent. May be NULL: the library loops
+ *	over @send.
+ * @close: close a handle from @open. May be NULL.
+ * @destroy: called once with the last reference; frees @userdata. May be
+ *	NULL.
+ */
+struct ipto_injector_ops {
+	size_t sz;
+	int (*open)(void *userdata, const char *ifname, void **handle);
+	int (*send)(void *userdata, void *handle, const void *frame,
+		    size_t len);
+	int (*send_batch)(void *userdata, void *handle,
+			  const struct iovec *frames, size_t n);
+	void (*close)(void *userdata, void *handle);
+	void (*destroy)(void *userdata);
+};
+
+/** struct ipto_injector - a reference-counted frame injector. */
+struct ipto_injector;
+
+/**
+ * struct ipto_injector_port - one interface opened for sending. It holds a
+ * reference to its injector; close it with ipto_injector_close().
+ */
+struct ipto_injector_port;
+
+/**
+ * ipto_injector_new - wrap a caller's ops table in an injector.
+ * @ctx: the context; the injector takes a reference.
+ * @ops: the table, copied (same rules as ipto_binder_new()).
+ * @userdata: passed to every op, released by ops->destroy.
+ * @ret: the new injector.
+ *
+ * Returns: 0 or a negative errno. On failure ops->destroy is not called.
+ */
+int ipto_injector_new(struct ipto_ctx *ctx,
+		      const struct ipto_injector_ops *ops, void *userdata,
+		      struct ipto_injector **ret);
+
+/**
+ * ipto_injector_new_packet - the AF_PACKET injector: no libpcap needed,
+ * batches go out with sendmmsg(). Opening a port needs CAP_NET_RAW.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int ipto_injector_new_packet(struct ipto_ctx *ctx,
+			     struct ipto_injector **ret);
+
+/**
+ * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening a
+ * port needs CAP_NET_RAW.
+ *
+ * Returns: 0, -EOPNOTSUPP when libipto was built without libpcap, or a
+ * negative errno.
+ */
+int ipto_injector_new_pcap(struct ipto_ctx *ctx, struct ipto_injector **ret);
+
+/**
+ * ipto_injector_new_dryrun - an injector that sends nothing and keeps a
+ * copy of every frame (ipto_injector_dryrun_get_frame()). Any interface
+ * name opens. Needs no privilege.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int ipto_injector_new_dryrun(struct ipto_ctx *ctx, struct ipto_injector **ret);
+
+/** ipto_injector_ref - take a reference. Returns: @injector. */
+struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector);
+
+/**
+ * ipto_injector_unref - drop a reference; the last one calls
+ * ops->destroy. Open ports hold references of their own.
+ *
+ * Returns: NULL.
+ */
+struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector);
+
+/** ipto_injector_get_ctx - the injector's context (no new reference). */
+struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector);
+
+/**
+ * ipto_injector_open - open an interface for sending.
+ * @injector: the injector.
+ * @ifname: the interface name (1..15 characters).
+ * @ret: the new port, owned by the caller.
+ *
+ * Returns: 0, -ENODEV, -EPERM (no CAP_NET_RAW), or a negative errno.
+ */
+int ipto_injector_open(struct ipto_injector *injector, const char *ifname,
+		       struct ipto_injector_port **ret);
+
+/** ipto_injector_port_get_ifname - the name the port was opened with. */
+const char *ipto_injector_port_get_ifname(
+	const struct ipto_injector_port *port);
+
+/**
+ * ipto_injector_send - send one frame.
+ * @port: an open port.
+ * @frame: a complete Ethernet frame without FCS.
+ * @len: IPTO_FRAME_MIN .. IPTO_FRAME_MAX bytes (-EINVAL otherwise).
+ *
+ * Returns: 0, or a negative errno (-ENETDOWN, -EMSGSIZE, ...).
+ */
+int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
+		       size_t len);
+
+/**
+ * ipto_injector_send_batch - send several frames in order.
+ * @port: an open port.
+ * @frames: @n frames, one per iovec, each as for ipto_injector_send()
+ *	(checked all before any is sent).
+ * @n: how many; 0 sends nothing and returns 0.
+ *
+ * Returns: the number of frames sent (fewer than @n means frame number
+ * <return value> failed and those after it were not tried), or a negative
+ * errno when none was sent.
+ */
+int ipto_injector_send_batch(struct ipto_injector_port *port,
+			     const struct iovec *frames, size_t n);
+
+/**
+ * ipto_injector_close - close a port and drop its injector reference.
+ * @port: the port, or NULL.
+ */
+void ipto_injector_close(struct ipto_injector_port *port);
+
+/* ------------------------------------------------------------------ */
+/* Dry-run injector                                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum ipto_injector_op - injector operations, as bits, for
+ * ipto_injector_dryrun_set_fault().
+ * @IPTO_INJECTOR_OP_OPEN: ipto_injector_open().
+ * @IPTO_INJECTOR_OP_SEND: each frame, whether sent alone or in a batch.
+ */
+enum ipto_injector_op {
+	IPTO_INJECTOR_OP_OPEN = 1 << 0,
+	IPTO_INJECTOR_OP_SEND = 1 << 1,
+};
+
+/**
+ * ipto_injector_dryrun_set_fault - make a future open or frame fail, as
+ * ipto_binder_dryrun_set_fault() does for binders. A batch whose k-th frame
+ * fails returns k - 1 (or the error when k is 1). A failed frame is not
+ * recorded.
+ *
+ * Returns: 0 or -EINVAL.
+ */
+int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
+				   unsigned int ops, unsigned int nth,
+				   int err);
+
+/**
+ * ipto_injector_dryrun_get_frame_count - the number of frames "sent" so
+ * far. 0 for a NULL or non-dry-run injector.
+ */
+size_t ipto_injector_dryrun_get_frame_count(
+	const struct ipto_injector *injector);
+
+/**
+ * ipto_injector_dryrun_get_frame - one recorded frame.
+ * @injector: a dry-run injector.
+ * @index: 0 .. count - 1 (-ERANGE otherwise).
+ * @ifname: receives the port's interface name; may be NULL.
+ * @frame: receives the frame bytes; may be NULL.
+ * @len: receives the frame length; may be NULL.
+ *
+ * The pointers stay valid until ipto_injector_dryrun_clear_frames() or the
+ * last unref.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int ipto_injector_dryrun_get_frame(const struct ipto_injector *injector,
+				   size_t index, const char **ifname,
+				   const void **frame, size_t *len);
+
+/** ipto_injector_dryrun_clear_frames - forget the recorded frames. Returns: 0 or -EINVAL. */
+int ipto_injector_dryrun_clear_frames(struct ipto_injector *injector);
+
+/**
+ * ipto_injector_dryrun_get_open_count - the number of ports open right now
+ * (so a test can check that every port was closed). 0 for a NULL or
+ * non-dry-run injector.
+ */
+size_t ipto_injector_dryrun_get_open_count(
+	const struct ipto_injector *injector);
 
 #ifdef __cplusplus
 }

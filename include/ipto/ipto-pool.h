@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipto: pool API. Include <ipto/ipto.h> rather than this file. */
+/* libipto: pool and plan API. Include <ipto/ipto.h> rather than this file. */
 #ifndef IPTO_IPTO_POOL_H
 #define IPTO_IPTO_POOL_H
 
@@ -8,6 +8,393 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Pool: the cluster description and the capacity rule                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct ipto_pool - a cluster description and its takeover occupancy.
+ *
+ * A pool holds the active nodes (each with its IP addresses and the MAC
+ * addresses of its own adapters) and the standby nodes (each with its
+ * takeover adapters). It checks the capacity rule, makes takeover and
+ * release plans (struct ipto_plan) and, through ipto_pool_commit(),
+ * remembers which adapters carry which taken-over addresses, so successive
+ * failures are planned against what is still free.
+ *
+ * A name is either an active node or a standby, never both. Nothing added
+ * to a pool can be removed; build a new pool when the cluster changes shape.
+ * Every result depends only on what was added, never on the order it was
+ * added in (see doc/planning.md).
+ *
+ * Reference counted; holds a reference to its context.
+ */
+struct ipto_pool;
+
+/**
+ * ipto_pool_new - create an empty pool.
+ * @ctx: the context used for logging; the pool takes a reference.
+ * @ret: on success, the new pool with one reference; untouched on failure.
+ *
+ * Returns: 0, or a negative errno.
+ */
+int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret);
+
+/** ipto_pool_ref - take a reference. Returns: @pool. */
+struct ipto_pool *ipto_pool_ref(struct ipto_pool *pool);
+
+/**
+ * ipto_pool_unref - drop a reference; the last one frees the pool.
+ * @pool: the pool, or NULL.
+ *
+ * Plans made from the pool hold their own reference to it.
+ *
+ * Returns: NULL.
+ */
+struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool);
+
+/**
+ * ipto_pool_add_node - add an active node.
+ * @pool: the pool.
+ * @node: its name: 1..255 bytes, no control characters. Copied.
+ *
+ * Returns: 0; -EEXIST when a node or standby of that name exists; -EINVAL
+ * for a bad name; or another negative errno.
+ */
+int ipto_pool_add_node(struct ipto_pool *pool, const char *node);
+
+/**
+ * ipto_pool_add_node_ip - give an active node an IP address to protect.
+ * @pool: the pool.
+ * @node: a node added with ipto_pool_add_node().
+ * @ip: an IPv4 or IPv6 unicast address, with its prefix length (used for
+ *      the announcement target) or IPTO_PREFIX_UNKNOWN. Copied.
+ *
+ * An address may appear once in the whole pool (the prefix length does not
+ * make two addresses different).
+ *
+ * Returns: 0; -ENOENT for an unknown node; -EEXIST when any node already
+ * has the address; -EINVAL for an address that is not unicast (multicast,
+ * broadcast, unspecified, loopback) or malformed; or another negative errno.
+ */
+int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
+			  const struct ipto_addr *ip);
+
+/**
+ * ipto_pool_add_node_mac - record the MAC address of one of a node's own
+ * adapters.
+ * @pool: the pool.
+ * @node: a node added with ipto_pool_add_node().
+ * @mac: a unicast MAC address. Copied.
+ *
+ * A takeover adapter with the same MAC is never planned to take over this
+ * node's addresses (two hosts with one IP and one MAC is the hazard the
+ * method exists to avoid), and ipto_pool_check() does not count it for
+ * this node.
+ *
+ * Returns: 0; -ENOENT for an unknown node; -EEXIST when an active node
+ * already has this MAC; -EINVAL for a MAC that is not unicast; or another
+ * negative errno.
+ */
+int ipto_pool_add_node_mac(struct ipto_pool *pool, const char *node,
+			   const struct ipto_mac *mac);
+
+/**
+ * ipto_pool_add_standby - add a standby node.
+ * @pool: the pool.
+ * @standby: its name, same rules as a node name. Copied.
+ *
+ * Returns: 0; -EEXIST when a node or standby of that name exists; -EINVAL
+ * for a bad name; or another negative errno.
+ */
+int ipto_pool_add_standby(struct ipto_pool *pool, const char *standby);
+
+/**
+ * enum ipto_adapter_flags - flags of ipto_pool_add_adapter().
+ * @IPTO_ADAPTER_MANAGEMENT: the standby's management adapter (the one that
+ *	receives takeover instructions), which doubles as a takeover adapter.
+ *	Plans use it after every other free adapter of its standby. At most
+ *	one per standby.
+ */
+enum ipto_adapter_flags {
+	IPTO_ADAPTER_MANAGEMENT = 1 << 0,
+};
+
+/**
+ * ipto_pool_add_adapter - add a takeover adapter to a standby.
+ * @pool: the pool.
+ * @standby: a standby added with ipto_pool_add_standby().
+ * @ifname: the interface name on the standby: 1..15 bytes, no '/', ':',
+ *          whitespace or control characters, not "." or "..". Copied.
+ * @mac: the adapter's own unicast MAC address, which it keeps when it takes
+ *       an address over. Copied.
+ * @flags: a mask of enum ipto_adapter_flags.
+ *
+ * Returns: 0; -ENOENT for an unknown standby; -EEXIST when the standby
+ * already has an adapter of that name, another adapter has this MAC, or
+ * the standby already has a management adapter; -EINVAL for a bad name,
+ * a MAC that is not unicast or an unknown flag; or another negative errno.
+ */
+int ipto_pool_add_adapter(struct ipto_pool *pool, const char *standby,
+			  const char *ifname, const struct ipto_mac *mac,
+			  unsigned int flags);
+
+/**
+ * ipto_pool_check - check the capacity rule.
+ * @pool: the pool.
+ *
+ * Every failed active node is taken over whole by one standby, each of its
+ * addresses on a distinct takeover adapter whose MAC is none of the node's
+ * own. So the pool passes when, for every active node with N addresses,
+ * some standby has at least N adapters that are not barred by a MAC the
+ * node has. Without such MAC clashes this is exactly
+ * ipto_pool_get_required_capacity() <= ipto_pool_get_available_capacity().
+ * The check is about the description; it ignores current occupancy.
+ *
+ * On failure it logs, for each failing node, e.g. "node X has 4 IPs,
+ * standby Y has 2 adapters: 2 missing".
+ *
+ * Returns: 0 when the rule holds; -ENOSPC when it does not; -EINVAL.
+ */
+int ipto_pool_check(struct ipto_pool *pool);
+
+/**
+ * ipto_pool_get_required_capacity - the largest number of IP addresses on
+ * any one active node: the number of takeover adapters a standby needs.
+ * @pool: the pool (NULL gives 0).
+ */
+size_t ipto_pool_get_required_capacity(const struct ipto_pool *pool);
+
+/**
+ * ipto_pool_get_available_capacity - the largest number of takeover
+ * adapters on any one standby, management adapters included: the most
+ * addresses one failed node may have and still be taken over.
+ * @pool: the pool (NULL gives 0).
+ *
+ * Adapters of different standbys do not add up, because one standby takes
+ * over a whole node.
+ */
+size_t ipto_pool_get_available_capacity(const struct ipto_pool *pool);
+
+/**
+ * ipto_pool_get_free_capacity - like ipto_pool_get_available_capacity()
+ * but counting only adapters that carry no committed address now: the most
+ * addresses a next failed node may have and still be taken over without
+ * sharing an adapter.
+ * @pool: the pool (NULL gives 0).
+ */
+size_t ipto_pool_get_free_capacity(const struct ipto_pool *pool);
+
+/* ------------------------------------------------------------------ */
+/* Plans                                                               */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct ipto_plan - an immutable list of steps that moves addresses onto
+ * (takeover) or off (release) takeover adapters.
+ *
+ * A plan is a value: iterate it with ipto_plan_get_step(), render it with
+ * ipto_plan_format(), apply it to the kernel with the takeover engine, and
+ * record it in its pool with ipto_pool_commit(). The same pool description
+ * and occupancy always give the same plan. Reference counted; holds a
+ * reference to its pool, which owns the strings its steps point to.
+ */
+struct ipto_plan;
+
+/**
+ * enum ipto_plan_flags - flags of struct ipto_plan_opts.
+ * @IPTO_PLAN_SHARE_ADAPTERS: when no standby has enough free adapters for a
+ *	whole failed node, put several addresses on one adapter (they then
+ *	share its MAC) instead of failing. The node goes to the standby with
+ *	the most free usable adapters (ties: fewest addresses already
+ *	carried, then name); each address goes to its least-loaded usable
+ *	adapter. The capacity rule of ipto_pool_check() is then not required.
+ *	Off by default.
+ */
+enum ipto_plan_flags {
+	IPTO_PLAN_SHARE_ADAPTERS = 1 << 0,
+};
+
+/**
+ * struct ipto_plan_opts - options of ipto_plan_takeover().
+ * @sz: sizeof(struct ipto_plan_opts); use IPTO_OPTS().
+ * @flags: a mask of enum ipto_plan_flags.
+ */
+struct ipto_plan_opts {
+	size_t sz;
+	unsigned int flags;
+};
+
+/**
+ * ipto_plan_takeover - plan the takeover of failed active nodes.
+ * @pool: the pool.
+ * @failed_nodes: names of active nodes that are not taken over now.
+ * @n_failed: how many; at least one.
+ * @opts: options, or NULL for the defaults.
+ * @ret: on success, the plan with one reference; untouched on failure.
+ *
+ * Each failed node goes whole to one standby; each of its addresses to a
+ * distinct free takeover adapter of that standby whose MAC is none of the
+ * node's MACs. Nodes are placed largest first (most addresses, ties by
+ * name), each on the standby with the fewest free usable adapters that
+ * still holds it whole (best fit; ties by standby name), so large holes
+ * stay open for large nodes. Within a standby, adapters are used in name
+ * order, the management adapter last; a node's addresses in
+ * ipto_addr_compare() order. Steps (all IPTO_PLAN_BIND) come node by node
+ * in placement order.
+ *
+ * The pool is not changed: call ipto_pool_commit() with the plan.
+ *
+ * Returns: 0; -ENOENT for an unknown node; -EALREADY for a node that is
+ * taken over already; -EEXIST for a node listed twice; -ENOSPC when the
+ * pool fails ipto_pool_check() (unless sharing) or the standbys' free
+ * adapters cannot absorb these nodes now; -EINVAL for bad arguments or
+ * options; or another negative errno. Every error is logged and no plan
+ * is made.
+ */
+int ipto_plan_takeover(struct ipto_pool *pool,
+		       const char *const *failed_nodes, size_t n_failed,
+		       const struct ipto_plan_opts *opts,
+		       struct ipto_plan **ret);
+
+/**
+ * ipto_plan_release - plan the failback of taken-over nodes.
+ * @pool: the pool.
+ * @nodes: names of nodes taken over by a committed takeover plan.
+ * @n: how many; at least one.
+ * @ret: on success, the plan with one reference; untouched on failure.
+ *
+ * One IPTO_PLAN_UNBIND step per address the pool records on a takeover
+ * adapter, nodes in name order, addresses in ipto_addr_compare() order.
+ * After ipto_pool_commit() the adapters are free and the nodes active.
+ *
+ * Returns: 0; -ENOENT for an unknown node; -EALREADY for a node that is
+ * not taken over; -EEXIST for a node listed twice; -EINVAL; or another
+ * negative errno.
+ */
+int ipto_plan_release(struct ipto_pool *pool, const char *const *nodes,
+		      size_t n, struct ipto_plan **ret);
+
+/**
+ * ipto_pool_commit - record in the pool that a plan was (or is being)
+ * carried out.
+ * @pool: the pool the plan was made from.
+ * @plan: a takeover or release plan.
+ *
+ * A takeover plan marks its nodes taken over and its adapters busy with its
+ * addresses; a release plan marks its nodes active and frees the adapters.
+ * Committing a takeover plan before running it reserves its adapters, so
+ * a second failure meanwhile is planned elsewhere; commit a release plan of
+ * the same nodes to undo it.
+ *
+ * Returns: 0; -ESTALE when the pool changed in a way that invalidates the
+ * plan (a node's state changed since the plan was made, or an adapter the
+ * plan needs free is busy; this includes committing a plan twice); -EINVAL
+ * for a plan from another pool. On error nothing changes.
+ */
+int ipto_pool_commit(struct ipto_pool *pool, const struct ipto_plan *plan);
+
+/** ipto_plan_ref - take a reference. Returns: @plan. */
+struct ipto_plan *ipto_plan_ref(struct ipto_plan *plan);
+
+/**
+ * ipto_plan_unref - drop a reference; the last one frees the plan.
+ * @plan: the plan, or NULL.
+ *
+ * Returns: NULL.
+ */
+struct ipto_plan *ipto_plan_unref(struct ipto_plan *plan);
+
+/** ipto_plan_get_step_count - the number of steps (NULL gives 0). */
+size_t ipto_plan_get_step_count(const struct ipto_plan *plan);
+
+/**
+ * enum ipto_plan_action - what a step does.
+ * @IPTO_PLAN_BIND: add @ip to @ifname on @standby and announce it from
+ *	@mac to @announce_target.
+ * @IPTO_PLAN_UNBIND: remove @ip from @ifname on @standby; its node takes
+ *	it back.
+ */
+enum ipto_plan_action {
+	IPTO_PLAN_BIND = 1,
+	IPTO_PLAN_UNBIND = 2,
+};
+
+/**
+ * enum ipto_plan_step_flags - bits of struct ipto_plan_step.flags.
+ * @IPTO_PLAN_STEP_MANAGEMENT: the adapter is its standby's management
+ *	adapter.
+ * @IPTO_PLAN_STEP_SHARED: after the plan the adapter carries more than one
+ *	taken-over address (only with IPTO_PLAN_SHARE_ADAPTERS).
+ */
+enum ipto_plan_step_flags {
+	IPTO_PLAN_STEP_MANAGEMENT = 1 << 0,
+	IPTO_PLAN_STEP_SHARED = 1 << 1,
+};
+
+/**
+ * struct ipto_plan_step - one address move.
+ * @sz: set by the caller to sizeof(struct ipto_plan_step); the library
+ *      fills only the fields it covers.
+ * @action: enum ipto_plan_action.
+ * @node: the active node that owns @ip.
+ * @standby: the standby that takes @ip over (or gives it back).
+ * @ifname: the takeover adapter on @standby.
+ * @ip: the address, with its prefix length.
+ * @mac: @ifname's own MAC: the sender MAC of the announcement.
+ * @announce_target: the target IP of the patent's ARP request: for IPv4
+ *	the subnet broadcast of @ip, or 255.255.255.255 for prefixes /31,
+ *	/32 and unknown; for IPv6 ff02::1. Its prefix is IPTO_PREFIX_UNKNOWN.
+ * @flags: a mask of enum ipto_plan_step_flags.
+ *
+ * The strings belong to the pool the plan holds; they live as long as the
+ * plan (or the pool) does.
+ */
+struct ipto_plan_step {
+	size_t sz;
+	enum ipto_plan_action action;
+	const char *node;
+	const char *standby;
+	const char *ifname;
+	struct ipto_addr ip;
+	struct ipto_mac mac;
+	struct ipto_addr announce_target;
+	unsigned int flags;
+};
+
+/**
+ * ipto_plan_get_step - read one step.
+ * @plan: the plan.
+ * @index: 0 .. ipto_plan_get_step_count() - 1.
+ * @step: filled on success up to @step->sz (which the caller sets, at
+ *        least sizeof(size_t)); bytes beyond the library's struct are
+ *        zeroed. Untouched on failure.
+ *
+ * Returns: 0; -ERANGE for an index past the end; -EINVAL.
+ */
+int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
+		       struct ipto_plan_step *step);
+
+/** enum ipto_format - output formats of ipto_plan_format(). */
+enum ipto_format {
+	IPTO_FORMAT_TEXT = 0,
+	IPTO_FORMAT_JSON = 1,
+};
+
+/**
+ * ipto_plan_format - render a plan.
+ * @plan: the plan.
+ * @format: IPTO_FORMAT_TEXT (one line per step, for people) or
+ *          IPTO_FORMAT_JSON (one object, for programs; see
+ *          doc/planning.md for the schema).
+ * @out: on success a NUL-terminated string ending in a newline, allocated
+ *       with malloc(); the caller free()s it. Untouched on failure.
+ *
+ * Returns: 0, -EINVAL, or -ENOMEM.
+ */
+int ipto_plan_format(const struct ipto_plan *plan, enum ipto_format format,
+		     char **out);
 
 #ifdef __cplusplus
 }
