@@ -73,6 +73,9 @@ enum ipto_takeover_flags {
  * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
  *	until the takeover is freed (ipto_takeover_run() rejects that).
  * @flags: enum ipto_takeover_flags.
+ * @standby: run only the plan's steps for this standby node (a plan may
+ *	span several standbys, and each runs its own part); NULL runs them
+ *	all.
  */
 struct ipto_takeover_opts {
 	size_t sz;
@@ -83,6 +86,7 @@ struct ipto_takeover_opts {
 	uint32_t refresh_ms;
 	uint32_t refresh_count;
 	unsigned int flags;
+	const char *standby;
 };
 
 /**
