@@ -1,2 +1,510 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "ipto-private.h"
+/*
+ * The libnl-route-3 binder. One NETLINK_ROUTE socket per binder, opened in
+ * the creating thread's network namespace. Every request is synchronous.
+ *
+ * Errors: libnl folds the kernel's errno into its own NLE_* codes, which
+ * loses detail (several errnos become NLE_FAILURE). An error callback on
+ * the socket records the kernel's errno and extended-ACK message, so a
+ * caller gets the kernel's own errno; libnl's own errors (no kernel reply)
+ * go through nle_to_errno(). Neither kind of code leaves this file.
+ */
+#include "backend-private.h"
+
+#include <linux/ip.h> /* IPV4_DEVCONF_* */
+#include <linux/if.h> /* IFF_UP, IFF_LOWER_UP */
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/inet.h>
+#include <netlink/socket.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct nl_binder {
+	struct ipto_ctx *ctx;
+	struct nl_sock *sk;
+	int kernel_err; /* the kernel's negative errno of the last request */
+	char kernel_msg[256]; /* its extended-ACK message, or "" */
+};
+
+/* libnl's codes for errors it raises itself. */
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_SUCCESS:
+		return 0;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_AGAIN:
+	case NLE_DUMP_INTR:
+		return -EAGAIN;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_INVAL:
+	case NLE_MISSING_ATTR:
+	case NLE_OBJ_MISMATCH:
+	case NLE_ATTRSIZE:
+		return -EINVAL;
+	case NLE_RANGE:
+		return -ERANGE;
+	case NLE_MSGSIZE:
+	case NLE_MSG_TRUNC:
+		return -EMSGSIZE;
+	case NLE_OPNOTSUPP:
+	case NLE_SRCRT_NOSUPPORT:
+	case NLE_MSGTYPE_NOSUPPORT:
+		return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+	case NLE_AF_MISMATCH:
+		return -EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+	case NLE_NOCACHE:
+	case NLE_PKTLOC_FILE:
+		return -ENOENT;
+	case NLE_NOATTR:
+		return -ENODATA;
+	case NLE_SEQ_MISMATCH:
+	case NLE_MSG_TOOSHORT:
+	case NLE_PARSE_ERR:
+		return -EPROTO;
+	case NLE_MSG_OVERFLOW:
+		return -EOVERFLOW;
+	case NLE_NOADDR:
+		return -EADDRNOTAVAIL;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_PROTO_MISMATCH:
+		return -EPROTONOSUPPORT;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_PERM:
+	case NLE_IMMUTABLE:
+		return -EPERM;
+	case NLE_NODEV:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+/* Records the kernel's errno and extended-ACK text, then lets libnl go on
+ * as usual (NL_STOP: it returns its NLE_* code, which we then replace). */
+static int on_kernel_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			   void *arg)
+{
+	struct nl_binder *nb = arg;
+	const struct nlmsghdr *h =
+		(const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	size_t off, total = h->nlmsg_len;
+
+	nb->kernel_err = e->error < 0 ? e->error : -e->error;
+	nb->kernel_msg[0] = '\0';
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	off = NLMSG_HDRLEN + sizeof(*e);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	while (off + NLA_HDRLEN <= total) {
+		const struct nlattr *a =
+			(const struct nlattr *)((const char *)h + off);
+		size_t alen = a->nla_len;
+
+		if (alen < NLA_HDRLEN || off + alen > total)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG &&
+		    alen > NLA_HDRLEN) {
+			size_t n = alen - NLA_HDRLEN;
+
+			if (n >= sizeof(nb->kernel_msg))
+				n = sizeof(nb->kernel_msg) - 1;
+			memcpy(nb->kernel_msg, (const char *)a + NLA_HDRLEN,
+			       n);
+			nb->kernel_msg[n] = '\0';
+			break;
+		}
+		off += NLA_ALIGN(alen);
+	}
+	return NL_STOP;
+}
+
+static void request_begin(struct nl_binder *nb)
+{
+	nb->kernel_err = 0;
+	nb->kernel_msg[0] = '\0';
+}
+
+/*
+ * Turns a libnl return value into 0 or a negative errno and logs the
+ * failure with libnl's and the kernel's words. Answers a caller probes for
+ * (@quiet_err) are logged as info only.
+ */
+static int request_end(struct nl_binder *nb, int nle, int quiet_err,
+		       const char *what, const char *ifname)
+{
+	int r;
+
+	if (nle >= 0)
+		return 0;
+	r = nb->kernel_err ? nb->kernel_err : nle_to_errno(nle);
+	if (r == quiet_err)
+		log_info(nb->ctx, "netlink: %s %s: %s%s%s\n", what, ifname,
+			 ipto_strerror(r), nb->kernel_msg[0] ? ": " : "",
+			 nb->kernel_msg);
+	else
+		log_err(nb->ctx, "netlink: %s %s: %s (libnl: %s)%s%s%s\n",
+			what, ifname, ipto_strerror(r), nl_geterror(nle),
+			nb->kernel_msg[0] ? " (kernel: " : "",
+			nb->kernel_msg, nb->kernel_msg[0] ? ")" : "");
+	return r;
+}
+
+/* The kernel's view of @ifname; -ENODEV when there is none. */
+static int get_link(struct nl_binder *nb, const char *ifname,
+		    struct rtnl_link **link)
+{
+	int nle;
+
+	request_begin(nb);
+	nle = rtnl_link_get_kernel(nb->sk, 0, ifname, link);
+	if (nle == -NLE_OBJ_NOTFOUND || nb->kernel_err == -ENODEV) {
+		if (nle >= 0)
+			rtnl_link_put(*link);
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	return request_end(nb, nle, 0, "get link", ifname);
+}
+
+static struct nl_addr *to_nl_addr(const struct ipto_addr *a)
+{
+	struct nl_addr *n = nl_addr_build(a->family, a->bytes,
+					  ipto_addr_len(a));
+
+	if (n)
+		nl_addr_set_prefixlen(n, a->prefixlen);
+	return n;
+}
+
+/* A template for RTM_NEWADDR / RTM_DELADDR; NULL on -ENOMEM. */
+static struct rtnl_addr *addr_template(int ifindex, const struct ipto_addr *a)
+{
+	struct rtnl_addr *ra = rtnl_addr_alloc();
+	struct nl_addr *local = to_nl_addr(a);
+
+	if (!ra || !local)
+		goto fail;
+	rtnl_addr_set_ifindex(ra, ifindex);
+	rtnl_addr_set_family(ra, a->family);
+	if (rtnl_addr_set_local(ra, local) < 0)
+		goto fail;
+	rtnl_addr_set_prefixlen(ra, a->prefixlen);
+	nl_addr_put(local);
+	return ra;
+fail:
+	nl_addr_put(local);
+	rtnl_addr_put(ra);
+	return NULL;
+}
+
+static int nl_addr_add(void *userdata, const char *ifname,
+		       const struct ipto_addr *addr, unsigned int flags)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	struct rtnl_addr *ra;
+	struct ipto_addr bcast;
+	int r, nle;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	ra = addr_template(rtnl_link_get_ifindex(link), addr);
+	rtnl_link_put(link);
+	if (!ra)
+		return -ENOMEM;
+	if (addr->family == AF_INET &&
+	    ipto_addr_subnet_broadcast(addr, &bcast) == 0) {
+		struct nl_addr *b = to_nl_addr(&bcast);
+
+		if (!b || rtnl_addr_set_broadcast(ra, b) < 0) {
+			nl_addr_put(b);
+			rtnl_addr_put(ra);
+			return -ENOMEM;
+		}
+		nl_addr_put(b);
+	}
+	if (addr->family == AF_INET6 && (flags & IPTO_BIND_NODAD))
+		rtnl_addr_set_flags(ra, IFA_F_NODAD);
+	request_begin(nb);
+	/* NLM_F_EXCL: an address that is there already is -EEXIST, never
+	 * silently "replaced" (which would hide a rollback bug). */
+	nle = rtnl_addr_add(nb->sk, ra, NLM_F_EXCL);
+	rtnl_addr_put(ra);
+	return request_end(nb, nle, -EEXIST, "add address on", ifname);
+}
+
+static int nl_addr_del(void *userdata, const char *ifname,
+		       const struct ipto_addr *addr)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	struct rtnl_addr *ra;
+	int r, nle;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	ra = addr_template(rtnl_link_get_ifindex(link), addr);
+	rtnl_link_put(link);
+	if (!ra)
+		return -ENOMEM;
+	request_begin(nb);
+	nle = rtnl_addr_delete(nb->sk, ra, 0);
+	rtnl_addr_put(ra);
+	return request_end(nb, nle, -EADDRNOTAVAIL, "delete address on",
+			   ifname);
+}
+
+static int nl_addr_list(void *userdata, const char *ifname,
+			struct ipto_addr *out, size_t max)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int ifindex, r, nle, count = 0;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	ifindex = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	request_begin(nb);
+	nle = rtnl_addr_alloc_cache(nb->sk, &cache);
+	if (nle < 0)
+		return request_end(nb, nle, 0, "list addresses of", ifname);
+	for (obj = nl_cache_get_first(cache); obj;
+	     obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)obj;
+		struct nl_addr *local = rtnl_addr_get_local(ra);
+		int family = rtnl_addr_get_family(ra);
+		struct ipto_addr a;
+
+		if (rtnl_addr_get_ifindex(ra) != ifindex || !local)
+			continue;
+		if (family != AF_INET && family != AF_INET6)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.family = family;
+		if (nl_addr_get_len(local) != ipto_addr_len(&a))
+			continue;
+		memcpy(a.bytes, nl_addr_get_binary_addr(local),
+		       ipto_addr_len(&a));
+		a.prefixlen = rtnl_addr_get_prefixlen(ra);
+		if ((size_t)count < max)
+			out[count] = a;
+		count++;
+	}
+	nl_cache_free(cache);
+	return count;
+}
+
+static int nl_link_get(void *userdata, const char *ifname,
+		       struct ipto_link_info *info)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	struct nl_addr *lladdr;
+	unsigned int flags;
+	int r;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	flags = rtnl_link_get_flags(link);
+	info->ifindex = rtnl_link_get_ifindex(link);
+	info->up = (flags & IFF_UP) != 0;
+	info->carrier = (flags & IFF_LOWER_UP) != 0;
+	info->mtu = rtnl_link_get_mtu(link);
+	lladdr = rtnl_link_get_addr(link);
+	if (lladdr && nl_addr_get_len(lladdr) == sizeof(info->mac.bytes))
+		memcpy(info->mac.bytes, nl_addr_get_binary_addr(lladdr),
+		       sizeof(info->mac.bytes));
+	rtnl_link_put(link);
+	return 0;
+}
+
+/* Sends the difference between @link (the kernel's) and @change. */
+static int change_link(struct nl_binder *nb, struct rtnl_link *link,
+		       struct rtnl_link *change, const char *what,
+		       const char *ifname)
+{
+	int nle;
+
+	request_begin(nb);
+	nle = rtnl_link_change(nb->sk, link, change, 0);
+	return request_end(nb, nle, 0, what, ifname);
+}
+
+static int nl_link_set_up(void *userdata, const char *ifname, bool up)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link, *change;
+	int r;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	r = change_link(nb, link, change, up ? "set up" : "set down", ifname);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return r;
+}
+
+static unsigned int devconf_id(enum ipto_devconf key)
+{
+	switch (key) {
+	case IPTO_DEVCONF_ARP_IGNORE:
+		return IPV4_DEVCONF_ARP_IGNORE;
+	case IPTO_DEVCONF_ARP_ANNOUNCE:
+		return IPV4_DEVCONF_ARP_ANNOUNCE;
+	case IPTO_DEVCONF_ARP_FILTER:
+		return IPV4_DEVCONF_ARPFILTER;
+	}
+	return 0;
+}
+
+static int nl_devconf_get(void *userdata, const char *ifname,
+			  enum ipto_devconf key, int *value)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	uint32_t v;
+	int r, nle;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	nle = rtnl_link_inet_get_conf(link, devconf_id(key), &v);
+	rtnl_link_put(link);
+	if (nle < 0) {
+		/* The kernel sent no IPv4 settings: no IPv4 on this link. */
+		log_err(nb->ctx, "netlink: %s has no IPv4 %s (libnl: %s)\n",
+			ifname, ipto_devconf_name(key), nl_geterror(nle));
+		return -EAFNOSUPPORT;
+	}
+	if (v > (uint32_t)INT32_MAX)
+		return -ERANGE;
+	*value = (int)v;
+	return 0;
+}
+
+static int nl_devconf_set(void *userdata, const char *ifname,
+			  enum ipto_devconf key, int value)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link, *change;
+	char what[48];
+	int r, nle;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	nle = rtnl_link_inet_set_conf(change, devconf_id(key),
+				      (uint32_t)value);
+	if (nle < 0) {
+		r = nle_to_errno(nle);
+	} else {
+		snprintf(what, sizeof(what), "set %s=%d on",
+			 ipto_devconf_name(key), value);
+		r = change_link(nb, link, change, what, ifname);
+	}
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return r;
+}
+
+static void nl_destroy(void *userdata)
+{
+	struct nl_binder *nb = userdata;
+
+	nl_socket_free(nb->sk);
+	ipto_ctx_unref(nb->ctx);
+	free(nb);
+}
+
+static const struct ipto_binder_ops netlink_ops = {
+	.sz = sizeof(struct ipto_binder_ops),
+	.addr_add = nl_addr_add,
+	.addr_del = nl_addr_del,
+	.addr_list = nl_addr_list,
+	.link_get = nl_link_get,
+	.link_set_up = nl_link_set_up,
+	.devconf_get = nl_devconf_get,
+	.devconf_set = nl_devconf_set,
+	.destroy = nl_destroy,
+};
+
+IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
+					struct ipto_binder **ret)
+{
+	struct nl_binder *nb;
+	int one = 1, nle, r;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	nb = calloc(1, sizeof(*nb));
+	if (!nb)
+		return -ENOMEM;
+	nb->sk = nl_socket_alloc();
+	if (!nb->sk) {
+		free(nb);
+		return -ENOMEM;
+	}
+	nle = nl_connect(nb->sk, NETLINK_ROUTE);
+	if (nle < 0) {
+		r = nle_to_errno(nle);
+		log_err(ctx, "netlink: cannot open a NETLINK_ROUTE socket: "
+			"%s\n", nl_geterror(nle));
+		nl_socket_free(nb->sk);
+		free(nb);
+		return r;
+	}
+	/* Ask for the kernel's reason with each error (best effort). */
+	setsockopt(nl_socket_get_fd(nb->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	nl_socket_modify_err_cb(nb->sk, NL_CB_CUSTOM, on_kernel_error, nb);
+	nb->ctx = ipto_ctx_ref(ctx);
+	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
+	if (r < 0)
+		nl_destroy(nb);
+	return r;
+}

@@ -1,2 +1,442 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "ipto-private.h"
+/*
+ * The generic binder: a reference-counted wrapper around an ops table. The
+ * public wrappers check every argument, so an op never sees bad input, and
+ * log every failure.
+ */
+#include "backend-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
+		      const char *ifname)
+{
+	size_t len;
+
+	if (!ifname) {
+		log_err(ctx, "%s: no interface name\n", who);
+		return -EINVAL;
+	}
+	len = strnlen(ifname, IPTO_IFNAME_MAX + 1);
+	if (len == 0 || len > IPTO_IFNAME_MAX) {
+		log_err(ctx, "%s: interface name must be 1..%d characters\n",
+			who, IPTO_IFNAME_MAX);
+		return -EINVAL;
+	}
+	if (strchr(ifname, '/') || strchr(ifname, ' ') ||
+	    strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0) {
+		log_err(ctx, "%s: invalid interface name \"%s\"\n", who,
+			ifname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *ipto_devconf_name(enum ipto_devconf key)
+{
+	switch (key) {
+	case IPTO_DEVCONF_ARP_IGNORE:
+		return "arp_ignore";
+	case IPTO_DEVCONF_ARP_ANNOUNCE:
+		return "arp_announce";
+	case IPTO_DEVCONF_ARP_FILTER:
+		return "arp_filter";
+	}
+	return NULL;
+}
+
+static int devconf_max(enum ipto_devconf key)
+{
+	switch (key) {
+	case IPTO_DEVCONF_ARP_IGNORE:
+		return 8;
+	case IPTO_DEVCONF_ARP_ANNOUNCE:
+		return 2;
+	case IPTO_DEVCONF_ARP_FILTER:
+		return 1;
+	}
+	return -1;
+}
+
+int ipto_ops_copy(void *out, size_t our_sz, const void *ops)
+{
+	size_t caller_sz;
+
+	if (!ops)
+		return -EINVAL;
+	memcpy(&caller_sz, ops, sizeof(caller_sz));
+	/* Every member is a size_t or a function pointer: a size that cuts
+	 * one in two is a mistake, not an older table. */
+	if (caller_sz < sizeof(size_t) || caller_sz % sizeof(void *))
+		return -EINVAL;
+	if (!ipto_opts_valid_impl(ops, our_sz))
+		return -EINVAL;
+	memset(out, 0, our_sz);
+	memcpy(out, ops, caller_sz < our_sz ? caller_sz : our_sz);
+	*(size_t *)out = our_sz;
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_new(struct ipto_ctx *ctx,
+				const struct ipto_binder_ops *ops,
+				void *userdata, struct ipto_binder **ret)
+{
+	struct ipto_binder *b;
+	struct ipto_binder_ops copy;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
+		log_err(ctx, "binder: invalid ops table (NULL, sz too small, "
+			"or unknown non-zero members)\n");
+		return -EINVAL;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->refcount = 1;
+	b->ctx = ipto_ctx_ref(ctx);
+	b->ops = copy;
+	b->userdata = userdata;
+	*ret = b;
+	return 0;
+}
+
+IPTO_EXPORT struct ipto_binder *ipto_binder_ref(struct ipto_binder *binder)
+{
+	if (binder)
+		binder->refcount++;
+	return binder;
+}
+
+IPTO_EXPORT struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder)
+{
+	if (!binder)
+		return NULL;
+	if (--binder->refcount > 0)
+		return NULL;
+	if (binder->ops.destroy)
+		binder->ops.destroy(binder->userdata);
+	ipto_ctx_unref(binder->ctx);
+	free(binder);
+	return NULL;
+}
+
+IPTO_EXPORT struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder)
+{
+	return binder ? binder->ctx : NULL;
+}
+
+/* Logs an op's failure; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on
+ * delete) are what a caller may probe for, so they are only info. */
+static int op_result(struct ipto_binder *b, int r, bool state_answer,
+		     const char *what, const char *ifname, const char *detail)
+{
+	if (r >= 0)
+		return r;
+	if (state_answer)
+		log_info(b->ctx, "binder: %s %s%s%s: %s\n", what, ifname,
+			 detail ? " " : "", detail ? detail : "",
+			 ipto_strerror(r));
+	else
+		log_err(b->ctx, "binder: %s %s%s%s failed: %s\n", what, ifname,
+			detail ? " " : "", detail ? detail : "",
+			ipto_strerror(r));
+	return r;
+}
+
+static int unsupported(struct ipto_binder *b, const char *what)
+{
+	log_err(b->ctx, "binder: this backend does not support %s\n", what);
+	return -EOPNOTSUPP;
+}
+
+static int check_addr(struct ipto_binder *b, const char *what,
+		      const struct ipto_addr *addr)
+{
+	if (!addr || !ipto_addr_valid(addr)) {
+		log_err(b->ctx, "binder: %s: invalid address\n", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
+				     const char *ifname,
+				     const struct ipto_addr *addr,
+				     unsigned int flags)
+{
+	struct ipto_addr a;
+	char text[IPTO_ADDR_STRLEN];
+	int r, cls;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: addr_add", ifname);
+	if (r < 0)
+		return r;
+	r = check_addr(binder, "addr_add", addr);
+	if (r < 0)
+		return r;
+	if (flags & ~(unsigned int)IPTO_BIND_NODAD) {
+		log_err(binder->ctx, "binder: addr_add: unknown flags 0x%x\n",
+			flags);
+		return -EINVAL;
+	}
+	a = *addr;
+	if (a.prefixlen == IPTO_PREFIX_UNKNOWN)
+		a.prefixlen = a.family == AF_INET ? 32 : 128;
+	ipto_addr_format(&a, text, sizeof(text));
+	cls = ipto_addr_classify(&a);
+	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST)) {
+		log_err(binder->ctx,
+			"binder: addr_add: %s is not a unicast address\n",
+			text);
+		return -EINVAL;
+	}
+	if (!binder->ops.addr_add)
+		return unsupported(binder, "adding addresses");
+	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
+		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
+	r = binder->ops.addr_add(binder->userdata, ifname, &a, flags);
+	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
+}
+
+/* The prefix an interface has @addr with, via addr_list. */
+static int lookup_prefix(struct ipto_binder *b, const char *ifname,
+			 const struct ipto_addr *addr, int *prefixlen)
+{
+	struct ipto_addr *list = NULL;
+	size_t max = 0;
+	int n, i, r = -EADDRNOTAVAIL;
+
+	if (!b->ops.addr_list)
+		return unsupported(b, "listing addresses (needed to delete "
+				   "an address given without prefix)");
+	for (;;) {
+		n = b->ops.addr_list(b->userdata, ifname, list, max);
+		if (n < 0) {
+			free(list);
+			return op_result(b, n, false, "addr_list", ifname,
+					 NULL);
+		}
+		if ((size_t)n <= max)
+			break;
+		free(list);
+		max = (size_t)n + 4;
+		list = calloc(max, sizeof(*list));
+		if (!list)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (ipto_addr_equal(&list[i], addr)) {
+			*prefixlen = list[i].prefixlen;
+			r = 0;
+			break;
+		}
+	}
+	free(list);
+	return r;
+}
+
+IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
+				     const char *ifname,
+				     const struct ipto_addr *addr)
+{
+	struct ipto_addr a;
+	char text[IPTO_ADDR_STRLEN];
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: addr_del", ifname);
+	if (r < 0)
+		return r;
+	r = check_addr(binder, "addr_del", addr);
+	if (r < 0)
+		return r;
+	if (!binder->ops.addr_del)
+		return unsupported(binder, "removing addresses");
+	a = *addr;
+	if (a.prefixlen == IPTO_PREFIX_UNKNOWN) {
+		r = lookup_prefix(binder, ifname, addr, &a.prefixlen);
+		if (r < 0) {
+			ipto_addr_format(addr, text, sizeof(text));
+			return op_result(binder, r, r == -EADDRNOTAVAIL,
+					 "addr_del", ifname, text);
+		}
+	}
+	ipto_addr_format(&a, text, sizeof(text));
+	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
+	r = binder->ops.addr_del(binder->userdata, ifname, &a);
+	return op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
+			 text);
+}
+
+IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
+				      const char *ifname,
+				      struct ipto_addr *out, size_t max)
+{
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: addr_list", ifname);
+	if (r < 0)
+		return r;
+	if (!out && max) {
+		log_err(binder->ctx, "binder: addr_list: NULL array\n");
+		return -EINVAL;
+	}
+	if (max > (size_t)1 << 20) {
+		log_err(binder->ctx, "binder: addr_list: max too large\n");
+		return -EINVAL;
+	}
+	if (!binder->ops.addr_list)
+		return unsupported(binder, "listing addresses");
+	r = binder->ops.addr_list(binder->userdata, ifname, max ? out : NULL,
+				  max);
+	return op_result(binder, r, false, "addr_list", ifname, NULL);
+}
+
+IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
+				     const char *ifname,
+				     struct ipto_link_info *info)
+{
+	struct ipto_link_info tmp;
+	size_t sz;
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: link_get", ifname);
+	if (r < 0)
+		return r;
+	if (!info || info->sz < offsetof(struct ipto_link_info, ifindex) +
+					sizeof(info->ifindex)) {
+		log_err(binder->ctx, "binder: link_get: info NULL or its sz "
+			"too small\n");
+		return -EINVAL;
+	}
+	if (!binder->ops.link_get)
+		return unsupported(binder, "reading links");
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.sz = sizeof(tmp);
+	r = binder->ops.link_get(binder->userdata, ifname, &tmp);
+	if (r < 0)
+		return op_result(binder, r, false, "link_get", ifname, NULL);
+	if (tmp.ifindex <= 0) {
+		log_err(binder->ctx, "binder: link_get %s: backend gave no "
+			"ifindex\n", ifname);
+		return -EIO;
+	}
+	/* Write what the caller's size covers; zero a newer caller's tail. */
+	sz = info->sz;
+	if (sz > sizeof(tmp))
+		memset((char *)info + sizeof(tmp), 0, sz - sizeof(tmp));
+	memcpy((char *)info + sizeof(size_t), (char *)&tmp + sizeof(size_t),
+	       (sz < sizeof(tmp) ? sz : sizeof(tmp)) - sizeof(size_t));
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
+					const char *ifname, bool up)
+{
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: link_set_up", ifname);
+	if (r < 0)
+		return r;
+	if (!binder->ops.link_set_up)
+		return unsupported(binder, "setting links up or down");
+	log_dbg(binder->ctx, "binder: link_set_up %s %s\n", ifname,
+		up ? "up" : "down");
+	r = binder->ops.link_set_up(binder->userdata, ifname, up);
+	return op_result(binder, r, false, "link_set_up", ifname,
+			 up ? "up" : "down");
+}
+
+static int check_key(struct ipto_binder *b, const char *what,
+		     enum ipto_devconf key)
+{
+	if (!ipto_devconf_name(key)) {
+		log_err(b->ctx, "binder: %s: unknown devconf key %d\n", what,
+			(int)key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
+					const char *ifname,
+					enum ipto_devconf key, int *value)
+{
+	int r, v = 0;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: devconf_get", ifname);
+	if (r < 0)
+		return r;
+	r = check_key(binder, "devconf_get", key);
+	if (r < 0)
+		return r;
+	if (!value) {
+		log_err(binder->ctx, "binder: devconf_get: NULL value\n");
+		return -EINVAL;
+	}
+	if (!binder->ops.devconf_get)
+		return unsupported(binder, "reading devconf values");
+	r = binder->ops.devconf_get(binder->userdata, ifname, key, &v);
+	if (r < 0)
+		return op_result(binder, r, false, "devconf_get", ifname,
+				 ipto_devconf_name(key));
+	*value = v;
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
+					const char *ifname,
+					enum ipto_devconf key, int value)
+{
+	char detail[48];
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = ipto_ifname_check(binder->ctx, "binder: devconf_set", ifname);
+	if (r < 0)
+		return r;
+	r = check_key(binder, "devconf_set", key);
+	if (r < 0)
+		return r;
+	if (value < 0 || value > devconf_max(key)) {
+		log_err(binder->ctx, "binder: devconf_set: %s must be 0..%d, "
+			"not %d\n", ipto_devconf_name(key), devconf_max(key),
+			value);
+		return -EINVAL;
+	}
+	if (!binder->ops.devconf_set)
+		return unsupported(binder, "writing devconf values");
+	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
+		 value);
+	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
+	r = binder->ops.devconf_set(binder->userdata, ifname, key, value);
+	return op_result(binder, r, false, "devconf_set", ifname, detail);
+}
+
+#if !HAVE_NETLINK
+IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
+					struct ipto_binder **ret)
+{
+	if (!ctx || !ret)
+		return -EINVAL;
+	log_err(ctx, "binder: libipto was built without libnl; no netlink "
+		"binder\n");
+	return -EOPNOTSUPP;
+}
+#endif

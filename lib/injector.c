@@ -1,2 +1,222 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "ipto-private.h"
+/*
+ * The generic injector: a reference-counted wrapper around an ops table,
+ * and ports (open interfaces) that each hold an injector reference.
+ */
+#include "backend-private.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+struct ipto_injector_port {
+	struct ipto_injector *injector;
+	void *handle;
+	char ifname[IPTO_IFNAME_MAX + 1];
+};
+
+IPTO_EXPORT int ipto_injector_new(struct ipto_ctx *ctx,
+				  const struct ipto_injector_ops *ops,
+				  void *userdata, struct ipto_injector **ret)
+{
+	struct ipto_injector *inj;
+	struct ipto_injector_ops copy;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
+		log_err(ctx, "injector: invalid ops table (NULL, sz too small, "
+			"or unknown non-zero members)\n");
+		return -EINVAL;
+	}
+	inj = calloc(1, sizeof(*inj));
+	if (!inj)
+		return -ENOMEM;
+	inj->refcount = 1;
+	inj->ctx = ipto_ctx_ref(ctx);
+	inj->ops = copy;
+	inj->userdata = userdata;
+	*ret = inj;
+	return 0;
+}
+
+IPTO_EXPORT struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector)
+{
+	if (injector)
+		injector->refcount++;
+	return injector;
+}
+
+IPTO_EXPORT struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector)
+{
+	if (!injector)
+		return NULL;
+	if (--injector->refcount > 0)
+		return NULL;
+	if (injector->ops.destroy)
+		injector->ops.destroy(injector->userdata);
+	ipto_ctx_unref(injector->ctx);
+	free(injector);
+	return NULL;
+}
+
+IPTO_EXPORT struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector)
+{
+	return injector ? injector->ctx : NULL;
+}
+
+IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
+				   const char *ifname,
+				   struct ipto_injector_port **ret)
+{
+	struct ipto_injector_port *port;
+	void *handle = NULL;
+	int r;
+
+	if (!injector)
+		return -EINVAL;
+	r = ipto_ifname_check(injector->ctx, "injector: open", ifname);
+	if (r < 0)
+		return r;
+	if (!ret) {
+		log_err(injector->ctx, "injector: open: NULL ret\n");
+		return -EINVAL;
+	}
+	if (!injector->ops.open || !injector->ops.send) {
+		log_err(injector->ctx, "injector: the backend lacks open or "
+			"send\n");
+		return -EOPNOTSUPP;
+	}
+	port = calloc(1, sizeof(*port));
+	if (!port)
+		return -ENOMEM;
+	r = injector->ops.open(injector->userdata, ifname, &handle);
+	if (r < 0) {
+		log_err(injector->ctx, "injector: open %s failed: %s\n",
+			ifname, ipto_strerror(r));
+		free(port);
+		return r;
+	}
+	port->injector = ipto_injector_ref(injector);
+	port->handle = handle;
+	memcpy(port->ifname, ifname, strlen(ifname) + 1);
+	log_dbg(injector->ctx, "injector: opened %s\n", ifname);
+	*ret = port;
+	return 0;
+}
+
+IPTO_EXPORT const char *ipto_injector_port_get_ifname(
+	const struct ipto_injector_port *port)
+{
+	return port ? port->ifname : NULL;
+}
+
+static int check_frame(struct ipto_ctx *ctx, const void *frame, size_t len)
+{
+	if (!frame) {
+		log_err(ctx, "injector: send: NULL frame\n");
+		return -EINVAL;
+	}
+	if (len < IPTO_FRAME_MIN || len > IPTO_FRAME_MAX) {
+		log_err(ctx, "injector: send: a frame of %zu bytes (must be "
+			"%d..%d)\n", len, IPTO_FRAME_MIN, IPTO_FRAME_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
+				   const void *frame, size_t len)
+{
+	struct ipto_injector *inj;
+	int r;
+
+	if (!port)
+		return -EINVAL;
+	inj = port->injector;
+	r = check_frame(inj->ctx, frame, len);
+	if (r < 0)
+		return r;
+	r = inj->ops.send(inj->userdata, port->handle, frame, len);
+	if (r < 0) {
+		log_err(inj->ctx, "injector: send on %s failed: %s\n",
+			port->ifname, ipto_strerror(r));
+		return r;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
+					 const struct iovec *frames, size_t n)
+{
+	struct ipto_injector *inj;
+	size_t i;
+	int r;
+
+	if (!port)
+		return -EINVAL;
+	inj = port->injector;
+	if (n == 0)
+		return 0;
+	if (!frames || n > INT_MAX) {
+		log_err(inj->ctx, "injector: send_batch: no frames or too "
+			"many\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		r = check_frame(inj->ctx, frames[i].iov_base,
+				frames[i].iov_len);
+		if (r < 0)
+			return r;
+	}
+	if (inj->ops.send_batch) {
+		r = inj->ops.send_batch(inj->userdata, port->handle, frames,
+					n);
+		if (r == 0 || r > (int)n) {
+			log_err(inj->ctx, "injector: send_batch backend "
+				"returned %d for %zu frames\n", r, n);
+			r = -EIO;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			r = inj->ops.send(inj->userdata, port->handle,
+					  frames[i].iov_base,
+					  frames[i].iov_len);
+			if (r < 0)
+				break;
+		}
+		r = i > 0 ? (int)i : r;
+	}
+	if (r < 0)
+		log_err(inj->ctx, "injector: send_batch on %s failed: %s\n",
+			port->ifname, ipto_strerror(r));
+	else if ((size_t)r < n)
+		log_err(inj->ctx, "injector: send_batch on %s sent %d of %zu "
+			"frames\n", port->ifname, r, n);
+	return r;
+}
+
+IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
+{
+	struct ipto_injector *inj;
+
+	if (!port)
+		return;
+	inj = port->injector;
+	if (inj->ops.close)
+		inj->ops.close(inj->userdata, port->handle);
+	log_dbg(inj->ctx, "injector: closed %s\n", port->ifname);
+	ipto_injector_unref(inj);
+	free(port);
+}
+
+#if !HAVE_PCAP
+IPTO_EXPORT int ipto_injector_new_pcap(struct ipto_ctx *ctx,
+				       struct ipto_injector **ret)
+{
+	if (!ctx || !ret)
+		return -EINVAL;
+	log_err(ctx, "injector: libipto was built without libpcap; no pcap "
+		"injector\n");
+	return -EOPNOTSUPP;
+}
+#endif

@@ -1,2 +1,1074 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "ipto-private.h"
+/*
+ * The pool: the cluster description (active nodes with their IPs and MACs,
+ * standbys with their takeover adapters), the capacity rule, and the
+ * occupancy that committed plans leave behind.
+ */
+#include "pool-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+/* ------------------------------------------------------------------ */
+/* Hash set of indices                                                 */
+/* ------------------------------------------------------------------ */
+
+uint32_t pool_hash_bytes(const void *p, size_t n, uint32_t seed)
+{
+	const unsigned char *b = p;
+	uint32_t h = 2166136261u ^ seed;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 16777619u;
+	}
+	/* murmur3's finaliser: spread FNV's weak low bits over the word */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static void set_place(struct pool_slot *slots, size_t mask, uint32_t hash,
+		      uint32_t idx1)
+{
+	size_t i = hash & mask;
+
+	while (slots[i].idx1)
+		i = (i + 1) & mask;
+	slots[i].idx1 = idx1;
+	slots[i].hash = hash;
+}
+
+int pool_set_reserve(struct pool_set *s, size_t extra)
+{
+	size_t cap = s->slots ? s->mask + 1 : 0, want = s->n + extra, ncap, i;
+	struct pool_slot *ns;
+
+	/* keep the load factor at or below one half */
+	if (want <= cap / 2)
+		return 0;
+	ncap = cap ? cap : 16;
+	while (want > ncap / 2) {
+		if (ncap > SIZE_MAX / 2 / sizeof(*ns))
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	ns = calloc(ncap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	for (i = 0; i < cap; i++)
+		if (s->slots[i].idx1)
+			set_place(ns, ncap - 1, s->slots[i].hash,
+				  s->slots[i].idx1);
+	free(s->slots);
+	s->slots = ns;
+	s->mask = ncap - 1;
+	return 0;
+}
+
+uint32_t pool_set_find(const struct pool_set *s, uint32_t hash,
+		       pool_set_eq_fn eq, const void *ctx, const void *key)
+{
+	size_t i;
+
+	if (!s->slots)
+		return POOL_NONE;
+	for (i = hash & s->mask; s->slots[i].idx1; i = (i + 1) & s->mask)
+		if (s->slots[i].hash == hash &&
+		    eq(ctx, s->slots[i].idx1 - 1, key))
+			return s->slots[i].idx1 - 1;
+	return POOL_NONE;
+}
+
+void pool_set_insert(struct pool_set *s, uint32_t hash, uint32_t idx)
+{
+	set_place(s->slots, s->mask, hash, idx + 1);
+	s->n++;
+}
+
+void pool_set_free(struct pool_set *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+int pool_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                */
+/* ------------------------------------------------------------------ */
+
+static uint32_t hash_name(const char *name)
+{
+	return pool_hash_bytes(name, strlen(name), 0x6e616d65u);
+}
+
+static uint32_t hash_addr(const struct ipto_addr *a)
+{
+	return pool_hash_bytes(a->bytes, ipto_addr_len(a),
+			       (uint32_t)a->family);
+}
+
+static uint32_t hash_mac(const struct ipto_mac *m)
+{
+	return pool_hash_bytes(m->bytes, 6, 0x6d6163u);
+}
+
+static uint32_t hash_ifname(uint32_t standby, const char *ifname)
+{
+	return pool_hash_bytes(ifname, strlen(ifname), standby);
+}
+
+static const char *name_of(const struct ipto_pool *pool, uint32_t tagged)
+{
+	return tagged & 1 ? pool->standbys[tagged >> 1].name
+			  : pool->nodes[tagged >> 1].name;
+}
+
+static bool eq_name(const void *ctx, uint32_t idx, const void *key)
+{
+	return strcmp(name_of(ctx, idx), key) == 0;
+}
+
+static bool eq_ip(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return ipto_addr_equal(&pool->ips[idx].addr, key);
+}
+
+static bool eq_node_mac(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return ipto_mac_equal(&pool->node_macs[idx].mac, key);
+}
+
+static bool eq_adapter_mac(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return ipto_mac_equal(&pool->adapters[idx].mac, key);
+}
+
+struct ifname_key {
+	uint32_t standby;
+	const char *ifname;
+};
+
+static bool eq_ifname(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct ipto_pool *pool = ctx;
+	const struct ifname_key *k = key;
+
+	return pool->adapters[idx].standby == k->standby &&
+	       strcmp(pool->adapters[idx].ifname, k->ifname) == 0;
+}
+
+/* The tagged name entry (2i node, 2i+1 standby), or POOL_NONE. */
+static uint32_t find_name(const struct ipto_pool *pool, const char *name)
+{
+	return pool_set_find(&pool->names, hash_name(name), eq_name, pool,
+			     name);
+}
+
+uint32_t pool_find_node(const struct ipto_pool *pool, const char *name)
+{
+	uint32_t t = find_name(pool, name);
+
+	return t != POOL_NONE && !(t & 1) ? t >> 1 : POOL_NONE;
+}
+
+static uint32_t find_standby(const struct ipto_pool *pool, const char *name)
+{
+	uint32_t t = find_name(pool, name);
+
+	return t != POOL_NONE && (t & 1) ? t >> 1 : POOL_NONE;
+}
+
+uint32_t pool_find_adapter_by_mac(const struct ipto_pool *pool,
+				  const struct ipto_mac *mac)
+{
+	return pool_set_find(&pool->adapter_mac_set, hash_mac(mac),
+			     eq_adapter_mac, pool, mac);
+}
+
+static uint32_t find_node_mac(const struct ipto_pool *pool,
+			      const struct ipto_mac *mac)
+{
+	return pool_set_find(&pool->node_mac_set, hash_mac(mac), eq_node_mac,
+			     pool, mac);
+}
+
+static uint32_t find_ip(const struct ipto_pool *pool,
+			const struct ipto_addr *addr)
+{
+	return pool_set_find(&pool->ip_set, hash_addr(addr), eq_ip, pool,
+			     addr);
+}
+
+bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
+			  const struct pool_node *node)
+{
+	const struct ipto_mac *m = &pool->adapters[adapter].mac;
+	size_t i;
+
+	for (i = 0; i < node->n_macs; i++)
+		if (ipto_mac_equal(m, &pool->node_macs[node->macs[i]].mac))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Object life                                                         */
+/* ------------------------------------------------------------------ */
+
+IPTO_EXPORT int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret)
+{
+	struct ipto_pool *pool;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return -ENOMEM;
+	pool->refcount = 1;
+	pool->ctx = ipto_ctx_ref(ctx);
+	*ret = pool;
+	return 0;
+}
+
+IPTO_EXPORT struct ipto_pool *ipto_pool_ref(struct ipto_pool *pool)
+{
+	if (pool)
+		pool->refcount++;
+	return pool;
+}
+
+IPTO_EXPORT struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool)
+{
+	size_t i;
+
+	if (!pool || --pool->refcount > 0)
+		return NULL;
+	for (i = 0; i < pool->n_nodes; i++) {
+		free(pool->nodes[i].name);
+		free(pool->nodes[i].ips);
+		free(pool->nodes[i].macs);
+	}
+	for (i = 0; i < pool->n_standbys; i++) {
+		free(pool->standbys[i].name);
+		free(pool->standbys[i].adapters);
+	}
+	for (i = 0; i < pool->n_adapters; i++)
+		free(pool->adapters[i].ifname);
+	free(pool->nodes);
+	free(pool->standbys);
+	free(pool->adapters);
+	free(pool->ips);
+	free(pool->node_macs);
+	pool_set_free(&pool->names);
+	pool_set_free(&pool->ip_set);
+	pool_set_free(&pool->node_mac_set);
+	pool_set_free(&pool->adapter_mac_set);
+	pool_set_free(&pool->adapter_name_set);
+	free(pool->by_rank);
+	free(pool->by_size);
+	ipto_ctx_unref(pool->ctx);
+	free(pool);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Describing the cluster                                              */
+/* ------------------------------------------------------------------ */
+
+static void description_changed(struct ipto_pool *pool)
+{
+	pool->check_passed = false;
+}
+
+static bool name_valid(const char *name, size_t max)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len > max)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* Linux's rule for interface names (dev_valid_name). */
+static bool ifname_valid(const char *name)
+{
+	size_t i;
+
+	if (!name_valid(name, POOL_IFNAME_MAX) || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return false;
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/' || name[i] == ':' || name[i] == ' ' ||
+		    (unsigned char)name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static int add_name(struct ipto_pool *pool, const char *name, bool standby,
+		    const char *what)
+{
+	size_t count;
+	uint32_t t;
+	char *copy;
+	int r;
+
+	if (!pool || !name)
+		return -EINVAL;
+	count = standby ? pool->n_standbys : pool->n_nodes;
+	if (!name_valid(name, POOL_NAME_MAX)) {
+		log_err(pool->ctx,
+			"cannot add %s: a name is 1..%d bytes without control characters\n",
+			what, POOL_NAME_MAX);
+		return -EINVAL;
+	}
+	t = find_name(pool, name);
+	if (t != POOL_NONE) {
+		log_err(pool->ctx, "cannot add %s %s: %s %s exists already\n",
+			what, name, t & 1 ? "a standby" : "an active node",
+			name);
+		return -EEXIST;
+	}
+	if (count >= POOL_MAX_ITEMS) {
+		log_err(pool->ctx, "cannot add %s %s: too many\n", what, name);
+		return -E2BIG;
+	}
+	r = pool_set_reserve(&pool->names, 1);
+	if (r == 0)
+		r = standby ? pool_grow((void **)&pool->standbys,
+					&pool->cap_standbys, count + 1,
+					sizeof(*pool->standbys))
+			    : pool_grow((void **)&pool->nodes, &pool->cap_nodes,
+					count + 1, sizeof(*pool->nodes));
+	copy = r == 0 ? strdup(name) : NULL;
+	if (!copy) {
+		log_err(pool->ctx, "cannot add %s %s: out of memory\n", what,
+			name);
+		return -ENOMEM;
+	}
+	if (standby) {
+		struct pool_standby *sb = &pool->standbys[count];
+
+		memset(sb, 0, sizeof(*sb));
+		sb->name = copy;
+		sb->adapters_sorted = true;
+		pool->n_standbys++;
+		pool->ranks_valid = false;
+	} else {
+		struct pool_node *n = &pool->nodes[count];
+
+		memset(n, 0, sizeof(*n));
+		n->name = copy;
+		n->ips_sorted = true;
+		n->epoch = ++pool->epoch_counter;
+		pool->n_nodes++;
+	}
+	pool_set_insert(&pool->names, hash_name(name),
+			(uint32_t)(count << 1 | (standby ? 1 : 0)));
+	pool->by_size_valid = false;
+	description_changed(pool);
+	log_dbg(pool->ctx, "pool: %s %s added\n", what, name);
+	return 0;
+}
+
+IPTO_EXPORT int ipto_pool_add_node(struct ipto_pool *pool, const char *node)
+{
+	return add_name(pool, node, false, "active node");
+}
+
+IPTO_EXPORT int ipto_pool_add_standby(struct ipto_pool *pool,
+				      const char *standby)
+{
+	return add_name(pool, standby, true, "standby");
+}
+
+/* The active node a per-node call is about, or a negative errno. */
+static int lookup_node_for_change(struct ipto_pool *pool, const char *node,
+				  const char *what)
+{
+	uint32_t t = find_name(pool, node);
+
+	if (t == POOL_NONE || (t & 1)) {
+		log_err(pool->ctx, "cannot add %s to %s: no active node %s%s\n",
+			what, node, node,
+			t == POOL_NONE ? "" : " (it is a standby)");
+		return -ENOENT;
+	}
+	if (pool->nodes[t >> 1].taken_over) {
+		log_err(pool->ctx,
+			"cannot add %s to node %s: it is taken over; commit its release first\n",
+			what, node);
+		return -EBUSY;
+	}
+	return (int)(t >> 1);
+}
+
+IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
+				      const struct ipto_addr *ip)
+{
+	char buf[IPTO_ADDR_STRLEN];
+	struct pool_node *n;
+	struct ipto_addr a;
+	uint32_t other;
+	int idx, cls, r;
+
+	if (!pool || !node || !ip)
+		return -EINVAL;
+	cls = ipto_addr_classify(ip);
+	if (cls < 0) {
+		log_err(pool->ctx,
+			"cannot add an IP to node %s: malformed address (family %d, prefix %d)\n",
+			node, ip->family, ip->prefixlen);
+		return -EINVAL;
+	}
+	a = *ip;
+	/* IPv4 keeps bytes[4..15] zero, so equal addresses hash alike. */
+	if (a.family == AF_INET)
+		memset(a.bytes + 4, 0, sizeof(a.bytes) - 4);
+	ipto_addr_format(&a, buf, sizeof(buf));
+	if (!(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
+		log_err(pool->ctx,
+			"cannot add IP %s to node %s: not a unicast host address\n",
+			buf, node);
+		return -EINVAL;
+	}
+	idx = lookup_node_for_change(pool, node, "an IP");
+	if (idx < 0)
+		return idx;
+	n = &pool->nodes[idx];
+	other = find_ip(pool, &a);
+	if (other != POOL_NONE) {
+		log_err(pool->ctx,
+			"cannot add IP %s to node %s: node %s has it already\n",
+			buf, node, pool->nodes[pool->ips[other].node].name);
+		return -EEXIST;
+	}
+	if (pool->n_ips >= POOL_MAX_ITEMS) {
+		log_err(pool->ctx, "cannot add IP %s: too many IPs\n", buf);
+		return -E2BIG;
+	}
+	r = pool_set_reserve(&pool->ip_set, 1);
+	if (r == 0)
+		r = pool_grow((void **)&pool->ips, &pool->cap_ips,
+			      pool->n_ips + 1, sizeof(*pool->ips));
+	if (r == 0)
+		r = pool_grow((void **)&n->ips, &n->cap_ips, n->n_ips + 1,
+			      sizeof(*n->ips));
+	if (r < 0) {
+		log_err(pool->ctx, "cannot add IP %s: out of memory\n", buf);
+		return r;
+	}
+	pool->ips[pool->n_ips].addr = a;
+	pool->ips[pool->n_ips].node = (uint32_t)idx;
+	pool->ips[pool->n_ips].adapter = POOL_NONE;
+	if (n->n_ips > 0 &&
+	    ipto_addr_compare(&pool->ips[n->ips[n->n_ips - 1]].addr, &a) > 0)
+		n->ips_sorted = false;
+	n->ips[n->n_ips++] = (uint32_t)pool->n_ips;
+	pool_set_insert(&pool->ip_set, hash_addr(&a), (uint32_t)pool->n_ips);
+	pool->n_ips++;
+	if (n->n_ips > pool->max_ips)
+		pool->max_ips = n->n_ips;
+	n->epoch = ++pool->epoch_counter;
+	description_changed(pool);
+	log_dbg(pool->ctx, "pool: node %s has IP %s\n", node, buf);
+	return 0;
+}
+
+static int check_mac(struct ipto_pool *pool, const struct ipto_mac *mac,
+		     const char *what, const char *owner, char *buf)
+{
+	int cls = ipto_mac_classify(mac);
+
+	ipto_mac_format(mac, buf, IPTO_MAC_STRLEN);
+	if (cls < 0 || !(cls & IPTO_MAC_UNICAST)) {
+		log_err(pool->ctx, "cannot add %s %s of %s: not a unicast MAC\n",
+			what, buf, owner);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
+				       const char *node,
+				       const struct ipto_mac *mac)
+{
+	char buf[IPTO_MAC_STRLEN];
+	struct pool_node *n;
+	uint32_t other;
+	int idx, r;
+
+	if (!pool || !node || !mac)
+		return -EINVAL;
+	r = check_mac(pool, mac, "MAC", node, buf);
+	if (r < 0)
+		return r;
+	idx = lookup_node_for_change(pool, node, "a MAC");
+	if (idx < 0)
+		return idx;
+	n = &pool->nodes[idx];
+	other = find_node_mac(pool, mac);
+	if (other != POOL_NONE) {
+		log_err(pool->ctx,
+			"cannot add MAC %s to node %s: node %s has it already\n",
+			buf, node,
+			pool->nodes[pool->node_macs[other].node].name);
+		return -EEXIST;
+	}
+	if (pool->n_node_macs >= POOL_MAX_ITEMS)
+		return -E2BIG;
+	r = pool_set_reserve(&pool->node_mac_set, 1);
+	if (r == 0)
+		r = pool_grow((void **)&pool->node_macs, &pool->cap_node_macs,
+			      pool->n_node_macs + 1, sizeof(*pool->node_macs));
+	if (r == 0)
+		r = pool_grow((void **)&n->macs, &n->cap_macs, n->n_macs + 1,
+			      sizeof(*n->macs));
+	if (r < 0) {
+		log_err(pool->ctx, "cannot add MAC %s: out of memory\n", buf);
+		return r;
+	}
+	pool->node_macs[pool->n_node_macs].mac = *mac;
+	pool->node_macs[pool->n_node_macs].node = (uint32_t)idx;
+	n->macs[n->n_macs++] = (uint32_t)pool->n_node_macs;
+	pool_set_insert(&pool->node_mac_set, hash_mac(mac),
+			(uint32_t)pool->n_node_macs);
+	pool->n_node_macs++;
+	n->epoch = ++pool->epoch_counter;
+	description_changed(pool);
+	log_dbg(pool->ctx, "pool: node %s has MAC %s\n", node, buf);
+	other = pool_find_adapter_by_mac(pool, mac);
+	if (other != POOL_NONE)
+		log_info(pool->ctx,
+			 "pool: adapter %s of standby %s has MAC %s of node %s: it will never take over that node's IPs\n",
+			 pool->adapters[other].ifname,
+			 pool->standbys[pool->adapters[other].standby].name,
+			 buf, node);
+	return 0;
+}
+
+IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
+				      const char *standby, const char *ifname,
+				      const struct ipto_mac *mac,
+				      unsigned int flags)
+{
+	char buf[IPTO_MAC_STRLEN];
+	struct ifname_key key;
+	struct pool_adapter *ad;
+	struct pool_standby *sb;
+	uint32_t s, other;
+	int r;
+
+	if (!pool || !standby || !ifname || !mac)
+		return -EINVAL;
+	if (flags & ~(unsigned int)IPTO_ADAPTER_MANAGEMENT) {
+		log_err(pool->ctx,
+			"cannot add adapter %s to %s: unknown flags 0x%x\n",
+			ifname, standby, flags);
+		return -EINVAL;
+	}
+	if (!ifname_valid(ifname)) {
+		log_err(pool->ctx,
+			"cannot add adapter to %s: bad interface name (1..%d bytes, no '/', ':', blanks or control characters)\n",
+			standby, POOL_IFNAME_MAX);
+		return -EINVAL;
+	}
+	r = check_mac(pool, mac, "takeover adapter with MAC", standby, buf);
+	if (r < 0)
+		return r;
+	s = find_standby(pool, standby);
+	if (s == POOL_NONE) {
+		log_err(pool->ctx,
+			"cannot add adapter %s to %s: no standby %s\n", ifname,
+			standby, standby);
+		return -ENOENT;
+	}
+	sb = &pool->standbys[s];
+	key.standby = s;
+	key.ifname = ifname;
+	if (pool_set_find(&pool->adapter_name_set, hash_ifname(s, ifname),
+			  eq_ifname, pool, &key) != POOL_NONE) {
+		log_err(pool->ctx,
+			"cannot add adapter %s to standby %s: listed already\n",
+			ifname, standby);
+		return -EEXIST;
+	}
+	other = pool_find_adapter_by_mac(pool, mac);
+	if (other != POOL_NONE) {
+		log_err(pool->ctx,
+			"cannot add adapter %s to standby %s: adapter %s of standby %s has MAC %s already\n",
+			ifname, standby, pool->adapters[other].ifname,
+			pool->standbys[pool->adapters[other].standby].name,
+			buf);
+		return -EEXIST;
+	}
+	if ((flags & IPTO_ADAPTER_MANAGEMENT) && sb->has_management) {
+		log_err(pool->ctx,
+			"cannot add adapter %s to standby %s: it has a management adapter already\n",
+			ifname, standby);
+		return -EEXIST;
+	}
+	if (pool->n_adapters >= POOL_MAX_ITEMS)
+		return -E2BIG;
+	r = pool_set_reserve(&pool->adapter_name_set, 1);
+	if (r == 0)
+		r = pool_set_reserve(&pool->adapter_mac_set, 1);
+	if (r == 0)
+		r = pool_grow((void **)&pool->adapters, &pool->cap_adapters,
+			      pool->n_adapters + 1, sizeof(*pool->adapters));
+	if (r == 0)
+		r = pool_grow((void **)&sb->adapters, &sb->cap_adapters,
+			      sb->n_adapters + 1, sizeof(*sb->adapters));
+	ad = &pool->adapters[pool->n_adapters];
+	ad->ifname = r == 0 ? strdup(ifname) : NULL;
+	if (!ad->ifname) {
+		log_err(pool->ctx, "cannot add adapter %s: out of memory\n",
+			ifname);
+		return -ENOMEM;
+	}
+	ad->mac = *mac;
+	ad->standby = s;
+	ad->flags = flags;
+	ad->load = 0;
+	sb->adapters[sb->n_adapters++] = (uint32_t)pool->n_adapters;
+	sb->adapters_sorted = false;
+	sb->n_free++;
+	if (flags & IPTO_ADAPTER_MANAGEMENT)
+		sb->has_management = true;
+	pool_set_insert(&pool->adapter_name_set, hash_ifname(s, ifname),
+			(uint32_t)pool->n_adapters);
+	pool_set_insert(&pool->adapter_mac_set, hash_mac(mac),
+			(uint32_t)pool->n_adapters);
+	pool->n_adapters++;
+	if (sb->n_adapters > pool->max_adapters)
+		pool->max_adapters = sb->n_adapters;
+	pool->by_size_valid = false;
+	description_changed(pool);
+	log_dbg(pool->ctx, "pool: standby %s has adapter %s (%s)%s\n", standby,
+		ifname, buf,
+		flags & IPTO_ADAPTER_MANAGEMENT ? ", management" : "");
+	other = find_node_mac(pool, mac);
+	if (other != POOL_NONE)
+		log_info(pool->ctx,
+			 "pool: adapter %s of standby %s has MAC %s of node %s: it will never take over that node's IPs\n",
+			 ifname, standby, buf,
+			 pool->nodes[pool->node_macs[other].node].name);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Orders                                                              */
+/* ------------------------------------------------------------------ */
+
+static int cmp_standby_name(const void *a, const void *b, void *ctx)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return strcmp(pool->standbys[*(const uint32_t *)a].name,
+		      pool->standbys[*(const uint32_t *)b].name);
+}
+
+int pool_ensure_ranks(struct ipto_pool *pool)
+{
+	uint32_t *v;
+	size_t i;
+
+	if (pool->ranks_valid)
+		return 0;
+	v = realloc(pool->by_rank,
+		    (pool->n_standbys ? pool->n_standbys : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	pool->by_rank = v;
+	for (i = 0; i < pool->n_standbys; i++)
+		v[i] = (uint32_t)i;
+	qsort_r(v, pool->n_standbys, sizeof(*v), cmp_standby_name, pool);
+	for (i = 0; i < pool->n_standbys; i++)
+		pool->standbys[v[i]].rank = (uint32_t)i;
+	pool->ranks_valid = true;
+	return 0;
+}
+
+static int cmp_ip(const void *a, const void *b, void *ctx)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return ipto_addr_compare(&pool->ips[*(const uint32_t *)a].addr,
+				 &pool->ips[*(const uint32_t *)b].addr);
+}
+
+void pool_sort_node_ips(struct ipto_pool *pool, struct pool_node *node)
+{
+	if (node->ips_sorted)
+		return;
+	qsort_r(node->ips, node->n_ips, sizeof(*node->ips), cmp_ip, pool);
+	node->ips_sorted = true;
+}
+
+/* Plan order of a standby's adapters: dedicated takeover adapters first,
+ * the management adapter last (the patent's paragraph [0093]), then by
+ * interface name, unique within a standby. */
+static int cmp_adapter(const void *a, const void *b, void *ctx)
+{
+	const struct ipto_pool *pool = ctx;
+	const struct pool_adapter *x = &pool->adapters[*(const uint32_t *)a];
+	const struct pool_adapter *y = &pool->adapters[*(const uint32_t *)b];
+	unsigned int mx = x->flags & IPTO_ADAPTER_MANAGEMENT;
+	unsigned int my = y->flags & IPTO_ADAPTER_MANAGEMENT;
+
+	if (mx != my)
+		return mx ? 1 : -1;
+	return strcmp(x->ifname, y->ifname);
+}
+
+void pool_sort_standby_adapters(struct ipto_pool *pool,
+				struct pool_standby *sb)
+{
+	if (sb->adapters_sorted)
+		return;
+	qsort_r(sb->adapters, sb->n_adapters, sizeof(*sb->adapters),
+		cmp_adapter, pool);
+	sb->adapters_sorted = true;
+}
+
+static int cmp_standby_size(const void *a, const void *b, void *ctx)
+{
+	const struct ipto_pool *pool = ctx;
+	const struct pool_standby *x = &pool->standbys[*(const uint32_t *)a];
+	const struct pool_standby *y = &pool->standbys[*(const uint32_t *)b];
+
+	if (x->n_adapters != y->n_adapters)
+		return x->n_adapters > y->n_adapters ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int ensure_by_size(struct ipto_pool *pool)
+{
+	uint32_t *v;
+	int r;
+
+	if (pool->by_size_valid)
+		return 0;
+	r = pool_ensure_ranks(pool);
+	if (r < 0)
+		return r;
+	v = realloc(pool->by_size,
+		    (pool->n_standbys ? pool->n_standbys : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	pool->by_size = v;
+	memcpy(v, pool->by_rank, pool->n_standbys * sizeof(*v));
+	qsort_r(v, pool->n_standbys, sizeof(*v), cmp_standby_size, pool);
+	pool->by_size_valid = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The capacity rule                                                   */
+/* ------------------------------------------------------------------ */
+
+struct check_failure {
+	uint32_t node;
+	uint32_t standby; /* the best standby for it, or POOL_NONE */
+	size_t usable;	  /* its adapters without a MAC clash */
+	size_t clashes;	  /* its adapters with one of the node's MACs */
+};
+
+static int cmp_failure(const void *a, const void *b, void *ctx)
+{
+	const struct ipto_pool *pool = ctx;
+
+	return strcmp(pool->nodes[((const struct check_failure *)a)->node].name,
+		      pool->nodes[((const struct check_failure *)b)->node].name);
+}
+
+struct clash {
+	uint32_t standby;
+	size_t count;
+};
+
+/* Whether node n passes: some standby has n_ips adapters free of its MACs.
+ * Fills *f with the best standby either way. */
+static bool node_passes(const struct ipto_pool *pool, uint32_t n,
+			struct clash *clashes, struct check_failure *f)
+{
+	const struct pool_node *node = &pool->nodes[n];
+	size_t nc = 0, i, j;
+
+	f->node = n;
+	f->standby = POOL_NONE;
+	f->usable = 0;
+	f->clashes = 0;
+	if (node->n_ips == 0)
+		return true;
+	/* Adapter MACs are unique, so each node MAC bars at most one. */
+	for (i = 0; i < node->n_macs; i++) {
+		uint32_t a = pool_find_adapter_by_mac(
+			pool, &pool->node_macs[node->macs[i]].mac);
+
+		if (a == POOL_NONE)
+			continue;
+		for (j = 0; j < nc && clashes[j].standby !=
+					      pool->adapters[a].standby;
+		     j++)
+			;
+		if (j == nc) {
+			clashes[nc].standby = pool->adapters[a].standby;
+			clashes[nc++].count = 0;
+		}
+		clashes[j].count++;
+	}
+	/* The largest standby without a clash, then those with one. */
+	for (i = 0; i < pool->n_standbys; i++) {
+		uint32_t s = pool->by_size[i];
+
+		for (j = 0; j < nc && clashes[j].standby != s; j++)
+			;
+		if (j == nc) {
+			f->standby = s;
+			f->usable = pool->standbys[s].n_adapters;
+			break;
+		}
+	}
+	for (j = 0; j < nc; j++) {
+		const struct pool_standby *sb =
+			&pool->standbys[clashes[j].standby];
+		size_t usable = sb->n_adapters - clashes[j].count;
+
+		if (f->standby == POOL_NONE || usable > f->usable ||
+		    (usable == f->usable &&
+		     sb->rank < pool->standbys[f->standby].rank)) {
+			f->standby = clashes[j].standby;
+			f->usable = usable;
+			f->clashes = clashes[j].count;
+		}
+	}
+	return f->usable >= node->n_ips;
+}
+
+static void log_failure(const struct ipto_pool *pool,
+			const struct check_failure *f)
+{
+	const struct pool_node *node = &pool->nodes[f->node];
+	size_t missing = node->n_ips - f->usable;
+
+	if (f->standby == POOL_NONE)
+		log_err(pool->ctx,
+			"capacity rule: node %s has %zu IPs but there is no standby: %zu adapters missing\n",
+			node->name, node->n_ips, missing);
+	else if (f->clashes)
+		log_err(pool->ctx,
+			"capacity rule: node %s has %zu IPs, standby %s has %zu adapters, %zu of them with a MAC of node %s: %zu missing\n",
+			node->name, node->n_ips,
+			pool->standbys[f->standby].name,
+			pool->standbys[f->standby].n_adapters, f->clashes,
+			node->name, missing);
+	else
+		log_err(pool->ctx,
+			"capacity rule: node %s has %zu IPs, standby %s has %zu adapters: %zu missing\n",
+			node->name, node->n_ips,
+			pool->standbys[f->standby].name, f->usable, missing);
+}
+
+#define CHECK_LOG_MAX 10
+
+int pool_check_rule(struct ipto_pool *pool, bool log)
+{
+	struct check_failure *fails = NULL, f;
+	size_t n_fails = 0, cap_fails = 0, max_macs = 0, i;
+	struct clash *clashes;
+	int r;
+
+	if (pool->check_passed)
+		return 0;
+	r = ensure_by_size(pool);
+	if (r < 0)
+		return r;
+	for (i = 0; i < pool->n_nodes; i++)
+		if (pool->nodes[i].n_macs > max_macs)
+			max_macs = pool->nodes[i].n_macs;
+	clashes = malloc((max_macs ? max_macs : 1) * sizeof(*clashes));
+	if (!clashes)
+		return -ENOMEM;
+	for (i = 0; i < pool->n_nodes; i++) {
+		if (node_passes(pool, (uint32_t)i, clashes, &f))
+			continue;
+		if (!log) {
+			n_fails++;
+			break;
+		}
+		r = pool_grow((void **)&fails, &cap_fails, n_fails + 1,
+			      sizeof(*fails));
+		if (r < 0) {
+			free(fails);
+			free(clashes);
+			return r;
+		}
+		fails[n_fails++] = f;
+	}
+	free(clashes);
+	if (n_fails == 0) {
+		pool->check_passed = true;
+		return 0;
+	}
+	if (log) {
+		qsort_r(fails, n_fails, sizeof(*fails), cmp_failure, pool);
+		for (i = 0; i < n_fails && i < CHECK_LOG_MAX; i++)
+			log_failure(pool, &fails[i]);
+		if (n_fails > CHECK_LOG_MAX)
+			log_err(pool->ctx,
+				"capacity rule: %zu more nodes fail it\n",
+				n_fails - CHECK_LOG_MAX);
+	}
+	free(fails);
+	return -ENOSPC;
+}
+
+IPTO_EXPORT int ipto_pool_check(struct ipto_pool *pool)
+{
+	int r;
+
+	if (!pool)
+		return -EINVAL;
+	r = pool_check_rule(pool, true);
+	if (r == -ENOMEM)
+		log_err(pool->ctx, "cannot check the pool: out of memory\n");
+	return r;
+}
+
+IPTO_EXPORT size_t
+ipto_pool_get_required_capacity(const struct ipto_pool *pool)
+{
+	return pool ? pool->max_ips : 0;
+}
+
+IPTO_EXPORT size_t
+ipto_pool_get_available_capacity(const struct ipto_pool *pool)
+{
+	return pool ? pool->max_adapters : 0;
+}
+
+IPTO_EXPORT size_t ipto_pool_get_free_capacity(const struct ipto_pool *pool)
+{
+	size_t best = 0, i;
+
+	if (!pool)
+		return 0;
+	for (i = 0; i < pool->n_standbys; i++)
+		if (pool->standbys[i].n_free > best)
+			best = pool->standbys[i].n_free;
+	return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* Occupancy                                                           */
+/* ------------------------------------------------------------------ */
+
+IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
+				 const struct ipto_plan *plan)
+{
+	bool takeover;
+	size_t i;
+
+	if (!pool || !plan)
+		return -EINVAL;
+	if (plan->pool != pool) {
+		log_err(pool->ctx,
+			"cannot commit plan: it was made from another pool\n");
+		return -EINVAL;
+	}
+	takeover = plan->action == IPTO_PLAN_BIND;
+	for (i = 0; i < plan->n_nodes; i++) {
+		const struct pool_node *n = &pool->nodes[plan->nodes[i]];
+
+		if (n->epoch != plan->epochs[i]) {
+			log_err(pool->ctx,
+				"cannot commit %s plan: node %s changed since it was planned (%s)\n",
+				takeover ? "takeover" : "release", n->name,
+				n->taken_over == takeover
+					? "committed already"
+					: "its description or state changed");
+			return -ESTALE;
+		}
+	}
+	if (takeover) {
+		for (i = 0; i < plan->n_steps; i++) {
+			const struct plan_step_priv *st = &plan->steps[i];
+			const struct pool_adapter *a =
+				&pool->adapters[st->adapter];
+
+			if (!(st->flags & IPTO_PLAN_STEP_SHARED) && a->load) {
+				log_err(pool->ctx,
+					"cannot commit takeover plan: adapter %s of standby %s was planned free and is busy now\n",
+					a->ifname,
+					pool->standbys[a->standby].name);
+				return -ESTALE;
+			}
+		}
+	}
+	/* Valid: apply it. Nothing below can fail. */
+	for (i = 0; i < plan->n_steps; i++) {
+		const struct plan_step_priv *st = &plan->steps[i];
+		struct pool_adapter *a = &pool->adapters[st->adapter];
+		struct pool_standby *sb = &pool->standbys[a->standby];
+
+		if (takeover) {
+			pool->ips[st->ip].adapter = st->adapter;
+			if (a->load++ == 0)
+				sb->n_free--;
+			sb->load++;
+		} else {
+			pool->ips[st->ip].adapter = POOL_NONE;
+			if (--a->load == 0)
+				sb->n_free++;
+			sb->load--;
+		}
+	}
+	for (i = 0; i < plan->n_nodes; i++) {
+		struct pool_node *n = &pool->nodes[plan->nodes[i]];
+
+		n->taken_over = takeover;
+		n->epoch = ++pool->epoch_counter;
+	}
+	log_info(pool->ctx, "pool: committed %s of %zu nodes, %zu IPs\n",
+		 takeover ? "takeover" : "release", plan->n_nodes,
+		 plan->n_steps);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internal to the backend sources (binder.c, injector.c, dryrun.c, ...). */
+#ifndef IPTO_BACKEND_PRIVATE_H
+#define IPTO_BACKEND_PRIVATE_H
+
+#include "ipto-private.h"
+
+struct ipto_binder {
+	int refcount;
+	struct ipto_ctx *ctx;
+	struct ipto_binder_ops ops; /* the caller's table, NULL-padded */
+	void *userdata;
+};
+
+struct ipto_injector {
+	int refcount;
+	struct ipto_ctx *ctx;
+	struct ipto_injector_ops ops;
+	void *userdata;
+};
+
+/* The longest interface name (IFNAMSIZ - 1). */
+#define IPTO_IFNAME_MAX 15
+
+/* 0 when @ifname is a plausible interface name, else -EINVAL (logged). */
+int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
+		      const char *ifname);
+
+/* "arp_ignore" etc., or NULL for an unknown key. */
+const char *ipto_devconf_name(enum ipto_devconf key);
+
+/*
+ * Copy a caller's ops table of @caller_sz bytes into @out of @our_sz bytes:
+ * members past @caller_sz stay NULL. -EINVAL for a table shorter than
+ * size_t or a longer one with a non-zero unknown tail.
+ */
+int ipto_ops_copy(void *out, size_t our_sz, const void *ops);
+
+#endif /* IPTO_BACKEND_PRIVATE_H */
