@@ -693,6 +693,23 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 	return 0;
 }
 
+/* Sends a batch; a short count is retried once for the real error. */
+static int send_all(struct ipto_injector_port *port, struct iovec *iov, size_t n)
+{
+	size_t done = 0;
+	int r;
+
+	while (done < n) {
+		r = ipto_injector_send_batch(port, iov + done, n - done);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return -EAGAIN;
+		done += (size_t)r;
+	}
+	return (int)done;
+}
+
 /* Sends one round: one batch per port, frames in the prebuilt order. */
 static int send_round(struct ipto_takeover *t, unsigned int round,
 		      uint32_t styles)
@@ -718,9 +735,7 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 		}
 		if (n == 0)
 			continue;
-		sent = ipto_injector_send_batch(port->inj, t->iov, n);
-		if (sent >= 0 && (size_t)sent < n)
-			sent = -EAGAIN;
+		sent = send_all(port->inj, t->iov, n);
 		if (sent < 0) {
 			log_err(t->ctx, "takeover: round %u on %s: %s\n", round,
 				port->ifname, ipto_strerror(sent));
