@@ -209,6 +209,22 @@ static void pool_error(const char *where, int err, const char *what)
 	exit(EXIT_USAGE);
 }
 
+/* The standbys added so far: an adapter line names its standby, and the
+ * first one adds it. */
+static bool standby_known(const char *name)
+{
+	static char names[64][64];
+	static size_t n;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	if (n < 64 && strlen(name) < sizeof(names[0]))
+		strcpy(names[n++], name);
+	return false;
+}
+
 /* One directive: tok[0] is "node" or "adapter". */
 static void directive(const char *where, char **tok, size_t n)
 {
@@ -251,9 +267,11 @@ static void directive(const char *where, char **tok, size_t n)
 				die_usage("%s: unknown adapter attribute '%s'", where, tok[i]);
 			}
 		}
-		r = ipto_pool_add_standby(pool, tok[1]);
-		if (r < 0 && r != -EEXIST)
-			pool_error(where, r, tok[1]);
+		if (!standby_known(tok[1])) {
+			r = ipto_pool_add_standby(pool, tok[1]);
+			if (r < 0)
+				pool_error(where, r, tok[1]);
+		}
 		if (have_mac) {
 			r = ipto_pool_add_adapter(pool, tok[1], tok[2], &m, flags);
 			if (r < 0)
