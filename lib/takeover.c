@@ -422,6 +422,16 @@ IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
 	return NULL;
 }
 
+static bool addr_present(int err)
+{
+	return err == -EEXIST;
+}
+
+static bool addr_absent(int err)
+{
+	return err == -EADDRNOTAVAIL || err == -ENOENT || err == -ESRCH;
+}
+
 /* Reverses the undo log, newest first. Returns the first error. */
 static int rollback(struct ipto_takeover *t)
 {
@@ -438,13 +448,19 @@ static int rollback(struct ipto_takeover *t)
 						      u->old_value);
 			break;
 		case UNDO_ADDR_ADDED:
+			/* Lowering a link flushes its IPv6 addresses: gone
+			 * is what undo wants. */
 			err = ipto_binder_addr_del(t->binder, ifname, &u->ip);
+			if (addr_absent(err))
+				err = 0;
 			break;
 		case UNDO_ADDR_REMOVED:
 			flags = u->ip.family == AF_INET6 &&
 					!(t->flags & IPTO_TAKEOVER_DAD) ?
 				IPTO_BIND_NODAD : 0;
 			err = ipto_binder_addr_add(t->binder, ifname, &u->ip, flags);
+			if (addr_present(err))
+				err = 0;
 			break;
 		case UNDO_LINK_RAISED:
 			err = ipto_binder_link_set_up(t->binder, ifname, false);
@@ -517,13 +533,17 @@ static int check_links(struct ipto_takeover *t, bool *up)
 	return 0;
 }
 
-static int open_ports(struct ipto_takeover *t)
+/* Opens the injector ports of links that are up (@up_now) or of all the
+ * rest. Links that are up are opened before anything changes, so a missing
+ * CAP_NET_RAW fails early; some injectors (libpcap) cannot open a link
+ * that is down, so those wait until raise_links() has raised them. */
+static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 {
 	size_t p;
 	int err;
 
 	for (p = 0; p < t->n_ports; p++) {
-		if (!t->ports[p].announces)
+		if (!t->ports[p].announces || t->ports[p].inj || up[p] != up_now)
 			continue;
 		err = ipto_injector_open(t->injector, t->ports[p].ifname,
 					 &t->ports[p].inj);
@@ -604,16 +624,6 @@ static int fix_devconf(struct ipto_takeover *t)
 		}
 	}
 	return 0;
-}
-
-static bool addr_present(int err)
-{
-	return err == -EEXIST;
-}
-
-static bool addr_absent(int err)
-{
-	return err == -EADDRNOTAVAIL || err == -ENOENT || err == -ESRCH;
 }
 
 static int bind_addresses(struct ipto_takeover *t)
@@ -824,13 +834,15 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	t->t0_ns = now_ns();
 	err = check_links(t, up);
 	if (!err)
-		err = open_ports(t);
+		err = open_ports(t, up, true);
 	if (!err)
 		err = fix_devconf(t);
 	if (!err)
 		err = bind_addresses(t);
 	if (!err)
 		err = raise_links(t, up);
+	if (!err)
+		err = open_ports(t, up, false);
 	free(up);
 	if (!err) {
 		t->next_round = 0;
