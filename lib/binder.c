@@ -208,13 +208,16 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 static int lookup_prefix(struct ipto_binder *b, const char *ifname,
 			 const struct ipto_addr *addr, int *prefixlen)
 {
-	struct ipto_addr *list = NULL;
-	size_t max = 0;
+	struct ipto_addr *list;
+	size_t max = 16; /* one call for any usual interface */
 	int n, i, r = -EADDRNOTAVAIL;
 
 	if (!b->ops.addr_list)
 		return unsupported(b, "listing addresses (needed to delete "
 				   "an address given without prefix)");
+	list = calloc(max, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
 	for (;;) {
 		n = b->ops.addr_list(b->userdata, ifname, list, max);
 		if (n < 0) {
