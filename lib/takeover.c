@@ -1,2 +1,953 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The takeover engine: runs a plan through a binder and an injector, all or
+ * nothing, then drives the announcement schedule from a timerfd.
+ *
+ * Everything that can be prepared is prepared in ipto_takeover_new(): the
+ * adapters ("ports") the plan touches, the address actions, and every
+ * announcement frame. ipto_takeover_start() then only makes system calls,
+ * and each change it makes is pushed on an undo log so that a failure (or
+ * ipto_takeover_undo()) can reverse exactly what this takeover did.
+ */
 #include "ipto-private.h"
+
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ROUNDS 64
+#define FIRST_STYLE IPTO_FRAME_ARP_ANNOUNCE
+#define LAST_STYLE IPTO_FRAME_NA
+#define N_STYLES (LAST_STYLE + 1)
+
+static const uint32_t default_styles =
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+
+static const struct ipto_announce_round default_rounds[] = {
+	{ .delay_ms = 0, .styles = default_styles },
+	{ .delay_ms = 1100, .styles = default_styles },
+	{ .delay_ms = 1100, .styles = default_styles },
+};
+
+/* An adapter the plan touches. */
+struct port {
+	const char *ifname;           /* owned by the plan */
+	struct ipto_mac mac;          /* the plan's MAC for it */
+	bool announces;               /* has BIND actions */
+	bool has_v4_bind;             /* has IPv4 BIND actions: ARP flux matters */
+	struct ipto_injector_port *inj;
+	size_t first_frame, n_frames; /* its slice of the frame table */
+};
+
+/* One address to bind or unbind. */
+struct action {
+	size_t port;
+	enum ipto_plan_action kind;
+	struct ipto_addr ip;
+};
+
+/* One entry of the undo log: a change this takeover made. */
+enum undo_kind { UNDO_DEVCONF, UNDO_ADDR_ADDED, UNDO_ADDR_REMOVED, UNDO_LINK_RAISED };
+struct undo {
+	enum undo_kind kind;
+	size_t port;
+	size_t report;                /* the report entry that recorded it */
+	struct ipto_addr ip;
+	enum ipto_devconf key;
+	int old_value;
+};
+
+/* A prebuilt frame. */
+struct frame {
+	uint8_t style;
+	uint8_t len;
+	size_t action;
+	uint8_t bytes[IPTO_FRAME_MAX_LEN];
+};
+
+struct ipto_takeover {
+	int refcount;
+	struct ipto_ctx *ctx;
+	struct ipto_plan *plan;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+	unsigned int flags;
+
+	struct ipto_announce_round rounds[MAX_ROUNDS];
+	size_t n_rounds;
+	uint32_t refresh_ms;
+	uint32_t refresh_count;
+
+	struct port *ports;
+	size_t n_ports;
+	struct action *actions;
+	size_t n_actions;
+	struct frame *frames;
+	size_t n_frames;
+	struct iovec *iov;            /* scratch for one port's batch */
+
+	struct undo *undo;
+	size_t n_undo, cap_undo;
+	struct ipto_takeover_report *reports;
+	size_t n_reports, cap_reports;
+
+	int timerfd;
+	bool started, failed, stopped;
+	uint64_t t0_ns;               /* when start() was called */
+	size_t next_round;            /* index into rounds, then refreshes */
+	uint32_t refreshes_done;
+	uint64_t next_due_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+IPTO_EXPORT const struct ipto_announce_round *
+ipto_takeover_default_schedule(size_t *n_rounds)
+{
+	if (n_rounds)
+		*n_rounds = IPTO_ARRAY_SIZE(default_rounds);
+	return default_rounds;
+}
+
+static int grow(void **array, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*array, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* Appends a report entry; returns its index or a negative errno. */
+static int report(struct ipto_takeover *t, enum ipto_report_op op,
+		  enum ipto_report_outcome outcome, int result, size_t port,
+		  const struct ipto_addr *addr, unsigned int round,
+		  unsigned int frames)
+{
+	struct ipto_takeover_report *r;
+	int err;
+
+	err = grow((void **)&t->reports, &t->cap_reports, t->n_reports + 1,
+		   sizeof(*t->reports));
+	if (err)
+		return err;
+	r = &t->reports[t->n_reports];
+	memset(r, 0, sizeof(*r));
+	r->sz = sizeof(*r);
+	r->op = op;
+	r->outcome = outcome;
+	r->result = result;
+	r->ifname = t->ports[port].ifname;
+	if (addr)
+		r->addr = *addr;
+	r->round = round;
+	r->frames = frames;
+	r->time_us = t->t0_ns ? (now_ns() - t->t0_ns) / 1000u : 0;
+	return (int)t->n_reports++;
+}
+
+static int push_undo(struct ipto_takeover *t, const struct undo *u)
+{
+	int err = grow((void **)&t->undo, &t->cap_undo, t->n_undo + 1,
+		       sizeof(*t->undo));
+
+	if (err)
+		return err;
+	t->undo[t->n_undo++] = *u;
+	return 0;
+}
+
+static size_t find_or_add_port(struct ipto_takeover *t,
+			       const struct ipto_plan_step *step)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_ports; i++)
+		if (strcmp(t->ports[i].ifname, step->ifname) == 0)
+			return i;
+	t->ports[t->n_ports].ifname = step->ifname;
+	t->ports[t->n_ports].mac = step->mac;
+	return t->n_ports++;
+}
+
+static int validate_schedule(struct ipto_takeover *t,
+			     const struct ipto_announce_round *rounds, size_t n)
+{
+	const uint32_t valid = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	size_t i;
+
+	if (n == 0 || n > MAX_ROUNDS) {
+		log_err(t->ctx, "takeover: a schedule needs 1 to %d rounds, not %zu\n",
+			MAX_ROUNDS, n);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (rounds[i].styles & ~valid) {
+			log_err(t->ctx,
+				"takeover: round %zu has unknown or unsupported styles 0x%x "
+				"(explicit-target requests cannot be scheduled)\n",
+				i, rounds[i].styles & ~valid);
+			return -EINVAL;
+		}
+		t->rounds[i] = rounds[i];
+	}
+	t->n_rounds = n;
+	return 0;
+}
+
+/* Collects the plan's steps into ports and actions. */
+static int load_plan(struct ipto_takeover *t, const char *standby)
+{
+	size_t n = ipto_plan_get_step_count(t->plan), i;
+	int err;
+
+	t->ports = calloc(n ? n : 1, sizeof(*t->ports));
+	t->actions = calloc(n ? n : 1, sizeof(*t->actions));
+	if (!t->ports || !t->actions)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step step = { .sz = sizeof(step) };
+		struct action *a;
+
+		err = ipto_plan_get_step(t->plan, i, &step);
+		if (err < 0)
+			return err;
+		if (standby && (!step.standby || strcmp(step.standby, standby)))
+			continue;
+		if (!step.ifname) {
+			log_err(t->ctx, "takeover: plan step %zu names no adapter\n", i);
+			return -EINVAL;
+		}
+		a = &t->actions[t->n_actions++];
+		a->port = find_or_add_port(t, &step);
+		a->kind = step.action;
+		a->ip = step.ip;
+		if (step.action == IPTO_PLAN_BIND) {
+			t->ports[a->port].announces = true;
+			if (step.ip.family == AF_INET)
+				t->ports[a->port].has_v4_bind = true;
+		}
+	}
+	if (t->n_actions == 0) {
+		log_err(t->ctx, "takeover: the plan has no step%s%s\n",
+			standby ? " for standby " : "", standby ? standby : "");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static uint32_t styles_used(const struct ipto_takeover *t)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_rounds; i++)
+		m |= t->rounds[i].styles;
+	return m;
+}
+
+/* Builds every frame any round may send, grouped by port. */
+static int build_frames(struct ipto_takeover *t)
+{
+	uint32_t used = styles_used(t);
+	size_t p, i, max_batch = 0;
+	int style, len;
+
+	t->frames = calloc(t->n_actions * N_STYLES + 1, sizeof(*t->frames));
+	if (!t->frames)
+		return -ENOMEM;
+	for (p = 0; p < t->n_ports; p++) {
+		t->ports[p].first_frame = t->n_frames;
+		for (i = 0; i < t->n_actions; i++) {
+			const struct action *a = &t->actions[i];
+
+			if (a->port != p || a->kind != IPTO_PLAN_BIND)
+				continue;
+			for (style = FIRST_STYLE; style <= LAST_STYLE; style++) {
+				struct frame *f = &t->frames[t->n_frames];
+				bool v6 = a->ip.family == AF_INET6;
+
+				if (!(used & IPTO_FRAME_STYLE_BIT(style)) ||
+				    v6 != (style == IPTO_FRAME_NA))
+					continue;
+				len = ipto_frame_build(t->ctx, style,
+						       &t->ports[p].mac, &a->ip,
+						       NULL, f->bytes,
+						       sizeof(f->bytes));
+				if (len < 0)
+					return len;
+				f->style = (uint8_t)style;
+				f->len = (uint8_t)len;
+				f->action = i;
+				t->n_frames++;
+			}
+		}
+		t->ports[p].n_frames = t->n_frames - t->ports[p].first_frame;
+		if (t->ports[p].n_frames > max_batch)
+			max_batch = t->ports[p].n_frames;
+	}
+	t->iov = calloc(max_batch + 1, sizeof(*t->iov));
+	return t->iov ? 0 : -ENOMEM;
+}
+
+IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
+				  const struct ipto_takeover_opts *opts,
+				  struct ipto_takeover **ret)
+{
+	const struct ipto_announce_round *rounds;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+	struct ipto_takeover *t;
+	size_t n_rounds;
+	int err;
+
+	if (!ctx || !plan || !opts || !ret)
+		return -EINVAL;
+	if (!ipto_opts_valid(opts, ipto_takeover_opts)) {
+		log_err(ctx, "takeover: options struct has unknown non-zero fields\n");
+		return -EINVAL;
+	}
+	binder = ipto_opts_get(opts, ipto_takeover_opts, binder, NULL);
+	injector = ipto_opts_get(opts, ipto_takeover_opts, injector, NULL);
+	if (!binder || !injector) {
+		log_err(ctx, "takeover: a binder and an injector are required\n");
+		return -EINVAL;
+	}
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->refcount = 1;
+	t->timerfd = -1;
+	t->ctx = ipto_ctx_ref(ctx);
+	t->plan = ipto_plan_ref(plan);
+	t->binder = ipto_binder_ref(binder);
+	t->injector = ipto_injector_ref(injector);
+	t->flags = ipto_opts_get(opts, ipto_takeover_opts, flags, 0u);
+	t->refresh_ms = ipto_opts_get(opts, ipto_takeover_opts, refresh_ms, 0u);
+	t->refresh_count = ipto_opts_get(opts, ipto_takeover_opts, refresh_count, 0u);
+
+	err = -EINVAL;
+	if (t->flags & ~(unsigned int)(IPTO_TAKEOVER_KEEP_DEVCONF | IPTO_TAKEOVER_DAD)) {
+		log_err(ctx, "takeover: unknown flags 0x%x\n", t->flags);
+		goto fail;
+	}
+	rounds = ipto_opts_get(opts, ipto_takeover_opts, rounds, NULL);
+	n_rounds = ipto_opts_get(opts, ipto_takeover_opts, n_rounds, 0);
+	if (!rounds)
+		rounds = ipto_takeover_default_schedule(&n_rounds);
+	err = validate_schedule(t, rounds, n_rounds);
+	if (err)
+		goto fail;
+	err = load_plan(t, ipto_opts_get(opts, ipto_takeover_opts, standby, NULL));
+	if (err)
+		goto fail;
+	err = build_frames(t);
+	if (err)
+		goto fail;
+	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (t->timerfd < 0) {
+		err = -errno;
+		log_err(ctx, "takeover: timerfd_create: %s\n", ipto_strerror(err));
+		goto fail;
+	}
+	*ret = t;
+	return 0;
+fail:
+	ipto_takeover_unref(t);
+	return err;
+}
+
+IPTO_EXPORT struct ipto_takeover *ipto_takeover_ref(struct ipto_takeover *t)
+{
+	if (t)
+		t->refcount++;
+	return t;
+}
+
+static void close_ports(struct ipto_takeover *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_ports; i++) {
+		if (t->ports[i].inj)
+			ipto_injector_close(t->ports[i].inj);
+		t->ports[i].inj = NULL;
+	}
+}
+
+IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
+{
+	if (!t || --t->refcount > 0)
+		return NULL;
+	if (t->ports)
+		close_ports(t);
+	if (t->timerfd >= 0)
+		close(t->timerfd);
+	free(t->ports);
+	free(t->actions);
+	free(t->frames);
+	free(t->iov);
+	free(t->undo);
+	free(t->reports);
+	ipto_injector_unref(t->injector);
+	ipto_binder_unref(t->binder);
+	ipto_plan_unref(t->plan);
+	ipto_ctx_unref(t->ctx);
+	free(t);
+	return NULL;
+}
+
+static bool addr_present(int err)
+{
+	return err == -EEXIST;
+}
+
+static bool addr_absent(int err)
+{
+	return err == -EADDRNOTAVAIL || err == -ENOENT || err == -ESRCH;
+}
+
+/* Reverses the undo log, newest first. Returns the first error. */
+static int rollback(struct ipto_takeover *t)
+{
+	int first = 0, err = 0;
+
+	while (t->n_undo > 0) {
+		struct undo *u = &t->undo[--t->n_undo];
+		const char *ifname = t->ports[u->port].ifname;
+		unsigned int flags;
+
+		switch (u->kind) {
+		case UNDO_DEVCONF:
+			err = ipto_binder_devconf_set(t->binder, ifname, u->key,
+						      u->old_value);
+			break;
+		case UNDO_ADDR_ADDED:
+			/* Lowering a link flushes its IPv6 addresses: gone
+			 * is what undo wants. */
+			err = ipto_binder_addr_del(t->binder, ifname, &u->ip);
+			if (addr_absent(err))
+				err = 0;
+			break;
+		case UNDO_ADDR_REMOVED:
+			flags = u->ip.family == AF_INET6 &&
+					!(t->flags & IPTO_TAKEOVER_DAD) ?
+				IPTO_BIND_NODAD : 0;
+			err = ipto_binder_addr_add(t->binder, ifname, &u->ip, flags);
+			if (addr_present(err))
+				err = 0;
+			break;
+		case UNDO_LINK_RAISED:
+			err = ipto_binder_link_set_up(t->binder, ifname, false);
+			break;
+		}
+		if (err < 0) {
+			log_err(t->ctx, "takeover: could not undo a change on %s: %s\n",
+				ifname, ipto_strerror(err));
+			if (!first)
+				first = err;
+		} else {
+			t->reports[u->report].outcome = IPTO_OUTCOME_UNDONE;
+		}
+	}
+	return first;
+}
+
+/* Records a failed step; returns err. */
+static int fail_step(struct ipto_takeover *t, enum ipto_report_op op, size_t port,
+		     const struct ipto_addr *addr, int err)
+{
+	report(t, op, IPTO_OUTCOME_FAILED, err, port, addr, 0, 0);
+	return err;
+}
+
+/* Records a done step and how to undo it. */
+static int done_step(struct ipto_takeover *t, enum ipto_report_op op,
+		     struct undo *u)
+{
+	int r = report(t, op, IPTO_OUTCOME_DONE, 0, u->port, &u->ip, 0, 0);
+
+	if (r < 0)
+		return r;
+	u->report = (size_t)r;
+	return push_undo(t, u);
+}
+
+static int check_links(struct ipto_takeover *t, bool *up)
+{
+	static const struct ipto_mac zero;
+	char want[IPTO_MAC_STRLEN], have[IPTO_MAC_STRLEN];
+	size_t p;
+	int err;
+
+	for (p = 0; p < t->n_ports; p++) {
+		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct port *port = &t->ports[p];
+
+		err = ipto_binder_link_get(t->binder, port->ifname, &info);
+		if (err < 0) {
+			log_err(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
+				ipto_strerror(err));
+			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
+		}
+		if (!ipto_mac_equal(&port->mac, &zero) &&
+		    !ipto_mac_equal(&port->mac, &info.mac)) {
+			ipto_mac_format(&port->mac, want, sizeof(want));
+			ipto_mac_format(&info.mac, have, sizeof(have));
+			log_err(t->ctx,
+				"takeover: adapter %s has MAC %s but the plan expects %s\n",
+				port->ifname, have, want);
+			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, -ESTALE);
+		}
+		up[p] = info.up;
+		err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND, 0, p,
+			     NULL, 0, 0);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* Opens the injector ports of links that are up (@up_now) or of all the
+ * rest. Links that are up are opened before anything changes, so a missing
+ * CAP_NET_RAW fails early; some injectors (libpcap) cannot open a link
+ * that is down, so those wait until raise_links() has raised them. */
+static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
+{
+	size_t p;
+	int err;
+
+	for (p = 0; p < t->n_ports; p++) {
+		if (!t->ports[p].announces || t->ports[p].inj || up[p] != up_now)
+			continue;
+		err = ipto_injector_open(t->injector, t->ports[p].ifname,
+					 &t->ports[p].inj);
+		if (err < 0) {
+			t->ports[p].inj = NULL;
+			log_err(t->ctx, "takeover: cannot send frames on %s: %s\n",
+				t->ports[p].ifname, ipto_strerror(err));
+			return fail_step(t, IPTO_REPORT_OPEN_PORT, p, NULL, err);
+		}
+		err = report(t, IPTO_REPORT_OPEN_PORT, IPTO_OUTCOME_DONE, 0, p,
+			     NULL, 0, 0);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* arp_ignore=1: answer only for addresses on the receiving adapter.
+ * arp_announce=2: use the best local address of the outgoing adapter. */
+static int fix_devconf(struct ipto_takeover *t)
+{
+	static const struct {
+		enum ipto_devconf key;
+		const char *name;
+		int want;
+	} knobs[] = {
+		{ IPTO_DEVCONF_ARP_IGNORE, "arp_ignore", 1 },
+		{ IPTO_DEVCONF_ARP_ANNOUNCE, "arp_announce", 2 },
+	};
+	bool keep = t->flags & IPTO_TAKEOVER_KEEP_DEVCONF;
+	size_t p, k;
+	int err, value;
+
+	for (p = 0; p < t->n_ports; p++) {
+		if (!t->ports[p].has_v4_bind)
+			continue;
+		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
+			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
+					  .key = knobs[k].key };
+
+			err = ipto_binder_devconf_get(t->binder, t->ports[p].ifname,
+						      knobs[k].key, &value);
+			if (err == -EOPNOTSUPP) {
+				log_info(t->ctx,
+					 "takeover: binder cannot read %s on %s; "
+					 "check it allows no ARP flux\n",
+					 knobs[k].name, t->ports[p].ifname);
+				continue;
+			}
+			if (err < 0)
+				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			if (value >= knobs[k].want) {
+				err = report(t, IPTO_REPORT_DEVCONF, IPTO_OUTCOME_FOUND,
+					     0, p, NULL, 0, 0);
+				if (err < 0)
+					return err;
+				continue;
+			}
+			if (keep) {
+				log_info(t->ctx,
+					 "takeover: %s=%d on %s lets other adapters "
+					 "answer ARP for its addresses (ARP flux)\n",
+					 knobs[k].name, value, t->ports[p].ifname);
+				continue;
+			}
+			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
+						      knobs[k].key, knobs[k].want);
+			if (err < 0) {
+				log_err(t->ctx, "takeover: cannot set %s on %s: %s\n",
+					knobs[k].name, t->ports[p].ifname,
+					ipto_strerror(err));
+				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			}
+			u.old_value = value;
+			err = done_step(t, IPTO_REPORT_DEVCONF, &u);
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int bind_addresses(struct ipto_takeover *t)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->n_actions; i++) {
+		const struct action *a = &t->actions[i];
+		const char *ifname = t->ports[a->port].ifname;
+		struct undo u = { .port = a->port, .ip = a->ip };
+		enum ipto_report_op op;
+		unsigned int flags = 0;
+		char buf[IPTO_ADDR_STRLEN];
+
+		if (a->kind == IPTO_PLAN_BIND) {
+			op = IPTO_REPORT_ADDR_ADD;
+			u.kind = UNDO_ADDR_ADDED;
+			if (a->ip.family == AF_INET6 && !(t->flags & IPTO_TAKEOVER_DAD))
+				flags |= IPTO_BIND_NODAD;
+			err = ipto_binder_addr_add(t->binder, ifname, &a->ip, flags);
+			if (addr_present(err))
+				goto found;
+		} else {
+			op = IPTO_REPORT_ADDR_DEL;
+			u.kind = UNDO_ADDR_REMOVED;
+			err = ipto_binder_addr_del(t->binder, ifname, &a->ip);
+			if (addr_absent(err))
+				goto found;
+		}
+		if (err < 0) {
+			ipto_addr_format(&a->ip, buf, sizeof(buf));
+			log_err(t->ctx, "takeover: cannot %s %s %s: %s\n",
+				op == IPTO_REPORT_ADDR_ADD ? "add" : "remove", buf,
+				op == IPTO_REPORT_ADDR_ADD ? "to" : "from", ifname);
+			return fail_step(t, op, a->port, &a->ip, err);
+		}
+		err = done_step(t, op, &u);
+		if (err < 0)
+			return err;
+		continue;
+found:
+		err = report(t, op, IPTO_OUTCOME_FOUND, 0, a->port, &a->ip, 0, 0);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int raise_links(struct ipto_takeover *t, const bool *up)
+{
+	size_t p;
+	int err;
+
+	for (p = 0; p < t->n_ports; p++) {
+		struct undo u = { .kind = UNDO_LINK_RAISED, .port = p };
+
+		if (!t->ports[p].announces)
+			continue;
+		if (up[p]) {
+			err = report(t, IPTO_REPORT_LINK_UP, IPTO_OUTCOME_FOUND, 0,
+				     p, NULL, 0, 0);
+			if (err < 0)
+				return err;
+			continue;
+		}
+		err = ipto_binder_link_set_up(t->binder, t->ports[p].ifname, true);
+		if (err < 0) {
+			log_err(t->ctx, "takeover: cannot bring %s up: %s\n",
+				t->ports[p].ifname, ipto_strerror(err));
+			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
+		}
+		err = done_step(t, IPTO_REPORT_LINK_UP, &u);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* Sends a batch; a short count is retried once for the real error. */
+static int send_all(struct ipto_injector_port *port, struct iovec *iov, size_t n)
+{
+	size_t done = 0;
+	int r;
+
+	while (done < n) {
+		r = ipto_injector_send_batch(port, iov + done, n - done);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return -EAGAIN;
+		done += (size_t)r;
+	}
+	return (int)done;
+}
+
+/* Sends one round: one batch per port, frames in the prebuilt order. */
+static int send_round(struct ipto_takeover *t, unsigned int round,
+		      uint32_t styles)
+{
+	int first = 0;
+	size_t p, i;
+
+	for (p = 0; p < t->n_ports; p++) {
+		struct port *port = &t->ports[p];
+		size_t n = 0;
+		int sent;
+
+		if (!port->inj)
+			continue;
+		for (i = 0; i < port->n_frames; i++) {
+			struct frame *f = &t->frames[port->first_frame + i];
+
+			if (!(styles & IPTO_FRAME_STYLE_BIT(f->style)))
+				continue;
+			t->iov[n].iov_base = f->bytes;
+			t->iov[n].iov_len = f->len;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		sent = send_all(port->inj, t->iov, n);
+		if (sent < 0) {
+			log_err(t->ctx, "takeover: round %u on %s: %s\n", round,
+				port->ifname, ipto_strerror(sent));
+			report(t, IPTO_REPORT_ANNOUNCE, IPTO_OUTCOME_FAILED, sent,
+			       p, NULL, round, 0);
+			if (!first)
+				first = sent;
+			continue;
+		}
+		report(t, IPTO_REPORT_ANNOUNCE, IPTO_OUTCOME_DONE, 0, p, NULL,
+		       round, (unsigned int)n);
+	}
+	return first;
+}
+
+static size_t rounds_left(const struct ipto_takeover *t)
+{
+	size_t left;
+
+	if (t->stopped)
+		return 0;
+	left = t->n_rounds - (t->next_round < t->n_rounds ? t->next_round : t->n_rounds);
+	if (t->refresh_ms) {
+		if (t->refresh_count == 0)
+			return left + 1; /* never ends */
+		left += t->refresh_count - t->refreshes_done;
+	}
+	return left;
+}
+
+static void arm_timer(struct ipto_takeover *t)
+{
+	struct itimerspec its = { 0 };
+
+	if (rounds_left(t) > 0) {
+		its.it_value.tv_sec = (time_t)(t->next_due_ns / 1000000000u);
+		its.it_value.tv_nsec = (long)(t->next_due_ns % 1000000000u);
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(t->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Sends every round that is due at @now; advances the schedule. */
+static int send_due(struct ipto_takeover *t, uint64_t now)
+{
+	int first = 0, err;
+
+	while (rounds_left(t) > 0 && t->next_due_ns <= now) {
+		bool refresh = t->next_round >= t->n_rounds;
+		const struct ipto_announce_round *r =
+			&t->rounds[refresh ? t->n_rounds - 1 : t->next_round];
+		unsigned int number = (unsigned int)t->next_round + t->refreshes_done;
+
+		err = send_round(t, number, r->styles);
+		if (err < 0 && !first)
+			first = err;
+		if (refresh)
+			t->refreshes_done++;
+		else
+			t->next_round++;
+		if (t->next_round < t->n_rounds)
+			t->next_due_ns += (uint64_t)t->rounds[t->next_round].delay_ms * 1000000u;
+		else
+			t->next_due_ns += (uint64_t)t->refresh_ms * 1000000u;
+	}
+	arm_timer(t);
+	return first;
+}
+
+IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
+{
+	bool *up;
+	int err;
+
+	if (!t)
+		return -EINVAL;
+	if (t->started) {
+		log_err(t->ctx, "takeover: already started\n");
+		return -EALREADY;
+	}
+	up = calloc(t->n_ports, sizeof(*up));
+	if (!up)
+		return -ENOMEM;
+	t->started = true;
+	t->t0_ns = now_ns();
+	err = check_links(t, up);
+	if (!err)
+		err = open_ports(t, up, true);
+	if (!err)
+		err = fix_devconf(t);
+	if (!err)
+		err = bind_addresses(t);
+	if (!err)
+		err = raise_links(t, up);
+	if (!err)
+		err = open_ports(t, up, false);
+	free(up);
+	if (!err) {
+		t->next_round = 0;
+		t->next_due_ns = t->t0_ns + (uint64_t)t->rounds[0].delay_ms * 1000000u;
+		err = send_due(t, now_ns());
+	}
+	if (err < 0) {
+		t->failed = true;
+		t->stopped = true;
+		rollback(t);
+		close_ports(t);
+		arm_timer(t);
+		return err;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_takeover_get_fd(const struct ipto_takeover *t)
+{
+	return t ? t->timerfd : -EINVAL;
+}
+
+IPTO_EXPORT int ipto_takeover_dispatch(struct ipto_takeover *t)
+{
+	uint64_t expirations;
+	size_t left;
+	int err;
+
+	if (!t)
+		return -EINVAL;
+	if (!t->started || t->failed)
+		return -ENOTCONN;
+	/* Drain the timerfd; it is non-blocking, so -EAGAIN just means we
+	 * were called early. */
+	if (read(t->timerfd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		return -errno;
+	err = send_due(t, now_ns());
+	if (err < 0)
+		return err;
+	left = rounds_left(t);
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+IPTO_EXPORT int ipto_takeover_run(struct ipto_takeover *t)
+{
+	int first = 0, r;
+
+	if (!t)
+		return -EINVAL;
+	if (t->refresh_ms && t->refresh_count == 0) {
+		log_err(t->ctx, "takeover: run() needs a finite refresh_count\n");
+		return -EINVAL;
+	}
+	if (!t->started) {
+		r = ipto_takeover_start(t);
+		if (r < 0)
+			return r;
+	}
+	while (rounds_left(t) > 0) {
+		struct pollfd pfd = { .fd = t->timerfd, .events = POLLIN };
+
+		r = poll(&pfd, 1, -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		r = ipto_takeover_dispatch(t);
+		if (r < 0 && !first)
+			first = r;
+	}
+	return first;
+}
+
+IPTO_EXPORT int ipto_takeover_undo(struct ipto_takeover *t)
+{
+	int err;
+
+	if (!t)
+		return -EINVAL;
+	t->stopped = true;
+	arm_timer(t);
+	err = rollback(t);
+	close_ports(t);
+	return err;
+}
+
+IPTO_EXPORT size_t ipto_takeover_get_report_count(const struct ipto_takeover *t)
+{
+	return t ? t->n_reports : 0;
+}
+
+IPTO_EXPORT int ipto_takeover_get_report(const struct ipto_takeover *t,
+					 size_t index,
+					 struct ipto_takeover_report *r)
+{
+	size_t n;
+
+	if (!t || !r || r->sz < sizeof(size_t))
+		return -EINVAL;
+	if (index >= t->n_reports)
+		return -ERANGE;
+	n = r->sz < sizeof(*r) ? r->sz : sizeof(*r);
+	memcpy((char *)r + sizeof(size_t), (const char *)&t->reports[index] + sizeof(size_t),
+	       n - sizeof(size_t));
+	return 0;
+}

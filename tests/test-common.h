@@ -17,6 +17,7 @@
  */
 struct test_log {
 	char last[1024];
+	char all[16384]; /* every message, concatenated (truncated when full) */
 	int count;
 };
 
@@ -30,10 +31,13 @@ static inline void test_log_fn(struct ipto_ctx *ctx,
 			       const char *format, va_list args)
 {
 	struct test_log *log = userdata;
-
 	(void)ctx;
 	(void)priority;
+	size_t used;
+
 	vsnprintf(log->last, sizeof(log->last), format, args);
+	used = strlen(log->all);
+	snprintf(log->all + used, sizeof(log->all) - used, "%s", log->last);
 	log->count++;
 }
 

@@ -6,13 +6,14 @@
  * (see ipto-backend.h):
  *
  *   1. check   every adapter of the plan exists and has the plan's MAC;
- *   2. open    an injector port on every adapter that will announce;
+ *   2. open    an injector port on every adapter that will announce and
+ *              is up (so a missing CAP_NET_RAW fails before any change);
  *   3. devconf set arp_ignore=1 and arp_announce=2 on every takeover adapter
  *              (unless IPTO_TAKEOVER_KEEP_DEVCONF), so only the owning
  *              adapter answers ARP for a taken-over IP (no "ARP flux");
  *   4. bind    add every IP (IPv6 without DAD) -- or, for a release plan,
  *              remove it;
- *   5. link up bring every adapter up that was down;
+ *   5. link up bring every adapter up that was down, and open its port;
  *   6. announce the first round of the schedule.
  *
  * Steps 1-6 are all or nothing: when one fails, ipto_takeover_start() undoes
@@ -73,6 +74,9 @@ enum ipto_takeover_flags {
  * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
  *	until the takeover is freed (ipto_takeover_run() rejects that).
  * @flags: enum ipto_takeover_flags.
+ * @standby: run only the plan's steps for this standby node (a plan may
+ *	span several standbys, and each runs its own part); NULL runs them
+ *	all.
  */
 struct ipto_takeover_opts {
 	size_t sz;
@@ -83,6 +87,7 @@ struct ipto_takeover_opts {
 	uint32_t refresh_ms;
 	uint32_t refresh_count;
 	unsigned int flags;
+	const char *standby;
 };
 
 /**

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Real-kernel rollback test, run inside a namespace made by
+ * test-takeover-faults.sh. It takes over two IPv4 addresses and one IPv6
+ * address onto the adapters named on the command line, through the
+ * netlink binder wrapped in a fault-injecting binder of our own (public
+ * ops table), and fails mutating call k for k = 1, 2, ... until the
+ * takeover succeeds. After every failed run the system, as `ip addr` and
+ * sysctl show it, must be exactly as before. Then it checks the success
+ * and that undo restores the start.
+ *
+ * usage: takeover-faults INJECTOR IF1 IF2   (INJECTOR: packet | pcap)
+ * Exit: 0 pass, 1 fail, 77 skip (no privileges).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ipto/ipto.h>
+
+struct faulty {
+	struct ipto_binder *real;
+	unsigned int calls;  /* mutating calls so far */
+	unsigned int fail_at; /* fail this one (1-based); 0 = never */
+};
+
+static int faulty_hit(struct faulty *f)
+{
+	return ++f->calls == f->fail_at ? -EIO : 0;
+}
+
+static int f_addr_add(void *u, const char *ifname, const struct ipto_addr *a,
+		      unsigned int flags)
+{
+	struct faulty *f = u;
+	int r = faulty_hit(f);
+
+	return r ? r : ipto_binder_addr_add(f->real, ifname, a, flags);
+}
+
+static int f_addr_del(void *u, const char *ifname, const struct ipto_addr *a)
+{
+	struct faulty *f = u;
+	int r = faulty_hit(f);
+
+	return r ? r : ipto_binder_addr_del(f->real, ifname, a);
+}
+
+static int f_addr_list(void *u, const char *ifname, struct ipto_addr *out,
+		       size_t max)
+{
+	return ipto_binder_addr_list(((struct faulty *)u)->real, ifname, out, max);
+}
+
+static int f_link_get(void *u, const char *ifname, struct ipto_link_info *info)
+{
+	return ipto_binder_link_get(((struct faulty *)u)->real, ifname, info);
+}
+
+static int f_link_set_up(void *u, const char *ifname, bool up)
+{
+	struct faulty *f = u;
+	int r = faulty_hit(f);
+
+	return r ? r : ipto_binder_link_set_up(f->real, ifname, up);
+}
+
+static int f_devconf_get(void *u, const char *ifname, enum ipto_devconf key,
+			 int *value)
+{
+	return ipto_binder_devconf_get(((struct faulty *)u)->real, ifname, key, value);
+}
+
+static int f_devconf_set(void *u, const char *ifname, enum ipto_devconf key,
+			 int value)
+{
+	struct faulty *f = u;
+	int r = faulty_hit(f);
+
+	return r ? r : ipto_binder_devconf_set(f->real, ifname, key, value);
+}
+
+static const struct ipto_binder_ops faulty_ops = {
+	.sz = sizeof(struct ipto_binder_ops),
+	.addr_add = f_addr_add,
+	.addr_del = f_addr_del,
+	.addr_list = f_addr_list,
+	.link_get = f_link_get,
+	.link_set_up = f_link_set_up,
+	.devconf_get = f_devconf_get,
+	.devconf_set = f_devconf_set,
+};
+
+static const char *if1, *if2;
+
+/* What a user would look at: addresses, link state and ARP sysctls. */
+static char *snapshot(void)
+{
+	char cmd[512], *buf;
+	size_t len = 0, cap = 65536, n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip -br addr show dev %s; ip -br addr show dev %s; "
+		 "ip -br link show dev %s; ip -br link show dev %s; "
+		 "for i in %s %s; do for k in arp_ignore arp_announce; do "
+		 "echo $i $k $(cat /proc/sys/net/ipv4/conf/$i/$k); done; done",
+		 if1, if2, if1, if2, if1, if2);
+	buf = calloc(1, cap);
+	p = popen(cmd, "r");
+	if (!buf || !p) {
+		perror("snapshot");
+		exit(1);
+	}
+	while ((n = fread(buf + len, 1, cap - 1 - len, p)) > 0)
+		len += n;
+	pclose(p);
+	return buf;
+}
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                     \
+			fputc('\n', stderr);                              \
+			exit(1);                                          \
+		}                                                         \
+	} while (0)
+
+static void quiet(struct ipto_ctx *c, enum ipto_log_priority p, void *u,
+		  const char *fmt, va_list ap)
+{
+	(void)c; (void)p; (void)u; (void)fmt; (void)ap;
+}
+
+int main(int argc, char **argv)
+{
+	struct ipto_ctx *ctx;
+	struct ipto_pool *pool;
+	struct ipto_plan *plan;
+	struct ipto_binder *real, *binder;
+	struct ipto_injector *inj;
+	struct faulty f = { 0 };
+	struct ipto_addr a;
+	struct ipto_link_info li = { .sz = sizeof(li) };
+	const char *failed[] = { "alpha" };
+	const char *ips[] = { "192.0.2.10/24", "198.51.100.10/24", "2001:db8::10/64" };
+	char *before, *after;
+	unsigned int k, failures = 0;
+	size_t i;
+	int r = -1;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: takeover-faults packet|pcap IF1 IF2\n");
+		return 2;
+	}
+	if1 = argv[2];
+	if2 = argv[3];
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP: needs root in a namespace\n");
+		return 77;
+	}
+	CHECK(ipto_ctx_new(&ctx) == 0, "ctx");
+	if (!getenv("IPTO_TEST_VERBOSE")) ipto_ctx_set_log_fn(ctx, quiet, IPTO_LOG_ERROR, NULL);
+	CHECK(ipto_binder_new_netlink(ctx, &real) == 0, "netlink binder");
+	r = strcmp(argv[1], "pcap") == 0 ? ipto_injector_new_pcap(ctx, &inj)
+					 : ipto_injector_new_packet(ctx, &inj);
+	CHECK(r == 0, "injector %s: %s", argv[1], ipto_strerror(r));
+	f.real = real;
+	CHECK(ipto_binder_new(ctx, &faulty_ops, &f, &binder) == 0, "faulty binder");
+
+	/* alpha has three addresses; the standby two adapters, so one
+	 * adapter must carry two: share them. */
+	CHECK(ipto_pool_new(ctx, &pool) == 0, "pool");
+	CHECK(ipto_pool_add_node(pool, "alpha") == 0, "node");
+	for (i = 0; i < 3; i++) {
+		CHECK(ipto_addr_parse(ips[i], &a) == 0, "addr");
+		CHECK(ipto_pool_add_node_ip(pool, "alpha", &a) == 0, "node ip");
+	}
+	CHECK(ipto_pool_add_standby(pool, "sb") == 0, "standby");
+	CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link %s", if1);
+	CHECK(ipto_pool_add_adapter(pool, "sb", if1, &li.mac, 0) == 0, "adapter 1");
+	CHECK(ipto_binder_link_get(real, if2, &li) == 0, "link %s", if2);
+	CHECK(ipto_pool_add_adapter(pool, "sb", if2, &li.mac, 0) == 0, "adapter 2");
+	{
+		IPTO_OPTS(ipto_plan_opts, po, .flags = IPTO_PLAN_SHARE_ADAPTERS);
+
+		r = ipto_plan_takeover(pool, failed, 1, &po, &plan);
+		CHECK(r == 0, "plan: %s", ipto_strerror(r));
+	}
+
+	before = snapshot();
+	for (k = 1; k < 100; k++) {
+		struct ipto_takeover *t;
+		IPTO_OPTS(ipto_takeover_opts, o, .binder = binder, .injector = inj);
+		struct ipto_announce_round once = { 0,
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) };
+
+		o.rounds = &once;
+		o.n_rounds = 1;
+		f.calls = 0;
+		f.fail_at = k;
+		CHECK(ipto_takeover_new(ctx, plan, &o, &t) == 0, "takeover_new");
+		r = ipto_takeover_start(t);
+		after = snapshot();
+		if (r == 0) {
+			f.fail_at = 0;
+			CHECK(strcmp(before, after) != 0, "success changed nothing");
+			CHECK(strstr(after, "192.0.2.10/24"), "v4 address missing:\n%s", after);
+			CHECK(strstr(after, "198.51.100.10/24"), "v4 address missing:\n%s", after);
+			CHECK(strstr(after, "2001:db8::10/64"), "v6 address missing:\n%s", after);
+			CHECK(ipto_takeover_undo(t) == 0, "undo");
+			free(after);
+			after = snapshot();
+			CHECK(strcmp(before, after) == 0,
+			      "undo left:\n%s\ninstead of:\n%s", after, before);
+			free(after);
+			ipto_takeover_unref(t);
+			break;
+		}
+		CHECK(r == -EIO, "fault %u gave %s", k, ipto_strerror(r));
+		CHECK(strcmp(before, after) == 0,
+		      "fault at mutating call %u left:\n%s\ninstead of:\n%s", k, after,
+		      before);
+		free(after);
+		failures++;
+		ipto_takeover_unref(t);
+	}
+	CHECK(r == 0, "never succeeded");
+	/* devconf x2 per IPv4 adapter, 3 addresses, 2 links raised. */
+	CHECK(failures >= 7, "only %u faults were injected", failures);
+	printf("ok: %u faults at every mutating step, each rolled back to the "
+	       "exact prior state; then success and undo (%s injector)\n",
+	       failures, argv[1]);
+	free(before);
+	ipto_plan_unref(plan);
+	ipto_pool_unref(pool);
+	ipto_injector_unref(inj);
+	ipto_binder_unref(binder);
+	ipto_binder_unref(real);
+	ipto_ctx_unref(ctx);
+	return 0;
+}

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The takeover engine, driven through the dry-run backends: what it binds,
+ * what it sends, and that a failure at any step leaves the modelled system
+ * exactly as it found it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "test-common.h"
+
+static const char *const MAC_ACTIVE = "02:00:5e:10:01:01";
+static const char *const MAC_ETH1 = "02:00:5e:10:02:01";
+static const char *const MAC_ETH2 = "02:00:5e:10:02:02";
+static const char *const MAC_MGMT = "02:00:5e:10:02:00";
+
+struct fixture {
+	struct test_log log;
+	struct ipto_ctx *ctx;
+	struct ipto_pool *pool;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+	struct ipto_plan *plan;
+};
+
+static struct ipto_mac mac(const char *s)
+{
+	struct ipto_mac m;
+
+	ck_assert_int_eq(ipto_mac_parse(s, &m), 0);
+	return m;
+}
+
+static struct ipto_addr addr(const char *s)
+{
+	struct ipto_addr a;
+
+	ck_assert_int_eq(ipto_addr_parse(s, &a), 0);
+	return a;
+}
+
+static void add_ip(struct fixture *f, const char *node, const char *ip)
+{
+	struct ipto_addr a = addr(ip);
+
+	ck_assert_int_eq(ipto_pool_add_node_ip(f->pool, node, &a), 0);
+}
+
+/*
+ * The patent's Fig. 1: active node "alpha" with two IPs (one of them IPv6
+ * when v6 is set), "beta" with one; a standby with eth1, eth2 (down) and a
+ * management adapter mgmt0 (up). The plan takes over alpha.
+ */
+static void fixture_init(struct fixture *f, bool v6)
+{
+	struct ipto_mac m;
+	const char *failed[] = { "alpha" };
+
+	memset(f, 0, sizeof(*f));
+	f->ctx = test_ctx_new(&f->log);
+	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
+	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
+	ck_assert_int_eq(ipto_pool_add_node(f->pool, "beta"), 0);
+	add_ip(f, "alpha", "192.0.2.10/24");
+	add_ip(f, "alpha", v6 ? "2001:db8::10/64" : "198.51.100.10/24");
+	add_ip(f, "beta", "192.0.2.20/24");
+	m = mac(MAC_ACTIVE);
+	ck_assert_int_eq(ipto_pool_add_node_mac(f->pool, "alpha", &m), 0);
+	ck_assert_int_eq(ipto_pool_add_standby(f->pool, "standby"), 0);
+	m = mac(MAC_ETH1);
+	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth1", &m, 0), 0);
+	m = mac(MAC_ETH2);
+	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth2", &m, 0), 0);
+	ck_assert_int_eq(ipto_pool_check(f->pool), 0);
+	ck_assert_int_eq(ipto_plan_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
+	ck_assert_uint_eq(ipto_plan_get_step_count(f->plan), 2);
+
+	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
+	m = mac(MAC_MGMT);
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "mgmt0", &m, true), 0);
+	m = mac(MAC_ETH1);
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth1", &m, false), 0);
+	m = mac(MAC_ETH2);
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth2", &m, false), 0);
+	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
+}
+
+static void fixture_fini(struct fixture *f)
+{
+	ipto_plan_unref(f->plan);
+	ipto_injector_unref(f->injector);
+	ipto_binder_unref(f->binder);
+	ipto_pool_unref(f->pool);
+	ipto_ctx_unref(f->ctx);
+}
+
+static char *dump(struct fixture *f)
+{
+	char *s = NULL;
+
+	ck_assert_int_eq(ipto_binder_dryrun_dump(f->binder, &s), 0);
+	return s;
+}
+
+static struct ipto_takeover *new_takeover(struct fixture *f,
+					  const struct ipto_announce_round *rounds,
+					  size_t n, unsigned int flags)
+{
+	struct ipto_takeover *t = NULL;
+	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
+		  .injector = f->injector, .rounds = rounds, .n_rounds = n,
+		  .flags = flags);
+
+	ck_assert_int_eq(ipto_takeover_new(f->ctx, f->plan, &opts, &t), 0);
+	return t;
+}
+
+static const struct ipto_announce_round one_round[] = {
+	{ .delay_ms = 0,
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) },
+};
+
+START_TEST(takeover_binds_each_ip_on_its_own_adapter)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	char *after;
+	size_t i, n;
+
+	fixture_init(&f, false);
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+
+	after = dump(&f);
+	ck_assert_ptr_nonnull(strstr(after, "addr eth1 192.0.2.10/24\n"));
+	ck_assert_ptr_nonnull(strstr(after, "addr eth2 198.51.100.10/24\n"));
+	ck_assert_ptr_null(strstr(after, "addr mgmt0"));
+	/* Links raised, MACs kept, ARP flux fixed on both adapters. */
+	ck_assert_ptr_nonnull(strstr(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up"));
+	ck_assert_ptr_nonnull(strstr(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 up"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_ignore 1\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_announce 2\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth2 arp_ignore 1\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_ignore 0\n"));
+	free(after);
+
+	/* Round 0: per IP, the announcement then the broadcast-target
+	 * request, each from the adapter's own MAC, never the failed node's. */
+	n = ipto_injector_dryrun_get_frame_count(f.injector);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		struct ipto_frame_info info = { .sz = sizeof(info) };
+		const char *ifname;
+		const void *frame;
+		size_t len;
+		bool on_eth1;
+
+		ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, i, &ifname,
+								&frame, &len), 0);
+		ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
+		on_eth1 = strcmp(ifname, "eth1") == 0;
+		ck_assert(on_eth1 == (i < 2));
+		ck_assert_int_eq(info.style, i % 2 == 0 ? IPTO_FRAME_ARP_ANNOUNCE
+							: IPTO_FRAME_ARP_BCAST_TARGET);
+		ck_assert(ipto_mac_equal(&info.sender_mac,
+					 &(struct ipto_mac){ { 0 } }) == false);
+		{
+			struct ipto_mac want_mac = mac(on_eth1 ? MAC_ETH1 : MAC_ETH2);
+			struct ipto_addr want_ip = addr(on_eth1 ? "192.0.2.10"
+								: "198.51.100.10");
+
+			ck_assert(ipto_mac_equal(&info.sender_mac, &want_mac));
+			ck_assert(ipto_mac_equal(&info.eth_src, &want_mac));
+			ck_assert(ipto_addr_equal(&info.sender_ip, &want_ip));
+		}
+	}
+	ck_assert_int_eq(ipto_takeover_dispatch(t), 0);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_ipv6_without_dad_and_na)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	struct ipto_frame_info info = { .sz = sizeof(info) };
+	const char *text, *ifname;
+	const void *frame;
+	size_t i, len, n;
+	bool saw_nodad = false;
+
+	fixture_init(&f, true);
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	n = ipto_binder_dryrun_get_call_count(f.binder);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(ipto_binder_dryrun_get_call(f.binder, i, &text, NULL), 0);
+		if (strstr(text, "addr_add eth2 2001:db8::10/64") && strstr(text, "nodad"))
+			saw_nodad = true;
+		/* ARP flux settings only matter where IPv4 lives. */
+		ck_assert_ptr_null(strstr(text, "devconf_set eth2"));
+	}
+	ck_assert(saw_nodad);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 3);
+	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, 2, &ifname,
+							&frame, &len), 0);
+	ck_assert_str_eq(ifname, "eth2");
+	ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
+	ck_assert_int_eq(info.style, IPTO_FRAME_NA);
+	ck_assert(info.override);
+	ck_assert(!info.solicited);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+/* Fails mutating binder call k, for every k, and checks the state. */
+START_TEST(takeover_fault_at_every_step_changes_nothing)
+{
+	struct fixture f;
+	unsigned int k;
+	int r = -1;
+	char *before, *after;
+
+	fixture_init(&f, _i == 1);
+	before = dump(&f);
+	for (k = 1; k < 64; k++) {
+		struct ipto_takeover *t = new_takeover(&f, one_round, 1, 0);
+
+		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
+							      IPTO_BINDER_OPS_MUTATING,
+							      k, -EIO), 0);
+		r = ipto_takeover_start(t);
+		after = dump(&f);
+		if (r == 0) {
+			ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder, 0, 0, 0), 0);
+			ck_assert_str_ne(after, before);
+			ck_assert_int_eq(ipto_takeover_undo(t), 0);
+			free(after);
+			after = dump(&f);
+			ck_assert_str_eq(after, before);
+			free(after);
+			ipto_takeover_unref(t);
+			break;
+		}
+		ck_assert_int_eq(r, -EIO);
+		ck_assert_msg(strcmp(after, before) == 0,
+			      "fault at mutating call %u left:\n%s\nwas:\n%s", k,
+			      after, before);
+		ck_assert_int_gt(f.log.count, 0);
+		free(after);
+		/* Undo after a failed start is harmless. */
+		ck_assert_int_eq(ipto_takeover_undo(t), 0);
+		ipto_takeover_unref(t);
+	}
+	ck_assert_int_eq(r, 0);
+	/* IPv4 only: 2 adapters x (2 devconf + 1 addr + 1 link up) = 8
+	 * mutating calls, so 8 faults were injected before success. */
+	if (_i == 0)
+		ck_assert_uint_eq(k, 9);
+	free(before);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_injector_faults_change_nothing)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	char *before, *after;
+	unsigned int k;
+
+	fixture_init(&f, false);
+	before = dump(&f);
+	/* No port can be opened (say, no CAP_NET_RAW): nothing changes. */
+	for (k = 1; k <= 2; k++) {
+		t = new_takeover(&f, one_round, 1, 0);
+		ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.injector,
+								IPTO_INJECTOR_OP_OPEN,
+								k, -EPERM), 0);
+		ck_assert_int_eq(ipto_takeover_start(t), -EPERM);
+		after = dump(&f);
+		ck_assert_str_eq(after, before);
+		free(after);
+		ipto_takeover_unref(t);
+	}
+	/* Every frame of the first round fails: rolled back. */
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.injector, IPTO_INJECTOR_OP_SEND,
+							0, -ENETDOWN), 0);
+	ck_assert_int_eq(ipto_takeover_start(t), -ENETDOWN);
+	after = dump(&f);
+	ck_assert_str_eq(after, before);
+	free(after);
+	ipto_takeover_unref(t);
+	/* One frame fails once: the rest of the batch is sent again and
+	 * the takeover goes through with every frame on the wire. */
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.injector, IPTO_INJECTOR_OP_SEND,
+							2, -ENOBUFS), 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 4);
+	ipto_takeover_unref(t);
+	free(before);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_twice_is_harmless_and_undo_keeps_what_it_found)
+{
+	struct fixture f;
+	struct ipto_takeover *t1, *t2;
+	struct ipto_takeover_report rep = { .sz = sizeof(rep) };
+	char *before, *once, *twice;
+	size_t i, found = 0;
+
+	fixture_init(&f, false);
+	before = dump(&f);
+	t1 = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t1), 0);
+	once = dump(&f);
+	t2 = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t2), 0);
+	twice = dump(&f);
+	ck_assert_str_eq(once, twice);
+	for (i = 0; i < ipto_takeover_get_report_count(t2); i++) {
+		ck_assert_int_eq(ipto_takeover_get_report(t2, i, &rep), 0);
+		ck_assert_int_ne(rep.outcome, IPTO_OUTCOME_FAILED);
+		if (rep.op != IPTO_REPORT_ANNOUNCE && rep.op != IPTO_REPORT_OPEN_PORT)
+			ck_assert_int_eq(rep.outcome, IPTO_OUTCOME_FOUND);
+		if (rep.op == IPTO_REPORT_ADDR_ADD)
+			found++;
+	}
+	ck_assert_uint_eq(found, 2);
+	ck_assert_int_eq(ipto_takeover_get_report(t2, i, &rep), -ERANGE);
+	/* The second takeover found everything in place: undoing it
+	 * changes nothing; undoing the first restores the start. */
+	ck_assert_int_eq(ipto_takeover_undo(t2), 0);
+	free(twice);
+	twice = dump(&f);
+	ck_assert_str_eq(once, twice);
+	ck_assert_int_eq(ipto_takeover_undo(t1), 0);
+	free(twice);
+	twice = dump(&f);
+	ck_assert_str_eq(before, twice);
+	free(before);
+	free(once);
+	free(twice);
+	ipto_takeover_unref(t1);
+	ipto_takeover_unref(t2);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_release_plan_removes_addresses)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	struct ipto_plan *release = NULL;
+	const char *nodes[] = { "alpha" };
+	char *before, *after;
+
+	fixture_init(&f, false);
+	before = dump(&f);
+	t = new_takeover(&f, one_round, 1, IPTO_TAKEOVER_KEEP_DEVCONF);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ipto_takeover_unref(t);
+	ck_assert_int_eq(ipto_pool_commit(f.pool, f.plan), 0);
+	ck_assert_int_eq(ipto_plan_release(f.pool, nodes, 1, &release), 0);
+	ipto_plan_unref(f.plan);
+	f.plan = release;
+	ipto_injector_dryrun_clear_frames(f.injector);
+	t = new_takeover(&f, NULL, 0, IPTO_TAKEOVER_KEEP_DEVCONF);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	after = dump(&f);
+	ck_assert_ptr_null(strstr(after, "addr eth"));
+	/* A release sends nothing and leaves the links up. */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 0);
+	ck_assert_ptr_nonnull(strstr(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up"));
+	ck_assert_str_ne(before, after);
+	free(after);
+	ipto_takeover_unref(t);
+	ck_assert_int_eq(ipto_pool_commit(f.pool, f.plan), 0);
+	free(before);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_keep_devconf_only_warns)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	char *after;
+
+	fixture_init(&f, false);
+	t = new_takeover(&f, one_round, 1, IPTO_TAKEOVER_KEEP_DEVCONF);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	after = dump(&f);
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_ignore 0\n"));
+	ck_assert_ptr_nonnull(strstr(f.log.all, "ARP flux"));
+	free(after);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_bad_input)
+{
+	struct fixture f;
+	struct ipto_takeover *t = NULL;
+	struct ipto_announce_round bad[] = { { .delay_ms = 0,
+		.styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REQUEST) } };
+	struct ipto_mac other = mac("02:00:5e:10:09:09");
+	struct {
+		struct ipto_takeover_opts o;
+		uint64_t future_field;
+	} big = { { .sz = sizeof(big) }, 1 };
+	char *before, *after;
+	IPTO_OPTS(ipto_takeover_opts, opts);
+
+	fixture_init(&f, false);
+	before = dump(&f);
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(f.log.last, "binder"));
+	opts.binder = f.binder;
+	opts.injector = f.injector;
+	ck_assert_int_eq(ipto_takeover_new(NULL, f.plan, &opts, &t), -EINVAL);
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, NULL, &opts, &t), -EINVAL);
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, NULL), -EINVAL);
+	opts.rounds = bad;
+	opts.n_rounds = 1;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), -EINVAL);
+	opts.n_rounds = 0;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), -EINVAL);
+	opts.rounds = NULL;
+	opts.flags = 1u << 30;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), -EINVAL);
+	opts.flags = 0;
+	big.o.binder = f.binder;
+	big.o.injector = f.injector;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &big.o, &t), -EINVAL);
+	ck_assert_ptr_null(t);
+	ck_assert_int_eq(ipto_takeover_start(NULL), -EINVAL);
+	ck_assert_int_eq(ipto_takeover_dispatch(NULL), -EINVAL);
+
+	/* An adapter whose MAC is not the plan's: stale plan, nothing done. */
+	ipto_binder_unref(f.binder);
+	ck_assert_int_eq(ipto_binder_new_dryrun(f.ctx, &f.binder), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth1", &other, false), 0);
+	t = new_takeover(&f, NULL, 0, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), -ESTALE);
+	ck_assert_ptr_nonnull(strstr(f.log.last, "eth1"));
+	ck_assert_int_eq(ipto_takeover_start(t), -EALREADY);
+	ck_assert_int_eq(ipto_takeover_dispatch(t), -ENOTCONN);
+	ipto_takeover_unref(t);
+	/* A missing adapter: -ENODEV, nothing done. */
+	ipto_binder_unref(f.binder);
+	ck_assert_int_eq(ipto_binder_new_dryrun(f.ctx, &f.binder), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth1", &(struct ipto_mac){
+		{ 0x02, 0x00, 0x5e, 0x10, 0x02, 0x01 } }, false), 0);
+	free(before);
+	before = dump(&f);
+	t = new_takeover(&f, NULL, 0, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), -ENODEV);
+	after = dump(&f);
+	ck_assert_str_eq(before, after);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 0);
+	free(after);
+	free(before);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_schedule_rounds_and_fd)
+{
+	static const struct ipto_announce_round rounds[] = {
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+		{ .delay_ms = 20, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+					    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY) },
+	};
+	struct fixture f;
+	struct ipto_takeover *t = NULL;
+	struct ipto_frame_info info = { .sz = sizeof(info) };
+	const void *frame;
+	size_t len, n;
+	int left, fd;
+	IPTO_OPTS(ipto_takeover_opts, opts, .rounds = rounds, .n_rounds = 2,
+		  .refresh_ms = 10, .refresh_count = 2);
+
+	fixture_init(&f, false);
+	opts.binder = f.binder;
+	opts.injector = f.injector;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), 0);
+	fd = ipto_takeover_get_fd(t);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ipto_takeover_dispatch(t), -ENOTCONN);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* Round 0 went out at once: one announcement per IP. */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
+	/* Round 1 and two refreshes of it are still to come. */
+	left = ipto_takeover_dispatch(t);
+	ck_assert_int_eq(left, 3);
+	while (left > 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+		left = ipto_takeover_dispatch(t);
+		ck_assert_int_ge(left, 0);
+	}
+	/* 2 + 3 rounds x 2 IPs x 2 styles. */
+	n = ipto_injector_dryrun_get_frame_count(f.injector);
+	ck_assert_uint_eq(n, 2 + 3 * 4);
+	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, 3, NULL, &frame, &len), 0);
+	ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
+	ck_assert_int_eq(info.style, IPTO_FRAME_ARP_REPLY);
+	ipto_takeover_unref(t);
+
+	/* run() with an endless refresh is refused. */
+	opts.refresh_count = 0;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), 0);
+	ck_assert_int_eq(ipto_takeover_run(t), -EINVAL);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_default_schedule_converges_both_client_kinds)
+{
+	const struct ipto_announce_round *r;
+	size_t n = 0, i;
+	uint32_t need = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+
+	r = ipto_takeover_default_schedule(&n);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_uint_eq(r[0].delay_ms, 0);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(r[i].styles & need, need);
+	/* Later rounds outlast the kernel's default locktime (1 s). */
+	for (i = 1; i < n; i++)
+		ck_assert_uint_gt(r[i].delay_ms, 1000);
+}
+END_TEST
+
+START_TEST(takeover_run_blocking_sends_every_round)
+{
+	static const struct ipto_announce_round rounds[] = {
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	};
+	struct fixture f;
+	struct ipto_takeover *t;
+
+	fixture_init(&f, false);
+	t = new_takeover(&f, rounds, 3, 0);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 6);
+	ck_assert_int_eq(ipto_takeover_dispatch(t), 0);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+static Suite *takeover_suite(void)
+{
+	Suite *s = suite_create("takeover");
+	TCase *tc = tcase_create("engine");
+
+	tcase_add_test(tc, takeover_binds_each_ip_on_its_own_adapter);
+	tcase_add_test(tc, takeover_ipv6_without_dad_and_na);
+	tcase_add_loop_test(tc, takeover_fault_at_every_step_changes_nothing, 0, 2);
+	tcase_add_test(tc, takeover_injector_faults_change_nothing);
+	tcase_add_test(tc, takeover_twice_is_harmless_and_undo_keeps_what_it_found);
+	tcase_add_test(tc, takeover_release_plan_removes_addresses);
+	tcase_add_test(tc, takeover_keep_devconf_only_warns);
+	tcase_add_test(tc, takeover_bad_input);
+	tcase_add_test(tc, takeover_schedule_rounds_and_fd);
+	tcase_add_test(tc, takeover_default_schedule_converges_both_client_kinds);
+	tcase_add_test(tc, takeover_run_blocking_sends_every_round);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+IPTO_TEST_MAIN(takeover_suite)
