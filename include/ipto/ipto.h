@@ -297,6 +297,16 @@ int ipto_mac_classify(const struct ipto_mac *mac);
 /** ipto_mac_equal - whether two MAC addresses are equal; NULL equals nothing. */
 bool ipto_mac_equal(const struct ipto_mac *a, const struct ipto_mac *b);
 
+/* The opaque objects of the other headers, declared once here so that each
+ * header compiles whichever of them a program includes first. */
+struct ipto_pool;
+struct ipto_plan;
+struct ipto_binder;
+struct ipto_injector;
+struct ipto_injector_port;
+struct ipto_pcap_writer;
+struct ipto_takeover;
+
 #ifdef __cplusplus
 }
 #endif
