@@ -4,12 +4,13 @@
 # the standby's takeover adapter and a client follows it; release takes it
 # back. Without CAP_NET_ADMIN/CAP_NET_RAW the takeover fails with EPERM and
 # changes nothing.
-# usage: test-takeover-client.sh IPTO
+# usage: test-takeover-client.sh IPTO 'INJECTOR...'
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lan.sh
 . "$here/lan.sh"
 ipto=$1
+injectors=${2:-packet pcap}
 [ "$(id -u)" = 0 ] || lan_skip "needs root to create network namespaces"
 
 nfail=0
@@ -22,7 +23,7 @@ a1mac=$(lan_mac a1 eth0)
 tkmac=$(lan_mac sb tk1)
 cluster=(--node "a1,$ip/24,mac=$a1mac" --adapter sb,tk1)
 
-for inj in packet pcap; do
+for inj in $injectors; do
 	# The client uses the active node.
 	lan_exec c1 ping -n -q -c 1 -W 2 "$ip" >/dev/null ||
 		bad "$inj: client reaches the active node"

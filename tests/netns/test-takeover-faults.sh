@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A takeover failing at each mutating step, against a real kernel, leaves
 # `ip addr`, link state and the ARP sysctls of every adapter as they were.
-# usage: test-takeover-faults.sh PROGRAM
+# usage: test-takeover-faults.sh PROGRAM 'INJECTOR...'
 set -eu
 prog=$1
+injectors=${2:-packet pcap}
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 ns=iptotk-$$
 peer=iptotkp-$$
@@ -19,6 +20,6 @@ for i in 1 2; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.tko$i.accept_dad=0
 done
 # The adapters start down, with the kernel's default ARP sysctls.
-for inj in packet pcap; do
+for inj in $injectors; do
 	ip netns exec "$ns" "$prog" "$inj" tko1 tko2
 done
