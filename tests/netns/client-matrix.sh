@@ -103,7 +103,8 @@ if [ -n "$ipto" ]; then
 	for s in arp-announce arp-reply arp-bcast-target; do
 		columns+=("4:ipto $s=\$IPTO announce -i \"\$IF\" --ip \"\$IP\" --style $s")
 	done
-	columns+=('4:ipto default=$IPTO announce -i "$IF" --ip "$IP"'
+	columns+=('4:ipto default, 1 round=$IPTO announce -i "$IF" --ip "$IP"'
+		'4:ipto default, 2 rounds=$IPTO announce -i "$IF" --ip "$IP" --count 2'
 		'6:ipto na=$IPTO announce -i "$IF" --ip "$IP" --style na')
 fi
 

@@ -469,6 +469,7 @@ _lan_on_exit() {
 	local rc=$?
 	set +e
 	trap - EXIT
+	trap '' HUP INT TERM	# a second Ctrl-C must not cut the teardown short
 	lan_down || { [ $rc -eq 0 ] && rc=1; }
 	exit $rc
 }
