@@ -185,7 +185,7 @@ ping_rows() {
 	for r in "$@"; do
 		for c in $(row_clients $r); do
 			lan_exec "$c" ping -n -q -c 1 -W 2 "$ip" >/dev/null 2>&1 &
-			ppids+=($!) prows+=($r)
+			ppids+=("$!") prows+=("$r")
 		done
 	done
 	for ((i = 0; i < ${#ppids[@]}; i++)); do
@@ -213,7 +213,7 @@ run_column() {
 		for c in $(row_clients $r); do
 			ip -n "$(lan_ns "$c")" neigh del "$ip" dev eth0 2>/dev/null
 		done
-		case $entry in old) old_rows+=($r) ;; fresh) fresh_rows+=($r) ;; esac
+		case $entry in old) old_rows+=("$r") ;; fresh) fresh_rows+=("$r") ;; esac
 	done
 	# 2. old entries
 	ping_rows "${old_rows[@]}"
@@ -226,7 +226,7 @@ run_column() {
 		for c in $(row_clients $r); do
 			ip netns exec "$(lan_ns "$c")" "$NW" --wait "$ip" "$tkmac" -i eth0 \
 				-t 0 --abs -r "$tmp/ready.$c" >"$tmp/out.$c" 2>/dev/null &
-			wpids+=($!) wclients+=("$c") wrows+=($r)
+			wpids+=("$!") wclients+=("$c") wrows+=("$r")
 		done
 	done
 	for c in "${wclients[@]}"; do
@@ -309,7 +309,7 @@ for r in "${rows[@]}"; do l=${r%%|*}; [ ${#l} -gt $lw ] && lw=${#l}; done
 for fam in 4 6; do
 	cols=()
 	for ((col = 0; col < ${#columns[@]}; col++)); do
-		[ "${columns[$col]%%:*}" = $fam ] && cols+=($col)
+		[ "${columns[$col]%%:*}" = "$fam" ] && cols+=("$col")
 	done
 	[ ${#cols[@]} -gt 0 ] || continue
 	echo

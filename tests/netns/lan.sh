@@ -39,10 +39,14 @@
 #
 # See tests/netns/README.md for every function and the defaults it sets.
 
+# shellcheck disable=SC2034 # public: for the tests that source this file
 LAN_NET4=192.0.2.0/24
 LAN_BCAST4=192.0.2.255
+# shellcheck disable=SC2034
 LAN_NET4B=198.51.100.0/24
+# shellcheck disable=SC2034
 LAN_BCAST4B=198.51.100.255
+# shellcheck disable=SC2034
 LAN_NET6=2001:db8:2::/64
 LAN_BRIDGE=br0
 LAN_BRIDGE_MAC=02:00:5e:00:00:01
@@ -483,7 +487,7 @@ _lan_usage() {
 # README.md. Exits 77 (skip) without the privileges to make namespaces;
 # returns non-zero (after removing what it made) on any other failure.
 lan_up() {
-	local prefix= clients=1 actives=1 ips=1 takeover=1 ipv6=0 second=0
+	local prefix='' clients=1 actives=1 ips=1 takeover=1 ipv6=0 second=0
 	local state=up trap=1 node
 	while [ $# -gt 0 ]; do
 		case $1 in

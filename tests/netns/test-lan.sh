@@ -14,7 +14,7 @@ if ! command -v ping >/dev/null; then
 	echo "FAIL: ping not found (iputils-ping; .ci/deps installs it)"
 	exit 1
 fi
-NW=$(lan_neigh_watch_path) || exit 1
+lan_neigh_watch_path >/dev/null || exit 1
 
 P=iptolan-
 tmp=$(mktemp -d)
@@ -29,6 +29,7 @@ check() {
 }
 # match STRING ERE / like STRING GLOB: [[ ]] as commands, for check.
 match() { [[ $1 =~ $2 ]]; }
+# shellcheck disable=SC2053 # $2 is a glob on purpose
 like() { [[ $1 == $2 ]]; }
 # pingq NODE ADDR: one ping, quiet.
 pingq() { lan_exec "$1" ping -n -q -c 1 -W 5 "$2" >/dev/null; }
@@ -241,15 +242,15 @@ check "neigh-watch rejects a bad MAC with 2" [ $? = 2 ]
 lan_sysctl sb net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
 for tk in $(lan_takeover_ifs); do
 	ip=192.0.2.20${tk#tk}
-	lan_neigh_wait c2 $ip "$(lan_mac sb "$tk")" -t 10000 -r "$tmp/ready.$tk" \
+	lan_neigh_wait c2 "$ip" "$(lan_mac sb "$tk")" -t 10000 -r "$tmp/ready.$tk" \
 		>"$tmp/wait.$tk" 2>&1 &
 	wpid=$!
 	for ((i = 0; i < 100; i++)); do [ -e "$tmp/ready.$tk" ] && break; sleep 0.05; done
-	ip -n "$(lan_ns sb)" addr add $ip/24 dev "$tk"
-	check "c2 pings $ip on sb $tk" pingq c2 $ip
+	ip -n "$(lan_ns sb)" addr add "$ip"/24 dev "$tk"
+	check "c2 pings $ip on sb $tk" pingq c2 "$ip"
 	wait $wpid
 	check "neigh-watch saw c2's new entry for $ip: $(lan_mac sb "$tk") after $(cat "$tmp/wait.$tk") us" [ $? = 0 ]
-	ip -n "$(lan_ns sb)" addr del $ip/24 dev "$tk"
+	ip -n "$(lan_ns sb)" addr del "$ip"/24 dev "$tk"
 done
 
 # lan_cable: an unplugged adapter is cut off, and back when plugged.
