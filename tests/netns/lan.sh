@@ -39,10 +39,14 @@
 #
 # See tests/netns/README.md for every function and the defaults it sets.
 
+# shellcheck disable=SC2034 # public: for the tests that source this file
 LAN_NET4=192.0.2.0/24
 LAN_BCAST4=192.0.2.255
+# shellcheck disable=SC2034
 LAN_NET4B=198.51.100.0/24
+# shellcheck disable=SC2034
 LAN_BCAST4B=198.51.100.255
+# shellcheck disable=SC2034
 LAN_NET6=2001:db8:2::/64
 LAN_BRIDGE=br0
 LAN_BRIDGE_MAC=02:00:5e:00:00:01
@@ -54,7 +58,10 @@ LAN_IPS=0
 LAN_TAKEOVER=0
 LAN_IPV6=0
 LAN_SECOND=0
+LAN_TAKEOVER_STATE=up
+LAN_LOCK_FD=
 LAN_NSES=()
+LAN_INODES=()
 LAN_ATEXIT=()
 declare -gA LAN_IFIDX=()	# "node/ifname" -> adapter index
 declare -gA LAN_IFNEXT=()	# node -> next free adapter index
@@ -284,6 +291,7 @@ _lan_sysctls() {
 _lan_netns_add() {
 	ip netns add "$1" || return 1
 	LAN_NSES+=("$1")
+	LAN_INODES+=("$(_lan_inode "$1")")
 }
 
 # _lan_add_node NODE: the namespace, its adapters and addresses. The
@@ -360,24 +368,69 @@ _lan_sweep_stale() {
 	for ns in $(ip netns list | awk '{ print $1 }'); do
 		[[ $ns =~ $re ]] || continue
 		_lan_err "removing stale namespace $ns (left by an earlier run)"
-		_lan_kill_ns "$ns"
+		_lan_kill_inodes "$(_lan_inode "$ns")"
 		ip netns del "$ns" || return 1
 	done
 }
 
-_lan_kill_ns() {
-	local ns=$1 pid pids i
-	pids=$(ip netns pids "$ns" 2>/dev/null | grep -vx -e "$$" -e "${BASHPID:-$$}")
-	[ -n "$pids" ] || return 0
-	for pid in $pids; do kill -TERM "$pid" 2>/dev/null; done
-	for ((i = 0; i < 40; i++)); do
-		pids=$(ip netns pids "$ns" 2>/dev/null | grep -vx -e "$$" -e "${BASHPID:-$$}")
-		[ -n "$pids" ] || return 0
+# _lan_holders INODE...: pids of the processes inside those namespaces.
+_lan_holders() {
+	local ino expr=()
+	for ino in "$@"; do
+		[ ${#expr[@]} -gt 0 ] && expr+=(-o)
+		expr+=(-lname "net:\[$ino\]")
+	done
+	[ ${#expr[@]} -gt 0 ] || return 0
+	find /proc/[0-9]*/ns/net -maxdepth 0 \( "${expr[@]}" \) 2>/dev/null |
+		cut -d/ -f3 | grep -vx -e "$$" -e "${BASHPID:-$$}"
+}
+
+# _lan_kill_inodes INODE...: end every process inside those namespaces:
+# TERM, then KILL after 2 s. Looks again until none is left, to catch one
+# that was entering (ip netns exec) while we looked.
+_lan_kill_inodes() {
+	local pids pid i quiet=0
+	for ((i = 0; i < 60; i++)); do
+		pids=$(_lan_holders "$@")
+		if [ -z "$pids" ]; then
+			quiet=$((quiet + 1))
+			[ $quiet -ge 2 ] && return 0
+		else
+			quiet=0
+			for pid in $pids; do
+				kill -s "$([ $i -lt 40 ] && echo TERM || echo KILL)" "$pid" 2>/dev/null
+			done
+		fi
 		sleep 0.05
 	done
-	for pid in $pids; do kill -KILL "$pid" 2>/dev/null; done
-	return 0
+	_lan_err "processes still inside the LAN: $(_lan_holders "$@" | tr '\n' ' ')"
+	return 1
 }
+
+# _lan_lock: hold /run/lock/ipto-lan-<prefix>.lock while the LAN is up, so
+# that two runs with the same prefix (the same test from two build trees)
+# take turns instead of tearing down each other's namespaces. Whoever holds
+# the lock owns every namespace of the prefix; a namespace found without a
+# holder is stale and may go.
+_lan_lock() {
+	local f=/run/lock/ipto-lan-$LAN_PREFIX.lock
+	command -v flock >/dev/null || return 0
+	mkdir -p /run/lock && exec {LAN_LOCK_FD}>"$f" || return 1
+	flock -n "$LAN_LOCK_FD" && return 0
+	_lan_err "another run uses prefix $LAN_PREFIX; waiting for it (300 s at most)"
+	flock -w 300 "$LAN_LOCK_FD" && return 0
+	_lan_err "prefix $LAN_PREFIX still in use after 300 s"
+	_lan_unlock
+	return 1
+}
+
+_lan_unlock() {
+	[ -n "$LAN_LOCK_FD" ] || return 0
+	exec {LAN_LOCK_FD}>&-
+	LAN_LOCK_FD=
+}
+
+_lan_inode() { stat -L -c %i "/run/netns/$1" 2>/dev/null; }
 
 # lan_down: tear the LAN down: run lan_atexit commands, end every process
 # still running inside the LAN's namespaces (TERM, then KILL after 2 s),
@@ -389,14 +442,19 @@ lan_down() {
 		eval "${LAN_ATEXIT[$i]}" || _lan_err "atexit command failed: ${LAN_ATEXIT[$i]}"
 	done
 	LAN_ATEXIT=()
-	for ns in "${LAN_NSES[@]}"; do
-		_lan_kill_ns "$ns"
-	done
+	if [ ${#LAN_NSES[@]} -eq 0 ]; then
+		_lan_unlock
+		return 0
+	fi
+	_lan_kill_inodes "${LAN_INODES[@]}" || rc=1
 	for ((i = ${#LAN_NSES[@]} - 1; i >= 0; i--)); do
 		ns=${LAN_NSES[$i]}
 		[ -e "/run/netns/$ns" ] || continue
 		ip netns del "$ns" 2>/dev/null || ip netns del "$ns" || rc=1
 	done
+	# A process that entered while we deleted would keep its namespace
+	# (and the veths in it) alive without a name.
+	_lan_kill_inodes "${LAN_INODES[@]}" || rc=1
 	for ns in "${LAN_NSES[@]}"; do
 		if [ -e "/run/netns/$ns" ]; then
 			_lan_err "namespace $ns is still there"
@@ -406,6 +464,8 @@ lan_down() {
 	# LAN_PREFIX, LAN_IFIDX etc. stay: lan_ns, lan_mac... still name what
 	# was there, so a test can check it is gone.
 	LAN_NSES=()
+	LAN_INODES=()
+	_lan_unlock
 	return $rc
 }
 
@@ -413,6 +473,7 @@ _lan_on_exit() {
 	local rc=$?
 	set +e
 	trap - EXIT
+	trap '' HUP INT TERM	# a second Ctrl-C must not cut the teardown short
 	lan_down || { [ $rc -eq 0 ] && rc=1; }
 	exit $rc
 }
@@ -426,7 +487,7 @@ _lan_usage() {
 # README.md. Exits 77 (skip) without the privileges to make namespaces;
 # returns non-zero (after removing what it made) on any other failure.
 lan_up() {
-	local prefix= clients=1 actives=1 ips=1 takeover=1 ipv6=0 second=0
+	local prefix='' clients=1 actives=1 ips=1 takeover=1 ipv6=0 second=0
 	local state=up trap=1 node
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -468,7 +529,8 @@ lan_up() {
 		trap 'exit 143' TERM
 	fi
 
-	_lan_sweep_stale || { _lan_err "cannot remove stale namespaces"; return 1; }
+	_lan_lock || return 1
+	_lan_sweep_stale || { _lan_err "cannot remove stale namespaces"; _lan_unlock; return 1; }
 	if ! _lan_netns_add "${prefix}sw"; then
 		# Could we make any namespace at all? If not, it is privileges.
 		[ ${#LAN_NSES[@]} -eq 0 ] && lan_skip "cannot create network namespaces here"
