@@ -11,22 +11,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-static struct ipto_addr addr(const char *s)
-{
-	struct ipto_addr a;
-
-	ck_assert_int_eq(ipto_addr_parse(s, &a), 0);
-	return a;
-}
-
-static struct ipto_mac mac(const char *s)
-{
-	struct ipto_mac m;
-
-	ck_assert_int_eq(ipto_mac_parse(s, &m), 0);
-	return m;
-}
-
 /* ------------------------------------------------------------------ */
 /* A caller-supplied backend that counts calls and can fail them        */
 /* ------------------------------------------------------------------ */
@@ -93,7 +77,7 @@ static int fake_link_get(void *u, const char *ifname,
 		return f->fail;
 	ck_assert_uint_eq(info->sz, sizeof(*info));
 	info->ifindex = f->link_ifindex;
-	info->mac = mac("02:00:5e:00:53:07");
+	info->mac = test_mac("02:00:5e:00:53:07");
 	info->up = true;
 	info->mtu = 9000;
 	info->carrier = true;
@@ -187,7 +171,7 @@ START_TEST(binder_old_table_size)
 	struct ipto_binder *b = NULL;
 	struct ipto_binder_ops ops = fake_binder_ops;
 	struct ipto_link_info info = { .sz = sizeof(info) };
-	struct ipto_addr a = addr("192.0.2.1/24");
+	struct ipto_addr a = test_addr("192.0.2.1/24");
 	struct fake f = { 0 };
 	int v;
 
@@ -232,7 +216,7 @@ START_TEST(binder_rejects_bad_input)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
-	struct ipto_addr a = addr("192.0.2.1/24"), bad = a;
+	struct ipto_addr a = test_addr("192.0.2.1/24"), bad = a;
 	struct ipto_link_info info = { .sz = 4 };
 	struct ipto_addr out[2];
 	int v = 42;
@@ -251,9 +235,9 @@ START_TEST(binder_rejects_bad_input)
 	bad = a;
 	bad.prefixlen = 33;
 	ck_assert_int_eq(ipto_binder_addr_del(b, "eth0", &bad), -EINVAL);
-	bad = addr("224.0.0.1/4");
+	bad = test_addr("224.0.0.1/4");
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &bad, 0), -EINVAL);
-	bad = addr("192.0.2.255/24"); /* the subnet's broadcast address */
+	bad = test_addr("192.0.2.255/24"); /* the subnet's broadcast address */
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &bad, 0), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(log.last, "not a unicast"));
 	ck_assert_int_eq(ipto_binder_addr_list(b, "eth0", NULL, 2), -EINVAL);
@@ -290,7 +274,7 @@ START_TEST(binder_passes_through)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
-	struct ipto_addr a = addr("192.0.2.1"), a6 = addr("2001:db8::1");
+	struct ipto_addr a = test_addr("192.0.2.1"), a6 = test_addr("2001:db8::1");
 	struct ipto_addr out[2];
 	int v = 0;
 
@@ -305,8 +289,8 @@ START_TEST(binder_passes_through)
 	ck_assert_uint_eq(f.last_flags, IPTO_BIND_NODAD);
 
 	/* Delete without prefix: looked up through addr_list. */
-	f.listed[0] = addr("198.51.100.7/25");
-	f.listed[1] = addr("192.0.2.1/27");
+	f.listed[0] = test_addr("198.51.100.7/25");
+	f.listed[1] = test_addr("192.0.2.1/27");
 	f.nlisted = 2;
 	ck_assert_int_eq(ipto_binder_addr_del(b, "eth0", &a), 0);
 	ck_assert_int_eq(f.last_addr.prefixlen, 27);
@@ -426,7 +410,7 @@ END_TEST
 static struct ipto_binder *dryrun(struct ipto_ctx *ctx)
 {
 	struct ipto_binder *b = NULL;
-	struct ipto_mac m1 = mac("02:00:5e:00:53:01");
+	struct ipto_mac m1 = test_mac("02:00:5e:00:53:01");
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(ctx, &b), 0);
 	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "eth1", &m1, false),
@@ -458,8 +442,8 @@ START_TEST(dryrun_model)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = dryrun(ctx);
-	struct ipto_addr a = addr("192.0.2.1/24"), a25 = addr("192.0.2.1/25");
-	struct ipto_addr a6 = addr("2001:db8::1/64"), a6b = addr("2001:db8::1/80");
+	struct ipto_addr a = test_addr("192.0.2.1/24"), a25 = test_addr("192.0.2.1/25");
+	struct ipto_addr a6 = test_addr("2001:db8::1/64"), a6b = test_addr("2001:db8::1/80");
 	struct ipto_link_info info = { .sz = sizeof(info) };
 	struct ipto_addr out[4];
 	char *s;
@@ -554,7 +538,7 @@ START_TEST(dryrun_call_log)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = dryrun(ctx);
-	struct ipto_addr a = addr("192.0.2.1/24"), a6 = addr("2001:db8::5/64");
+	struct ipto_addr a = test_addr("192.0.2.1/24"), a6 = test_addr("2001:db8::5/64");
 	struct ipto_link_info info = { .sz = sizeof(info) };
 	const char *t;
 	int v, res = 1;
@@ -602,7 +586,7 @@ START_TEST(dryrun_faults)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = dryrun(ctx);
-	struct ipto_addr a = addr("192.0.2.1/24"), c = addr("192.0.2.2/24");
+	struct ipto_addr a = test_addr("192.0.2.1/24"), c = test_addr("192.0.2.2/24");
 	struct ipto_link_info info = { .sz = sizeof(info) };
 	char *before, *after;
 	int res;
@@ -675,7 +659,7 @@ static int mini_takeover(struct ipto_binder *b)
 	int done = 0, r = 0, i;
 
 	for (i = 0; i < 3; i++) {
-		struct ipto_addr a = addr(ips[i]);
+		struct ipto_addr a = test_addr(ips[i]);
 
 		r = ipto_binder_devconf_set(b, ifs[i],
 					    IPTO_DEVCONF_ARP_IGNORE, 1);
@@ -696,7 +680,7 @@ static int mini_takeover(struct ipto_binder *b)
 	/* roll back what succeeded, newest first (these must not fail) */
 	while (done-- > 0) {
 		int step = done % 3, n = done / 3;
-		struct ipto_addr a = addr(ips[n]);
+		struct ipto_addr a = test_addr(ips[n]);
 
 		if (step == 2)
 			ck_assert_int_eq(ipto_binder_link_set_up(b, ifs[n],
@@ -758,7 +742,7 @@ START_TEST(dryrun_copy_link)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *src = dryrun(ctx), *dst = NULL;
-	struct ipto_addr a = addr("192.0.2.1/24"), a6 = addr("2001:db8::1/64");
+	struct ipto_addr a = test_addr("192.0.2.1/24"), a6 = test_addr("2001:db8::1/64");
 	char *s1, *s2;
 
 	ipto_binder_addr_add(src, "eth1", &a, 0);

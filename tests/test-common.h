@@ -52,6 +52,23 @@ static inline struct ipto_ctx *test_ctx_new(struct test_log *log)
 	return ctx;
 }
 
+/* Parse a literal the test knows is valid; a typo fails the test. */
+static inline struct ipto_addr test_addr(const char *s)
+{
+	struct ipto_addr a;
+
+	ck_assert_msg(ipto_addr_parse(s, &a) == 0, "bad test address %s", s);
+	return a;
+}
+
+static inline struct ipto_mac test_mac(const char *s)
+{
+	struct ipto_mac m;
+
+	ck_assert_msg(ipto_mac_parse(s, &m) == 0, "bad test MAC %s", s);
+	return m;
+}
+
 /* main() for a test program made of one suite. */
 #define IPTO_TEST_MAIN(suite_fn)                                          \
 	int main(void)                                                    \

@@ -10,22 +10,6 @@
 
 #include "test-common.h"
 
-static struct ipto_addr A(const char *s)
-{
-	struct ipto_addr a;
-
-	ck_assert_msg(ipto_addr_parse(s, &a) == 0, "bad test address %s", s);
-	return a;
-}
-
-static struct ipto_mac M(const char *s)
-{
-	struct ipto_mac m;
-
-	ck_assert_msg(ipto_mac_parse(s, &m) == 0, "bad test MAC %s", s);
-	return m;
-}
-
 static void node(struct ipto_pool *pool, const char *name, const char *ips,
 		 const char *macs)
 {
@@ -35,14 +19,14 @@ static void node(struct ipto_pool *pool, const char *name, const char *ips,
 	snprintf(buf, sizeof(buf), "%s", ips);
 	for (tok = strtok_r(buf, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
-		struct ipto_addr a = A(tok);
+		struct ipto_addr a = test_addr(tok);
 
 		ck_assert_int_eq(ipto_pool_add_node_ip(pool, name, &a), 0);
 	}
 	snprintf(buf, sizeof(buf), "%s", macs);
 	for (tok = strtok_r(buf, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
-		struct ipto_mac m = M(tok);
+		struct ipto_mac m = test_mac(tok);
 
 		ck_assert_int_eq(ipto_pool_add_node_mac(pool, name, &m), 0);
 	}
@@ -56,7 +40,7 @@ static void standby(struct ipto_pool *pool, const char *name)
 static void adapter(struct ipto_pool *pool, const char *sb, const char *ifname,
 		    const char *mac, unsigned int flags)
 {
-	struct ipto_mac m = M(mac);
+	struct ipto_mac m = test_mac(mac);
 
 	ck_assert_int_eq(ipto_pool_add_adapter(pool, sb, ifname, &m, flags), 0);
 }
@@ -104,8 +88,8 @@ static void assert_step(const struct ipto_plan *plan, size_t i,
 			const char *target, unsigned int flags)
 {
 	struct ipto_plan_step s = step(plan, i);
-	struct ipto_addr a = A(ip), t = A(target);
-	struct ipto_mac m = M(mac);
+	struct ipto_addr a = test_addr(ip), t = test_addr(target);
+	struct ipto_mac m = test_mac(mac);
 
 	ck_assert_str_eq(s.node, node_name);
 	ck_assert_msg(ipto_addr_compare(&s.ip, &a) == 0, "step %zu: wrong IP", i);
@@ -440,7 +424,7 @@ START_TEST(mac_hazard_avoided)
 	ipto_plan_unref(plan);
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "n", &(struct ipto_addr){ 0 }), -EINVAL);
 	{
-		struct ipto_addr a = A("192.0.2.6/24");
+		struct ipto_addr a = test_addr("192.0.2.6/24");
 
 		ck_assert_int_eq(ipto_pool_add_node_ip(pool, "n", &a), 0);
 	}

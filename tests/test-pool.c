@@ -5,32 +5,16 @@
 
 #include "test-common.h"
 
-static struct ipto_addr A(const char *s)
-{
-	struct ipto_addr a;
-
-	ck_assert_msg(ipto_addr_parse(s, &a) == 0, "bad test address %s", s);
-	return a;
-}
-
-static struct ipto_mac M(const char *s)
-{
-	struct ipto_mac m;
-
-	ck_assert_msg(ipto_mac_parse(s, &m) == 0, "bad test MAC %s", s);
-	return m;
-}
-
 static int add_ip(struct ipto_pool *pool, const char *node, const char *ip)
 {
-	struct ipto_addr a = A(ip);
+	struct ipto_addr a = test_addr(ip);
 
 	return ipto_pool_add_node_ip(pool, node, &a);
 }
 
 static int add_mac(struct ipto_pool *pool, const char *node, const char *mac)
 {
-	struct ipto_mac m = M(mac);
+	struct ipto_mac m = test_mac(mac);
 
 	return ipto_pool_add_node_mac(pool, node, &m);
 }
@@ -38,7 +22,7 @@ static int add_mac(struct ipto_pool *pool, const char *node, const char *mac)
 static int add_adapter(struct ipto_pool *pool, const char *sb,
 		       const char *ifname, const char *mac, unsigned int flags)
 {
-	struct ipto_mac m = M(mac);
+	struct ipto_mac m = test_mac(mac);
 
 	return ipto_pool_add_adapter(pool, sb, ifname, &m, flags);
 }
@@ -166,7 +150,7 @@ START_TEST(pool_ip_input)
 	ck_assert_int_eq(add_ip(pool, "b", "ff02::1"), -EINVAL);
 	ck_assert_int_eq(add_ip(pool, "b", "::1"), -EINVAL);
 	ck_assert_int_eq(add_ip(pool, "b", "::"), -EINVAL);
-	bad = A("192.0.2.20/24");
+	bad = test_addr("192.0.2.20/24");
 	bad.prefixlen = 40;
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "b", &bad), -EINVAL);
 	ck_assert_log(&log, "malformed address");
@@ -220,7 +204,7 @@ START_TEST(pool_adapter_input)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_pool *pool = pool_new(ctx);
-	struct ipto_mac m = M("02:00:5e:00:53:10");
+	struct ipto_mac m = test_mac("02:00:5e:00:53:10");
 
 	ck_assert_int_eq(ipto_pool_add_standby(pool, "s1"), 0);
 	ck_assert_int_eq(ipto_pool_add_standby(pool, "s2"), 0);

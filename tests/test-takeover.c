@@ -25,25 +25,9 @@ struct fixture {
 	struct ipto_plan *plan;
 };
 
-static struct ipto_mac mac(const char *s)
-{
-	struct ipto_mac m;
-
-	ck_assert_int_eq(ipto_mac_parse(s, &m), 0);
-	return m;
-}
-
-static struct ipto_addr addr(const char *s)
-{
-	struct ipto_addr a;
-
-	ck_assert_int_eq(ipto_addr_parse(s, &a), 0);
-	return a;
-}
-
 static void add_ip(struct fixture *f, const char *node, const char *ip)
 {
-	struct ipto_addr a = addr(ip);
+	struct ipto_addr a = test_addr(ip);
 
 	ck_assert_int_eq(ipto_pool_add_node_ip(f->pool, node, &a), 0);
 }
@@ -66,23 +50,23 @@ static void fixture_init(struct fixture *f, bool v6)
 	add_ip(f, "alpha", "192.0.2.10/24");
 	add_ip(f, "alpha", v6 ? "2001:db8::10/64" : "198.51.100.10/24");
 	add_ip(f, "beta", "192.0.2.20/24");
-	m = mac(MAC_ACTIVE);
+	m = test_mac(MAC_ACTIVE);
 	ck_assert_int_eq(ipto_pool_add_node_mac(f->pool, "alpha", &m), 0);
 	ck_assert_int_eq(ipto_pool_add_standby(f->pool, "standby"), 0);
-	m = mac(MAC_ETH1);
+	m = test_mac(MAC_ETH1);
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth1", &m, 0), 0);
-	m = mac(MAC_ETH2);
+	m = test_mac(MAC_ETH2);
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth2", &m, 0), 0);
 	ck_assert_int_eq(ipto_pool_check(f->pool), 0);
 	ck_assert_int_eq(ipto_plan_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(f->plan), 2);
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
-	m = mac(MAC_MGMT);
+	m = test_mac(MAC_MGMT);
 	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "mgmt0", &m, true), 0);
-	m = mac(MAC_ETH1);
+	m = test_mac(MAC_ETH1);
 	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth1", &m, false), 0);
-	m = mac(MAC_ETH2);
+	m = test_mac(MAC_ETH2);
 	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth2", &m, false), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 }
@@ -169,8 +153,8 @@ START_TEST(takeover_binds_each_ip_on_its_own_adapter)
 		ck_assert(ipto_mac_equal(&info.sender_mac,
 					 &(struct ipto_mac){ { 0 } }) == false);
 		{
-			struct ipto_mac want_mac = mac(on_eth1 ? MAC_ETH1 : MAC_ETH2);
-			struct ipto_addr want_ip = addr(on_eth1 ? "192.0.2.10"
+			struct ipto_mac want_mac = test_mac(on_eth1 ? MAC_ETH1 : MAC_ETH2);
+			struct ipto_addr want_ip = test_addr(on_eth1 ? "192.0.2.10"
 								: "198.51.100.10");
 
 			ck_assert(ipto_mac_equal(&info.sender_mac, &want_mac));
@@ -415,7 +399,7 @@ START_TEST(takeover_bad_input)
 	struct ipto_takeover *t = NULL;
 	struct ipto_announce_round bad[] = { { .delay_ms = 0,
 		.styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REQUEST) } };
-	struct ipto_mac other = mac("02:00:5e:10:09:09");
+	struct ipto_mac other = test_mac("02:00:5e:10:09:09");
 	struct {
 		struct ipto_takeover_opts o;
 		uint64_t future_field;
