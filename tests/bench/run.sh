@@ -405,9 +405,10 @@ function cell(key, col,   m) {
 	val[key, i, "wire"] = ($9 == $11) ? ($6 - call) / 1e6 : 1e12
 	val[key, i, "moved"] = ($10 == $11) ? ($8 - call) / 1e6 : 1e12
 	if ($9 != $11 || $10 != $11) miss[key]++
-	if (m == "libipto") { new_ms[key] += $14 / 1e6; allocs_start[key] += $15
-		checked[key] += $17 / 1e3; bound[key] += $18 / 1e3; announced[key] += $19 / 1e3 }
-	if (m ~ /^floor/) fbound[key] += ($14 - call) / 1e6
+	if (m == "libipto") { val[key, i, "new"] = $14 / 1e6; val[key, i, "allocs"] = $15
+		val[key, i, "checked"] = $17 / 1e3; val[key, i, "bound"] = $18 / 1e3
+		val[key, i, "announced"] = $19 / 1e3 }
+	if (m ~ /^floor/) val[key, i, "bound"] = ($14 - call) / 1e6
 }
 END {
 	printf "%-5s %-4s %-17s %-26s %-26s %-26s %8s\n", "N", "fam", "method", "done ms", "wire ms", "moved ms", "x floor"
@@ -430,17 +431,17 @@ END {
 		if (km[key] == "floor-batch") fb[kn[key]] = md[key, "wire"]
 		if (km[key] == "IPaddr2") ip2[kn[key]] = md[key, "wire"]
 		if (km[key] == "libipto") {
-			c = cnt[key]
-			detail[kn[key]] = sprintf("N=%s: new() %.3f ms; start(): links checked %.3f, last bind %.3f, announced %.3f ms; %.0f heap allocations in start() (%.1f per address)",
-				kn[key], new_ms[key] / c, checked[key] / c, bound[key] / c, announced[key] / c,
-				allocs_start[key] / c, allocs_start[key] / c / kn[key])
+			a = stat(key, "allocs")
+			detail[kn[key]] = sprintf("N=%s: libipto new() %.3f ms; start(): adapters checked %.3f, last bind %.3f, announced %.3f ms; %.0f heap allocations in start() (%.1f per address)",
+				kn[key], stat(key, "new"), stat(key, "checked"), stat(key, "bound"),
+				stat(key, "announced"), a, a / kn[key])
 			dorder[++nd] = kn[key]
 		}
 		if (km[key] ~ /^floor/)
-			detail[kn[key]] = detail[kn[key]] sprintf("; %s: last bind %.3f ms", km[key], fbound[key] / cnt[key])
+			detail[kn[key]] = detail[kn[key]] sprintf("; %s: last bind %.3f ms", km[key], stat(key, "bound"))
 	}
 	print ""
-	print "Where the time goes (means over the runs; libipto from its takeover report):"
+	print "Where the time goes (medians; libipto from its takeover report):"
 	for (k = 1; k <= nd; k++) print "  " detail[dorder[k]]
 	print ""
 	print "Targets:"
@@ -461,9 +462,11 @@ echo
 echo "Injector rates (frames/s, median of 3; $FRAMES frames of 60 bytes to a veth peer):"
 awk -F'\t' '
 function med3(a, b, c) { return (a >= b) ? ((b >= c) ? b : (a >= c ? c : a)) : ((a >= c) ? a : (b >= c ? c : b)) }
-{ k = $1; if (!(k in n)) o[++no] = k; v[k, ++n[k]] = $5; al[k] += $6; op[k] += $7 }
-END { for (i = 1; i <= no; i++) { k = o[i]; m = n[k] >= 3 ? med3(v[k,1], v[k,2], v[k,3]) : v[k,1]
-	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us; %.0f heap allocations while sending", op[k] / n[k], al[k]) : "") } }' "$INJ"
+{ k = $1; if (!(k in n)) o[++no] = k; n[k]++; v[k, n[k]] = $5; op[k, n[k]] = $7; al[k] += $6 }
+END { for (i = 1; i <= no; i++) { k = o[i]
+	m = n[k] >= 3 ? med3(v[k,1], v[k,2], v[k,3]) : v[k,1]
+	p = n[k] >= 3 ? med3(op[k,1], op[k,2], op[k,3]) : op[k,1]
+	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us; %.0f heap allocations while sending", p, al[k]) : "") } }' "$INJ"
 
 echo
 set -- $OPS_LIB $OPS_RAW
