@@ -324,6 +324,7 @@ static int nl_link_get(void *userdata, const char *ifname,
 	struct rtnl_link *link;
 	struct nl_addr *lladdr;
 	unsigned int flags;
+	uint32_t v;
 	int r;
 
 	r = get_link(nb, ifname, &link);
@@ -338,6 +339,13 @@ static int nl_link_get(void *userdata, const char *ifname,
 	if (lladdr && nl_addr_get_len(lladdr) == sizeof(info->mac.bytes))
 		memcpy(info->mac.bytes, nl_addr_get_binary_addr(lladdr),
 		       sizeof(info->mac.bytes));
+	/* The same reply carries the IPv4 devconf (absent: no IPv4). */
+	if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_ARP_IGNORE, &v) == 0 &&
+	    v <= (uint32_t)INT32_MAX)
+		info->arp_ignore = (int)v;
+	if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_ARP_ANNOUNCE, &v) == 0 &&
+	    v <= (uint32_t)INT32_MAX)
+		info->arp_announce = (int)v;
 	rtnl_link_put(link);
 	return 0;
 }

@@ -327,6 +327,8 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 		return unsupported(binder, "reading links");
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
+	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
+	tmp.arp_announce = -1;
 	r = binder->ops.link_get(binder->userdata, ifname, &tmp);
 	if (r < 0)
 		return op_result(binder, r, false, "link_get", ifname, NULL);

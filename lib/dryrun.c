@@ -236,6 +236,8 @@ static int dr_link_get(void *userdata, const char *ifname,
 	info->up = l->up;
 	info->mtu = l->mtu;
 	info->carrier = l->carrier;
+	info->arp_ignore = l->devconf[IPTO_DEVCONF_ARP_IGNORE];
+	info->arp_announce = l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE];
 	return call_end(d, slot, 0);
 }
 

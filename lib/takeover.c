@@ -43,6 +43,8 @@ struct port {
 	bool has_v4_bind;             /* has IPv4 BIND actions: ARP flux matters */
 	struct ipto_injector_port *inj;
 	size_t first_frame, n_frames; /* its slice of the frame table */
+	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
+	long refresh_report;          /* its refresh entry, updated in place; -1 none */
 };
 
 /* One address to bind or unbind. */
@@ -188,6 +190,9 @@ static size_t find_or_add_port(struct ipto_takeover *t,
 			return i;
 	t->ports[t->n_ports].ifname = step->ifname;
 	t->ports[t->n_ports].mac = step->mac;
+	t->ports[t->n_ports].arp[0] = -1;
+	t->ports[t->n_ports].arp[1] = -1;
+	t->ports[t->n_ports].refresh_report = -1;
 	return t->n_ports++;
 }
 
@@ -369,6 +374,14 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	err = build_frames(t);
 	if (err)
 		goto fail;
+	/* Room for every entry a start and its schedule can make: per port a
+	 * check, an open, two devconf and a link entry, one per action, and
+	 * per port one per explicit round plus one for all refreshes. */
+	err = grow((void **)&t->reports, &t->cap_reports,
+		   t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
+		   sizeof(*t->reports));
+	if (err)
+		goto fail;
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (t->timerfd < 0) {
 		err = -errno;
@@ -525,6 +538,8 @@ static int check_links(struct ipto_takeover *t, bool *up)
 			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, -ESTALE);
 		}
 		up[p] = info.up;
+		port->arp[0] = info.arp_ignore;
+		port->arp[1] = info.arp_announce;
 		err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND, 0, p,
 			     NULL, 0, 0);
 		if (err < 0)
@@ -584,8 +599,15 @@ static int fix_devconf(struct ipto_takeover *t)
 			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
 					  .key = knobs[k].key };
 
-			err = ipto_binder_devconf_get(t->binder, t->ports[p].ifname,
-						      knobs[k].key, &value);
+			if (t->ports[p].arp[k] >= 0) {
+				/* link_get read it already: no second request. */
+				value = t->ports[p].arp[k];
+				err = 0;
+			} else {
+				err = ipto_binder_devconf_get(t->binder,
+							      t->ports[p].ifname,
+							      knobs[k].key, &value);
+			}
 			if (err == -EOPNOTSUPP) {
 				log_info(t->ctx,
 					 "takeover: binder cannot read %s on %s; "
@@ -721,8 +743,36 @@ static int send_all(struct ipto_injector_port *port, struct iovec *iov, size_t n
 }
 
 /* Sends one round: one batch per port, frames in the prebuilt order. */
+/* Records a round's outcome on a port. Refresh rounds, which may go on
+ * for ever, update one entry per port in place, so the report stays
+ * bounded and, with the room reserved by ipto_takeover_new(), the
+ * announcement path never allocates. */
+static void report_round(struct ipto_takeover *t, size_t p, bool refresh,
+			 unsigned int round, int result, unsigned int frames)
+{
+	enum ipto_report_outcome outcome = result < 0 ? IPTO_OUTCOME_FAILED
+						      : IPTO_OUTCOME_DONE;
+	struct port *port = &t->ports[p];
+	struct ipto_takeover_report *r;
+	int idx;
+
+	if (refresh && port->refresh_report >= 0) {
+		r = &t->reports[port->refresh_report];
+		r->outcome = outcome;
+		r->result = result;
+		r->round = round;
+		r->frames = frames;
+		r->time_us = (now_ns() - t->t0_ns) / 1000u;
+		return;
+	}
+	idx = report(t, IPTO_REPORT_ANNOUNCE, outcome, result, p, NULL, round,
+		     frames);
+	if (refresh && idx >= 0)
+		port->refresh_report = idx;
+}
+
 static int send_round(struct ipto_takeover *t, unsigned int round,
-		      uint32_t styles)
+		      uint32_t styles, bool refresh)
 {
 	int first = 0;
 	size_t p, i;
@@ -749,14 +799,12 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 		if (sent < 0) {
 			log_err(t->ctx, "takeover: round %u on %s: %s\n", round,
 				port->ifname, ipto_strerror(sent));
-			report(t, IPTO_REPORT_ANNOUNCE, IPTO_OUTCOME_FAILED, sent,
-			       p, NULL, round, 0);
+			report_round(t, p, refresh, round, sent, 0);
 			if (!first)
 				first = sent;
 			continue;
 		}
-		report(t, IPTO_REPORT_ANNOUNCE, IPTO_OUTCOME_DONE, 0, p, NULL,
-		       round, (unsigned int)n);
+		report_round(t, p, refresh, round, 0, (unsigned int)n);
 	}
 	return first;
 }
@@ -800,17 +848,22 @@ static int send_due(struct ipto_takeover *t, uint64_t now)
 			&t->rounds[refresh ? t->n_rounds - 1 : t->next_round];
 		unsigned int number = (unsigned int)t->next_round + t->refreshes_done;
 
-		err = send_round(t, number, r->styles);
+		err = send_round(t, number, r->styles, refresh);
 		if (err < 0 && !first)
 			first = err;
 		if (refresh)
 			t->refreshes_done++;
 		else
 			t->next_round++;
-		if (t->next_round < t->n_rounds)
+		if (t->next_round < t->n_rounds) {
 			t->next_due_ns += (uint64_t)t->rounds[t->next_round].delay_ms * 1000000u;
-		else
+		} else {
 			t->next_due_ns += (uint64_t)t->refresh_ms * 1000000u;
+			/* After a stall (a suspended process, a busy loop), send
+			 * one refresh now, not every one that was missed. */
+			if (t->refresh_ms && t->next_due_ns <= now)
+				t->next_due_ns = now + (uint64_t)t->refresh_ms * 1000000u;
+		}
 	}
 	arm_timer(t);
 	return first;

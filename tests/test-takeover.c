@@ -553,6 +553,71 @@ START_TEST(takeover_run_blocking_sends_every_round)
 }
 END_TEST
 
+START_TEST(takeover_reads_arp_settings_with_the_link)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	struct ipto_link_info li = { .sz = sizeof(li) };
+	const char *text;
+	size_t i, n;
+
+	fixture_init(&f, false);
+	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "eth1",
+						 IPTO_DEVCONF_ARP_IGNORE, 2), 0);
+	ck_assert_int_eq(ipto_binder_link_get(f.binder, "eth1", &li), 0);
+	ck_assert_int_eq(li.arp_ignore, 2);
+	ck_assert_int_eq(li.arp_announce, 0);
+	ck_assert_int_eq(ipto_binder_dryrun_clear_calls(f.binder), 0);
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* One link_get per adapter told the engine both settings. */
+	n = ipto_binder_dryrun_get_call_count(f.binder);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(ipto_binder_dryrun_get_call(f.binder, i, &text, NULL), 0);
+		ck_assert_msg(strncmp(text, "devconf_get", 11) != 0, "%s", text);
+		/* A stricter arp_ignore found in place is kept. */
+		ck_assert_msg(strcmp(text, "devconf_set eth1 arp_ignore 1") != 0, "%s", text);
+	}
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(takeover_refresh_report_stays_bounded)
+{
+	static const struct ipto_announce_round r[] = {
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	};
+	struct ipto_takeover_report rep = { .sz = sizeof(rep) };
+	struct fixture f;
+	struct ipto_takeover *t = NULL;
+	size_t after_start, i, refresh_entries = 0;
+	IPTO_OPTS(ipto_takeover_opts, opts, .rounds = r, .n_rounds = 1,
+		  .refresh_ms = 1, .refresh_count = 40);
+
+	fixture_init(&f, false);
+	opts.binder = f.binder;
+	opts.injector = f.injector;
+	ck_assert_int_eq(ipto_takeover_new(f.ctx, f.plan, &opts, &t), 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	after_start = ipto_takeover_get_report_count(t);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	/* 1 + 40 rounds x 2 IPs went out ... */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 82);
+	/* ... but the refreshes take one entry per adapter, the last. */
+	ck_assert_uint_eq(ipto_takeover_get_report_count(t), after_start + 2);
+	for (i = after_start; i < after_start + 2; i++) {
+		ck_assert_int_eq(ipto_takeover_get_report(t, i, &rep), 0);
+		ck_assert_int_eq(rep.op, IPTO_REPORT_ANNOUNCE);
+		ck_assert_uint_eq(rep.round, 40);
+		refresh_entries++;
+	}
+	ck_assert_uint_eq(refresh_entries, 2);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
 static Suite *takeover_suite(void)
 {
 	Suite *s = suite_create("takeover");
@@ -569,6 +634,8 @@ static Suite *takeover_suite(void)
 	tcase_add_test(tc, takeover_schedule_rounds_and_fd);
 	tcase_add_test(tc, takeover_default_schedule_converges_both_client_kinds);
 	tcase_add_test(tc, takeover_run_blocking_sends_every_round);
+	tcase_add_test(tc, takeover_reads_arp_settings_with_the_link);
+	tcase_add_test(tc, takeover_refresh_report_stays_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

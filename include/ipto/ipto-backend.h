@@ -88,6 +88,11 @@ enum ipto_bind_flags {
  * @up: the administrative state (IFF_UP).
  * @mtu: the MTU in bytes.
  * @carrier: the link has carrier / the lower layer is up (IFF_LOWER_UP).
+ * @arp_ignore: the link's own IPv4 arp_ignore value (as
+ *	ipto_binder_devconf_get() reads it), or -1 when the backend did not
+ *	read it (no IPv4 on the link, or a backend that leaves it out). Lets
+ *	a takeover check its adapters with one request per adapter.
+ * @arp_announce: the same for arp_announce.
  */
 struct ipto_link_info {
 	size_t sz;
@@ -96,6 +101,8 @@ struct ipto_link_info {
 	bool up;
 	unsigned int mtu;
 	bool carrier;
+	int arp_ignore;
+	int arp_announce;
 };
 
 /**
