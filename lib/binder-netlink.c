@@ -34,7 +34,10 @@
 struct nl_binder {
 	struct ipto_ctx *ctx;
 	struct nl_sock *sk;
-	int ioctl_fd; /* for SIOCGIFINDEX, in the binder's namespace */
+	/* A plain NETLINK_ROUTE socket of the binder's namespace: for
+	 * SIOCGIFINDEX and for pipelined address batches. */
+	int raw_fd;
+	uint32_t raw_seq;
 	int kernel_err; /* the kernel's negative errno of the last request */
 	char kernel_msg[256]; /* its extended-ACK message, or "" */
 };
@@ -205,7 +208,7 @@ static int ifindex_of(struct nl_binder *nb, const char *ifname)
 		return -ENODEV;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, ifname, len + 1);
-	if (ioctl(nb->ioctl_fd, SIOCGIFINDEX, &ifr) < 0) {
+	if (ioctl(nb->raw_fd, SIOCGIFINDEX, &ifr) < 0) {
 		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
 		return errno == ENODEV ? -ENODEV : -errno;
 	}
@@ -257,6 +260,140 @@ static int nl_addr_add(void *userdata, const char *ifname,
 			   addr->family == AF_INET6 && (flags & IPTO_BIND_NODAD) ?
 			   IFA_F_NODAD : 0);
 	return request_end(nb, nle, -EEXIST, "add address on", ifname);
+}
+
+/* Appends one attribute; the caller reserved room. */
+static size_t put_attr(char *buf, size_t off, unsigned short type,
+		       const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(buf + off);
+
+	a->nla_type = type;
+	a->nla_len = (unsigned short)(NLA_HDRLEN + len);
+	memcpy(buf + off + NLA_HDRLEN, data, len);
+	return off + NLA_ALIGN(NLA_HDRLEN + len);
+}
+
+/* Room for one RTM_NEWADDR: header, ifaddrmsg, four attributes. */
+#define BATCH_MSG_MAX \
+	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifaddrmsg)) + 4 * NLA_ALIGN(NLA_HDRLEN + 16))
+#define BATCH_CHUNK 256
+
+/* Builds RTM_NEWADDR for @r at @buf; returns its length. */
+static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
+			    const struct ipto_addr_req *r)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
+	size_t len = ipto_addr_len(&r->addr), off;
+	struct ipto_addr bcast;
+	uint32_t flags = 0;
+
+	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
+	h->nlmsg_type = RTM_NEWADDR;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	h->nlmsg_seq = seq;
+	ifa->ifa_family = (unsigned char)r->addr.family;
+	ifa->ifa_prefixlen = (unsigned char)r->addr.prefixlen;
+	ifa->ifa_index = (unsigned int)ifindex;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	if (r->addr.family == AF_INET)
+		off = put_attr(buf, off, IFA_LOCAL, r->addr.bytes, len);
+	off = put_attr(buf, off, IFA_ADDRESS, r->addr.bytes, len);
+	if (r->addr.family == AF_INET &&
+	    ipto_addr_subnet_broadcast(&r->addr, &bcast) == 0)
+		off = put_attr(buf, off, IFA_BROADCAST, bcast.bytes, 4);
+	if (r->addr.family == AF_INET6 && (r->flags & IPTO_BIND_NODAD))
+		flags |= IFA_F_NODAD;
+	if (flags)
+		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
+	h->nlmsg_len = (uint32_t)off;
+	return off;
+}
+
+/* Reads ACKs until every request of [seq0, seq0 + n) has its result. */
+static int read_acks(struct nl_binder *nb, uint32_t seq0, size_t n,
+		     int *results, const bool *sent)
+{
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	size_t pending = 0, i;
+
+	for (i = 0; i < n; i++)
+		pending += sent[i];
+	while (pending > 0) {
+		ssize_t len = recv(nb->raw_fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+		size_t left;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		left = (size_t)len;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			uint32_t k = h->nlmsg_seq - seq0;
+
+			if (h->nlmsg_type != NLMSG_ERROR || k >= n || !sent[k] ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				continue;
+			results[k] = e->error > 0 ? -e->error : e->error;
+			pending--;
+		}
+	}
+	return 0;
+}
+
+/* Pipelines RTM_NEWADDR requests: one sendmsg per BATCH_CHUNK, one ACK
+ * each, so every address still gets its own result. */
+static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
+			     size_t n, int *results)
+{
+	struct nl_binder *nb = userdata;
+	bool sent[BATCH_CHUNK];
+	size_t base, i;
+	char *buf;
+	int r = 0;
+
+	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(BATCH_MSG_MAX));
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		results[i] = 1; /* no answer yet */
+	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
+		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+		uint32_t seq0 = nb->raw_seq;
+		size_t off = 0;
+
+		nb->raw_seq += (uint32_t)m;
+		for (i = 0; i < m; i++) {
+			int ifindex = ifindex_of(nb, reqs[base + i].ifname);
+
+			sent[i] = ifindex > 0;
+			if (!sent[i]) {
+				results[base + i] = ifindex < 0 ? ifindex : -ENODEV;
+				continue;
+			}
+			off += build_newaddr(buf + off, seq0 + (uint32_t)i, ifindex,
+					     &reqs[base + i]);
+		}
+		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
+			r = -errno;
+		if (r == 0)
+			r = read_acks(nb, seq0, m, results + base, sent);
+		if (r < 0)
+			log_err(nb->ctx, "netlink: address batch: %s\n",
+				ipto_strerror(r));
+	}
+	/* Requests never sent, or whose answer did not come (the socket
+	 * failed; its buffer holds far more than a chunk's ACKs), failed. */
+	for (i = 0; i < n; i++)
+		if (results[i] > 0)
+			results[i] = r < 0 ? r : -EIO;
+	free(buf);
+	return 0;
 }
 
 static int nl_addr_del(void *userdata, const char *ifname,
@@ -459,8 +596,8 @@ static void nl_destroy(void *userdata)
 	struct nl_binder *nb = userdata;
 
 	nl_socket_free(nb->sk);
-	if (nb->ioctl_fd >= 0)
-		close(nb->ioctl_fd);
+	if (nb->raw_fd >= 0)
+		close(nb->raw_fd);
 	ipto_ctx_unref(nb->ctx);
 	free(nb);
 }
@@ -475,6 +612,7 @@ static const struct ipto_binder_ops netlink_ops = {
 	.devconf_get = nl_devconf_get,
 	.devconf_set = nl_devconf_set,
 	.destroy = nl_destroy,
+	.addr_add_batch = nl_addr_add_batch,
 };
 
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
@@ -488,11 +626,15 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 	nb = calloc(1, sizeof(*nb));
 	if (!nb)
 		return -ENOMEM;
-	nb->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	nb->raw_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nb->raw_fd >= 0)
+		/* Error replies without a copy of the request: smaller. */
+		setsockopt(nb->raw_fd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
+			   sizeof(one));
 	nb->sk = nl_socket_alloc();
-	if (!nb->sk || nb->ioctl_fd < 0) {
-		if (nb->ioctl_fd >= 0)
-			close(nb->ioctl_fd);
+	if (!nb->sk || nb->raw_fd < 0) {
+		if (nb->raw_fd >= 0)
+			close(nb->raw_fd);
 		nl_socket_free(nb->sk);
 		free(nb);
 		return -ENOMEM;
@@ -503,7 +645,7 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 		log_err(ctx, "netlink: cannot open a NETLINK_ROUTE socket: "
 			"%s\n", nl_geterror(nle));
 		nl_socket_free(nb->sk);
-		close(nb->ioctl_fd);
+		close(nb->raw_fd);
 		free(nb);
 		return r;
 	}

@@ -163,17 +163,14 @@ static int check_addr(struct ipto_binder *b, const char *what,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
-				     const char *ifname,
-				     const struct ipto_addr *addr,
-				     unsigned int flags)
+/* Checks an addr_add request; writes the address to add (prefix known)
+ * and its text. */
+static int prepare_add(struct ipto_binder *binder, const char *ifname,
+		       const struct ipto_addr *addr, unsigned int flags,
+		       struct ipto_addr *out, char *text, size_t text_size)
 {
-	struct ipto_addr a;
-	char text[IPTO_ADDR_STRLEN];
 	int r, cls;
 
-	if (!binder)
-		return -EINVAL;
 	r = ipto_ifname_check(binder->ctx, "binder: addr_add", ifname);
 	if (r < 0)
 		return r;
@@ -185,23 +182,104 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 			flags);
 		return -EINVAL;
 	}
-	a = *addr;
-	if (a.prefixlen == IPTO_PREFIX_UNKNOWN)
-		a.prefixlen = a.family == AF_INET ? 32 : 128;
-	ipto_addr_format(&a, text, sizeof(text));
-	cls = ipto_addr_classify(&a);
+	*out = *addr;
+	if (out->prefixlen == IPTO_PREFIX_UNKNOWN)
+		out->prefixlen = out->family == AF_INET ? 32 : 128;
+	ipto_addr_format(out, text, text_size);
+	cls = ipto_addr_classify(out);
 	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST)) {
 		log_err(binder->ctx,
 			"binder: addr_add: %s is not a unicast address\n",
 			text);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
+				     const char *ifname,
+				     const struct ipto_addr *addr,
+				     unsigned int flags)
+{
+	struct ipto_addr a;
+	char text[IPTO_ADDR_STRLEN];
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = prepare_add(binder, ifname, addr, flags, &a, text, sizeof(text));
+	if (r < 0)
+		return r;
 	if (!binder->ops.addr_add)
 		return unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
 	r = binder->ops.addr_add(binder->userdata, ifname, &a, flags);
 	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
+}
+
+IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
+					   const struct ipto_addr_req *reqs,
+					   size_t n, int *results)
+{
+	struct ipto_addr_req *checked;
+	size_t i, *where, m = 0;
+	char text[IPTO_ADDR_STRLEN];
+	int r;
+
+	if (!binder || !reqs || !results || n == 0)
+		return -EINVAL;
+	if (!binder->ops.addr_add_batch) {
+		if (!binder->ops.addr_add)
+			return unsupported(binder, "adding addresses");
+		for (i = 0; i < n; i++)
+			results[i] = ipto_binder_addr_add(binder, reqs[i].ifname,
+							  &reqs[i].addr,
+							  reqs[i].flags);
+		return 0;
+	}
+	/* Only checked requests reach the backend; a bad one gets its
+	 * error here and the rest go on. */
+	checked = calloc(n, sizeof(*checked));
+	where = calloc(n, sizeof(*where));
+	if (!checked || !where) {
+		free(checked);
+		free(where);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		results[i] = prepare_add(binder, reqs[i].ifname, &reqs[i].addr,
+					 reqs[i].flags, &checked[m].addr, text,
+					 sizeof(text));
+		if (results[i] < 0)
+			continue;
+		checked[m].ifname = reqs[i].ifname;
+		checked[m].flags = reqs[i].flags;
+		where[m++] = i;
+	}
+	if (m > 0) {
+		int *res = calloc(m, sizeof(*res));
+
+		if (!res) {
+			free(checked);
+			free(where);
+			return -ENOMEM;
+		}
+		log_dbg(binder->ctx, "binder: addr_add_batch of %zu\n", m);
+		r = binder->ops.addr_add_batch(binder->userdata, checked, m, res);
+		for (i = 0; i < m; i++) {
+			int ri = r < 0 ? r : res[i];
+
+			ipto_addr_format(&checked[i].addr, text, sizeof(text));
+			results[where[i]] = op_result(binder, ri, ri == -EEXIST,
+						      "addr_add",
+						      checked[i].ifname, text);
+		}
+		free(res);
+	}
+	free(checked);
+	free(where);
+	return 0;
 }
 
 /* The prefix an interface has @addr with, via addr_list. */

@@ -93,6 +93,9 @@ struct ipto_takeover {
 	struct frame *frames;
 	size_t n_frames;
 	struct iovec *iov;            /* scratch for one port's batch */
+	struct ipto_addr_req *reqs;   /* scratch for the address batch */
+	size_t *req_action;
+	int *results;
 
 	struct undo *undo;
 	size_t n_undo, cap_undo;
@@ -374,6 +377,12 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	err = build_frames(t);
 	if (err)
 		goto fail;
+	err = -ENOMEM;
+	t->reqs = calloc(t->n_actions, sizeof(*t->reqs));
+	t->req_action = calloc(t->n_actions, sizeof(*t->req_action));
+	t->results = calloc(t->n_actions, sizeof(*t->results));
+	if (!t->reqs || !t->req_action || !t->results)
+		goto fail;
 	/* Room for every entry a start and its schedule can make: per port a
 	 * check, an open, two devconf and a link entry, one per action, and
 	 * per port one per explicit round plus one for all refreshes. */
@@ -425,6 +434,9 @@ IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
 	free(t->actions);
 	free(t->frames);
 	free(t->iov);
+	free(t->reqs);
+	free(t->req_action);
+	free(t->results);
 	free(t->undo);
 	free(t->reports);
 	ipto_injector_unref(t->injector);
@@ -648,47 +660,88 @@ static int fix_devconf(struct ipto_takeover *t)
 	return 0;
 }
 
+static void log_addr_failure(struct ipto_takeover *t, const struct action *a,
+			     int err)
+{
+	char buf[IPTO_ADDR_STRLEN];
+	bool add = a->kind == IPTO_PLAN_BIND;
+
+	ipto_addr_format(&a->ip, buf, sizeof(buf));
+	log_err(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
+		add ? "add" : "remove", buf, add ? "to" : "from",
+		t->ports[a->port].ifname, ipto_strerror(err));
+}
+
+/* Records the outcome of one address action. Returns 0, the action's
+ * error, or a negative errno from the bookkeeping. */
+static int record_addr(struct ipto_takeover *t, const struct action *a, int r)
+{
+	bool add = a->kind == IPTO_PLAN_BIND;
+	enum ipto_report_op op = add ? IPTO_REPORT_ADDR_ADD : IPTO_REPORT_ADDR_DEL;
+	struct undo u = { .kind = add ? UNDO_ADDR_ADDED : UNDO_ADDR_REMOVED,
+			  .port = a->port, .ip = a->ip };
+	int err;
+
+	if (add ? addr_present(r) : addr_absent(r)) {
+		err = report(t, op, IPTO_OUTCOME_FOUND, 0, a->port, &a->ip, 0, 0);
+		return err < 0 ? err : 0;
+	}
+	if (r < 0) {
+		log_addr_failure(t, a, r);
+		return fail_step(t, op, a->port, &a->ip, r);
+	}
+	return done_step(t, op, &u);
+}
+
+/*
+ * Adds every address of the plan in one batch (the netlink binder
+ * pipelines them), then records each result in plan order. A failed
+ * addition does not stop the others in the batch, so every one that
+ * succeeded is on the undo log before the first error is returned.
+ * Removals (release plans) go one by one.
+ */
 static int bind_addresses(struct ipto_takeover *t)
 {
-	size_t i;
-	int err;
+	size_t i, n = 0;
+	int err, first = 0;
 
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
-		const char *ifname = t->ports[a->port].ifname;
-		struct undo u = { .port = a->port, .ip = a->ip };
-		enum ipto_report_op op;
-		unsigned int flags = 0;
-		char buf[IPTO_ADDR_STRLEN];
 
-		if (a->kind == IPTO_PLAN_BIND) {
-			op = IPTO_REPORT_ADDR_ADD;
-			u.kind = UNDO_ADDR_ADDED;
-			if (a->ip.family == AF_INET6 && !(t->flags & IPTO_TAKEOVER_DAD))
-				flags |= IPTO_BIND_NODAD;
-			err = ipto_binder_addr_add(t->binder, ifname, &a->ip, flags);
-			if (addr_present(err))
-				goto found;
-		} else {
-			op = IPTO_REPORT_ADDR_DEL;
-			u.kind = UNDO_ADDR_REMOVED;
-			err = ipto_binder_addr_del(t->binder, ifname, &a->ip);
-			if (addr_absent(err))
-				goto found;
-		}
+		if (a->kind != IPTO_PLAN_BIND)
+			continue;
+		t->reqs[n].ifname = t->ports[a->port].ifname;
+		t->reqs[n].addr = a->ip;
+		t->reqs[n].flags = a->ip.family == AF_INET6 &&
+					   !(t->flags & IPTO_TAKEOVER_DAD) ?
+				   IPTO_BIND_NODAD : 0;
+		t->req_action[n++] = i;
+	}
+	if (n > 0) {
+		err = ipto_binder_addr_add_batch(t->binder, t->reqs, n, t->results);
 		if (err < 0) {
-			ipto_addr_format(&a->ip, buf, sizeof(buf));
-			log_err(t->ctx, "takeover: cannot %s %s %s: %s\n",
-				op == IPTO_REPORT_ADDR_ADD ? "add" : "remove", buf,
-				op == IPTO_REPORT_ADDR_ADD ? "to" : "from", ifname);
-			return fail_step(t, op, a->port, &a->ip, err);
+			log_addr_failure(t, &t->actions[t->req_action[0]], err);
+			return fail_step(t, IPTO_REPORT_ADDR_ADD,
+					 t->actions[t->req_action[0]].port,
+					 &t->actions[t->req_action[0]].ip, err);
 		}
-		err = done_step(t, op, &u);
-		if (err < 0)
-			return err;
-		continue;
-found:
-		err = report(t, op, IPTO_OUTCOME_FOUND, 0, a->port, &a->ip, 0, 0);
+		for (i = 0; i < n; i++) {
+			err = record_addr(t, &t->actions[t->req_action[i]],
+					  t->results[i]);
+			if (err < 0 && !first)
+				first = err;
+		}
+		if (first)
+			return first;
+	}
+	for (i = 0; i < t->n_actions; i++) {
+		const struct action *a = &t->actions[i];
+
+		if (a->kind != IPTO_PLAN_UNBIND)
+			continue;
+		err = record_addr(t, a, ipto_binder_addr_del(t->binder,
+							     t->ports[a->port].ifname,
+							     &a->ip));
 		if (err < 0)
 			return err;
 	}

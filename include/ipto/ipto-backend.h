@@ -106,6 +106,18 @@ struct ipto_link_info {
 };
 
 /**
+ * struct ipto_addr_req - one address to add, for ipto_binder_addr_add_batch().
+ * @ifname: the interface.
+ * @addr: the address, with its prefix length (unknown: a host route).
+ * @flags: enum ipto_bind_flags.
+ */
+struct ipto_addr_req {
+	const char *ifname;
+	struct ipto_addr addr;
+	unsigned int flags;
+};
+
+/**
  * struct ipto_binder_ops - what a binder backend implements.
  * @sz: sizeof(struct ipto_binder_ops) as the backend was compiled.
  *
@@ -132,6 +144,14 @@ struct ipto_link_info {
  * @devconf_set: write it. -ENODEV.
  * @destroy: called once when the binder's last reference goes; frees
  *	@userdata. May be NULL.
+ * @addr_add_batch: add @n addresses at once, as @addr_add would one by
+ *	one (each request checked and with its prefix known), writing each
+ *	request's result to @results[i]: 0, -EEXIST, or another negative
+ *	errno. A failed request does not stop the others. Return 0 when
+ *	every request has its result, or a negative errno when none was
+ *	tried (nothing changed). May be NULL: the library then calls
+ *	@addr_add for each. (Since 1.0; the netlink binder pipelines the
+ *	requests in one system call per 256.)
  */
 struct ipto_binder_ops {
 	size_t sz;
@@ -149,6 +169,8 @@ struct ipto_binder_ops {
 	int (*devconf_set)(void *userdata, const char *ifname,
 			   enum ipto_devconf key, int value);
 	void (*destroy)(void *userdata);
+	int (*addr_add_batch)(void *userdata, const struct ipto_addr_req *reqs,
+			      size_t n, int *results);
 };
 
 /**
@@ -232,6 +254,26 @@ struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder);
  */
 int ipto_binder_addr_add(struct ipto_binder *binder, const char *ifname,
 			 const struct ipto_addr *addr, unsigned int flags);
+
+/**
+ * ipto_binder_addr_add_batch - add several addresses, each as
+ * ipto_binder_addr_add() would, through the backend's batch operation when
+ * it has one (fewer system calls), else one by one.
+ * @binder: the binder.
+ * @reqs: the requests.
+ * @n: how many (1 or more).
+ * @results: receives each request's result: 0, -EEXIST when the address
+ *	was there already, or another negative errno. A failing request does
+ *	not stop the others, so a caller that wants all or nothing removes
+ *	the ones that succeeded (the takeover engine does).
+ *
+ * Returns: 0 when every request has its result in @results (look there
+ * for failures), or a negative errno when no request was tried (bad
+ * arguments: -EINVAL; no way to add: -EOPNOTSUPP).
+ */
+int ipto_binder_addr_add_batch(struct ipto_binder *binder,
+			       const struct ipto_addr_req *reqs, size_t n,
+			       int *results);
 
 /**
  * ipto_binder_addr_del - remove an address from an interface.

@@ -232,10 +232,63 @@ int main(int argc, char **argv)
 		ipto_takeover_unref(t);
 	}
 	CHECK(r == 0, "never succeeded");
+
+	/* The netlink binder's own batch: every request its own answer. */
+	{
+		struct ipto_addr_req reqs[4] = {
+			{ .ifname = if1 }, { .ifname = if1 },
+			{ .ifname = "nosuchif0" }, { .ifname = if2 },
+		};
+		int res[4] = { 1, 1, 1, 1 };
+
+		ipto_addr_parse("192.0.2.50/24", &reqs[0].addr);
+		reqs[1].addr = reqs[0].addr;
+		ipto_addr_parse("192.0.2.51/24", &reqs[2].addr);
+		ipto_addr_parse("198.51.100.50/24", &reqs[3].addr);
+		CHECK(ipto_binder_addr_add_batch(real, reqs, 4, res) == 0, "batch");
+		CHECK(res[0] == 0 && res[1] == -EEXIST && res[2] == -ENODEV &&
+		      res[3] == 0, "batch results %d %d %d %d", res[0], res[1],
+		      res[2], res[3]);
+		after = snapshot();
+		CHECK(strstr(after, "192.0.2.50/24") && strstr(after, "198.51.100.50/24") &&
+		      !strstr(after, "192.0.2.51"), "batch left:\n%s", after);
+		free(after);
+		CHECK(ipto_binder_addr_del(real, if1, &reqs[0].addr) == 0, "del");
+		CHECK(ipto_binder_addr_del(real, if2, &reqs[3].addr) == 0, "del");
+	}
+
+	/* A real kernel refusal inside the batch (IPv6 disabled on both
+	 * adapters): the IPv4 addresses the same batch added are removed. */
+	{
+		struct ipto_takeover *t;
+		char cmd[256];
+		IPTO_OPTS(ipto_takeover_opts, o, .binder = real, .injector = inj);
+
+		snprintf(cmd, sizeof(cmd),
+			 "sysctl -qw net.ipv6.conf.%s.disable_ipv6=1 net.ipv6.conf.%s.disable_ipv6=1",
+			 if1, if2);
+		CHECK(system(cmd) == 0, "disable ipv6");
+		free(before);
+		before = snapshot();
+		CHECK(ipto_takeover_new(ctx, plan, &o, &t) == 0, "takeover_new");
+		r = ipto_takeover_start(t);
+		after = snapshot();
+		CHECK(r < 0, "takeover with IPv6 disabled succeeded");
+		CHECK(strcmp(before, after) == 0,
+		      "refused IPv6 left:\n%s\ninstead of:\n%s", after, before);
+		free(after);
+		ipto_takeover_unref(t);
+		snprintf(cmd, sizeof(cmd),
+			 "sysctl -qw net.ipv6.conf.%s.disable_ipv6=0 net.ipv6.conf.%s.disable_ipv6=0",
+			 if1, if2);
+		CHECK(system(cmd) == 0, "enable ipv6");
+	}
 	/* devconf x2 per IPv4 adapter, 3 addresses, 2 links raised. */
 	CHECK(failures >= 7, "only %u faults were injected", failures);
 	printf("ok: %u faults at every mutating step, each rolled back to the "
-	       "exact prior state; then success and undo (%s injector)\n",
+	       "exact prior state; then success and undo; the netlink batch "
+	       "answers each address, and a kernel refusal inside it is rolled "
+	       "back (%s injector)\n",
 	       failures, argv[1]);
 	free(before);
 	ipto_plan_unref(plan);
