@@ -52,6 +52,7 @@ IPTO_EXPORT struct ipto_plan *ipto_plan_unref(struct ipto_plan *plan)
 	free(plan->steps);
 	free(plan->nodes);
 	free(plan->epochs);
+	free(plan->all_adapters);
 	ipto_pool_unref(plan->pool);
 	free(plan);
 	return NULL;
@@ -856,6 +857,79 @@ IPTO_EXPORT int ipto_plan_release(struct ipto_pool *pool,
 IPTO_EXPORT size_t ipto_plan_get_step_count(const struct ipto_plan *plan)
 {
 	return plan ? plan->n_steps : 0;
+}
+
+/* Lists the adapters of the plan's standbys once; the pool only grows,
+ * so the list stays valid. */
+static int plan_list_adapters(struct ipto_plan *plan)
+{
+	struct ipto_pool *pool = plan->pool;
+	size_t i, r, n = 0;
+	bool *used;
+	int err;
+
+	if (plan->all_adapters_done)
+		return 0;
+	used = calloc(pool->n_standbys + 1, sizeof(*used));
+	if (!used)
+		return -ENOMEM;
+	for (i = 0; i < plan->n_steps; i++)
+		used[pool->adapters[plan->steps[i].adapter].standby] = true;
+	err = pool_ensure_ranks(pool);
+	if (err < 0)
+		goto out;
+	for (r = 0; r < pool->n_standbys; r++)
+		if (used[pool->by_rank[r]])
+			n += pool->standbys[pool->by_rank[r]].n_adapters;
+	plan->all_adapters = calloc(n + 1, sizeof(*plan->all_adapters));
+	if (!plan->all_adapters) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (r = 0; r < pool->n_standbys; r++) {
+		struct pool_standby *sb = &pool->standbys[pool->by_rank[r]];
+
+		if (!used[pool->by_rank[r]])
+			continue;
+		pool_sort_standby_adapters(pool, sb);
+		for (i = 0; i < sb->n_adapters; i++)
+			plan->all_adapters[plan->n_all_adapters++] = sb->adapters[i];
+	}
+	plan->all_adapters_done = true;
+out:
+	free(used);
+	return err;
+}
+
+IPTO_EXPORT size_t ipto_plan_get_adapter_count(const struct ipto_plan *plan)
+{
+	if (!plan || plan_list_adapters((struct ipto_plan *)plan) < 0)
+		return 0;
+	return plan->n_all_adapters;
+}
+
+IPTO_EXPORT int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index,
+				      const char **standby, const char **ifname,
+				      struct ipto_mac *mac)
+{
+	const struct pool_adapter *a;
+	int err;
+
+	if (!plan)
+		return -EINVAL;
+	err = plan_list_adapters((struct ipto_plan *)plan);
+	if (err < 0)
+		return err;
+	if (index >= plan->n_all_adapters)
+		return -ERANGE;
+	a = &plan->pool->adapters[plan->all_adapters[index]];
+	if (standby)
+		*standby = plan->pool->standbys[a->standby].name;
+	if (ifname)
+		*ifname = a->ifname;
+	if (mac)
+		*mac = a->mac;
+	return 0;
 }
 
 static void announce_target(const struct ipto_addr *ip, struct ipto_addr *t)

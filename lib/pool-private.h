@@ -141,6 +141,9 @@ struct ipto_plan {
 	uint32_t *nodes;     /* in the plan's order */
 	uint64_t *epochs;    /* each node's epoch when planned */
 	size_t n_nodes;
+	uint32_t *all_adapters; /* its standbys' adapters, made on first ask */
+	size_t n_all_adapters;
+	bool all_adapters_done;
 };
 
 /* Lookups; POOL_NONE when absent. */

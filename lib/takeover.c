@@ -41,6 +41,10 @@ struct port {
 	struct ipto_mac mac;          /* the plan's MAC for it */
 	bool announces;               /* has BIND actions */
 	bool has_v4_bind;             /* has IPv4 BIND actions: ARP flux matters */
+	bool guard;                   /* no action: another adapter of the standby
+				       * on the LAN, only kept from answering ARP
+				       * for the taken-over addresses */
+	bool absent;                  /* a guard the system does not have */
 	struct ipto_injector_port *inj;
 	size_t first_frame, n_frames; /* its slice of the frame table */
 	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
@@ -230,10 +234,12 @@ static int validate_schedule(struct ipto_takeover *t,
 /* Collects the plan's steps into ports and actions. */
 static int load_plan(struct ipto_takeover *t, const char *standby)
 {
-	size_t n = ipto_plan_get_step_count(t->plan), i;
+	size_t n = ipto_plan_get_step_count(t->plan), i, n_adapters;
+	bool v4 = false;
 	int err;
 
-	t->ports = calloc(n ? n : 1, sizeof(*t->ports));
+	n_adapters = ipto_plan_get_adapter_count(t->plan);
+	t->ports = calloc(n + n_adapters + 1, sizeof(*t->ports));
 	t->actions = calloc(n ? n : 1, sizeof(*t->actions));
 	if (!t->ports || !t->actions)
 		return -ENOMEM;
@@ -264,6 +270,27 @@ static int load_plan(struct ipto_takeover *t, const char *standby)
 		log_err(t->ctx, "takeover: the plan has no step%s%s\n",
 			standby ? " for standby " : "", standby ? standby : "");
 		return -ENOENT;
+	}
+	for (i = 0; i < t->n_actions && !v4; i++)
+		v4 = t->actions[i].kind == IPTO_PLAN_BIND &&
+		     t->actions[i].ip.family == AF_INET;
+	if (!v4)
+		return 0;
+	/* ARP flux: every adapter of the standby on the LAN must leave ARP
+	 * for a taken-over address to the adapter that has it. */
+	for (i = 0; i < n_adapters; i++) {
+		struct ipto_plan_step fake = { .sz = sizeof(fake) };
+		const char *sb;
+		size_t p, before = t->n_ports;
+
+		err = ipto_plan_get_adapter(t->plan, i, &sb, &fake.ifname, NULL);
+		if (err < 0)
+			return err;
+		if (standby && strcmp(sb, standby))
+			continue;
+		p = find_or_add_port(t, &fake);
+		if (t->n_ports > before)
+			t->ports[p].guard = true;
 	}
 	return 0;
 }
@@ -535,6 +562,12 @@ static int check_links(struct ipto_takeover *t, bool *up)
 		struct port *port = &t->ports[p];
 
 		err = ipto_binder_link_get(t->binder, port->ifname, &info);
+		if (err == -ENODEV && port->guard) {
+			log_info(t->ctx, "takeover: %s, an adapter of the pool, is "
+				 "not on this system\n", port->ifname);
+			port->absent = true;
+			continue;
+		}
 		if (err < 0) {
 			log_err(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
 				ipto_strerror(err));
@@ -605,7 +638,8 @@ static int fix_devconf(struct ipto_takeover *t)
 	int err, value;
 
 	for (p = 0; p < t->n_ports; p++) {
-		if (!t->ports[p].has_v4_bind)
+		if ((!t->ports[p].has_v4_bind && !t->ports[p].guard) ||
+		    t->ports[p].absent)
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
 			struct undo u = { .kind = UNDO_DEVCONF, .port = p,

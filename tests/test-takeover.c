@@ -618,6 +618,62 @@ START_TEST(takeover_refresh_report_stays_bounded)
 }
 END_TEST
 
+/* ARP flux: the standby's idle and management adapters share the LAN, so
+ * they must not answer ARP for a taken-over address either. */
+START_TEST(takeover_guards_every_adapter_of_the_standby)
+{
+	struct fixture f;
+	struct ipto_takeover *t;
+	struct ipto_mac m3 = test_mac("02:00:5e:10:02:03"), mg = test_mac(MAC_MGMT);
+	struct ipto_plan *plan;
+	const char *failed[] = { "beta" }, *ifname, *sb;
+	char *before, *after;
+	size_t n;
+
+	fixture_init(&f, false);
+	ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", "eth3", &m3, 0), 0);
+	ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", "mgmt0", &mg,
+					       IPTO_ADAPTER_MANAGEMENT), 0);
+	/* "ghost" is in the description but not on this system. */
+	m3.bytes[5] = 9;
+	ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", "ghost", &m3, 0), 0);
+	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, NULL, &plan), 0);
+	ipto_plan_unref(f.plan);
+	f.plan = plan;
+	n = ipto_plan_get_adapter_count(plan);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(ipto_plan_get_adapter(plan, n - 1, &sb, &ifname, NULL), 0);
+	ck_assert_str_eq(sb, "standby");
+	ck_assert_str_eq(ifname, "mgmt0"); /* the management adapter last */
+	ck_assert_int_eq(ipto_plan_get_adapter(plan, n, NULL, NULL, NULL), -ERANGE);
+	m3.bytes[5] = 3;
+	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth3", &m3, true), 0);
+
+	before = dump(&f);
+	t = new_takeover(&f, one_round, 1, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	after = dump(&f);
+	ck_assert_ptr_nonnull(strstr(after, "addr eth1 192.0.2.20/24\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth2 arp_ignore 1\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth3 arp_ignore 1\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf eth3 arp_announce 2\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_ignore 1\n"));
+	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_announce 2\n"));
+	/* Only the owning adapter is raised and announces. */
+	ck_assert_ptr_nonnull(strstr(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 down"));
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
+	ck_assert_ptr_nonnull(strstr(f.log.all, "ghost"));
+	free(after);
+	ck_assert_int_eq(ipto_takeover_undo(t), 0);
+	after = dump(&f);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
 static Suite *takeover_suite(void)
 {
 	Suite *s = suite_create("takeover");
@@ -636,6 +692,7 @@ static Suite *takeover_suite(void)
 	tcase_add_test(tc, takeover_run_blocking_sends_every_round);
 	tcase_add_test(tc, takeover_reads_arp_settings_with_the_link);
 	tcase_add_test(tc, takeover_refresh_report_stays_bounded);
+	tcase_add_test(tc, takeover_guards_every_adapter_of_the_standby);
 	suite_add_tcase(s, tc);
 	return s;
 }

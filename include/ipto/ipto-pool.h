@@ -378,6 +378,35 @@ struct ipto_plan_step {
 int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
 		       struct ipto_plan_step *step);
 
+/**
+ * ipto_plan_get_adapter_count - the adapters of the standbys the plan
+ * uses: every takeover and management adapter of each standby that has a
+ * step, whether a step uses it or not.
+ *
+ * They share the LAN, so a takeover sets the ARP settings (arp_ignore=1,
+ * arp_announce=2) on all of them: one left at the kernel's defaults would
+ * answer ARP for a taken-over address with its own MAC (ARP flux).
+ *
+ * Returns: the count; 0 for NULL or a plan without steps.
+ */
+size_t ipto_plan_get_adapter_count(const struct ipto_plan *plan);
+
+/**
+ * ipto_plan_get_adapter - one of those adapters, standbys in name order,
+ * each standby's adapters in plan order (the management adapter last).
+ * @plan: the plan.
+ * @index: 0 .. ipto_plan_get_adapter_count() - 1.
+ * @standby: receives its standby's name (owned by the plan's pool); may
+ *	be NULL.
+ * @ifname: receives its interface name (owned likewise); may be NULL.
+ * @mac: receives its MAC; may be NULL.
+ *
+ * Returns: 0; -ERANGE past the end; -EINVAL; -ENOMEM.
+ */
+int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index,
+			  const char **standby, const char **ifname,
+			  struct ipto_mac *mac);
+
 /** enum ipto_format - output formats of ipto_plan_format(). */
 enum ipto_format {
 	IPTO_FORMAT_TEXT = 0,
