@@ -24,13 +24,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lan.sh"
 ipto=${1:-${IPTO_BUILD_ROOT:-$here/../../build}/examples/ipto}
 
-# The library sets arp_ignore/arp_announce only on the adapters it binds
-# addresses to (lib/takeover.c, fix_devconf()), so the management adapter
-# and idle takeover adapters on the same segment still answer, and the
-# standby's replies leave through the management adapter's route. Until
-# that is fixed these checks of B are expected to fail; a fix turns them
-# into "unexpected passes": then delete this line.
-todo_b="TODO libipto sets arp_ignore/arp_announce only on the adapters it binds: mgmt and the idle tk3 keep 0/0, answer for every address, and mgmt sends the requests"
 
 n=0 nfail=0
 tap() { # tap ok|not-ok DESCRIPTION [DIRECTIVE]
@@ -158,12 +151,12 @@ check "B: the takeover set arp_ignore=1, arp_announce=2 on tk1 and tk2 ($d)" -- 
 ask_both
 check "B: $ip1: tk2 (set by the takeover) does not answer ($(answers c1))" -- \
 	absent c1 "$tk2"
-check "B: $ip1: exactly one answer per request, from tk1 $tk1 ($(answers c1))" "$todo_b" -- \
+check "B: $ip1: exactly one answer per request, from tk1 $tk1 ($(answers c1))" -- \
 	one_answer c1 "$tk1"
-check "B: $ip2: exactly one answer per request, from tk2 $tk2 ($(answers c2))" "$todo_b" -- \
+check "B: $ip2: exactly one answer per request, from tk2 $tk2 ($(answers c2))" -- \
 	one_answer c2 "$tk2"
 kept=$(own_request)
-check "B: the standby's own ARP request leaves c1's entry for $ip1 on tk1 (now $kept)" "$todo_b" -- \
+check "B: the standby's own ARP request leaves c1's entry for $ip1 on tk1 (now $kept)" -- \
 	[ "$kept" = "$tk1" ]
 
 # --- C: every adapter of the standby set as the takeover sets its own -----------
