@@ -5,9 +5,10 @@
 # on stderr that names the argument; failures exit 1 with one line; --json
 # output parses; plan prints the patent's figures as the patent places them.
 #
-# usage: test-ipto-cli.sh PATH/TO/ipto
+# usage: test-ipto-cli.sh PATH/TO/ipto [PATH/TO/examples/cluster.conf]
 set -u
-IPTO=${1:?usage: test-ipto-cli.sh PATH/TO/ipto}
+IPTO=${1:?usage: test-ipto-cli.sh PATH/TO/ipto [cluster.conf]}
+EXAMPLE_CONF=${2:+$(realpath "$2")}
 IPTO=$(realpath "$IPTO") && [ -x "$IPTO" ] || { echo "not ok - $IPTO is not executable"; exit 1; }
 if ! command -v python3 >/dev/null; then
 	echo "not ok - python3 is needed to check --json output"
@@ -292,6 +293,15 @@ run frames --ip 192.0.2.11/24,2001:db8::11/64 --mac 02:00:5e:30:01:01 -o f.pcap
 [ $? = 0 ] && [ "$(od -An -tx1 -N4 stdout.pcap | tr -d ' ')" = d4c3b2a1 ] &&
 	[ "$(cat "$tmp/err")" = "wrote 2 frame(s) to -" ] &&
 	ok "frames -o - writes only the pcap to stdout" || bad "frames -o -: $(cat "$tmp/err")"
+
+# --- the example config of the source tree -------------------------------------------
+if [ -n "$EXAMPLE_CONF" ]; then
+	run -c "$EXAMPLE_CONF" check
+	[ $rc = 0 ] && [[ $out == ok:* ]] && ok "examples/cluster.conf passes check" ||
+		bad "examples/cluster.conf: rc=$rc $out $err"
+	json_ok '[s["ifname"] for s in j["steps"]] == ["mgmt"]' \
+		-c "$EXAMPLE_CONF" plan --taken-over a1 -f a2 --json
+fi
 
 echo "1..$n"
 [ $nfail = 0 ]
