@@ -64,13 +64,13 @@ owner() {
 	done
 	echo "?"
 }
-# table CLIENT: the client's neighbour table on the service subnet (ip
-# neigh), with the adapter that owns each MAC.
+# table CLIENT: the client's neighbour entries (ip neigh) for a1's
+# addresses, with the adapter that owns each MAC.
 table() {
-	local c=$1 ip mac rest
-	while read -r ip _ mac rest; do
-		printf '  %-3s %-11s lladdr %s %-9s <- %s\n' "$c" "$ip" "$mac" "$rest" "$(owner "$mac")"
-	done < <(lan_exec "$c" ip -4 neigh show dev eth0 to "$LAN_NET4" | sort)
+	local c=$1 ip addr mac rest
+	while read -r addr _ mac rest; do
+		printf '  %-3s %-11s lladdr %s %-9s <- %s\n' "$c" "$addr" "$mac" "$rest" "$(owner "$mac")"
+	done < <(for ip in "${IPS[@]}"; do lan_exec "$c" ip -4 neigh show dev eth0 to "$ip"; done)
 }
 pings() {
 	local c ip bad=
@@ -99,6 +99,10 @@ MGMT=$(lan_ip4b sb)
 # the management network 198.51.100.0/24, from addresses they keep. With
 # promote_secondaries, removing one service address keeps the other.
 lan_sysctl a1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.eth0.promote_secondaries=1
+# libipto sets arp_ignore=1/arp_announce=2 on the adapters a takeover uses;
+# the standby's management adapter shares this LAN, so it gets them here,
+# or it would answer ARP for the taken-over addresses too ("ARP flux").
+lan_sysctl sb net.ipv4.conf.mgmt.arp_ignore=1 net.ipv4.conf.mgmt.arp_announce=2
 
 cat >"$tmp/cluster.conf" <<EOF
 node a1 ${IPS[0]}/24 ${IPS[1]}/24 mac=$A1MAC
@@ -204,8 +208,8 @@ for c in "${CLIENTS[@]}"; do
 	say "  $c$line"
 done
 [ $wait_all = 0 ] || failed=1
-for c in "${CLIENTS[@]}"; do table "$c"; done
 pings
+for c in "${CLIENTS[@]}"; do table "$c"; done
 
 head1 "No MAC appears twice on the LAN"
 all=$(for ns in $(ip netns list | awk '{ print $1 }' | grep '^iptodm-'); do
