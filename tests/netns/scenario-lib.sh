@@ -126,3 +126,28 @@ quiet_adapters() {
 			net.ipv4.conf."$ifn".arp_announce=2
 	done
 }
+
+# capture_start NODE FILE TSHARK-ARGS...: capture in NODE's namespace into
+# FILE (pcap) with tshark; returns once packets are being captured (its
+# "Capture started"), or fails after 10 s. capture_stop ends it.
+sc_cap=
+capture_start() {
+	local node=$1 file=$2 i
+	shift 2
+	ip netns exec "$(lan_ns "$node")" tshark -n -q "$@" -w "$file" -F pcap \
+		>"$file.log" 2>&1 &
+	sc_cap=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -qs 'Capture started' "$file.log" && return 0
+		sleep 0.1
+	done
+	echo "# tshark did not start:"
+	sed 's/^/#   /' "$file.log"
+	return 1
+}
+capture_stop() {
+	[ -n "$sc_cap" ] || return 0
+	kill -INT "$sc_cap"
+	wait "$sc_cap"
+	sc_cap=
+}

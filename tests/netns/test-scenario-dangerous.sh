@@ -31,10 +31,7 @@ done
 
 # Everything the standby sends, on every adapter (Linux cooked capture:
 # packet type 4 = outgoing).
-ip netns exec "$(lan_ns sb)" tshark -n -q -i any -w "$sc_tmp/sb.pcap" -F pcap \
-	>"$sc_tmp/tshark.log" 2>&1 &
-cap=$!
-for ((i = 0; i < 100; i++)); do grep -qs 'Capturing on' "$sc_tmp/tshark.log" && break; sleep 0.1; done
+check "tshark captures on sb" capture_start sb "$sc_tmp/sb.pcap" -i any
 
 # a1 "fails" but nothing of it goes down.
 ipto_on sb -c "$sc_tmp/cluster.conf" takeover --fail a1
@@ -69,8 +66,7 @@ check "ARP for C is answered by two distinct MACs, a1's and tk1's: $answers" [ "
 check "no adapter of the standby has a1's MAC" \
 	[ -z "$(lan_exec sb ip -o link show | grep -i "link/ether $A1MAC")" ]
 
-kill -INT $cap
-wait $cap
+capture_stop
 out_frames=$(tshark -n -r "$sc_tmp/sb.pcap" -Y 'sll.pkttype == 4' 2>/dev/null | wc -l)
 with_a1=$(tshark -n -r "$sc_tmp/sb.pcap" -Y "sll.pkttype == 4 && (sll.src.eth == $A1MAC ||
 	arp.src.hw_mac == $A1MAC || eth.src == $A1MAC)" 2>/dev/null | wc -l)

@@ -29,10 +29,7 @@ for c in c1 c2; do
 done
 
 # Capture what terminal 21 receives, to see the patent's frame.
-ip netns exec "$(lan_ns c1)" tshark -n -q -i eth0 -f arp -w "$sc_tmp/c1.pcap" -F pcap \
-	>"$sc_tmp/tshark.log" 2>&1 &
-cap=$!
-for ((i = 0; i < 100; i++)); do grep -qs 'Capturing on' "$sc_tmp/tshark.log" && break; sleep 0.1; done
+check "tshark captures on c1" capture_start c1 "$sc_tmp/c1.pcap" -i eth0 -f arp
 
 # Bad instructions change nothing and say why with an errno.
 instruct a1 takeover a1 192.0.2.99
@@ -82,8 +79,7 @@ for ((i = 0; i < 50; i++)); do
 	[ "$(patent_frames)" -ge 6 ] && break
 	sleep 0.1
 done
-kill -INT $cap
-wait $cap
+capture_stop
 patent=$(patent_frames)
 [ "$patent" = 6 ] || tshark -n -r "$sc_tmp/c1.pcap" 2>/dev/null | sed 's/^/# /'
 check "c1 received the patent's request 'e, C, 0, BCA' in each of the 6 rounds (2 instructions x 3): $patent" \

@@ -30,10 +30,7 @@ ipto_on sb -c "$sc_tmp/cluster.conf" plan --fail a1
 check "the plan: IPv4 on tk1, IPv6 on tk2, NA to ff02::1" \
 	[ "$(grep '^bind' <<<"$out" | tr '\n' ';')" = "bind $V4/24 of a1 on sb tk1 $TK1, announce to 192.0.2.255;bind $V6/64 of a1 on sb tk2 $TK2, announce to ff02::1;" ]
 
-ip netns exec "$(lan_ns c2)" tshark -n -q -i eth0 -f 'icmp6' -w "$sc_tmp/c2.pcap" -F pcap \
-	>"$sc_tmp/tshark.log" 2>&1 &
-cap=$!
-for ((i = 0; i < 100; i++)); do grep -qs 'Capturing on' "$sc_tmp/tshark.log" && break; sleep 0.1; done
+check "tshark captures on c2" capture_start c2 "$sc_tmp/c2.pcap" -i eth0 -f 'icmp6'
 
 instruct a1 takeover a1
 check "the whole-node instruction is answered ok: $out" [ $rc = 0 ]
@@ -57,11 +54,14 @@ na_frames() {
 		icmpv6.opt.linkaddr == $TK2 && ipv6.dst == ff02::1 && eth.src == $TK2" 2>/dev/null | wc -l
 }
 for ((i = 0; i < 100; i++)); do
-	[ "$(grep -c 'schedule complete' "$sc_tmp/agent.log")" -ge 1 ] && [ "$(na_frames)" -ge 3 ] && break
+	[ "$(grep -c 'schedule complete' "$sc_tmp/agent.log")" -ge 1 ] && break
 	sleep 0.1
 done
-kill -INT $cap
-wait $cap
+for ((i = 0; i < 20; i++)); do
+	[ "$(na_frames)" -ge 3 ] && break
+	sleep 0.1
+done
+capture_stop
 na=$(na_frames)
 check "c2 received an unsolicited NA (Override, from tk2's MAC) in each of the 3 rounds: $na" [ "$na" = 3 ]
 wrong=$(tshark -n -r "$sc_tmp/c2.pcap" -Y "icmpv6.type == 136 && icmpv6.nd.na.target_address == $V6 &&
