@@ -78,9 +78,11 @@ snapshot() {
 # 198.51.100.2 (needs lan_up --second-subnet) with "$sc_tmp/cluster.conf";
 # waits until it answers. Its output goes to "$sc_tmp/agent.log".
 AGENT_AT=198.51.100.2:$PORT
+sc_agent=
 start_agent() {
 	ip netns exec "$(lan_ns sb)" "$AGENT" listen --config "$sc_tmp/cluster.conf" \
 		--standby sb --address "$AGENT_AT" "$@" >"$sc_tmp/agent.log" 2>&1 &
+	sc_agent=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
 		lan_exec a1 "$AGENT" instruct "$AGENT_AT" ping >/dev/null 2>&1 && return 0
@@ -89,6 +91,23 @@ start_agent() {
 	echo "# the agent did not answer:"
 	sed 's/^/#   /' "$sc_tmp/agent.log"
 	return 1
+}
+
+# stop_agent: SIGTERM; the agent must exit 0, saying the addresses stay,
+# with nothing else on its output (a sanitizer report would show there).
+stop_agent() {
+	local rc
+	[ -n "$sc_agent" ] || return 1
+	kill -TERM "$sc_agent"
+	wait "$sc_agent"
+	rc=$?
+	sc_agent=
+	if [ $rc != 0 ] || ! tail -n1 "$sc_tmp/agent.log" | grep -q 'stay bound$' ||
+		grep -qE 'Sanitizer|runtime error' "$sc_tmp/agent.log"; then
+		echo "# the agent exited $rc:"
+		tail -n 20 "$sc_tmp/agent.log" | sed 's/^/#   /'
+		return 1
+	fi
 }
 
 # instruct NODE ARGS...: run `ipto-agent instruct` on NODE; sets $rc, $out,

@@ -91,4 +91,5 @@ for c in c1 c2; do
 	check "$c follows both back to a1" eval 'follows $c "$IP1" "$A1MAC" && follows $c "$IP2" "$A1MAC"'
 	check "$c reaches both on a1" eval 'pings $c "$IP1" && pings $c "$IP2"'
 done
+check "the agent stops on SIGTERM, exit 0" stop_agent
 finish

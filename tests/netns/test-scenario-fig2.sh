@@ -84,4 +84,6 @@ patent=$(patent_frames)
 [ "$patent" = 6 ] || tshark -n -r "$sc_tmp/c1.pcap" 2>/dev/null | sed 's/^/# /'
 check "c1 received the patent's request 'e, C, 0, BCA' in each of the 6 rounds (2 instructions x 3): $patent" \
 	[ "$patent" = 6 ]
+check "the agent stops on SIGTERM, exit 0" stop_agent
+check "... and C stays bound on tk1" has_addr sb tk1 "$C/24"
 finish
