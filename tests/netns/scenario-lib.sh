@@ -20,7 +20,7 @@ AGENT=$(realpath "$AGENT")
 . "${LAN_SH:-$(dirname "$0")/lan.sh}"
 [ "$(id -u)" = 0 ] || lan_skip "needs root to create network namespaces"
 command -v ping >/dev/null || { echo "not ok - ping is missing (.ci/deps)"; exit 1; }
-NW=$(lan_neigh_watch_path) || exit 1
+lan_neigh_watch_path >/dev/null || exit 1
 PORT=7411
 
 sc_n=0

@@ -22,6 +22,7 @@
 # pool knows: the management adapter and idle takeover adapters), and says
 # in the docs that adapters the pool does not know need
 # net.ipv4.conf.all.arp_ignore=1 / arp_announce=2.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-fx- --clients 2 --actives 1 --ips 1 --takeover 2 || exit 1

@@ -11,6 +11,7 @@
 #    MAC and could not);
 #  - the standby never sends a frame with a1's MAC, and every frame it
 #    sends about C carries its takeover adapter's own MAC.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-dg- --clients 3 --actives 1 --ips 1 --takeover 1 || exit 1

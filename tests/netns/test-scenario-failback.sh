@@ -9,6 +9,7 @@
 #  2. through the ipto command on the standby: takeover, then release.
 # Assertions: ip addr on the standby, the clients' neighbour tables, ping,
 # exit codes.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-fb- --clients 2 --actives 1 --ips 2 --takeover 2 --second-subnet ||

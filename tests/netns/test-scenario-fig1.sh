@@ -10,6 +10,7 @@
 #    adapter left (mgmt is not a takeover adapter), ipto says so clearly,
 #    exits 1 and changes nothing. When mgmt doubles as a takeover adapter
 #    (as [0063] allows), a2's IP goes there and clients follow.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-f1- --clients 2 --actives 2 --ips 2 --takeover 2 || exit 1

@@ -7,6 +7,7 @@
 # brings the IP and its adapter down; the standby binds C to tk1 with tk1's
 # own MAC "e" and sends the ARP request "e, C, 0, BCA" (ST04); every
 # terminal's ARP table now maps C to e (ST05).
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-f2- --clients 2 --actives 1 --ips 1 --takeover 1 --second-subnet ||

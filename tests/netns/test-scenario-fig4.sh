@@ -9,6 +9,7 @@
 # spare adapter is used first ([0093]), then the management adapter; each
 # IP keeps the MAC of the adapter it lands on, and each terminal follows
 # (ST15).
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-f4- --clients 2 --actives 1 --ips 2 --takeover 1 --second-subnet ||

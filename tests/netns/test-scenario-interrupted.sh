@@ -12,6 +12,7 @@
 #     the whole node at the first instruction, then tk2 is deleted; the
 #     instruction for the address planned on tk2 fails with ENODEV and
 #     changes nothing; the address already taken over stays.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-ir- --clients 1 --actives 1 --ips 1 --takeover 2 --ipv6 \

@@ -6,6 +6,7 @@
 # adapter's MAC; the IPv6 one is usable at once (no DAD wait) and is
 # announced with unsolicited neighbour advertisements (Override set), and
 # the clients' neighbour tables follow in both families.
+# shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
 lan_up --prefix iptosc-v6- --clients 2 --actives 1 --ips 1 --takeover 2 --ipv6 \
