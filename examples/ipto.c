@@ -732,12 +732,13 @@ static int plan_failed(int r)
 
 static int cmd_check(void)
 {
+	struct ipto_pool *pool = cluster_pool(cluster);
+	size_t need = ipto_pool_get_required_capacity(pool);
+	size_t have = ipto_pool_get_available_capacity(pool);
 	int r;
 
 	diag_reset();
-	r = ipto_pool_check(cluster_pool(cluster));
-	size_t need = ipto_pool_get_required_capacity(cluster_pool(cluster));
-	size_t have = ipto_pool_get_available_capacity(cluster_pool(cluster));
+	r = ipto_pool_check(pool);
 
 	if (cli.json) {
 		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,\"error\":",

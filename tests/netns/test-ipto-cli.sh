@@ -250,6 +250,11 @@ nodes: a2
 bind 192.0.2.21/24 of a2 on sb mgmt 02:00:5e:30:01:00, announce to 192.0.2.255 [management adapter]"
 usage_error "--taken-over a1: " -c fig1.conf plan --taken-over a1 --taken-over a1 -f a2
 usage_error "--fail a1: " -c fig1.conf plan --taken-over a1 -f a1
+usage_error "either every node to release is in --taken-over, or none is" \
+	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 -f a1,a2 "${DRY[@]}"
+# Releasing the second of two takeovers unbinds what that takeover bound.
+json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [("unbind", "192.0.2.21/24", "mgmt")]' \
+	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 --taken-over a2 -f a2 "${DRY[@]}" --json
 
 # --- JSON of every command ------------------------------------------------------------
 JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]' check "${C2[@]}" --json
