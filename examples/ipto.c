@@ -3,11 +3,12 @@
  * ipto - plan and run network-address takeovers from the command line.
  *
  * Uses libipto's public API only. A cluster manager calls it from a notify
- * or resource-agent hook: "ipto --config cluster.conf takeover --fail
- * alpha". See doc/ipto.1.md and `ipto --help`.
+ * or resource-agent hook, e.g. "ipto --config cluster.conf takeover --fail
+ * alpha". See ipto(1) (doc/ipto.1) and `ipto --help`.
  *
  * Exit status: 0 on success, 1 when the operation failed, 2 for a bad
- * command line or configuration (the one-line message names the argument).
+ * command line or cluster description; every failure prints one line to
+ * stderr that names the bad argument or says what failed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,38 +19,156 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ipto/ipto.h>
 
+#include "cluster-config.h"
+
 #define EXIT_USAGE 2
-#define MAX_LIST 4096
+#define MAX_ROUNDS 64
+#define MAX_FRAMES 4096
+
+enum command {
+	CMD_CHECK = 1 << 0,
+	CMD_PLAN = 1 << 1,
+	CMD_TAKEOVER = 1 << 2,
+	CMD_RELEASE = 1 << 3,
+	CMD_ANNOUNCE = 1 << 4,
+	CMD_FRAMES = 1 << 5,
+};
+#define CMD_CLUSTER (CMD_CHECK | CMD_PLAN | CMD_TAKEOVER | CMD_RELEASE)
+#define CMD_RUN (CMD_TAKEOVER | CMD_RELEASE)
+#define CMD_ALL 0x3f
+
+static const struct {
+	const char *name;
+	enum command cmd;
+} commands[] = {
+	{ "check", CMD_CHECK },
+	{ "plan", CMD_PLAN },
+	{ "takeover", CMD_TAKEOVER },
+	{ "release", CMD_RELEASE },
+	{ "announce", CMD_ANNOUNCE },
+	{ "frames", CMD_FRAMES },
+};
+
+enum {
+	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
+	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
+};
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "node", required_argument, NULL, 'n' },
+	{ "adapter", required_argument, NULL, 'a' },
+	{ "fail", required_argument, NULL, 'f' },
+	{ "taken-over", required_argument, NULL, OPT_TAKEN_OVER },
+	{ "standby", required_argument, NULL, 's' },
+	{ "share", no_argument, NULL, OPT_SHARE },
+	{ "keep-devconf", no_argument, NULL, OPT_KEEP_DEVCONF },
+	{ "dad", no_argument, NULL, OPT_DAD },
+	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
+	{ "binder", required_argument, NULL, OPT_BINDER },
+	{ "injector", required_argument, NULL, OPT_INJECTOR },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "mac", required_argument, NULL, 'm' },
+	{ "style", required_argument, NULL, OPT_STYLE },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which commands take each option (by its val). */
+static unsigned int option_commands(int val)
+{
+	switch (val) {
+	case 'c': case 'n': case 'a': return CMD_CLUSTER;
+	case 'f': return CMD_PLAN | CMD_RUN;
+	case OPT_TAKEN_OVER: return CMD_PLAN | CMD_RUN;
+	case 's': return CMD_RUN;
+	case OPT_SHARE: return CMD_PLAN | CMD_RUN;
+	case OPT_KEEP_DEVCONF: case OPT_DAD: case OPT_SCHEDULE: return CMD_TAKEOVER;
+	case OPT_BINDER: return CMD_CLUSTER | CMD_ANNOUNCE;
+	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE;
+	case 'i': case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
+	case OPT_IP: case 'm': case OPT_STYLE: return CMD_ANNOUNCE | CMD_FRAMES;
+	case 'o': return CMD_FRAMES;
+	default: return CMD_ALL; /* -j -v -h -V */
+	}
+}
+
+static const char *option_name(int val)
+{
+	static char buf[4];
+	size_t i;
+
+	for (i = 0; long_opts[i].name; i++)
+		if (long_opts[i].val == val) {
+			static char name[32];
+
+			snprintf(name, sizeof(name), "--%s", long_opts[i].name);
+			return name;
+		}
+	snprintf(buf, sizeof(buf), "-%c", val > 32 && val < 127 ? val : '?');
+	return buf;
+}
+
+struct list {
+	char **v;
+	size_t n;
+};
+
+struct directive {
+	int kind; /* 'c', 'n', 'a' */
+	const char *arg;
+};
 
 struct cli {
-	const char *command;
+	enum command cmd;
+	const char *cmd_name;
 	bool json;
 	int verbose;
-	const char *binder;    /* netlink | dryrun */
-	const char *injector;  /* packet | pcap | dryrun */
-	char *fail[MAX_LIST];  /* --fail / --node for release */
-	size_t n_fail;
+	const char *binder;
+	const char *injector;
+	struct list fail;
+	struct list *taken;  /* one list per --taken-over */
+	size_t n_taken;
 	const char *standby;
-	bool share;
-	bool keep_devconf;
-	const char *schedule;
+	bool share, keep_devconf, dad;
+	struct ipto_announce_round rounds[MAX_ROUNDS];
+	size_t n_rounds;     /* 0: the library's default schedule */
 	const char *interface;
-	const char *ips[MAX_LIST];
-	size_t n_ips;
-	const char *mac;
-	const char *styles;
+	struct list ip_text;
+	struct ipto_addr *ips;
+	bool have_mac;
+	struct ipto_mac mac;
+	uint32_t styles;     /* 0: the default per family */
 	unsigned int count;
 	unsigned int interval_ms;
 	const char *output;
+	struct directive *dirs;
+	size_t n_dirs;
+	bool seen[OPT_TAKEN_OVER + 1];
 };
 
+/* Global so that everything stays reachable when a usage error exits. */
+static struct cli cli = { .count = 1, .interval_ms = 1100 };
 static struct ipto_ctx *ctx;
-static struct ipto_pool *pool;
+static struct cluster *cluster;
 
-static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+/* ------------------------------------------------------------------ */
+
+static void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -62,66 +181,99 @@ static void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static int fail(int err, const char *what)
+/* Prints "ipto: ..." and returns EXIT_FAILURE. */
+static int failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int failure(const char *fmt, ...)
 {
-	fprintf(stderr, "ipto: %s: %s\n", what, ipto_strerror(err));
+	va_list ap;
+
+	fputs("ipto: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	return EXIT_FAILURE;
 }
 
-static void log_stderr(struct ipto_ctx *c, enum ipto_log_priority prio,
-		       void *userdata, const char *fmt, va_list args)
-	__attribute__((format(printf, 4, 0)));
-static void log_stderr(struct ipto_ctx *c, enum ipto_log_priority prio,
-		       void *userdata, const char *fmt, va_list args)
+static void *xrealloc(void *p, size_t n)
 {
-	(void)c;
-	(void)userdata;
-	fprintf(stderr, "ipto: %s", prio == IPTO_LOG_ERROR ? "" :
-				    prio == IPTO_LOG_INFO ? "note: " : "debug: ");
-	vfprintf(stderr, fmt, args);
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("ipto: out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	return p;
+}
+
+/* Writes @s as a JSON string. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }
 
 static void usage(FILE *out)
 {
 	fputs(
-"Usage: ipto [OPTIONS] COMMAND\n"
+"Usage: ipto [OPTIONS] COMMAND [OPTIONS]\n"
 "Take over the IP addresses of failed cluster nodes onto a standby's own\n"
-"takeover adapters, and announce each move with ARP / unsolicited NA.\n"
+"takeover adapters (keeping each adapter's own MAC), and announce each move\n"
+"with ARP / unsolicited neighbour advertisements.\n"
 "\n"
 "Commands:\n"
-"  check                  check the pool: adapters >= most IPs on one node\n"
-"  plan      --fail NODE  print which IP goes on which adapter\n"
-"  takeover  --fail NODE  bind every IP of NODE here and announce it\n"
-"  release   --fail NODE  remove what a takeover of NODE bound (failback)\n"
-"  announce  --interface IF --ip ADDR   send announcement frames now\n"
-"  frames    --ip ADDR --mac MAC --output FILE   write frames to a pcap file\n"
+"  check                  check the capacity rule: does every node fit?\n"
+"  plan     --fail NODE   print which IP goes on which adapter\n"
+"  takeover --fail NODE   bind NODE's IPs here and announce them\n"
+"  release  --fail NODE   remove what a takeover of NODE bound (failback)\n"
+"  announce --interface IF --ip ADDR   send announcement frames now\n"
+"  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
 "\n"
-"Cluster description (from --config and/or the command line):\n"
-"  -c, --config FILE      lines: 'node NAME ADDR/PREFIX... [mac=MAC]...'\n"
-"                         and 'adapter STANDBY IFNAME [mac=MAC] [management]'\n"
-"  -n, --node SPEC        NAME,ADDR/PREFIX,...[,mac=MAC]  (repeatable)\n"
-"  -a, --adapter SPEC     STANDBY,IFNAME[,mac=MAC][,management]  (repeatable)\n"
+"Cluster description (check, plan, takeover, release):\n"
+"  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
+"                         'adapter STANDBY IFNAME [mac=MAC] [management]'\n"
+"  -n, --node SPEC        NAME,ADDR/PREFIX,...[,mac=MAC]   (repeatable)\n"
+"  -a, --adapter SPEC     STANDBY,IFNAME[,mac=MAC][,management]   (repeatable)\n"
+"                         without mac=, the adapter's MAC is read here\n"
 "\n"
-"Options:\n"
+"Plan options (plan, takeover, release):\n"
 "  -f, --fail NODE[,NODE] the failed node(s) (repeatable)\n"
-"  -s, --standby NAME     run only this standby's part of the plan\n"
-"      --share            allow several IPs on one adapter (shared MAC)\n"
-"      --keep-devconf     do not set arp_ignore/arp_announce; only warn\n"
-"      --schedule SPEC    announcement rounds: DELAY_MS:STYLE+STYLE,...\n"
-"                         e.g. 0:arp-announce+arp-bcast-target+na,1100:arp-bcast-target\n"
-"                         (default: the library's schedule; 'once' = one round)\n"
-"      --binder NAME      netlink (default) or dryrun\n"
-"      --injector NAME    packet (default), pcap or dryrun\n"
+"      --taken-over NODE[,NODE]  node(s) taken over earlier and still on the\n"
+"                         standbys; repeat once per earlier takeover, oldest\n"
+"                         first, so the plan avoids their adapters\n"
+"      --share            allow several IPs on one adapter (they share its MAC)\n"
+"  -s, --standby NAME     takeover/release: run only this standby's part\n"
+"\n"
+"Takeover options:\n"
+"      --schedule SPEC    announcement rounds DELAY_MS:STYLE+STYLE,... e.g.\n"
+"                         0:arp-announce+arp-bcast-target+na,1100:arp-bcast-target\n"
+"                         ('once': only the first round of the default)\n"
+"      --keep-devconf     do not set arp_ignore/arp_announce; only warn (-v)\n"
+"      --dad              add IPv6 addresses with duplicate address detection\n"
+"      --binder NAME      netlink (default) or dryrun (changes nothing)\n"
+"      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
+"\n"
+"Announce and frames options:\n"
 "  -i, --interface IF     announce: the adapter to send from\n"
-"      --ip ADDR[,ADDR]   announce/frames: the address(es) (repeatable)\n"
-"  -m, --mac MAC          announce/frames: the sender MAC (announce: default\n"
-"                         the interface's own)\n"
+"      --ip ADDR[,ADDR]   the address(es) to announce (repeatable)\n"
+"  -m, --mac MAC          the sender MAC (announce: default the adapter's own)\n"
 "      --style S[,S]      arp-announce, arp-bcast-target, arp-reply, na\n"
-"                         (default: arp-announce,arp-bcast-target / na)\n"
+"                         (default: arp-announce,arp-bcast-target and na)\n"
 "      --count N          announce: rounds to send (default 1)\n"
 "      --interval MS      announce: milliseconds between rounds (default 1100)\n"
-"  -o, --output FILE      frames: the pcap file to write\n"
-"  -j, --json             machine-readable output\n"
+"  -o, --output FILE      frames: the pcap file to write ('-': stdout)\n"
+"\n"
+"General options:\n"
+"  -j, --json             machine-readable output on stdout\n"
 "  -v, --verbose          more messages (twice: debug)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
@@ -131,282 +283,320 @@ static void usage(FILE *out)
 }
 
 /* ------------------------------------------------------------------ */
-/* Parsing helpers                                                     */
+/* Parsing                                                             */
 /* ------------------------------------------------------------------ */
 
-static unsigned int parse_uint(const char *opt, const char *s, unsigned int max)
+static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
+			       unsigned int max)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || v > max || s[0] == '-' || s[0] == '+')
-		die_usage("%s: '%s' is not a number from 0 to %u", opt, s, max);
+	if (!*s || *end || errno || s[0] == '-' || s[0] == '+' || s[0] == ' ' ||
+	    v < min || v > max)
+		die_usage("%s: '%s' is not a number from %u to %u", opt, s, min, max);
 	return (unsigned int)v;
 }
 
-static struct ipto_addr parse_addr(const char *opt, const char *s)
+/* Appends the comma-separated words of @value to @l; no empty word. */
+static void push_list(const char *opt, struct list *l, const char *value)
 {
-	struct ipto_addr a;
+	const char *p = value;
 
-	if (ipto_addr_parse(s, &a) < 0)
-		die_usage("%s: '%s' is not an IP address (ADDR or ADDR/PREFIX)", opt, s);
-	return a;
-}
+	if (!*value)
+		die_usage("%s: empty value", opt);
+	for (;;) {
+		size_t len = strcspn(p, ",");
 
-static struct ipto_mac parse_mac(const char *opt, const char *s)
-{
-	struct ipto_mac m;
-
-	if (ipto_mac_parse(s, &m) < 0)
-		die_usage("%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", opt, s);
-	return m;
-}
-
-/* Splits a copy of @s on any of @seps into at most @max tokens. */
-static size_t split(char *s, const char *seps, char **tok, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL, *t;
-
-	for (t = strtok_r(s, seps, &save); t && n < max; t = strtok_r(NULL, seps, &save))
-		tok[n++] = t;
-	return n;
-}
-
-static void push_list(const char *opt, const char **list, size_t *n, char *value)
-{
-	char *tok[MAX_LIST];
-	size_t k, i;
-
-	k = split(value, ",", tok, MAX_LIST);
-	if (k == 0)
-		die_usage("%s: empty list", opt);
-	for (i = 0; i < k; i++) {
-		if (*n >= MAX_LIST)
-			die_usage("%s: too many values", opt);
-		list[(*n)++] = tok[i];
+		if (len == 0)
+			die_usage("%s: empty item in '%s'", opt, value);
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v[l->n] = xrealloc(NULL, len + 1);
+		memcpy(l->v[l->n], p, len);
+		l->v[l->n++][len] = '\0';
+		if (!p[len])
+			break;
+		p += len + 1;
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* Cluster description                                                 */
-/* ------------------------------------------------------------------ */
-
-/* Adapters without a MAC get theirs from the binder when one is needed. */
-struct pending_adapter {
-	char standby[64];
-	char ifname[64];
-	unsigned int flags;
-};
-static struct pending_adapter pending[MAX_LIST];
-static size_t n_pending;
-
-static void pool_error(const char *where, int err, const char *what)
+static void free_list(struct list *l)
 {
-	fprintf(stderr, "ipto: %s: %s: %s\n", where, what, ipto_strerror(err));
-	exit(EXIT_USAGE);
+	while (l->n)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
 }
 
-/* The standbys added so far: an adapter line names its standby, and the
- * first one adds it. */
-static bool standby_known(const char *name)
+static uint32_t parse_styles(const char *opt, const char *spec, char sep)
 {
-	static char names[64][64];
-	static size_t n;
-	size_t i;
+	char seps[2] = { sep, '\0' };
+	uint32_t mask = 0;
+	const char *p = spec;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	if (n < 64 && strlen(name) < sizeof(names[0]))
-		strcpy(names[n++], name);
-	return false;
+	if (!*spec)
+		die_usage("%s: no frame style given", opt);
+	for (;;) {
+		size_t len = strcspn(p, seps);
+		char name[32];
+		int s;
+
+		if (len == 0 || len >= sizeof(name))
+			die_usage("%s: bad style list '%s'", opt, spec);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		s = ipto_frame_style_from_name(name);
+		if (s == IPTO_FRAME_ARP_REQUEST)
+			die_usage("%s: 'arp-request' needs an explicit target and "
+				  "cannot be used here", opt);
+		if (s < 0)
+			die_usage("%s: unknown frame style '%s' "
+				  "(arp-announce, arp-bcast-target, arp-reply, na)",
+				  opt, name);
+		mask |= IPTO_FRAME_STYLE_BIT(s);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return mask;
 }
 
-/* One directive: tok[0] is "node" or "adapter". */
-static void directive(const char *where, char **tok, size_t n)
+static void parse_schedule(const char *spec)
 {
-	size_t i;
-	int r;
+	const char *p = spec;
 
-	if (strcmp(tok[0], "node") == 0) {
-		if (n < 2)
-			die_usage("%s: 'node' needs a name", where);
-		r = ipto_pool_add_node(pool, tok[1]);
-		if (r < 0)
-			pool_error(where, r, tok[1]);
-		for (i = 2; i < n; i++) {
-			if (strncmp(tok[i], "mac=", 4) == 0) {
-				struct ipto_mac m = parse_mac(where, tok[i] + 4);
+	if (strcmp(spec, "once") == 0) {
+		size_t n;
 
-				r = ipto_pool_add_node_mac(pool, tok[1], &m);
-			} else {
-				struct ipto_addr a = parse_addr(where, tok[i]);
+		cli.rounds[0] = ipto_takeover_default_schedule(&n)[0];
+		cli.n_rounds = 1;
+		return;
+	}
+	if (!*spec)
+		die_usage("--schedule: empty");
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char round[512], *colon;
 
-				r = ipto_pool_add_node_ip(pool, tok[1], &a);
+		if (len == 0 || len >= sizeof(round))
+			die_usage("--schedule: bad round in '%s'", spec);
+		if (cli.n_rounds == MAX_ROUNDS)
+			die_usage("--schedule: more than %d rounds", MAX_ROUNDS);
+		memcpy(round, p, len);
+		round[len] = '\0';
+		colon = strchr(round, ':');
+		if (!colon)
+			die_usage("--schedule: '%s' is not DELAY_MS:STYLE+STYLE", round);
+		*colon = '\0';
+		cli.rounds[cli.n_rounds].delay_ms =
+			parse_uint("--schedule", round, 0, 3600000);
+		cli.rounds[cli.n_rounds].styles =
+			parse_styles("--schedule", colon + 1, '+');
+		cli.n_rounds++;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+}
+
+static void parse_command_line(int argc, char **argv)
+{
+	int c, i;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case ':':
+			die_usage("%s needs a value", option_name(optopt));
+		case '?':
+			if (optopt)
+				die_usage("unknown option '-%c'", optopt);
+			else {
+				const char *a = argv[optind - 1];
+				size_t len = strcspn(a, "=");
+
+				die_usage("unknown or ambiguous option '%.*s'",
+					  (int)len, a);
 			}
-			if (r < 0)
-				pool_error(where, r, tok[i]);
+		case 'h':
+			usage(stdout);
+			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+		case 'V':
+			printf("ipto (libipto) %s\n", ipto_version());
+			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+		case 'c':
+		case 'n':
+		case 'a':
+			cli.dirs = xrealloc(cli.dirs, (cli.n_dirs + 1) * sizeof(*cli.dirs));
+			cli.dirs[cli.n_dirs].kind = c;
+			cli.dirs[cli.n_dirs++].arg = optarg;
+			break;
+		case 'f': push_list("--fail", &cli.fail, optarg); break;
+		case OPT_TAKEN_OVER:
+			cli.taken = xrealloc(cli.taken, (cli.n_taken + 1) * sizeof(*cli.taken));
+			cli.taken[cli.n_taken] = (struct list){ 0 };
+			push_list("--taken-over", &cli.taken[cli.n_taken++], optarg);
+			break;
+		case 's':
+			if (!*optarg)
+				die_usage("--standby: empty name");
+			cli.standby = optarg;
+			break;
+		case OPT_SHARE: cli.share = true; break;
+		case OPT_KEEP_DEVCONF: cli.keep_devconf = true; break;
+		case OPT_DAD: cli.dad = true; break;
+		case OPT_SCHEDULE:
+			cli.n_rounds = 0;
+			parse_schedule(optarg);
+			break;
+		case OPT_BINDER:
+			if (strcmp(optarg, "netlink") && strcmp(optarg, "dryrun"))
+				die_usage("--binder: unknown binder '%s' (netlink, dryrun)",
+					  optarg);
+			cli.binder = optarg;
+			break;
+		case OPT_INJECTOR:
+			if (strcmp(optarg, "packet") && strcmp(optarg, "pcap") &&
+			    strcmp(optarg, "dryrun"))
+				die_usage("--injector: unknown injector '%s' "
+					  "(packet, pcap, dryrun)", optarg);
+			cli.injector = optarg;
+			break;
+		case 'i':
+			if (!*optarg || strlen(optarg) > 15)
+				die_usage("--interface: '%s' is not an interface name",
+					  optarg);
+			cli.interface = optarg;
+			break;
+		case OPT_IP: push_list("--ip", &cli.ip_text, optarg); break;
+		case 'm':
+			if (ipto_mac_parse(optarg, &cli.mac) < 0)
+				die_usage("--mac: '%s' is not a MAC address "
+					  "(xx:xx:xx:xx:xx:xx)", optarg);
+			if (!(ipto_mac_classify(&cli.mac) & IPTO_MAC_UNICAST))
+				die_usage("--mac: '%s' is not a unicast MAC address",
+					  optarg);
+			cli.have_mac = true;
+			break;
+		case OPT_STYLE: cli.styles = parse_styles("--style", optarg, ','); break;
+		case OPT_COUNT: cli.count = parse_uint("--count", optarg, 1, 1000000); break;
+		case OPT_INTERVAL:
+			cli.interval_ms = parse_uint("--interval", optarg, 0, 3600000);
+			break;
+		case 'o':
+			if (!*optarg)
+				die_usage("--output: empty file name");
+			cli.output = optarg;
+			break;
+		case 'j': cli.json = true; break;
+		case 'v': cli.verbose++; break;
 		}
-	} else if (strcmp(tok[0], "adapter") == 0) {
-		struct ipto_mac m;
-		bool have_mac = false;
-		unsigned int flags = 0;
-
-		if (n < 3)
-			die_usage("%s: 'adapter' needs a standby and an interface", where);
-		for (i = 3; i < n; i++) {
-			if (strncmp(tok[i], "mac=", 4) == 0) {
-				m = parse_mac(where, tok[i] + 4);
-				have_mac = true;
-			} else if (strcmp(tok[i], "management") == 0) {
-				flags |= IPTO_ADAPTER_MANAGEMENT;
-			} else {
-				die_usage("%s: unknown adapter attribute '%s'", where, tok[i]);
-			}
-		}
-		if (!standby_known(tok[1])) {
-			r = ipto_pool_add_standby(pool, tok[1]);
-			if (r < 0)
-				pool_error(where, r, tok[1]);
-		}
-		if (have_mac) {
-			r = ipto_pool_add_adapter(pool, tok[1], tok[2], &m, flags);
-			if (r < 0)
-				pool_error(where, r, tok[2]);
-		} else {
-			struct pending_adapter *p = &pending[n_pending];
-
-			if (n_pending >= MAX_LIST || strlen(tok[1]) >= sizeof(p->standby) ||
-			    strlen(tok[2]) >= sizeof(p->ifname))
-				die_usage("%s: adapter name too long or too many adapters", where);
-			strcpy(p->standby, tok[1]);
-			strcpy(p->ifname, tok[2]);
-			p->flags = flags;
-			n_pending++;
-		}
-	} else {
-		die_usage("%s: unknown directive '%s' (node, adapter)", where, tok[0]);
+		if (c >= 0 && c <= OPT_TAKEN_OVER)
+			cli.seen[c] = true;
 	}
+	if (optind >= argc)
+		die_usage("no command given (check, plan, takeover, release, "
+			  "announce, frames)");
+	cli.cmd_name = argv[optind++];
+	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
+		if (strcmp(commands[i].name, cli.cmd_name) == 0)
+			cli.cmd = commands[i].cmd;
+	if (!cli.cmd)
+		die_usage("unknown command '%s' (check, plan, takeover, release, "
+			  "announce, frames)", cli.cmd_name);
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+	for (i = 0; i <= OPT_TAKEN_OVER; i++)
+		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
+			die_usage("%s: not an option of '%s'", option_name(i),
+				  cli.cmd_name);
 }
 
-static void load_config(const char *path)
-{
-	char line[8192], where[512], *tok[MAX_LIST];
-	unsigned int lineno = 0;
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "ipto: --config: %s: %s\n", path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *hash = strchr(line, '#');
-
-		lineno++;
-		if (hash)
-			*hash = '\0';
-		n = split(line, " \t\r\n", tok, MAX_LIST);
-		if (n == 0)
-			continue;
-		snprintf(where, sizeof(where), "%s:%u", path, lineno);
-		directive(where, tok, n);
-	}
-	fclose(f);
-}
-
-static void cli_directive(const char *kind, const char *opt, char *spec)
-{
-	char *tok[MAX_LIST];
-	size_t n;
-
-	tok[0] = (char *)kind;
-	n = split(spec, ",", tok + 1, MAX_LIST - 1);
-	directive(opt, tok, n + 1);
-}
-
-/* Adds the adapters given without a MAC, reading it from the binder. */
-static int resolve_pending(struct ipto_binder *binder)
+/* Checks what each command needs, before anything is created. */
+static void check_command_line(void)
 {
 	size_t i;
-	int r;
 
-	for (i = 0; i < n_pending; i++) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+	if ((cli.cmd & (CMD_PLAN | CMD_RUN)) && cli.fail.n == 0)
+		die_usage("%s: --fail NODE is required", cli.cmd_name);
+	if (cli.cmd & (CMD_ANNOUNCE | CMD_FRAMES)) {
+		if (cli.cmd == CMD_ANNOUNCE && !cli.interface)
+			die_usage("announce: --interface IF is required");
+		if (cli.ip_text.n == 0)
+			die_usage("%s: --ip ADDR is required", cli.cmd_name);
+		if (cli.ip_text.n > MAX_FRAMES / 4)
+			die_usage("--ip: at most %d addresses", MAX_FRAMES / 4);
+		cli.ips = xrealloc(NULL, cli.ip_text.n * sizeof(*cli.ips));
+		for (i = 0; i < cli.ip_text.n; i++) {
+			struct ipto_addr *a = &cli.ips[i];
 
-		if (!binder) {
-			fprintf(stderr, "ipto: adapter %s: no mac= given and no binder to read it\n",
-				pending[i].ifname);
-			return -EINVAL;
-		}
-		r = ipto_binder_link_get(binder, pending[i].ifname, &info);
-		if (r < 0) {
-			fprintf(stderr, "ipto: adapter %s: %s\n", pending[i].ifname,
-				ipto_strerror(r));
-			return r;
-		}
-		r = ipto_pool_add_adapter(pool, pending[i].standby, pending[i].ifname,
-					  &info.mac, pending[i].flags);
-		if (r < 0) {
-			fprintf(stderr, "ipto: adapter %s: %s\n", pending[i].ifname,
-				ipto_strerror(r));
-			return r;
+			if (ipto_addr_parse(cli.ip_text.v[i], a) < 0)
+				die_usage("--ip: '%s' is not an IP address "
+					  "(ADDR or ADDR/PREFIX)", cli.ip_text.v[i]);
+			if (!(ipto_addr_classify(a) & IPTO_ADDR_UNICAST) ||
+			    (ipto_addr_classify(a) & IPTO_ADDR_LOOPBACK))
+				die_usage("--ip: '%s' is not a unicast address",
+					  cli.ip_text.v[i]);
 		}
 	}
-	n_pending = 0;
-	return 0;
+	if (cli.cmd == CMD_FRAMES) {
+		if (!cli.output)
+			die_usage("frames: --output FILE is required");
+		if (!cli.have_mac)
+			die_usage("frames: --mac MAC is required");
+		if (cli.json && strcmp(cli.output, "-") == 0)
+			die_usage("--json: stdout carries the pcap with --output -");
+	}
 }
 
 /* ------------------------------------------------------------------ */
 /* Backends                                                            */
 /* ------------------------------------------------------------------ */
 
-static int make_binder(const struct cli *cli, struct ipto_binder **ret)
+static bool dryrun_binder(void)
 {
-	const char *name = cli->binder ? cli->binder : "netlink";
+	return cli.binder && strcmp(cli.binder, "dryrun") == 0;
+}
+
+static int make_binder(struct ipto_binder **ret)
+{
+	const char *name = cli.binder ? cli.binder : "netlink";
 	int r;
 
-	if (strcmp(name, "netlink") == 0)
-		r = ipto_binder_new_netlink(ctx, ret);
-	else if (strcmp(name, "dryrun") == 0)
-		r = ipto_binder_new_dryrun(ctx, ret);
-	else
-		die_usage("--binder: unknown binder '%s' (netlink, dryrun)", name);
+	diag_reset();
+	r = strcmp(name, "dryrun") == 0 ? ipto_binder_new_dryrun(ctx, ret)
+					: ipto_binder_new_netlink(ctx, ret);
 	if (r < 0)
-		fprintf(stderr, "ipto: binder %s: %s\n", name, ipto_strerror(r));
+		failure("--binder %s: %s", name, diag_why(r));
 	return r;
 }
 
-static int make_injector(const struct cli *cli, struct ipto_injector **ret)
+static int make_injector(struct ipto_injector **ret)
 {
-	const char *name = cli->injector ? cli->injector : "packet";
+	const char *name = cli.injector ? cli.injector : "packet";
 	int r;
 
-	if (strcmp(name, "packet") == 0)
-		r = ipto_injector_new_packet(ctx, ret);
-	else if (strcmp(name, "pcap") == 0)
+	diag_reset();
+	if (strcmp(name, "pcap") == 0)
 		r = ipto_injector_new_pcap(ctx, ret);
 	else if (strcmp(name, "dryrun") == 0)
 		r = ipto_injector_new_dryrun(ctx, ret);
 	else
-		die_usage("--injector: unknown injector '%s' (packet, pcap, dryrun)", name);
+		r = ipto_injector_new_packet(ctx, ret);
 	if (r < 0)
-		fprintf(stderr, "ipto: injector %s: %s\n", name, ipto_strerror(r));
+		failure("--injector %s: %s", name, diag_why(r));
 	return r;
 }
 
-/* The dry-run binder models nothing until told: seed it with the
- * adapters of the pool, as a preview of an empty system. */
-static void seed_dryrun(const struct cli *cli, struct ipto_binder *binder,
-			struct ipto_plan *plan)
+/* The dry-run binder models nothing until told: seed it with the plan's
+ * adapters, down and without addresses, as a preview on an empty system. */
+static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 {
 	size_t i, n = ipto_plan_get_step_count(plan);
 
-	if (!cli->binder || strcmp(cli->binder, "dryrun") != 0)
-		return;
 	for (i = 0; i < n; i++) {
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 
@@ -416,101 +606,189 @@ static void seed_dryrun(const struct cli *cli, struct ipto_binder *binder,
 }
 
 /* ------------------------------------------------------------------ */
-/* Commands                                                            */
+/* Cluster and plans                                                   */
 /* ------------------------------------------------------------------ */
 
-static uint32_t parse_styles(const char *opt, const char *spec, const char *seps)
+static void load_cluster(void)
 {
-	char copy[1024], *tok[32];
-	uint32_t mask = 0;
-	size_t n, i;
+	char err[1024];
+	size_t i;
+	int r;
 
-	if (strlen(spec) >= sizeof(copy))
-		die_usage("%s: too long", opt);
-	strcpy(copy, spec);
-	n = split(copy, seps, tok, 32);
-	if (n == 0)
-		die_usage("%s: no frame style given", opt);
-	for (i = 0; i < n; i++) {
-		int s = ipto_frame_style_from_name(tok[i]);
+	r = cluster_new(ctx, &cluster);
+	if (r < 0)
+		exit(failure("cannot create a pool: %s", ipto_strerror(r)));
+	for (i = 0; i < cli.n_dirs; i++) {
+		const struct directive *d = &cli.dirs[i];
 
-		if (s < 0)
-			die_usage("%s: unknown frame style '%s' "
-				  "(arp-announce, arp-bcast-target, arp-reply, na)",
-				  opt, tok[i]);
-		mask |= IPTO_FRAME_STYLE_BIT(s);
+		if (d->kind == 'c')
+			r = cluster_load_file(cluster, d->arg, err, sizeof(err));
+		else
+			r = cluster_add_spec(cluster, d->kind == 'n' ? "node" : "adapter",
+					     d->kind == 'n' ? "--node" : "--adapter",
+					     d->arg, err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "ipto: %s\n", err);
+			exit(EXIT_USAGE);
+		}
 	}
-	return mask;
+	if (cluster_unresolved(cluster)) {
+		struct ipto_binder *binder = NULL;
+
+		if (make_binder(&binder) < 0)
+			exit(EXIT_FAILURE);
+		r = cluster_resolve_macs(cluster, binder, cli.standby, err, sizeof(err));
+		ipto_binder_unref(binder);
+		if (r < 0) {
+			fprintf(stderr, "ipto: %s\n", err);
+			exit(EXIT_USAGE);
+		}
+	}
+	for (i = 0; i < cli.fail.n; i++)
+		if (!cluster_is_node(cluster, cli.fail.v[i]))
+			die_usage("--fail: no active node '%s' in the cluster description",
+				  cli.fail.v[i]);
+	for (i = 0; i < cli.n_taken; i++) {
+		size_t k;
+
+		for (k = 0; k < cli.taken[i].n; k++)
+			if (!cluster_is_node(cluster, cli.taken[i].v[k]))
+				die_usage("--taken-over: no active node '%s' in the "
+					  "cluster description", cli.taken[i].v[k]);
+	}
+	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
+		die_usage("--standby: no standby '%s' in the cluster description",
+			  cli.standby);
 }
 
-static size_t parse_schedule(const char *spec, struct ipto_announce_round *r, size_t max)
+static const char *list_text(const struct list *l)
 {
-	char copy[4096], *tok[64];
-	size_t n, i;
+	static char buf[1024];
+	size_t i, len = 0;
 
-	if (strcmp(spec, "once") == 0) {
-		const struct ipto_announce_round *d = ipto_takeover_default_schedule(&n);
-
-		r[0] = d[0];
-		return 1;
-	}
-	if (strlen(spec) >= sizeof(copy))
-		die_usage("--schedule: too long");
-	strcpy(copy, spec);
-	n = split(copy, ",", tok, max < 64 ? max : 64);
-	if (n == 0)
-		die_usage("--schedule: empty");
-	for (i = 0; i < n; i++) {
-		char *colon = strchr(tok[i], ':');
-
-		if (!colon)
-			die_usage("--schedule: '%s' is not DELAY_MS:STYLE+STYLE", tok[i]);
-		*colon = '\0';
-		r[i].delay_ms = parse_uint("--schedule", tok[i], 3600000);
-		r[i].styles = parse_styles("--schedule", colon + 1, "+");
-	}
-	return n;
+	buf[0] = '\0';
+	for (i = 0; i < l->n && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					i ? "," : "", l->v[i]);
+	return buf;
 }
 
-static int cmd_check(const struct cli *cli)
+static int plan_takeover(const struct list *nodes, struct ipto_plan **plan)
 {
-	int r = ipto_pool_check(pool);
+	IPTO_OPTS(ipto_plan_opts, opts, .flags = cli.share ? IPTO_PLAN_SHARE_ADAPTERS : 0);
+
+	diag_reset();
+	return ipto_plan_takeover(cluster_pool(cluster),
+				  (const char *const *)nodes->v, nodes->n, &opts,
+				  plan);
+}
+
+/* Plans and commits every earlier takeover (--taken-over), oldest first. */
+static void replay_history(void)
+{
+	size_t i;
+
+	for (i = 0; i < cli.n_taken; i++) {
+		struct ipto_plan *plan = NULL;
+		int r = plan_takeover(&cli.taken[i], &plan);
+
+		if (r == 0) {
+			diag_reset();
+			r = ipto_pool_commit(cluster_pool(cluster), plan);
+		}
+		ipto_plan_unref(plan);
+		if (r < 0) {
+			fprintf(stderr, "ipto: --taken-over %s: %s\n",
+				list_text(&cli.taken[i]), diag_why(r));
+			exit(EXIT_USAGE);
+		}
+	}
+}
+
+static bool in_history(const char *node)
+{
+	size_t i, k;
+
+	for (i = 0; i < cli.n_taken; i++)
+		for (k = 0; k < cli.taken[i].n; k++)
+			if (strcmp(cli.taken[i].v[k], node) == 0)
+				return true;
+	return false;
+}
+
+/* Reports a failed takeover plan of --fail; returns the exit status. */
+static int plan_failed(int r)
+{
+	/* A node named twice or already taken over is a bad argument; no
+	 * room on the standbys is a failure of the operation. */
+	if (r == -EEXIST || r == -EALREADY || r == -ENOENT) {
+		fprintf(stderr, "ipto: --fail %s: %s\n", list_text(&cli.fail),
+			diag_why(r));
+		return EXIT_USAGE;
+	}
+	return failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
+		       diag_why(r));
+}
+
+static int cmd_check(void)
+{
+	struct ipto_pool *pool = cluster_pool(cluster);
 	size_t need = ipto_pool_get_required_capacity(pool);
 	size_t have = ipto_pool_get_available_capacity(pool);
+	int r;
 
-	if (cli->json)
-		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,\"error\":%d}\n",
-		       r == 0 ? "true" : "false", need, have, r);
-	else
-		printf("%s: %zu takeover adapter(s) needed, %zu available\n",
-		       r == 0 ? "ok" : "NOT OK", need, have);
-	return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	diag_reset();
+	r = ipto_pool_check(pool);
+
+	if (cli.json) {
+		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,\"error\":",
+		       r == 0 ? "true" : "false", need, have);
+		if (r == 0)
+			fputs("null", stdout);
+		else
+			json_str(diag_why(r));
+		puts("}");
+	} else {
+		printf("%s: the largest node has %zu IP(s); the largest standby has "
+		       "%zu takeover adapter(s)\n", r == 0 ? "ok" : "NOT OK", need, have);
+	}
+	if (r < 0)
+		return failure("check: %s", diag_why(r));
+	return EXIT_SUCCESS;
 }
 
-static int make_plan(const struct cli *cli, struct ipto_plan **plan)
-{
-	IPTO_OPTS(ipto_plan_opts, opts, .flags = cli->share ? IPTO_PLAN_SHARE_ADAPTERS : 0);
-
-	if (cli->n_fail == 0)
-		die_usage("%s: --fail NODE is required", cli->command);
-	return ipto_plan_takeover(pool, (const char *const *)cli->fail, cli->n_fail,
-				  &opts, plan);
-}
-
-static int print_plan(const struct cli *cli, struct ipto_plan *plan)
+static int print_plan(struct ipto_plan *plan)
 {
 	char *text = NULL;
-	int r = ipto_plan_format(plan, cli->json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT,
-				 &text);
+	int r;
 
+	diag_reset();
+	r = ipto_plan_format(plan, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT,
+			     &text);
 	if (r < 0)
-		return fail(r, "format plan");
+		return failure("cannot format the plan: %s", diag_why(r));
 	fputs(text, stdout);
-	if (*text && text[strlen(text) - 1] != '\n')
-		putchar('\n');
 	free(text);
 	return EXIT_SUCCESS;
 }
+
+static int cmd_plan(void)
+{
+	struct ipto_plan *plan = NULL;
+	int r;
+
+	replay_history();
+	r = plan_takeover(&cli.fail, &plan);
+	if (r < 0)
+		return plan_failed(r);
+	r = print_plan(plan);
+	ipto_plan_unref(plan);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a plan                                                      */
+/* ------------------------------------------------------------------ */
 
 static const char *op_name(enum ipto_report_op op)
 {
@@ -537,129 +815,280 @@ static const char *outcome_name(enum ipto_report_outcome o)
 	return "unknown";
 }
 
-static void print_report(const struct cli *cli, struct ipto_takeover *t, int result)
+static bool get_report(struct ipto_takeover *t, size_t i,
+		       struct ipto_takeover_report *rep)
+{
+	*rep = (struct ipto_takeover_report){ .sz = sizeof(*rep) };
+	return ipto_takeover_get_report(t, i, rep) == 0;
+}
+
+/* The report as a table (-v) or a JSON array. */
+static void print_report_entries(struct ipto_takeover *t)
 {
 	size_t i, n = ipto_takeover_get_report_count(t);
+	struct ipto_takeover_report rep;
 
-	if (cli->json)
-		printf("{\"result\":%d,\"error\":\"%s\",\"steps\":[", result,
-		       result ? ipto_strerror(result) : "");
-	for (i = 0; i < n; i++) {
-		struct ipto_takeover_report rep = { .sz = sizeof(rep) };
+	for (i = 0; i < n && get_report(t, i, &rep); i++) {
 		char abuf[IPTO_ADDR_STRLEN] = "";
 
-		if (ipto_takeover_get_report(t, i, &rep) < 0)
-			break;
 		if (rep.addr.family)
 			ipto_addr_format(&rep.addr, abuf, sizeof(abuf));
-		if (cli->json)
+		if (cli.json) {
 			printf("%s{\"op\":\"%s\",\"outcome\":\"%s\",\"result\":%d,"
-			       "\"ifname\":\"%s\",\"addr\":\"%s\",\"round\":%u,"
-			       "\"frames\":%u,\"time_us\":%llu}",
-			       i ? "," : "", op_name(rep.op), outcome_name(rep.outcome),
-			       rep.result, rep.ifname ? rep.ifname : "", abuf, rep.round,
-			       rep.frames, (unsigned long long)rep.time_us);
-		else if (cli->verbose || rep.outcome != IPTO_OUTCOME_FOUND)
-			printf("%8.3f ms  %-10s %-7s %-12s %s%s%s\n",
+			       "\"error\":", i ? "," : "", op_name(rep.op),
+			       outcome_name(rep.outcome), rep.result);
+			if (rep.result)
+				json_str(ipto_strerror(rep.result));
+			else
+				fputs("null", stdout);
+			fputs(",\"ifname\":", stdout);
+			json_str(rep.ifname ? rep.ifname : "");
+			printf(",\"addr\":\"%s\",\"round\":%u,\"frames\":%u,"
+			       "\"time_us\":%llu}", abuf, rep.round, rep.frames,
+			       (unsigned long long)rep.time_us);
+		} else {
+			printf("  %9.3f ms  %-10s %-6s %-15s %s%s%s\n",
 			       (double)rep.time_us / 1000.0, op_name(rep.op),
 			       outcome_name(rep.outcome), rep.ifname ? rep.ifname : "",
 			       abuf, rep.result ? "  " : "",
 			       rep.result ? ipto_strerror(rep.result) : "");
+		}
 	}
-	if (cli->json)
-		printf("]}\n");
 }
 
-static int run_plan(const struct cli *cli, struct ipto_plan *plan)
+/* Changes a failed start could not undo (entries still "done"). */
+static size_t not_undone(struct ipto_takeover *t)
 {
-	struct ipto_announce_round rounds[64];
+	size_t i, n = ipto_takeover_get_report_count(t), left = 0;
+	struct ipto_takeover_report rep;
+
+	for (i = 0; i < n && get_report(t, i, &rep); i++)
+		if (rep.outcome == IPTO_OUTCOME_DONE && rep.op != IPTO_REPORT_OPEN_PORT &&
+		    rep.op != IPTO_REPORT_ANNOUNCE)
+			left++;
+	return left;
+}
+
+/* One line per address: what happened to it (text output). */
+static void print_addresses(struct ipto_takeover *t, struct ipto_plan *plan)
+{
+	size_t i, k, n = ipto_plan_get_step_count(plan);
+	size_t nr = ipto_takeover_get_report_count(t);
+
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+		struct ipto_takeover_report rep;
+		char ip[IPTO_ADDR_STRLEN], mac[IPTO_MAC_STRLEN];
+		const char *what = NULL;
+
+		if (ipto_plan_get_step(plan, i, &s) < 0 ||
+		    (cli.standby && strcmp(cli.standby, s.standby) != 0))
+			continue;
+		for (k = 0; k < nr && get_report(t, k, &rep); k++)
+			if ((rep.op == IPTO_REPORT_ADDR_ADD || rep.op == IPTO_REPORT_ADDR_DEL) &&
+			    ipto_addr_equal(&rep.addr, &s.ip) && rep.ifname &&
+			    strcmp(rep.ifname, s.ifname) == 0)
+				what = rep.op == IPTO_REPORT_ADDR_ADD ?
+				       (rep.outcome == IPTO_OUTCOME_FOUND ? "already on" : "bound on") :
+				       (rep.outcome == IPTO_OUTCOME_FOUND ? "was not on" : "removed from");
+		if (!what)
+			continue;
+		ipto_addr_format(&s.ip, ip, sizeof(ip));
+		ipto_mac_format(&s.mac, mac, sizeof(mac));
+		printf("%s of %s %s %s %s (%s)%s\n", ip, s.node, what, s.standby,
+		       s.ifname, mac,
+		       s.flags & IPTO_PLAN_STEP_MANAGEMENT ? " [management adapter]" : "");
+	}
+	fflush(stdout);
+}
+
+static size_t steps_here(struct ipto_plan *plan)
+{
+	size_t i, n = ipto_plan_get_step_count(plan), here = 0;
+
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+
+		if (ipto_plan_get_step(plan, i, &s) == 0 &&
+		    (!cli.standby || strcmp(cli.standby, s.standby) == 0))
+			here++;
+	}
+	return here;
+}
+
+static void json_result(int r, const char *error, bool rolled_back,
+			struct ipto_plan *plan, struct ipto_takeover *t)
+{
+	char *text = NULL;
+
+	printf("{\"command\":\"%s\",\"ok\":%s,\"result\":%d,\"error\":",
+	       cli.cmd_name, r == 0 ? "true" : "false", r);
+	if (error)
+		json_str(error);
+	else
+		fputs("null", stdout);
+	printf(",\"rolled_back\":%s,\"standby\":", rolled_back ? "true" : "false");
+	if (cli.standby)
+		json_str(cli.standby);
+	else
+		fputs("null", stdout);
+	fputs(",\"plan\":", stdout);
+	if (ipto_plan_format(plan, IPTO_FORMAT_JSON, &text) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		fputs(text, stdout);
+		free(text);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\"report\":[", stdout);
+	if (t)
+		print_report_entries(t);
+	puts("]}");
+}
+
+static int run_plan(struct ipto_plan *plan)
+{
 	struct ipto_binder *binder = NULL;
 	struct ipto_injector *injector = NULL;
 	struct ipto_takeover *t = NULL;
-	IPTO_OPTS(ipto_takeover_opts, opts, .standby = cli->standby,
-		  .flags = cli->keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0);
-	int r;
+	IPTO_OPTS(ipto_takeover_opts, opts, .standby = cli.standby,
+		  .flags = (cli.keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0) |
+			   (cli.dad ? IPTO_TAKEOVER_DAD : 0));
+	char why[600] = "";
+	int r, status = EXIT_FAILURE;
 
-	if (cli->schedule) {
-		opts.n_rounds = parse_schedule(cli->schedule, rounds, 64);
-		opts.rounds = rounds;
+	if (cli.n_rounds) {
+		opts.rounds = cli.rounds;
+		opts.n_rounds = cli.n_rounds;
 	}
-	r = make_binder(cli, &binder);
-	if (r == 0)
-		r = make_injector(cli, &injector);
-	if (r < 0)
+	if (steps_here(plan) == 0) {
+		/* The plan puts these nodes on other standbys. */
+		if (cli.json)
+			json_result(0, NULL, false, plan, NULL);
+		else
+			printf("nothing to do on standby %s\n", cli.standby);
+		return EXIT_SUCCESS;
+	}
+	if (make_binder(&binder) < 0 || make_injector(&injector) < 0)
 		goto out;
-	seed_dryrun(cli, binder, plan);
+	if (dryrun_binder())
+		seed_dryrun(binder, plan);
 	opts.binder = binder;
 	opts.injector = injector;
+	diag_reset();
 	r = ipto_takeover_new(ctx, plan, &opts, &t);
 	if (r < 0) {
-		fail(r, "takeover");
+		if (cli.json)
+			json_result(r, diag_why(r), false, plan, NULL);
+		failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
+			diag_why(r));
 		goto out;
 	}
+	r = ipto_takeover_start(t);
+	if (r < 0) {
+		size_t left = not_undone(t);
+
+		snprintf(why, sizeof(why), "%s", diag_why(r));
+		if (cli.json)
+			json_result(r, why, left == 0, plan, t);
+		else if (cli.verbose)
+			print_report_entries(t);
+		failure("%s --fail %s: %s; %s", cli.cmd_name, list_text(&cli.fail),
+			why, left == 0 ? "nothing was changed" :
+			"AND some changes could not be undone (see -v)");
+		goto out;
+	}
+	if (!cli.json)
+		print_addresses(t, plan);
+	diag_reset();
 	r = ipto_takeover_run(t);
-	print_report(cli, t, r);
-	if (r < 0 && !cli->json)
-		fprintf(stderr, "ipto: %s failed and was rolled back: %s\n",
-			cli->command, ipto_strerror(r));
+	if (r < 0)
+		snprintf(why, sizeof(why), "%s", diag_why(r));
+	if (cli.json) {
+		json_result(r, r < 0 ? why : NULL, false, plan, t);
+	} else {
+		if (cli.verbose)
+			print_report_entries(t);
+		if (cli.cmd == CMD_TAKEOVER && r == 0) {
+			size_t i, n = ipto_takeover_get_report_count(t);
+			unsigned int rounds = 0, frames = 0;
+			struct ipto_takeover_report rep;
+
+			for (i = 0; i < n && get_report(t, i, &rep); i++)
+				if (rep.op == IPTO_REPORT_ANNOUNCE &&
+				    rep.outcome == IPTO_OUTCOME_DONE) {
+					frames += rep.frames;
+					if (rep.round + 1 > rounds)
+						rounds = rep.round + 1;
+				}
+			printf("announced: %u frame(s) in %u round(s)\n", frames, rounds);
+		}
+	}
+	if (r < 0) {
+		failure("%s --fail %s: the addresses are bound, but announcing failed: %s",
+			cli.cmd_name, list_text(&cli.fail), why);
+		goto out;
+	}
+	status = EXIT_SUCCESS;
 out:
 	ipto_takeover_unref(t);
 	ipto_injector_unref(injector);
 	ipto_binder_unref(binder);
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }
 
-static int with_binder_resolved(const struct cli *cli)
-{
-	struct ipto_binder *binder = NULL;
-	int r;
-
-	if (n_pending == 0)
-		return 0;
-	if (make_binder(cli, &binder) < 0)
-		return -EINVAL;
-	r = resolve_pending(binder);
-	ipto_binder_unref(binder);
-	return r;
-}
-
-static int cmd_plan_or_takeover(const struct cli *cli, bool run)
+static int cmd_takeover(void)
 {
 	struct ipto_plan *plan = NULL;
 	int r;
 
-	if (with_binder_resolved(cli) < 0)
-		return EXIT_FAILURE;
-	r = make_plan(cli, &plan);
+	replay_history();
+	r = plan_takeover(&cli.fail, &plan);
 	if (r < 0)
-		return fail(r, "plan");
-	r = run ? run_plan(cli, plan) : print_plan(cli, plan);
+		return plan_failed(r);
+	r = run_plan(plan);
 	ipto_plan_unref(plan);
 	return r;
 }
 
 /* Plans are deterministic: the takeover this release undoes is planned
- * again from the same description, committed, then released. */
-static int cmd_release(const struct cli *cli)
+ * again from the same description (after --taken-over), committed, then
+ * released. */
+static int cmd_release(void)
 {
 	struct ipto_plan *takeover = NULL, *release = NULL;
+	size_t i, known = 0;
 	int r;
 
-	if (with_binder_resolved(cli) < 0)
-		return EXIT_FAILURE;
-	r = make_plan(cli, &takeover);
-	if (r == 0)
-		r = ipto_pool_commit(pool, takeover);
-	if (r == 0)
-		r = ipto_plan_release(pool, (const char *const *)cli->fail, cli->n_fail,
-				      &release);
-	ipto_plan_unref(takeover);
+	replay_history();
+	for (i = 0; i < cli.fail.n; i++)
+		known += in_history(cli.fail.v[i]);
+	if (known && known != cli.fail.n)
+		die_usage("--fail: either every node to release is in --taken-over, "
+			  "or none is");
+	if (!known) {
+		r = plan_takeover(&cli.fail, &takeover);
+		if (r < 0)
+			return plan_failed(r);
+		diag_reset();
+		r = ipto_pool_commit(cluster_pool(cluster), takeover);
+		ipto_plan_unref(takeover);
+		if (r < 0)
+			return failure("release: %s", diag_why(r));
+	}
+	diag_reset();
+	r = ipto_plan_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
+			      cli.fail.n, &release);
 	if (r < 0)
-		return fail(r, "release plan");
-	r = run_plan(cli, release);
+		return plan_failed(r);
+	r = run_plan(release);
 	ipto_plan_unref(release);
 	return r;
 }
+
+/* ------------------------------------------------------------------ */
+/* Frames                                                              */
+/* ------------------------------------------------------------------ */
 
 static uint32_t default_styles(const struct ipto_addr *a)
 {
@@ -669,254 +1098,184 @@ static uint32_t default_styles(const struct ipto_addr *a)
 	       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET);
 }
 
-/* Builds the frames for every --ip in every applicable style. */
-static size_t build_frames(const struct cli *cli, const struct ipto_mac *mac,
-			   uint8_t (*bufs)[IPTO_FRAME_MAX_LEN], struct iovec *iov,
-			   size_t max)
+static uint8_t frame_bufs[MAX_FRAMES][IPTO_FRAME_MAX_LEN];
+static struct iovec frame_iov[MAX_FRAMES];
+
+/* Builds the frames for every --ip in every style that applies to it. */
+static size_t build_frames(const struct ipto_mac *mac)
 {
 	size_t i, n = 0;
 	int style, len;
 
-	for (i = 0; i < cli->n_ips; i++) {
-		struct ipto_addr a = parse_addr("--ip", cli->ips[i]);
-		uint32_t mask = cli->styles ? parse_styles("--style", cli->styles, ",")
-					    : default_styles(&a);
+	for (i = 0; i < cli.ip_text.n; i++) {
+		const struct ipto_addr *a = &cli.ips[i];
+		uint32_t mask = cli.styles ? cli.styles : default_styles(a);
 		size_t before = n;
 
 		for (style = IPTO_FRAME_ARP_ANNOUNCE; style <= IPTO_FRAME_NA; style++) {
-			bool v6 = a.family == AF_INET6;
+			bool v6 = a->family == AF_INET6;
 
 			if (!(mask & IPTO_FRAME_STYLE_BIT(style)) ||
 			    v6 != (style == IPTO_FRAME_NA))
 				continue;
-			if (n >= max)
-				die_usage("--ip: too many frames");
-			len = ipto_frame_build(ctx, style, mac, &a, NULL, bufs[n],
+			diag_reset();
+			len = ipto_frame_build(ctx, style, mac, a, NULL, frame_bufs[n],
 					       IPTO_FRAME_MAX_LEN);
 			if (len < 0)
-				die_usage("--ip: cannot build a frame for '%s': %s",
-					  cli->ips[i], ipto_strerror(len));
-			iov[n].iov_base = bufs[n];
-			iov[n].iov_len = (size_t)len;
+				die_usage("--ip %s: %s", cli.ip_text.v[i], diag_why(len));
+			frame_iov[n].iov_base = frame_bufs[n];
+			frame_iov[n].iov_len = (size_t)len;
 			n++;
 		}
 		if (n == before)
-			die_usage("--style: no style given applies to '%s'", cli->ips[i]);
+			die_usage("--style: no style given applies to '%s' (%s)",
+				  cli.ip_text.v[i], a->family == AF_INET6 ?
+				  "IPv6 takes na" : "IPv4 takes the arp-* styles");
 	}
 	return n;
 }
 
-static int cmd_announce(const struct cli *cli)
+static int cmd_announce(void)
 {
-	static uint8_t bufs[MAX_LIST][IPTO_FRAME_MAX_LEN];
-	static struct iovec iov[MAX_LIST];
-	struct ipto_binder *binder = NULL;
 	struct ipto_injector *injector = NULL;
 	struct ipto_injector_port *port = NULL;
-	struct ipto_mac mac;
+	struct ipto_mac mac = cli.mac;
+	char macs[IPTO_MAC_STRLEN];
 	unsigned int round;
 	size_t n;
 	int r;
 
-	if (!cli->interface)
-		die_usage("announce: --interface IF is required");
-	if (cli->n_ips == 0)
-		die_usage("announce: --ip ADDR is required");
-	if (cli->mac) {
-		mac = parse_mac("--mac", cli->mac);
-	} else {
+	if (!cli.have_mac) {
 		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_binder *binder = NULL;
 
-		r = make_binder(cli, &binder);
-		if (r < 0)
+		if (make_binder(&binder) < 0)
 			return EXIT_FAILURE;
-		r = ipto_binder_link_get(binder, cli->interface, &info);
+		diag_reset();
+		r = ipto_binder_link_get(binder, cli.interface, &info);
 		ipto_binder_unref(binder);
 		if (r < 0)
-			return fail(r, cli->interface);
+			return failure("--interface %s: %s", cli.interface, diag_why(r));
 		mac = info.mac;
+		if (!(ipto_mac_classify(&mac) & IPTO_MAC_UNICAST))
+			return failure("--interface %s: has no unicast MAC; give --mac",
+				       cli.interface);
 	}
-	n = build_frames(cli, &mac, bufs, iov, MAX_LIST);
-	r = make_injector(cli, &injector);
-	if (r < 0)
+	n = build_frames(&mac);
+	if (make_injector(&injector) < 0)
 		return EXIT_FAILURE;
-	r = ipto_injector_open(injector, cli->interface, &port);
+	diag_reset();
+	r = ipto_injector_open(injector, cli.interface, &port);
 	if (r < 0) {
 		ipto_injector_unref(injector);
-		return fail(r, cli->interface);
+		return failure("--interface %s: %s", cli.interface, diag_why(r));
 	}
-	for (round = 0; round < cli->count && r >= 0; round++) {
+	for (round = 0; round < cli.count && r >= 0; round++) {
 		if (round) {
-			struct timespec ts = { .tv_sec = cli->interval_ms / 1000,
-					       .tv_nsec = (long)(cli->interval_ms % 1000) * 1000000 };
+			struct timespec ts = { .tv_sec = cli.interval_ms / 1000,
+					       .tv_nsec = (long)(cli.interval_ms % 1000) * 1000000 };
 
 			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 				;
 		}
-		r = ipto_injector_send_batch(port, iov, n);
+		diag_reset();
+		r = ipto_injector_send_batch(port, frame_iov, n);
 		if (r >= 0 && (size_t)r < n)
-			r = -EAGAIN;
+			r = ipto_injector_send(port, frame_iov[r].iov_base,
+					       frame_iov[r].iov_len);
 	}
 	ipto_injector_close(port);
 	ipto_injector_unref(injector);
 	if (r < 0)
-		return fail(r, "send");
-	if (cli->json)
-		printf("{\"interface\":\"%s\",\"frames\":%zu,\"rounds\":%u}\n",
-		       cli->interface, n, cli->count);
-	else if (cli->verbose)
-		printf("sent %zu frame(s) x %u round(s) on %s\n", n, cli->count,
-		       cli->interface);
+		return failure("announce on %s: round %u: %s", cli.interface, round,
+			       diag_why(r));
+	ipto_mac_format(&mac, macs, sizeof(macs));
+	if (cli.json) {
+		fputs("{\"interface\":", stdout);
+		json_str(cli.interface);
+		printf(",\"mac\":\"%s\",\"frames\":%zu,\"rounds\":%u}\n", macs, n,
+		       cli.count);
+	} else {
+		printf("sent %zu frame(s) from %s (%s), %u round(s)\n", n,
+		       cli.interface, macs, cli.count);
+	}
 	return EXIT_SUCCESS;
 }
 
-static int cmd_frames(const struct cli *cli)
+static int cmd_frames(void)
 {
-	static uint8_t bufs[MAX_LIST][IPTO_FRAME_MAX_LEN];
-	static struct iovec iov[MAX_LIST];
 	struct ipto_pcap_writer *w = NULL;
-	struct ipto_mac mac;
 	size_t n, i;
 	int r;
 
-	if (!cli->output)
-		die_usage("frames: --output FILE is required");
-	if (!cli->mac)
-		die_usage("frames: --mac MAC is required");
-	if (cli->n_ips == 0)
-		die_usage("frames: --ip ADDR is required");
-	mac = parse_mac("--mac", cli->mac);
-	n = build_frames(cli, &mac, bufs, iov, MAX_LIST);
-	r = ipto_pcap_writer_new(ctx, cli->output, &w);
+	n = build_frames(&cli.mac);
+	diag_reset();
+	r = ipto_pcap_writer_new(ctx, cli.output, &w);
 	if (r < 0)
-		return fail(r, cli->output);
+		return failure("--output %s: %s", cli.output, diag_why(r));
 	for (i = 0; i < n && r >= 0; i++)
-		r = ipto_pcap_writer_write(w, iov[i].iov_base, iov[i].iov_len);
+		r = ipto_pcap_writer_write(w, frame_iov[i].iov_base, frame_iov[i].iov_len);
 	if (r >= 0)
 		r = ipto_pcap_writer_close(w);
 	else
 		ipto_pcap_writer_close(w);
 	if (r < 0)
-		return fail(r, cli->output);
-	if (cli->json)
-		printf("{\"output\":\"%s\",\"frames\":%zu}\n", cli->output, n);
-	else
-		printf("wrote %zu frame(s) to %s\n", n, cli->output);
+		return failure("--output %s: %s", cli.output, diag_why(r));
+	if (cli.json) {
+		fputs("{\"output\":", stdout);
+		json_str(cli.output);
+		printf(",\"frames\":%zu}\n", n);
+	} else {
+		/* With --output -, stdout is the pcap stream. */
+		fprintf(strcmp(cli.output, "-") == 0 ? stderr : stdout,
+			"wrote %zu frame(s) to %s\n", n, cli.output);
+	}
 	return EXIT_SUCCESS;
 }
 
-enum {
-	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_SCHEDULE, OPT_BINDER, OPT_INJECTOR,
-	OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL,
-};
+/* ------------------------------------------------------------------ */
+
+static void cleanup(void)
+{
+	size_t i;
+
+	cluster_free(cluster);
+	ipto_ctx_unref(ctx);
+	free_list(&cli.fail);
+	for (i = 0; i < cli.n_taken; i++)
+		free_list(&cli.taken[i]);
+	free(cli.taken);
+	free_list(&cli.ip_text);
+	free(cli.ips);
+	free(cli.dirs);
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "adapter", required_argument, NULL, 'a' },
-		{ "fail", required_argument, NULL, 'f' },
-		{ "standby", required_argument, NULL, 's' },
-		{ "share", no_argument, NULL, OPT_SHARE },
-		{ "keep-devconf", no_argument, NULL, OPT_KEEP_DEVCONF },
-		{ "schedule", required_argument, NULL, OPT_SCHEDULE },
-		{ "binder", required_argument, NULL, OPT_BINDER },
-		{ "injector", required_argument, NULL, OPT_INJECTOR },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "ip", required_argument, NULL, OPT_IP },
-		{ "mac", required_argument, NULL, 'm' },
-		{ "style", required_argument, NULL, OPT_STYLE },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli cli = { .count = 1, .interval_ms = 1100 };
-	/* Cluster directives are applied after option parsing, in order. */
-	struct { char kind; char *arg; } dirs[MAX_LIST];
-	size_t n_dirs = 0, i;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "c:n:a:f:s:i:m:o:jvhV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-		case 'n':
-		case 'a':
-			if (n_dirs >= MAX_LIST)
-				die_usage("too many cluster options");
-			dirs[n_dirs].kind = (char)c;
-			dirs[n_dirs++].arg = optarg;
-			break;
-		case 'f':
-			push_list("--fail", (const char **)cli.fail, &cli.n_fail, optarg);
-			break;
-		case 's': cli.standby = optarg; break;
-		case OPT_SHARE: cli.share = true; break;
-		case OPT_KEEP_DEVCONF: cli.keep_devconf = true; break;
-		case OPT_SCHEDULE: cli.schedule = optarg; break;
-		case OPT_BINDER: cli.binder = optarg; break;
-		case OPT_INJECTOR: cli.injector = optarg; break;
-		case 'i': cli.interface = optarg; break;
-		case OPT_IP: push_list("--ip", cli.ips, &cli.n_ips, optarg); break;
-		case 'm': cli.mac = optarg; break;
-		case OPT_STYLE: cli.styles = optarg; break;
-		case OPT_COUNT: cli.count = parse_uint("--count", optarg, 1000000); break;
-		case OPT_INTERVAL: cli.interval_ms = parse_uint("--interval", optarg, 3600000); break;
-		case 'o': cli.output = optarg; break;
-		case 'j': cli.json = true; break;
-		case 'v': cli.verbose++; break;
-		case 'h': usage(stdout); return EXIT_SUCCESS;
-		case 'V': printf("ipto %s\n", ipto_version()); return EXIT_SUCCESS;
-		default:
-			fputs("ipto: see ipto --help\n", stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
-		die_usage("no command given");
-	cli.command = argv[optind++];
-	if (optind < argc)
-		die_usage("unexpected argument '%s'", argv[optind]);
+	atexit(cleanup);
+	parse_command_line(argc, argv);
+	check_command_line();
 
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return fail(r, "context");
-	ipto_ctx_set_log_fn(ctx, log_stderr,
-			    cli.verbose >= 2 ? IPTO_LOG_DEBUG :
-			    cli.verbose ? IPTO_LOG_INFO : IPTO_LOG_ERROR, NULL);
-	r = ipto_pool_new(ctx, &pool);
-	if (r < 0)
-		return fail(r, "pool");
-	for (i = 0; i < n_dirs; i++) {
-		if (dirs[i].kind == 'c')
-			load_config(dirs[i].arg);
-		else
-			cli_directive(dirs[i].kind == 'n' ? "node" : "adapter",
-				      dirs[i].kind == 'n' ? "--node" : "--adapter",
-				      dirs[i].arg);
+		return failure("cannot create a context: %s", ipto_strerror(r));
+	diag_setup(ctx, "ipto", cli.verbose);
+	if (cli.cmd & CMD_CLUSTER)
+		load_cluster();
+
+	switch (cli.cmd) {
+	case CMD_CHECK: r = cmd_check(); break;
+	case CMD_PLAN: r = cmd_plan(); break;
+	case CMD_TAKEOVER: r = cmd_takeover(); break;
+	case CMD_RELEASE: r = cmd_release(); break;
+	case CMD_ANNOUNCE: r = cmd_announce(); break;
+	case CMD_FRAMES: r = cmd_frames(); break;
 	}
-
-	if (strcmp(cli.command, "check") == 0)
-		r = with_binder_resolved(&cli) < 0 ? EXIT_FAILURE : cmd_check(&cli);
-	else if (strcmp(cli.command, "plan") == 0)
-		r = cmd_plan_or_takeover(&cli, false);
-	else if (strcmp(cli.command, "takeover") == 0)
-		r = cmd_plan_or_takeover(&cli, true);
-	else if (strcmp(cli.command, "release") == 0)
-		r = cmd_release(&cli);
-	else if (strcmp(cli.command, "announce") == 0)
-		r = cmd_announce(&cli);
-	else if (strcmp(cli.command, "frames") == 0)
-		r = cmd_frames(&cli);
-	else
-		die_usage("unknown command '%s'", cli.command);
-
-	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ipto: cannot write the output: %s\n", strerror(errno));
+		return EXIT_FAILURE;
+	}
 	return r;
 }

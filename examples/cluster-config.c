@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cluster-config: see cluster-config.h. Public libipto API only. */
+#include "cluster-config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                         */
+/* ------------------------------------------------------------------ */
+
+static char diag_buf[512];
+static bool diag_have;
+static const char *diag_prog = "ipto";
+static int diag_verbose;
+
+static void diag_log(struct ipto_ctx *ctx, enum ipto_log_priority prio,
+		     void *userdata, const char *fmt, va_list args)
+	__attribute__((format(printf, 4, 0)));
+static void diag_log(struct ipto_ctx *ctx, enum ipto_log_priority prio,
+		     void *userdata, const char *fmt, va_list args)
+{
+	char msg[sizeof(diag_buf)];
+	size_t len;
+
+	(void)ctx;
+	(void)userdata;
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	if (prio == IPTO_LOG_ERROR && !diag_have) {
+		memcpy(diag_buf, msg, len + 1);
+		diag_have = true;
+	}
+	if (diag_verbose)
+		fprintf(stderr, "%s: %s%s\n", diag_prog,
+			prio == IPTO_LOG_ERROR ? "" :
+			prio == IPTO_LOG_INFO ? "note: " : "debug: ", msg);
+}
+
+void diag_setup(struct ipto_ctx *ctx, const char *prog, int verbose)
+{
+	diag_prog = prog;
+	diag_verbose = verbose;
+	ipto_ctx_set_log_fn(ctx, diag_log,
+			    verbose >= 2 ? IPTO_LOG_DEBUG :
+			    verbose ? IPTO_LOG_INFO : IPTO_LOG_ERROR, NULL);
+}
+
+void diag_reset(void)
+{
+	diag_have = false;
+	diag_buf[0] = '\0';
+}
+
+const char *diag_first(void)
+{
+	return diag_have ? diag_buf : NULL;
+}
+
+const char *diag_why(int err)
+{
+	return diag_have ? diag_buf : ipto_strerror(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* The cluster                                                         */
+/* ------------------------------------------------------------------ */
+
+#define MAX_WORDS 1024
+#define MAX_LINE 4096
+
+struct pending {
+	char *standby;
+	char *ifname;
+	unsigned int flags;
+	char *where;
+};
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+struct cluster {
+	struct ipto_pool *pool;
+	struct names nodes, standbys;
+	struct pending *pending;
+	size_t n_pending;
+};
+
+static int names_add(struct names *l, const char *name)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	v[l->n] = strdup(name);
+	if (!v[l->n])
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static bool names_has(const struct names *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void names_free(struct names *l)
+{
+	while (l->n)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
+}
+
+int cluster_new(struct ipto_ctx *ctx, struct cluster **ret)
+{
+	struct cluster *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	r = ipto_pool_new(ctx, &c->pool);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+void cluster_free(struct cluster *c)
+{
+	if (!c)
+		return;
+	while (c->n_pending) {
+		struct pending *p = &c->pending[--c->n_pending];
+
+		free(p->standby);
+		free(p->ifname);
+		free(p->where);
+	}
+	free(c->pending);
+	names_free(&c->nodes);
+	names_free(&c->standbys);
+	ipto_pool_unref(c->pool);
+	free(c);
+}
+
+struct ipto_pool *cluster_pool(const struct cluster *c)
+{
+	return c->pool;
+}
+
+bool cluster_is_node(const struct cluster *c, const char *name)
+{
+	return names_has(&c->nodes, name);
+}
+
+bool cluster_is_standby(const struct cluster *c, const char *name)
+{
+	return names_has(&c->standbys, name);
+}
+
+size_t cluster_unresolved(const struct cluster *c)
+{
+	return c->n_pending;
+}
+
+static int say(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int say(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Splits @s in place on any of @seps; -E2BIG when more than @max words. */
+static int split(char *s, const char *seps, char **w, size_t max, size_t *n)
+{
+	char *save = NULL, *t;
+
+	*n = 0;
+	for (t = strtok_r(s, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+		if (*n == max)
+			return -E2BIG;
+		w[(*n)++] = t;
+	}
+	return 0;
+}
+
+static int node_directive(struct cluster *c, const char *where, char **w,
+			  size_t n, char *err, size_t errlen)
+{
+	size_t i;
+	int r;
+
+	if (n < 2)
+		return say(err, errlen, -EINVAL, "%s: 'node' needs a name", where);
+	diag_reset();
+	r = ipto_pool_add_node(c->pool, w[1]);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	r = names_add(&c->nodes, w[1]);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, ipto_strerror(r));
+	for (i = 2; i < n; i++) {
+		diag_reset();
+		if (strncmp(w[i], "mac=", 4) == 0) {
+			struct ipto_mac m;
+
+			if (ipto_mac_parse(w[i] + 4, &m) < 0)
+				return say(err, errlen, -EINVAL,
+					   "%s: '%s' is not a MAC address "
+					   "(xx:xx:xx:xx:xx:xx)", where, w[i] + 4);
+			r = ipto_pool_add_node_mac(c->pool, w[1], &m);
+		} else {
+			struct ipto_addr a;
+
+			if (ipto_addr_parse(w[i], &a) < 0)
+				return say(err, errlen, -EINVAL,
+					   "%s: '%s' is not an IP address "
+					   "(ADDR/PREFIX) nor mac=MAC", where, w[i]);
+			r = ipto_pool_add_node_ip(c->pool, w[1], &a);
+		}
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	}
+	return 0;
+}
+
+static int adapter_directive(struct cluster *c, const char *where, char **w,
+			     size_t n, char *err, size_t errlen)
+{
+	struct ipto_mac m;
+	bool have_mac = false;
+	unsigned int flags = 0;
+	struct pending *p;
+	size_t i;
+	int r;
+
+	if (n < 3)
+		return say(err, errlen, -EINVAL,
+			   "%s: 'adapter' needs a standby and an interface", where);
+	for (i = 3; i < n; i++) {
+		if (strncmp(w[i], "mac=", 4) == 0) {
+			if (ipto_mac_parse(w[i] + 4, &m) < 0)
+				return say(err, errlen, -EINVAL,
+					   "%s: '%s' is not a MAC address "
+					   "(xx:xx:xx:xx:xx:xx)", where, w[i] + 4);
+			have_mac = true;
+		} else if (strcmp(w[i], "management") == 0) {
+			flags |= IPTO_ADAPTER_MANAGEMENT;
+		} else {
+			return say(err, errlen, -EINVAL,
+				   "%s: unknown adapter attribute '%s' "
+				   "(mac=MAC, management)", where, w[i]);
+		}
+	}
+	if (!names_has(&c->standbys, w[1])) {
+		diag_reset();
+		r = ipto_pool_add_standby(c->pool, w[1]);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where, diag_why(r));
+		r = names_add(&c->standbys, w[1]);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where, ipto_strerror(r));
+	}
+	if (have_mac) {
+		diag_reset();
+		r = ipto_pool_add_adapter(c->pool, w[1], w[2], &m, flags);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where, diag_why(r));
+		return 0;
+	}
+	for (i = 0; i < c->n_pending; i++)
+		if (strcmp(c->pending[i].standby, w[1]) == 0 &&
+		    strcmp(c->pending[i].ifname, w[2]) == 0)
+			return say(err, errlen, -EEXIST,
+				   "%s: standby %s has adapter %s already", where,
+				   w[1], w[2]);
+	p = realloc(c->pending, (c->n_pending + 1) * sizeof(*p));
+	if (!p)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	c->pending = p;
+	p = &c->pending[c->n_pending];
+	p->standby = strdup(w[1]);
+	p->ifname = strdup(w[2]);
+	p->where = strdup(where);
+	p->flags = flags;
+	if (!p->standby || !p->ifname || !p->where) {
+		free(p->standby);
+		free(p->ifname);
+		free(p->where);
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	}
+	c->n_pending++;
+	return 0;
+}
+
+static int directive(struct cluster *c, const char *where, char **w, size_t n,
+		     char *err, size_t errlen)
+{
+	if (strcmp(w[0], "node") == 0)
+		return node_directive(c, where, w, n, err, errlen);
+	if (strcmp(w[0], "adapter") == 0)
+		return adapter_directive(c, where, w, n, err, errlen);
+	return say(err, errlen, -EINVAL,
+		   "%s: unknown directive '%s' (node, adapter)", where, w[0]);
+}
+
+int cluster_load_file(struct cluster *c, const char *path, char *err,
+		      size_t errlen)
+{
+	char line[MAX_LINE + 2], where[300], *w[MAX_WORDS];
+	unsigned int lineno = 0;
+	FILE *f = fopen(path, "re");
+	size_t n;
+	int r = 0;
+
+	if (!f)
+		return say(err, errlen, -errno, "--config %s: %s", path,
+			   strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		char *hash;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		if (len > MAX_LINE || (len == sizeof(line) - 1 && line[len - 1] != '\n')) {
+			r = say(err, errlen, -EINVAL, "%s: line longer than %d bytes",
+				where, MAX_LINE);
+			break;
+		}
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		if (split(line, " \t\r\n", w, MAX_WORDS, &n) < 0) {
+			r = say(err, errlen, -E2BIG, "%s: more than %d words",
+				where, MAX_WORDS);
+			break;
+		}
+		if (n == 0)
+			continue;
+		r = directive(c, where, w, n, err, errlen);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && ferror(f))
+		r = say(err, errlen, -EIO, "--config %s: read error", path);
+	fclose(f);
+	return r;
+}
+
+int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
+		     const char *spec, char *err, size_t errlen)
+{
+	char *copy, *w[MAX_WORDS], where[300];
+	size_t n;
+	int r;
+
+	snprintf(where, sizeof(where), "%s %s", opt, spec);
+	copy = strdup(spec);
+	if (!copy)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	w[0] = (char *)kind;
+	r = split(copy, ",", w + 1, MAX_WORDS - 1, &n);
+	if (r < 0)
+		r = say(err, errlen, r, "%s: too many values", where);
+	else if (n == 0)
+		r = say(err, errlen, -EINVAL, "%s: empty", where);
+	else
+		r = directive(c, where, w, n + 1, err, errlen);
+	free(copy);
+	return r;
+}
+
+int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
+			 const char *local_standby, char *err, size_t errlen)
+{
+	while (c->n_pending) {
+		struct pending *p = &c->pending[0];
+		struct ipto_link_info info = { .sz = sizeof(info) };
+		int r;
+
+		if (local_standby && strcmp(p->standby, local_standby) != 0)
+			return say(err, errlen, -EINVAL,
+				   "%s: adapter %s of standby %s needs mac= "
+				   "(only %s's own adapters are read here)",
+				   p->where, p->ifname, p->standby, local_standby);
+		if (!binder)
+			return say(err, errlen, -EINVAL,
+				   "%s: adapter %s has no mac= and no binder can read it",
+				   p->where, p->ifname);
+		diag_reset();
+		r = ipto_binder_link_get(binder, p->ifname, &info);
+		if (r < 0)
+			return say(err, errlen, r,
+				   "%s: cannot read the MAC of adapter %s here: %s",
+				   p->where, p->ifname, ipto_strerror(r));
+		diag_reset();
+		r = ipto_pool_add_adapter(c->pool, p->standby, p->ifname,
+					  &info.mac, p->flags);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", p->where, diag_why(r));
+		free(p->standby);
+		free(p->ifname);
+		free(p->where);
+		memmove(p, p + 1, (c->n_pending - 1) * sizeof(*p));
+		c->n_pending--;
+	}
+	return 0;
+}

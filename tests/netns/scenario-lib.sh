@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# scenario-lib.sh: what the patent-scenario tests (test-scenario-*.sh) share.
+# Source it from a test that meson runs as
+#
+#   test-scenario-X.sh PATH/TO/ipto PATH/TO/ipto-agent
+#
+# with env: netns_env (LAN_SH, NEIGH_WATCH). It sources lan.sh, checks the
+# privileges (exit 77 without), and gives TAP-style helpers that assert
+# what a user would check: the client's neighbour table, `ip addr` on the
+# standby, ping, exit codes.
+
+set -u
+IPTO=${1:?usage: $0 PATH/TO/ipto PATH/TO/ipto-agent}
+AGENT=${2:?usage: $0 PATH/TO/ipto PATH/TO/ipto-agent}
+IPTO=$(realpath "$IPTO")
+AGENT=$(realpath "$AGENT")
+# shellcheck source=lan.sh
+. "${LAN_SH:-$(dirname "$0")/lan.sh}"
+[ "$(id -u)" = 0 ] || lan_skip "needs root to create network namespaces"
+command -v ping >/dev/null || { echo "not ok - ping is missing (.ci/deps)"; exit 1; }
+lan_neigh_watch_path >/dev/null || exit 1
+PORT=7411
+
+sc_n=0
+sc_fail=0
+ok() { sc_n=$((sc_n + 1)); echo "ok $sc_n - $*"; }
+bad() { sc_n=$((sc_n + 1)); echo "not ok $sc_n - $*"; sc_fail=$((sc_fail + 1)); }
+note() { printf '# %s\n' "$@"; }
+# check DESCRIPTION CMD...: CMD must succeed.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+# finish: the plan line and the exit status (lan.sh tears down on EXIT).
+finish() {
+	echo "1..$sc_n"
+	[ $sc_fail = 0 ]
+	exit $?
+}
+
+# sc_tmp: a scratch directory removed at teardown.
+sc_tmp=$(mktemp -d)
+lan_atexit "rm -rf '$sc_tmp'"
+
+# pings NODE ADDR: one ping answered.
+pings() { lan_exec "$1" ping -n -q -c 1 -W 3 "$2" >/dev/null 2>&1; }
+# entry NODE ADDR: the LLADDR of NODE's neighbour entry for ADDR ("-": none).
+entry() { lan_neigh "$1" "$2" | awk '{ print $3 }'; }
+# follows CLIENT ADDR MAC: the client's entry for ADDR takes MAC (waits for
+# the announcements, up to 15 s).
+follows() { lan_neigh_wait "$1" "$2" "$3" -t 15000 >/dev/null; }
+# has_addr NODE IF ADDR/PREFIX: `ip addr` shows it on IF.
+has_addr() {
+	lan_exec "$1" ip -o addr show dev "$2" | awk '{ print $4 }' | grep -qx "$3"
+}
+# addrs NODE IF: the addresses on IF, sorted, one line.
+addrs() {
+	lan_exec "$1" ip -o addr show dev "$2" | awk '{ print $4 }' | sort | tr '\n' ' '
+}
+# snapshot NODE: everything a takeover may change on NODE: every adapter's
+# addresses (with flags), link state, MAC, and ARP / IPv6 sysctls.
+snapshot() {
+	local ifn
+	lan_exec "$1" ip addr show
+	for ifn in $(lan_exec "$1" ls /sys/class/net); do
+		[ "$ifn" = lo ] && continue
+		lan_exec "$1" sysctl -n net.ipv4.conf."$ifn".arp_ignore \
+			net.ipv4.conf."$ifn".arp_announce net.ipv4.conf."$ifn".arp_filter \
+			net.ipv6.conf."$ifn".disable_ipv6 2>/dev/null | tr '\n' ' '
+		echo " ($ifn)"
+	done
+}
+
+# start_agent [-v]: the standby's ipto-agent on the management address
+# 198.51.100.2 (needs lan_up --second-subnet) with "$sc_tmp/cluster.conf";
+# waits until it answers. Its output goes to "$sc_tmp/agent.log".
+AGENT_AT=198.51.100.2:$PORT
+sc_agent=
+start_agent() {
+	ip netns exec "$(lan_ns sb)" "$AGENT" listen --config "$sc_tmp/cluster.conf" \
+		--standby sb --address "$AGENT_AT" "$@" >"$sc_tmp/agent.log" 2>&1 &
+	sc_agent=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		lan_exec a1 "$AGENT" instruct "$AGENT_AT" ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "# the agent did not answer:"
+	sed 's/^/#   /' "$sc_tmp/agent.log"
+	return 1
+}
+
+# stop_agent: SIGTERM; the agent must exit 0, saying the addresses stay,
+# with nothing else on its output (a sanitizer report would show there).
+stop_agent() {
+	local rc
+	[ -n "$sc_agent" ] || return 1
+	kill -TERM "$sc_agent"
+	wait "$sc_agent"
+	rc=$?
+	sc_agent=
+	if [ $rc != 0 ] || ! tail -n1 "$sc_tmp/agent.log" | grep -q 'stay bound$' ||
+		grep -qE 'Sanitizer|runtime error' "$sc_tmp/agent.log"; then
+		echo "# the agent exited $rc:"
+		tail -n 20 "$sc_tmp/agent.log" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# instruct NODE ARGS...: run `ipto-agent instruct` on NODE; sets $rc, $out,
+# $err.
+instruct() {
+	local node=$1
+	shift
+	lan_exec "$node" "$AGENT" instruct "$AGENT_AT" "$@" >"$sc_tmp/out" 2>"$sc_tmp/err"
+	rc=$?
+	out=$(cat "$sc_tmp/out")
+	err=$(cat "$sc_tmp/err")
+}
+
+# ipto_on NODE ARGS...: run the ipto command on NODE; sets $rc, $out, $err.
+ipto_on() {
+	local node=$1
+	shift
+	lan_exec "$node" "$IPTO" "$@" >"$sc_tmp/out" 2>"$sc_tmp/err"
+	rc=$?
+	out=$(cat "$sc_tmp/out")
+	err=$(cat "$sc_tmp/err")
+}
+
+# quiet_adapters NODE IF...: arp_ignore=1, arp_announce=2 on adapters that a
+# plan does not use (the standby's management adapter, idle takeover
+# adapters), as a standby must be set up today: libipto sets them only on
+# the adapters the plan uses, and any other adapter on the LAN answers ARP
+# for a taken-over address (test-scenario-arp-flux.sh, should_fail until
+# the library covers them).
+quiet_adapters() {
+	local node=$1 ifn
+	shift
+	for ifn in "$@"; do
+		lan_sysctl "$node" net.ipv4.conf."$ifn".arp_ignore=1 \
+			net.ipv4.conf."$ifn".arp_announce=2
+	done
+}
+
+# capture_start NODE FILE TSHARK-ARGS...: capture in NODE's namespace into
+# FILE (pcap) with tshark; returns once packets are being captured (its
+# "Capture started"), or fails after 10 s. capture_stop ends it.
+sc_cap=
+capture_start() {
+	local node=$1 file=$2 i
+	shift 2
+	ip netns exec "$(lan_ns "$node")" tshark -n -q "$@" -w "$file" -F pcap \
+		>"$file.log" 2>&1 &
+	sc_cap=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -qs 'Capture started' "$file.log" && return 0
+		sleep 0.1
+	done
+	echo "# tshark did not start:"
+	sed 's/^/#   /' "$file.log"
+	return 1
+}
+capture_stop() {
+	[ -n "$sc_cap" ] || return 0
+	kill -INT "$sc_cap"
+	wait "$sc_cap"
+	sc_cap=
+}

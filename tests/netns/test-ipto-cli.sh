@@ -1,0 +1,312 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The command-line contract of the ipto command, with the dry-run binder and
+# injector (no privileges, no network): bad arguments exit 2 with one line
+# on stderr that names the argument; failures exit 1 with one line; --json
+# output parses; plan prints the patent's figures as the patent places them.
+#
+# usage: test-ipto-cli.sh PATH/TO/ipto [PATH/TO/examples/cluster.conf]
+set -u
+IPTO=${1:?usage: test-ipto-cli.sh PATH/TO/ipto [cluster.conf]}
+EXAMPLE_CONF=${2:+$(realpath "$2")}
+IPTO=$(realpath "$IPTO") && [ -x "$IPTO" ] || { echo "not ok - $IPTO is not executable"; exit 1; }
+if ! command -v python3 >/dev/null; then
+	echo "not ok - python3 is needed to check --json output"
+	exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+nfail=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); echo "not ok $n - $*"; nfail=$((nfail + 1)); }
+
+# run ARGS...: runs ipto; sets $rc, $out (stdout), $err (stderr).
+run() {
+	"$IPTO" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# usage_error NEEDLE ARGS...: exit 2, nothing on stdout, exactly one line
+# on stderr, and that line contains NEEDLE (the argument it names).
+usage_error() {
+	local needle=$1
+	shift
+	run "$@"
+	if [ $rc = 2 ] && [ -z "$out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+		[[ $err == *"$needle"* ]] && [[ $err == "ipto: "* ]]; then
+		ok "usage error names '$needle': ipto $*"
+	else
+		bad "usage error naming '$needle' expected: ipto $* (rc=$rc, stderr: $err, stdout: $out)"
+	fi
+}
+
+# op_error NEEDLE ARGS...: exit 1 and one line on stderr containing NEEDLE.
+op_error() {
+	local needle=$1
+	shift
+	run "$@"
+	if [ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [[ $err == *"$needle"* ]]; then
+		ok "failure says '$needle': ipto $*"
+	else
+		bad "exit 1 saying '$needle' expected: ipto $* (rc=$rc, stderr: $err)"
+	fi
+}
+
+# succeeds ARGS...: exit 0 and nothing on stderr.
+succeeds() {
+	run "$@"
+	if [ $rc = 0 ] && [ -z "$err" ]; then
+		ok "succeeds: ipto $*"
+	else
+		bad "ipto $* should succeed (rc=$rc, stderr: $err)"
+	fi
+}
+
+# json_ok PYEXPR ARGS...: exit $JSON_RC (default 0), stdout parses with
+# python3 -m json.tool, and the Python expression PYEXPR holds for the
+# parsed value j.
+json_ok() {
+	local expr=$1
+	shift
+	run "$@"
+	if [ $rc != "${JSON_RC:-0}" ]; then
+		bad "ipto $* exits $rc: $err"
+		return
+	fi
+	if ! python3 -m json.tool <"$tmp/out" >/dev/null 2>"$tmp/jerr"; then
+		bad "ipto $*: stdout is not JSON: $(cat "$tmp/jerr"): $out"
+		return
+	fi
+	if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ('"$expr"') else 1)' "$tmp/out"; then
+		ok "JSON of ipto $* parses and $expr"
+	else
+		bad "JSON of ipto $*: $expr does not hold: $out"
+	fi
+}
+
+# same_text FILE_EXPECTED: stdout equals the expected text exactly.
+same_text() {
+	local what=$1 want=$2
+	if [ "$out" = "$want" ]; then
+		ok "$what"
+	else
+		bad "$what: got"$'\n'"$out"$'\n'"--- expected"$'\n'"$want"
+	fi
+}
+
+DRY=(--binder dryrun --injector dryrun)
+
+# --- help and version ---------------------------------------------------------
+succeeds --help
+[[ $out == Usage:\ ipto* ]] && ok "--help starts with Usage" || bad "--help: $out"
+for opt in config node adapter fail taken-over share standby schedule keep-devconf \
+	dad binder injector interface ip mac style count interval output json \
+	verbose help version; do
+	grep -q -- "--$opt" "$tmp/out" || bad "--help does not mention --$opt"
+done
+succeeds -h
+succeeds --version
+[[ $out =~ ^ipto\ \(libipto\)\ [0-9]+\.[0-9]+\.[0-9]+$ ]] && ok "--version: $out" ||
+	bad "--version prints '$out'"
+if [ -w /dev/full ]; then
+	"$IPTO" --help >/dev/full 2>/dev/null
+	[ $? = 1 ] && ok "--help to a full disk exits 1" || bad "--help to /dev/full does not fail"
+fi
+
+# --- bad command lines exit 2 and name the argument ------------------------------
+C1=(-n a1,192.0.2.11/24,mac=02:00:5e:20:01:00 -a sb,tk1,mac=02:00:5e:30:01:01)
+usage_error "no command" 
+usage_error "'bogus'" bogus
+usage_error "'--bogus'" plan --bogus -f a1 "${C1[@]}"
+usage_error "'-x'" plan -x
+usage_error "--fail needs a value" plan "${C1[@]}" --fail
+usage_error "--config needs a value" check -c
+usage_error "--fail NODE is required" plan "${C1[@]}"
+usage_error "--fail NODE is required" takeover "${C1[@]}" "${DRY[@]}"
+usage_error "--fail NODE is required" release "${C1[@]}" "${DRY[@]}"
+usage_error "'zz'" plan "${C1[@]}" -f zz
+usage_error "'zz'" plan "${C1[@]}" --taken-over zz -f a1
+usage_error "empty item" plan "${C1[@]}" -f a1,,a2
+usage_error "--fail a1,a1" plan "${C1[@]}" -f a1,a1
+usage_error "--standby: no standby 'sbx'" takeover "${C1[@]}" -f a1 -s sbx "${DRY[@]}"
+usage_error "'extra'" plan "${C1[@]}" -f a1 extra
+usage_error "--output: not an option of 'plan'" plan "${C1[@]}" -f a1 -o x.pcap
+usage_error "--standby: not an option of 'plan'" plan "${C1[@]}" -f a1 -s sb
+usage_error "--interface: not an option of 'takeover'" takeover "${C1[@]}" -f a1 -i eth0 "${DRY[@]}"
+usage_error "--node: not an option of 'announce'" announce -n a1,192.0.2.1/24 -i eth0 --ip 192.0.2.1
+usage_error "--schedule: not an option of 'release'" release "${C1[@]}" -f a1 --schedule once "${DRY[@]}"
+usage_error "--binder: unknown binder 'foo'" plan "${C1[@]}" -f a1 --binder foo
+usage_error "--injector: unknown injector 'foo'" takeover "${C1[@]}" -f a1 --injector foo
+usage_error "--schedule: unknown frame style 'foo'" takeover "${C1[@]}" -f a1 --schedule 0:foo "${DRY[@]}"
+usage_error "--schedule: 'x' is not a number" takeover "${C1[@]}" -f a1 --schedule x:na "${DRY[@]}"
+usage_error "is not DELAY_MS:STYLE" takeover "${C1[@]}" -f a1 --schedule 100 "${DRY[@]}"
+usage_error "more than 64 rounds" takeover "${C1[@]}" -f a1 "${DRY[@]}" \
+	--schedule "$(printf '0:na,%.0s' {1..64})0:na"
+usage_error "'arp-request' needs an explicit target" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o x --style arp-request
+usage_error "--node a1,224.0.0.1/24" plan -n a1,224.0.0.1/24 -a sb,tk1,mac=02:00:5e:30:01:01 -f a1
+usage_error "'300.1.1.1' is not an IP address" plan -n a1,300.1.1.1 -f a1
+usage_error "--node a1,192.0.2.11/24: " plan -n a1,192.0.2.11/24 -n a1,192.0.2.11/24 -f a1
+usage_error "'zz:zz'" check -a sb,tk1,mac=zz:zz
+usage_error "not a unicast MAC" check -a sb,tk1,mac=01:00:5e:00:00:01
+usage_error "unknown adapter attribute 'foo'" check -a sb,tk1,mac=02:00:5e:30:01:01,foo
+usage_error "--adapter sb,tk9" check -a sb,tk9 --binder dryrun
+usage_error "--config nofile" check -c nofile
+usage_error "--count: '0' is not a number" announce -i eth0 --ip 192.0.2.1 --count 0
+usage_error "--count: '-1' is not a number" announce -i eth0 --ip 192.0.2.1 --count -1
+usage_error "--interval: '1e3' is not a number" announce -i eth0 --ip 192.0.2.1 --interval 1e3
+usage_error "--interface IF is required" announce --ip 192.0.2.1
+usage_error "--ip ADDR is required" announce -i eth0
+usage_error "--ip: '192.0.2' is not an IP address" announce -i eth0 --ip 192.0.2
+usage_error "--ip: '224.0.0.1' is not a unicast address" frames --ip 224.0.0.1 --mac 02:00:00:00:00:01 -o x
+usage_error "--mac: 'ff:ff:ff:ff:ff:ff' is not a unicast" frames --ip 192.0.2.1 --mac ff:ff:ff:ff:ff:ff -o x
+usage_error "--output FILE is required" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01
+usage_error "--mac MAC is required" frames --ip 192.0.2.1 -o x
+usage_error "no style given applies to '2001:db8::1'" frames --ip 2001:db8::1 --mac 02:00:00:00:00:01 -o x --style arp-announce
+usage_error "--json: stdout carries the pcap" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o - --json
+
+# The config file: errors name FILE:LINE.
+cat >bad.conf <<'EOF'
+# a comment line, then a good one
+node a1 192.0.2.11/24   # trailing comment
+adapter sb tk1 mac=02:00:5e:30:01:01
+frobnicate x
+EOF
+usage_error "bad.conf:4: unknown directive 'frobnicate'" check -c bad.conf
+printf 'node a1 %s\n' "$(head -c 5000 /dev/zero | tr '\0' x)" >long.conf
+usage_error "long.conf:1: line longer than" check -c long.conf
+printf 'adapter sb\n' >short.conf
+usage_error "short.conf:1: 'adapter' needs a standby and an interface" check -c short.conf
+printf 'node a1 192.0.2.11/24\nadapter a1 tk1 mac=02:00:5e:30:01:01\n' >clash.conf
+usage_error "clash.conf:2: " check -c clash.conf
+
+# --- operations that fail exit 1 with one line ----------------------------------
+C2=(-n a1,192.0.2.11/24,192.0.2.12/24 -a sb,tk1,mac=02:00:5e:30:01:01)
+op_error "node a1 has 2 IPs, standby sb has 1 adapters" plan "${C2[@]}" -f a1
+op_error "node a1 has 2 IPs" takeover "${C2[@]}" -f a1 "${DRY[@]}"
+run check "${C2[@]}"
+[ $rc = 1 ] && [[ $out == "NOT OK"* ]] && [[ $err == *"1 missing"* ]] &&
+	ok "check of a pool that breaks the capacity rule exits 1" ||
+	bad "check: rc=$rc out=$out err=$err"
+op_error "--interface eth9" announce -i eth9 --ip 192.0.2.1 --binder dryrun --injector dryrun
+
+# --- the patent's figures --------------------------------------------------------
+# Fig. 2: one active node (28) with one IP, standby (32) with the management
+# adapter (29, not a takeover adapter here, so not listed) and one takeover
+# adapter (30): the IP goes on adapter 30.
+cat >fig2.conf <<'EOF'
+node a1 192.0.2.11/24 mac=02:00:5e:20:01:00
+adapter sb tk1 mac=02:00:5e:30:01:01
+EOF
+run -c fig2.conf plan -f a1
+same_text "Fig. 2: the one IP goes on the takeover adapter" \
+"takeover plan: 1 node, 1 step
+nodes: a1
+bind 192.0.2.11/24 of a1 on sb tk1 02:00:5e:30:01:01, announce to 192.0.2.255"
+
+# Fig. 4: one node (49) with two IPs; the standby's management adapter (50)
+# doubles as a takeover adapter, so the spare adapter (51) is used first.
+cat >fig4.conf <<'EOF'
+node a1 192.0.2.11/24 192.0.2.12/24 mac=02:00:5e:20:01:00
+adapter sb mgmt mac=02:00:5e:30:01:00 management
+adapter sb tk1 mac=02:00:5e:30:01:01
+EOF
+run -c fig4.conf plan -f a1
+same_text "Fig. 4: the spare adapter first, then the management adapter" \
+"takeover plan: 1 node, 2 steps
+nodes: a1
+bind 192.0.2.11/24 of a1 on sb tk1 02:00:5e:30:01:01, announce to 192.0.2.255
+bind 192.0.2.12/24 of a1 on sb mgmt 02:00:5e:30:01:00, announce to 192.0.2.255 [management adapter]"
+json_ok 'j["kind"] == "takeover" and [s["ifname"] for s in j["steps"]] == ["tk1", "mgmt"] and j["steps"][1]["management"] is True and all(s["mac"] != "02:00:5e:20:01:00" for s in j["steps"])' \
+	-c fig4.conf plan -f a1 --json
+
+# Fig. 1: nodes 6 (two IPs) and 8 (one IP); with the management adapter (9)
+# doubling, two adapters suffice where the old way needed three (Fig. 7).
+cat >fig1.conf <<'EOF'
+node a1 192.0.2.11/24 192.0.2.12/24 mac=02:00:5e:20:01:00
+node a2 192.0.2.21/24 mac=02:00:5e:20:02:00
+adapter sb mgmt mac=02:00:5e:30:01:00 management
+adapter sb tk1 mac=02:00:5e:30:01:01
+EOF
+run -c fig1.conf check
+[ $rc = 0 ] && [[ $out == "ok: the largest node has 2 IP(s); the largest standby has 2 takeover adapter(s)" ]] &&
+	ok "Fig. 1: 2 adapters satisfy the capacity rule for 2 + 1 IPs" || bad "Fig. 1 check: $rc $out $err"
+json_ok 'j["ok"] is True and j["required"] == 2 and j["available"] == 2 and j["error"] is None' \
+	-c fig1.conf check --json
+run -c fig1.conf plan -f a2
+same_text "Fig. 1: node 8's one IP alone goes on the spare adapter" \
+"takeover plan: 1 node, 1 step
+nodes: a2
+bind 192.0.2.21/24 of a2 on sb tk1 02:00:5e:30:01:01, announce to 192.0.2.255"
+op_error "node a2 has 1 IPs" -c fig1.conf plan --taken-over a1 -f a2
+run -c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 plan --taken-over a1 -f a2
+same_text "Fig. 1 with a third adapter: the second failure takes what is left" \
+"takeover plan: 1 node, 1 step
+nodes: a2
+bind 192.0.2.21/24 of a2 on sb mgmt 02:00:5e:30:01:00, announce to 192.0.2.255 [management adapter]"
+usage_error "--taken-over a1: " -c fig1.conf plan --taken-over a1 --taken-over a1 -f a2
+usage_error "--fail a1: " -c fig1.conf plan --taken-over a1 -f a1
+usage_error "either every node to release is in --taken-over, or none is" \
+	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 -f a1,a2 "${DRY[@]}"
+# Releasing the second of two takeovers unbinds what that takeover bound.
+json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [("unbind", "192.0.2.21/24", "mgmt")]' \
+	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 --taken-over a2 -f a2 "${DRY[@]}" --json
+
+# --- JSON of every command ------------------------------------------------------------
+JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]' check "${C2[@]}" --json
+json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_link", "devconf", "addr_add", "link_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4' \
+	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
+json_ok 'j["command"] == "release" and j["ok"] and j["plan"]["kind"] == "release" and [s["action"] for s in j["plan"]["steps"]] == ["unbind", "unbind"]' \
+	-c fig4.conf release -f a1 "${DRY[@]}" --json
+# Best fit puts a1 on sb (1 free adapter) rather than sb2 (2): sb2 has
+# nothing to do, which is a success.
+json_ok 'j["ok"] and j["report"] == [] and j["standby"] == "sb2" and j["plan"]["steps"][0]["standby"] == "sb"' \
+	-c fig2.conf -a sb2,tk1,mac=02:00:5e:40:01:01 -a sb2,tk2,mac=02:00:5e:40:01:02 \
+	takeover -f a1 -s sb2 "${DRY[@]}" --json --schedule once
+run -c fig2.conf -a sb2,tk1,mac=02:00:5e:40:01:01 -a sb2,tk2,mac=02:00:5e:40:01:02 \
+	takeover -f a1 -s sb2 "${DRY[@]}"
+[ $rc = 0 ] && [ "$out" = "nothing to do on standby sb2" ] &&
+	ok "takeover on a standby the plan does not use does nothing and succeeds" ||
+	bad "takeover -s sb2: rc=$rc out=$out err=$err"
+json_ok 'j == {"interface": "eth0", "mac": "02:00:5e:30:01:01", "frames": 3, "rounds": 2}' \
+	announce -i eth0 --ip 192.0.2.11/24,2001:db8::11 --mac 02:00:5e:30:01:01 --injector dryrun \
+	--count 2 --interval 0 --json
+json_ok 'j == {"output": "f.pcap", "frames": 2}' frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o f.pcap --json
+# Names with JSON's special characters come out escaped.
+json_ok 'j["nodes"] == ["a\"1\\x"] and j["steps"][0]["ifname"] == "t\"k"' \
+	-n 'a"1\x,192.0.2.11/24' -a 'sb,t"k,mac=02:00:5e:30:01:01' plan -f 'a"1\x' --json
+# A failed takeover still writes its JSON, exits 1 and says why on stderr.
+run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}" --json
+[ $rc = 1 ] && [ -z "$out" ] && [[ $err == *"node a2 has 1 IPs"* ]] &&
+	ok "a takeover that cannot be planned exits 1 with nothing on stdout" ||
+	bad "unplannable takeover: rc=$rc out=$out err=$err"
+
+# --- text output of the operations ----------------------------------------------------
+run -c fig4.conf takeover -f a1 --schedule 0:arp-announce,1:arp-bcast-target "${DRY[@]}"
+same_text "takeover prints each bound address and the announcement count" \
+"192.0.2.11/24 of a1 bound on sb tk1 (02:00:5e:30:01:01)
+192.0.2.12/24 of a1 bound on sb mgmt (02:00:5e:30:01:00) [management adapter]
+announced: 4 frame(s) in 2 round(s)"
+run frames --ip 192.0.2.11/24,2001:db8::11/64 --mac 02:00:5e:30:01:01 -o f.pcap
+[ $rc = 0 ] && [ "$out" = "wrote 3 frame(s) to f.pcap" ] && [ "$(stat -c %s f.pcap)" -gt 200 ] &&
+	ok "frames writes a pcap file" || bad "frames: rc=$rc out=$out err=$err"
+"$IPTO" frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o - >stdout.pcap 2>"$tmp/err"
+[ $? = 0 ] && [ "$(od -An -tx1 -N4 stdout.pcap | tr -d ' ')" = d4c3b2a1 ] &&
+	[ "$(cat "$tmp/err")" = "wrote 2 frame(s) to -" ] &&
+	ok "frames -o - writes only the pcap to stdout" || bad "frames -o -: $(cat "$tmp/err")"
+
+# --- the example config of the source tree -------------------------------------------
+if [ -n "$EXAMPLE_CONF" ]; then
+	run -c "$EXAMPLE_CONF" check
+	[ $rc = 0 ] && [[ $out == ok:* ]] && ok "examples/cluster.conf passes check" ||
+		bad "examples/cluster.conf: rc=$rc $out $err"
+	json_ok '[s["ifname"] for s in j["steps"]] == ["mgmt"]' \
+		-c "$EXAMPLE_CONF" plan --taken-over a1 -f a2 --json
+fi
+
+echo "1..$n"
+[ $nfail = 0 ]
