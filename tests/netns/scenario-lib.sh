@@ -131,12 +131,11 @@ ipto_on() {
 	err=$(cat "$sc_tmp/err")
 }
 
-# quiet_adapters NODE IF...: arp_ignore=1, arp_announce=2 on adapters that a
-# plan does not use (the standby's management adapter, idle takeover
-# adapters), as a standby must be set up today: libipto sets them only on
-# the adapters the plan uses, and any other adapter on the LAN answers ARP
-# for a taken-over address (test-scenario-arp-flux.sh, should_fail until
-# the library covers them).
+# quiet_adapters NODE IF...: arp_ignore=1, arp_announce=2 on adapters of
+# the standby that are on the LAN but not in the cluster description (here:
+# the management adapter when it is no takeover adapter). A takeover sets
+# them on every adapter the pool knows (test-scenario-arp-flux.sh); one it
+# does not know is the operator's to set, as a real standby would.
 quiet_adapters() {
 	local node=$1 ifn
 	shift

@@ -1,27 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# KNOWN LIBRARY BUG (registered should_fail until lib/takeover.c is fixed):
 # ARP flux from the standby's adapters that the plan does not use.
 #
-# ipto-takeover.h promises that the takeover sets arp_ignore=1 and
-# arp_announce=2 "so only the owning adapter answers ARP for a taken-over
-# IP". lib/takeover.c fix_devconf() sets them only on the adapters the
-# plan's steps touch. Every other adapter of the standby on the same LAN
-# keeps the kernel defaults (0, 0): here the management adapter mgmt
-# (described to the pool, flagged management, used last so not used) and
-# the idle takeover adapter tk2. Then, on a real kernel:
-#  1. an ARP request for the taken-over address C is answered by tk1, tk2
-#     and mgmt, each with its own MAC; a client that re-resolves C takes
-#     whichever answer came last;
-#  2. the standby's replies from C leave by the first route of the subnet,
-#     mgmt, and mgmt's ARP request for the client carries sender IP C with
-#     mgmt's MAC (arp_announce=0): every client that has C in its table
-#     moves C to mgmt's MAC, undoing the announcement.
-# This test asserts the promised behaviour; it fails until the library also
-# sets the two knobs on the standby's other adapters (at least those the
-# pool knows: the management adapter and idle takeover adapters), and says
-# in the docs that adapters the pool does not know need
-# net.ipv4.conf.all.arp_ignore=1 / arp_announce=2.
+# The takeover sets arp_ignore=1 and arp_announce=2 on every adapter of the
+# standby the pool knows -- here the management adapter mgmt (described to
+# the pool, flagged management, used last so not used) and the idle
+# takeover adapter tk2 as well as tk1 -- so on a real kernel:
+#  1. an ARP request for the taken-over address C is answered by tk1 only;
+#  2. the standby's own ARP requests never carry sender IP C with another
+#     adapter's MAC, so no client moves C away from tk1.
+# (With the kernel defaults on mgmt and tk2 both went wrong: several
+# answers, and mgmt's requests moved every client's entry to mgmt.)
 # shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 
