@@ -115,7 +115,7 @@ answers() { echo "$(wc -l <"$tmp/replies.$1") replies to 3 requests from $(macs 
 # must ARP for c1 to answer. Prints the MAC c1 holds for ip1 afterwards.
 own_request() {
 	lan_exec c1 ping -n -q -c 1 -W 2 "$ip1" >/dev/null 2>&1
-	lan_exec sb "$ipto" announce -i tk1 --ip "$ip1" --style arp-announce
+	lan_exec sb "$ipto" announce -i tk1 --ip "$ip1" --style arp-announce >/dev/null
 	lan_neigh_wait c1 "$ip1" "$tk1" -t 3000 >/dev/null || { echo "not-on-tk1"; return; }
 	sleep 1.2	# past the client's locktime (1 s): any ARP from ip1 may move it
 	lan_exec sb ip neigh flush all

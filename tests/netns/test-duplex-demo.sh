@@ -71,6 +71,12 @@ rc=$?
 [ $i -lt 600 ] && ok "interrupted during the takeover" || bad "the demo never got to the takeover"
 [ $rc = 130 ] && ok "Ctrl-C: the demo exits 130" || bad "Ctrl-C: exit $rc"
 [ -z "$(ours)" ] && ok "Ctrl-C: no namespace is left" || bad "Ctrl-C: namespaces left: $(ours)"
+# Its children got the same SIGINT and may still be on their way out
+# (slowly under the sanitizers): give them a moment, not forever.
+for ((i = 0; i < 100; i++)); do
+	kill -0 -- -"$pid" 2>/dev/null || break
+	sleep 0.05
+done
 if kill -0 -- -"$pid" 2>/dev/null; then
 	bad "Ctrl-C: processes of the demo are still running: $(pgrep -g "$pid" | tr '\n' ' ')"
 else
