@@ -213,13 +213,18 @@ static int node_directive(struct cluster *c, const char *where, char **w,
 
 	if (n < 2)
 		return say(err, errlen, -EINVAL, "%s: 'node' needs a name", where);
-	diag_reset();
-	r = ipto_pool_add_node(c->pool, w[1]);
-	if (r < 0)
-		return say(err, errlen, r, "%s: %s", where, diag_why(r));
-	r = names_add(&c->nodes, w[1]);
-	if (r < 0)
-		return say(err, errlen, r, "%s: %s", where, ipto_strerror(r));
+	/* A node may take several lines (more addresses than fit on one):
+	 * the first adds it, the next ones add to it. */
+	if (!names_has(&c->nodes, w[1])) {
+		diag_reset();
+		r = ipto_pool_add_node(c->pool, w[1]);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where, diag_why(r));
+		r = names_add(&c->nodes, w[1]);
+		if (r < 0)
+			return say(err, errlen, r, "%s: %s", where,
+				   ipto_strerror(r));
+	}
 	for (i = 2; i < n; i++) {
 		diag_reset();
 		if (strncmp(w[i], "mac=", 4) == 0) {
