@@ -116,9 +116,9 @@ static int check_frame(struct ipto_ctx *ctx, const void *frame, size_t len)
 		log_err(ctx, "injector: send: NULL frame\n");
 		return -EINVAL;
 	}
-	if (len < IPTO_FRAME_MIN || len > IPTO_FRAME_MAX) {
+	if (len < IPTO_INJECTOR_FRAME_MIN || len > IPTO_INJECTOR_FRAME_MAX) {
 		log_err(ctx, "injector: send: a frame of %zu bytes (must be "
-			"%d..%d)\n", len, IPTO_FRAME_MIN, IPTO_FRAME_MAX);
+			"%d..%d)\n", len, IPTO_INJECTOR_FRAME_MIN, IPTO_INJECTOR_FRAME_MAX);
 		return -EINVAL;
 	}
 	return 0;

@@ -478,10 +478,10 @@ int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
 /* Injector                                                            */
 /* ------------------------------------------------------------------ */
 
-/** IPTO_FRAME_MIN - the shortest frame an injector sends: an Ethernet header. */
-#define IPTO_FRAME_MIN 14
-/** IPTO_FRAME_MAX - the longest frame an injector accepts. */
-#define IPTO_FRAME_MAX 65535
+/** IPTO_INJECTOR_FRAME_MIN - the shortest frame an injector sends: an Ethernet header. */
+#define IPTO_INJECTOR_FRAME_MIN 14
+/** IPTO_INJECTOR_FRAME_MAX - the longest frame an injector accepts. */
+#define IPTO_INJECTOR_FRAME_MAX 65535
 
 /**
  * struct ipto_injector_ops - what an injector backend implements.
@@ -489,7 +489,7 @@ int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
  * @open: open @ifname for sending and store a per-interface handle in
  *	*@handle. -ENODEV, -EPERM. Required (NULL gives -EOPNOTSUPP).
  * @send: send one frame (a complete Ethernet frame without FCS,
- *	IPTO_FRAME_MIN..IPTO_FRAME_MAX bytes). Returns 0 or a negative errno.
+ *	IPTO_INJECTOR_FRAME_MIN..IPTO_INJECTOR_FRAME_MAX bytes). Returns 0 or a negative errno.
  *	Required.
  * @send_batch: send @n (>= 1) frames, one per iovec, in order. Returns
  *	the number sent (1..n; stopping early means the next one failed), or
@@ -592,7 +592,7 @@ const char *ipto_injector_port_get_ifname(
  * ipto_injector_send - send one frame.
  * @port: an open port.
  * @frame: a complete Ethernet frame without FCS.
- * @len: IPTO_FRAME_MIN .. IPTO_FRAME_MAX bytes (-EINVAL otherwise).
+ * @len: IPTO_INJECTOR_FRAME_MIN .. IPTO_INJECTOR_FRAME_MAX bytes (-EINVAL otherwise).
  *
  * Returns: 0, or a negative errno (-ENETDOWN, -EMSGSIZE, ...).
  */
