@@ -550,7 +550,9 @@ static int done_step(struct ipto_takeover *t, enum ipto_report_op op,
 	return push_undo(t, u);
 }
 
-static int check_links(struct ipto_takeover *t, bool *up)
+/* Reads the links of the plan's adapters (@guards false) or of the
+ * standby's other adapters (@guards true). */
+static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 {
 	static const struct ipto_mac zero;
 	char want[IPTO_MAC_STRLEN], have[IPTO_MAC_STRLEN];
@@ -561,6 +563,8 @@ static int check_links(struct ipto_takeover *t, bool *up)
 		struct ipto_link_info info = { .sz = sizeof(info) };
 		struct port *port = &t->ports[p];
 
+		if (port->guard != guards)
+			continue;
 		err = ipto_binder_link_get(t->binder, port->ifname, &info);
 		if (err == -ENODEV && port->guard) {
 			log_info(t->ctx, "takeover: %s, an adapter of the pool, is "
@@ -623,7 +627,7 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 
 /* arp_ignore=1: answer only for addresses on the receiving adapter.
  * arp_announce=2: use the best local address of the outgoing adapter. */
-static int fix_devconf(struct ipto_takeover *t)
+static int fix_devconf(struct ipto_takeover *t, bool guards)
 {
 	static const struct {
 		enum ipto_devconf key;
@@ -638,8 +642,8 @@ static int fix_devconf(struct ipto_takeover *t)
 	int err, value;
 
 	for (p = 0; p < t->n_ports; p++) {
-		if ((!t->ports[p].has_v4_bind && !t->ports[p].guard) ||
-		    t->ports[p].absent)
+		if (t->ports[p].guard != guards || t->ports[p].absent ||
+		    (!guards && !t->ports[p].has_v4_bind))
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
 			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
@@ -972,23 +976,32 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 		return -ENOMEM;
 	t->started = true;
 	t->t0_ns = now_ns();
-	err = check_links(t, up);
+	err = check_links(t, up, false);
 	if (!err)
 		err = open_ports(t, up, true);
 	if (!err)
-		err = fix_devconf(t);
+		err = fix_devconf(t, false);
 	if (!err)
 		err = bind_addresses(t);
 	if (!err)
 		err = raise_links(t, up);
 	if (!err)
 		err = open_ports(t, up, false);
-	free(up);
 	if (!err) {
 		t->next_round = 0;
 		t->next_due_ns = t->t0_ns + (uint64_t)t->rounds[0].delay_ms * 1000000u;
 		err = send_due(t, now_ns());
 	}
+	/* The standby's other adapters (guards) come right after the first
+	 * round: they keep ARP for the new addresses to the owning adapter,
+	 * which matters from the first request a client makes, not for the
+	 * announcement itself, so their reads stay off the path from the
+	 * call to the wire. Still all or nothing. */
+	if (!err)
+		err = check_links(t, up, true);
+	if (!err)
+		err = fix_devconf(t, true);
+	free(up);
 	if (err < 0) {
 		t->failed = true;
 		t->stopped = true;

@@ -668,8 +668,32 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 	after = dump(&f);
 	ck_assert_str_eq(before, after);
 	free(after);
-	free(before);
 	ipto_takeover_unref(t);
+
+	/* A fault at any change, the guards' last, undoes everything. */
+	for (unsigned int k = 1;; k++) {
+		int r;
+
+		t = new_takeover(&f, one_round, 1, 0);
+		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
+							      IPTO_BINDER_OPS_MUTATING,
+							      k, -EIO), 0);
+		r = ipto_takeover_start(t);
+		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder, 0, 0, 0), 0);
+		if (r == 0) {
+			/* eth1: 2 devconf + addr + link; the guards eth2,
+			 * eth3, mgmt0: 2 devconf each. 10 faults, then success. */
+			ck_assert_uint_eq(k, 11);
+			ipto_takeover_unref(t);
+			break;
+		}
+		ck_assert_int_eq(r, -EIO);
+		after = dump(&f);
+		ck_assert_msg(strcmp(before, after) == 0, "fault %u left:\n%s", k, after);
+		free(after);
+		ipto_takeover_unref(t);
+	}
+	free(before);
 	fixture_fini(&f);
 }
 END_TEST

@@ -14,9 +14,14 @@
  *   4. bind    add every IP (IPv6 without DAD) -- or, for a release plan,
  *              remove it;
  *   5. link up bring every adapter up that was down, and open its port;
- *   6. announce the first round of the schedule.
+ *   6. announce the first round of the schedule;
+ *   7. guard   set arp_ignore=1 and arp_announce=2 on the standby's other
+ *              adapters that the plan's pool lists (management, idle
+ *              takeover adapters): they share the LAN and would otherwise
+ *              answer ARP for the new addresses with their own MAC. Done
+ *              right after the first round, off the path to the wire.
  *
- * Steps 1-6 are all or nothing: when one fails, ipto_takeover_start() undoes
+ * Steps 1-7 are all or nothing: when one fails, ipto_takeover_start() undoes
  * exactly what it did (addresses it added, links it raised, settings it
  * changed), in reverse order, and returns the first error. What it found
  * already in place it leaves alone, so running the same takeover twice is
