@@ -193,6 +193,10 @@ int main(int argc, char **argv)
 		CHECK(r == 0, "plan: %s", ipto_strerror(r));
 	}
 
+	CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link_get");
+	CHECK(li.arp_ignore == 0 && li.arp_announce == 0,
+	      "link_get gave arp_ignore %d arp_announce %d before", li.arp_ignore,
+	      li.arp_announce);
 	before = snapshot();
 	for (k = 1; k < 100; k++) {
 		struct ipto_takeover *t;
@@ -214,6 +218,11 @@ int main(int argc, char **argv)
 			CHECK(strstr(after, "192.0.2.10/24"), "v4 address missing:\n%s", after);
 			CHECK(strstr(after, "198.51.100.10/24"), "v4 address missing:\n%s", after);
 			CHECK(strstr(after, "2001:db8::10/64"), "v6 address missing:\n%s", after);
+			/* link_get reads the ARP settings with the link. */
+			CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link_get");
+			CHECK(li.arp_ignore == 1 && li.arp_announce == 2,
+			      "link_get gave arp_ignore %d arp_announce %d",
+			      li.arp_ignore, li.arp_announce);
 			CHECK(ipto_takeover_undo(t) == 0, "undo");
 			free(after);
 			after = snapshot();
