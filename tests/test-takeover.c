@@ -80,6 +80,19 @@ static void fixture_fini(struct fixture *f)
 	ipto_ctx_unref(f->ctx);
 }
 
+/* The modelled state (or a log) has / lacks a line; on failure the
+ * message shows the whole text, which is what one needs to see. */
+static void has(const char *text, const char *want)
+{
+	ck_assert_msg(strstr(text, want) != NULL, "missing \"%s\" in:\n%s", want, text);
+}
+
+static void lacks(const char *text, const char *unwanted)
+{
+	ck_assert_msg(strstr(text, unwanted) == NULL, "unexpected \"%s\" in:\n%s",
+		      unwanted, text);
+}
+
 static char *dump(struct fixture *f)
 {
 	char *s = NULL;
@@ -120,16 +133,16 @@ START_TEST(takeover_binds_each_ip_on_its_own_adapter)
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 
 	after = dump(&f);
-	ck_assert_ptr_nonnull(strstr(after, "addr eth1 192.0.2.10/24\n"));
-	ck_assert_ptr_nonnull(strstr(after, "addr eth2 198.51.100.10/24\n"));
-	ck_assert_ptr_null(strstr(after, "addr mgmt0"));
+	has(after, "addr eth1 192.0.2.10/24\n");
+	has(after, "addr eth2 198.51.100.10/24\n");
+	lacks(after, "addr mgmt0");
 	/* Links raised, MACs kept, ARP flux fixed on both adapters. */
-	ck_assert_ptr_nonnull(strstr(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up"));
-	ck_assert_ptr_nonnull(strstr(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 up"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_ignore 1\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_announce 2\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth2 arp_ignore 1\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_ignore 0\n"));
+	has(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up");
+	has(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 up");
+	has(after, "devconf eth1 arp_ignore 1\n");
+	has(after, "devconf eth1 arp_announce 2\n");
+	has(after, "devconf eth2 arp_ignore 1\n");
+	has(after, "devconf mgmt0 arp_ignore 0\n");
 	free(after);
 
 	/* Round 0: per IP, the announcement then the broadcast-target
@@ -362,10 +375,10 @@ START_TEST(takeover_release_plan_removes_addresses)
 	t = new_takeover(&f, NULL, 0, IPTO_TAKEOVER_KEEP_DEVCONF);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	after = dump(&f);
-	ck_assert_ptr_null(strstr(after, "addr eth"));
+	lacks(after, "addr eth");
 	/* A release sends nothing and leaves the links up. */
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 0);
-	ck_assert_ptr_nonnull(strstr(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up"));
+	has(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up");
 	ck_assert_str_ne(before, after);
 	free(after);
 	ipto_takeover_unref(t);
@@ -385,8 +398,8 @@ START_TEST(takeover_keep_devconf_only_warns)
 	t = new_takeover(&f, one_round, 1, IPTO_TAKEOVER_KEEP_DEVCONF);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	after = dump(&f);
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth1 arp_ignore 0\n"));
-	ck_assert_ptr_nonnull(strstr(f.log.all, "ARP flux"));
+	has(after, "devconf eth1 arp_ignore 0\n");
+	has(f.log.all, "ARP flux");
 	free(after);
 	ipto_takeover_unref(t);
 	fixture_fini(&f);
@@ -653,16 +666,16 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 	t = new_takeover(&f, one_round, 1, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	after = dump(&f);
-	ck_assert_ptr_nonnull(strstr(after, "addr eth1 192.0.2.20/24\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth2 arp_ignore 1\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth3 arp_ignore 1\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf eth3 arp_announce 2\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_ignore 1\n"));
-	ck_assert_ptr_nonnull(strstr(after, "devconf mgmt0 arp_announce 2\n"));
+	has(after, "addr eth1 192.0.2.20/24\n");
+	has(after, "devconf eth2 arp_ignore 1\n");
+	has(after, "devconf eth3 arp_ignore 1\n");
+	has(after, "devconf eth3 arp_announce 2\n");
+	has(after, "devconf mgmt0 arp_ignore 1\n");
+	has(after, "devconf mgmt0 arp_announce 2\n");
 	/* Only the owning adapter is raised and announces. */
-	ck_assert_ptr_nonnull(strstr(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 down"));
+	has(after, "link eth2 ifindex 3 mac 02:00:5e:10:02:02 down");
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
-	ck_assert_ptr_nonnull(strstr(f.log.all, "ghost"));
+	has(f.log.all, "ghost");
 	free(after);
 	ck_assert_int_eq(ipto_takeover_undo(t), 0);
 	after = dump(&f);
