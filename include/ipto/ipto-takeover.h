@@ -17,9 +17,23 @@
  *   6. announce the first round of the schedule;
  *   7. guard   set arp_ignore=1 and arp_announce=2 on the standby's other
  *              adapters that the plan's pool lists (management, idle
- *              takeover adapters): they share the LAN and would otherwise
- *              answer ARP for the new addresses with their own MAC. Done
+ *              takeover adapters) and on every other interface of the
+ *              host with IPv4 (an unlisted primary interface on the same
+ *              LAN too): with arp_ignore=0 an interface answers ARP for
+ *              every local address of the host with its own MAC. Done
  *              right after the first round, off the path to the wire.
+ *
+ * The kernel is the record (see doc/record.md): every address a takeover
+ * adds is marked IPTO_ADDR_PROTO_TAKEOVER, and the settings and link
+ * states it changes are noted in the binder's record. Before any change,
+ * a taken address that already sits on another interface of the host
+ * fails the takeover with -EADDRINUSE. A release plan removes only marked
+ * addresses (an administrator's address stays, even when it is the same
+ * one), keeps the other addresses of a subnet when it removes a primary
+ * one (promote_secondaries for the moment of the deletion), lowers a link
+ * the takeovers raised once it has no address left, restores the ARP
+ * settings once the host holds no taken-over address, and sends nothing,
+ * so ipto_takeover_run() returns at once.
  *
  * Steps 1-7 are all or nothing: when one fails, ipto_takeover_start() undoes
  * exactly what it did (addresses it added, links it raised, settings it
@@ -60,10 +74,16 @@ struct ipto_announce_round {
  *	only log a warning (priority INFO) when they allow ARP flux.
  * @IPTO_TAKEOVER_DAD: add IPv6 addresses with duplicate address detection
  *	(the default adds them with IFA_F_NODAD so they serve at once).
+ * @IPTO_TAKEOVER_RECLAIM: the plan binds a node's own addresses back on
+ *	the node (`ipto reclaim`): addresses are marked
+ *	IPTO_ADDR_PROTO_RECLAIM instead of IPTO_ADDR_PROTO_TAKEOVER, no ARP
+ *	setting is changed or guarded, and a release plan run with this flag
+ *	removes only addresses so marked. (Since 1.0.)
  */
 enum ipto_takeover_flags {
 	IPTO_TAKEOVER_KEEP_DEVCONF = 1 << 0,
 	IPTO_TAKEOVER_DAD = 1 << 1,
+	IPTO_TAKEOVER_RECLAIM = 1 << 2,
 };
 
 /**
