@@ -687,7 +687,9 @@ static void load_cluster(void)
 
 		if (make_binder(&binder) < 0)
 			exit(EXIT_FAILURE);
-		r = cluster_resolve_macs(cluster, binder, cli.standby, err, sizeof(err));
+		r = cluster_resolve_macs_here(cluster, binder, cli.standby,
+					      cli.cmd & (CMD_STATUS | CMD_RECLAIM | CMD_RELEASE),
+					      err, sizeof(err));
 		ipto_binder_unref(binder);
 		if (r < 0) {
 			fprintf(stderr, "ipto: %s\n", err);

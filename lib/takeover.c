@@ -1016,7 +1016,9 @@ static bool has_secondaries(const struct ipto_takeover *t,
 {
 	size_t i;
 
-	if (e->addr.family != AF_INET || (e->flags & IPTO_ADDR_ENTRY_SECONDARY))
+	/* Not only primaries: after an earlier deletion promoted it, a
+	 * secondary of the dump may be the primary now. */
+	if (e->addr.family != AF_INET)
 		return false;
 	for (i = 0; i < t->n_dump; i++) {
 		const struct ipto_addr_entry *o = &t->dump[i];
@@ -1051,7 +1053,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
 		const char *ifname = t->ports[a->port].ifname;
-		const struct ipto_addr_entry *e;
+		const struct ipto_addr_entry *e = NULL;
 		struct ipto_addr del = a->ip;
 		int old_promote = -1;
 
@@ -1094,6 +1096,8 @@ static int unbind_addresses(struct ipto_takeover *t)
 			}
 		}
 		err = record_addr(t, a, ipto_binder_addr_del(t->binder, ifname, &del));
+		if (t->dump && err == 0 && e)
+			((struct ipto_addr_entry *)e)->ifindex = -1; /* gone */
 		if (old_promote == 0)
 			ipto_binder_devconf_set(t->binder, ifname,
 						IPTO_DEVCONF_PROMOTE_SECONDARIES, 0);
