@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #ifndef SOL_NETLINK
@@ -51,7 +52,75 @@ struct nl_binder {
 	int kernel_err; /* the kernel's negative errno of the last request */
 	char kernel_msg[256]; /* its extended-ACK message, or "" */
 	char record_dir[64]; /* RECORD_ROOT/<netns inode> */
+	/* Whether the kernel keeps IFA_PROTO (Linux 6.3+): found out by
+	 * reading the first marked address back. Without it, the marks go
+	 * to the record ("addr.IFINDEX.ADDR_PREFIX" keys), which dumps check
+	 * against the kernel. */
+	enum { PROTO_UNKNOWN, PROTO_KERNEL, PROTO_RECORD } proto_mode;
 };
+
+static unsigned int proto_of_flags(unsigned int flags);
+
+/* The protocol sent to the kernel. IPTO_TEST_NO_IFA_PROTO (a test hook)
+ * makes the binder behave as on a kernel before 6.3: it sends none and
+ * ignores what dumps carry, so the record under /run is exercised. */
+static unsigned int wire_proto(unsigned int flags)
+{
+	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
+}
+
+static int nl_record_get(void *userdata, const char *key, char *buf, size_t len);
+static int nl_record_set(void *userdata, const char *key, const char *value);
+static int nl_addr_dump(void *userdata, int ifindex, struct ipto_addr_entry *out,
+			size_t max);
+
+/* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
+static void mark_key(int ifindex, const struct ipto_addr *a, char *buf, size_t len)
+{
+	char text[IPTO_ADDR_STRLEN], *slash;
+
+	ipto_addr_format(a, text, sizeof(text));
+	slash = strchr(text, '/');
+	if (slash)
+		*slash = '_';
+	snprintf(buf, len, "addr.%d.%s", ifindex, text);
+}
+
+/* After a marked address was added: on a kernel that dropped the mark,
+ * keep it in the record instead. */
+static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr *a,
+		      unsigned int proto)
+{
+	char key[96], value[8];
+
+	if (!proto)
+		return;
+	if (nb->proto_mode == PROTO_UNKNOWN) {
+		struct ipto_addr_entry e[64];
+		int i, n;
+
+		for (i = 0; i < 64; i++)
+			e[i].sz = sizeof(e[i]);
+		nb->proto_mode = PROTO_KERNEL;
+		n = nl_addr_dump(nb, ifindex, e, 64);
+		for (i = 0; i < n && i < 64; i++)
+			if (ipto_addr_equal(&e[i].addr, a) &&
+			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
+				nb->proto_mode = PROTO_RECORD;
+		if (getenv("IPTO_TEST_NO_IFA_PROTO"))
+			nb->proto_mode = PROTO_RECORD;
+		if (nb->proto_mode == PROTO_RECORD)
+			log_info(nb->ctx, "netlink: the kernel keeps no address protocol "
+				 "(IFA_PROTO, Linux 6.3+): marks go to %s\n", nb->record_dir);
+	}
+	if (nb->proto_mode != PROTO_RECORD)
+		return;
+	mark_key(ifindex, a, key, sizeof(key));
+	snprintf(value, sizeof(value), "%u", proto);
+	if (nl_record_set(nb, key, value) < 0)
+		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
+			nb->record_dir);
+}
 
 static unsigned int proto_of_flags(unsigned int flags)
 {
@@ -278,10 +347,18 @@ static int nl_addr_add(void *userdata, const char *ifname,
 		return r;
 	/* NLM_F_EXCL: an address that is there already is -EEXIST, never
 	 * silently "replaced" (which would hide a rollback bug). */
-	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, r, addr,
-			   addr->family == AF_INET6 && (flags & IPTO_BIND_NODAD) ?
-			   IFA_F_NODAD : 0, proto_of_flags(flags));
-	return request_end(nb, nle, -EEXIST, "add address on", ifname);
+	{
+		int ifindex = r;
+
+		nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				   addr, addr->family == AF_INET6 &&
+				   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
+				   wire_proto(flags));
+		r = request_end(nb, nle, -EEXIST, "add address on", ifname);
+		if (r == 0)
+			keep_mark(nb, ifindex, addr, proto_of_flags(flags));
+		return r;
+	}
 }
 
 /* Appends one attribute; the caller reserved room. */
@@ -329,8 +406,8 @@ static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
 		flags |= IFA_F_NODAD;
 	if (flags)
 		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
-	if (proto_of_flags(r->flags)) {
-		uint8_t proto = (uint8_t)proto_of_flags(r->flags);
+	if (wire_proto(r->flags)) {
+		uint8_t proto = (uint8_t)wire_proto(r->flags);
 
 		off = put_attr(buf, off, IPTO_IFA_PROTO, &proto, 1);
 	}
@@ -419,6 +496,10 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	for (i = 0; i < n; i++)
 		if (results[i] > 0)
 			results[i] = r < 0 ? r : -EIO;
+	for (i = 0; i < n; i++)
+		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
+			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
+				  proto_of_flags(reqs[i].flags));
 	free(buf);
 	return 0;
 }
@@ -432,9 +513,18 @@ static int nl_addr_del(void *userdata, const char *ifname,
 	r = ifindex_of(nb, ifname);
 	if (r < 0)
 		return r;
-	nle = addr_request(nb, RTM_DELADDR, 0, r, addr, 0, 0);
-	return request_end(nb, nle, -EADDRNOTAVAIL, "delete address on",
-			   ifname);
+	{
+		int ifindex = r;
+		char key[96];
+
+		nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
+		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
+		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
+			mark_key(ifindex, addr, key, sizeof(key));
+			nl_record_set(nb, key, NULL);
+		}
+		return r;
+	}
 }
 
 /*
@@ -503,8 +593,20 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	memcpy(e.addr.bytes, nla_data(local), len);
 	e.ifindex = (int)ifa->ifa_index;
-	if (tb[IPTO_IFA_PROTO] && nla_len(tb[IPTO_IFA_PROTO]) >= 1)
+	if (tb[IPTO_IFA_PROTO] && nla_len(tb[IPTO_IFA_PROTO]) >= 1 &&
+	    !getenv("IPTO_TEST_NO_IFA_PROTO"))
 		e.proto = nla_get_u8(tb[IPTO_IFA_PROTO]);
+	if (!e.proto && c->nb->proto_mode == PROTO_RECORD) {
+		/* The record's mark counts only while the kernel has the
+		 * address on that interface: we are reading it now. */
+		char key[96], value[8];
+
+		mark_key(e.ifindex, &e.addr, key, sizeof(key));
+		if (nl_record_get(c->nb, key, value, sizeof(value)) == 0) {
+			e.proto = (unsigned int)atoi(value);
+			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
+		}
+	}
 	if ((tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ?
 	     nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags) & IFA_F_SECONDARY)
 		e.flags |= IPTO_ADDR_ENTRY_SECONDARY;
@@ -528,6 +630,21 @@ static int nl_addr_dump(void *userdata, int ifindex,
 	struct addr_dump_ctx c = { nb, ifindex, out, max, 0 };
 	int r;
 
+	/* A reader (status, release) learns from the record itself that a
+	 * writer kept marks there: a kernel that keeps IFA_PROTO never makes
+	 * it write one. */
+	if (nb->proto_mode == PROTO_UNKNOWN && nb->record_dir[0]) {
+		DIR *dir = opendir(nb->record_dir);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir)))
+			if (strncmp(de->d_name, "addr.", 5) == 0) {
+				nb->proto_mode = PROTO_RECORD;
+				break;
+			}
+		if (dir)
+			closedir(dir);
+	}
 	r = dump(nb, RTM_GETADDR, &ifa, sizeof(ifa), on_addr, &c,
 		 "dump addresses");
 	if (r < 0)

@@ -19,6 +19,7 @@
 . "$(dirname "$0")/record-lib.sh"
 
 lan_up --prefix rec-fb- --clients 2 --actives 2 --ips 1 --takeover 2 || exit 1
+forget_record sb a1 a2
 IP1=$(lan_ip4 a1 1)
 IP2=$(lan_ip4 a2 1)
 cat >"$sc_tmp/cluster.conf" <<EOC
