@@ -706,95 +706,68 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 	}
 }
 
+/* What on_link (with the link dump) fills: up to @max entries. */
+struct link_dump_ctx {
+	struct ipto_link_entry *out;
+	size_t max, n;
+};
+
+static int on_link(struct nl_msg *msg, void *arg);
+
 /*
- * One RTM_GETLINK by name on the raw socket, parsed in place: what a
- * takeover reads for every adapter, so it skips libnl's object model
- * (a third of the time, no allocation; tests/bench).
+ * One RTM_GETLINK by name through libnl's core message API, parsed in
+ * place by the link dump's parser: what a takeover reads for every
+ * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
 static int nl_link_get(void *userdata, const char *ifname,
 		       struct ipto_link_info *info)
 {
 	struct nl_binder *nb = userdata;
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct {
-		struct nlmsghdr h;
-		struct ifinfomsg ifi;
-		char attrs[NLA_ALIGN(NLA_HDRLEN + IFNAMSIZ)];
-	} req;
-	size_t namelen = strlen(ifname), off;
-	uint32_t seq = nb->raw_seq++;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { &e, 1, 0 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+	struct nl_cb *cb, *base;
+	int nle;
 
-	if (namelen == 0 || namelen >= IFNAMSIZ)
-		return -ENODEV;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETLINK;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = seq;
-	req.ifi.ifi_family = AF_UNSPEC;
-	off = put_attr((char *)&req, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(req.ifi)),
-		       IFLA_IFNAME, ifname, namelen + 1);
-	req.h.nlmsg_len = (uint32_t)off;
-	if (send(nb->raw_fd, &req, off, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t len = recv(nb->raw_fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		size_t left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (size_t)len;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			const struct ifinfomsg *ifi;
-			const struct nlattr *a;
-			int rem;
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				int err = e->error > 0 ? -e->error : e->error;
-
-				if (err == 0)
-					continue;
-				if (err != -ENODEV)
-					log_err(nb->ctx, "netlink: get link %s: %s\n",
-						ifname, ipto_strerror(err));
-				return err;
-			}
-			if (h->nlmsg_type != RTM_NEWLINK ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-				return -EPROTO;
-			ifi = NLMSG_DATA(h);
-			info->ifindex = ifi->ifi_index;
-			info->up = (ifi->ifi_flags & IFF_UP) != 0;
-			info->carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
-			a = (const struct nlattr *)((const char *)ifi +
-						    NLMSG_ALIGN(sizeof(*ifi)));
-			rem = (int)(h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifi))));
-			for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
-				switch (nla_type(a)) {
-				case IFLA_MTU:
-					if (nla_len(a) >= 4)
-						info->mtu = nla_get_u32((struct nlattr *)a);
-					break;
-				case IFLA_ADDRESS:
-					if (nla_len(a) == (int)sizeof(info->mac.bytes))
-						memcpy(info->mac.bytes, nla_data(a),
-						       sizeof(info->mac.bytes));
-					break;
-				case IFLA_AF_SPEC:
-					parse_inet_conf(a, info);
-					break;
-				}
-			}
-			return 0;
-		}
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
 	}
+	request_begin(nb);
+	nle = nl_send_auto(nb->sk, msg);
+	nlmsg_free(msg);
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	base = nl_socket_get_cb(nb->sk);
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, &c);
+	nle = nl_recvmsgs(nb->sk, cb);
+	nl_cb_put(cb);
+	if (nle >= 0)
+		nle = nl_wait_for_ack(nb->sk); /* the request's ACK */
+	if (nle < 0 && nb->kernel_err == -ENODEV) {
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	if (c.n != 1)
+		return -EPROTO;
+	info->ifindex = e.ifindex;
+	info->mac = e.mac;
+	info->up = e.up;
+	info->carrier = e.carrier;
+	info->mtu = e.mtu;
+	info->arp_ignore = e.arp_ignore;
+	info->arp_announce = e.arp_announce;
+	return 0;
 }
 
 /* Sends the difference between @link (the kernel's) and @change. */
@@ -903,11 +876,6 @@ static int nl_devconf_set(void *userdata, const char *ifname,
 	return r;
 }
 
-struct link_dump_ctx {
-	struct ipto_link_entry *out;
-	size_t max, n;
-};
-
 static int on_link(struct nl_msg *msg, void *arg)
 {
 	struct link_dump_ctx *c = arg;
@@ -932,6 +900,8 @@ static int on_link(struct nl_msg *msg, void *arg)
 			 nla_len(tb[IFLA_IFNAME]), (const char *)nla_data(tb[IFLA_IFNAME]));
 	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == (int)sizeof(e.mac.bytes))
 		memcpy(e.mac.bytes, nla_data(tb[IFLA_ADDRESS]), sizeof(e.mac.bytes));
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		e.mtu = nla_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_AF_SPEC])
 		parse_inet_conf(tb[IFLA_AF_SPEC], &info);
 	e.arp_ignore = info.arp_ignore;

@@ -471,6 +471,7 @@ static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
 		e.loopback = strcmp(l->name, "lo") == 0;
 		e.arp_ignore = l->devconf[IPTO_DEVCONF_ARP_IGNORE];
 		e.arp_announce = l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE];
+		e.mtu = l->mtu;
 		memcpy((char *)&out[i] + sizeof(size_t),
 		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
 	}

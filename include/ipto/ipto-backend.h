@@ -145,6 +145,7 @@ struct ipto_addr_entry {
  * @loopback: a loopback interface.
  * @arp_ignore: its own arp_ignore, -1 when it has no IPv4 settings.
  * @arp_announce: its own arp_announce, likewise.
+ * @mtu: its MTU in bytes.
  * Since: 1.0.
  */
 struct ipto_link_entry {
@@ -157,6 +158,7 @@ struct ipto_link_entry {
 	bool loopback;
 	int arp_ignore;
 	int arp_announce;
+	unsigned int mtu;
 };
 
 /**
