@@ -33,6 +33,12 @@ quiet_adapters sb mgmt
 lan_sysctl c2 net.ipv4.conf.eth0.drop_gratuitous_arp=1
 for c in c1 c2; do pings $c "$IP1"; pings $c "$IP2"; done
 
+ipto_on a1 "${C[@]}" reclaim --node a1
+check "reclaim without --interface is a usage error (exit 2): $err" \
+	[ $rc = 2 -a -n "$(grep -- '--interface IF is required' <<<"$err")" ]
+ipto_on a1 "${C[@]}" reclaim --node zz --interface eth0
+check "reclaim of an unknown node is a usage error (exit 2)" [ $rc = 2 ]
+
 # The nodes fail and lose their addresses (as after a crash and reboot).
 nw=$(lan_neigh_watch_path)
 lan_exec a2 ip addr del "$IP2/24" dev eth0
@@ -60,11 +66,6 @@ for c in c1 c2; do
 	lan_exec $c "$nw" --wait "$IP2" "$(lan_mac a2 eth0)" --since "$since" -t 15000 \
 		>"$sc_tmp/w-$c-2" 2>&1 &
 done
-ipto_on a1 "${C[@]}" reclaim --node a1
-check "reclaim without --interface is a usage error (exit 2): $err" \
-	[ $rc = 2 -a -n "$(grep -- '--interface IF is required' <<<"$err")" ]
-ipto_on a1 "${C[@]}" reclaim --node zz --interface eth0
-check "reclaim of an unknown node is a usage error (exit 2)" [ $rc = 2 ]
 lan_exec a1 "$IPTO" "${C[@]}" reclaim --node a1 --interface eth0 >"$sc_tmp/r1" 2>&1 &
 r1=$!
 lan_exec a2 "$IPTO" "${C[@]}" reclaim --node a2 --interface eth0 >"$sc_tmp/r2" 2>&1 &
