@@ -29,11 +29,4 @@ int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
 /* "arp_ignore" etc., or NULL for an unknown key. */
 const char *ipto_devconf_name(enum ipto_devconf key);
 
-/*
- * Copy a caller's ops table of @caller_sz bytes into @out of @our_sz bytes:
- * members past @caller_sz stay NULL. -EINVAL for a table shorter than
- * size_t or a longer one with a non-zero unknown tail.
- */
-int ipto_ops_copy(void *out, size_t our_sz, const void *ops);
-
 #endif /* IPTO_BACKEND_PRIVATE_H */

@@ -60,39 +60,19 @@ static int devconf_max(enum ipto_devconf key)
 	return -1;
 }
 
-int ipto_ops_copy(void *out, size_t our_sz, const void *ops)
-{
-	size_t caller_sz;
-
-	if (!ops)
-		return -EINVAL;
-	memcpy(&caller_sz, ops, sizeof(caller_sz));
-	/* Every member is a size_t or a function pointer: a size that cuts
-	 * one in two is a mistake, not an older table. */
-	if (caller_sz < sizeof(size_t) || caller_sz % sizeof(void *))
-		return -EINVAL;
-	if (!ipto_opts_valid_impl(ops, our_sz))
-		return -EINVAL;
-	memset(out, 0, our_sz);
-	memcpy(out, ops, caller_sz < our_sz ? caller_sz : our_sz);
-	*(size_t *)out = our_sz;
-	return 0;
-}
-
 IPTO_EXPORT int ipto_binder_new(struct ipto_ctx *ctx,
 				const struct ipto_binder_ops *ops,
 				void *userdata, struct ipto_binder **ret)
 {
 	struct ipto_binder *b;
 	struct ipto_binder_ops copy;
+	int r;
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
-		log_err(ctx, "binder: invalid ops table (NULL, sz too small, "
-			"or unknown non-zero members)\n");
-		return -EINVAL;
-	}
+	r = ipto_ops_copy(ctx, "binder", &copy, sizeof(copy), ops);
+	if (r < 0)
+		return r;
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
@@ -104,25 +84,15 @@ IPTO_EXPORT int ipto_binder_new(struct ipto_ctx *ctx,
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_binder *ipto_binder_ref(struct ipto_binder *binder)
+static void binder_free(struct ipto_binder *binder)
 {
-	if (binder)
-		binder->refcount++;
-	return binder;
-}
-
-IPTO_EXPORT struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder)
-{
-	if (!binder)
-		return NULL;
-	if (--binder->refcount > 0)
-		return NULL;
 	if (binder->ops.destroy)
 		binder->ops.destroy(binder->userdata);
 	ipto_ctx_unref(binder->ctx);
 	free(binder);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_binder, binder_free)
 
 IPTO_EXPORT struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder)
 {
@@ -387,7 +357,6 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 				     struct ipto_link_info *info)
 {
 	struct ipto_link_info tmp;
-	size_t sz;
 	int r;
 
 	if (!binder)
@@ -415,12 +384,7 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 			"ifindex\n", ifname);
 		return -EIO;
 	}
-	/* Write what the caller's size covers; zero a newer caller's tail. */
-	sz = info->sz;
-	if (sz > sizeof(tmp))
-		memset((char *)info + sizeof(tmp), 0, sz - sizeof(tmp));
-	memcpy((char *)info + sizeof(size_t), (char *)&tmp + sizeof(size_t),
-	       (sz < sizeof(tmp) ? sz : sizeof(tmp)) - sizeof(size_t));
+	ipto_sized_copy_out(info, &tmp, sizeof(tmp));
 	return 0;
 }
 

@@ -59,22 +59,12 @@ IPTO_EXPORT int ipto_ctx_new(struct ipto_ctx **ret)
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_ctx *ipto_ctx_ref(struct ipto_ctx *ctx)
+static void ctx_free(struct ipto_ctx *ctx)
 {
-	if (ctx)
-		ctx->refcount++;
-	return ctx;
+	free(ctx);
 }
 
-IPTO_EXPORT struct ipto_ctx *ipto_ctx_unref(struct ipto_ctx *ctx)
-{
-	if (!ctx)
-		return NULL;
-	if (--ctx->refcount > 0)
-		return NULL;
-	free(ctx);
-	return NULL;
-}
+IPTO_DEFINE_REF_UNREF(ipto_ctx, ctx_free)
 
 IPTO_EXPORT void ipto_ctx_set_log_fn(struct ipto_ctx *ctx, ipto_log_fn fn,
 				     enum ipto_log_priority priority,
@@ -120,20 +110,4 @@ void ipto_log_priv(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 	va_start(args, format);
 	ctx->log_fn(ctx, priority, ctx->log_userdata, format, args);
 	va_end(args);
-}
-
-bool ipto_opts_valid_impl(const void *opts, size_t known_size)
-{
-	const unsigned char *p = opts;
-	size_t sz, i;
-
-	if (!opts)
-		return true;
-	memcpy(&sz, opts, sizeof(sz));
-	if (sz < sizeof(size_t))
-		return false;
-	for (i = known_size; i < sz; i++)
-		if (p[i])
-			return false;
-	return true;
 }

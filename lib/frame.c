@@ -282,10 +282,9 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 		log_err(ctx, "frame: unknown style %d\n", (int)style);
 		return -EINVAL;
 	}
-	if (!ipto_opts_valid(opts, ipto_frame_opts)) {
-		log_err(ctx, "frame: bad options struct (sz or unknown tail)\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(ctx, "frame", opts, ipto_frame_opts, flags);
+	if (r < 0)
+		return r;
 	tha = ipto_opts_get(opts, ipto_frame_opts, tha, IPTO_FRAME_THA_DEFAULT);
 	flags = ipto_opts_get(opts, ipto_frame_opts, flags, 0u);
 	target = ipto_opts_has(opts, ipto_frame_opts, target) ? &opts->target
@@ -465,7 +464,6 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 {
 	const uint8_t *p = buf;
 	struct ipto_frame_info fi;
-	size_t sz;
 	int r;
 
 	if (!buf || !info || info->sz < sizeof(size_t))
@@ -486,9 +484,8 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 	if (r < 0)
 		return r;
 
-	sz = info->sz < sizeof(fi) ? info->sz : sizeof(fi);
-	fi.sz = info->sz;
-	memcpy(info, &fi, sz);
+	fi.sz = sizeof(fi);
+	ipto_sized_copy_out(info, &fi, sizeof(fi));
 	return 0;
 }
 

@@ -20,14 +20,13 @@ IPTO_EXPORT int ipto_injector_new(struct ipto_ctx *ctx,
 {
 	struct ipto_injector *inj;
 	struct ipto_injector_ops copy;
+	int r;
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
-		log_err(ctx, "injector: invalid ops table (NULL, sz too small, "
-			"or unknown non-zero members)\n");
-		return -EINVAL;
-	}
+	r = ipto_ops_copy(ctx, "injector", &copy, sizeof(copy), ops);
+	if (r < 0)
+		return r;
 	inj = calloc(1, sizeof(*inj));
 	if (!inj)
 		return -ENOMEM;
@@ -39,25 +38,15 @@ IPTO_EXPORT int ipto_injector_new(struct ipto_ctx *ctx,
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector)
+static void injector_free(struct ipto_injector *injector)
 {
-	if (injector)
-		injector->refcount++;
-	return injector;
-}
-
-IPTO_EXPORT struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector)
-{
-	if (!injector)
-		return NULL;
-	if (--injector->refcount > 0)
-		return NULL;
 	if (injector->ops.destroy)
 		injector->ops.destroy(injector->userdata);
 	ipto_ctx_unref(injector->ctx);
 	free(injector);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_injector, injector_free)
 
 IPTO_EXPORT struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector)
 {

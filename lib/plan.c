@@ -38,25 +38,17 @@ struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 	return plan;
 }
 
-IPTO_EXPORT struct ipto_plan *ipto_plan_ref(struct ipto_plan *plan)
+static void plan_free(struct ipto_plan *plan)
 {
-	if (plan)
-		plan->refcount++;
-	return plan;
-}
-
-IPTO_EXPORT struct ipto_plan *ipto_plan_unref(struct ipto_plan *plan)
-{
-	if (!plan || --plan->refcount > 0)
-		return NULL;
 	free(plan->steps);
 	free(plan->nodes);
 	free(plan->epochs);
 	free(plan->all_adapters);
 	ipto_pool_unref(plan->pool);
 	free(plan);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_plan, plan_free)
 
 /* ------------------------------------------------------------------ */
 /* Small containers                                                    */
@@ -738,11 +730,10 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 
 	if (!pool || !failed_nodes || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_plan_opts)) {
-		log_err(pool->ctx,
-			"cannot plan takeover: bad options struct (size or unknown non-zero fields)\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(pool->ctx, "cannot plan takeover", opts,
+			    ipto_plan_opts, flags);
+	if (r < 0)
+		return r;
 	flags = ipto_opts_get(opts, ipto_plan_opts, flags, 0);
 	if (flags & ~(unsigned int)IPTO_PLAN_SHARE_ADAPTERS) {
 		log_err(pool->ctx, "cannot plan takeover: unknown flags 0x%x\n",
@@ -973,19 +964,13 @@ IPTO_EXPORT int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
 				   struct ipto_plan_step *step)
 {
 	struct ipto_plan_step full;
-	size_t sz, n;
 
 	if (!plan || !step || step->sz < sizeof(size_t))
 		return -EINVAL;
 	if (index >= plan->n_steps)
 		return -ERANGE;
 	fill_step(plan, index, &full);
-	sz = step->sz;
-	n = sz < sizeof(full) ? sz : sizeof(full);
-	memcpy((char *)step + sizeof(size_t), (char *)&full + sizeof(size_t),
-	       n - sizeof(size_t));
-	if (sz > sizeof(full))
-		memset((char *)step + sizeof(full), 0, sz - sizeof(full));
+	ipto_sized_copy_out(step, &full, sizeof(full));
 	return 0;
 }
 

@@ -262,19 +262,10 @@ IPTO_EXPORT int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret)
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_pool *ipto_pool_ref(struct ipto_pool *pool)
-{
-	if (pool)
-		pool->refcount++;
-	return pool;
-}
-
-IPTO_EXPORT struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool)
+static void pool_free(struct ipto_pool *pool)
 {
 	size_t i;
 
-	if (!pool || --pool->refcount > 0)
-		return NULL;
 	for (i = 0; i < pool->n_nodes; i++) {
 		free(pool->nodes[i].name);
 		free(pool->nodes[i].ips);
@@ -300,8 +291,9 @@ IPTO_EXPORT struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool)
 	free(pool->by_size);
 	ipto_ctx_unref(pool->ctx);
 	free(pool);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_pool, pool_free)
 
 /* ------------------------------------------------------------------ */
 /* Describing the cluster                                              */

@@ -362,10 +362,10 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 
 	if (!ctx || !plan || !opts || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_takeover_opts)) {
-		log_err(ctx, "takeover: options struct has unknown non-zero fields\n");
-		return -EINVAL;
-	}
+	err = ipto_opts_valid(ctx, "takeover", opts, ipto_takeover_opts,
+			      standby);
+	if (err < 0)
+		return err;
 	binder = ipto_opts_get(opts, ipto_takeover_opts, binder, NULL);
 	injector = ipto_opts_get(opts, ipto_takeover_opts, injector, NULL);
 	if (!binder || !injector) {
@@ -431,13 +431,6 @@ fail:
 	return err;
 }
 
-IPTO_EXPORT struct ipto_takeover *ipto_takeover_ref(struct ipto_takeover *t)
-{
-	if (t)
-		t->refcount++;
-	return t;
-}
-
 static void close_ports(struct ipto_takeover *t)
 {
 	size_t i;
@@ -449,10 +442,8 @@ static void close_ports(struct ipto_takeover *t)
 	}
 }
 
-IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
+static void takeover_free(struct ipto_takeover *t)
 {
-	if (!t || --t->refcount > 0)
-		return NULL;
 	if (t->ports)
 		close_ports(t);
 	if (t->timerfd >= 0)
@@ -471,8 +462,9 @@ IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
 	ipto_plan_unref(t->plan);
 	ipto_ctx_unref(t->ctx);
 	free(t);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_takeover, takeover_free)
 
 static bool addr_present(int err)
 {
@@ -1093,14 +1085,10 @@ IPTO_EXPORT int ipto_takeover_get_report(const struct ipto_takeover *t,
 					 size_t index,
 					 struct ipto_takeover_report *r)
 {
-	size_t n;
-
 	if (!t || !r || r->sz < sizeof(size_t))
 		return -EINVAL;
 	if (index >= t->n_reports)
 		return -ERANGE;
-	n = r->sz < sizeof(*r) ? r->sz : sizeof(*r);
-	memcpy((char *)r + sizeof(size_t), (const char *)&t->reports[index] + sizeof(size_t),
-	       n - sizeof(size_t));
+	ipto_sized_copy_out(r, &t->reports[index], sizeof(*r));
 	return 0;
 }

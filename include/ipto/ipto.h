@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memset(), for IPTO_OPTS() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,12 +45,41 @@ extern "C" {
 #endif
 
 /**
- * IPTO_OPTS - declare and initialise an options struct of type
- * "struct TYPE" named NAME, with sz set and the given designated
- * initialisers, e.g. IPTO_OPTS(ipto_frame_opts, o, .flags = 1);
+ * IPTO_OPTS - declare an options struct "struct TYPE NAME", zeroed whole
+ * (padding included, as the library checks every byte past the fields it
+ * knows), with sz set and the given designated initialisers applied:
+ *
+ *	IPTO_OPTS(ipto_frame_opts, o, .flags = IPTO_FRAME_F_ROUTER);
+ *	IPTO_OPTS(ipto_plan_opts, p);	(all defaults)
+ *
+ * Compiles warning-free with -Wall -Wextra -pedantic in C99 and later and in
+ * C++11 and later; designated initialisers before C++20 are a GNU extension
+ * that the macro's own diagnostic pragmas keep quiet, so from C++ either
+ * pass them or set the fields afterwards (o.flags = ...).
  */
-#define IPTO_OPTS(TYPE, NAME, ...) \
-	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+#define IPTO_OPTS(TYPE, ...) \
+	IPTO_OPTS_(TYPE, IPTO_OPTS_NAME_(__VA_ARGS__, ), \
+		   IPTO_OPTS_INIT_(__VA_ARGS__, ))
+/* Helpers of IPTO_OPTS(): the first argument, and the rest (each call
+ * gets one extra empty argument so that none is ever missing). */
+#define IPTO_OPTS_NAME_(NAME, ...) NAME
+#define IPTO_OPTS_INIT_(NAME, ...) __VA_ARGS__
+#ifdef __cplusplus
+#define IPTO_OPTS_(TYPE, NAME, INIT)                                      \
+	_Pragma("GCC diagnostic push")                                    \
+	_Pragma("GCC diagnostic ignored \"-Wpragmas\"")                   \
+	_Pragma("GCC diagnostic ignored \"-Wunknown-warning-option\"")    \
+	_Pragma("GCC diagnostic ignored \"-Wpedantic\"")                  \
+	_Pragma("GCC diagnostic ignored \"-Wc++20-extensions\"")          \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+	struct TYPE NAME = (::memset(&NAME, 0, sizeof(struct TYPE)),      \
+			    (struct TYPE){ .sz = sizeof(struct TYPE), INIT }); \
+	_Pragma("GCC diagnostic pop")
+#else
+#define IPTO_OPTS_(TYPE, NAME, INIT)                                      \
+	struct TYPE NAME = (memset(&NAME, 0, sizeof(struct TYPE)),        \
+			    (struct TYPE){ .sz = sizeof(struct TYPE), INIT })
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Version and errors                                                  */

@@ -29,7 +29,10 @@ awk '/^IPTO_EXPORT/ { want = 1; buf = "" }
      want { buf = buf " " $0
             if (index($0, "(")) {
                     sub(/[[:space:]]*\(.*/, "", buf); n = split(buf, w, /[ \t*]+/)
-                    print w[n]; want = 0 } }' "$libdir"/*.c |
+                    print w[n]; want = 0 } }
+     # IPTO_DEFINE_REF_UNREF(ipto_x, free_fn) defines ipto_x_ref and _unref.
+     /^IPTO_DEFINE_REF_UNREF\(/ { s = $0; sub(/^IPTO_DEFINE_REF_UNREF\([[:space:]]*/, "", s)
+            sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }' "$libdir"/*.c |
 	sort -u > "$tmp/marked"
 
 status=0
