@@ -16,12 +16,28 @@
  *   except through the context's log function.
  * - Constructors take a "struct ipto_x **ret" last and leave *ret untouched
  *   on failure.
- * - Options structs begin with "size_t sz", set by the caller to
- *   sizeof(struct ...) (use IPTO_OPTS()). The library reads only the fields
- *   that sz covers, so old callers keep working when fields are added, and it
- *   rejects a larger struct whose unknown tail is not all zero (-EINVAL).
- * - Objects are reference counted: ipto_x_unref() accepts NULL and always
- *   returns NULL.
+ * - Options structs (and ops tables) begin with "size_t sz", set by the
+ *   caller to sizeof(struct ...). Declare them with IPTO_OPTS(), which zeroes
+ *   the whole struct, padding included, or memset() them to zero first. The
+ *   library reads only the fields that sz covers, so old callers keep working
+ *   when fields are added; every byte that sz covers past the end of the
+ *   last field this library knows must be zero, else -EINVAL (logged): a
+ *   newer caller asking for something this version cannot do.
+ * - Sized output structs (struct ipto_link_info, ipto_frame_info,
+ *   ipto_plan_step, ipto_takeover_report) also begin with "size_t sz", set
+ *   by the caller. The library writes the fields both sides know, zeroes
+ *   the caller's bytes beyond the end of its own struct, and leaves sz as
+ *   the caller set it; a field the caller's sz does not cover is not written.
+ * - Reference counted handles: struct ipto_ctx, ipto_pool, ipto_plan,
+ *   ipto_binder, ipto_injector and ipto_takeover. Each has ipto_x_ref(),
+ *   which passes NULL through, and ipto_x_unref(), which accepts NULL and
+ *   always returns NULL; the last reference frees the object. An object
+ *   holds a reference to each object it was made from (its context, the
+ *   plan's pool, the takeover's plan, binder and injector).
+ * - Closed handles, owned by one caller and not reference counted:
+ *   struct ipto_injector_port (ipto_injector_close()) and struct
+ *   ipto_pcap_writer (ipto_pcap_writer_close()). Close each exactly once;
+ *   close accepts NULL. A port holds a reference to its injector.
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
  *   version IPTO_1.0) unless its comment says otherwise.
  */
