@@ -19,6 +19,8 @@
  * O(A) per standby touched to build its heap.
  */
 #include "pool-private.h"
+#include "fenwick.h"
+#include "heap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,123 +51,6 @@ static void plan_free(struct ipto_plan *plan)
 }
 
 IPTO_DEFINE_REF_UNREF(ipto_plan, plan_free)
-
-/* ------------------------------------------------------------------ */
-/* Small containers                                                    */
-/* ------------------------------------------------------------------ */
-
-struct u32vec {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int vec_push(struct u32vec *vec, uint32_t x)
-{
-	int r = pool_grow((void **)&vec->v, &vec->cap, vec->n + 1,
-			  sizeof(*vec->v));
-
-	if (r < 0)
-		return r;
-	vec->v[vec->n++] = x;
-	return 0;
-}
-
-/* A binary min-heap of uint32 in a u32vec; "less" decides the order. */
-typedef bool (*heap_less_fn)(const void *ctx, uint32_t a, uint32_t b);
-
-static void heap_down(struct u32vec *h, size_t i, heap_less_fn less,
-		      const void *ctx)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		uint32_t t;
-
-		if (l < h->n && less(ctx, h->v[l], h->v[m]))
-			m = l;
-		if (l + 1 < h->n && less(ctx, h->v[l + 1], h->v[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h->v[i];
-		h->v[i] = h->v[m];
-		h->v[m] = t;
-		i = m;
-	}
-}
-
-static int heap_push(struct u32vec *h, uint32_t x, heap_less_fn less,
-		     const void *ctx)
-{
-	size_t i;
-	int r = vec_push(h, x);
-
-	if (r < 0)
-		return r;
-	for (i = h->n - 1; i > 0; i = (i - 1) / 2) {
-		size_t p = (i - 1) / 2;
-		uint32_t t;
-
-		if (!less(ctx, h->v[i], h->v[p]))
-			break;
-		t = h->v[i];
-		h->v[i] = h->v[p];
-		h->v[p] = t;
-	}
-	return 0;
-}
-
-static uint32_t heap_pop(struct u32vec *h, heap_less_fn less, const void *ctx)
-{
-	uint32_t top = h->v[0];
-
-	h->v[0] = h->v[--h->n];
-	heap_down(h, 0, less, ctx);
-	return top;
-}
-
-static bool less_u32(const void *ctx, uint32_t a, uint32_t b)
-{
-	return a < b;
-}
-
-/* Fenwick tree of counts over 0..n-1. */
-struct fenwick {
-	size_t n;
-	size_t *t; /* 1-based */
-	size_t total;
-};
-
-static void fw_add(struct fenwick *fw, size_t i, long delta)
-{
-	fw->total += (size_t)delta;
-	for (i++; i <= fw->n; i += i & (~i + 1))
-		fw->t[i] += (size_t)delta;
-}
-
-/* Sum of counts over 0..i-1. */
-static size_t fw_prefix(const struct fenwick *fw, size_t i)
-{
-	size_t s = 0;
-
-	for (; i > 0; i -= i & (~i + 1))
-		s += fw->t[i];
-	return s;
-}
-
-/* The smallest i whose prefix sum over 0..i reaches target (1..total). */
-static size_t fw_lower_bound(const struct fenwick *fw, size_t target)
-{
-	size_t pos = 0, step = 1;
-
-	while (step * 2 <= fw->n)
-		step *= 2;
-	for (; step; step /= 2)
-		if (pos + step <= fw->n && fw->t[pos + step] < target) {
-			pos += step;
-			target -= fw->t[pos];
-		}
-	return pos; /* 0-based index = (1-based pos + 1) - 1 */
-}
 
 /* ------------------------------------------------------------------ */
 /* Takeover planning                                                   */
