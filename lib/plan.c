@@ -329,7 +329,7 @@ static int ensure_adapter_heap(struct planner *p, uint32_t s)
 	if (h->v || sb->n_adapters == 0)
 		return 0;
 	pool_sort_standby_adapters(p->pool, sb);
-	r = pool_grow((void **)&h->v, &h->cap, sb->n_adapters, sizeof(*h->v));
+	r = ipto_grow((void **)&h->v, &h->cap, sb->n_adapters, sizeof(*h->v));
 	if (r < 0)
 		return r;
 	for (i = 0; i < sb->n_adapters; i++)
@@ -343,7 +343,7 @@ static int ensure_adapter_heap(struct planner *p, uint32_t s)
 static int add_step(struct planner *p, uint32_t ip, uint32_t adapter)
 {
 	struct ipto_plan *plan = p->plan;
-	int r = pool_grow((void **)&plan->steps, &p->cap_steps,
+	int r = ipto_grow((void **)&plan->steps, &p->cap_steps,
 			  plan->n_steps + 1, sizeof(*plan->steps));
 
 	if (r < 0)
@@ -702,7 +702,7 @@ IPTO_EXPORT int ipto_plan_release(struct ipto_pool *pool,
 
 			if (ip->adapter == POOL_NONE)
 				continue;
-			r = pool_grow((void **)&plan->steps, &cap,
+			r = ipto_grow((void **)&plan->steps, &cap,
 				      plan->n_steps + 1, sizeof(*plan->steps));
 			if (r < 0)
 				break;
@@ -873,7 +873,7 @@ static void sb_reserve(struct sbuf *b, size_t extra)
 {
 	if (b->oom)
 		return;
-	if (pool_grow((void **)&b->s, &b->cap, b->n + extra + 1, 1) < 0)
+	if (ipto_grow((void **)&b->s, &b->cap, b->n + extra + 1, 1) < 0)
 		b->oom = true;
 }
 
