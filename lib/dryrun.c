@@ -60,7 +60,7 @@ struct dr_link {
 	unsigned int mtu;
 	int devconf[DEVCONF_KEYS];
 	struct ipto_addr *addrs;
-	size_t naddrs;
+	size_t naddrs, cap_addrs;
 };
 
 struct dr_call {
@@ -70,7 +70,7 @@ struct dr_call {
 
 struct dr_binder {
 	struct dr_link *links;
-	size_t nlinks;
+	size_t nlinks, cap_links;
 	int next_ifindex;
 	struct dr_call *calls;
 	size_t ncalls, calls_cap;
@@ -101,15 +101,9 @@ static int call_begin(struct dr_binder *d, const char *fmt, ...)
 	char *text;
 	int r;
 
-	if (d->ncalls == d->calls_cap) {
-		size_t cap = d->calls_cap ? d->calls_cap * 2 : 16;
-		struct dr_call *c = realloc(d->calls, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		d->calls = c;
-		d->calls_cap = cap;
-	}
+	if (ipto_grow((void **)&d->calls, &d->calls_cap, d->ncalls + 1,
+		      sizeof(*d->calls)) < 0)
+		return -ENOMEM;
 	va_start(ap, fmt);
 	r = vasprintf(&text, fmt, ap);
 	va_end(ap);
@@ -131,7 +125,6 @@ static int dr_addr_add(void *userdata, const char *ifname,
 {
 	struct dr_binder *d = userdata;
 	struct dr_link *l;
-	struct ipto_addr *a;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
 	int slot, err;
@@ -154,10 +147,9 @@ static int dr_addr_add(void *userdata, const char *ifname,
 		     l->addrs[i].prefixlen == addr->prefixlen))
 			return call_end(d, slot, -EEXIST);
 	}
-	a = realloc(l->addrs, (l->naddrs + 1) * sizeof(*a));
-	if (!a)
+	if (ipto_grow((void **)&l->addrs, &l->cap_addrs, l->naddrs + 1,
+		      sizeof(*l->addrs)) < 0)
 		return call_end(d, slot, -ENOMEM);
-	l->addrs = a;
 	l->addrs[l->naddrs++] = *addr;
 	return call_end(d, slot, 0);
 }
@@ -382,12 +374,11 @@ static int ifindex_used(struct dr_binder *d, int ifindex)
 static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
 				int ifindex)
 {
-	struct dr_link *links, *l;
+	struct dr_link *l;
 
-	links = realloc(d->links, (d->nlinks + 1) * sizeof(*links));
-	if (!links)
+	if (ipto_grow((void **)&d->links, &d->cap_links, d->nlinks + 1,
+		      sizeof(*d->links)) < 0)
 		return NULL;
-	d->links = links;
 	l = &d->links[d->nlinks++];
 	memset(l, 0, sizeof(*l));
 	memcpy(l->name, ifname, strlen(ifname) + 1);
@@ -495,15 +486,9 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	l->carrier = info.carrier;
 	l->mtu = info.mtu;
 	memcpy(l->devconf, devconf, sizeof(devconf));
-	if (n > 0 && (size_t)n < max) {
-		/* shrink to fit; keep the larger block if realloc fails */
-		struct ipto_addr *a = realloc(addrs, (size_t)n * sizeof(*a));
-
-		if (a)
-			addrs = a;
-	}
 	l->addrs = n > 0 ? addrs : NULL;
 	l->naddrs = (size_t)n;
+	l->cap_addrs = n > 0 ? max : 0;
 	if (n == 0)
 		free(addrs);
 	return 0;
@@ -691,15 +676,9 @@ static int record_frame(struct dr_injector *d, struct dr_port *p,
 	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_SEND);
 	if (err)
 		return err;
-	if (d->nframes == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-
-		f = realloc(d->frames, cap * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		d->frames = f;
-		d->cap = cap;
-	}
+	if (ipto_grow((void **)&d->frames, &d->cap, d->nframes + 1,
+		      sizeof(*d->frames)) < 0)
+		return -ENOMEM;
 	f = &d->frames[d->nframes];
 	f->data = malloc(len);
 	if (!f->data)

@@ -130,24 +130,6 @@ ipto_takeover_default_schedule(size_t *n_rounds)
 	return default_rounds;
 }
 
-static int grow(void **array, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*array, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = ncap;
-	return 0;
-}
-
 /* Appends a report entry; returns its index or a negative errno. */
 static int report(struct ipto_takeover *t, enum ipto_report_op op,
 		  enum ipto_report_outcome outcome, int result, size_t port,
@@ -157,8 +139,8 @@ static int report(struct ipto_takeover *t, enum ipto_report_op op,
 	struct ipto_takeover_report *r;
 	int err;
 
-	err = grow((void **)&t->reports, &t->cap_reports, t->n_reports + 1,
-		   sizeof(*t->reports));
+	err = ipto_grow((void **)&t->reports, &t->cap_reports,
+			t->n_reports + 1, sizeof(*t->reports));
 	if (err)
 		return err;
 	r = &t->reports[t->n_reports];
@@ -178,8 +160,8 @@ static int report(struct ipto_takeover *t, enum ipto_report_op op,
 
 static int push_undo(struct ipto_takeover *t, const struct undo *u)
 {
-	int err = grow((void **)&t->undo, &t->cap_undo, t->n_undo + 1,
-		       sizeof(*t->undo));
+	int err = ipto_grow((void **)&t->undo, &t->cap_undo, t->n_undo + 1,
+			    sizeof(*t->undo));
 
 	if (err)
 		return err;
@@ -413,9 +395,9 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	/* Room for every entry a start and its schedule can make: per port a
 	 * check, an open, two devconf and a link entry, one per action, and
 	 * per port one per explicit round plus one for all refreshes. */
-	err = grow((void **)&t->reports, &t->cap_reports,
-		   t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
-		   sizeof(*t->reports));
+	err = ipto_grow((void **)&t->reports, &t->cap_reports,
+			t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
+			sizeof(*t->reports));
 	if (err)
 		goto fail;
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
