@@ -24,6 +24,8 @@
 #include <ipto/ipto.h>
 
 #include "cluster-config.h"
+/* The library's one JSON escaper, a static helper compiled in here too. */
+#include "../lib/json-escape.h"
 
 #define EXIT_USAGE 2
 #define MAX_ROUNDS 64
@@ -205,21 +207,15 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-/* Writes @s as a JSON string. */
+static void put_stdout(void *unused, const char *p, size_t n)
+{
+	fwrite(p, 1, n, stdout);
+}
+
+/* Writes @s as a JSON string, by the library's one escaper. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	ipto_json_escape(s, put_stdout, NULL);
 }
 
 static void usage(FILE *out)

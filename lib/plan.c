@@ -21,6 +21,7 @@
 #include "pool-private.h"
 #include "fenwick.h"
 #include "heap.h"
+#include "json-escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -912,34 +913,15 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	sb_add(b, tmp, (size_t)len);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped;
- * other bytes as given (names are expected to be UTF-8). */
+static void sb_put(void *ctx, const char *p, size_t n)
+{
+	sb_add(ctx, p, n);
+}
+
+/* A JSON string, by the one escaper. */
 static void sb_json_str(struct sbuf *b, const char *s)
 {
-	size_t i;
-
-	sb_add(b, "\"", 1);
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-
-			sb_add(b, e, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			sb_printf(b, "\\u%04x", c);
-		} else {
-			size_t j = i;
-
-			while (s[j + 1] && s[j + 1] != '"' && s[j + 1] != '\\' &&
-			       (unsigned char)s[j + 1] >= 0x20 &&
-			       (unsigned char)s[j + 1] != 0x7f)
-				j++;
-			sb_add(b, s + i, j - i + 1);
-			i = j;
-		}
-	}
-	sb_add(b, "\"", 1);
+	ipto_json_escape(s, sb_put, b);
 }
 
 static void format_text(const struct ipto_plan *plan, struct sbuf *b)
