@@ -151,15 +151,29 @@ static int check_identity(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	return 0;
 }
 
+void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ip->family == AF_INET) {
+		/* /31, /32, unknown prefix: the limited broadcast address */
+		if (ipto_addr_subnet_broadcast(ip, out) < 0) {
+			out->family = AF_INET;
+			memset(out->bytes, 0xff, 4);
+		}
+	} else {
+		out->family = AF_INET6;
+		memcpy(out->bytes, ip6_all_nodes, 16);
+	}
+	out->prefixlen = IPTO_PREFIX_UNKNOWN;
+}
+
 /* The target IP of IPTO_FRAME_ARP_BCAST_TARGET, as 4 bytes. */
 static void bcast_target(const struct ipto_addr *ip, uint8_t out[4])
 {
-	struct ipto_addr b;
+	struct ipto_addr t;
 
-	if (ipto_addr_subnet_broadcast(ip, &b) == 0)
-		memcpy(out, b.bytes, 4);
-	else /* /31, /32, unknown prefix: the limited broadcast address */
-		memcpy(out, mac_bcast, 4);
+	ipto_announce_target(ip, &t);
+	memcpy(out, t.bytes, 4);
 }
 
 static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,

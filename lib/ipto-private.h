@@ -122,4 +122,13 @@ int ipto_grow(void **arr, size_t *cap, size_t need, size_t elem);
 size_t ipto_addr_len(const struct ipto_addr *addr); /* 4, 16 or 0 */
 bool ipto_addr_valid(const struct ipto_addr *addr); /* family + prefix sane */
 
+/*
+ * The one announce-target rule (frame.c): where an announcement for @ip is
+ * addressed. IPv4: its subnet broadcast address, or 255.255.255.255 for a
+ * /31, /32 or unknown prefix (the target IP of IPTO_FRAME_ARP_BCAST_TARGET);
+ * IPv6: ff02::1, all nodes (the destination of IPTO_FRAME_NA). The prefix
+ * of @out is IPTO_PREFIX_UNKNOWN.
+ */
+void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out);
+
 #endif /* IPTO_PRIVATE_H */

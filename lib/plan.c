@@ -809,23 +809,6 @@ IPTO_EXPORT int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index
 	return 0;
 }
 
-static void announce_target(const struct ipto_addr *ip, struct ipto_addr *t)
-{
-	memset(t, 0, sizeof(*t));
-	if (ip->family == AF_INET) {
-		if (ipto_addr_subnet_broadcast(ip, t) < 0) {
-			t->family = AF_INET;
-			memset(t->bytes, 0xff, 4);
-		}
-	} else {
-		t->family = AF_INET6;
-		t->bytes[0] = 0xff;
-		t->bytes[1] = 0x02;
-		t->bytes[15] = 0x01;
-	}
-	t->prefixlen = IPTO_PREFIX_UNKNOWN;
-}
-
 static void fill_step(const struct ipto_plan *plan, size_t index,
 		      struct ipto_plan_step *s)
 {
@@ -842,7 +825,7 @@ static void fill_step(const struct ipto_plan *plan, size_t index,
 	s->ifname = a->ifname;
 	s->ip = ip->addr;
 	s->mac = a->mac;
-	announce_target(&ip->addr, &s->announce_target);
+	ipto_announce_target(&ip->addr, &s->announce_target);
 	s->flags = st->flags;
 }
 
