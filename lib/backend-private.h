@@ -19,13 +19,6 @@ struct ipto_injector {
 	void *userdata;
 };
 
-/* The longest interface name (IFNAMSIZ - 1). */
-#define IPTO_IFNAME_MAX 15
-
-/* 0 when @ifname is a plausible interface name, else -EINVAL (logged). */
-int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
-		      const char *ifname);
-
 /* "arp_ignore" etc., or NULL for an unknown key. */
 const char *ipto_devconf_name(enum ipto_devconf key);
 

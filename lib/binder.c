@@ -10,30 +10,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
-		      const char *ifname)
-{
-	size_t len;
-
-	if (!ifname) {
-		log_err(ctx, "%s: no interface name\n", who);
-		return -EINVAL;
-	}
-	len = strnlen(ifname, IPTO_IFNAME_MAX + 1);
-	if (len == 0 || len > IPTO_IFNAME_MAX) {
-		log_err(ctx, "%s: interface name must be 1..%d characters\n",
-			who, IPTO_IFNAME_MAX);
-		return -EINVAL;
-	}
-	if (strchr(ifname, '/') || strchr(ifname, ' ') ||
-	    strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0) {
-		log_err(ctx, "%s: invalid interface name \"%s\"\n", who,
-			ifname);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 const char *ipto_devconf_name(enum ipto_devconf key)
 {
 	switch (key) {

@@ -122,6 +122,18 @@ int ipto_grow(void **arr, size_t *cap, size_t need, size_t elem);
 size_t ipto_addr_len(const struct ipto_addr *addr); /* 4, 16 or 0 */
 bool ipto_addr_valid(const struct ipto_addr *addr); /* family + prefix sane */
 
+/* The longest interface name (IFNAMSIZ - 1). */
+#define IPTO_IFNAME_MAX 15
+
+/* The one interface-name rule (ifname.c): 1..IPTO_IFNAME_MAX bytes, not "."
+ * or "..", no '/', ':', blanks or control characters. */
+bool ipto_ifname_valid(const char *name);
+
+/* 0 when @ifname is a valid interface name, else -EINVAL (logged as an
+ * error naming @who). */
+int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
+		      const char *ifname);
+
 /*
  * The one announce-target rule (frame.c): where an announcement for @ip is
  * addressed. IPv4: its subnet broadcast address, or 255.255.255.255 for a

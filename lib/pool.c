@@ -211,21 +211,6 @@ static bool name_valid(const char *name, size_t max)
 	return true;
 }
 
-/* Linux's rule for interface names (dev_valid_name). */
-static bool ifname_valid(const char *name)
-{
-	size_t i;
-
-	if (!name_valid(name, POOL_IFNAME_MAX) || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return false;
-	for (i = 0; name[i]; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] == ' ' ||
-		    (unsigned char)name[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 static int add_name(struct ipto_pool *pool, const char *name, bool standby,
 		    const char *what)
 {
@@ -506,7 +491,7 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 			ifname, standby, flags);
 		return -EINVAL;
 	}
-	if (!ifname_valid(ifname)) {
+	if (!ipto_ifname_valid(ifname)) {
 		log_err(pool->ctx,
 			"cannot add adapter to %s: bad interface name (1..%d bytes, no '/', ':', blanks or control characters)\n",
 			standby, POOL_IFNAME_MAX);
