@@ -75,8 +75,9 @@ IPTO_EXPORT struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binde
 	return binder ? binder->ctx : NULL;
 }
 
-/* Logs an op's failure; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on
- * delete) are what a caller may probe for, so they are only info. */
+/* Logs an op's failure at debug: the backend, which knows why, logged the
+ * error; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on delete) are
+ * what a caller may probe for, so they are only info. */
 static int op_result(struct ipto_binder *b, int r, bool state_answer,
 		     const char *what, const char *ifname, const char *detail)
 {
@@ -87,7 +88,7 @@ static int op_result(struct ipto_binder *b, int r, bool state_answer,
 			 detail ? " " : "", detail ? detail : "",
 			 ipto_strerror(r));
 	else
-		log_err(b->ctx, "binder: %s %s%s%s failed: %s\n", what, ifname,
+		log_dbg(b->ctx, "binder: %s %s%s%s failed: %s\n", what, ifname,
 			detail ? " " : "", detail ? detail : "",
 			ipto_strerror(r));
 	return r;

@@ -19,7 +19,20 @@ struct fault {
 	unsigned int ops; /* mask of counted operations */
 	unsigned int countdown; /* 0: every counted call fails */
 	int err; /* 0: no fault armed */
+	/* A backend logs the failures it makes, as the layer that knows why;
+	 * the injector's sends are logged by the generic injector. */
+	struct ipto_ctx *ctx;
+	const char *who;
+	unsigned int logged_ops;
 };
+
+static int fault_fire(const struct fault *f, unsigned int op, int err)
+{
+	if (f->logged_ops & op)
+		log_err(f->ctx, "%s: operation 0x%x fails by the armed fault: "
+			"%s\n", f->who, op, ipto_strerror(err));
+	return err;
+}
 
 /* Whether the call of operation @op fails, and with what. */
 static int fault_hit(struct fault *f, unsigned int op)
@@ -29,11 +42,11 @@ static int fault_hit(struct fault *f, unsigned int op)
 	if (!err || !(f->ops & op))
 		return 0;
 	if (f->countdown == 0)
-		return err;
+		return fault_fire(f, op, err);
 	if (--f->countdown > 0)
 		return 0;
 	f->err = 0; /* one-shot: spent */
-	return err;
+	return fault_fire(f, op, err);
 }
 
 static int fault_set(struct fault *f, unsigned int known, unsigned int ops,
@@ -503,6 +516,9 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 
 	if (!d)
 		return -EINVAL;
+	d->fault.ctx = binder->ctx;
+	d->fault.who = "dryrun binder";
+	d->fault.logged_ops = IPTO_BINDER_OPS_ALL;
 	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL, ops, nth, err) < 0) {
 		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
 			"error %d\n", who, ops, err);
@@ -784,6 +800,9 @@ IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
 
 	if (!d)
 		return -EINVAL;
+	d->fault.ctx = injector->ctx;
+	d->fault.who = "dryrun injector";
+	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
 	if (fault_set(&d->fault,
 		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
 		      err) < 0) {

@@ -80,7 +80,8 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 		return -ENOMEM;
 	r = injector->ops.open(injector->userdata, ifname, &handle);
 	if (r < 0) {
-		log_err(injector->ctx, "injector: open %s failed: %s\n",
+		/* the backend, which knows why, logged the error */
+		log_dbg(injector->ctx, "injector: open %s failed: %s\n",
 			ifname, ipto_strerror(r));
 		free(port);
 		return r;
@@ -179,7 +180,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 		log_err(inj->ctx, "injector: send_batch on %s failed: %s\n",
 			port->ifname, ipto_strerror(r));
 	else if ((size_t)r < n)
-		log_err(inj->ctx, "injector: send_batch on %s sent %d of %zu "
+		log_dbg(inj->ctx, "injector: send_batch on %s sent %d of %zu "
 			"frames\n", port->ifname, r, n);
 	return r;
 }

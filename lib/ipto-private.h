@@ -30,6 +30,20 @@ bool ipto_log_enabled(const struct ipto_ctx *ctx,
 			ipto_log_priv((ctx), (prio), __VA_ARGS__);        \
 	} while (0)
 
+/*
+ * Each failure is logged as an ERROR once, by the layer that knows why:
+ * - a function that rejects its arguments says which and why;
+ * - a built-in backend logs what failed below it (the kernel's answer,
+ *   libnl's, libpcap's, a missing capability, a dry run's armed fault),
+ *   except answers it cannot judge (no such link, an address already there
+ *   or already gone), which it logs at debug or info;
+ * - the generic binder and injector log a backend's failure at debug, with
+ *   one exception: a failed injector send is logged there, as the packet
+ *   backend keeps its send path silent;
+ * - the takeover logs at debug what came up from a backend, and as an
+ *   ERROR what it judges itself (a link of the plan missing, a wrong MAC).
+ * A backend from a caller's ops table reports through its errno only.
+ */
 #define log_err(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_ERROR, __VA_ARGS__)
 #define log_info(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_DEBUG, __VA_ARGS__)

@@ -493,7 +493,7 @@ static int rollback(struct ipto_takeover *t)
 			break;
 		}
 		if (err < 0) {
-			log_err(t->ctx, "takeover: could not undo a change on %s: %s\n",
+			log_dbg(t->ctx, "takeover: could not undo a change on %s: %s\n",
 				ifname, ipto_strerror(err));
 			if (!first)
 				first = err;
@@ -546,8 +546,15 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			port->absent = true;
 			continue;
 		}
+		if (err == -ENODEV) {
+			/* The backend cannot judge a missing link; here it is
+			 * an adapter of the plan, so a failure. */
+			log_err(t->ctx, "takeover: adapter %s is not on this "
+				"system\n", port->ifname);
+			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
+		}
 		if (err < 0) {
-			log_err(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
+			log_dbg(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
 				ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
 		}
@@ -587,7 +594,7 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 					 &t->ports[p].inj);
 		if (err < 0) {
 			t->ports[p].inj = NULL;
-			log_err(t->ctx, "takeover: cannot send frames on %s: %s\n",
+			log_dbg(t->ctx, "takeover: cannot send frames on %s: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_OPEN_PORT, p, NULL, err);
 		}
@@ -658,7 +665,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
 						      knobs[k].key, knobs[k].want);
 			if (err < 0) {
-				log_err(t->ctx, "takeover: cannot set %s on %s: %s\n",
+				log_dbg(t->ctx, "takeover: cannot set %s on %s: %s\n",
 					knobs[k].name, t->ports[p].ifname,
 					ipto_strerror(err));
 				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
@@ -679,7 +686,7 @@ static void log_addr_failure(struct ipto_takeover *t, const struct action *a,
 	bool add = a->kind == IPTO_PLAN_BIND;
 
 	ipto_addr_format(&a->ip, buf, sizeof(buf));
-	log_err(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
+	log_dbg(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
 		add ? "add" : "remove", buf, add ? "to" : "from",
 		t->ports[a->port].ifname, ipto_strerror(err));
 }
@@ -779,7 +786,7 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 		}
 		err = ipto_binder_link_set_up(t->binder, t->ports[p].ifname, true);
 		if (err < 0) {
-			log_err(t->ctx, "takeover: cannot bring %s up: %s\n",
+			log_dbg(t->ctx, "takeover: cannot bring %s up: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
 		}
@@ -862,7 +869,7 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 			continue;
 		sent = send_all(port->inj, t->iov, n);
 		if (sent < 0) {
-			log_err(t->ctx, "takeover: round %u on %s: %s\n", round,
+			log_dbg(t->ctx, "takeover: round %u on %s: %s\n", round,
 				port->ifname, ipto_strerror(sent));
 			report_round(t, p, refresh, round, sent, 0);
 			if (!first)
