@@ -28,7 +28,7 @@
 #include "../lib/json-escape.h"
 
 #define EXIT_USAGE 2
-#define MAX_ROUNDS 64
+#define MAX_ROUNDS IPTO_ANNOUNCE_MAX_ROUNDS
 #define MAX_FRAMES 4096
 
 enum command {

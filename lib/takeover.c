@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ROUNDS 64
 #define FIRST_STYLE IPTO_FRAME_ARP_ANNOUNCE
 #define LAST_STYLE IPTO_FRAME_NA
 #define N_STYLES (LAST_STYLE + 1)
@@ -85,7 +84,7 @@ struct ipto_takeover {
 	struct ipto_injector *injector;
 	unsigned int flags;
 
-	struct ipto_announce_round rounds[MAX_ROUNDS];
+	struct ipto_announce_round rounds[IPTO_ANNOUNCE_MAX_ROUNDS];
 	size_t n_rounds;
 	uint32_t refresh_ms;
 	uint32_t refresh_count;
@@ -194,9 +193,9 @@ static int validate_schedule(struct ipto_takeover *t,
 			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
 	size_t i;
 
-	if (n == 0 || n > MAX_ROUNDS) {
+	if (n == 0 || n > IPTO_ANNOUNCE_MAX_ROUNDS) {
 		log_err(t->ctx, "takeover: a schedule needs 1 to %d rounds, not %zu\n",
-			MAX_ROUNDS, n);
+			IPTO_ANNOUNCE_MAX_ROUNDS, n);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -211,6 +210,39 @@ static int validate_schedule(struct ipto_takeover *t,
 	}
 	t->n_rounds = n;
 	return 0;
+}
+
+/* A schedule must send a frame for the plan's addresses: ARP styles for
+ * IPv4, NA for IPv6. A plan that only unbinds announces nothing. */
+static int check_schedule_sends(struct ipto_takeover *t)
+{
+	const uint32_t arp = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY);
+	const uint32_t na = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	bool v4 = false, v6 = false;
+	uint32_t styles = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_actions; i++) {
+		if (t->actions[i].kind != IPTO_PLAN_BIND)
+			continue;
+		if (t->actions[i].ip.family == AF_INET)
+			v4 = true;
+		else
+			v6 = true;
+	}
+	if (!v4 && !v6)
+		return 0;
+	for (i = 0; i < t->n_rounds; i++)
+		styles |= t->rounds[i].styles;
+	if ((v4 && (styles & arp)) || (v6 && (styles & na)))
+		return 0;
+	log_err(t->ctx, "takeover: the schedule sends no frame for this plan "
+		"(it needs %s)\n", v4 && v6 ? "an ARP style or na" :
+		v4 ? "an ARP style for its IPv4 addresses" :
+		"na for its IPv6 addresses");
+	return -EINVAL;
 }
 
 /* Collects the plan's steps into ports and actions. */
@@ -381,6 +413,9 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	if (err)
 		goto fail;
 	err = load_plan(t, ipto_opts_get(opts, ipto_takeover_opts, standby, NULL));
+	if (err)
+		goto fail;
+	err = check_schedule_sends(t);
 	if (err)
 		goto fail;
 	err = build_frames(t);

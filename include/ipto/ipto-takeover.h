@@ -42,6 +42,12 @@ extern "C" {
 #endif
 
 /**
+ * IPTO_ANNOUNCE_MAX_ROUNDS - the most rounds (struct ipto_announce_round) a
+ * schedule may have.
+ */
+#define IPTO_ANNOUNCE_MAX_ROUNDS 64
+
+/**
  * struct ipto_announce_round - one round of the announcement schedule.
  * @delay_ms: wait this long after the previous round (the first round:
  *	after binding; 0 means at once).
@@ -73,7 +79,10 @@ enum ipto_takeover_flags {
  * @injector: sends frames (required). The takeover takes a reference.
  * @rounds: the announcement schedule, or NULL for the default schedule
  *	(see ipto_takeover_default_schedule()). Copied.
- * @n_rounds: the number of @rounds (at most 64).
+ * @n_rounds: the number of @rounds, 1 to IPTO_ANNOUNCE_MAX_ROUNDS. Together
+ *	the rounds must send a frame for the plan's addresses (an ARP style
+ *	for IPv4, IPTO_FRAME_NA for IPv6), else ipto_takeover_new() says
+ *	-EINVAL.
  * @refresh_ms: after the last round, repeat it every @refresh_ms
  *	milliseconds; 0 for no periodic refresh.
  * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
