@@ -786,30 +786,14 @@ static int cmd_plan(void)
 /* Running a plan                                                      */
 /* ------------------------------------------------------------------ */
 
-static const char *op_name(enum ipto_report_op op)
+/* The library's names of report entries, "unknown" for a newer value. */
+static const char *known(const char *name)
 {
-	switch (op) {
-	case IPTO_REPORT_CHECK_LINK: return "check_link";
-	case IPTO_REPORT_OPEN_PORT: return "open_port";
-	case IPTO_REPORT_DEVCONF: return "devconf";
-	case IPTO_REPORT_ADDR_ADD: return "addr_add";
-	case IPTO_REPORT_ADDR_DEL: return "addr_del";
-	case IPTO_REPORT_LINK_UP: return "link_up";
-	case IPTO_REPORT_ANNOUNCE: return "announce";
-	}
-	return "unknown";
+	return name ? name : "unknown";
 }
 
-static const char *outcome_name(enum ipto_report_outcome o)
-{
-	switch (o) {
-	case IPTO_OUTCOME_DONE: return "done";
-	case IPTO_OUTCOME_FOUND: return "found";
-	case IPTO_OUTCOME_FAILED: return "failed";
-	case IPTO_OUTCOME_UNDONE: return "undone";
-	}
-	return "unknown";
-}
+#define op_name(op) known(ipto_report_op_name(op))
+#define outcome_name(o) known(ipto_report_outcome_name(o))
 
 static bool get_report(struct ipto_takeover *t, size_t i,
 		       struct ipto_takeover_report *rep)

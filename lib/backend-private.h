@@ -19,7 +19,5 @@ struct ipto_injector {
 	void *userdata;
 };
 
-/* "arp_ignore" etc., or NULL for an unknown key. */
-const char *ipto_devconf_name(enum ipto_devconf key);
 
 #endif /* IPTO_BACKEND_PRIVATE_H */

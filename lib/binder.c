@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-const char *ipto_devconf_name(enum ipto_devconf key)
+IPTO_EXPORT const char *ipto_devconf_name(enum ipto_devconf key)
 {
 	switch (key) {
 	case IPTO_DEVCONF_ARP_IGNORE:

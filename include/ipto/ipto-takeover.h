@@ -73,6 +73,16 @@ enum ipto_takeover_flags {
 };
 
 /**
+ * ipto_takeover_flags_name - a short stable name for @v, one of enum ipto_takeover_flags (a single flag: "keep_devconf", "dad").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
+
+/**
  * struct ipto_takeover_opts - how to run a takeover.
  * @sz: sizeof(struct ipto_takeover_opts).
  * @binder: binds addresses (required). The takeover takes a reference.
@@ -211,6 +221,17 @@ enum ipto_report_op {
 };
 
 /**
+ * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
+ *	"link_up", "announce").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_op_name(enum ipto_report_op v);
+
+/**
  * enum ipto_report_outcome - how a report entry ended.
  * @IPTO_OUTCOME_DONE: the step changed the system as planned.
  * @IPTO_OUTCOME_FOUND: it was already so; nothing changed.
@@ -224,6 +245,16 @@ enum ipto_report_outcome {
 	IPTO_OUTCOME_FAILED = 3,
 	IPTO_OUTCOME_UNDONE = 4,
 };
+
+/**
+ * ipto_report_outcome_name - a short stable name for @v, one of enum ipto_report_outcome ("done", "found", "failed", "undone").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_outcome_name(enum ipto_report_outcome v);
 
 /**
  * struct ipto_takeover_report - one step of a takeover, as it happened.

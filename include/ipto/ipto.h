@@ -113,6 +113,9 @@ const char *ipto_version(void);
  * @err: a negative errno as returned by a libipto function (a positive
  *       errno is accepted too).
  *
+ * The texts come from the library's own table of the errnos that it and
+ * the systems below it return, worded as the C library does in the C
+ * locale; any other value, INT_MIN included, is "Unknown error".
  * Thread-safe: it never uses a shared buffer.
  *
  * Returns: a static string owned by the library, never NULL.
@@ -138,6 +141,16 @@ enum ipto_log_priority {
 	IPTO_LOG_INFO = 20,
 	IPTO_LOG_DEBUG = 30,
 };
+
+/**
+ * ipto_log_priority_name - a short stable name for @v, one of enum ipto_log_priority ("error", "info", "debug").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_log_priority_name(enum ipto_log_priority v);
 
 /**
  * ipto_log_fn - a log handler.
@@ -242,6 +255,16 @@ enum ipto_addr_class {
 };
 
 /**
+ * ipto_addr_class_name - a short stable name for @v, one of enum ipto_addr_class (a single flag: "unicast", "link_local", ...).
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_addr_class_name(enum ipto_addr_class v);
+
+/**
  * ipto_addr_parse - parse "192.0.2.1", "192.0.2.1/24", "2001:db8::1/64".
  * @str: the text; nothing may follow the address or prefix.
  * @out: written only on success.
@@ -318,6 +341,16 @@ enum ipto_mac_class {
 	IPTO_MAC_ZERO = 1 << 3,
 	IPTO_MAC_LOCAL = 1 << 4,
 };
+
+/**
+ * ipto_mac_class_name - a short stable name for @v, one of enum ipto_mac_class (a single flag: "unicast", "zero", ...).
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_mac_class_name(enum ipto_mac_class v);
 
 /**
  * ipto_mac_parse - parse "02:00:5e:00:53:01" (or with '-' separators, the

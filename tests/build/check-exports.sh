@@ -32,7 +32,10 @@ awk '/^IPTO_EXPORT/ { want = 1; buf = "" }
                     print w[n]; want = 0 } }
      # IPTO_DEFINE_REF_UNREF(ipto_x, free_fn) defines ipto_x_ref and _unref.
      /^IPTO_DEFINE_REF_UNREF\(/ { s = $0; sub(/^IPTO_DEFINE_REF_UNREF\([[:space:]]*/, "", s)
-            sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }' "$libdir"/*.c |
+            sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }
+     # IPTO_DEFINE_ENUM_NAME(ipto_x_name, enum, ...) defines ipto_x_name.
+     /^IPTO_DEFINE_ENUM_NAME\(/ { s = $0; sub(/^IPTO_DEFINE_ENUM_NAME\([[:space:]]*/, "", s)
+            sub(/[[:space:]]*,.*/, "", s); print s }' "$libdir"/*.c |
 	sort -u > "$tmp/marked"
 
 status=0
