@@ -20,4 +20,12 @@ struct ipto_injector {
 };
 
 
+/*
+ * All of @ifname's addresses through ipto_binder_addr_list(), in an array
+ * grown until they fit: the count, with *@ret to free(), or a negative
+ * errno.
+ */
+int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
+				const char *ifname, struct ipto_addr **ret);
+
 #endif /* IPTO_BACKEND_PRIVATE_H */

@@ -94,6 +94,17 @@ static int op_result(struct ipto_binder *b, int r, bool state_answer,
 	return r;
 }
 
+/* What every op checks first: a binder, and a valid interface name. */
+static int check_op(struct ipto_binder *b, const char *op, const char *ifname)
+{
+	char who[32];
+
+	if (!b)
+		return -EINVAL;
+	snprintf(who, sizeof(who), "binder: %s", op);
+	return ipto_ifname_check(b->ctx, who, ifname);
+}
+
 static int unsupported(struct ipto_binder *b, const char *what)
 {
 	log_err(b->ctx, "binder: this backend does not support %s\n", what);
@@ -118,7 +129,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 {
 	int r, cls;
 
-	r = ipto_ifname_check(binder->ctx, "binder: addr_add", ifname);
+	r = check_op(binder, "addr_add", ifname);
 	if (r < 0)
 		return r;
 	r = check_addr(binder, "addr_add", addr);
@@ -152,8 +163,6 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
 	r = prepare_add(binder, ifname, addr, flags, &a, text, sizeof(text));
 	if (r < 0)
 		return r;
@@ -229,35 +238,44 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 	return 0;
 }
 
+int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
+				const char *ifname, struct ipto_addr **ret)
+{
+	struct ipto_addr *list = NULL;
+	size_t cap = 0, want = 16; /* one call for any usual interface */
+	int n;
+
+	for (;;) {
+		if (ipto_grow((void **)&list, &cap, want, sizeof(*list)) < 0) {
+			free(list);
+			return -ENOMEM;
+		}
+		n = ipto_binder_addr_list(binder, ifname, list, cap);
+		if (n < 0) {
+			free(list);
+			return n;
+		}
+		if ((size_t)n <= cap)
+			break;
+		want = (size_t)n + 4; /* it grew meanwhile: ask again */
+	}
+	*ret = list;
+	return n;
+}
+
 /* The prefix an interface has @addr with, via addr_list. */
 static int lookup_prefix(struct ipto_binder *b, const char *ifname,
 			 const struct ipto_addr *addr, int *prefixlen)
 {
-	struct ipto_addr *list;
-	size_t max = 16; /* one call for any usual interface */
+	struct ipto_addr *list = NULL;
 	int n, i, r = -EADDRNOTAVAIL;
 
 	if (!b->ops.addr_list)
 		return unsupported(b, "listing addresses (needed to delete "
 				   "an address given without prefix)");
-	list = calloc(max, sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	for (;;) {
-		n = b->ops.addr_list(b->userdata, ifname, list, max);
-		if (n < 0) {
-			free(list);
-			return op_result(b, n, false, "addr_list", ifname,
-					 NULL);
-		}
-		if ((size_t)n <= max)
-			break;
-		free(list);
-		max = (size_t)n + 4;
-		list = calloc(max, sizeof(*list));
-		if (!list)
-			return -ENOMEM;
-	}
+	n = ipto_binder_addr_list_alloc(b, ifname, &list);
+	if (n < 0)
+		return n;
 	for (i = 0; i < n; i++) {
 		if (ipto_addr_equal(&list[i], addr)) {
 			*prefixlen = list[i].prefixlen;
@@ -277,9 +295,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: addr_del", ifname);
+	r = check_op(binder, "addr_del", ifname);
 	if (r < 0)
 		return r;
 	r = check_addr(binder, "addr_del", addr);
@@ -309,9 +325,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 {
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: addr_list", ifname);
+	r = check_op(binder, "addr_list", ifname);
 	if (r < 0)
 		return r;
 	if (!out && max) {
@@ -336,9 +350,7 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 	struct ipto_link_info tmp;
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: link_get", ifname);
+	r = check_op(binder, "link_get", ifname);
 	if (r < 0)
 		return r;
 	if (!info || info->sz < offsetof(struct ipto_link_info, ifindex) +
@@ -370,9 +382,7 @@ IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
 {
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: link_set_up", ifname);
+	r = check_op(binder, "link_set_up", ifname);
 	if (r < 0)
 		return r;
 	if (!binder->ops.link_set_up)
@@ -401,9 +411,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 {
 	int r, v = 0;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: devconf_get", ifname);
+	r = check_op(binder, "devconf_get", ifname);
 	if (r < 0)
 		return r;
 	r = check_key(binder, "devconf_get", key);
@@ -430,9 +438,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	char detail[48];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: devconf_set", ifname);
+	r = check_op(binder, "devconf_set", ifname);
 	if (r < 0)
 		return r;
 	r = check_key(binder, "devconf_set", key);

@@ -445,7 +445,6 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	struct ipto_addr *addrs = NULL;
 	int devconf[DEVCONF_KEYS] = { 0 };
 	struct dr_link *l;
-	size_t max = 0;
 	int r, n, key;
 
 	if (!d)
@@ -464,20 +463,9 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	r = ipto_binder_link_get(source, ifname, &info);
 	if (r < 0)
 		return r;
-	for (;;) {
-		n = ipto_binder_addr_list(source, ifname, addrs, max);
-		if (n < 0) {
-			free(addrs);
-			return n;
-		}
-		if ((size_t)n <= max)
-			break;
-		free(addrs);
-		max = (size_t)n + 4;
-		addrs = calloc(max, sizeof(*addrs));
-		if (!addrs)
-			return -ENOMEM;
-	}
+	n = ipto_binder_addr_list_alloc(source, ifname, &addrs);
+	if (n < 0)
+		return n;
 	for (key = 1; key < DEVCONF_KEYS; key++) {
 		r = ipto_binder_devconf_get(source, ifname,
 					    (enum ipto_devconf)key,
@@ -501,7 +489,7 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	memcpy(l->devconf, devconf, sizeof(devconf));
 	l->addrs = n > 0 ? addrs : NULL;
 	l->naddrs = (size_t)n;
-	l->cap_addrs = n > 0 ? max : 0;
+	l->cap_addrs = (size_t)n; /* at least */
 	if (n == 0)
 		free(addrs);
 	return 0;
