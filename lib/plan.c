@@ -907,6 +907,22 @@ static void sb_json_str(struct sbuf *b, const char *s)
 	ipto_json_escape(s, sb_put, b);
 }
 
+/* A step with its addresses as text, for both formats. */
+struct step_text {
+	struct ipto_plan_step s;
+	char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
+	char mac[IPTO_MAC_STRLEN];
+};
+
+static void step_text(const struct ipto_plan *plan, size_t i,
+		      struct step_text *t)
+{
+	fill_step(plan, i, &t->s);
+	ipto_addr_format(&t->s.ip, t->ip, sizeof(t->ip));
+	ipto_addr_format(&t->s.announce_target, t->tgt, sizeof(t->tgt));
+	ipto_mac_format(&t->s.mac, t->mac, sizeof(t->mac));
+}
+
 static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 {
 	bool bind = plan->action == IPTO_PLAN_BIND;
@@ -923,31 +939,27 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 	if (plan->n_nodes)
 		sb_str(b, "\n");
 	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
-		char mac[IPTO_MAC_STRLEN];
-		struct ipto_plan_step s;
+		struct step_text t;
+		const struct ipto_plan_step *s = &t.s;
 
-		fill_step(plan, i, &s);
-		ipto_addr_format(&s.ip, ip, sizeof(ip));
-		ipto_addr_format(&s.announce_target, tgt, sizeof(tgt));
-		ipto_mac_format(&s.mac, mac, sizeof(mac));
+		step_text(plan, i, &t);
 		sb_str(b, bind ? "bind " : "unbind ");
-		sb_str(b, ip);
+		sb_str(b, t.ip);
 		sb_str(b, " of ");
-		sb_str(b, s.node);
+		sb_str(b, s->node);
 		sb_str(b, bind ? " on " : " from ");
-		sb_str(b, s.standby);
+		sb_str(b, s->standby);
 		sb_str(b, " ");
-		sb_str(b, s.ifname);
+		sb_str(b, s->ifname);
 		sb_str(b, " ");
-		sb_str(b, mac);
+		sb_str(b, t.mac);
 		if (bind) {
 			sb_str(b, ", announce to ");
-			sb_str(b, tgt);
+			sb_str(b, t.tgt);
 		}
-		if (s.flags & IPTO_PLAN_STEP_MANAGEMENT)
+		if (s->flags & IPTO_PLAN_STEP_MANAGEMENT)
 			sb_str(b, " [management adapter]");
-		if (s.flags & IPTO_PLAN_STEP_SHARED)
+		if (s->flags & IPTO_PLAN_STEP_SHARED)
 			sb_str(b, " [shared MAC]");
 		sb_str(b, "\n");
 	}
@@ -967,33 +979,29 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 	}
 	sb_str(b, "],\"steps\":[");
 	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
-		char mac[IPTO_MAC_STRLEN];
-		struct ipto_plan_step s;
+		struct step_text t;
+		const struct ipto_plan_step *s = &t.s;
 
-		fill_step(plan, i, &s);
-		ipto_addr_format(&s.ip, ip, sizeof(ip));
-		ipto_addr_format(&s.announce_target, tgt, sizeof(tgt));
-		ipto_mac_format(&s.mac, mac, sizeof(mac));
+		step_text(plan, i, &t);
 		sb_str(b, i ? ",{\"action\":\"" : "{\"action\":\"");
-		sb_str(b, s.action == IPTO_PLAN_BIND ? "bind" : "unbind");
+		sb_str(b, s->action == IPTO_PLAN_BIND ? "bind" : "unbind");
 		sb_str(b, "\",\"node\":");
-		sb_json_str(b, s.node);
+		sb_json_str(b, s->node);
 		sb_str(b, ",\"ip\":\"");
-		sb_str(b, ip);
+		sb_str(b, t.ip);
 		sb_str(b, "\",\"standby\":");
-		sb_json_str(b, s.standby);
+		sb_json_str(b, s->standby);
 		sb_str(b, ",\"ifname\":");
-		sb_json_str(b, s.ifname);
+		sb_json_str(b, s->ifname);
 		sb_str(b, ",\"mac\":\"");
-		sb_str(b, mac);
+		sb_str(b, t.mac);
 		sb_str(b, "\",\"announce_target\":\"");
-		sb_str(b, tgt);
+		sb_str(b, t.tgt);
 		sb_str(b, "\",\"management\":");
-		sb_str(b, s.flags & IPTO_PLAN_STEP_MANAGEMENT ? "true"
+		sb_str(b, s->flags & IPTO_PLAN_STEP_MANAGEMENT ? "true"
 							       : "false");
 		sb_str(b, ",\"shared\":");
-		sb_str(b, s.flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
+		sb_str(b, s->flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
 		sb_str(b, "}");
 	}
 	sb_str(b, "]}\n");
