@@ -77,3 +77,9 @@ int ipto_ops_copy(struct ipto_ctx *ctx, const char *who, void *out,
 	memcpy(out, &our_sz, sizeof(our_sz));
 	return 0;
 }
+
+int ipto_not_built(struct ipto_ctx *ctx, const char *who, const char *lib)
+{
+	log_err(ctx, "%s: libipto was built without %s\n", who, lib);
+	return -EOPNOTSUPP;
+}

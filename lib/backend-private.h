@@ -21,6 +21,50 @@ struct ipto_injector {
 
 
 /*
+ * The generic wrapper object around a caller's ops table, one way for the
+ * binder and the injector: defines the exported name_new() (checks and
+ * copies the table, takes a context reference), name_ref()/name_unref()
+ * (the last reference calls the table's destroy(userdata) and drops the
+ * context) and name_get_ctx(). Written without a trailing semicolon.
+ */
+#define IPTO_DEFINE_BACKEND(name, who)                                    \
+	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
+				   const struct name##_ops *ops,          \
+				   void *userdata, struct name **ret)     \
+	{                                                                 \
+		struct name##_ops copy;                                   \
+		struct name *o;                                           \
+		int r;                                                    \
+									  \
+		if (!ctx || !ret)                                         \
+			return -EINVAL;                                   \
+		r = ipto_ops_copy(ctx, who, &copy, sizeof(copy), ops);    \
+		if (r < 0)                                                \
+			return r;                                         \
+		o = calloc(1, sizeof(*o));                                \
+		if (!o)                                                   \
+			return -ENOMEM;                                   \
+		o->refcount = 1;                                          \
+		o->ctx = ipto_ctx_ref(ctx);                               \
+		o->ops = copy;                                            \
+		o->userdata = userdata;                                   \
+		*ret = o;                                                 \
+		return 0;                                                 \
+	}                                                                 \
+	static void name##_free(struct name *o)                           \
+	{                                                                 \
+		if (o->ops.destroy)                                       \
+			o->ops.destroy(o->userdata);                      \
+		ipto_ctx_unref(o->ctx);                                   \
+		free(o);                                                  \
+	}                                                                 \
+	IPTO_DEFINE_REF_UNREF(name, name##_free)                          \
+	IPTO_EXPORT struct ipto_ctx *name##_get_ctx(const struct name *o) \
+	{                                                                 \
+		return o ? o->ctx : NULL;                                 \
+	}
+
+/*
  * All of @ifname's addresses through ipto_binder_addr_list(), in an array
  * grown until they fit: the count, with *@ret to free(), or a negative
  * errno.

@@ -36,44 +36,7 @@ static int devconf_max(enum ipto_devconf key)
 	return -1;
 }
 
-IPTO_EXPORT int ipto_binder_new(struct ipto_ctx *ctx,
-				const struct ipto_binder_ops *ops,
-				void *userdata, struct ipto_binder **ret)
-{
-	struct ipto_binder *b;
-	struct ipto_binder_ops copy;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	r = ipto_ops_copy(ctx, "binder", &copy, sizeof(copy), ops);
-	if (r < 0)
-		return r;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->refcount = 1;
-	b->ctx = ipto_ctx_ref(ctx);
-	b->ops = copy;
-	b->userdata = userdata;
-	*ret = b;
-	return 0;
-}
-
-static void binder_free(struct ipto_binder *binder)
-{
-	if (binder->ops.destroy)
-		binder->ops.destroy(binder->userdata);
-	ipto_ctx_unref(binder->ctx);
-	free(binder);
-}
-
-IPTO_DEFINE_REF_UNREF(ipto_binder, binder_free)
-
-IPTO_EXPORT struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder)
-{
-	return binder ? binder->ctx : NULL;
-}
+IPTO_DEFINE_BACKEND(ipto_binder, "binder")
 
 /* Logs an op's failure at debug: the backend, which knows why, logged the
  * error; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on delete) are
@@ -463,10 +426,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 					struct ipto_binder **ret)
 {
-	if (!ctx || !ret)
-		return -EINVAL;
-	log_err(ctx, "binder: libipto was built without libnl; no netlink "
-		"binder\n");
-	return -EOPNOTSUPP;
+	return ctx && ret ? ipto_not_built(ctx, "netlink binder", "libnl")
+			  : -EINVAL;
 }
 #endif

@@ -508,10 +508,8 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 IPTO_EXPORT int ipto_pcap_writer_new(struct ipto_ctx *ctx, const char *path,
 				     struct ipto_pcap_writer **ret)
 {
-	if (!ctx || !path || !ret)
-		return -EINVAL;
-	log_err(ctx, "pcap: libipto was built without libpcap\n");
-	return -EOPNOTSUPP;
+	return ctx && path && ret ? ipto_not_built(ctx, "pcap writer", "libpcap")
+				  : -EINVAL;
 }
 
 IPTO_EXPORT int ipto_pcap_writer_write(struct ipto_pcap_writer *w,

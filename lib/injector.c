@@ -14,44 +14,7 @@ struct ipto_injector_port {
 	char ifname[IPTO_IFNAME_MAX + 1];
 };
 
-IPTO_EXPORT int ipto_injector_new(struct ipto_ctx *ctx,
-				  const struct ipto_injector_ops *ops,
-				  void *userdata, struct ipto_injector **ret)
-{
-	struct ipto_injector *inj;
-	struct ipto_injector_ops copy;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	r = ipto_ops_copy(ctx, "injector", &copy, sizeof(copy), ops);
-	if (r < 0)
-		return r;
-	inj = calloc(1, sizeof(*inj));
-	if (!inj)
-		return -ENOMEM;
-	inj->refcount = 1;
-	inj->ctx = ipto_ctx_ref(ctx);
-	inj->ops = copy;
-	inj->userdata = userdata;
-	*ret = inj;
-	return 0;
-}
-
-static void injector_free(struct ipto_injector *injector)
-{
-	if (injector->ops.destroy)
-		injector->ops.destroy(injector->userdata);
-	ipto_ctx_unref(injector->ctx);
-	free(injector);
-}
-
-IPTO_DEFINE_REF_UNREF(ipto_injector, injector_free)
-
-IPTO_EXPORT struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector)
-{
-	return injector ? injector->ctx : NULL;
-}
+IPTO_DEFINE_BACKEND(ipto_injector, "injector")
 
 IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 				   const char *ifname,
@@ -203,10 +166,7 @@ IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
 IPTO_EXPORT int ipto_injector_new_pcap(struct ipto_ctx *ctx,
 				       struct ipto_injector **ret)
 {
-	if (!ctx || !ret)
-		return -EINVAL;
-	log_err(ctx, "injector: libipto was built without libpcap; no pcap "
-		"injector\n");
-	return -EOPNOTSUPP;
+	return ctx && ret ? ipto_not_built(ctx, "pcap injector", "libpcap")
+			  : -EINVAL;
 }
 #endif

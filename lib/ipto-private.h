@@ -132,6 +132,10 @@ static inline size_t ipto_sized_get_sz(const void *p)
  */
 int ipto_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
+/* What a constructor of a part libipto was built without returns:
+ * -EOPNOTSUPP, logged as "<who>: libipto was built without <lib>". */
+int ipto_not_built(struct ipto_ctx *ctx, const char *who, const char *lib);
+
 /* Address helpers used across the library. */
 size_t ipto_addr_len(const struct ipto_addr *addr); /* 4, 16 or 0 */
 bool ipto_addr_valid(const struct ipto_addr *addr); /* family + prefix sane */
