@@ -1,37 +1,40 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
-// A C++ program that uses libipto the way a C++ user would: IPTO_OPTS()
-// with and without designated initialisers, then the options through the
-// library. Built by check-cxx.sh for C++11, 14 and 17 with
-// -Wall -Wextra -pedantic -Werror; it exits non-zero when a check fails.
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A program that uses IPTO_OPTS() the way users do, with and without
+ * designated initialisers, then passes the options through the library.
+ * Written in the common subset of C and C++: check-cxx.sh builds it as
+ * C++11, C++14 and C++17 (and as C99 and C11) with -Wall -Wextra -pedantic
+ * -Werror and runs each; it exits non-zero when a check fails.
+ */
 #include <ipto/ipto.h>
 
-#include <cstdio>
-#include <cstring>
+#include <stdio.h>
+#include <string.h>
 
 static int fail(const char *what)
 {
-	std::fprintf(stderr, "consumer-cxx: %s\n", what);
+	fprintf(stderr, "consumer-opts: %s\n", what);
 	return 1;
 }
 
-int main()
+int main(void)
 {
 	IPTO_OPTS(ipto_frame_opts, na, .flags = IPTO_FRAME_F_ROUTER);
 	IPTO_OPTS(ipto_frame_opts, arp);
 	IPTO_OPTS(ipto_plan_opts, plan);
-	struct ipto_ctx *ctx = nullptr;
+	struct ipto_ctx *ctx = NULL;
 	struct ipto_addr ip6, ip4;
 	struct ipto_mac mac;
 	unsigned char buf[IPTO_FRAME_MAX_LEN];
-	unsigned char zero[sizeof(arp)] = {};
+	unsigned char zero[sizeof(arp)] = { 0 };
 	IPTO_OPTS(ipto_frame_info, info);
 	int n;
 
 	if (na.sz != sizeof(na) || arp.sz != sizeof(arp) ||
 	    plan.sz != sizeof(plan))
 		return fail("IPTO_OPTS did not set sz");
-	// Everything but sz is zero, padding included.
-	if (std::memcmp(reinterpret_cast<unsigned char *>(&arp) + sizeof(size_t),
+	/* everything but sz is zero, padding included */
+	if (memcmp((unsigned char *)&arp + sizeof(size_t),
 			zero, sizeof(arp) - sizeof(size_t)) != 0)
 		return fail("IPTO_OPTS left a non-zero byte");
 	plan.flags = IPTO_PLAN_SHARE_ADAPTERS;
@@ -56,10 +59,10 @@ int main()
 	if (n < IPTO_FRAME_ARP_LEN)
 		return fail("ARP announcement not built");
 	if (ipto_frame_parse(buf, (size_t)n, &info) < 0 ||
-	    std::memcmp(info.target_mac.bytes, "\xff\xff\xff\xff\xff\xff", 6) != 0)
+	    memcmp(info.target_mac.bytes, "\xff\xff\xff\xff\xff\xff", 6) != 0)
 		return fail("the ARP target MAC is not the broadcast one asked for");
 
 	ipto_ctx_unref(ctx);
-	std::puts("ok: C++ consumer");
+	puts("ok: IPTO_OPTS consumer");
 	return 0;
 }
