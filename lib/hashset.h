@@ -7,31 +7,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What pool_set_find() returns for "absent". */
-#define POOL_SET_NONE UINT32_MAX
+/* What hash_set_find() returns for "absent". */
+#define HASH_SET_NONE UINT32_MAX
 
 /* An open-addressing (linear probing) set of uint32 indices. The caller
  * supplies hashes and an equality callback; a slot keeps the hash so the
  * set can grow without looking at the items. */
-struct pool_slot {
+struct hash_slot {
 	uint32_t idx1; /* index + 1; 0 marks an empty slot */
 	uint32_t hash;
 };
 
-struct pool_set {
-	struct pool_slot *slots;
+struct hash_set {
+	struct hash_slot *slots;
 	size_t mask; /* capacity - 1; capacity is a power of two or 0 */
 	size_t n;
 };
 
-typedef bool (*pool_set_eq_fn)(const void *ctx, uint32_t idx, const void *key);
+typedef bool (*hash_set_eq_fn)(const void *ctx, uint32_t idx, const void *key);
 
-int pool_set_reserve(struct pool_set *s, size_t extra);
-uint32_t pool_set_find(const struct pool_set *s, uint32_t hash,
-		       pool_set_eq_fn eq, const void *ctx, const void *key);
-void pool_set_insert(struct pool_set *s, uint32_t hash, uint32_t idx);
-void pool_set_free(struct pool_set *s);
+/* Room for @extra more entries (the load stays at most one half);
+ * 0 or -ENOMEM (the set unchanged). */
+int hash_set_reserve(struct hash_set *s, size_t extra);
+/* The index whose slot has @hash and that @eq says matches @key, or
+ * HASH_SET_NONE. */
+uint32_t hash_set_find(const struct hash_set *s, uint32_t hash,
+		       hash_set_eq_fn eq, const void *ctx, const void *key);
+/* Adds @idx under @hash; room must have been reserved. */
+void hash_set_insert(struct hash_set *s, uint32_t hash, uint32_t idx);
+/* Frees the slots; the set is empty and reusable. */
+void hash_set_free(struct hash_set *s);
 
-uint32_t pool_hash_bytes(const void *p, size_t n, uint32_t seed);
+/* FNV-1a over @n bytes, finished with murmur3's mixer. */
+uint32_t ipto_hash_bytes(const void *p, size_t n, uint32_t seed);
 
 #endif /* IPTO_HASHSET_H */
