@@ -61,9 +61,9 @@ extern "C" {
 #endif
 
 /**
- * IPTO_OPTS - declare an options struct "struct TYPE NAME", zeroed whole
- * (padding included, as the library checks every byte past the fields it
- * knows), with sz set and the given designated initialisers applied:
+ * IPTO_OPTS - declare (at block scope) an options struct "struct TYPE NAME",
+ * zeroed whole (padding included, as the library checks every byte past the
+ * fields it knows), with sz set and the given designated initialisers:
  *
  *	IPTO_OPTS(ipto_frame_opts, o, .flags = IPTO_FRAME_F_ROUTER);
  *	IPTO_OPTS(ipto_plan_opts, p);	(all defaults)
