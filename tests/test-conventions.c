@@ -554,6 +554,80 @@ START_TEST(schedule_must_send)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Reference counting and interface names                              */
+/* ------------------------------------------------------------------ */
+
+START_TEST(ref_unref_rule)
+{
+	struct fixture f;
+
+	/* NULL passes through every _ref() and is accepted by every _unref() */
+	ck_assert_ptr_null(ipto_ctx_ref(NULL));
+	ck_assert_ptr_null(ipto_ctx_unref(NULL));
+	ck_assert_ptr_null(ipto_pool_ref(NULL));
+	ck_assert_ptr_null(ipto_pool_unref(NULL));
+	ck_assert_ptr_null(ipto_plan_ref(NULL));
+	ck_assert_ptr_null(ipto_plan_unref(NULL));
+	ck_assert_ptr_null(ipto_binder_ref(NULL));
+	ck_assert_ptr_null(ipto_binder_unref(NULL));
+	ck_assert_ptr_null(ipto_injector_ref(NULL));
+	ck_assert_ptr_null(ipto_injector_unref(NULL));
+	ck_assert_ptr_null(ipto_takeover_ref(NULL));
+	ck_assert_ptr_null(ipto_takeover_unref(NULL));
+
+	/* _ref() returns its argument; _unref() always returns NULL, and an
+	 * object lives until its last reference goes */
+	fixture_init(&f);
+	ck_assert_ptr_eq(ipto_binder_ref(f.binder), f.binder);
+	ck_assert_ptr_null(ipto_binder_unref(f.binder));
+	ck_assert_ptr_eq(ipto_binder_get_ctx(f.binder), f.ctx);
+	ck_assert_ptr_eq(ipto_plan_ref(f.plan), f.plan);
+	ck_assert_ptr_null(ipto_plan_unref(f.plan));
+	ck_assert_uint_eq(ipto_plan_get_step_count(f.plan), 2);
+	ck_assert_ptr_eq(ipto_ctx_ref(f.ctx), f.ctx);
+	ck_assert_ptr_null(ipto_ctx_unref(f.ctx));
+	fixture_fini(&f);
+}
+END_TEST
+
+/* The pool, the binder and the injector share one interface-name rule. */
+START_TEST(one_ifname_rule)
+{
+	static const char *const bad[] = {
+		"", ".", "..", "a/b", "a:b", "a b", "a\tb", "a\x7f",
+		"0123456789abcdef", /* 16 bytes */
+	};
+	static const char *const good[] = { "eth0", "0123456789abcde", "br-lan.10" };
+	struct fixture f;
+	struct ipto_mac m = test_mac("02:00:5e:10:03:01");
+	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_injector_port *port;
+	size_t i;
+
+	fixture_init(&f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		port = NULL;
+		ck_assert_msg(ipto_pool_add_adapter(f.pool, "standby", bad[i], &m, 0) == -EINVAL,
+			      "pool took \"%s\"", bad[i]);
+		ck_assert_msg(ipto_binder_link_get(f.binder, bad[i], &info) == -EINVAL,
+			      "binder took \"%s\"", bad[i]);
+		ck_assert_msg(ipto_injector_open(f.injector, bad[i], &port) == -EINVAL,
+			      "injector took \"%s\"", bad[i]);
+		ck_assert_ptr_null(port);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		m.bytes[5] = (uint8_t)(0x10 + i);
+		ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", good[i], &m, 0), 0);
+		/* a valid name the dry run does not have: no such device */
+		ck_assert_int_eq(ipto_binder_link_get(f.binder, good[i], &info), -ENODEV);
+		ck_assert_int_eq(ipto_injector_open(f.injector, good[i], &port), 0);
+		ipto_injector_close(port);
+	}
+	fixture_fini(&f);
+}
+END_TEST
+
 static Suite *conventions_suite(void)
 {
 	Suite *s = suite_create("conventions");
@@ -573,6 +647,10 @@ static Suite *conventions_suite(void)
 	tc = tcase_create("abi");
 	tcase_add_test(tc, opts_checked_to_last_field);
 	tcase_add_test(tc, sized_copy_out_rule);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("objects");
+	tcase_add_test(tc, ref_unref_rule);
+	tcase_add_test(tc, one_ifname_rule);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("schedule");
 	tcase_add_test(tc, schedule_must_send);
