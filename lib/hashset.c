@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t ipto_hash_bytes(const void *p, size_t n, uint32_t seed)
+uint32_t pool_hash_bytes(const void *p, size_t n, uint32_t seed)
 {
 	const unsigned char *b = p;
 	uint32_t h = 2166136261u ^ seed;
@@ -25,7 +25,7 @@ uint32_t ipto_hash_bytes(const void *p, size_t n, uint32_t seed)
 	return h;
 }
 
-static void set_place(struct hash_slot *slots, size_t mask, uint32_t hash,
+static void set_place(struct pool_slot *slots, size_t mask, uint32_t hash,
 		      uint32_t idx1)
 {
 	size_t i = hash & mask;
@@ -36,10 +36,10 @@ static void set_place(struct hash_slot *slots, size_t mask, uint32_t hash,
 	slots[i].hash = hash;
 }
 
-int hash_set_reserve(struct hash_set *s, size_t extra)
+int pool_set_reserve(struct pool_set *s, size_t extra)
 {
 	size_t cap = s->slots ? s->mask + 1 : 0, want = s->n + extra, ncap, i;
-	struct hash_slot *ns;
+	struct pool_slot *ns;
 
 	/* keep the load factor at or below one half */
 	if (want <= cap / 2)
@@ -63,27 +63,27 @@ int hash_set_reserve(struct hash_set *s, size_t extra)
 	return 0;
 }
 
-uint32_t hash_set_find(const struct hash_set *s, uint32_t hash,
-		       hash_set_eq_fn eq, const void *ctx, const void *key)
+uint32_t pool_set_find(const struct pool_set *s, uint32_t hash,
+		       pool_set_eq_fn eq, const void *ctx, const void *key)
 {
 	size_t i;
 
 	if (!s->slots)
-		return HASH_SET_NONE;
+		return POOL_SET_NONE;
 	for (i = hash & s->mask; s->slots[i].idx1; i = (i + 1) & s->mask)
 		if (s->slots[i].hash == hash &&
 		    eq(ctx, s->slots[i].idx1 - 1, key))
 			return s->slots[i].idx1 - 1;
-	return HASH_SET_NONE;
+	return POOL_SET_NONE;
 }
 
-void hash_set_insert(struct hash_set *s, uint32_t hash, uint32_t idx)
+void pool_set_insert(struct pool_set *s, uint32_t hash, uint32_t idx)
 {
 	set_place(s->slots, s->mask, hash, idx + 1);
 	s->n++;
 }
 
-void hash_set_free(struct hash_set *s)
+void pool_set_free(struct pool_set *s)
 {
 	free(s->slots);
 	memset(s, 0, sizeof(*s));

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define POOL_NONE HASH_SET_NONE
+#define POOL_NONE POOL_SET_NONE
 /* Names share one set, nodes as 2i and standbys as 2i+1, so counts stay
  * below 2^31. */
 #define POOL_MAX_ITEMS ((size_t)INT32_MAX - 1)
@@ -81,11 +81,11 @@ struct ipto_pool {
 	struct pool_node_mac *node_macs;
 	size_t n_node_macs, cap_node_macs;
 
-	struct hash_set names;	      /* nodes (2i) and standbys (2i+1) */
-	struct hash_set ip_set;	      /* pool->ips by address */
-	struct hash_set node_mac_set; /* pool->node_macs by MAC */
-	struct hash_set adapter_mac_set;  /* pool->adapters by MAC */
-	struct hash_set adapter_name_set; /* pool->adapters by standby+ifname */
+	struct pool_set names;	      /* nodes (2i) and standbys (2i+1) */
+	struct pool_set ip_set;	      /* pool->ips by address */
+	struct pool_set node_mac_set; /* pool->node_macs by MAC */
+	struct pool_set adapter_mac_set;  /* pool->adapters by MAC */
+	struct pool_set adapter_name_set; /* pool->adapters by standby+ifname */
 
 	size_t max_ips;	     /* required capacity */
 	size_t max_adapters; /* available capacity */

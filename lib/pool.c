@@ -16,23 +16,23 @@
 
 static uint32_t hash_name(const char *name)
 {
-	return ipto_hash_bytes(name, strlen(name), 0x6e616d65u);
+	return pool_hash_bytes(name, strlen(name), 0x6e616d65u);
 }
 
 static uint32_t hash_addr(const struct ipto_addr *a)
 {
-	return ipto_hash_bytes(a->bytes, ipto_addr_len(a),
+	return pool_hash_bytes(a->bytes, ipto_addr_len(a),
 			       (uint32_t)a->family);
 }
 
 static uint32_t hash_mac(const struct ipto_mac *m)
 {
-	return ipto_hash_bytes(m->bytes, 6, 0x6d6163u);
+	return pool_hash_bytes(m->bytes, 6, 0x6d6163u);
 }
 
 static uint32_t hash_ifname(uint32_t standby, const char *ifname)
 {
-	return ipto_hash_bytes(ifname, strlen(ifname), standby);
+	return pool_hash_bytes(ifname, strlen(ifname), standby);
 }
 
 static const char *name_of(const struct ipto_pool *pool, uint32_t tagged)
@@ -84,7 +84,7 @@ static bool eq_ifname(const void *ctx, uint32_t idx, const void *key)
 /* The tagged name entry (2i node, 2i+1 standby), or POOL_NONE. */
 static uint32_t find_name(const struct ipto_pool *pool, const char *name)
 {
-	return hash_set_find(&pool->names, hash_name(name), eq_name, pool,
+	return pool_set_find(&pool->names, hash_name(name), eq_name, pool,
 			     name);
 }
 
@@ -105,21 +105,21 @@ static uint32_t find_standby(const struct ipto_pool *pool, const char *name)
 uint32_t pool_find_adapter_by_mac(const struct ipto_pool *pool,
 				  const struct ipto_mac *mac)
 {
-	return hash_set_find(&pool->adapter_mac_set, hash_mac(mac),
+	return pool_set_find(&pool->adapter_mac_set, hash_mac(mac),
 			     eq_adapter_mac, pool, mac);
 }
 
 static uint32_t find_node_mac(const struct ipto_pool *pool,
 			      const struct ipto_mac *mac)
 {
-	return hash_set_find(&pool->node_mac_set, hash_mac(mac), eq_node_mac,
+	return pool_set_find(&pool->node_mac_set, hash_mac(mac), eq_node_mac,
 			     pool, mac);
 }
 
 static uint32_t find_ip(const struct ipto_pool *pool,
 			const struct ipto_addr *addr)
 {
-	return hash_set_find(&pool->ip_set, hash_addr(addr), eq_ip, pool,
+	return pool_set_find(&pool->ip_set, hash_addr(addr), eq_ip, pool,
 			     addr);
 }
 
@@ -174,11 +174,11 @@ static void pool_free(struct ipto_pool *pool)
 	free(pool->adapters);
 	free(pool->ips);
 	free(pool->node_macs);
-	hash_set_free(&pool->names);
-	hash_set_free(&pool->ip_set);
-	hash_set_free(&pool->node_mac_set);
-	hash_set_free(&pool->adapter_mac_set);
-	hash_set_free(&pool->adapter_name_set);
+	pool_set_free(&pool->names);
+	pool_set_free(&pool->ip_set);
+	pool_set_free(&pool->node_mac_set);
+	pool_set_free(&pool->adapter_mac_set);
+	pool_set_free(&pool->adapter_name_set);
 	free(pool->by_rank);
 	free(pool->by_size);
 	ipto_ctx_unref(pool->ctx);
@@ -239,7 +239,7 @@ static int add_name(struct ipto_pool *pool, const char *name, bool standby,
 		log_err(pool->ctx, "cannot add %s %s: too many\n", what, name);
 		return -E2BIG;
 	}
-	r = hash_set_reserve(&pool->names, 1);
+	r = pool_set_reserve(&pool->names, 1);
 	if (r == 0)
 		r = standby ? ipto_grow((void **)&pool->standbys,
 					&pool->cap_standbys, count + 1,
@@ -269,7 +269,7 @@ static int add_name(struct ipto_pool *pool, const char *name, bool standby,
 		n->epoch = ++pool->epoch_counter;
 		pool->n_nodes++;
 	}
-	hash_set_insert(&pool->names, hash_name(name),
+	pool_set_insert(&pool->names, hash_name(name),
 			(uint32_t)(count << 1 | (standby ? 1 : 0)));
 	pool->by_size_valid = false;
 	description_changed(pool);
@@ -368,7 +368,7 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 			addr_str(&a, buf));
 		return -E2BIG;
 	}
-	r = hash_set_reserve(&pool->ip_set, 1);
+	r = pool_set_reserve(&pool->ip_set, 1);
 	if (r == 0)
 		r = ipto_grow((void **)&pool->ips, &pool->cap_ips,
 			      pool->n_ips + 1, sizeof(*pool->ips));
@@ -387,7 +387,7 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 	    ipto_addr_compare(&pool->ips[n->ips[n->n_ips - 1]].addr, &a) > 0)
 		n->ips_sorted = false;
 	n->ips[n->n_ips++] = (uint32_t)pool->n_ips;
-	hash_set_insert(&pool->ip_set, hash_addr(&a), (uint32_t)pool->n_ips);
+	pool_set_insert(&pool->ip_set, hash_addr(&a), (uint32_t)pool->n_ips);
 	pool->n_ips++;
 	if (n->n_ips > pool->max_ips)
 		pool->max_ips = n->n_ips;
@@ -439,7 +439,7 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	}
 	if (pool->n_node_macs >= POOL_MAX_ITEMS)
 		return -E2BIG;
-	r = hash_set_reserve(&pool->node_mac_set, 1);
+	r = pool_set_reserve(&pool->node_mac_set, 1);
 	if (r == 0)
 		r = ipto_grow((void **)&pool->node_macs, &pool->cap_node_macs,
 			      pool->n_node_macs + 1, sizeof(*pool->node_macs));
@@ -454,7 +454,7 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	pool->node_macs[pool->n_node_macs].mac = *mac;
 	pool->node_macs[pool->n_node_macs].node = (uint32_t)idx;
 	n->macs[n->n_macs++] = (uint32_t)pool->n_node_macs;
-	hash_set_insert(&pool->node_mac_set, hash_mac(mac),
+	pool_set_insert(&pool->node_mac_set, hash_mac(mac),
 			(uint32_t)pool->n_node_macs);
 	pool->n_node_macs++;
 	n->epoch = ++pool->epoch_counter;
@@ -510,7 +510,7 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	sb = &pool->standbys[s];
 	key.standby = s;
 	key.ifname = ifname;
-	if (hash_set_find(&pool->adapter_name_set, hash_ifname(s, ifname),
+	if (pool_set_find(&pool->adapter_name_set, hash_ifname(s, ifname),
 			  eq_ifname, pool, &key) != POOL_NONE) {
 		log_err(pool->ctx,
 			"cannot add adapter %s to standby %s: listed already\n",
@@ -534,9 +534,9 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	}
 	if (pool->n_adapters >= POOL_MAX_ITEMS)
 		return -E2BIG;
-	r = hash_set_reserve(&pool->adapter_name_set, 1);
+	r = pool_set_reserve(&pool->adapter_name_set, 1);
 	if (r == 0)
-		r = hash_set_reserve(&pool->adapter_mac_set, 1);
+		r = pool_set_reserve(&pool->adapter_mac_set, 1);
 	if (r == 0)
 		r = ipto_grow((void **)&pool->adapters, &pool->cap_adapters,
 			      pool->n_adapters + 1, sizeof(*pool->adapters));
@@ -559,9 +559,9 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	sb->n_free++;
 	if (flags & IPTO_ADAPTER_MANAGEMENT)
 		sb->has_management = true;
-	hash_set_insert(&pool->adapter_name_set, hash_ifname(s, ifname),
+	pool_set_insert(&pool->adapter_name_set, hash_ifname(s, ifname),
 			(uint32_t)pool->n_adapters);
-	hash_set_insert(&pool->adapter_mac_set, hash_mac(mac),
+	pool_set_insert(&pool->adapter_mac_set, hash_mac(mac),
 			(uint32_t)pool->n_adapters);
 	pool->n_adapters++;
 	if (sb->n_adapters > pool->max_adapters)
