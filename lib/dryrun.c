@@ -434,7 +434,6 @@ static int dr_addr_dump(void *userdata, int ifindex,
 			continue;
 		for (j = 0; j < l->naddrs; j++, n++) {
 			struct ipto_addr_entry e = { .sz = sizeof(e) };
-			size_t sz;
 
 			if (n >= max)
 				continue;
@@ -442,9 +441,7 @@ static int dr_addr_dump(void *userdata, int ifindex,
 			e.addr = l->addrs[j];
 			e.proto = l->protos[j];
 			e.flags = is_secondary(l, j) ? IPTO_ADDR_ENTRY_SECONDARY : 0;
-			sz = out[n].sz < sizeof(e) ? out[n].sz : sizeof(e);
-			memcpy((char *)&out[n] + sizeof(size_t),
-			       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+			ipto_sized_copy_out(&out[n], &e, sizeof(e));
 		}
 	}
 	return call_end(d, slot, (int)n);
@@ -466,7 +463,6 @@ static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
 	for (i = 0; i < d->nlinks && i < max; i++) {
 		const struct dr_link *l = &d->links[i];
 		struct ipto_link_entry e = { .sz = sizeof(e) };
-		size_t sz = out[i].sz < sizeof(e) ? out[i].sz : sizeof(e);
 
 		snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
 		e.ifindex = l->ifindex;
@@ -477,8 +473,7 @@ static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
 		e.arp_ignore = l->devconf[IPTO_DEVCONF_ARP_IGNORE];
 		e.arp_announce = l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE];
 		e.mtu = l->mtu;
-		memcpy((char *)&out[i] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&out[i], &e, sizeof(e));
 	}
 	return call_end(d, slot, (int)d->nlinks);
 }
