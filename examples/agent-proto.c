@@ -171,9 +171,61 @@ const char *agent_verdict_name(enum agent_verdict v)
 void agent_replay_init(struct agent_replay *r, int64_t window_ms,
 		       int64_t start_ms)
 {
-	r->n = 0;
+	memset(r->gen, 0, sizeof(r->gen));
+	r->cur = 0;
+	r->gen_start_ms = start_ms;
 	r->window_ms = window_ms;
 	r->start_ms = start_ms;
+}
+
+static const unsigned char zero_nonce[AGENT_NONCE_LEN];
+
+/* The slot of @nonce in @g, or of the free slot where it would go. */
+static size_t gen_slot(const struct agent_gen *g, const unsigned char *nonce)
+{
+	size_t h = ((size_t)nonce[0] << 8 | nonce[1] | (size_t)nonce[2] << 16) %
+		   AGENT_REPLAY_SLOTS;
+
+	while (memcmp(g->nonce[h], zero_nonce, AGENT_NONCE_LEN) != 0 &&
+	       memcmp(g->nonce[h], nonce, AGENT_NONCE_LEN) != 0)
+		h = (h + 1) % AGENT_REPLAY_SLOTS;
+	return h;
+}
+
+/* Seen before: 1; remembered now: 0; no room: -1. */
+static int replay_check(struct agent_replay *r, const unsigned char *nonce,
+			int64_t now_ms)
+{
+	struct agent_gen *g;
+	size_t h;
+	int i;
+
+	/* Rotate: each generation covers one window; the oldest is
+	 * forgotten once everything in it has been stale for a window. */
+	if (now_ms - r->gen_start_ms >= 3 * r->window_ms) {
+		memset(r->gen, 0, sizeof(r->gen)); /* idle for long: all stale */
+		r->gen_start_ms = now_ms;
+	}
+	while (now_ms - r->gen_start_ms >= r->window_ms) {
+		r->cur = (r->cur + 1) % 3;
+		memset(&r->gen[r->cur], 0, sizeof(r->gen[r->cur]));
+		r->gen_start_ms += r->window_ms;
+	}
+	/* The all-zero nonce marks a free slot: never accepted. */
+	if (memcmp(nonce, zero_nonce, AGENT_NONCE_LEN) == 0)
+		return 1;
+	for (i = 0; i < 3; i++) {
+		g = &r->gen[i];
+		h = gen_slot(g, nonce);
+		if (memcmp(g->nonce[h], nonce, AGENT_NONCE_LEN) == 0)
+			return 1;
+	}
+	g = &r->gen[r->cur];
+	if (g->n >= AGENT_REPLAY_MAX)
+		return -1;
+	memcpy(g->nonce[gen_slot(g, nonce)], nonce, AGENT_NONCE_LEN);
+	g->n++;
+	return 0;
 }
 
 static void tag_of(const struct agent_key *key, const void *a, size_t alen,
@@ -264,18 +316,10 @@ enum agent_verdict agent_request_verify(const struct agent_key *key,
 	if (ts < replay->start_ms || ts > now_ms + replay->window_ms ||
 	    ts < now_ms - replay->window_ms)
 		return AGENT_STALE;
-	/* Forget what has left the window: a replay of it is stale now. */
-	for (i = replay->n; i-- > 0;)
-		if (replay->seen[i].ts_ms < now_ms - replay->window_ms)
-			replay->seen[i] = replay->seen[--replay->n];
-	for (i = 0; i < replay->n; i++)
-		if (memcmp(replay->seen[i].nonce, req->nonce, AGENT_NONCE_LEN) == 0)
-			return AGENT_REPLAYED;
-	if (replay->n == AGENT_REPLAY_MAX)
-		return AGENT_CACHE_FULL;
-	memcpy(replay->seen[replay->n].nonce, req->nonce, AGENT_NONCE_LEN);
-	replay->seen[replay->n].ts_ms = ts;
-	replay->n++;
+	switch (replay_check(replay, req->nonce, now_ms)) {
+	case 1: return AGENT_REPLAYED;
+	case -1: return AGENT_CACHE_FULL;
+	}
 	req->ts_ms = ts;
 	memcpy(req->nonce_hex, w[2], sizeof(req->nonce_hex));
 	req->n_words = n - 3;

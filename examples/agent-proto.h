@@ -37,7 +37,7 @@
 #define AGENT_KEY_MIN 32        /* bytes: HMAC-SHA-256's output size */
 #define AGENT_KEY_MAX 128
 #define AGENT_MAX_WORDS 4       /* takeover NODE IP is the longest */
-#define AGENT_REPLAY_MAX 4096   /* nonces remembered inside one window */
+#define AGENT_REPLAY_MAX 32768  /* nonces accepted per window */
 
 struct agent_key {
 	unsigned char b[AGENT_KEY_MAX];
@@ -80,20 +80,29 @@ enum agent_verdict {
 };
 const char *agent_verdict_name(enum agent_verdict v);
 
-/* The nonces accepted within the window. */
+/*
+ * The nonces accepted, in three generations of one window each: a request
+ * is accepted with TS within the window of now, so it can be replayed
+ * for at most two windows after it was accepted, and a nonce stays here
+ * for at least that long. Each generation is an open-addressing hash set
+ * (the nonces are random: their first bytes are the hash); a generation
+ * that holds AGENT_REPLAY_MAX nonces refuses more (fail closed).
+ */
+#define AGENT_REPLAY_SLOTS (2 * AGENT_REPLAY_MAX)
 struct agent_replay {
-	struct agent_seen {
-		unsigned char nonce[AGENT_NONCE_LEN];
-		int64_t ts_ms;
-	} seen[AGENT_REPLAY_MAX];
-	size_t n;
+	struct agent_gen {
+		unsigned char nonce[AGENT_REPLAY_SLOTS][AGENT_NONCE_LEN];
+		size_t n;
+	} gen[3];
+	unsigned int cur;       /* the generation new nonces go to */
+	int64_t gen_start_ms;   /* when it became current */
 	int64_t window_ms;      /* |now - TS| must not exceed it */
 	int64_t start_ms;       /* requests timestamped before it are stale */
 };
 
+/* agent_replay_init - empty, for requests from @start_ms on. */
 void agent_replay_init(struct agent_replay *r, int64_t window_ms,
 		       int64_t start_ms);
-
 struct agent_request {
 	int64_t ts_ms;
 	unsigned char nonce[AGENT_NONCE_LEN];

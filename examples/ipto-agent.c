@@ -89,10 +89,11 @@
 #define EXIT_DENIED 4
 #define MAX_JOBS 64
 #define MAX_ALLOW 64
-#define MAX_REQUESTS 16         /* per connection */
+#define MAX_REQUESTS 64         /* per connection */
 #define OUT_MAX 4096            /* unread reply bytes per connection */
 #define ACCEPT_BATCH 64         /* accepts per loop turn */
 #define LOG_BURST 20            /* refusals logged per second, then counted */
+#define MAX_PEERS 1024          /* peers whose request rate is tracked */
 
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
@@ -113,7 +114,8 @@ static void usage(FILE *out)
 	fputs(
 "Usage: ipto-agent listen --key FILE --config FILE --standby NAME --address ADDR:PORT\n"
 "                         [--allow PREFIX]... [--window S] [--conn-timeout MS]\n"
-"                         [--max-conns N] [--per-peer N] [--allow-unsafe-address] [-v]\n"
+"                         [--max-conns N] [--per-peer N] [--rate N]\n"
+"                         [--allow-unsafe-address] [-v]\n"
 "       ipto-agent instruct --key FILE ADDR:PORT takeover NODE [IP] [--timeout MS]\n"
 "       ipto-agent instruct --key FILE ADDR:PORT release NODE [--timeout MS]\n"
 "       ipto-agent instruct --key FILE ADDR:PORT ping [--timeout MS]\n"
@@ -137,6 +139,8 @@ static void usage(FILE *out)
 "                            (default 5000)\n"
 "      --max-conns N         connections open at once (default 1024)\n"
 "      --per-peer N          connections open at once per peer (default 8)\n"
+"      --rate N              requests a second per peer, bursts of 10 s\n"
+"                            worth (default 100)\n"
 "      --allow-unsafe-address  bind a wildcard or a pool address anyway\n"
 "  -t, --timeout MS          instruct: give up after MS ms (default 10000)\n"
 "  -v, --verbose             more messages\n"
@@ -268,6 +272,15 @@ static struct agent {
 	size_t n_allow;
 	struct agent_key key;
 	struct agent_replay *replay;
+	/* per-peer request rate: a token bucket each, --rate a second,
+	 * bursts of 10 s worth */
+	struct peer_rate {
+		struct ipto_addr addr;
+		double tokens;
+		int64_t last;
+	} peers[MAX_PEERS];
+	size_t n_peers;
+	double rate;
 	int epfd;
 	int verbose;
 	/* refusal log limiter */
@@ -660,6 +673,35 @@ static void instruction(struct conn *c, char **w, size_t n)
 	      w[0]);
 }
 
+/* Takes one request from @peer's bucket; false when it is empty. */
+static bool rate_ok(const struct ipto_addr *peer)
+{
+	int64_t now = now_ms();
+	struct peer_rate *p = NULL;
+	size_t i, lru = 0;
+
+	for (i = 0; i < ag.n_peers; i++) {
+		if (ipto_addr_equal(&ag.peers[i].addr, peer)) {
+			p = &ag.peers[i];
+			break;
+		}
+		if (ag.peers[i].last < ag.peers[lru].last)
+			lru = i;
+	}
+	if (!p) {
+		p = ag.n_peers < MAX_PEERS ? &ag.peers[ag.n_peers++] : &ag.peers[lru];
+		*p = (struct peer_rate){ .addr = *peer, .tokens = 10 * ag.rate, .last = now };
+	}
+	p->tokens += (double)(now - p->last) * ag.rate / 1000;
+	if (p->tokens > 10 * ag.rate)
+		p->tokens = 10 * ag.rate;
+	p->last = now;
+	if (p->tokens < 1)
+		return false;
+	p->tokens -= 1;
+	return true;
+}
+
 /* One request line (without the newline). */
 static void request(struct conn *c, char *line, size_t len)
 {
@@ -667,6 +709,8 @@ static void request(struct conn *c, char *line, size_t len)
 	struct agent_request req;
 	enum agent_verdict v;
 
+	if (!rate_ok(&c->peer))
+		return deny(c, "too many requests from this peer (--rate)", NULL, 0);
 	memcpy(copy, line, len);
 	v = agent_request_verify(&ag.key, ag.replay, line, len, wall_ms(), &req);
 	if (v != AGENT_OK)
@@ -1356,7 +1400,7 @@ static long number(const char *opt, const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CONN_TIMEOUT = 256, OPT_MAX_CONNS, OPT_PER_PEER, OPT_UNSAFE };
+	enum { OPT_CONN_TIMEOUT = 256, OPT_MAX_CONNS, OPT_PER_PEER, OPT_UNSAFE, OPT_RATE };
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "config", required_argument, NULL, 'c' },
@@ -1367,6 +1411,7 @@ int main(int argc, char **argv)
 		{ "conn-timeout", required_argument, NULL, OPT_CONN_TIMEOUT },
 		{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 		{ "per-peer", required_argument, NULL, OPT_PER_PEER },
+		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "allow-unsafe-address", no_argument, NULL, OPT_UNSAFE },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -1382,6 +1427,7 @@ int main(int argc, char **argv)
 	ag.max_conns = 1024;
 	ag.per_peer = 8;
 	ag.conn_timeout_ms = 5000;
+	ag.rate = 100;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:c:s:l:a:w:t:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -1412,6 +1458,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PER_PEER:
 			ag.per_peer = (int)number("--per-peer", optarg, 1, 65536);
+			seen_listen_opt = true;
+			break;
+		case OPT_RATE:
+			ag.rate = (double)number("--rate", optarg, 1, 100000);
 			seen_listen_opt = true;
 			break;
 		case OPT_UNSAFE: lo.unsafe = true; seen_listen_opt = true; break;

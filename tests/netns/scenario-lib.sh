@@ -77,7 +77,8 @@ snapshot() {
 # start_agent [-v]: the standby's ipto-agent on the management address
 # 198.51.100.2 (needs lan_up --second-subnet) with "$sc_tmp/cluster.conf";
 # waits until it answers. Its output goes to "$sc_tmp/agent.log".
-# Every request is authenticated: the nodes share "$AGENT_KEY".
+# Every request is authenticated: the nodes share "$AGENT_KEY"; the agent
+# serves peers in $AGENT_ALLOW (default: the management network).
 AGENT_AT=198.51.100.2:$PORT
 AGENT_KEY=$sc_tmp/agent.key
 "$AGENT" keygen "$AGENT_KEY" || { echo "not ok - ipto-agent keygen"; exit 1; }
@@ -85,7 +86,7 @@ sc_agent=
 start_agent() {
 	ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$AGENT_KEY" \
 		--config "$sc_tmp/cluster.conf" --standby sb --address "$AGENT_AT" \
-		--allow "$LAN_NET4B" "$@" >"$sc_tmp/agent.log" 2>&1 &
+		--allow "${AGENT_ALLOW:-$LAN_NET4B}" "$@" >"$sc_tmp/agent.log" 2>&1 &
 	sc_agent=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
