@@ -178,6 +178,28 @@ void agent_replay_init(struct agent_replay *r, int64_t window_ms,
 	r->start_ms = start_ms;
 }
 
+static void gen_clear(struct agent_gen *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		memset(g->nonce[g->used[i]], 0, AGENT_NONCE_LEN);
+	g->n = 0;
+}
+
+void agent_replay_reset(struct agent_replay *r, int64_t window_ms,
+			int64_t start_ms)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		gen_clear(&r->gen[i]);
+	r->cur = 0;
+	r->gen_start_ms = start_ms;
+	r->window_ms = window_ms;
+	r->start_ms = start_ms;
+}
+
 static const unsigned char zero_nonce[AGENT_NONCE_LEN];
 
 /* The slot of @nonce in @g, or of the free slot where it would go. */
@@ -203,12 +225,13 @@ static int replay_check(struct agent_replay *r, const unsigned char *nonce,
 	/* Rotate: each generation covers one window; the oldest is
 	 * forgotten once everything in it has been stale for a window. */
 	if (now_ms - r->gen_start_ms >= 3 * r->window_ms) {
-		memset(r->gen, 0, sizeof(r->gen)); /* idle for long: all stale */
+		for (i = 0; i < 3; i++)  /* idle for long: all stale */
+			gen_clear(&r->gen[i]);
 		r->gen_start_ms = now_ms;
 	}
 	while (now_ms - r->gen_start_ms >= r->window_ms) {
 		r->cur = (r->cur + 1) % 3;
-		memset(&r->gen[r->cur], 0, sizeof(r->gen[r->cur]));
+		gen_clear(&r->gen[r->cur]);
 		r->gen_start_ms += r->window_ms;
 	}
 	/* The all-zero nonce marks a free slot: never accepted. */
@@ -223,8 +246,9 @@ static int replay_check(struct agent_replay *r, const unsigned char *nonce,
 	g = &r->gen[r->cur];
 	if (g->n >= AGENT_REPLAY_MAX)
 		return -1;
-	memcpy(g->nonce[gen_slot(g, nonce)], nonce, AGENT_NONCE_LEN);
-	g->n++;
+	h = gen_slot(g, nonce);
+	memcpy(g->nonce[h], nonce, AGENT_NONCE_LEN);
+	g->used[g->n++] = (uint32_t)h;
 	return 0;
 }
 

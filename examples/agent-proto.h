@@ -92,6 +92,7 @@ const char *agent_verdict_name(enum agent_verdict v);
 struct agent_replay {
 	struct agent_gen {
 		unsigned char nonce[AGENT_REPLAY_SLOTS][AGENT_NONCE_LEN];
+		uint32_t used[AGENT_REPLAY_MAX];   /* the slots taken, to clear */
 		size_t n;
 	} gen[3];
 	unsigned int cur;       /* the generation new nonces go to */
@@ -100,9 +101,13 @@ struct agent_replay {
 	int64_t start_ms;       /* requests timestamped before it are stale */
 };
 
-/* agent_replay_init - empty, for requests from @start_ms on. */
+/* agent_replay_init - empty (all of it), for requests from @start_ms on. */
 void agent_replay_init(struct agent_replay *r, int64_t window_ms,
 		       int64_t start_ms);
+/* agent_replay_reset - the same for an initialised cache, clearing only
+ * the slots in use. */
+void agent_replay_reset(struct agent_replay *r, int64_t window_ms,
+			int64_t start_ms);
 struct agent_request {
 	int64_t ts_ms;
 	unsigned char nonce[AGENT_NONCE_LEN];
