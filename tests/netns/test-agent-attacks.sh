@@ -196,6 +196,7 @@ check "during the abuse every authenticated ping was served ($out)" \
 	[ "$(field served)" = 30 ] && [ "$(field failed)" = 0 ]
 instruct a1 ping
 check "ipto-agent instruct ping works during the abuse (exit $rc)" [ $rc = 0 ]
+unchanged "flood + slowloris + slow reader (while they run)"
 instruct a1 takeover a1 "$IP1"
 check "a legitimate takeover during the abuse: exit 0 ($out)" [ $rc = 0 ]
 check "... and $IP1 is bound on the standby" has_addr sb tk1 "$IP1/24"
