@@ -308,8 +308,6 @@ static void logf_(const char *fmt, ...)
 
 /* A refusal: logged, at most LOG_BURST a second (then counted). */
 static void refusal(const char *peer, const char *why, const void *bytes, size_t len)
-	;
-static void refusal(const char *peer, const char *why, const void *bytes, size_t len)
 {
 	char esc[200];
 	int64_t now = now_ms();
