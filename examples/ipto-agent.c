@@ -92,8 +92,9 @@
 #define MAX_REQUESTS 64         /* per connection */
 #define OUT_MAX 4096            /* unread reply bytes per connection */
 #define ACCEPT_BATCH 64         /* accepts per loop turn */
-#define LOG_BURST 20            /* refusals logged per second, then counted */
+#define LOG_BURST 20            /* refusals logged per second and reason */
 #define MAX_PEERS 1024          /* peers whose request rate is tracked */
+#define MAX_REASONS 16          /* refusal reasons counted apart */
 
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
@@ -283,9 +284,13 @@ static struct agent {
 	double rate;
 	int epfd;
 	int verbose;
-	/* refusal log limiter */
+	/* refusal log limiter: the reasons seen in this second */
 	int64_t log_window;
-	unsigned int log_burst, log_suppressed;
+	struct reason {
+		const char *why;        /* a string constant: compared by address */
+		unsigned int logged, suppressed;
+	} reasons[MAX_REASONS];
+	size_t n_reasons;
 } ag;
 
 /* Every log line is escaped: node names, peers' bytes, library text. */
@@ -306,22 +311,29 @@ static void logf_(const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* A refusal: logged, at most LOG_BURST a second (then counted). */
+/* A refusal: logged, at most LOG_BURST a second for each reason, then
+ * counted (so one kind of flood neither fills the log nor hides another). */
 static void refusal(const char *peer, const char *why, const void *bytes, size_t len)
 {
 	char esc[200];
 	int64_t now = now_ms();
+	size_t i;
 
 	if (now - ag.log_window >= 1000) {
-		if (ag.log_suppressed)
-			logf_("denied %u more request(s) or connection(s) in the last "
-			      "second (not logged one by one)", ag.log_suppressed);
+		for (i = 0; i < ag.n_reasons; i++)
+			if (ag.reasons[i].suppressed)
+				logf_("denied %u more: %s (in the last second; not logged "
+				      "one by one)", ag.reasons[i].suppressed,
+				      ag.reasons[i].why);
 		ag.log_window = now;
-		ag.log_burst = 0;
-		ag.log_suppressed = 0;
+		ag.n_reasons = 0;
 	}
-	if (ag.log_burst++ >= LOG_BURST) {
-		ag.log_suppressed++;
+	for (i = 0; i < ag.n_reasons && ag.reasons[i].why != why; i++)
+		;
+	if (i == ag.n_reasons && i < MAX_REASONS)
+		ag.reasons[ag.n_reasons++] = (struct reason){ .why = why };
+	if (i < ag.n_reasons && ag.reasons[i].logged++ >= LOG_BURST) {
+		ag.reasons[i].suppressed++;
 		return;
 	}
 	if (bytes) {

@@ -49,7 +49,7 @@ for ((i = 0; i < 50; i++)); do echo "addr add 198.51.100.$((30 + i))/24 dev eth0
 lan_exec sb "$AGENT" listen --key "$tmp/key" --config "$tmp/cluster.conf" --standby sb \
 	--address "$AT" --allow 198.51.100.0/24 --per-peer 25 >"$tmp/agent.log" 2>&1 &
 agent=$!
-lan_atexit "kill $agent 2>/dev/null"
+lan_atexit "kill $agent 2>/dev/null; true"
 for ((i = 0; i < 100; i++)); do
 	lan_exec a1 "$AGENT" instruct --key "$tmp/key" "$AT" ping >/dev/null 2>&1 && break
 	sleep 0.1
@@ -73,7 +73,7 @@ start_flood() {
 	lan_exec c1 python3 "$ABUSE" flood "$AT" --src 198.51.100. --first 30 --count 50 \
 		--per-src 20 --hold 600 --ready "$tmp/ready" >"$tmp/flood.out" 2>&1 &
 	flood=$!
-	lan_atexit "kill $flood 2>/dev/null"
+	lan_atexit "kill $flood 2>/dev/null; true"
 	for ((i = 0; i < 300; i++)); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
 	wait_held 900
 }
@@ -95,7 +95,7 @@ lan_exec c2 python3 "$ABUSE" slowloris "$AT" --conns 4 --interval 100 --max 600 
 loris=$!
 lan_exec c2 python3 "$ABUSE" slowreader "$AT" "$tmp/key" --max 600 >/dev/null 2>&1 &
 reader=$!
-lan_atexit "kill $loris $reader 2>/dev/null"
+lan_atexit "kill $loris $reader 2>/dev/null; true"
 wait_held 905
 held=$(held)
 row all "$(measure)"
