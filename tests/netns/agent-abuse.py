@@ -13,6 +13,8 @@ agent does not rest on the agent's own client code.
   flood HOST:PORT --src A.B.C. --from N --count N --per-src N --hold S
         [--ready FILE]
   measure HOST:PORT KEY --n N --gap MS
+  fake-standby HOST:PORT REPLY        answer one request with REPLY (a
+                                      forged, unauthenticated reply)
 
 Each prints one summary line "key=value ..." the test reads.
 """
@@ -282,6 +284,22 @@ def cmd_measure(a):
         len(times), bad, q(0.5), q(0.95), times[-1] if times else -1))
 
 
+def cmd_fake_standby(a):
+    ls = socket.socket(socket.AF_INET6 if ':' in a.at.rsplit(':', 1)[0] else socket.AF_INET)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(endpoint(a.at))
+    ls.listen(1)
+    if a.ready:
+        open(a.ready, 'w').write('1\n')
+    ls.settimeout(30)
+    s, _ = ls.accept()
+    s.settimeout(10)
+    req = read_line(s)
+    s.sendall(a.reply.encode().decode('unicode_escape').encode('latin-1'))
+    s.close()
+    print('request=%r' % req)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -322,8 +340,12 @@ def main():
     r.add_argument('--n', type=int, default=20)
     r.add_argument('--gap', type=int, default=100)
     r.add_argument('--src')
+    r = sub.add_parser('fake-standby')
+    r.add_argument('at')
+    r.add_argument('reply')
+    r.add_argument('--ready')
     a = p.parse_args()
-    globals()['cmd_' + a.cmd](a)
+    globals()['cmd_' + a.cmd.replace('-', '_')](a)
 
 
 if __name__ == '__main__':

@@ -169,6 +169,30 @@ abuse c1 flood "$AGENT_AT" --src 198.51.100. --first 30 --count 1 --per-src 40 -
 check "per-peer limit: of 40 connections from one address, 15+ denied ($out)" \
 	[ "$(field denied)" -ge 15 ]
 
+# --- a hostile "standby": instruct believes only an authenticated reply -----
+fake() { # REPLY: c1 pretends to be the standby; a1 instructs it; sets $rc, $err
+	rm -f "$sc_tmp/fake.ready"
+	lan_exec c1 python3 "$ABUSE" fake-standby 198.51.100.101:7499 "$1" \
+		--ready "$sc_tmp/fake.ready" >"$sc_tmp/fake.out" 2>&1 &
+	local f=$! i
+	for ((i = 0; i < 100; i++)); do [ -s "$sc_tmp/fake.ready" ] && break; sleep 0.05; done
+	lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" 198.51.100.101:7499 takeover a1 \
+		>"$sc_tmp/out" 2>"$sc_tmp/err"
+	rc=$?
+	err=$(cat "$sc_tmp/err")
+	wait $f
+}
+fake 'ok 0 taken over 0000000000000000000000000000000000000000000000000000000000000000\n'
+check "a forged 'ok' (wrong tag): instruct exits 3, prints no ok ($err)" \
+	[ $rc = 3 -a ! -s "$sc_tmp/out" ]
+fake 'ok 0 taken over\n'
+check "an 'ok' without a tag: exit 3" [ $rc = 3 ]
+fake 'denied\n'
+check "'denied': instruct exits 4" [ $rc = 4 ]
+fake '\x1b]0;owned\x07\x1b[2J junk\n'
+check "control bytes in a reply: exit 3, printed escaped ($err)" \
+	[ $rc = 3 ] && ! grep -q $'\033' "$sc_tmp/err" && grep -qF '\x1b]0;owned\x07' "$sc_tmp/err"
+
 # --- slowloris, slow reader, flood, and a legitimate peer meanwhile ---------
 note "abuse: 1,000 connections from 50 addresses, a slowloris, a slow reader"
 lan_exec c1 python3 "$ABUSE" flood "$AGENT_AT" --src 198.51.100. --first $FLOOD_FIRST \
