@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-dryrun.h> /* --dry-run: outside the stable ABI */
 
 #include "cluster-config.h"
 /* The library's one JSON escaper, a static helper compiled in here too. */

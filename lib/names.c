@@ -7,6 +7,8 @@
  */
 #include "ipto-private.h"
 
+#include <ipto/ipto-dryrun.h>
+
 struct enum_name {
 	int value;
 	const char *name;

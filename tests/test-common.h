@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-dryrun.h>
 
 /*
  * A log handler that keeps the last message so tests can assert that an

@@ -39,7 +39,9 @@
  *   ipto_pcap_writer (ipto_pcap_writer_close()). Close each exactly once;
  *   close accepts NULL. A port holds a reference to its injector.
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
- *   version IPTO_1.0) unless its comment says otherwise.
+ *   version IPTO_1.0) unless its comment says otherwise. The ABI promise
+ *   covers the headers this one includes; <ipto/ipto-dryrun.h> (symbol
+ *   version IPTO_DRYRUN_1.0, test backends) is outside it.
  */
 #ifndef IPTO_IPTO_H
 #define IPTO_IPTO_H

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' |
-	sed 's/@.*//' | grep -v '^IPTO_[0-9.]*$' | sort -u > "$tmp/exported"
+	sed 's/@.*//' | grep -v '^IPTO_[A-Z_]*[0-9.]*$' | sort -u > "$tmp/exported"
 [ -s "$tmp/exported" ] || { echo "no exported symbols found in $lib"; exit 1; }
 
 if grep -v '^ipto_' "$tmp/exported"; then
