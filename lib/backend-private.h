@@ -24,8 +24,8 @@ struct ipto_injector {
  * The generic wrapper object around a caller's ops table, one way for the
  * binder and the injector: defines the exported name_new() (checks and
  * copies the table, takes a context reference), name_ref()/name_unref()
- * (the last reference calls the table's destroy(userdata) and drops the
- * context) and name_get_ctx(). Written without a trailing semicolon.
+ * (the last reference calls the table's destroy(object) and drops the
+ * context), name_get_ctx() and name_get_userdata(). Written without a trailing semicolon.
  */
 #define IPTO_DEFINE_BACKEND(name, who)                                    \
 	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
@@ -54,7 +54,7 @@ struct ipto_injector {
 	static void name##_free(struct name *o)                           \
 	{                                                                 \
 		if (o->ops.destroy)                                       \
-			o->ops.destroy(o->userdata);                      \
+			o->ops.destroy(o);                                \
 		ipto_ctx_unref(o->ctx);                                   \
 		free(o);                                                  \
 	}                                                                 \
@@ -62,6 +62,10 @@ struct ipto_injector {
 	IPTO_EXPORT struct ipto_ctx *name##_get_ctx(const struct name *o) \
 	{                                                                 \
 		return o ? o->ctx : NULL;                                 \
+	}                                                                 \
+	IPTO_EXPORT void *name##_get_userdata(const struct name *o)       \
+	{                                                                 \
+		return o ? o->userdata : NULL;                            \
 	}
 
 /*

@@ -69,9 +69,9 @@ static unsigned int wire_proto(unsigned int flags)
 	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
 }
 
-static int nl_record_get(void *userdata, const char *key, char *buf, size_t len);
-static int nl_record_set(void *userdata, const char *key, const char *value);
-static int nl_addr_dump(void *userdata, int ifindex, struct ipto_addr_entry *out,
+static int nb_record_get(struct nl_binder *nb, const char *key, char *buf, size_t len);
+static int nb_record_set(struct nl_binder *nb, const char *key, const char *value);
+static int nb_addr_dump(struct nl_binder *nb, int ifindex, struct ipto_addr_entry *out,
 			size_t max);
 
 /* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
@@ -102,7 +102,7 @@ static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr 
 		for (i = 0; i < 64; i++)
 			e[i].sz = sizeof(e[i]);
 		nb->proto_mode = PROTO_KERNEL;
-		n = nl_addr_dump(nb, ifindex, e, 64);
+		n = nb_addr_dump(nb, ifindex, e, 64);
 		for (i = 0; i < n && i < 64; i++)
 			if (ipto_addr_equal(&e[i].addr, a) &&
 			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
@@ -117,7 +117,7 @@ static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr 
 		return;
 	mark_key(ifindex, a, key, sizeof(key));
 	snprintf(value, sizeof(value), "%u", proto);
-	if (nl_record_set(nb, key, value) < 0)
+	if (nb_record_set(nb, key, value) < 0)
 		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
 			nb->record_dir);
 }
@@ -336,10 +336,10 @@ static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 	return nl_send_sync(nb->sk, msg); /* frees msg */
 }
 
-static int nl_addr_add(void *userdata, const char *ifname,
+static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	int r, nle;
 
 	r = ifindex_of(nb, ifname);
@@ -452,10 +452,10 @@ static int read_acks(struct nl_binder *nb, uint32_t seq0, size_t n,
 
 /* Pipelines RTM_NEWADDR requests: one sendmsg per BATCH_CHUNK, one ACK
  * each, so every address still gets its own result. */
-static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
+static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
 			     size_t n, int *results)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	bool sent[BATCH_CHUNK];
 	size_t base, i;
 	char *buf;
@@ -517,10 +517,10 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	return 0;
 }
 
-static int nl_addr_del(void *userdata, const char *ifname,
+static int nl_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	int r, nle;
 
 	r = ifindex_of(nb, ifname);
@@ -534,7 +534,7 @@ static int nl_addr_del(void *userdata, const char *ifname,
 		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
 		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
 			mark_key(ifindex, addr, key, sizeof(key));
-			nl_record_set(nb, key, NULL);
+			nb_record_set(nb, key, NULL);
 		}
 		return r;
 	}
@@ -615,7 +615,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		char key[96], value[8];
 
 		mark_key(e.ifindex, &e.addr, key, sizeof(key));
-		if (nl_record_get(c->nb, key, value, sizeof(value)) == 0) {
+		if (nb_record_get(c->nb, key, value, sizeof(value)) == 0) {
 			e.proto = (unsigned int)atoi(value);
 			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
 		}
@@ -630,10 +630,9 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nl_addr_dump(void *userdata, int ifindex,
+static int nb_addr_dump(struct nl_binder *nb, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
 {
-	struct nl_binder *nb = userdata;
 	/* With strict checking (set at creation) the kernel dumps only
 	 * ifa_index; older kernels dump all and on_addr filters. */
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC,
@@ -663,10 +662,16 @@ static int nl_addr_dump(void *userdata, int ifindex,
 	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
-static int nl_addr_list(void *userdata, const char *ifname,
+static int nl_addr_dump(struct ipto_binder *binder, int ifindex,
+			struct ipto_addr_entry *out, size_t max)
+{
+	return nb_addr_dump(ipto_binder_get_userdata(binder), ifindex, out, max);
+}
+
+static int nl_addr_list(struct ipto_binder *binder, const char *ifname,
 			struct ipto_addr *out, size_t max)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ipto_addr_entry *e;
 	int ifindex, n, i;
 	size_t room = max < 64 ? 64 : max;
@@ -680,7 +685,7 @@ static int nl_addr_list(void *userdata, const char *ifname,
 			return -ENOMEM;
 		for (i = 0; i < (int)room; i++)
 			e[i].sz = sizeof(*e);
-		n = nl_addr_dump(nb, ifindex, e, room);
+		n = nb_addr_dump(nb, ifindex, e, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 8;
@@ -730,10 +735,10 @@ static int on_link(struct nl_msg *msg, void *arg);
  * place by the link dump's parser: what a takeover reads for every
  * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
-static int nl_link_get(void *userdata, const char *ifname,
+static int nl_link_get(struct ipto_binder *binder, const char *ifname,
 		       struct ipto_link_info *info)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct ipto_link_entry e = { .sz = sizeof(e) };
 	struct link_dump_ctx c = { &e, 1, 0 };
@@ -793,9 +798,9 @@ static int change_link(struct nl_binder *nb, struct rtnl_link *link,
 	return request_end(nb, nle, 0, what, ifname);
 }
 
-static int nl_link_set_up(void *userdata, const char *ifname, bool up)
+static int nl_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct rtnl_link *link, *change;
 	int r;
 
@@ -832,10 +837,10 @@ static unsigned int devconf_id(enum ipto_devconf key)
 	return 0;
 }
 
-static int nl_devconf_get(void *userdata, const char *ifname,
+static int nl_devconf_get(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int *value)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct rtnl_link *link;
 	uint32_t v;
 	int r, nle;
@@ -857,10 +862,10 @@ static int nl_devconf_get(void *userdata, const char *ifname,
 	return 0;
 }
 
-static int nl_devconf_set(void *userdata, const char *ifname,
+static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct rtnl_link *link, *change;
 	char what[48];
 	int r, nle;
@@ -923,10 +928,10 @@ static int on_link(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
+static int nl_link_dump(struct ipto_binder *binder, struct ipto_link_entry *out,
 			size_t max)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { out, max, 0 };
 	int r;
@@ -954,10 +959,9 @@ static int record_path(struct nl_binder *nb, const char *key, char *buf,
 	return 0;
 }
 
-static int nl_record_get(void *userdata, const char *key, char *buf,
+static int nb_record_get(struct nl_binder *nb, const char *key, char *buf,
 			 size_t len)
 {
-	struct nl_binder *nb = userdata;
 	char path[160];
 	FILE *f;
 	size_t n;
@@ -977,9 +981,14 @@ static int nl_record_get(void *userdata, const char *key, char *buf,
 	return 0;
 }
 
-static int nl_record_set(void *userdata, const char *key, const char *value)
+static int nl_record_get(struct ipto_binder *binder, const char *key, char *buf,
+			 size_t len)
 {
-	struct nl_binder *nb = userdata;
+	return nb_record_get(ipto_binder_get_userdata(binder), key, buf, len);
+}
+
+static int nb_record_set(struct nl_binder *nb, const char *key, const char *value)
+{
 	char path[160], tmp[176];
 	FILE *f;
 	int r = record_path(nb, key, path, sizeof(path));
@@ -1008,15 +1017,24 @@ static int nl_record_set(void *userdata, const char *key, const char *value)
 	return 0;
 }
 
-static void nl_destroy(void *userdata)
+static int nl_record_set(struct ipto_binder *binder, const char *key, const char *value)
 {
-	struct nl_binder *nb = userdata;
+	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
+}
+
+static void nb_destroy(struct nl_binder *nb)
+{
 
 	nl_socket_free(nb->sk);
 	if (nb->raw_fd >= 0)
 		close(nb->raw_fd);
 	ipto_ctx_unref(nb->ctx);
 	free(nb);
+}
+
+static void nl_destroy(struct ipto_binder *binder)
+{
+	nb_destroy(ipto_binder_get_userdata(binder));
 }
 
 static const struct ipto_binder_ops netlink_ops = {
@@ -1087,6 +1105,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 	nb->ctx = ipto_ctx_ref(ctx);
 	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
 	if (r < 0)
-		nl_destroy(nb);
+		nb_destroy(nb);
 	return r;
 }

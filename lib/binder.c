@@ -138,7 +138,7 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 		return unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
-	r = binder->ops.addr_add(binder->userdata, ifname, &a, flags);
+	r = binder->ops.addr_add(binder, ifname, &a, flags);
 	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
 }
 
@@ -190,7 +190,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 			return -ENOMEM;
 		}
 		log_dbg(binder->ctx, "binder: addr_add_batch of %zu\n", m);
-		r = binder->ops.addr_add_batch(binder->userdata, checked, m, res);
+		r = binder->ops.addr_add_batch(binder, checked, m, res);
 		for (i = 0; i < m; i++) {
 			int ri = r < 0 ? r : res[i];
 
@@ -282,7 +282,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	}
 	ipto_addr_format(&a, text, sizeof(text));
 	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
-	r = binder->ops.addr_del(binder->userdata, ifname, &a);
+	r = binder->ops.addr_del(binder, ifname, &a);
 	return op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
 			 text);
 }
@@ -306,7 +306,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 	}
 	if (!binder->ops.addr_list)
 		return unsupported(binder, "listing addresses");
-	r = binder->ops.addr_list(binder->userdata, ifname, max ? out : NULL,
+	r = binder->ops.addr_list(binder, ifname, max ? out : NULL,
 				  max);
 	return op_result(binder, r, false, "addr_list", ifname, NULL);
 }
@@ -333,7 +333,7 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 	tmp.sz = sizeof(tmp);
 	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
 	tmp.arp_announce = -1;
-	r = binder->ops.link_get(binder->userdata, ifname, &tmp);
+	r = binder->ops.link_get(binder, ifname, &tmp);
 	if (r < 0)
 		return op_result(binder, r, false, "link_get", ifname, NULL);
 	if (tmp.ifindex <= 0) {
@@ -357,7 +357,7 @@ IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
 		return unsupported(binder, "setting links up or down");
 	log_dbg(binder->ctx, "binder: link_set_up %s %s\n", ifname,
 		up ? "up" : "down");
-	r = binder->ops.link_set_up(binder->userdata, ifname, up);
+	r = binder->ops.link_set_up(binder, ifname, up);
 	return op_result(binder, r, false, "link_set_up", ifname,
 			 up ? "up" : "down");
 }
@@ -391,7 +391,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 	}
 	if (!binder->ops.devconf_get)
 		return unsupported(binder, "reading devconf values");
-	r = binder->ops.devconf_get(binder->userdata, ifname, key, &v);
+	r = binder->ops.devconf_get(binder, ifname, key, &v);
 	if (r < 0)
 		return op_result(binder, r, false, "devconf_get", ifname,
 				 ipto_devconf_name(key));
@@ -423,7 +423,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
-	r = binder->ops.devconf_set(binder->userdata, ifname, key, value);
+	r = binder->ops.devconf_set(binder, ifname, key, value);
 	return op_result(binder, r, false, "devconf_set", ifname, detail);
 }
 
@@ -442,7 +442,7 @@ IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 		}
 	if (!binder->ops.addr_dump)
 		return unsupported(binder, "address dumps");
-	r = binder->ops.addr_dump(binder->userdata, ifindex, out, max);
+	r = binder->ops.addr_dump(binder, ifindex, out, max);
 	return op_result(binder, r, false, "addr_dump", "", "");
 }
 
@@ -461,7 +461,7 @@ IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
 		}
 	if (!binder->ops.link_dump)
 		return unsupported(binder, "link dumps");
-	r = binder->ops.link_dump(binder->userdata, out, max);
+	r = binder->ops.link_dump(binder, out, max);
 	return op_result(binder, r, false, "link_dump", "", "");
 }
 
@@ -499,7 +499,7 @@ IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
 		return r;
 	if (!binder->ops.record_get)
 		return unsupported(binder, "a record");
-	r = binder->ops.record_get(binder->userdata, key, buf, len);
+	r = binder->ops.record_get(binder, key, buf, len);
 	return op_result(binder, r, r == -ENOENT, "record_get", key, "");
 }
 
@@ -519,7 +519,7 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	}
 	if (!binder->ops.record_set)
 		return unsupported(binder, "a record");
-	r = binder->ops.record_set(binder->userdata, key, value);
+	r = binder->ops.record_set(binder, key, value);
 	return op_result(binder, r, false, "record_set", key, "");
 }
 

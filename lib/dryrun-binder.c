@@ -137,10 +137,10 @@ static int call_end(struct dr_binder *d, int slot, int result)
 	return result;
 }
 
-static int dr_addr_add(void *userdata, const char *ifname,
+static int dr_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
@@ -181,10 +181,10 @@ static int dr_addr_add(void *userdata, const char *ifname,
 	return call_end(d, slot, 0);
 }
 
-static int dr_addr_del(void *userdata, const char *ifname,
+static int dr_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
@@ -222,10 +222,10 @@ static int dr_addr_del(void *userdata, const char *ifname,
 	return call_end(d, slot, -EADDRNOTAVAIL);
 }
 
-static int dr_addr_list(void *userdata, const char *ifname,
+static int dr_addr_list(struct ipto_binder *binder, const char *ifname,
 			struct ipto_addr *out, size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	size_t i;
 	int slot, err;
@@ -244,10 +244,10 @@ static int dr_addr_list(void *userdata, const char *ifname,
 	return call_end(d, slot, (int)l->naddrs);
 }
 
-static int dr_link_get(void *userdata, const char *ifname,
+static int dr_link_get(struct ipto_binder *binder, const char *ifname,
 		       struct ipto_link_info *info)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
@@ -270,9 +270,9 @@ static int dr_link_get(void *userdata, const char *ifname,
 	return call_end(d, slot, 0);
 }
 
-static int dr_link_set_up(void *userdata, const char *ifname, bool up)
+static int dr_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
@@ -290,10 +290,10 @@ static int dr_link_set_up(void *userdata, const char *ifname, bool up)
 	return call_end(d, slot, 0);
 }
 
-static int dr_devconf_get(void *userdata, const char *ifname,
+static int dr_devconf_get(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int *value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
@@ -311,10 +311,10 @@ static int dr_devconf_get(void *userdata, const char *ifname,
 	return call_end(d, slot, 0);
 }
 
-static int dr_devconf_set(void *userdata, const char *ifname,
+static int dr_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
@@ -341,9 +341,9 @@ static void clear_calls(struct dr_binder *d)
 	d->ncalls = 0;
 }
 
-static void dr_binder_destroy(void *userdata)
+static void dr_binder_destroy(struct ipto_binder *binder)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i;
 
 	for (i = 0; i < d->nlinks; i++) {
@@ -361,10 +361,10 @@ static void dr_binder_destroy(void *userdata)
 	free(d);
 }
 
-static int dr_addr_dump(void *userdata, int ifindex,
+static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i, j, n = 0;
 	int slot, err;
 
@@ -394,10 +394,10 @@ static int dr_addr_dump(void *userdata, int ifindex,
 	return call_end(d, slot, (int)n);
 }
 
-static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
+static int dr_link_dump(struct ipto_binder *binder, struct ipto_link_entry *out,
 			size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i;
 	int slot, err;
 
@@ -435,10 +435,10 @@ static struct dr_record *find_record(struct dr_binder *d, const char *key)
 	return NULL;
 }
 
-static int dr_record_get(void *userdata, const char *key, char *buf,
+static int dr_record_get(struct ipto_binder *binder, const char *key, char *buf,
 			 size_t len)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_record *r;
 	int slot, err;
 
@@ -457,9 +457,9 @@ static int dr_record_get(void *userdata, const char *key, char *buf,
 	return call_end(d, slot, 0);
 }
 
-static int dr_record_set(void *userdata, const char *key, const char *value)
+static int dr_record_set(struct ipto_binder *binder, const char *key, const char *value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_record *r, *grown;
 	char *v = NULL, *k = NULL;
 	int slot, err;

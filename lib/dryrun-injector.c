@@ -27,9 +27,9 @@ struct dr_port {
 	char ifname[IPTO_IFNAME_MAX + 1];
 };
 
-static int dri_open(void *userdata, const char *ifname, void **handle)
+static int dri_open(struct ipto_injector *injector, const char *ifname, void **handle)
 {
-	struct dr_injector *d = userdata;
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
 	struct dr_port *p;
 	int err;
 
@@ -68,15 +68,19 @@ static int record_frame(struct dr_injector *d, struct dr_port *p,
 	return 0;
 }
 
-static int dri_send(void *userdata, void *handle, const void *frame,
+static int dri_send(struct ipto_injector *injector, void *handle, const void *frame,
 		    size_t len)
 {
+	void *userdata = ipto_injector_get_userdata(injector);
+
 	return record_frame(userdata, handle, frame, len);
 }
 
-static int dri_send_batch(void *userdata, void *handle,
+static int dri_send_batch(struct ipto_injector *injector, void *handle,
 			  const struct iovec *frames, size_t n)
 {
+	void *userdata = ipto_injector_get_userdata(injector);
+
 	size_t i;
 	int r;
 
@@ -89,9 +93,9 @@ static int dri_send_batch(void *userdata, void *handle,
 	return (int)n;
 }
 
-static void dri_close(void *userdata, void *handle)
+static void dri_close(struct ipto_injector *injector, void *handle)
 {
-	struct dr_injector *d = userdata;
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
 
 	d->open_ports--;
 	free(handle);
@@ -106,9 +110,9 @@ static void clear_frames(struct dr_injector *d)
 	d->nframes = 0;
 }
 
-static void dri_destroy(void *userdata)
+static void dri_destroy(struct ipto_injector *injector)
 {
-	struct dr_injector *d = userdata;
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
 
 	clear_frames(d);
 	free(d->frames);

@@ -21,9 +21,9 @@ struct packet_port {
 	struct mmsghdr msgs[PACKET_BATCH];
 };
 
-static int packet_open(void *userdata, const char *ifname, void **handle)
+static int packet_open(struct ipto_injector *injector, const char *ifname, void **handle)
 {
-	struct ipto_ctx *ctx = userdata;
+	struct ipto_ctx *ctx = ipto_injector_get_userdata(injector);
 	struct packet_port *p;
 	struct sockaddr_ll sll;
 	struct ifreq ifr;
@@ -68,7 +68,7 @@ static int packet_open(void *userdata, const char *ifname, void **handle)
 	return 0;
 }
 
-static int packet_send(void *userdata, void *handle, const void *frame,
+static int packet_send(struct ipto_injector *injector, void *handle, const void *frame,
 		       size_t len)
 {
 	struct packet_port *p = handle;
@@ -84,7 +84,7 @@ static int packet_send(void *userdata, void *handle, const void *frame,
 	return 0;
 }
 
-static int packet_send_batch(void *userdata, void *handle,
+static int packet_send_batch(struct ipto_injector *injector, void *handle,
 			     const struct iovec *frames, size_t n)
 {
 	struct packet_port *p = handle;
@@ -117,7 +117,7 @@ static int packet_send_batch(void *userdata, void *handle,
 	return (int)done;
 }
 
-static void packet_close(void *userdata, void *handle)
+static void packet_close(struct ipto_injector *injector, void *handle)
 {
 	struct packet_port *p = handle;
 
@@ -125,8 +125,10 @@ static void packet_close(void *userdata, void *handle)
 	free(p);
 }
 
-static void packet_destroy(void *userdata)
+static void packet_destroy(struct ipto_injector *injector)
 {
+	void *userdata = ipto_injector_get_userdata(injector);
+
 	ipto_ctx_unref(userdata);
 }
 

@@ -41,7 +41,7 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 	port = calloc(1, sizeof(*port));
 	if (!port)
 		return -ENOMEM;
-	r = injector->ops.open(injector->userdata, ifname, &handle);
+	r = injector->ops.open(injector, ifname, &handle);
 	if (r < 0) {
 		/* the backend, which knows why, logged the error */
 		log_dbg(injector->ctx, "injector: open %s failed: %s\n",
@@ -89,7 +89,7 @@ IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
 	r = check_frame(inj->ctx, frame, len);
 	if (r < 0)
 		return r;
-	r = inj->ops.send(inj->userdata, port->handle, frame, len);
+	r = inj->ops.send(inj, port->handle, frame, len);
 	if (r < 0) {
 		log_err(inj->ctx, "injector: send on %s failed: %s\n",
 			port->ifname, ipto_strerror(r));
@@ -122,7 +122,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 			return r;
 	}
 	if (inj->ops.send_batch) {
-		r = inj->ops.send_batch(inj->userdata, port->handle, frames,
+		r = inj->ops.send_batch(inj, port->handle, frames,
 					n);
 		if (r == 0 || r > (int)n) {
 			log_err(inj->ctx, "injector: send_batch backend "
@@ -131,7 +131,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 		}
 	} else {
 		for (i = 0; i < n; i++) {
-			r = inj->ops.send(inj->userdata, port->handle,
+			r = inj->ops.send(inj, port->handle,
 					  frames[i].iov_base,
 					  frames[i].iov_len);
 			if (r < 0)
@@ -156,7 +156,7 @@ IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
 		return;
 	inj = port->injector;
 	if (inj->ops.close)
-		inj->ops.close(inj->userdata, port->handle);
+		inj->ops.close(inj, port->handle);
 	log_dbg(inj->ctx, "injector: closed %s\n", port->ifname);
 	ipto_injector_unref(inj);
 	free(port);

@@ -22,6 +22,7 @@ struct fake {
 	struct ipto_addr last_addr;
 	unsigned int last_flags;
 	const char *last_ifname;
+	const void *last_obj; /* the object the last op received */
 	struct ipto_addr listed[3];
 	int nlisted;
 	int link_ifindex; /* what link_get reports */
@@ -31,32 +32,33 @@ struct fake {
 	int closed;
 };
 
-static int fake_addr_add(void *u, const char *ifname,
+static int fake_addr_add(struct ipto_binder *binder, const char *ifname,
 			 const struct ipto_addr *a, unsigned int flags)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
+	f->last_obj = binder;
 	f->last_ifname = ifname;
 	f->last_addr = *a;
 	f->last_flags = flags;
 	return f->fail;
 }
 
-static int fake_addr_del(void *u, const char *ifname,
+static int fake_addr_del(struct ipto_binder *binder, const char *ifname,
 			 const struct ipto_addr *a)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	f->last_addr = *a;
 	return f->fail;
 }
 
-static int fake_addr_list(void *u, const char *ifname, struct ipto_addr *out,
+static int fake_addr_list(struct ipto_binder *binder, const char *ifname, struct ipto_addr *out,
 			  size_t max)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 	int i;
 
 	f->calls++;
@@ -67,10 +69,10 @@ static int fake_addr_list(void *u, const char *ifname, struct ipto_addr *out,
 	return f->nlisted;
 }
 
-static int fake_link_get(void *u, const char *ifname,
+static int fake_link_get(struct ipto_binder *binder, const char *ifname,
 			 struct ipto_link_info *info)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	if (f->fail)
@@ -84,19 +86,24 @@ static int fake_link_get(void *u, const char *ifname,
 	return 0;
 }
 
-static int fake_devconf_get(void *u, const char *ifname,
+static int fake_devconf_get(struct ipto_binder *binder, const char *ifname,
 			    enum ipto_devconf key, int *value)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	*value = 7;
 	return f->fail;
 }
 
-static void fake_destroy(void *u)
+static void fake_destroy(struct ipto_binder *binder)
 {
-	((struct fake *)u)->destroyed++;
+	((struct fake *)ipto_binder_get_userdata(binder))->destroyed++;
+}
+
+static void fk_destroy(struct ipto_injector *injector)
+{
+	((struct fake *)ipto_injector_get_userdata(injector))->destroyed++;
 }
 
 static const struct ipto_binder_ops fake_binder_ops = {
@@ -282,6 +289,8 @@ START_TEST(binder_passes_through)
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &a, 0), 0);
 	ck_assert_int_eq(f.last_addr.prefixlen, 32);
 	ck_assert_str_eq(f.last_ifname, "eth0");
+	ck_assert_ptr_eq(f.last_obj, b); /* each op receives its binder */
+	ck_assert_ptr_eq(ipto_binder_get_userdata(b), &f);
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &a6,
 					      IPTO_BIND_NODAD),
 			 0);
@@ -953,30 +962,36 @@ START_TEST(injector_dryrun_faults)
 END_TEST
 
 /* A caller's injector without send_batch: the library loops over send. */
-static int fk_open(void *u, const char *ifname, void **h)
+static int fk_open(struct ipto_injector *injector, const char *ifname, void **h)
 {
+	void *u = ipto_injector_get_userdata(injector);
+
 	*h = u;
 	return 0;
 }
 
-static int fk_send(void *u, void *h, const void *frame, size_t len)
+static int fk_send(struct ipto_injector *injector, void *h, const void *frame, size_t len)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_injector_get_userdata(injector);
 
-	ck_assert_ptr_eq(h, u);
+	ck_assert_ptr_eq(h, f);
+	f->last_obj = injector;
 	f->sends++;
 	if (f->sends == f->fail_send_at)
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int fk_send_batch(void *u, void *h, const struct iovec *v, size_t n)
+static int fk_send_batch(struct ipto_injector *injector, void *h,
+			 const struct iovec *v, size_t n)
 {
-	return ((struct fake *)u)->batch_result;
+	return ((struct fake *)ipto_injector_get_userdata(injector))->batch_result;
 }
 
-static void fk_close(void *u, void *h)
+static void fk_close(struct ipto_injector *injector, void *h)
 {
+	void *u = ipto_injector_get_userdata(injector);
+
 	((struct fake *)u)->closed++;
 }
 
@@ -989,7 +1004,7 @@ START_TEST(injector_custom)
 		.open = fk_open,
 		.send = fk_send,
 		.close = fk_close,
-		.destroy = fake_destroy,
+		.destroy = fk_destroy,
 	};
 	struct ipto_injector *inj = NULL;
 	struct ipto_injector_port *p = NULL;
@@ -1006,6 +1021,9 @@ START_TEST(injector_custom)
 	ck_assert_int_eq(ipto_injector_open(inj, "eth0", &p), 0);
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 5);
 	ck_assert_int_eq(f.sends, 5);
+	ck_assert_ptr_eq(f.last_obj, inj); /* each op receives its injector */
+	ck_assert_ptr_eq(ipto_injector_get_userdata(inj), &f);
+	ck_assert_ptr_null(ipto_injector_get_userdata(NULL));
 	f.sends = 0;
 	f.fail_send_at = 4;
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 3);

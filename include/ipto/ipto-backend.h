@@ -233,12 +233,16 @@ struct ipto_addr_req {
 	unsigned int flags;
 };
 
+struct ipto_binder;
+
 /**
  * struct ipto_binder_ops - what a binder backend implements.
  * @sz: sizeof(struct ipto_binder_ops) as the backend was compiled.
  *
- * Every op gets the @userdata given to ipto_binder_new() and returns 0 (or
- * a count) on success or a negative errno. An op that fails must leave the
+ * Every op gets the binder it belongs to first (its userdata, given to
+ * ipto_binder_new(), through ipto_binder_get_userdata(); its context
+ * through ipto_binder_get_ctx()) and returns 0 (or a count) on success or
+ * a negative errno. An op that fails must leave the
  * system as it found it. The wrappers have checked the arguments: @ifname
  * is 1..15 characters, an address is valid, flags and keys are known.
  *
@@ -258,8 +262,8 @@ struct ipto_addr_req {
  *	already has is a success. -ENODEV.
  * @devconf_get: read the per-interface value of @key. -ENODEV.
  * @devconf_set: write it. -ENODEV.
- * @destroy: called once when the binder's last reference goes; frees
- *	@userdata. May be NULL.
+ * @destroy: called once when the binder's last reference goes, before it
+ *	is freed; frees the userdata. May be NULL.
  * @addr_add_batch: add @n addresses at once, as @addr_add would one by
  *	one (each request checked and with its prefix known), writing each
  *	request's result to @results[i]: 0, -EEXIST, or another negative
@@ -284,29 +288,29 @@ struct ipto_addr_req {
  */
 struct ipto_binder_ops {
 	size_t sz;
-	int (*addr_add)(void *userdata, const char *ifname,
+	int (*addr_add)(struct ipto_binder *binder, const char *ifname,
 			const struct ipto_addr *addr, unsigned int flags);
-	int (*addr_del)(void *userdata, const char *ifname,
+	int (*addr_del)(struct ipto_binder *binder, const char *ifname,
 			const struct ipto_addr *addr);
-	int (*addr_list)(void *userdata, const char *ifname,
+	int (*addr_list)(struct ipto_binder *binder, const char *ifname,
 			 struct ipto_addr *out, size_t max);
-	int (*link_get)(void *userdata, const char *ifname,
+	int (*link_get)(struct ipto_binder *binder, const char *ifname,
 			struct ipto_link_info *info);
-	int (*link_set_up)(void *userdata, const char *ifname, bool up);
-	int (*devconf_get)(void *userdata, const char *ifname,
+	int (*link_set_up)(struct ipto_binder *binder, const char *ifname, bool up);
+	int (*devconf_get)(struct ipto_binder *binder, const char *ifname,
 			   enum ipto_devconf key, int *value);
-	int (*devconf_set)(void *userdata, const char *ifname,
+	int (*devconf_set)(struct ipto_binder *binder, const char *ifname,
 			   enum ipto_devconf key, int value);
-	void (*destroy)(void *userdata);
-	int (*addr_add_batch)(void *userdata, const struct ipto_addr_req *reqs,
+	void (*destroy)(struct ipto_binder *binder);
+	int (*addr_add_batch)(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
 			      size_t n, int *results);
-	int (*addr_dump)(void *userdata, int ifindex,
+	int (*addr_dump)(struct ipto_binder *binder, int ifindex,
 			 struct ipto_addr_entry *out, size_t max);
-	int (*link_dump)(void *userdata, struct ipto_link_entry *out,
+	int (*link_dump)(struct ipto_binder *binder, struct ipto_link_entry *out,
 			 size_t max);
-	int (*record_get)(void *userdata, const char *key, char *buf,
+	int (*record_get)(struct ipto_binder *binder, const char *key, char *buf,
 			  size_t len);
-	int (*record_set)(void *userdata, const char *key, const char *value);
+	int (*record_set)(struct ipto_binder *binder, const char *key, const char *value);
 };
 
 /**
@@ -359,6 +363,15 @@ struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder);
 
 /** ipto_binder_get_ctx - the binder's context (no new reference). */
 struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder);
+
+/**
+ * ipto_binder_get_userdata - the userdata given to ipto_binder_new(), for
+ * the ops of a caller's backend.
+ * @binder: the binder, or NULL.
+ *
+ * Returns: the userdata, or NULL for a NULL binder. Since: 1.0.
+ */
+void *ipto_binder_get_userdata(const struct ipto_binder *binder);
 
 /**
  * ipto_binder_addr_add - add an address to an interface.
@@ -538,9 +551,14 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
 /** IPTO_INJECTOR_FRAME_MAX - the longest frame an injector accepts. */
 #define IPTO_INJECTOR_FRAME_MAX 65535
 
+struct ipto_injector;
+
 /**
  * struct ipto_injector_ops - what an injector backend implements.
  * @sz: sizeof(struct ipto_injector_ops) as the backend was compiled.
+ *
+ * Every op gets the injector it belongs to first (userdata through
+ * ipto_injector_get_userdata()).
  * @open: open @ifname for sending and store a per-interface handle in
  *	*@handle. -ENODEV, -EPERM. Required (NULL gives -EOPNOTSUPP).
  * @send: send one frame (a complete Ethernet frame without FCS,
@@ -551,18 +569,18 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
  *	a negative errno when none was sent. May be NULL: the library loops
  *	over @send.
  * @close: close a handle from @open. May be NULL.
- * @destroy: called once with the last reference; frees @userdata. May be
- *	NULL.
+ * @destroy: called once with the last reference, before the injector is
+ *	freed; frees the userdata. May be NULL.
  */
 struct ipto_injector_ops {
 	size_t sz;
-	int (*open)(void *userdata, const char *ifname, void **handle);
-	int (*send)(void *userdata, void *handle, const void *frame,
+	int (*open)(struct ipto_injector *injector, const char *ifname, void **handle);
+	int (*send)(struct ipto_injector *injector, void *handle, const void *frame,
 		    size_t len);
-	int (*send_batch)(void *userdata, void *handle,
+	int (*send_batch)(struct ipto_injector *injector, void *handle,
 			  const struct iovec *frames, size_t n);
-	void (*close)(void *userdata, void *handle);
-	void (*destroy)(void *userdata);
+	void (*close)(struct ipto_injector *injector, void *handle);
+	void (*destroy)(struct ipto_injector *injector);
 };
 
 /** struct ipto_injector - a reference-counted frame injector. */
@@ -618,6 +636,14 @@ struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector);
 
 /** ipto_injector_get_ctx - the injector's context (no new reference). */
 struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector);
+
+/**
+ * ipto_injector_get_userdata - the userdata given to ipto_injector_new().
+ * @injector: the injector, or NULL.
+ *
+ * Returns: the userdata, or NULL for a NULL injector. Since: 1.0.
+ */
+void *ipto_injector_get_userdata(const struct ipto_injector *injector);
 
 /**
  * ipto_injector_open - open an interface for sending.

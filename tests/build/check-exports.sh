@@ -34,10 +34,11 @@ awk '/^IPTO_EXPORT/ { want = 1; buf = "" }
      /^IPTO_DEFINE_REF_UNREF\(/ { s = $0; sub(/^IPTO_DEFINE_REF_UNREF\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }
      # IPTO_DEFINE_BACKEND(ipto_x, who) defines ipto_x_new, _ref, _unref
-     # and _get_ctx.
+     # _get_ctx and _get_userdata.
      /^IPTO_DEFINE_BACKEND\(/ { s = $0; sub(/^IPTO_DEFINE_BACKEND\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s)
-            print s "_new"; print s "_ref"; print s "_unref"; print s "_get_ctx" }
+            print s "_new"; print s "_ref"; print s "_unref"; print s "_get_ctx"
+            print s "_get_userdata" }
      # IPTO_DEFINE_ENUM_NAME(ipto_x_name, enum, ...) defines ipto_x_name.
      /^IPTO_DEFINE_ENUM_NAME\(/ { s = $0; sub(/^IPTO_DEFINE_ENUM_NAME\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s); print s }' "$libdir"/*.c |

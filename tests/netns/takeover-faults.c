@@ -32,52 +32,58 @@ static int faulty_hit(struct faulty *f)
 	return ++f->calls == f->fail_at ? -EIO : 0;
 }
 
-static int f_addr_add(void *u, const char *ifname, const struct ipto_addr *a,
+static int f_addr_add(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a,
 		      unsigned int flags)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_addr_add(f->real, ifname, a, flags);
 }
 
-static int f_addr_del(void *u, const char *ifname, const struct ipto_addr *a)
+static int f_addr_del(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_addr_del(f->real, ifname, a);
 }
 
-static int f_addr_list(void *u, const char *ifname, struct ipto_addr *out,
+static int f_addr_list(struct ipto_binder *binder, const char *ifname, struct ipto_addr *out,
 		       size_t max)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_list(((struct faulty *)u)->real, ifname, out, max);
 }
 
-static int f_link_get(void *u, const char *ifname, struct ipto_link_info *info)
+static int f_link_get(struct ipto_binder *binder, const char *ifname, struct ipto_link_info *info)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_link_get(((struct faulty *)u)->real, ifname, info);
 }
 
-static int f_link_set_up(void *u, const char *ifname, bool up)
+static int f_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_link_set_up(f->real, ifname, up);
 }
 
-static int f_devconf_get(void *u, const char *ifname, enum ipto_devconf key,
+static int f_devconf_get(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
 			 int *value)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_devconf_get(((struct faulty *)u)->real, ifname, key, value);
 }
 
-static int f_devconf_set(void *u, const char *ifname, enum ipto_devconf key,
+static int f_devconf_set(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
 			 int value)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_devconf_set(f->real, ifname, key, value);
