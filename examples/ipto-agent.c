@@ -499,7 +499,7 @@ static int single_step_plan(const char *node, const struct ipto_plan_step *step,
 					  step->flags & IPTO_PLAN_STEP_MANAGEMENT ?
 					  IPTO_ADAPTER_MANAGEMENT : 0);
 	if (r == 0)
-		r = ipto_plan_takeover(pool, nodes, 1, NULL, ret);
+		r = ipto_plan_new_takeover(pool, nodes, 1, NULL, ret);
 	ipto_pool_unref(pool);
 	return r;
 }
@@ -566,7 +566,7 @@ static void do_takeover(struct conn *c, const char *node, const char *ip_text)
 		struct ipto_plan *plan = NULL;
 
 		diag_reset();
-		r = ipto_plan_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan);
+		r = ipto_plan_new_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan);
 		if (r < 0)
 			return reply(c, r, "cannot plan the takeover of %s: %s", node,
 				     diag_why(r));
@@ -645,7 +645,7 @@ static void do_release(struct conn *c, const char *node)
 		if (strcmp(ag.jobs[i].node, node) == 0)
 			drop_job(i);
 	diag_reset();
-	r = ipto_plan_release(cluster_pool(ag.cluster), nodes, 1, &plan);
+	r = ipto_plan_new_release(cluster_pool(ag.cluster), nodes, 1, &plan);
 	if (r < 0)
 		return reply(c, r, "cannot plan the release of %s: %s", node,
 			     diag_why(r));
@@ -906,7 +906,7 @@ static int pool_address(const struct ipto_addr *a, char *node_out, size_t len)
 		struct ipto_plan *plan = NULL;
 
 		diag_reset();
-		if (ipto_plan_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan) < 0)
+		if (ipto_plan_new_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan) < 0)
 			return -1;
 		n = ipto_plan_get_step_count(plan);
 		for (k = 0; k < n; k++) {
@@ -939,7 +939,7 @@ static int listen_on(const char *address, bool unsafe)
 	if (parse_endpoint(address, &ss, &len) < 0 ||
 	    sockaddr_to_addr(&ss, &a, NULL, 0) < 0)
 		die_usage("--address: '%s' is not ADDR:PORT or [ADDR]:PORT", address);
-	if (!unsafe && (ipto_addr_classify(&a) & IPTO_ADDR_UNSPECIFIED)) {
+	if (!unsafe && (ipto_addr_classify(&a) & IPTO_ADDR_CLASS_UNSPECIFIED)) {
 		fprintf(stderr, "ipto-agent: --address %s: a wildcard address answers on "
 			"every address of the host, taken-over service addresses "
 			"included; give the management address "

@@ -698,7 +698,7 @@ static int nl_addr_list(struct ipto_binder *binder, const char *ifname,
 }
 
 /* Reads IFLA_AF_SPEC -> AF_INET -> IFLA_INET_CONF for the ARP settings. */
-static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *info)
+static void parse_inet_conf(const struct nlattr *spec, struct ipto_adapter_info *info)
 {
 	const struct nlattr *af, *c;
 	int rem, rem2;
@@ -724,7 +724,7 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 
 /* What on_link (with the link dump) fills: up to @max entries. */
 struct link_dump_ctx {
-	struct ipto_link_entry *out;
+	struct ipto_adapter_entry *out;
 	size_t max, n;
 };
 
@@ -736,11 +736,11 @@ static int on_link(struct nl_msg *msg, void *arg);
  * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
 static int nl_link_get(struct ipto_binder *binder, const char *ifname,
-		       struct ipto_link_info *info)
+		       struct ipto_adapter_info *info)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct ipto_adapter_entry e = { .sz = sizeof(e) };
 	struct link_dump_ctx c = { &e, 1, 0 };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
 	struct nl_cb *cb, *base;
@@ -897,8 +897,8 @@ static int on_link(struct nl_msg *msg, void *arg)
 	struct link_dump_ctx *c = arg;
 	struct nlmsghdr *h = nlmsg_hdr(msg);
 	struct nlattr *tb[IFLA_MAX + 1];
-	struct ipto_link_entry e = { .sz = sizeof(e) };
-	struct ipto_link_info info = { .sz = sizeof(info), .arp_ignore = -1,
+	struct ipto_adapter_entry e = { .sz = sizeof(e) };
+	struct ipto_adapter_info info = { .sz = sizeof(info), .arp_ignore = -1,
 				       .arp_announce = -1 };
 	const struct ifinfomsg *ifi;
 
@@ -928,7 +928,7 @@ static int on_link(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nl_link_dump(struct ipto_binder *binder, struct ipto_link_entry *out,
+static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
@@ -1042,14 +1042,14 @@ static const struct ipto_binder_ops netlink_ops = {
 	.addr_add = nl_addr_add,
 	.addr_del = nl_addr_del,
 	.addr_list = nl_addr_list,
-	.link_get = nl_link_get,
-	.link_set_up = nl_link_set_up,
+	.adapter_get = nl_link_get,
+	.adapter_set_up = nl_link_set_up,
 	.devconf_get = nl_devconf_get,
 	.devconf_set = nl_devconf_set,
 	.destroy = nl_destroy,
 	.addr_add_batch = nl_addr_add_batch,
 	.addr_dump = nl_addr_dump,
-	.link_dump = nl_link_dump,
+	.adapter_dump = nl_link_dump,
 	.record_get = nl_record_get,
 	.record_set = nl_record_set,
 };

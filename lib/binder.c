@@ -113,7 +113,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 		out->prefixlen = out->family == AF_INET ? 32 : 128;
 	ipto_addr_format(out, text, text_size);
 	cls = ipto_addr_classify(out);
-	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST)) {
+	if (cls < 0 || !(cls & IPTO_ADDR_CLASS_UNICAST)) {
 		log_err(binder->ctx,
 			"binder: addr_add: %s is not a unicast address\n",
 			text);
@@ -311,33 +311,33 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 	return op_result(binder, r, false, "addr_list", ifname, NULL);
 }
 
-IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 				     const char *ifname,
-				     struct ipto_link_info *info)
+				     struct ipto_adapter_info *info)
 {
-	struct ipto_link_info tmp;
+	struct ipto_adapter_info tmp;
 	int r;
 
-	r = check_op(binder, "link_get", ifname);
+	r = check_op(binder, "adapter_get", ifname);
 	if (r < 0)
 		return r;
-	if (!info || info->sz < offsetof(struct ipto_link_info, ifindex) +
+	if (!info || info->sz < offsetof(struct ipto_adapter_info, ifindex) +
 					sizeof(info->ifindex)) {
-		log_err(binder->ctx, "binder: link_get: info NULL or its sz "
+		log_err(binder->ctx, "binder: adapter_get: info NULL or its sz "
 			"too small\n");
 		return -EINVAL;
 	}
-	if (!binder->ops.link_get)
+	if (!binder->ops.adapter_get)
 		return unsupported(binder, "reading links");
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
 	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
 	tmp.arp_announce = -1;
-	r = binder->ops.link_get(binder, ifname, &tmp);
+	r = binder->ops.adapter_get(binder, ifname, &tmp);
 	if (r < 0)
-		return op_result(binder, r, false, "link_get", ifname, NULL);
+		return op_result(binder, r, false, "adapter_get", ifname, NULL);
 	if (tmp.ifindex <= 0) {
-		log_err(binder->ctx, "binder: link_get %s: backend gave no "
+		log_err(binder->ctx, "binder: adapter_get %s: backend gave no "
 			"ifindex\n", ifname);
 		return -EIO;
 	}
@@ -345,20 +345,20 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 					const char *ifname, bool up)
 {
 	int r;
 
-	r = check_op(binder, "link_set_up", ifname);
+	r = check_op(binder, "adapter_set_up", ifname);
 	if (r < 0)
 		return r;
-	if (!binder->ops.link_set_up)
+	if (!binder->ops.adapter_set_up)
 		return unsupported(binder, "setting links up or down");
-	log_dbg(binder->ctx, "binder: link_set_up %s %s\n", ifname,
+	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
-	r = binder->ops.link_set_up(binder, ifname, up);
-	return op_result(binder, r, false, "link_set_up", ifname,
+	r = binder->ops.adapter_set_up(binder, ifname, up);
+	return op_result(binder, r, false, "adapter_set_up", ifname,
 			 up ? "up" : "down");
 }
 
@@ -446,8 +446,8 @@ IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 	return op_result(binder, r, false, "addr_dump", "", "");
 }
 
-IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
-				      struct ipto_link_entry *out, size_t max)
+IPTO_EXPORT int ipto_binder_adapter_dump(struct ipto_binder *binder,
+				      struct ipto_adapter_entry *out, size_t max)
 {
 	size_t i;
 	int r;
@@ -456,13 +456,13 @@ IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
 		return -EINVAL;
 	for (i = 0; i < max; i++)
 		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: link_dump: entry sz not set\n");
+			log_err(binder->ctx, "binder: adapter_dump: entry sz not set\n");
 			return -EINVAL;
 		}
-	if (!binder->ops.link_dump)
+	if (!binder->ops.adapter_dump)
 		return unsupported(binder, "link dumps");
-	r = binder->ops.link_dump(binder, out, max);
-	return op_result(binder, r, false, "link_dump", "", "");
+	r = binder->ops.adapter_dump(binder, out, max);
+	return op_result(binder, r, false, "adapter_dump", "", "");
 }
 
 static int check_record_key(struct ipto_binder *b, const char *key)

@@ -245,16 +245,16 @@ static int dr_addr_list(struct ipto_binder *binder, const char *ifname,
 }
 
 static int dr_link_get(struct ipto_binder *binder, const char *ifname,
-		       struct ipto_link_info *info)
+		       struct ipto_adapter_info *info)
 {
 	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "link_get %s", ifname);
+	slot = call_begin(d, "adapter_get %s", ifname);
 	if (slot < 0)
 		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_GET);
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_GET);
 	if (err)
 		return call_end(d, slot, err);
 	l = find_link(d, ifname);
@@ -276,10 +276,10 @@ static int dr_link_set_up(struct ipto_binder *binder, const char *ifname, bool u
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "link_set_up %s %s", ifname, up ? "up" : "down");
+	slot = call_begin(d, "adapter_set_up %s %s", ifname, up ? "up" : "down");
 	if (slot < 0)
 		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_SET_UP);
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_SET_UP);
 	if (err)
 		return call_end(d, slot, err);
 	l = find_link(d, ifname);
@@ -394,22 +394,22 @@ static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 	return call_end(d, slot, (int)n);
 }
 
-static int dr_link_dump(struct ipto_binder *binder, struct ipto_link_entry *out,
+static int dr_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max)
 {
 	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i;
 	int slot, err;
 
-	slot = call_begin(d, "link_dump");
+	slot = call_begin(d, "adapter_dump");
 	if (slot < 0)
 		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_DUMP);
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_DUMP);
 	if (err)
 		return call_end(d, slot, err);
 	for (i = 0; i < d->nlinks && i < max; i++) {
 		const struct dr_link *l = &d->links[i];
-		struct ipto_link_entry e = { .sz = sizeof(e) };
+		struct ipto_adapter_entry e = { .sz = sizeof(e) };
 
 		snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
 		e.ifindex = l->ifindex;
@@ -505,13 +505,13 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.addr_add = dr_addr_add,
 	.addr_del = dr_addr_del,
 	.addr_list = dr_addr_list,
-	.link_get = dr_link_get,
-	.link_set_up = dr_link_set_up,
+	.adapter_get = dr_link_get,
+	.adapter_set_up = dr_link_set_up,
 	.devconf_get = dr_devconf_get,
 	.devconf_set = dr_devconf_set,
 	.destroy = dr_binder_destroy,
 	.addr_dump = dr_addr_dump,
-	.link_dump = dr_link_dump,
+	.adapter_dump = dr_link_dump,
 	.record_get = dr_record_get,
 	.record_set = dr_record_set,
 };
@@ -580,7 +580,7 @@ static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
 	return l;
 }
 
-IPTO_EXPORT int ipto_binder_dryrun_add_link(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_dryrun_add_adapter(struct ipto_binder *binder,
 					    const char *ifname,
 					    const struct ipto_mac *mac,
 					    bool up)
@@ -609,13 +609,13 @@ IPTO_EXPORT int ipto_binder_dryrun_add_link(struct ipto_binder *binder,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_dryrun_copy_adapter(struct ipto_binder *binder,
 					     struct ipto_binder *source,
 					     const char *ifname)
 {
 	const char *who = "binder: dryrun_copy_link";
 	struct dr_binder *d = dr_binder_of(binder, who);
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr *addrs = NULL;
 	int devconf[DEVCONF_KEYS] = { 0 };
 	struct dr_link *l;
@@ -634,7 +634,7 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 		log_err(binder->ctx, "%s: %s exists already\n", who, ifname);
 		return -EEXIST;
 	}
-	r = ipto_binder_link_get(source, ifname, &info);
+	r = ipto_binder_adapter_get(source, ifname, &info);
 	if (r < 0)
 		return r;
 	n = ipto_binder_addr_list_alloc(source, ifname, &addrs);
@@ -682,8 +682,8 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 		return -EINVAL;
 	d->fault.ctx = binder->ctx;
 	d->fault.who = "dryrun binder";
-	d->fault.logged_ops = IPTO_BINDER_OPS_ALL;
-	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL, ops, nth, err) < 0) {
+	d->fault.logged_ops = IPTO_BINDER_OP_ALL;
+	if (fault_set(&d->fault, IPTO_BINDER_OP_ALL, ops, nth, err) < 0) {
 		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
 			"error %d\n", who, ops, err);
 		return -EINVAL;

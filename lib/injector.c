@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-struct ipto_injector_port {
+struct ipto_injector_adapter {
 	struct ipto_injector *injector;
 	void *handle;
 	char ifname[IPTO_IFNAME_MAX + 1];
@@ -18,9 +18,9 @@ IPTO_DEFINE_BACKEND(ipto_injector, "injector")
 
 IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 				   const char *ifname,
-				   struct ipto_injector_port **ret)
+				   struct ipto_injector_adapter **ret)
 {
-	struct ipto_injector_port *port;
+	struct ipto_injector_adapter *port;
 	void *handle = NULL;
 	int r;
 
@@ -57,8 +57,8 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 	return 0;
 }
 
-IPTO_EXPORT const char *ipto_injector_port_get_ifname(
-	const struct ipto_injector_port *port)
+IPTO_EXPORT const char *ipto_injector_adapter_get_ifname(
+	const struct ipto_injector_adapter *port)
 {
 	return port ? port->ifname : NULL;
 }
@@ -77,7 +77,7 @@ static int check_frame(struct ipto_ctx *ctx, const void *frame, size_t len)
 	return 0;
 }
 
-IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
+IPTO_EXPORT int ipto_injector_send(struct ipto_injector_adapter *port,
 				   const void *frame, size_t len)
 {
 	struct ipto_injector *inj;
@@ -98,7 +98,7 @@ IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
+IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_adapter *port,
 					 const struct iovec *frames, size_t n)
 {
 	struct ipto_injector *inj;
@@ -148,7 +148,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 	return r;
 }
 
-IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
+IPTO_EXPORT void ipto_injector_close(struct ipto_injector_adapter *port)
 {
 	struct ipto_injector *inj;
 

@@ -5,7 +5,7 @@
  * A takeover touches the system through two backends:
  *
  * - a binder (struct ipto_binder) adds and removes IP addresses on
- *   interfaces, brings links up and down, reads a link's MAC, ifindex and
+ *   interfaces, brings adapters up and down, reads an adapter's MAC, ifindex and
  *   state, and sets the per-interface IPv4 ARP sysctls ("devconf");
  * - an injector (struct ipto_injector) sends raw Ethernet frames on an
  *   interface.
@@ -31,11 +31,11 @@
  * Privileges: the netlink binder needs CAP_NET_ADMIN for every call that
  * changes something; the AF_PACKET and pcap injectors need CAP_NET_RAW to
  * open an interface. Without them those calls return -EPERM and change
- * nothing. Reading state (link, addresses, devconf) needs no privilege.
+ * nothing. Reading state (adapter, addresses, devconf) needs no privilege.
  *
  * Network namespaces: the netlink binder works in the network namespace
- * the calling thread was in when the binder was created; an injector port
- * works in the namespace the thread was in when the port was opened.
+ * the calling thread was in when the binder was created; an injector
+ * adapter works in the namespace the thread was in when it was opened.
  */
 #ifndef IPTO_IPTO_BACKEND_H
 #define IPTO_IPTO_BACKEND_H
@@ -158,8 +158,8 @@ struct ipto_addr_entry {
 };
 
 /**
- * struct ipto_link_entry - one interface of a link dump.
- * @sz: set by the caller to sizeof(struct ipto_link_entry).
+ * struct ipto_adapter_entry - one interface of an adapter dump.
+ * @sz: set by the caller to sizeof(struct ipto_adapter_entry).
  * @ifname: its name.
  * @ifindex: its index.
  * @mac: its link-layer address (zero when it has no 6-byte one).
@@ -171,7 +171,7 @@ struct ipto_addr_entry {
  * @mtu: its MTU in bytes.
  * Since: 1.0.
  */
-struct ipto_link_entry {
+struct ipto_adapter_entry {
 	size_t sz;
 	char ifname[16];
 	int ifindex;
@@ -195,22 +195,22 @@ struct ipto_link_entry {
 const char *ipto_bind_flags_name(enum ipto_bind_flags v);
 
 /**
- * struct ipto_link_info - the state of one interface.
- * @sz: set by the caller to sizeof(struct ipto_link_info) (the library
+ * struct ipto_adapter_info - the state of one interface.
+ * @sz: set by the caller to sizeof(struct ipto_adapter_info) (the library
  *	fills only the fields that sz covers).
  * @ifindex: the kernel's interface index (> 0).
  * @mac: the link-layer address; all zero when the link has no 6-byte
  *	address (loopback, tun, ...).
  * @up: the administrative state (IFF_UP).
  * @mtu: the MTU in bytes.
- * @carrier: the link has carrier / the lower layer is up (IFF_LOWER_UP).
- * @arp_ignore: the link's own IPv4 arp_ignore value (as
+ * @carrier: the adapter has carrier / the lower layer is up (IFF_LOWER_UP).
+ * @arp_ignore: the adapter's own IPv4 arp_ignore value (as
  *	ipto_binder_devconf_get() reads it), or -1 when the backend did not
- *	read it (no IPv4 on the link, or a backend that leaves it out). Lets
+ *	read it (no IPv4 on the adapter, or a backend that leaves it out). Lets
  *	a takeover check its adapters with one request per adapter.
  * @arp_announce: the same for arp_announce.
  */
-struct ipto_link_info {
+struct ipto_adapter_info {
 	size_t sz;
 	int ifindex;
 	struct ipto_mac mac;
@@ -256,9 +256,9 @@ struct ipto_binder;
  * @addr_list: write up to @max addresses of @ifname (both families, any
  *	scope, with prefix) to @out and return how many it has in all (which
  *	may exceed @max). @out is NULL when @max is 0. -ENODEV.
- * @link_get: fill @info (whose sz is sizeof(struct ipto_link_info) of the
+ * @adapter_get: fill @info (whose sz is sizeof(struct ipto_adapter_info) of the
  *	library, other fields zero). -ENODEV.
- * @link_set_up: set the administrative state. Setting the state it
+ * @adapter_set_up: set the administrative state. Setting the state it
  *	already has is a success. -ENODEV.
  * @devconf_get: read the per-interface value of @key. -ENODEV.
  * @devconf_set: write it. -ENODEV.
@@ -276,7 +276,7 @@ struct ipto_binder;
  *	interface of index @ifindex, or of every interface when @ifindex is
  *	0. Each entry's sz is the library's. Return how many there are in
  *	all. May be NULL (Since 1.0).
- * @link_dump: write up to @max interfaces to @out (sz set likewise) and
+ * @adapter_dump: write up to @max interfaces to @out (sz set likewise) and
  *	return how many there are. May be NULL (Since 1.0).
  * @record_get: read the value of @key in the backend's record of the
  *	namespace (what must survive the process: for the netlink binder,
@@ -294,9 +294,9 @@ struct ipto_binder_ops {
 			const struct ipto_addr *addr);
 	int (*addr_list)(struct ipto_binder *binder, const char *ifname,
 			 struct ipto_addr *out, size_t max);
-	int (*link_get)(struct ipto_binder *binder, const char *ifname,
-			struct ipto_link_info *info);
-	int (*link_set_up)(struct ipto_binder *binder, const char *ifname, bool up);
+	int (*adapter_get)(struct ipto_binder *binder, const char *ifname,
+			struct ipto_adapter_info *info);
+	int (*adapter_set_up)(struct ipto_binder *binder, const char *ifname, bool up);
 	int (*devconf_get)(struct ipto_binder *binder, const char *ifname,
 			   enum ipto_devconf key, int *value);
 	int (*devconf_set)(struct ipto_binder *binder, const char *ifname,
@@ -306,7 +306,7 @@ struct ipto_binder_ops {
 			      size_t n, int *results);
 	int (*addr_dump)(struct ipto_binder *binder, int ifindex,
 			 struct ipto_addr_entry *out, size_t max);
-	int (*link_dump)(struct ipto_binder *binder, struct ipto_link_entry *out,
+	int (*adapter_dump)(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			 size_t max);
 	int (*record_get)(struct ipto_binder *binder, const char *key, char *buf,
 			  size_t len);
@@ -436,18 +436,18 @@ int ipto_binder_addr_list(struct ipto_binder *binder, const char *ifname,
 			  struct ipto_addr *out, size_t max);
 
 /**
- * ipto_binder_link_get - read an interface's index, MAC and state.
+ * ipto_binder_adapter_get - read an interface's index, MAC and state.
  * @binder: the binder.
  * @ifname: the interface name.
  * @info: the caller sets info->sz; the rest is written on success only.
  *
  * Returns: 0, -ENODEV, or another negative errno.
  */
-int ipto_binder_link_get(struct ipto_binder *binder, const char *ifname,
-			 struct ipto_link_info *info);
+int ipto_binder_adapter_get(struct ipto_binder *binder, const char *ifname,
+			 struct ipto_adapter_info *info);
 
 /**
- * ipto_binder_link_set_up - bring an interface up or down.
+ * ipto_binder_adapter_set_up - bring an interface up or down.
  * @binder: the binder.
  * @ifname: the interface name.
  * @up: true for up.
@@ -455,7 +455,7 @@ int ipto_binder_link_get(struct ipto_binder *binder, const char *ifname,
  * Returns: 0 (also when it already was in that state), -ENODEV, -EPERM, or
  * another negative errno.
  */
-int ipto_binder_link_set_up(struct ipto_binder *binder, const char *ifname,
+int ipto_binder_adapter_set_up(struct ipto_binder *binder, const char *ifname,
 			    bool up);
 
 /**
@@ -503,7 +503,7 @@ int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 			  struct ipto_addr_entry *out, size_t max);
 
 /**
- * ipto_binder_link_dump - every interface of the binder's namespace, in
+ * ipto_binder_adapter_dump - every interface of the binder's namespace, in
  * one request.
  * @binder: the binder.
  * @out: up to @max entries, sz set by the caller; may be NULL when @max is 0.
@@ -512,8 +512,8 @@ int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
  * Returns: the number of interfaces (may exceed @max), -EOPNOTSUPP, or a
  * negative errno. Since: 1.0.
  */
-int ipto_binder_link_dump(struct ipto_binder *binder,
-			  struct ipto_link_entry *out, size_t max);
+int ipto_binder_adapter_dump(struct ipto_binder *binder,
+			  struct ipto_adapter_entry *out, size_t max);
 
 /**
  * ipto_binder_record_get - read one value of the binder's record: what a
@@ -587,10 +587,10 @@ struct ipto_injector_ops {
 struct ipto_injector;
 
 /**
- * struct ipto_injector_port - one interface opened for sending. It holds a
+ * struct ipto_injector_adapter - one interface opened for sending. It holds a
  * reference to its injector; close it with ipto_injector_close().
  */
-struct ipto_injector_port;
+struct ipto_injector_adapter;
 
 /**
  * ipto_injector_new - wrap a caller's ops table in an injector.
@@ -607,7 +607,7 @@ int ipto_injector_new(struct ipto_ctx *ctx,
 
 /**
  * ipto_injector_new_packet - the AF_PACKET injector: no libpcap needed,
- * batches go out with sendmmsg(). Opening a port needs CAP_NET_RAW.
+ * batches go out with sendmmsg(). Opening an adapter needs CAP_NET_RAW.
  *
  * Returns: 0 or a negative errno.
  */
@@ -615,8 +615,8 @@ int ipto_injector_new_packet(struct ipto_ctx *ctx,
 			     struct ipto_injector **ret);
 
 /**
- * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening a
- * port needs CAP_NET_RAW.
+ * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening an
+ * adapter needs CAP_NET_RAW.
  *
  * Returns: 0, -EOPNOTSUPP when libipto was built without libpcap, or a
  * negative errno.
@@ -628,7 +628,7 @@ struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector);
 
 /**
  * ipto_injector_unref - drop a reference; the last one calls
- * ops->destroy. Open ports hold references of their own.
+ * ops->destroy. Open adapters hold references of their own.
  *
  * Returns: NULL.
  */
@@ -649,31 +649,31 @@ void *ipto_injector_get_userdata(const struct ipto_injector *injector);
  * ipto_injector_open - open an interface for sending.
  * @injector: the injector.
  * @ifname: the interface name (1..15 characters).
- * @ret: the new port, owned by the caller.
+ * @ret: the new open adapter, a closed handle owned by the caller.
  *
  * Returns: 0, -ENODEV, -EPERM (no CAP_NET_RAW), or a negative errno.
  */
 int ipto_injector_open(struct ipto_injector *injector, const char *ifname,
-		       struct ipto_injector_port **ret);
+		       struct ipto_injector_adapter **ret);
 
-/** ipto_injector_port_get_ifname - the name the port was opened with. */
-const char *ipto_injector_port_get_ifname(
-	const struct ipto_injector_port *port);
+/** ipto_injector_adapter_get_ifname - the name the adapter was opened with. */
+const char *ipto_injector_adapter_get_ifname(
+	const struct ipto_injector_adapter *adapter);
 
 /**
  * ipto_injector_send - send one frame.
- * @port: an open port.
+ * @adapter: an open adapter.
  * @frame: a complete Ethernet frame without FCS.
  * @len: IPTO_INJECTOR_FRAME_MIN .. IPTO_INJECTOR_FRAME_MAX bytes (-EINVAL otherwise).
  *
  * Returns: 0, or a negative errno (-ENETDOWN, -EMSGSIZE, ...).
  */
-int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
+int ipto_injector_send(struct ipto_injector_adapter *adapter, const void *frame,
 		       size_t len);
 
 /**
  * ipto_injector_send_batch - send several frames in order.
- * @port: an open port.
+ * @adapter: an open adapter.
  * @frames: @n frames, one per iovec, each as for ipto_injector_send()
  *	(checked all before any is sent).
  * @n: how many; 0 sends nothing and returns 0.
@@ -682,14 +682,14 @@ int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
  * <return value> failed and those after it were not tried), or a negative
  * errno when none was sent.
  */
-int ipto_injector_send_batch(struct ipto_injector_port *port,
+int ipto_injector_send_batch(struct ipto_injector_adapter *adapter,
 			     const struct iovec *frames, size_t n);
 
 /**
- * ipto_injector_close - close a port and drop its injector reference.
- * @port: the port, or NULL.
+ * ipto_injector_close - close an adapter and drop its injector reference.
+ * @adapter: the adapter, or NULL.
  */
-void ipto_injector_close(struct ipto_injector_port *port);
+void ipto_injector_close(struct ipto_injector_adapter *adapter);
 
 #ifdef __cplusplus
 }

@@ -37,7 +37,7 @@ extern "C" {
  * @ret: the new binder.
  *
  * It keeps an in-memory model of interfaces (seeded with
- * ipto_binder_dryrun_add_link() or ipto_binder_dryrun_copy_link()) that
+ * ipto_binder_dryrun_add_adapter() or ipto_binder_dryrun_copy_adapter()) that
  * behaves like the kernel: adding a present address gives -EEXIST,
  * removing an absent one -EADDRNOTAVAIL, an unknown interface -ENODEV, and
  * devconf values start at 0. It records every call (see
@@ -51,24 +51,24 @@ int ipto_binder_new_dryrun(struct ipto_ctx *ctx, struct ipto_binder **ret);
 /**
  * enum ipto_binder_op - the binder operations, as bits, for
  * ipto_binder_dryrun_set_fault().
- * @IPTO_BINDER_OPS_MUTATING: every operation that changes state.
- * @IPTO_BINDER_OPS_ALL: every operation.
+ * @IPTO_BINDER_OP_MUTATING: every operation that changes state.
+ * @IPTO_BINDER_OP_ALL: every operation.
  */
 enum ipto_binder_op {
 	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
 	IPTO_BINDER_OP_ADDR_DEL = 1 << 1,
 	IPTO_BINDER_OP_ADDR_LIST = 1 << 2,
-	IPTO_BINDER_OP_LINK_GET = 1 << 3,
-	IPTO_BINDER_OP_LINK_SET_UP = 1 << 4,
+	IPTO_BINDER_OP_ADAPTER_GET = 1 << 3,
+	IPTO_BINDER_OP_ADAPTER_SET_UP = 1 << 4,
 	IPTO_BINDER_OP_DEVCONF_GET = 1 << 5,
 	IPTO_BINDER_OP_DEVCONF_SET = 1 << 6,
 	IPTO_BINDER_OP_ADDR_DUMP = 1 << 7,
-	IPTO_BINDER_OP_LINK_DUMP = 1 << 8,
+	IPTO_BINDER_OP_ADAPTER_DUMP = 1 << 8,
 	IPTO_BINDER_OP_RECORD_GET = 1 << 9,
 	IPTO_BINDER_OP_RECORD_SET = 1 << 10,
-	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
+	IPTO_BINDER_OP_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
 				   (1 << 10),
-	IPTO_BINDER_OPS_ALL = (1 << 11) - 1,
+	IPTO_BINDER_OP_ALL = (1 << 11) - 1,
 };
 
 /**
@@ -82,7 +82,7 @@ enum ipto_binder_op {
 const char *ipto_binder_op_name(enum ipto_binder_op v);
 
 /**
- * ipto_binder_dryrun_add_link - add an interface to the model.
+ * ipto_binder_dryrun_add_adapter - add an interface to the model.
  * @binder: a dry-run binder.
  * @ifname: the name (1..15 characters), not yet in the model (-EEXIST).
  * @mac: its MAC address, or NULL for 00:00:00:00:00:00.
@@ -93,12 +93,12 @@ const char *ipto_binder_op_name(enum ipto_binder_op v);
  *
  * Returns: 0 or a negative errno.
  */
-int ipto_binder_dryrun_add_link(struct ipto_binder *binder, const char *ifname,
+int ipto_binder_dryrun_add_adapter(struct ipto_binder *binder, const char *ifname,
 				const struct ipto_mac *mac, bool up);
 
 /**
- * ipto_binder_dryrun_copy_link - copy an interface's state from another
- * binder into the model: link info, addresses and devconf values.
+ * ipto_binder_dryrun_copy_adapter - copy an interface's state from another
+ * binder into the model: adapter info, addresses and devconf values.
  * @binder: a dry-run binder; @ifname must not be in its model yet.
  * @source: any binder, e.g. the netlink one (only read).
  * @ifname: the interface.
@@ -108,7 +108,7 @@ int ipto_binder_dryrun_add_link(struct ipto_binder *binder, const char *ifname,
  *
  * Returns: 0, or a negative errno from @source (e.g. -ENODEV).
  */
-int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
+int ipto_binder_dryrun_copy_adapter(struct ipto_binder *binder,
 				 struct ipto_binder *source,
 				 const char *ifname);
 
@@ -124,7 +124,7 @@ int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
  * A failed call changes nothing in the model and is recorded with its
  * error. One fault is armed at a time; setting one replaces the last.
  * A test fails "call k for every k" of a takeover by looping k = 1, 2, ...
- * with @ops = IPTO_BINDER_OPS_MUTATING until the takeover succeeds.
+ * with @ops = IPTO_BINDER_OP_MUTATING until the takeover succeeds.
  *
  * Returns: 0, or -EINVAL (unknown bits in @ops, positive @err).
  */
@@ -231,7 +231,7 @@ size_t ipto_injector_dryrun_get_frame_count(
  * ipto_injector_dryrun_get_frame - one recorded frame.
  * @injector: a dry-run injector.
  * @index: 0 .. count - 1 (-ERANGE otherwise).
- * @ifname: receives the port's interface name; may be NULL.
+ * @ifname: receives the adapter's interface name; may be NULL.
  * @frame: receives the frame bytes; may be NULL.
  * @len: receives the frame length; may be NULL.
  *
@@ -248,8 +248,8 @@ int ipto_injector_dryrun_get_frame(const struct ipto_injector *injector,
 int ipto_injector_dryrun_clear_frames(struct ipto_injector *injector);
 
 /**
- * ipto_injector_dryrun_get_open_count - the number of ports open right now
- * (so a test can check that every port was closed). 0 for a NULL or
+ * ipto_injector_dryrun_get_open_count - the number of adapters open right now
+ * (so a test can check that every one was closed). 0 for a NULL or
  * non-dry-run injector.
  */
 size_t ipto_injector_dryrun_get_open_count(

@@ -57,18 +57,18 @@ static int s_addr_list(struct ipto_binder *binder, const char *i, struct ipto_ad
 	return ipto_binder_addr_list(((struct slow *)u)->real, i, o, m);
 }
 
-static int s_link_get(struct ipto_binder *binder, const char *i, struct ipto_link_info *info)
+static int s_link_get(struct ipto_binder *binder, const char *i, struct ipto_adapter_info *info)
 {
 	void *u = ipto_binder_get_userdata(binder);
 
-	return ipto_binder_link_get(((struct slow *)u)->real, i, info);
+	return ipto_binder_adapter_get(((struct slow *)u)->real, i, info);
 }
 
 static int s_link_set_up(struct ipto_binder *binder, const char *i, bool up)
 {
 	void *u = ipto_binder_get_userdata(binder);
 
-	return ipto_binder_link_set_up(((struct slow *)u)->real, i, up);
+	return ipto_binder_adapter_set_up(((struct slow *)u)->real, i, up);
 }
 
 static int s_devconf_get(struct ipto_binder *binder, const char *i, enum ipto_devconf k, int *v)
@@ -114,11 +114,11 @@ static int s_addr_dump(struct ipto_binder *binder, int ifindex, struct ipto_addr
 	return ipto_binder_addr_dump(((struct slow *)u)->real, ifindex, o, m);
 }
 
-static int s_link_dump(struct ipto_binder *binder, struct ipto_link_entry *o, size_t m)
+static int s_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o, size_t m)
 {
 	void *u = ipto_binder_get_userdata(binder);
 
-	return ipto_binder_link_dump(((struct slow *)u)->real, o, m);
+	return ipto_binder_adapter_dump(((struct slow *)u)->real, o, m);
 }
 
 static int s_record_get(struct ipto_binder *binder, const char *k, char *b, size_t l)
@@ -140,13 +140,13 @@ static const struct ipto_binder_ops slow_ops = {
 	.addr_add = s_addr_add,
 	.addr_del = s_addr_del,
 	.addr_list = s_addr_list,
-	.link_get = s_link_get,
-	.link_set_up = s_link_set_up,
+	.adapter_get = s_link_get,
+	.adapter_set_up = s_link_set_up,
 	.devconf_get = s_devconf_get,
 	.devconf_set = s_devconf_set,
 	.addr_add_batch = s_addr_add_batch,
 	.addr_dump = s_addr_dump,
-	.link_dump = s_link_dump,
+	.adapter_dump = s_link_dump,
 	.record_get = s_record_get,
 	.record_set = s_record_set,
 };
@@ -180,9 +180,9 @@ int main(int argc, char **argv)
 	    ipto_pool_add_standby(pool, "sb") < 0)
 		return 2;
 	for (i = 5; i < argc; i++) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 
-		if (ipto_binder_link_get(s.real, argv[i], &info) < 0 ||
+		if (ipto_binder_adapter_get(s.real, argv[i], &info) < 0 ||
 		    ipto_pool_add_adapter(pool, "sb", argv[i], &info.mac,
 					  i == argc - 1 ? IPTO_ADAPTER_MANAGEMENT : 0) < 0)
 			return 2;
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	}
 	r = ipto_pool_load_occupancy(pool, "sb", s.real);
 	if (r >= 0)
-		r = ipto_plan_takeover(pool, fail, 1, NULL, &plan);
+		r = ipto_plan_new_takeover(pool, fail, 1, NULL, &plan);
 	if (r >= 0) {
 		IPTO_OPTS(ipto_takeover_opts, o, .binder = binder, .injector = inj);
 
