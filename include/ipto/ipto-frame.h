@@ -2,6 +2,11 @@
 /*
  * libipto: frame API. Include <ipto/ipto.h> rather than this file.
  *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * Announcement frames tell every host on the LAN that an IP address now
  * lives at a new MAC address: ARP frames for IPv4 and unsolicited neighbour
  * advertisements for IPv6. No single ARP style converges every client (see

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipto: pool and plan API. Include <ipto/ipto.h> rather than this file. */
+/*
+ * libipto: pool and plan API. Include <ipto/ipto.h> rather than this file.
+ *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ */
 #ifndef IPTO_IPTO_POOL_H
 #define IPTO_IPTO_POOL_H
 

@@ -2,6 +2,11 @@
 /*
  * libipto: the takeover engine. Include <ipto/ipto.h> rather than this file.
  *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * A takeover runs a plan (see ipto-pool.h) through a binder and an injector
  * (see ipto-backend.h):
  *

@@ -6,6 +6,11 @@
  * context, error and value API and pulls in the frame, pool/plan, backend and
  * takeover headers.
  *
+ * "The patent" in these headers is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * Conventions (all public functions):
  * - A function that can fail returns 0 (or a count / a length) on success and
  *   a negative errno on failure. The set of errno values a function may
