@@ -13,11 +13,14 @@
  *	per IPv6 address. Times ipto_takeover_start(), which binds every
  *	address and sends the round. Prints
  *	  T_CALL T_DONE NEW_NS ALLOCS BYTES CHECKED_US BOUND_US ANNOUNCED_US
+ *	  RETURNED_US
  *	(CLOCK_MONOTONIC ns of the call and return, the time
  *	ipto_takeover_new() took, the heap allocations and bytes made by
  *	start(), and from the takeover's report: when the adapter checks,
  *	the last bind and the last announcement were done, in microseconds
- *	after the call). Does not undo: the caller flushes the addresses.
+ *	after the call; RETURNED_US: start() plus the teardown, i.e. the
+ *	ipto_takeover_unref() that closes the ports and the injector's
+ *	socket). Does not undo: the caller flushes the addresses.
  *
  *   bench-takeover inject IFNAME FRAMES BATCH [INJECTOR]
  *	Sends FRAMES copies of one ARP announcement on IFNAME through the
@@ -228,7 +231,8 @@ static const struct ipto_announce_round one_round[] = {
 static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 {
 	struct ipto_takeover *t;
-	uint64_t new_ns, t_call, t_done, checked = 0, bound = 0, announced = 0;
+	uint64_t new_ns, t_call, t_done, t_unref, checked = 0, bound = 0,
+		 announced = 0;
 	unsigned long allocs;
 	unsigned long long bytes;
 	size_t i, n;
@@ -267,12 +271,17 @@ static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 			break;
 		}
 	}
-	printf("%llu %llu %llu %lu %llu %llu %llu %llu\n",
+	/* Teardown: the last reference closes the ports (and with them the
+	 * injector's socket) and drops the backends. */
+	t_unref = bench_now();
+	ipto_takeover_unref(t);
+	t_unref = bench_now() - t_unref;
+	printf("%llu %llu %llu %lu %llu %llu %llu %llu %llu\n",
 	       (unsigned long long)t_call, (unsigned long long)t_done,
 	       (unsigned long long)new_ns, allocs, bytes,
 	       (unsigned long long)checked, (unsigned long long)bound,
-	       (unsigned long long)announced);
-	ipto_takeover_unref(t);
+	       (unsigned long long)announced,
+	       (unsigned long long)((t_done - t_call + t_unref) / 1000u));
 	return 0;
 }
 
