@@ -398,6 +398,10 @@ for ((r = 1; r <= PROC_REPS; r++)); do
 		[ "$(proc_count)" = "$n" ] || log "  ip -batch add N=$n rep $r: $(proc_count) addresses, not $n"
 		proc_time ip-batch-del "$n" "$r" ip -batch "$TMP/pdel.batch"
 		[ "$(proc_count)" = 0 ] || log "  ip -batch del N=$n rep $r: $(proc_count) addresses left"
+		# the same takeover without the packet socket: what its close costs
+		proc_time ipto-takeover-dryinj "$n" "$r" "$IPTO" takeover "${desc[@]}" --fail a1 \
+			--schedule once --injector dryrun
+		[ "$(proc_count)" = "$n" ] || log "  ipto takeover --injector dryrun N=$n rep $r: $(proc_count) addresses, not $n"
 	done
 	if [ $HAVE_IPADDR2 = 1 ] && [ "$r" -le "$SLOW_REPS" ]; then
 		rm -f /run/resource-agents/send_arp-192.0.2.*
@@ -409,6 +413,7 @@ for ((r = 1; r <= PROC_REPS; r++)); do
 		kill_ns_procs
 	fi
 done
+CLOSE=$(ip netns exec "$SB" "$B/bench-floor" close 50)
 for ((i = 1; i <= PMAX; i++)); do echo "link del pt$i"; done | ip -n "$SB" -batch - >/dev/null 2>&1
 
 # ---- injectors ------------------------------------------------------------
@@ -549,7 +554,7 @@ END {
 }' "$RAW"
 
 echo
-awk -F'\t' -v have_status="$HAVE_STATUS" -v reps="$PROC_REPS" -v slow="$SLOW_REPS" '
+awk -F'\t' -v have_status="$HAVE_STATUS" -v reps="$PROC_REPS" -v close_us="$CLOSE" '
 function fmt(v) {
 	if (v < 0.1) return sprintf("%.3f", v)
 	if (v < 10) return sprintf("%.2f", v)
@@ -591,6 +596,11 @@ END {
 	if (("1" SUBSEP "IPaddr2-start") in cnt)
 		printf "IPaddr2, N=1 (%d runs): start %s, monitor %s, stop %s\n", cnt["1" SUBSEP "IPaddr2-start"],
 			cell(1, "IPaddr2-start"), cell(1, "IPaddr2-monitor"), cell(1, "IPaddr2-stop")
+	s = ""
+	for (k = 1; k <= nn; k++) { n = ns[k]; c = cell(n, "ipto-takeover-dryinj"); if (c != "n/a") s = s sprintf("  N=%s %s", n, c) }
+	if (s != "") printf "ipto takeover --injector dryrun (the same, no packet socket):%s\n", s
+	split(close_us, cu, " ")
+	if (cu[1] != "") printf "one close() of an unbound AF_PACKET socket (bench-floor close, 50 times): %s [%s-%s] ms\n", fmt(cu[1] / 1e3), fmt(cu[2] / 1e3), fmt(cu[3] / 1e3)
 	print ""
 	print "Targets (whole processes, medians of this run):"
 	s = ""; ok = 1; any = 0
