@@ -26,9 +26,10 @@
  *	Sends FRAMES copies of one ARP announcement on IFNAME through the
  *	injector, with ipto_injector_send() (BATCH 1) or
  *	ipto_injector_send_batch() of BATCH frames. Prints
- *	  FRAMES SECONDS FRAMES_PER_SECOND ALLOCS OPEN_US
+ *	  FRAMES SECONDS FRAMES_PER_SECOND ALLOCS OPEN_US CLOSE_US
  *	(ALLOCS: heap allocations while sending; OPEN_US: how long
- *	ipto_injector_open() took).
+ *	ipto_injector_open() took; CLOSE_US: ipto_injector_close() and the
+ *	last ipto_injector_unref(), i.e. what one port costs at teardown).
  *
  *   bench-takeover ops IFNAME COUNT
  *	The netlink binder's calls one by one, COUNT times each on IFNAME:
@@ -295,7 +296,8 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 	struct ipto_addr ip;
 	uint8_t frame[IPTO_FRAME_MAX_LEN];
 	unsigned long total, batch, sent = 0, i;
-	uint64_t t0, t1, open_ns;
+	uint64_t t0, t1, t2, open_ns, close_ns;
+	unsigned long allocs;
 	int len, r;
 
 	if (argc < 5)
@@ -333,10 +335,14 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 		sent += (unsigned long)r;
 	}
 	t1 = bench_now();
-	printf("%lu %.6f %.0f %lu %.1f\n", sent, (double)(t1 - t0) / 1e9,
-	       (double)sent * 1e9 / (double)(t1 - t0), n_allocs, open_ns / 1e3);
+	allocs = n_allocs;
+	t2 = bench_now();
 	ipto_injector_close(port);
 	ipto_injector_unref(inj);
+	close_ns = bench_now() - t2;
+	printf("%lu %.6f %.0f %lu %.1f %.1f\n", sent, (double)(t1 - t0) / 1e9,
+	       (double)sent * 1e9 / (double)(t1 - t0), allocs, open_ns / 1e3,
+	       close_ns / 1e3);
 	return 0;
 }
 

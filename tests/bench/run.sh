@@ -622,11 +622,12 @@ echo
 echo "Injector rates (frames/s, median of 3; $FRAMES frames of 60 bytes to a veth peer):"
 awk -F'\t' '
 function med3(a, b, c) { return (a >= b) ? ((b >= c) ? b : (a >= c ? c : a)) : ((a >= c) ? a : (b >= c ? c : b)) }
-{ k = $1; if (!(k in n)) o[++no] = k; n[k]++; v[k, n[k]] = $5; op[k, n[k]] = $7; al[k] += $6 }
+{ k = $1; if (!(k in n)) o[++no] = k; n[k]++; v[k, n[k]] = $5; op[k, n[k]] = $7; cl[k, n[k]] = $8; al[k] += $6 }
 END { for (i = 1; i <= no; i++) { k = o[i]
 	m = n[k] >= 3 ? med3(v[k,1], v[k,2], v[k,3]) : v[k,1]
 	p = n[k] >= 3 ? med3(op[k,1], op[k,2], op[k,3]) : op[k,1]
-	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us; %.0f heap allocations while sending", p, al[k]) : "") } }' "$INJ"
+	c = n[k] >= 3 ? med3(cl[k,1], cl[k,2], cl[k,3]) : cl[k,1]
+	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us, close %.0f us; %.0f heap allocations while sending", p, c, al[k]) : "") } }' "$INJ"
 
 echo
 set -- $OPS_LIB $OPS_RAW
