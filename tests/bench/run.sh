@@ -420,6 +420,19 @@ for ((r = 1; r <= PROC_REPS; r++)); do
 	fi
 done
 CLOSE=$(ip netns exec "$SB" "$B/bench-floor" close 50)
+# The injectors with K ports at once: open them all, send_multi round
+# robin, close them all (bench-takeover ports), 3 runs each.
+PORTS=$TMP/ports.tsv
+: >"$PORTS"
+for ((r = 1; r <= 3; r++)); do
+	for k in $PROC_NS; do
+		for inj in packet pcap; do
+			out=$(ip netns exec "$SB" "$B/bench-takeover" ports \
+				"$(seq -f pt%g -s, 1 "$k" | sed 's/,$//')" 20000 "$inj" 2>/dev/null) || continue
+			printf '%s\t%s\t%s\n' "$inj" "$k" "${out// /$'\t'}" >>"$PORTS"
+		done
+	done
+done
 for ((i = 1; i <= PMAX; i++)); do echo "link del pt$i"; done | ip -n "$SB" -batch - >/dev/null 2>&1
 
 # ---- injectors ------------------------------------------------------------
@@ -459,7 +472,7 @@ reset "$ALLOC_N" >/dev/null 2>&1
 kill_ns_procs
 T_END=$(date +%s)
 
-[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$RAW" "$INJ" "$PROC" "$KEEP/"
+[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$RAW" "$INJ" "$PROC" "$PORTS" "$KEEP/"
 
 # ---- the table --------------------------------------------------------------
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -624,6 +637,16 @@ END {
 		printf "  ipto status under 20 ms at N=64: %s ms -> %s\n", fmt(md["64" SUBSEP "ipto-status"]), (md["64" SUBSEP "ipto-status"] < 20 ? "MET" : "NOT MET")
 	else print "  ipto status under 20 ms at N=64: not measured (N=64 not run)"
 }' "$PROC"
+echo
+echo "Injector ports (median of 3): K ports opened at once, 20000 frames round robin with ipto_injector_send_multi(), all closed:"
+awk -F'\t' '
+function med3(a, b, c) { return (a >= b) ? ((b >= c) ? b : (a >= c ? c : a)) : ((a >= c) ? a : (b >= c ? c : b)) }
+function m(f, k) { return n[k] >= 3 ? med3(v[k,1,f], v[k,2,f], v[k,3,f]) : v[k,1,f] }
+{ k = $1 " " $2; if (!(k in n)) o[++no] = k; n[k]++; for (f = 3; f <= 8; f++) v[k, n[k], f] = $f }
+END { printf "  %-8s %5s %14s %16s %14s %14s %8s\n", "injector", "K", "open all ms", "frames/s", "close all ms", "packet sockets", "allocs"
+	for (i = 1; i <= no; i++) { k = o[i]; split(k, kk, " ")
+		printf "  %-8s %5s %14.2f %16.0f %14.2f %14d %8d\n", kk[1], kk[2], m(4, k) / 1e3, m(5, k), m(7, k) / 1e3, m(8, k), m(6, k) } }' "$PORTS"
+
 echo
 echo "Injector rates (frames/s, median of 3; $FRAMES frames of 60 bytes to a veth peer):"
 awk -F'\t' '
