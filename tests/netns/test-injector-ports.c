@@ -15,9 +15,9 @@
  *
  * The receiver is one unbound packet socket for the test's EtherType
  * (0x88b5, IEEE "local experimental"): recvfrom() gives the ifindex each
- * frame arrived on. Frames the injector sends show up on it twice, as
- * PACKET_OUTGOING on the injecting veth and as incoming on its peer; only
- * the incoming copy counts: it proves the frame left through that veth.
+ * frame arrived on. Only the copy received on a peer counts (outgoing
+ * copies are ignored, by PACKET_IGNORE_OUTGOING where the kernel has it
+ * and by sll_pkttype): it proves the frame left through that veth.
  *
  * usage: test-injector-ports IP   (the ip(8) program)
  */
@@ -293,6 +293,17 @@ int main(int argc, char **argv)
 	rx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETYPE));
 	if (rx < 0)
 		bail("receiver socket: %s", strerror(errno));
+	/* Every frame is sent before any is read: room for all of them, and
+	 * no copies of our own outgoing frames (Linux >= 4.20). */
+	{
+		int one = 1, room = 8 << 20;
+
+		if (setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &room,
+			       sizeof(room)) < 0)
+			setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &room, sizeof(room));
+		setsockopt(rx, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+			   sizeof(one));
+	}
 	before = count_packet_fds();
 	ok(before == 1, "only the receiver's packet socket before (%d)", before);
 
