@@ -627,6 +627,10 @@ END {
 		r = ratio(n, "ipto-takeover", "ip-batch-add"); if (r == "-") continue
 		any = 1; s = s sprintf(" N=%s %s", n, r); if (md[n SUBSEP "ipto-takeover"] > 2.0 * md[n SUBSEP "ip-batch-add"]) ok = 0 }
 	printf "  ipto takeover within 2.0x of ip -batch (adds) at N=16 and 64:%s -> %s\n", (any ? s : " not measured"), (any ? (ok ? "MET" : "NOT MET") : "-")
+	s = ""
+	for (k = 1; k <= nn; k++) { n = ns[k]; if (n != 16 && n != 64) continue
+		r = ratio(n, "ipto-takeover-dryinj", "ip-batch-add"); if (r != "-") s = s sprintf(" N=%s %s", n, r) }
+	if (s != "") printf "    the same with --injector dryrun (no packet socket):%s; the difference is about one close() of the packet socket\n", s
 	s = ""; ok = 1; any = 0
 	for (k = 1; k <= nn; k++) { n = ns[k]
 		r = ratio(n, "ipto-release", "ip-batch-del"); if (r == "-") continue
