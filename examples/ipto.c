@@ -800,6 +800,7 @@ static const char *op_name(enum ipto_report_op op)
 	case IPTO_REPORT_ADDR_DEL: return "addr_del";
 	case IPTO_REPORT_LINK_UP: return "link_up";
 	case IPTO_REPORT_ANNOUNCE: return "announce";
+	case IPTO_REPORT_LINK_CREATE: return "link_create";
 	}
 	return "unknown";
 }

@@ -967,6 +967,8 @@ static void fill_step(const struct ipto_plan *plan, size_t index,
 	s->mac = a->mac;
 	announce_target(&ip->addr, &s->announce_target);
 	s->flags = st->flags;
+	if (a->mv_parent)
+		s->flags |= IPTO_PLAN_STEP_MACVLAN;
 }
 
 IPTO_EXPORT int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
@@ -1114,6 +1116,14 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 			sb_str(b, " [management adapter]");
 		if (s.flags & IPTO_PLAN_STEP_SHARED)
 			sb_str(b, " [shared MAC]");
+		if (s.flags & IPTO_PLAN_STEP_MACVLAN) {
+			const struct pool_adapter *a =
+				&plan->pool->adapters[plan->steps[i].adapter];
+
+			sb_str(b, " [macvlan on ");
+			sb_str(b, a->mv_parent);
+			sb_str(b, "]");
+		}
 		sb_str(b, "\n");
 	}
 }
@@ -1159,6 +1169,17 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 							       : "false");
 		sb_str(b, ",\"shared\":");
 		sb_str(b, s.flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
+		sb_str(b, ",\"macvlan\":");
+		if (s.flags & IPTO_PLAN_STEP_MACVLAN) {
+			const struct pool_adapter *a =
+				&plan->pool->adapters[plan->steps[i].adapter];
+
+			sb_str(b, "{\"parent\":");
+			sb_json_str(b, a->mv_parent);
+			sb_printf(b, ",\"index\":%u}", a->mv_index);
+		} else {
+			sb_str(b, "null");
+		}
 		sb_str(b, "}");
 	}
 	sb_str(b, "]}\n");

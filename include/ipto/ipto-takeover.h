@@ -210,6 +210,8 @@ int ipto_takeover_undo(struct ipto_takeover *t);
 
 /**
  * enum ipto_report_op - what a report entry did.
+ * IPTO_REPORT_LINK_CREATE: created a virtual (macvlan) adapter the plan
+ * needs; undone by deleting it (Since 1.0).
  */
 enum ipto_report_op {
 	IPTO_REPORT_CHECK_LINK = 1,
@@ -219,6 +221,7 @@ enum ipto_report_op {
 	IPTO_REPORT_ADDR_DEL = 5,
 	IPTO_REPORT_LINK_UP = 6,
 	IPTO_REPORT_ANNOUNCE = 7,
+	IPTO_REPORT_LINK_CREATE = 8,
 };
 
 /**
