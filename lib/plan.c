@@ -1169,16 +1169,14 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 							       : "false");
 		sb_str(b, ",\"shared\":");
 		sb_str(b, s.flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
-		sb_str(b, ",\"macvlan\":");
+		/* only for virtual adapters: other steps read as before */
 		if (s.flags & IPTO_PLAN_STEP_MACVLAN) {
 			const struct pool_adapter *a =
 				&plan->pool->adapters[plan->steps[i].adapter];
 
-			sb_str(b, "{\"parent\":");
+			sb_str(b, ",\"macvlan\":{\"parent\":");
 			sb_json_str(b, a->mv_parent);
 			sb_printf(b, ",\"index\":%u}", a->mv_index);
-		} else {
-			sb_str(b, "null");
 		}
 		sb_str(b, "}");
 	}
