@@ -316,6 +316,7 @@ IPTO_EXPORT int ipto_lock_acquire(struct ipto_ctx *ctx,
 	unsigned int flags;
 	struct ipto_lock *lock;
 	uint64_t deadline;
+	bool waited = false;
 	int fd, r;
 
 	if (!ctx || !ret)
@@ -370,6 +371,11 @@ IPTO_EXPORT int ipto_lock_acquire(struct ipto_ctx *ctx,
 			log_err(ctx, "lock: %s: %s\n", p, ipto_strerror(r));
 			close(fd);
 			return r;
+		}
+		if (!waited) {
+			log_info(ctx, "lock: %s is held by another takeover or "
+				 "release; waiting up to %u ms\n", p, timeout);
+			waited = true;
 		}
 		if (flags & IPTO_LOCK_NOWAIT) {
 			log_err(ctx, "lock: %s is held by another process\n", p);

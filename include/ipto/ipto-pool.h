@@ -476,12 +476,6 @@ int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
 			const struct ipto_plan_move *moves, size_t n,
 			struct ipto_plan **ret);
 
-/** enum ipto_format - output formats of ipto_plan_format(). */
-enum ipto_format {
-	IPTO_FORMAT_TEXT = 0,
-	IPTO_FORMAT_JSON = 1,
-};
-
 /**
  * ipto_plan_format - render a plan.
  * @plan: the plan.
