@@ -794,8 +794,9 @@ static int cmd_check(void)
 	r = ipto_pool_check(pool);
 
 	if (cli.json) {
-		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,\"error\":",
-		       r == 0 ? "true" : "false", need, have);
+		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,"
+		       "\"virtual\":%zu,\"error\":", r == 0 ? "true" : "false",
+		       need, have, ipto_pool_get_macvlan_count(pool, NULL));
 		if (r == 0)
 			fputs("null", stdout);
 		else
@@ -804,6 +805,9 @@ static int cmd_check(void)
 	} else {
 		printf("%s: the largest node has %zu IP(s); the largest standby has "
 		       "%zu takeover adapter(s)\n", r == 0 ? "ok" : "NOT OK", need, have);
+		if (ipto_pool_get_macvlan_count(pool, NULL))
+			printf("virtual takeover adapters (macvlans, created when "
+			       "needed): %zu\n", ipto_pool_get_macvlan_count(pool, NULL));
 	}
 	if (r < 0)
 		return failure("check: %s", diag_why(r));

@@ -74,6 +74,13 @@ static void derive_mac(const char *standby, uint32_t index,
 		v = fnv1a(0xcbf29ce484222325ull, "ipto-macvlan", 13);
 		v = fnv1a(v, standby, strlen(standby) + 1);
 		v = fnv1a(v, idx, sizeof(idx));
+		/* MurmurHash3's finaliser: FNV alone leaves neighbouring
+		 * indices with equal high bytes. */
+		v ^= v >> 33;
+		v *= 0xff51afd7ed558ccdull;
+		v ^= v >> 33;
+		v *= 0xc4ceb9fe1a85ec53ull;
+		v ^= v >> 33;
 	}
 	for (i = 5; i >= 0; i--, v >>= 8)
 		out->bytes[i] = (uint8_t)v;
@@ -338,6 +345,25 @@ IPTO_EXPORT int ipto_pool_get_adapter_macvlan(const struct ipto_pool *pool,
 	return 0;
 }
 
+IPTO_EXPORT size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
+					       const char *standby)
+{
+	uint32_t s = POOL_NONE;
+	size_t i, n = 0;
+
+	if (!pool)
+		return 0;
+	if (standby) {
+		s = pool_find_standby(pool, standby);
+		if (s == POOL_NONE)
+			return 0;
+	}
+	for (i = 0; i < pool->n_adapters; i++)
+		n += pool->adapters[i].mv_parent &&
+		     (s == POOL_NONE || pool->adapters[i].standby == s);
+	return n;
+}
+
 const struct pool_adapter *macvlan_plan_adapter(const struct ipto_plan *plan,
 						 const char *standby,
 						 const char *ifname)
@@ -428,23 +454,7 @@ int macvlan_prepare(struct ipto_binder *b, const struct ipto_plan *plan,
 	return r;
 }
 
-/* True when the link has no address but IPv6 link-local ones. */
-static int link_empty(struct ipto_binder *b, const char *ifname)
-{
-	struct ipto_addr addrs[16];
-	int n, i;
-
-	n = ipto_binder_addr_list(b, ifname, addrs, IPTO_ARRAY_SIZE(addrs));
-	if (n < 0)
-		return n;
-	if (n > (int)IPTO_ARRAY_SIZE(addrs))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!(addrs[i].family == AF_INET6 && addrs[i].bytes[0] == 0xfe &&
-		      (addrs[i].bytes[1] & 0xc0) == 0x80))
-			return 0;
-	return 1;
-}
+static int count_addrs(struct ipto_binder *b, const char *ifname);
 
 void macvlan_release(struct ipto_binder *b, const struct ipto_plan *plan,
 		     const char *standby, const char *ifname)
@@ -459,7 +469,7 @@ void macvlan_release(struct ipto_binder *b, const struct ipto_plan *plan,
 	if (!a || !a->mv_parent || ipto_binder_link_get(b, ifname, &info) < 0 ||
 	    link_is_ours(b, standby, a, ifname, &keep) != 1 || keep)
 		return;
-	if (link_empty(b, ifname) != 1) {
+	if (count_addrs(b, ifname) != 0) {
 		log_info(b->ctx, "release: %s still holds addresses: kept\n", ifname);
 		return;
 	}
@@ -527,60 +537,138 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 	return (int)made;
 }
 
-IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
-				     const char *standby, unsigned int flags)
+/* Every link of the system, in *links (malloc'd); the count or -errno. */
+static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links)
 {
-	struct ipto_link_entry *links = NULL;
 	size_t room = 64, i;
-	int n, deleted = 0;
+	int n;
 
-	if (!binder || (flags & ~(unsigned int)IPTO_MACVLAN_KEEP))
-		return -EINVAL;
 	for (;;) {
-		links = calloc(room, sizeof(*links));
-		if (!links)
+		*links = calloc(room, sizeof(**links));
+		if (!*links)
 			return -ENOMEM;
 		for (i = 0; i < room; i++)
-			links[i].sz = sizeof(*links);
-		n = ipto_binder_link_dump(binder, links, room);
+			(*links)[i].sz = sizeof(**links);
+		n = ipto_binder_link_dump(binder, *links, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 16;
-		free(links);
+		free(*links);
 	}
 	if (n < 0) {
-		free(links);
-		return n;
+		free(*links);
+		*links = NULL;
 	}
+	return n;
+}
+
+/* The number of addresses of @ifname other than IPv6 link-local ones. */
+static int count_addrs(struct ipto_binder *b, const char *ifname)
+{
+	struct ipto_addr *addrs;
+	int n, i, k = 0;
+
+	n = ipto_binder_addr_list(b, ifname, NULL, 0);
+	if (n <= 0)
+		return n;
+	addrs = calloc((size_t)n, sizeof(*addrs));
+	if (!addrs)
+		return -ENOMEM;
+	n = ipto_binder_addr_list(b, ifname, addrs, (size_t)n);
+	for (i = 0; i < n; i++)
+		k += !(addrs[i].family == AF_INET6 && addrs[i].bytes[0] == 0xfe &&
+		       (addrs[i].bytes[1] & 0xc0) == 0x80);
+	free(addrs);
+	return n < 0 ? n : k;
+}
+
+IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
+				  const char *standby,
+				  struct ipto_macvlan_entry *out, size_t max)
+{
+	struct ipto_link_entry *links = NULL;
+	size_t i, found = 0;
+	int n;
+
+	if (!binder || (max && !out))
+		return -EINVAL;
+	for (i = 0; i < max; i++)
+		if (out[i].sz < sizeof(size_t))
+			return -EINVAL;
+	n = dump_links(binder, &links);
+	if (n < 0)
+		return n;
 	for (i = 0; i < (size_t)n; i++) {
-		char alias[256], sb[256];
-		unsigned int index, f;
-		int r;
+		struct ipto_macvlan_entry e = { .sz = sizeof(e) };
+		char alias[256];
+		int c;
 
 		if (ipto_binder_link_get_alias(binder, links[i].ifname, alias,
 					       sizeof(alias)) < 0 ||
-		    ipto_macvlan_tag_parse(alias, sb, sizeof(sb), &index, &f) < 0)
+		    ipto_macvlan_tag_parse(alias, e.standby, sizeof(e.standby),
+					   &e.index, &e.flags) < 0 ||
+		    (standby && strcmp(e.standby, standby) != 0))
 			continue;
-		if ((standby && strcmp(sb, standby) != 0) ||
-		    ((f & IPTO_MACVLAN_KEEP) && !(flags & IPTO_MACVLAN_KEEP)))
-			continue;
-		r = link_empty(binder, links[i].ifname);
-		if (r != 1) {
-			log_info(binder->ctx, "cleanup: %s (%s) holds addresses: "
-				 "kept\n", links[i].ifname, alias);
-			continue;
+		memcpy(e.ifname, links[i].ifname, sizeof(e.ifname));
+		e.ifindex = links[i].ifindex;
+		e.mac = links[i].mac;
+		e.up = links[i].up;
+		c = count_addrs(binder, links[i].ifname);
+		e.n_addrs = c < 0 ? 0 : (unsigned int)c;
+		if (found < max) {
+			size_t sz = out[found].sz < sizeof(e) ? out[found].sz : sizeof(e);
+
+			memcpy((char *)&out[found] + sizeof(size_t),
+			       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
 		}
-		r = ipto_binder_link_delete(binder, links[i].ifname);
-		if (r < 0) {
-			free(links);
-			return r;
-		}
-		log_info(binder->ctx, "cleanup: deleted %s (%s)\n",
-			 links[i].ifname, alias);
-		deleted++;
+		found++;
 	}
 	free(links);
-	return deleted;
+	return found > INT32_MAX ? INT32_MAX : (int)found;
+}
+
+IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
+				     const char *standby, unsigned int flags)
+{
+	struct ipto_macvlan_entry *e;
+	int n, i, deleted = 0, r;
+
+	if (!binder || (flags & ~(unsigned int)IPTO_MACVLAN_KEEP))
+		return -EINVAL;
+	n = ipto_macvlan_list(binder, standby, NULL, 0);
+	if (n <= 0)
+		return n;
+	e = calloc((size_t)n, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		e[i].sz = sizeof(*e);
+	n = ipto_macvlan_list(binder, standby, e, (size_t)n);
+	for (i = 0; i < n; i++) {
+		if ((e[i].flags & IPTO_MACVLAN_KEEP) && !(flags & IPTO_MACVLAN_KEEP))
+			continue;
+		/* read again: another process may have bound meanwhile */
+		r = count_addrs(binder, e[i].ifname);
+		if (r != 0) {
+			log_info(binder->ctx, "cleanup: %s (ipto:%s:%u) holds "
+				 "addresses: kept\n", e[i].ifname, e[i].standby,
+				 e[i].index);
+			continue;
+		}
+		r = ipto_binder_link_delete(binder, e[i].ifname);
+		if (r == -ENODEV)
+			continue;
+		if (r < 0) {
+			free(e);
+			return r;
+		}
+		log_info(binder->ctx, "cleanup: deleted %s (ipto:%s:%u%s)\n",
+			 e[i].ifname, e[i].standby, e[i].index,
+			 e[i].flags & IPTO_MACVLAN_KEEP ? ":keep" : "");
+		deleted++;
+	}
+	free(e);
+	return n < 0 ? n : deleted;
 }
 
 /* ------------------------------------------------------------------ */

@@ -561,6 +561,17 @@ int ipto_pool_get_adapter_macvlan(const struct ipto_pool *pool,
 				  const char **parent, unsigned int *index);
 
 /**
+ * ipto_pool_get_macvlan_count - how many of the takeover adapters are
+ * virtual (macvlan) adapters.
+ * @pool: the pool (NULL gives 0).
+ * @standby: one standby, or NULL for every standby.
+ *
+ * Returns: the count (0 for an unknown standby). Since: 1.0.
+ */
+size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
+				   const char *standby);
+
+/**
  * enum ipto_macvlan_flags - flags of ipto_macvlan_setup(),
  * ipto_macvlan_cleanup() and ipto_macvlan_tag_parse().
  * @IPTO_MACVLAN_KEEP: a pre-created link, made at setup and left in place
@@ -605,6 +616,49 @@ int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
  */
 int ipto_macvlan_cleanup(struct ipto_binder *binder, const char *standby,
 			 unsigned int flags);
+
+/**
+ * struct ipto_macvlan_entry - one link libipto tagged, for
+ * ipto_macvlan_list().
+ * @sz: set by the caller to sizeof(struct ipto_macvlan_entry).
+ * @ifname: the link's name.
+ * @ifindex: its index.
+ * @mac: its MAC.
+ * @up: administratively up.
+ * @standby: the standby of its tag.
+ * @index: the adapter index of its tag.
+ * @flags: IPTO_MACVLAN_KEEP for a pre-created link, else 0.
+ * @n_addrs: its addresses other than IPv6 link-local ones.
+ * Since: 1.0.
+ */
+struct ipto_macvlan_entry {
+	size_t sz;
+	char ifname[16];
+	int ifindex;
+	struct ipto_mac mac;
+	bool up;
+	char standby[256];
+	unsigned int index;
+	unsigned int flags;
+	unsigned int n_addrs;
+};
+
+/**
+ * ipto_macvlan_list - the links of the binder's system that carry
+ * libipto's tag: what the kernel records about virtual adapters, for
+ * `ipto status` and for another process that wants to know which links
+ * libipto made.
+ * @binder: the system (a link dump, then each link's alias and addresses).
+ * @standby: only those tagged for this standby; NULL: all.
+ * @out: receives up to @max entries in link dump order, sz set by the
+ *	caller; may be NULL when @max is 0.
+ * @max: the room in @out.
+ *
+ * Returns: the number of such links (may exceed @max), or a negative
+ * errno. Since: 1.0.
+ */
+int ipto_macvlan_list(struct ipto_binder *binder, const char *standby,
+		      struct ipto_macvlan_entry *out, size_t max);
 
 /**
  * ipto_macvlan_tag_parse - read libipto's tag from a link's alias.
