@@ -423,11 +423,26 @@ static int create_link(struct ipto_binder *b, const char *standby,
 	return r;
 }
 
+/* Whether @ifname exists: 1, 0, or a negative errno; probed through its
+ * alias (an absent link is an answer here, not an error to log). */
+static int link_exists(struct ipto_binder *b, const char *ifname)
+{
+	struct ipto_link_info info = { .sz = sizeof(info) };
+	char alias[256];
+	int r;
+
+	r = ipto_binder_link_get_alias(b, ifname, alias, sizeof(alias));
+	if (r == -EOPNOTSUPP || r == -ENOSPC)
+		r = ipto_binder_link_get(b, ifname, &info);
+	if (r == -ENODEV)
+		return 0;
+	return r < 0 ? r : 1;
+}
+
 int macvlan_prepare(struct ipto_binder *b, const struct ipto_plan *plan,
 		    const char *standby, const char *ifname, bool *created)
 {
 	const struct pool_adapter *a;
-	struct ipto_link_info info = { .sz = sizeof(info) };
 	bool keep;
 	int r;
 
@@ -437,8 +452,10 @@ int macvlan_prepare(struct ipto_binder *b, const struct ipto_plan *plan,
 	a = macvlan_plan_adapter(plan, standby, ifname);
 	if (!a || !a->mv_parent)
 		return 0;
-	r = ipto_binder_link_get(b, ifname, &info);
-	if (r == 0) {
+	r = link_exists(b, ifname);
+	if (r < 0)
+		return r;
+	if (r == 1) {
 		r = link_is_ours(b, standby, a, ifname, &keep);
 		if (r == -EOPNOTSUPP)
 			return 0; /* no aliases: check_links checks its MAC */
@@ -446,8 +463,6 @@ int macvlan_prepare(struct ipto_binder *b, const struct ipto_plan *plan,
 			return r;
 		return r ? 0 : -EEXIST;
 	}
-	if (r != -ENODEV)
-		return r;
 	r = create_link(b, standby, a, false);
 	if (r == 0)
 		*created = true;
@@ -460,13 +475,12 @@ void macvlan_release(struct ipto_binder *b, const struct ipto_plan *plan,
 		     const char *standby, const char *ifname)
 {
 	const struct pool_adapter *a;
-	struct ipto_link_info info = { .sz = sizeof(info) };
 	bool keep = false;
 
 	if (!standby)
 		return;
 	a = macvlan_plan_adapter(plan, standby, ifname);
-	if (!a || !a->mv_parent || ipto_binder_link_get(b, ifname, &info) < 0 ||
+	if (!a || !a->mv_parent || link_exists(b, ifname) != 1 ||
 	    link_is_ours(b, standby, a, ifname, &keep) != 1 || keep)
 		return;
 	if (count_addrs(b, ifname) != 0) {
@@ -482,7 +496,6 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 				   struct ipto_binder *binder,
 				   unsigned int flags)
 {
-	struct ipto_link_info info = { .sz = sizeof(info) };
 	const struct pool_standby *sb;
 	bool *make = NULL, keep;
 	uint32_t s;
@@ -505,11 +518,10 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 
 		if (!a->mv_parent)
 			continue;
-		r = ipto_binder_link_get(binder, a->ifname, &info);
-		if (r == -ENODEV) {
+		r = link_exists(binder, a->ifname);
+		if (r == 0) {
 			make[k] = true;
-			r = 0;
-		} else if (r == 0) {
+		} else if (r == 1) {
 			r = link_is_ours(binder, standby, a, a->ifname, &keep);
 			if (r == 0)
 				r = -EEXIST;
