@@ -535,6 +535,14 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 		if (r < 0)
 			break;
 		made++;
+		/* Up at once: no link change left for the failover path, and
+		 * the switch learns the MACs (and shows its MAC limit) now. */
+		r = ipto_binder_link_set_up(binder,
+					    pool->adapters[sb->adapters[k]].ifname, true);
+		if (r < 0) {
+			k++;
+			break;
+		}
 	}
 	if (r < 0) {
 		/* all or nothing: delete what this call made */

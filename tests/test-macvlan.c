@@ -448,7 +448,24 @@ START_TEST(precreated_links_stay)
 	char *s;
 
 	fx_init(&f, 3);
+	/* all or nothing: a fault at the 2nd creation, or at raising the
+	 * 3rd link, leaves no link */
+	ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
+		IPTO_BINDER_OP_LINK_CREATE, 2, -ENOBUFS), 0);
+	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP),
+			 -ENOBUFS);
+	ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
+		IPTO_BINDER_OP_LINK_SET_UP, 3, -ENOBUFS), 0);
+	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP),
+			 -ENOBUFS);
+	s = dump(&f);
+	ck_assert_ptr_null(strstr(s, "ipto"));
+	free(s);
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP), 3);
+	s = dump(&f);
+	ck_assert_ptr_nonnull(strstr(s, "link ipto2 ifindex"));
+	ck_assert_ptr_nonnull(strstr(strstr(s, "link ipto2 ifindex"), " up mtu"));
+	free(s);
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP), 0);
 	ipto_binder_dryrun_clear_calls(f.binder);
 	p = plan_of(&f, false);
@@ -484,6 +501,20 @@ START_TEST(cleanup_removes_only_empty_tagged_links)
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, 0), 3);
 	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &foreign), 0);
 	ck_assert_int_eq(ipto_binder_addr_add(f.binder, "ipto1", &a, IPTO_BIND_TAKEOVER), 0);
+	{
+		struct ipto_macvlan_entry e[4];
+
+		for (int i = 0; i < 4; i++)
+			e[i].sz = sizeof(e[i]);
+		ck_assert_int_eq(ipto_macvlan_list(f.binder, NULL, e, 4), 3);
+		ck_assert_str_eq(e[1].ifname, "ipto1");
+		ck_assert_str_eq(e[1].standby, "sb");
+		ck_assert_uint_eq(e[1].index, 1);
+		ck_assert_uint_eq(e[1].n_addrs, 1);
+		ck_assert_uint_eq(e[0].n_addrs, 0);
+		ck_assert_uint_eq(e[0].flags, 0);
+		ck_assert_int_eq(ipto_macvlan_list(f.binder, "nobody", NULL, 0), 0);
+	}
 	ck_assert_int_eq(ipto_macvlan_cleanup(f.binder, "other-standby", 0), 0);
 	ck_assert_int_eq(ipto_macvlan_cleanup(f.binder, NULL, 0), 2);
 	s = dump(&f);

@@ -588,8 +588,9 @@ enum ipto_macvlan_flags {
  * callers who want no link creation on the failover path.
  * @pool: the pool.
  * @standby: the standby (the system @binder works on).
- * @binder: creates the links: down, tagged "ipto:STANDBY:INDEX:keep", with
- *	arp_ignore=1 and arp_announce=2.
+ * @binder: creates the links tagged "ipto:STANDBY:INDEX:keep", with
+ *	arp_ignore=1 and arp_announce=2, then brings them up (no link change
+ *	is left for the failover path, and the switch learns their MACs now).
  * @flags: 0 or IPTO_MACVLAN_KEEP (without it the links carry the on-demand
  *	tag, so the next release deletes them once empty).
  *
