@@ -670,7 +670,16 @@ static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 	for (i = 0; i < n; i++) {
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 
-		if (ipto_plan_get_step(plan, i, &s) == 0)
+		const char *parent;
+
+		if (ipto_plan_get_step(plan, i, &s) < 0)
+			continue;
+		/* a virtual adapter: the takeover creates it on its parent */
+		if ((s.flags & IPTO_PLAN_STEP_MACVLAN) &&
+		    ipto_pool_get_adapter_macvlan(cluster_pool(cluster), s.standby,
+						  s.ifname, &parent, NULL) == 0)
+			ipto_binder_dryrun_add_link(binder, parent, NULL, true);
+		else
 			ipto_binder_dryrun_add_link(binder, s.ifname, &s.mac, false);
 	}
 }
