@@ -522,6 +522,14 @@ int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
 int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 			 const char *local_standby, char *err, size_t errlen)
 {
+	return cluster_resolve_macs_here(c, binder, local_standby, false, err,
+					 errlen);
+}
+
+int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
+			      const char *local_standby, bool skip_absent,
+			      char *err, size_t errlen)
+{
 	while (c->n_pending) {
 		struct pending *p = &c->pending[0];
 		struct ipto_link_info info = { .sz = sizeof(info) };
@@ -538,6 +546,15 @@ int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 				   p->where, p->ifname);
 		diag_reset();
 		r = ipto_binder_link_get(binder, p->ifname, &info);
+		if (r == -ENODEV && skip_absent) {
+			/* Not an adapter of this host: nothing of it here. */
+			free(p->standby);
+			free(p->ifname);
+			free(p->where);
+			memmove(p, p + 1, (c->n_pending - 1) * sizeof(*p));
+			c->n_pending--;
+			continue;
+		}
 		if (r < 0)
 			return say(err, errlen, r,
 				   "%s: cannot read the MAC of adapter %s here: %s",

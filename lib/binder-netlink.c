@@ -27,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #ifndef SOL_NETLINK
@@ -52,7 +53,75 @@ struct nl_binder {
 	int kernel_err; /* the kernel's negative errno of the last request */
 	char kernel_msg[256]; /* its extended-ACK message, or "" */
 	char record_dir[64]; /* RECORD_ROOT/<netns inode> */
+	/* Whether the kernel keeps IFA_PROTO (Linux 6.3+): found out by
+	 * reading the first marked address back. Without it, the marks go
+	 * to the record ("addr.IFINDEX.ADDR_PREFIX" keys), which dumps check
+	 * against the kernel. */
+	enum { PROTO_UNKNOWN, PROTO_KERNEL, PROTO_RECORD } proto_mode;
 };
+
+static unsigned int proto_of_flags(unsigned int flags);
+
+/* The protocol sent to the kernel. IPTO_TEST_NO_IFA_PROTO (a test hook)
+ * makes the binder behave as on a kernel before 6.3: it sends none and
+ * ignores what dumps carry, so the record under /run is exercised. */
+static unsigned int wire_proto(unsigned int flags)
+{
+	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
+}
+
+static int nl_record_get(void *userdata, const char *key, char *buf, size_t len);
+static int nl_record_set(void *userdata, const char *key, const char *value);
+static int nl_addr_dump(void *userdata, int ifindex, struct ipto_addr_entry *out,
+			size_t max);
+
+/* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
+static void mark_key(int ifindex, const struct ipto_addr *a, char *buf, size_t len)
+{
+	char text[IPTO_ADDR_STRLEN], *slash;
+
+	ipto_addr_format(a, text, sizeof(text));
+	slash = strchr(text, '/');
+	if (slash)
+		*slash = '_';
+	snprintf(buf, len, "addr.%d.%s", ifindex, text);
+}
+
+/* After a marked address was added: on a kernel that dropped the mark,
+ * keep it in the record instead. */
+static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr *a,
+		      unsigned int proto)
+{
+	char key[96], value[8];
+
+	if (!proto)
+		return;
+	if (nb->proto_mode == PROTO_UNKNOWN) {
+		struct ipto_addr_entry e[64];
+		int i, n;
+
+		for (i = 0; i < 64; i++)
+			e[i].sz = sizeof(e[i]);
+		nb->proto_mode = PROTO_KERNEL;
+		n = nl_addr_dump(nb, ifindex, e, 64);
+		for (i = 0; i < n && i < 64; i++)
+			if (ipto_addr_equal(&e[i].addr, a) &&
+			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
+				nb->proto_mode = PROTO_RECORD;
+		if (getenv("IPTO_TEST_NO_IFA_PROTO"))
+			nb->proto_mode = PROTO_RECORD;
+		if (nb->proto_mode == PROTO_RECORD)
+			log_info(nb->ctx, "netlink: the kernel keeps no address protocol "
+				 "(IFA_PROTO, Linux 6.3+): marks go to %s\n", nb->record_dir);
+	}
+	if (nb->proto_mode != PROTO_RECORD)
+		return;
+	mark_key(ifindex, a, key, sizeof(key));
+	snprintf(value, sizeof(value), "%u", proto);
+	if (nl_record_set(nb, key, value) < 0)
+		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
+			nb->record_dir);
+}
 
 static unsigned int proto_of_flags(unsigned int flags)
 {
@@ -279,10 +348,18 @@ static int nl_addr_add(void *userdata, const char *ifname,
 		return r;
 	/* NLM_F_EXCL: an address that is there already is -EEXIST, never
 	 * silently "replaced" (which would hide a rollback bug). */
-	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, r, addr,
-			   addr->family == AF_INET6 && (flags & IPTO_BIND_NODAD) ?
-			   IFA_F_NODAD : 0, proto_of_flags(flags));
-	return request_end(nb, nle, -EEXIST, "add address on", ifname);
+	{
+		int ifindex = r;
+
+		nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				   addr, addr->family == AF_INET6 &&
+				   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
+				   wire_proto(flags));
+		r = request_end(nb, nle, -EEXIST, "add address on", ifname);
+		if (r == 0)
+			keep_mark(nb, ifindex, addr, proto_of_flags(flags));
+		return r;
+	}
 }
 
 /* Appends one attribute; the caller reserved room. */
@@ -330,8 +407,8 @@ static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
 		flags |= IFA_F_NODAD;
 	if (flags)
 		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
-	if (proto_of_flags(r->flags)) {
-		uint8_t proto = (uint8_t)proto_of_flags(r->flags);
+	if (wire_proto(r->flags)) {
+		uint8_t proto = (uint8_t)wire_proto(r->flags);
 
 		off = put_attr(buf, off, IPTO_IFA_PROTO, &proto, 1);
 	}
@@ -417,9 +494,26 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	}
 	/* Requests never sent, or whose answer did not come (the socket
 	 * failed; its buffer holds far more than a chunk's ACKs), failed. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (results[i] > 0)
 			results[i] = r < 0 ? r : -EIO;
+		/* each refusal logged here, where the kernel's answer is
+		 * read (a failed socket was logged above, once); an address
+		 * already there is no error, a missing link the caller's to
+		 * judge */
+		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
+		    results[i] != -ENODEV) {
+			char text[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
+			log_err(nb->ctx, "netlink: add address %s on %s: %s\n",
+				text, reqs[i].ifname, ipto_strerror(results[i]));
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
+			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
+				  proto_of_flags(reqs[i].flags));
 	free(buf);
 	return 0;
 }
@@ -433,9 +527,18 @@ static int nl_addr_del(void *userdata, const char *ifname,
 	r = ifindex_of(nb, ifname);
 	if (r < 0)
 		return r;
-	nle = addr_request(nb, RTM_DELADDR, 0, r, addr, 0, 0);
-	return request_end(nb, nle, -EADDRNOTAVAIL, "delete address on",
-			   ifname);
+	{
+		int ifindex = r;
+		char key[96];
+
+		nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
+		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
+		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
+			mark_key(ifindex, addr, key, sizeof(key));
+			nl_record_set(nb, key, NULL);
+		}
+		return r;
+	}
 }
 
 /*
@@ -487,7 +590,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	struct ipto_addr_entry e = { .sz = sizeof(e) };
 	const struct ifaddrmsg *ifa;
 	struct nlattr *local;
-	size_t len, sz;
+	size_t len;
 
 	if (h->nlmsg_type != RTM_NEWADDR ||
 	    nlmsg_parse(h, sizeof(*ifa), tb, IPTO_IFA_MAX, NULL) < 0)
@@ -504,15 +607,25 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	memcpy(e.addr.bytes, nla_data(local), len);
 	e.ifindex = (int)ifa->ifa_index;
-	if (tb[IPTO_IFA_PROTO] && nla_len(tb[IPTO_IFA_PROTO]) >= 1)
+	if (tb[IPTO_IFA_PROTO] && nla_len(tb[IPTO_IFA_PROTO]) >= 1 &&
+	    !getenv("IPTO_TEST_NO_IFA_PROTO"))
 		e.proto = nla_get_u8(tb[IPTO_IFA_PROTO]);
+	if (!e.proto && c->nb->proto_mode == PROTO_RECORD) {
+		/* The record's mark counts only while the kernel has the
+		 * address on that interface: we are reading it now. */
+		char key[96], value[8];
+
+		mark_key(e.ifindex, &e.addr, key, sizeof(key));
+		if (nl_record_get(c->nb, key, value, sizeof(value)) == 0) {
+			e.proto = (unsigned int)atoi(value);
+			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
+		}
+	}
 	if ((tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ?
 	     nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags) & IFA_F_SECONDARY)
 		e.flags |= IPTO_ADDR_ENTRY_SECONDARY;
 	if (c->n < c->max) {
-		sz = c->out[c->n].sz < sizeof(e) ? c->out[c->n].sz : sizeof(e);
-		memcpy((char *)&c->out[c->n] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
 	c->n++;
 	return NL_OK;
@@ -529,6 +642,21 @@ static int nl_addr_dump(void *userdata, int ifindex,
 	struct addr_dump_ctx c = { nb, ifindex, out, max, 0 };
 	int r;
 
+	/* A reader (status, release) learns from the record itself that a
+	 * writer kept marks there: a kernel that keeps IFA_PROTO never makes
+	 * it write one. */
+	if (nb->proto_mode == PROTO_UNKNOWN && nb->record_dir[0]) {
+		DIR *dir = opendir(nb->record_dir);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir)))
+			if (strncmp(de->d_name, "addr.", 5) == 0) {
+				nb->proto_mode = PROTO_RECORD;
+				break;
+			}
+		if (dir)
+			closedir(dir);
+	}
 	r = dump(nb, RTM_GETADDR, &ifa, sizeof(ifa), on_addr, &c,
 		 "dump addresses");
 	if (r < 0)
@@ -590,95 +718,68 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 	}
 }
 
+/* What on_link (with the link dump) fills: up to @max entries. */
+struct link_dump_ctx {
+	struct ipto_link_entry *out;
+	size_t max, n;
+};
+
+static int on_link(struct nl_msg *msg, void *arg);
+
 /*
- * One RTM_GETLINK by name on the raw socket, parsed in place: what a
- * takeover reads for every adapter, so it skips libnl's object model
- * (a third of the time, no allocation; tests/bench).
+ * One RTM_GETLINK by name through libnl's core message API, parsed in
+ * place by the link dump's parser: what a takeover reads for every
+ * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
 static int nl_link_get(void *userdata, const char *ifname,
 		       struct ipto_link_info *info)
 {
 	struct nl_binder *nb = userdata;
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct {
-		struct nlmsghdr h;
-		struct ifinfomsg ifi;
-		char attrs[NLA_ALIGN(NLA_HDRLEN + IFNAMSIZ)];
-	} req;
-	size_t namelen = strlen(ifname), off;
-	uint32_t seq = nb->raw_seq++;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { &e, 1, 0 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+	struct nl_cb *cb, *base;
+	int nle;
 
-	if (namelen == 0 || namelen >= IFNAMSIZ)
-		return -ENODEV;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETLINK;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = seq;
-	req.ifi.ifi_family = AF_UNSPEC;
-	off = put_attr((char *)&req, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(req.ifi)),
-		       IFLA_IFNAME, ifname, namelen + 1);
-	req.h.nlmsg_len = (uint32_t)off;
-	if (send(nb->raw_fd, &req, off, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t len = recv(nb->raw_fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		size_t left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (size_t)len;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			const struct ifinfomsg *ifi;
-			const struct nlattr *a;
-			int rem;
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				int err = e->error > 0 ? -e->error : e->error;
-
-				if (err == 0)
-					continue;
-				if (err != -ENODEV)
-					log_err(nb->ctx, "netlink: get link %s: %s\n",
-						ifname, ipto_strerror(err));
-				return err;
-			}
-			if (h->nlmsg_type != RTM_NEWLINK ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-				return -EPROTO;
-			ifi = NLMSG_DATA(h);
-			info->ifindex = ifi->ifi_index;
-			info->up = (ifi->ifi_flags & IFF_UP) != 0;
-			info->carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
-			a = (const struct nlattr *)((const char *)ifi +
-						    NLMSG_ALIGN(sizeof(*ifi)));
-			rem = (int)(h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifi))));
-			for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
-				switch (nla_type(a)) {
-				case IFLA_MTU:
-					if (nla_len(a) >= 4)
-						info->mtu = nla_get_u32((struct nlattr *)a);
-					break;
-				case IFLA_ADDRESS:
-					if (nla_len(a) == (int)sizeof(info->mac.bytes))
-						memcpy(info->mac.bytes, nla_data(a),
-						       sizeof(info->mac.bytes));
-					break;
-				case IFLA_AF_SPEC:
-					parse_inet_conf(a, info);
-					break;
-				}
-			}
-			return 0;
-		}
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
 	}
+	request_begin(nb);
+	nle = nl_send_auto(nb->sk, msg);
+	nlmsg_free(msg);
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	base = nl_socket_get_cb(nb->sk);
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, &c);
+	nle = nl_recvmsgs(nb->sk, cb);
+	nl_cb_put(cb);
+	if (nle >= 0)
+		nle = nl_wait_for_ack(nb->sk); /* the request's ACK */
+	if (nle < 0 && nb->kernel_err == -ENODEV) {
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	if (c.n != 1)
+		return -EPROTO;
+	info->ifindex = e.ifindex;
+	info->mac = e.mac;
+	info->up = e.up;
+	info->carrier = e.carrier;
+	info->mtu = e.mtu;
+	info->arp_ignore = e.arp_ignore;
+	info->arp_announce = e.arp_announce;
+	return 0;
 }
 
 /* Sends the difference between @link (the kernel's) and @change. */
@@ -787,11 +888,6 @@ static int nl_devconf_set(void *userdata, const char *ifname,
 	return r;
 }
 
-struct link_dump_ctx {
-	struct ipto_link_entry *out;
-	size_t max, n;
-};
-
 static int on_link(struct nl_msg *msg, void *arg)
 {
 	struct link_dump_ctx *c = arg;
@@ -801,7 +897,6 @@ static int on_link(struct nl_msg *msg, void *arg)
 	struct ipto_link_info info = { .sz = sizeof(info), .arp_ignore = -1,
 				       .arp_announce = -1 };
 	const struct ifinfomsg *ifi;
-	size_t sz;
 
 	if (h->nlmsg_type != RTM_NEWLINK ||
 	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
@@ -816,14 +911,14 @@ static int on_link(struct nl_msg *msg, void *arg)
 			 nla_len(tb[IFLA_IFNAME]), (const char *)nla_data(tb[IFLA_IFNAME]));
 	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == (int)sizeof(e.mac.bytes))
 		memcpy(e.mac.bytes, nla_data(tb[IFLA_ADDRESS]), sizeof(e.mac.bytes));
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		e.mtu = nla_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_AF_SPEC])
 		parse_inet_conf(tb[IFLA_AF_SPEC], &info);
 	e.arp_ignore = info.arp_ignore;
 	e.arp_announce = info.arp_announce;
 	if (c->n < c->max) {
-		sz = c->out[c->n].sz < sizeof(e) ? c->out[c->n].sz : sizeof(e);
-		memcpy((char *)&c->out[c->n] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
 	c->n++;
 	return NL_OK;

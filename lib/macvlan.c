@@ -174,10 +174,10 @@ IPTO_EXPORT int ipto_pool_add_macvlan_adapters(struct ipto_pool *pool,
 
 	if (!pool || !standby || !parent)
 		return -EINVAL;
-	if (opts && !ipto_opts_valid(opts, ipto_macvlan_opts)) {
-		log_err(pool->ctx, "macvlan: options struct has unknown non-zero fields\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(pool->ctx, "macvlan", opts, ipto_macvlan_opts,
+			    name_prefix);
+	if (r < 0)
+		return r;
 	if (opts) {
 		base = ipto_opts_get(opts, ipto_macvlan_opts, base_mac, zero);
 		prefix = ipto_opts_get(opts, ipto_macvlan_opts, name_prefix, NULL);
@@ -701,13 +701,12 @@ IPTO_EXPORT int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
 	struct ipto_macvlan_req r = { 0 };
 	int err, cls;
 
-	if (!binder || !req || req->sz < sizeof(size_t))
+	if (!binder || !req)
 		return -EINVAL;
-	if (!ipto_opts_valid(req, ipto_macvlan_req)) {
-		log_err(binder->ctx, "binder: link_create_macvlan: request has "
-			"unknown non-zero fields\n");
-		return -EINVAL;
-	}
+	err = ipto_opts_valid(binder->ctx, "binder: link_create_macvlan", req,
+			      ipto_macvlan_req, arp_announce);
+	if (err < 0)
+		return err;
 	memcpy(&r, req, req->sz < sizeof(r) ? req->sz : sizeof(r));
 	r.sz = sizeof(r);
 	if (req->sz < offsetof(struct ipto_macvlan_req, arp_ignore) + sizeof(int))

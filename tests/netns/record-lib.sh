@@ -20,3 +20,12 @@ proto_of() {
 marked() {
 	kdump "$1" | jq -r 'select(.proto == 112) | "\(.ifname) \(.addr)"' | sort | tr '\n' ';'
 }
+# forget_record NODE...: at teardown, remove what libipto keeps under /run
+# for NODE's namespace (its record and its lock file), as a reboot would.
+forget_record() {
+	local n ino
+	for n in "$@"; do
+		ino=$(lan_exec "$n" stat -L -c %i /proc/self/ns/net 2>/dev/null) || continue
+		lan_atexit "rm -rf /run/ipto/$ino /run/lock/ipto-$ino.lock"
+	done
+}

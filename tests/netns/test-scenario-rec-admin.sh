@@ -13,6 +13,7 @@
 . "$(dirname "$0")/record-lib.sh"
 
 lan_up --prefix rec-adm- --clients 1 --actives 1 --ips 2 --takeover 2 || exit 1
+forget_record sb a1 a2
 A11=$(lan_ip4 a1 1)
 A12=$(lan_ip4 a1 2)
 ADM=192.0.2.201

@@ -15,6 +15,7 @@
 command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
 
 lan_up --prefix rec-flux- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
+forget_record sb a1 a2
 A1=$(lan_ip4 a1 1)
 A2=$(lan_ip4 a2 1)
 cat >"$sc_tmp/cluster.conf" <<EOC

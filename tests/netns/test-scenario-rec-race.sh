@@ -18,6 +18,7 @@ SLOW=${IPTO_BUILD_ROOT:?}/tests/netns/slow-fail
 [ -x "$SLOW" ] || { echo "not ok - $SLOW is not built"; exit 1; }
 
 lan_up --prefix rec-race- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
+forget_record sb a1 a2
 A1=$(lan_ip4 a1 1)
 A2=$(lan_ip4 a2 1)
 cat >"$sc_tmp/cluster.conf" <<EOC

@@ -10,6 +10,7 @@
 . "$(dirname "$0")/record-lib.sh"
 
 lan_up --prefix rec-2nd- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
+forget_record sb a1 a2
 A1=$(lan_ip4 a1 1)
 A2=$(lan_ip4 a2 1)
 cat >"$sc_tmp/cluster.conf" <<EOC

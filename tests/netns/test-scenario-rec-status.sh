@@ -11,6 +11,7 @@
 command -v jq >/dev/null || { echo "not ok - jq is missing (.ci/deps)"; exit 1; }
 
 lan_up --prefix rec-st- --clients 1 --actives 2 --ips 2 --takeover 3 || exit 1
+forget_record sb a1 a2
 A11=$(lan_ip4 a1 1)
 A12=$(lan_ip4 a1 2)
 A21=$(lan_ip4 a2 1)
