@@ -414,8 +414,11 @@ static int create_link(struct ipto_binder *b, const char *standby,
 		return r;
 	req.alias = tag;
 	r = ipto_binder_link_create_macvlan(b, &req);
-	if (r < 0)
+	if (r == -EEXIST) /* a backend's answer, not an error it logs */
 		log_err(b->ctx, "macvlan: cannot create %s on %s: %s\n",
+			a->ifname, a->mv_parent, ipto_strerror(r));
+	else if (r < 0)
+		log_dbg(b->ctx, "macvlan: cannot create %s on %s: %s\n",
 			a->ifname, a->mv_parent, ipto_strerror(r));
 	else
 		log_info(b->ctx, "macvlan: created %s on %s (%s)\n", a->ifname,
@@ -737,8 +740,8 @@ IPTO_EXPORT int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: link_create_macvlan %s on %s\n", r.ifname,
 		r.parent);
 	err = binder->ops.link_create_macvlan(binder->userdata, &r);
-	if (err < 0)
-		log_err(binder->ctx, "binder: link_create_macvlan %s on %s "
+	if (err < 0) /* the backend logged why */
+		log_dbg(binder->ctx, "binder: link_create_macvlan %s on %s "
 			"failed: %s\n", r.ifname, r.parent, ipto_strerror(err));
 	return err;
 }
@@ -760,7 +763,7 @@ IPTO_EXPORT int ipto_binder_link_delete(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: link_delete %s\n", ifname);
 	err = binder->ops.link_delete(binder->userdata, ifname);
 	if (err < 0)
-		log_err(binder->ctx, "binder: link_delete %s failed: %s\n", ifname,
+		log_dbg(binder->ctx, "binder: link_delete %s failed: %s\n", ifname,
 			ipto_strerror(err));
 	return err;
 }
@@ -782,8 +785,8 @@ IPTO_EXPORT int ipto_binder_link_get_alias(struct ipto_binder *binder,
 	}
 	buf[0] = '\0';
 	err = binder->ops.link_get_alias(binder->userdata, ifname, buf, len);
-	if (err < 0 && err != -ENODEV)
-		log_err(binder->ctx, "binder: link_get_alias %s failed: %s\n",
+	if (err < 0)
+		log_dbg(binder->ctx, "binder: link_get_alias %s failed: %s\n",
 			ifname, ipto_strerror(err));
 	return err;
 }

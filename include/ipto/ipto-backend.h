@@ -249,6 +249,16 @@ enum ipto_macvlan_mode {
 };
 
 /**
+ * ipto_macvlan_mode_name - a short stable name for @v ("bridge",
+ * "private", "vepa").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 1.0
+ */
+const char *ipto_macvlan_mode_name(enum ipto_macvlan_mode v);
+
+/**
  * struct ipto_macvlan_req - a macvlan link to create, for
  * ipto_binder_link_create_macvlan().
  * @sz: sizeof(struct ipto_macvlan_req); use IPTO_OPTS().

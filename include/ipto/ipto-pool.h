@@ -370,7 +370,7 @@ enum ipto_plan_step_flags {
 };
 
 /**
- * ipto_plan_step_flags_name - a short stable name for @v, one of enum ipto_plan_step_flags (a single flag: "management", "shared").
+ * ipto_plan_step_flags_name - a short stable name for @v, one of enum ipto_plan_step_flags (a single flag: "management", "shared", "macvlan").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
@@ -632,6 +632,15 @@ size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
 enum ipto_macvlan_flags {
 	IPTO_MACVLAN_KEEP = 1 << 0,
 };
+
+/**
+ * ipto_macvlan_flags_name - a short stable name for @v ("keep").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not exactly one flag.
+ * Since: 1.0
+ */
+const char *ipto_macvlan_flags_name(enum ipto_macvlan_flags v);
 
 /**
  * ipto_macvlan_setup - create a standby's macvlan adapters now, for

@@ -245,7 +245,7 @@ enum ipto_report_op {
 
 /**
  * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
- *	"link_up", "announce").
+ *	"link_up", "announce", "link_create").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
