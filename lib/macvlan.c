@@ -638,12 +638,8 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 		e.up = links[i].up;
 		c = count_addrs(binder, links[i].ifname);
 		e.n_addrs = c < 0 ? 0 : (unsigned int)c;
-		if (found < max) {
-			size_t sz = out[found].sz < sizeof(e) ? out[found].sz : sizeof(e);
-
-			memcpy((char *)&out[found] + sizeof(size_t),
-			       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
-		}
+		if (found < max)
+			ipto_sized_copy_out(&out[found], &e, sizeof(e));
 		found++;
 	}
 	free(links);
