@@ -208,6 +208,16 @@ const char *cluster_node_of(const struct cluster *c, const struct ipto_addr *ip)
 	return NULL;
 }
 
+size_t cluster_node_count(const struct cluster *c)
+{
+	return c->nodes.n;
+}
+
+const char *cluster_node_name(const struct cluster *c, size_t i)
+{
+	return i < c->nodes.n ? c->nodes.v[i] : NULL;
+}
+
 size_t cluster_unresolved(const struct cluster *c)
 {
 	return c->n_pending;

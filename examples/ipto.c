@@ -581,6 +581,10 @@ static void check_command_line(void)
 		}
 		cli.n_dirs = k;
 	}
+	if ((cli.cmd & (CMD_STATUS | CMD_RECLAIM)) && cli.n_dirs == 0)
+		die_usage("%s: the cluster description is required (-c FILE, or "
+			  "--node SPEC and --adapter SPEC): it says which node each "
+			  "address belongs to", cli.cmd_name);
 	if (cli.cmd == CMD_RECLAIM) {
 		if (!cli.node_sel)
 			die_usage("reclaim: --node NODE is required");
