@@ -79,7 +79,11 @@ IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
 	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
 	{ IPTO_BINDER_OP_MUTATING, "mutating" },
-	{ IPTO_BINDER_OP_ALL, "all" })
+	{ IPTO_BINDER_OP_ALL, "all" },
+	{ IPTO_BINDER_OP_ADAPTER_CREATE, "adapter_create_macvlan" },
+	{ IPTO_BINDER_OP_ADAPTER_DELETE, "adapter_delete" },
+	{ IPTO_BINDER_OP_ADAPTER_GET_ALIAS, "adapter_get_alias" },
+	{ IPTO_BINDER_OP_ADAPTERS, "adapters" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_injector_op_name, ipto_injector_op,
 	{ IPTO_INJECTOR_OP_OPEN, "open" },
@@ -97,7 +101,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_plan_action_name, ipto_plan_action,
 
 IPTO_DEFINE_ENUM_NAME(ipto_plan_step_flags_name, ipto_plan_step_flags,
 	{ IPTO_PLAN_STEP_MANAGEMENT, "management" },
-	{ IPTO_PLAN_STEP_SHARED, "shared" })
+	{ IPTO_PLAN_STEP_SHARED, "shared" },
+	{ IPTO_PLAN_STEP_MACVLAN, "macvlan" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 	{ IPTO_FORMAT_TEXT, "text" },
@@ -128,7 +133,16 @@ IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_OP_ADDR_ADD, "addr_add" },
 	{ IPTO_REPORT_OP_ADDR_DEL, "addr_del" },
 	{ IPTO_REPORT_OP_ADAPTER_UP, "adapter_up" },
-	{ IPTO_REPORT_OP_ANNOUNCE, "announce" })
+	{ IPTO_REPORT_OP_ANNOUNCE, "announce" },
+	{ IPTO_REPORT_OP_ADAPTER_CREATE, "adapter_create" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_mode_name, ipto_macvlan_mode,
+	{ IPTO_MACVLAN_MODE_BRIDGE, "bridge" },
+	{ IPTO_MACVLAN_MODE_PRIVATE, "private" },
+	{ IPTO_MACVLAN_MODE_VEPA, "vepa" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_flags_name, ipto_macvlan_flags,
+	{ IPTO_MACVLAN_KEEP, "keep" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_outcome_name, ipto_report_outcome,
 	{ IPTO_REPORT_OUTCOME_DONE, "done" },

@@ -328,7 +328,19 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_MUTATING), "mutating");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ALL), "all");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_RECORD_SET), "record_set");
-	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 11)));
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTER_CREATE),
+			 "adapter_create_macvlan");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTER_GET_ALIAS),
+			 "adapter_get_alias");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTERS), "adapters");
+	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 14)));
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_MODE_BRIDGE), "bridge");
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_MODE_VEPA), "vepa");
+	ck_assert_ptr_null(ipto_macvlan_mode_name((enum ipto_macvlan_mode)0));
+	ck_assert_str_eq(ipto_macvlan_flags_name(IPTO_MACVLAN_KEEP), "keep");
+	ck_assert_ptr_null(ipto_macvlan_flags_name((enum ipto_macvlan_flags)2));
+	ck_assert_str_eq(ipto_plan_step_flags_name(IPTO_PLAN_STEP_MACVLAN), "macvlan");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADAPTER_CREATE), "adapter_create");
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
 	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
 	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
@@ -358,7 +370,7 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADDR_DEL), "addr_del");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADAPTER_UP), "adapter_up");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ANNOUNCE), "announce");
-	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)8));
+	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)9));
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_DONE), "done");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_FOUND), "found");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_FAILED), "failed");

@@ -51,8 +51,14 @@ int ipto_binder_new_dryrun(struct ipto_ctx *ctx, struct ipto_binder **ret);
 /**
  * enum ipto_binder_op - the binder operations, as bits, for
  * ipto_binder_dryrun_set_fault().
- * @IPTO_BINDER_OP_MUTATING: every operation that changes state.
- * @IPTO_BINDER_OP_ALL: every operation.
+ * @IPTO_BINDER_OP_MUTATING: every operation that changes state, except
+ *	creating and deleting adapters.
+ * @IPTO_BINDER_OP_ALL: every operation of the first eleven.
+ * @IPTO_BINDER_OP_ADAPTER_CREATE: adapter_create_macvlan (Since 1.0).
+ * @IPTO_BINDER_OP_ADAPTER_DELETE: adapter_delete (Since 1.0).
+ * @IPTO_BINDER_OP_ADAPTER_GET_ALIAS: adapter_get_alias (Since 1.0).
+ * @IPTO_BINDER_OP_ADAPTERS: creating and deleting adapters: OR it with
+ *	IPTO_BINDER_OP_MUTATING to count every change (Since 1.0).
  */
 enum ipto_binder_op {
 	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
@@ -69,6 +75,10 @@ enum ipto_binder_op {
 	IPTO_BINDER_OP_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
 				   (1 << 10),
 	IPTO_BINDER_OP_ALL = (1 << 11) - 1,
+	IPTO_BINDER_OP_ADAPTER_CREATE = 1 << 11,
+	IPTO_BINDER_OP_ADAPTER_DELETE = 1 << 12,
+	IPTO_BINDER_OP_ADAPTER_GET_ALIAS = 1 << 13,
+	IPTO_BINDER_OP_ADAPTERS = (1 << 11) | (1 << 12),
 };
 
 /**

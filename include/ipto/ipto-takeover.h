@@ -234,6 +234,8 @@ int ipto_takeover_undo(struct ipto_takeover *t);
 
 /**
  * enum ipto_report_op - what a report entry did.
+ * IPTO_REPORT_OP_ADAPTER_CREATE: created a virtual (macvlan) adapter the plan
+ * needs; undone by deleting it (Since 1.0).
  */
 enum ipto_report_op {
 	IPTO_REPORT_OP_CHECK_ADAPTER = 1,
@@ -243,11 +245,12 @@ enum ipto_report_op {
 	IPTO_REPORT_OP_ADDR_DEL = 5,
 	IPTO_REPORT_OP_ADAPTER_UP = 6,
 	IPTO_REPORT_OP_ANNOUNCE = 7,
+	IPTO_REPORT_OP_ADAPTER_CREATE = 8,
 };
 
 /**
  * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_adapter", "open_adapter", "devconf", "addr_add", "addr_del",
- *	"adapter_up", "announce").
+ *	"adapter_up", "announce", "adapter_create").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
