@@ -112,22 +112,14 @@ static struct dr_link *find_link(struct dr_binder *d, const char *ifname)
  * so nothing can fail after the model changed. Returns the slot index or
  * -ENOMEM.
  */
-static int call_begin(struct dr_binder *d, const char *fmt, ...)
-	IPTO_PRINTF_ATTR(2, 3);
-
-static int call_begin(struct dr_binder *d, const char *fmt, ...)
+static int call_vbegin(struct dr_binder *d, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *text;
-	int r;
 
 	if (ipto_grow((void **)&d->calls, &d->calls_cap, d->ncalls + 1,
 		      sizeof(*d->calls)) < 0)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	r = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (r < 0)
+	if (vasprintf(&text, fmt, ap) < 0)
 		return -ENOMEM;
 	d->calls[d->ncalls].text = text;
 	d->calls[d->ncalls].result = 0;
@@ -140,6 +132,37 @@ static int call_end(struct dr_binder *d, int slot, int result)
 	return result;
 }
 
+/*
+ * The prologue of every modelled op: records the call (see call_vbegin()),
+ * fires an armed fault for @op and, when @lp is set, finds @ifname's link.
+ * Returns 0 with *slot (for call_end()) and *lp set, or the negative errno
+ * the op returns, recorded as its result (-ENOMEM may go unrecorded).
+ */
+static int op_begin(struct dr_binder *d, unsigned int op, int *slot,
+		    const char *ifname, struct dr_link **lp, const char *fmt,
+		    ...) IPTO_PRINTF_ATTR(6, 7);
+
+static int op_begin(struct dr_binder *d, unsigned int op, int *slot,
+		    const char *ifname, struct dr_link **lp, const char *fmt,
+		    ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	*slot = call_vbegin(d, fmt, ap);
+	va_end(ap);
+	if (*slot < 0)
+		return *slot;
+	err = fault_hit(&d->fault, op);
+	if (err)
+		return call_end(d, *slot, err);
+	if (lp && !(*lp = find_link(d, ifname)))
+		return call_end(d, *slot, -ENODEV);
+	return 0;
+}
+
+
 static int dr_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
@@ -150,18 +173,13 @@ static int dr_addr_add(struct ipto_binder *binder, const char *ifname,
 	int slot, err;
 
 	ipto_addr_format(addr, text, sizeof(text));
-	slot = call_begin(d, "addr_add %s %s%s%s", ifname, text,
-			  (flags & IPTO_BIND_NODAD) ? " nodad" : "",
-			  (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
-			  (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_ADD);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_ADD, &slot, ifname, &l,
+		       "addr_add %s %s%s%s", ifname, text,
+		       (flags & IPTO_BIND_NODAD) ? " nodad" : "",
+		       (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
+		       (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs; i++) {
 		/* IPv4 allows one address with two prefixes; IPv6 does not. */
 		if (ipto_addr_equal(&l->addrs[i], addr) &&
@@ -194,15 +212,10 @@ static int dr_addr_del(struct ipto_binder *binder, const char *ifname,
 	int slot, err;
 
 	ipto_addr_format(addr, text, sizeof(text));
-	slot = call_begin(d, "addr_del %s %s", ifname, text);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_DEL);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_DEL, &slot, ifname, &l,
+		       "addr_del %s %s", ifname, text);
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs; i++) {
 		if (ipto_addr_equal(&l->addrs[i], addr) &&
 		    l->addrs[i].prefixlen == addr->prefixlen) {
@@ -233,15 +246,10 @@ static int dr_addr_list(struct ipto_binder *binder, const char *ifname,
 	size_t i;
 	int slot, err;
 
-	slot = call_begin(d, "addr_list %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_LIST);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_LIST, &slot, ifname, &l,
+		       "addr_list %s", ifname);
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs && i < max; i++)
 		out[i] = l->addrs[i];
 	return call_end(d, slot, (int)l->naddrs);
@@ -254,15 +262,10 @@ static int dr_link_get(struct ipto_binder *binder, const char *ifname,
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "adapter_get %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_GET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_GET, &slot, ifname, &l,
+		       "adapter_get %s", ifname);
+	if (err < 0)
+		return err;
 	info->ifindex = l->ifindex;
 	info->mac = l->mac;
 	info->up = l->up;
@@ -279,15 +282,10 @@ static int dr_link_set_up(struct ipto_binder *binder, const char *ifname, bool u
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "adapter_set_up %s %s", ifname, up ? "up" : "down");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_SET_UP);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_SET_UP, &slot, ifname, &l,
+		       "adapter_set_up %s %s", ifname, up ? "up" : "down");
+	if (err < 0)
+		return err;
 	l->up = up;
 	l->carrier = up;
 	return call_end(d, slot, 0);
@@ -300,16 +298,11 @@ static int dr_devconf_get(struct ipto_binder *binder, const char *ifname,
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "devconf_get %s %s", ifname,
-			  ipto_devconf_name(key));
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_DEVCONF_GET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_DEVCONF_GET, &slot, ifname, &l,
+		       "devconf_get %s %s", ifname,
+		       ipto_devconf_name(key));
+	if (err < 0)
+		return err;
 	*value = l->devconf[key];
 	return call_end(d, slot, 0);
 }
@@ -321,16 +314,11 @@ static int dr_devconf_set(struct ipto_binder *binder, const char *ifname,
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "devconf_set %s %s %d", ifname,
-			  ipto_devconf_name(key), value);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_DEVCONF_SET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_DEVCONF_SET, &slot, ifname, &l,
+		       "devconf_set %s %s %d", ifname,
+		       ipto_devconf_name(key), value);
+	if (err < 0)
+		return err;
 	l->devconf[key] = value;
 	return call_end(d, slot, 0);
 }
@@ -371,12 +359,10 @@ static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 	size_t i, j, n = 0;
 	int slot, err;
 
-	slot = call_begin(d, "addr_dump %d", ifindex);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_DUMP);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_DUMP, &slot, NULL, NULL,
+		       "addr_dump %d", ifindex);
+	if (err < 0)
+		return err;
 	for (i = 0; i < d->nlinks; i++) {
 		const struct dr_link *l = &d->links[i];
 
@@ -404,12 +390,10 @@ static int dr_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o
 	size_t i;
 	int slot, err;
 
-	slot = call_begin(d, "adapter_dump");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_DUMP);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_DUMP, &slot, NULL, NULL,
+		       "adapter_dump");
+	if (err < 0)
+		return err;
 	for (i = 0; i < d->nlinks && i < max; i++) {
 		const struct dr_link *l = &d->links[i];
 		struct ipto_adapter_entry e = { .sz = sizeof(e) };
@@ -445,12 +429,10 @@ static int dr_record_get(struct ipto_binder *binder, const char *key, char *buf,
 	struct dr_record *r;
 	int slot, err;
 
-	slot = call_begin(d, "record_get %s", key);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_GET);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_RECORD_GET, &slot, NULL, NULL,
+		       "record_get %s", key);
+	if (err < 0)
+		return err;
 	r = find_record(d, key);
 	if (!r)
 		return call_end(d, slot, -ENOENT);
@@ -467,12 +449,10 @@ static int dr_record_set(struct ipto_binder *binder, const char *key, const char
 	char *v = NULL, *k = NULL;
 	int slot, err;
 
-	slot = call_begin(d, "record_set %s %s", key, value ? value : "(delete)");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_SET);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_RECORD_SET, &slot, NULL, NULL,
+		       "record_set %s %s", key, value ? value : "(delete)");
+	if (err < 0)
+		return err;
 	r = find_record(d, key);
 	if (!value) {
 		if (r) {
@@ -523,16 +503,14 @@ static int dr_link_create_macvlan(struct ipto_binder *binder,
 	int slot, err;
 
 	ipto_mac_format(&req->mac, mac, sizeof(mac));
-	slot = call_begin(d, "adapter_create_macvlan %s parent %s mac %s mode %s "
-			  "alias %s arp_ignore %d arp_announce %d", req->ifname,
-			  req->parent, mac, mode_name(req->mode),
-			  req->alias && req->alias[0] ? req->alias : "-",
-			  req->arp_ignore, req->arp_announce);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_CREATE);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_CREATE, &slot, NULL, NULL,
+		       "adapter_create_macvlan %s parent %s mac %s mode %s "
+		       "alias %s arp_ignore %d arp_announce %d", req->ifname,
+		       req->parent, mac, mode_name(req->mode),
+		       req->alias && req->alias[0] ? req->alias : "-",
+		       req->arp_ignore, req->arp_announce);
+	if (err < 0)
+		return err;
 	if (find_link(d, req->ifname))
 		return call_end(d, slot, -EEXIST);
 	if (!find_link(d, req->parent))
@@ -557,15 +535,10 @@ static int dr_link_delete(struct ipto_binder *binder, const char *ifname)
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "adapter_delete %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_DELETE);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_DELETE, &slot, ifname, &l,
+		       "adapter_delete %s", ifname);
+	if (err < 0)
+		return err;
 	free(l->addrs);
 	free(l->protos);
 	memmove(l, l + 1, (size_t)(d->links + d->nlinks - (l + 1)) * sizeof(*l));
@@ -581,15 +554,10 @@ static int dr_link_get_alias(struct ipto_binder *binder, const char *ifname, cha
 	size_t n;
 	int slot, err;
 
-	slot = call_begin(d, "adapter_get_alias %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADAPTER_GET_ALIAS);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_GET_ALIAS, &slot, ifname, &l,
+		       "adapter_get_alias %s", ifname);
+	if (err < 0)
+		return err;
 	n = strlen(l->alias);
 	if (n + 1 > len)
 		return call_end(d, slot, -ENOSPC);
