@@ -24,6 +24,7 @@
 #include <ipto/ipto.h>
 
 #include "cluster-config.h"
+#include "ipto-watch.h"
 
 #define EXIT_USAGE 2
 #define MAX_ROUNDS 64
@@ -1254,6 +1255,10 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	/* watch, probe, tickle: examples/ipto-watch.c */
+	r = watch_cmd_main(argc, argv);
+	if (r >= 0)
+		return r;
 	atexit(cleanup);
 	parse_command_line(argc, argv);
 	check_command_line();
