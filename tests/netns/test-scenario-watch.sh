@@ -125,7 +125,15 @@ t_garp=$(tshark -n -r "$sc_tmp/defend.pcap" -Y "arp.src.hw_mac == $A1MAC" -T fie
 t_def=$(tshark -n -r "$sc_tmp/defend.pcap" -Y "arp.src.hw_mac == $E" -T fields -e frame.time_epoch 2>/dev/null | head -n1)
 note "defence on the wire $(awk -v a="$t_garp" -v b="$t_def" 'BEGIN { printf "%.3f", (b - a) * 1000 }') ms after a1's frame"
 check "both conflicts are in the record" [ "$(jq -c 'select(.event == "conflict")' "$sc_tmp/run/conflicts" | wc -l)" = 2 ]
+
+# --- a1 talks again: an ordinary ARP request (for c1) from C, a1's MAC ----
+check "ipto watch (defend) starts again" start_watch defend
+lan_exec a1 arping -q -c 1 -s "$C" -I eth0 "$(lan_ip4 c1)"
+check "its ARP request is a conflict too, defended" \
+	wait_for "$sc_tmp/watch-defend.out" ".event == \"conflict\" and .mac == \"$A1MAC\" and
+		.frame == \"arp-request\" and .defended == true"
 for c in c1 c2; do
-	check "$c still on $E at the end" [ "$(entry $c "$C")" = "$E" ]
+	check "$c ends on the standby ($E)" follows $c "$C" "$E"
 done
+check "ipto watch exits 0 on SIGTERM" stop_watch defend
 finish
