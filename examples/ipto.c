@@ -238,6 +238,7 @@ static void usage(FILE *out)
 "  release  --fail NODE   remove what a takeover of NODE bound (failback)\n"
 "  announce --interface IF --ip ADDR   send announcement frames now\n"
 "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
+"  watch, probe, tickle   after the takeover: see 'ipto watch -h', doc/watch.md\n"
 "\n"
 "Cluster description (check, plan, takeover, release):\n"
 "  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
