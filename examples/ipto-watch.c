@@ -438,7 +438,7 @@ static char record_path[4096];
 static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
 {
 	char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
-	const char *style = ipto_frame_style_name(c->style);
+	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
 
 	fmt_time(c->time_ns, t, sizeof(t));
 	ipto_addr_format(&c->addr, a, sizeof(a));
@@ -498,7 +498,7 @@ static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *
 		ipto_mac_format(&c->other_mac, m, sizeof(m));
 		ipto_mac_format(&c->own_mac, om, sizeof(om));
 		printf("%s conflict: %s claims %s on %s (%s); %s\n", t, m, a, c->ifname,
-		       ipto_frame_style_name(c->style) ? ipto_frame_style_name(c->style) : "none",
+		       ipto_frame_style_name((enum ipto_frame_style)c->style) ? ipto_frame_style_name((enum ipto_frame_style)c->style) : "none",
 		       o.policy == IPTO_WATCH_REPORT ? "reported only" :
 		       c->defended ? (c->addr.family == AF_INET ? "defended: announced again from " :
 				      "defended: advertised again from ") :
@@ -720,7 +720,7 @@ static int cmd_probe(void)
 		if (o.json)
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
 			       "\"ifname\":\"%s\",\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
-			       c.ifname, ipto_frame_style_name(c.style), ms);
+			       c.ifname, ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
 		fail_msg("%s is in use: %s answers for it on %s; do not take it over",
 			 a, m, c.ifname);
 		goto out;

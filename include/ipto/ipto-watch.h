@@ -47,7 +47,9 @@ extern "C" {
  * @ifindex: its interface index.
  * @time_ns: when the frame arrived: the kernel's receive time stamp
  *	(CLOCK_REALTIME, ns since the epoch), or the time it was fed.
- * @style: the frame, as ipto_frame_parse() classifies it.
+ * @style: the frame, as ipto_frame_parse() classifies it: an enum
+ *	ipto_frame_style value (an int here, so that this header compiles
+ *	whichever libipto header a program includes first).
  * @ethertype: 0x0806 (ARP) or 0x86dd (NA).
  * @op: the ARP opcode, 0 for NA.
  * @defended: the watcher sent an announcement for @addr because of this
@@ -66,7 +68,7 @@ struct ipto_watch_conflict {
 	const char *ifname;
 	int ifindex;
 	uint64_t time_ns;
-	enum ipto_frame_style style;
+	int style;
 	uint16_t ethertype;
 	uint16_t op;
 	bool defended;
