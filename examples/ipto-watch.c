@@ -522,6 +522,12 @@ static int cmd_watch(void)
 
 	if (!o.n_fail && !o.n_ips)
 		die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
+	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
+	 * a stop that comes early still ends cleanly. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
 	if (o.n_dirs)
 		load_cluster();
 	else if (o.n_fail)
@@ -599,10 +605,6 @@ static int cmd_watch(void)
 		fail_msg("cannot listen: %s", diag_why(r));
 		goto out;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
 		fail_msg("signalfd: %s", strerror(errno));
