@@ -434,10 +434,28 @@ static void fmt_time(uint64_t ns, char *buf, size_t size)
 
 static char record_path[4096];
 
+/* @s as the inside of a JSON string (an interface name may hold a quote). */
+static const char *json_esc(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 7 < size; s++) {
+		if (*s == '"' || *s == '\\')
+			n += (size_t)snprintf(buf + n, size - n, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			n += (size_t)snprintf(buf + n, size - n, "\\u%04x", (unsigned char)*s);
+		else
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* The JSON object of a conflict, one line (for stdout and the record). */
 static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
 {
 	char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
+	char ifn[6 * 16 + 1];
 	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
 
 	fmt_time(c->time_ns, t, sizeof(t));
@@ -449,7 +467,8 @@ static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t 
 			"\"addr\":\"%s\",\"ifname\":\"%s\",\"mac\":\"%s\",\"own_mac\":\"%s\","
 			"\"frame\":\"%s\",\"op\":%u,\"policy\":\"%s\",\"defended\":%s,"
 			"\"defend_error\":%d,\"count\":%llu}",
-			t, (unsigned long long)c->time_ns, a, c->ifname, m, om,
+			t, (unsigned long long)c->time_ns, a,
+			json_esc(c->ifname, ifn, sizeof(ifn)), m, om,
 			style ? style : "none", c->op,
 			o.policy == IPTO_WATCH_DEFEND ? "defend" : "report",
 			c->defended ? "true" : "false", c->defend_result,
@@ -719,17 +738,23 @@ static int cmd_probe(void)
 
 		ipto_addr_format(&c.addr, a, sizeof(a));
 		ipto_mac_format(&c.other_mac, m, sizeof(m));
+		char ifn[6 * 16 + 1];
+
 		if (o.json)
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
 			       "\"ifname\":\"%s\",\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
-			       c.ifname, ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
+			       json_esc(c.ifname, ifn, sizeof(ifn)),
+			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
 		fail_msg("%s is in use: %s answers for it on %s; do not take it over",
 			 a, m, c.ifname);
 		goto out;
 	}
 	if (r < 0) {
+		char why[1024];
+
 		if (o.json)
-			printf("{\"result\":\"error\",\"error\":\"%s\"}\n", diag_why(r));
+			printf("{\"result\":\"error\",\"error\":\"%s\"}\n",
+			       json_esc(diag_why(r), why, sizeof(why)));
 		fail_msg("%s", diag_why(r));
 		goto out;
 	}
