@@ -47,7 +47,7 @@ enum { W_WATCH = 1, W_PROBE, W_TICKLE };
 
 enum {
 	O_POLICY = 300, O_DEFEND_INTERVAL, O_RUN_DIR, O_IP, O_COUNT,
-	O_INTERVAL, O_WAIT, O_CONNS, O_ROUNDS,
+	O_INTERVAL, O_WAIT, O_CONNS, O_ROUNDS, O_RECENT,
 };
 
 static const struct option wopts[] = {
@@ -66,6 +66,7 @@ static const struct option wopts[] = {
 	{ "wait", required_argument, NULL, O_WAIT },
 	{ "conns", required_argument, NULL, O_CONNS },
 	{ "rounds", required_argument, NULL, O_ROUNDS },
+	{ "recent", required_argument, NULL, O_RECENT },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -93,6 +94,7 @@ static struct {
 	unsigned int defend_interval;
 	const char *run_dir;
 	unsigned int count, interval, wait, rounds;
+	unsigned int recent; /* minutes; 0: watch */
 	bool interval_set;
 	const char *conns;
 	bool json;
@@ -132,6 +134,7 @@ static void usage(void)
 {
 	fputs("Usage: ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]\n"
 	      "                [--policy defend|report] [--defend-interval MS] [--run-dir DIR]\n"
+	      "       ipto watch --recent MINUTES [--json] [--run-dir DIR]\n"
 	      "       ipto [DESCRIPTION] probe  (--fail NODE... [--standby SB] | -i IF --ip ADDR...)\n"
 	      "                [--count N] [--interval MS] [--wait MS] [--json]\n"
 	      "       ipto [DESCRIPTION] tickle --conns FILE [--fail NODE]... [--ip ADDR]...\n"
@@ -144,7 +147,8 @@ static void usage(void)
 	      "        (those of the --fail nodes, or --ip), and with --policy defend (the\n"
 	      "        default) re-announce it, at most once per --defend-interval (10000 ms).\n"
 	      "        Records conflicts in DIR/conflicts (--run-dir, $IPTO_RUN_DIR, /run/ipto).\n"
-	      "        Runs until SIGTERM or SIGINT, then exits 0.\n"
+	      "        Runs until SIGTERM or SIGINT, then exits 0. With --recent MINUTES it\n"
+	      "        only prints the conflicts recorded in the last MINUTES and exits.\n"
 	      "probe   Before a takeover: ask the LAN whether another host uses the addresses\n"
 	      "        (RFC 5227 ARP probes, IPv6 DAD). Exit 0: free; 1: in use. Changes nothing.\n"
 	      "        Defaults: --count 3 --interval 200 --wait 200.\n"
@@ -281,13 +285,14 @@ static void parse(int argc, char **argv)
 		case O_WAIT: o.wait = parse_uint("--wait", optarg, 1, 60000); break;
 		case O_CONNS: o.conns = optarg; break;
 		case O_ROUNDS: o.rounds = parse_uint("--rounds", optarg, 1, 100); break;
+		case O_RECENT: o.recent = parse_uint("--recent", optarg, 1, 10080); break;
 		case 'j': o.json = true; break;
 		case 'v': o.verbose++; break;
 		}
 		/* which command takes which option */
-		if ((c == O_POLICY || c == O_DEFEND_INTERVAL || c == O_RUN_DIR) &&
+		if ((c == O_POLICY || c == O_DEFEND_INTERVAL || c == O_RUN_DIR || c == O_RECENT) &&
 		    o.cmd != W_WATCH)
-			die_usage("--policy, --defend-interval, --run-dir: options of 'watch' only");
+			die_usage("--policy, --defend-interval, --run-dir, --recent: options of 'watch' only");
 		if ((c == O_COUNT || c == O_WAIT || c == 'i') && o.cmd != W_PROBE)
 			die_usage("--%s: not an option of '%s'",
 				  c == O_COUNT ? "count" : c == O_WAIT ? "wait" : "interface", o.name);
@@ -528,6 +533,100 @@ static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *
 	fflush(stdout);
 }
 
+/* The string value of "key":"..." in a record line, into @buf. */
+static const char *field(const char *line, const char *key, char *buf, size_t size)
+{
+	char pat[32];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return "?";
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < size; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *run_dir(void)
+{
+	const char *dir = o.run_dir ? o.run_dir : getenv("IPTO_RUN_DIR");
+
+	return dir && *dir ? dir : "/run/ipto";
+}
+
+int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json)
+{
+	static const char *const names[] = { "conflicts.1", "conflicts" };
+	uint64_t now, since;
+	struct timespec ts;
+	size_t i, shown = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	since = now - (uint64_t)minutes * 60u * 1000000000u;
+	for (i = 0; i < 2; i++) {
+		char path[4096], *line = NULL;
+		size_t cap = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "re");
+		if (!f) {
+			if (errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		while (getline(&line, &cap, f) >= 0) {
+			const char *t = strstr(line, "\"time_ns\":");
+			char a[64], m[32], ifn[100], when[40], fr[32], pol[16];
+			unsigned long long ns;
+
+			if (!t || !strstr(line, "\"event\":\"conflict\""))
+				continue;
+			ns = strtoull(t + 10, NULL, 10);
+			if (ns < since || ns > now + 60000000000ull)
+				continue;
+			shown++;
+			line[strcspn(line, "\n")] = '\0';
+			if (json) {
+				fprintf(out, "%s\n", line);
+				continue;
+			}
+			fprintf(out, "%s conflict: %s claims %s on %s (%s, %s%s)\n",
+				field(line, "time", when, sizeof(when)),
+				field(line, "mac", m, sizeof(m)),
+				field(line, "addr", a, sizeof(a)),
+				field(line, "ifname", ifn, sizeof(ifn)),
+				field(line, "frame", fr, sizeof(fr)),
+				field(line, "policy", pol, sizeof(pol)),
+				strstr(line, "\"defended\":true") ? ", defended" : "");
+		}
+		free(line);
+		fclose(f);
+	}
+	return (int)shown;
+}
+
+static int cmd_recent(void)
+{
+	int r;
+
+	if (o.n_fail || o.n_ips || o.n_dirs)
+		die_usage("--recent reads the record only: no --fail, --ip or description");
+	r = watch_print_recent(stdout, run_dir(), o.recent, o.json);
+	if (r < 0)
+		return fail_msg("cannot read %s/conflicts: %s", run_dir(), strerror(-r));
+	if (!o.json)
+		printf("%d conflict(s) in the last %u minute(s)\n", r, o.recent);
+	return EXIT_SUCCESS;
+}
+
 static int cmd_watch(void)
 {
 	struct ipto_binder *binder = NULL;
@@ -539,6 +638,8 @@ static int cmd_watch(void)
 	size_t i;
 	const char *dir;
 
+	if (o.recent)
+		return cmd_recent();
 	if (!o.n_fail && !o.n_ips)
 		die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
 	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
@@ -553,8 +654,7 @@ static int cmd_watch(void)
 		die_usage("--fail needs a cluster description (--config, --node)");
 	add_fail_ips();
 
-	dir = o.run_dir ? o.run_dir : getenv("IPTO_RUN_DIR");
-	dir = dir && *dir ? dir : "/run/ipto";
+	dir = run_dir();
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return fail_msg("cannot create %s: %s", dir, strerror(errno));
 	snprintf(record_path, sizeof(record_path), "%s/conflicts", dir);

@@ -50,6 +50,23 @@ expect 0 'tickled 0 connection\(s\) 3 time\(s\); 2 skipped' tickle --conns "$tmp
 expect 0 'tickled 0 connection\(s\) 3 time\(s\); 0 skipped' tickle --conns "$tmp/c" --ip 192.0.2.99
 expect 1 'none of the addresses is held by this host' watch --ip 198.51.100.250 --run-dir "$tmp/run"
 
+# The record: --recent shows what was recorded in the last minutes only
+# (conflicts.1, the rotated file, first).
+mkdir -p "$tmp/rec"
+now=$(date +%s%N)
+line() { # NS ADDR
+	printf '{"event":"conflict","time":"T","time_ns":%s,"addr":"%s","ifname":"tk1","mac":"02:00:5e:20:01:00","own_mac":"02:00:5e:30:01:01","frame":"arp-announce","op":1,"policy":"defend","defended":true,"defend_error":0,"count":1}\n' "$1" "$2"
+}
+{ line $((now - 3600000000000)) 192.0.2.1/24; line $((now - 60000000000)) 192.0.2.2/24; } >"$tmp/rec/conflicts.1"
+{ echo 'not json'; line $((now - 7200000000000)) 192.0.2.3/24; line $((now - 1000000000)) 192.0.2.4/24; } >"$tmp/rec/conflicts"
+got=$("$IPTO" watch --recent 10 --run-dir "$tmp/rec" --json | jq -r .addr | tr '\n' ' ')
+[ "$got" = "192.0.2.2/24 192.0.2.4/24 " ] && ok "watch --recent 10 --json: the two recent conflicts, oldest first" ||
+	bad "watch --recent 10: $got"
+expect 0 '^2 conflict\(s\) in the last 10 minute\(s\)' watch --recent 10 --run-dir "$tmp/rec"
+expect 0 'claims 192.0.2.4/24 on tk1 \(arp-announce, defend, defended\)' watch --recent 10 --run-dir "$tmp/rec"
+expect 0 '^0 conflict\(s\)' watch --recent 5 --run-dir "$tmp/none"
+expect 2 'reads the record only' watch --recent 5 --ip 192.0.2.1
+
 # ipto-conns-from-ss with a stand-in ss
 mkdir "$tmp/bin"
 cat >"$tmp/bin/ss" <<'EOT'

@@ -136,4 +136,7 @@ for c in c1 c2; do
 	check "$c ends on the standby ($E)" follows $c "$C" "$E"
 done
 check "ipto watch exits 0 on SIGTERM" stop_watch defend
+ipto_on sb watch --recent 10 --run-dir "$sc_tmp/run"
+check "ipto watch --recent 10 lists the three conflicts: $(tail -n1 <<<"$out")" \
+	[ "$(grep -c "claims $C/24 on tk1" <<<"$out")" = 3 ]
 finish
