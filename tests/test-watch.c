@@ -358,6 +358,53 @@ START_TEST(watch_bad_args)
 }
 END_TEST
 
+START_TEST(watch_add_plan)
+{
+	struct fixture f;
+	struct ipto_pool *pool;
+	struct ipto_plan *plan;
+	struct ipto_mac m1 = test_mac(OWN), m2 = test_mac(OWN2);
+	struct ipto_addr a = test_addr("192.0.2.11/24"), b = test_addr("2001:db8:2::11/64");
+	const char *failed[] = { "a1" };
+	uint8_t buf[IPTO_FRAME_MAX_LEN];
+	size_t n;
+
+	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	ck_assert_int_eq(ipto_pool_new(f.ctx, &pool), 0);
+	ck_assert_int_eq(ipto_pool_add_node(pool, "a1"), 0);
+	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &a), 0);
+	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &b), 0);
+	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb"), 0);
+	ck_assert_int_eq(ipto_pool_add_adapter(pool, "sb", "tk1", &m1, 0), 0);
+	ck_assert_int_eq(ipto_pool_add_adapter(pool, "sb", "tk2", &m2, 0), 0);
+	ck_assert_int_eq(ipto_plan_takeover(pool, failed, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_watch_add_plan(f.w, plan, "other"), 0);
+	ck_assert_int_eq(ipto_watch_add_plan(f.w, plan, "sb"), 2);
+	ck_assert_uint_eq(ipto_watch_get_addr_count(f.w), 2);
+	ck_assert_int_eq(ipto_watch_add_plan(f.w, plan, NULL), -EEXIST);
+	ck_assert_int_eq(ipto_watch_add_plan(f.w, NULL, NULL), -EINVAL);
+	/* each address is watched on the adapter the plan gave it */
+	{
+		struct ipto_plan_step st = { .sz = sizeof(st) };
+		size_t i;
+
+		for (i = 0; i < 2; i++) {
+			ck_assert_int_eq(ipto_plan_get_step(plan, i, &st), 0);
+			if (st.ip.family == AF_INET) {
+				n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+			} else {
+				n = frame(IPTO_FRAME_NA, OTHER, "2001:db8:2::11", buf);
+			}
+			ck_assert_int_eq(ipto_watch_feed(f.w, st.ifname, buf, n, 0), 1);
+			ck_assert_str_eq(f.seen.ifname, st.ifname);
+		}
+	}
+	ipto_plan_unref(plan);
+	ipto_pool_unref(pool);
+	fixture_free(&f);
+}
+END_TEST
+
 /* ---- the connection file ------------------------------------------- */
 
 static const struct {
@@ -591,6 +638,7 @@ static Suite *watch_suite(void)
 	tcase_add_test(tc, watch_defend_v6);
 	tcase_add_test(tc, watch_defend_fails);
 	tcase_add_test(tc, watch_bad_args);
+	tcase_add_test(tc, watch_add_plan);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("conns");
