@@ -62,6 +62,17 @@ na_from() { # PCAP: the target link-layer address of each NA about C6, in order
 	tshark -n -r "$1" -Y "icmpv6.type == 136 && icmpv6.nd.na.target_address == $C6" \
 		-T fields -e icmpv6.opt.linkaddr 2>/dev/null | tr '\n' ' '
 }
+# cap_has PCAP FILTER N: until the live capture holds N frames matching
+# FILTER (tshark writes in batches), for up to 10 s by the clock.
+cap_has() {
+	local t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 10 ]; do
+		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 conflict() {
 	wait_for "$sc_tmp/watch-$1.out" ".event == \"conflict\" and .addr == \"$C6/64\" and
 		.mac == \"$A1MAC\" and .ifname == \"tk1\" and .frame == \"na\" and .defended == $2"
@@ -75,6 +86,7 @@ for c in c1 c2; do
 	check "report only: $c goes to a1 ($A1MAC)" follows $c "$C6" "$A1MAC"
 done
 check "ipto watch exits 0 on SIGTERM" stop_watch report
+cap_has "$sc_tmp/r.pcap" "icmpv6.nd.na.target_address == $C6" 1
 capture_stop
 seq_r=$(na_from "$sc_tmp/r.pcap")
 check "the standby advertised nothing: $seq_r" [ "$seq_r" = "$A1MAC " ]
@@ -87,6 +99,7 @@ for c in c1 c2; do
 	check "defend: $c ends on the standby ($E)" follows $c "$C6" "$E"
 done
 check "ipto watch exits 0 on SIGTERM" stop_watch defend
+cap_has "$sc_tmp/d.pcap" "icmpv6.nd.na.target_address == $C6" 2
 capture_stop
 seq_d=$(na_from "$sc_tmp/d.pcap")
 check "the NA right after a1's is the standby's, from $E: $seq_d" [ "$seq_d" = "$A1MAC $E " ]

@@ -79,6 +79,17 @@ conflict() { # POLICY DEFENDED
 		.mac == \"$A1MAC\" and .ifname == \"tk1\" and .own_mac == \"$E\" and
 		.frame == \"arp-announce\" and .policy == \"$1\" and .defended == $2"
 }
+# cap_has PCAP FILTER N: until the live capture holds N frames matching
+# FILTER (tshark writes in batches), for up to 10 s by the clock.
+cap_has() {
+	local t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 10 ]; do
+		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 n_conflicts() { jq -c 'select(.event == "conflict")' "$1" | wc -l; }
 
 # --- report ---------------------------------------------------------------
@@ -92,6 +103,7 @@ for c in c1 c2; do
 	check "report only: $c goes to the woken a1 ($A1MAC)" follows $c "$C" "$A1MAC"
 done
 check "ipto watch exits 0 on SIGTERM, last line {\"event\":\"stop\"}" stop_watch report
+cap_has "$sc_tmp/report.pcap" "arp.src.proto_ipv4 == $C" 1
 capture_stop
 check "one frame, one report ($(n_conflicts "$sc_tmp/watch-report.out"))" \
 	[ "$(n_conflicts "$sc_tmp/watch-report.out")" = 1 ]
@@ -110,6 +122,7 @@ for c in c1 c2; do
 	check "defend: $c ends on the standby ($E) again" follows $c "$C" "$E"
 done
 check "ipto watch exits 0 on SIGTERM" stop_watch defend
+cap_has "$sc_tmp/defend.pcap" "arp.src.proto_ipv4 == $C" 2
 capture_stop
 check "one frame, one report ($(n_conflicts "$sc_tmp/watch-defend.out"))" \
 	[ "$(n_conflicts "$sc_tmp/watch-defend.out")" = 1 ]
