@@ -475,7 +475,7 @@ static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t 
 			t, (unsigned long long)c->time_ns, a,
 			json_esc(c->ifname, ifn, sizeof(ifn)), m, om,
 			style ? style : "none", c->op,
-			o.policy == IPTO_WATCH_DEFEND ? "defend" : "report",
+			ipto_watch_policy_name(o.policy),
 			c->defended ? "true" : "false", c->defend_result,
 			(unsigned long long)c->count);
 }
@@ -731,11 +731,11 @@ static int cmd_watch(void)
 	}
 	if (o.json)
 		printf("{\"event\":\"ready\",\"policy\":\"%s\",\"addresses\":%zu,\"record\":",
-		       o.policy == IPTO_WATCH_DEFEND ? "defend" : "report",
+		       ipto_watch_policy_name(o.policy),
 		       ipto_watch_get_addr_count(w));
 	else
 		printf("ready: policy %s, %zu address(es), recording in ",
-		       o.policy == IPTO_WATCH_DEFEND ? "defend" : "report",
+		       ipto_watch_policy_name(o.policy),
 		       ipto_watch_get_addr_count(w));
 	if (o.json) {
 		json_str(record_path);

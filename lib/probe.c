@@ -168,11 +168,13 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 
 	if (!ctx || !targets || n == 0 || n > 65536)
 		return -EINVAL;
-	if (!opts || !ipto_opts_valid(opts, ipto_probe_opts)) {
-		log_err(ctx, "probe: options missing or invalid (sz, unknown tail)\n");
+	if (!opts) {
+		log_err(ctx, "probe: options are required (a binder at least)\n");
 		return -EINVAL;
 	}
-	if (conflict && conflict->sz < sizeof(size_t))
+	if (ipto_opts_valid(ctx, "probe", opts, ipto_probe_opts, wait_ms) < 0)
+		return -EINVAL;
+	if (conflict && ipto_sized_get_sz(conflict) < sizeof(size_t))
 		return -EINVAL;
 	binder = ipto_opts_get(opts, ipto_probe_opts, binder, NULL);
 	count = ipto_opts_get(opts, ipto_probe_opts, count, 0);
@@ -191,9 +193,8 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 	}
 	for (i = 0; i < n; i++) {
 		int cls = ipto_addr_classify(&targets[i].addr);
-		size_t len = targets[i].ifname ? strlen(targets[i].ifname) : 0;
 
-		if (len == 0 || len >= IF_NAMESIZE || cls < 0 ||
+		if (!targets[i].ifname || !ipto_ifname_valid(targets[i].ifname) || cls < 0 ||
 		    !(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
 			log_err(ctx, "probe: target %zu: an interface name and a "
 				"unicast address are required\n", i);
@@ -295,10 +296,9 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 			}
 			if (conflict) {
 				struct ipto_watch_conflict wc;
-				size_t sz = conflict->sz < sizeof(wc) ? conflict->sz : sizeof(wc);
 
 				memset(&wc, 0, sizeof(wc));
-				wc.sz = sz;
+				wc.sz = sizeof(wc);
 				wc.addr = c->t->addr;
 				wc.other_mac = fi.sender_mac;
 				wc.own_mac = c->mac;
@@ -309,7 +309,7 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 				wc.ethertype = fi.ethertype;
 				wc.op = fi.op;
 				wc.count = 1;
-				memcpy(conflict, &wc, sz);
+				ipto_sized_copy_out(conflict, &wc, sizeof(wc));
 			}
 			r = -EADDRINUSE;
 			goto out;

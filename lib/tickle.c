@@ -286,15 +286,11 @@ IPTO_EXPORT int ipto_tickle_send(struct ipto_ctx *ctx,
 
 	if (!ctx || (!conns && n))
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_tickle_opts)) {
-		log_err(ctx, "tickle: invalid options (sz, unknown tail)\n");
+	if (ipto_opts_valid(ctx, "tickle", opts, ipto_tickle_opts, ifname) < 0)
 		return -EINVAL;
-	}
 	fixed = ipto_opts_get(opts, ipto_tickle_opts, ifname, NULL);
-	if (fixed && (!*fixed || strlen(fixed) >= IF_NAMESIZE)) {
-		log_err(ctx, "tickle: '%s' is not an interface name\n", fixed);
+	if (fixed && ipto_ifname_check(ctx, "tickle", fixed) < 0)
 		return -EINVAL;
-	}
 	for (i = 0; i < n; i++)
 		if (!conn_valid(&conns[i])) {
 			log_err(ctx, "tickle: connection %zu is invalid\n", i);

@@ -170,6 +170,15 @@ int ipto_watch_socket_recv(int fd, void *buf, size_t size, int *ifindex,
 	return (int)n;
 }
 
+IPTO_EXPORT const char *ipto_watch_policy_name(enum ipto_watch_policy policy)
+{
+	switch (policy) {
+	case IPTO_WATCH_DEFEND: return "defend";
+	case IPTO_WATCH_REPORT: return "report";
+	}
+	return NULL;
+}
+
 IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 			       const struct ipto_watch_opts *opts,
 			       struct ipto_watch **ret)
@@ -182,10 +191,12 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (!opts || !ipto_opts_valid(opts, ipto_watch_opts)) {
-		log_err(ctx, "watch: options missing or invalid (sz, unknown tail)\n");
+	if (!opts) {
+		log_err(ctx, "watch: options are required (a binder at least)\n");
 		return -EINVAL;
 	}
+	if (ipto_opts_valid(ctx, "watch", opts, ipto_watch_opts, userdata) < 0)
+		return -EINVAL;
 	binder = ipto_opts_get(opts, ipto_watch_opts, binder, NULL);
 	injector = ipto_opts_get(opts, ipto_watch_opts, injector, NULL);
 	policy = ipto_opts_get(opts, ipto_watch_opts, policy, 0);
@@ -221,19 +232,10 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_watch *ipto_watch_ref(struct ipto_watch *w)
-{
-	if (w)
-		w->refcount++;
-	return w;
-}
-
-IPTO_EXPORT struct ipto_watch *ipto_watch_unref(struct ipto_watch *w)
+static void watch_free(struct ipto_watch *w)
 {
 	size_t i;
 
-	if (!w || --w->refcount > 0)
-		return NULL;
 	if (w->fd >= 0)
 		close(w->fd);
 	for (i = 0; i < w->n_ports; i++)
@@ -244,8 +246,9 @@ IPTO_EXPORT struct ipto_watch *ipto_watch_unref(struct ipto_watch *w)
 	ipto_binder_unref(w->binder);
 	ipto_ctx_unref(w->ctx);
 	free(w);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_watch, watch_free)
 
 static int get_port(struct ipto_watch *w, const char *ifname,
 		    struct ipto_injector_port **ret)
@@ -285,11 +288,10 @@ IPTO_EXPORT int ipto_watch_add(struct ipto_watch *w, const char *ifname,
 
 	if (!w || !ifname || !addr)
 		return -EINVAL;
+	r = ipto_ifname_check(w->ctx, "watch", ifname);
+	if (r < 0)
+		return r;
 	len = strlen(ifname);
-	if (len == 0 || len >= IF_NAMESIZE) {
-		log_err(w->ctx, "watch: '%s' is not an interface name\n", ifname);
-		return -EINVAL;
-	}
 	cls = ipto_addr_classify(addr);
 	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
 		log_err(w->ctx, "watch: not a unicast address\n");

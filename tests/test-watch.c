@@ -352,6 +352,9 @@ START_TEST(watch_bad_args)
 	ck_assert_int_eq(ipto_watch_feed(f.w, NULL, "", 0, 0), -EINVAL);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", NULL, 10, 0), -EINVAL);
 	ck_assert_ptr_null(ipto_watch_unref(NULL));
+	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_DEFEND), "defend");
+	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_REPORT), "report");
+	ck_assert_ptr_null(ipto_watch_policy_name((enum ipto_watch_policy)0));
 	ck_assert_ptr_eq(ipto_watch_ref(f.w), f.w);
 	ipto_watch_unref(f.w);
 	fixture_free(&f);

@@ -94,6 +94,16 @@ enum ipto_watch_policy {
 	IPTO_WATCH_REPORT = 2,
 };
 
+/**
+ * ipto_watch_policy_name - "defend" or "report", for logs, command lines
+ * and JSON.
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ *
+ * Since: 1.0
+ */
+const char *ipto_watch_policy_name(enum ipto_watch_policy policy);
+
 /** IPTO_WATCH_DEFEND_INTERVAL_MS - RFC 5227 DEFEND_INTERVAL. Since: 1.0 */
 #define IPTO_WATCH_DEFEND_INTERVAL_MS 10000
 
