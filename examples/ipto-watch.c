@@ -38,6 +38,8 @@
 
 #include "cluster-config.h"
 #include "ipto-watch.h"
+/* The library's one JSON escaper (a static helper, included by path). */
+#include "../lib/json-escape.h"
 
 #define EXIT_USAGE 2
 #define MAX_ADDRS 4096
@@ -408,18 +410,43 @@ static const char *holder(struct ifaddrs *ifa, const struct ipto_addr *a)
 	return NULL;
 }
 
+static void put_stdout(void *unused, const char *p, size_t n)
+{
+	(void)unused;
+	fwrite(p, 1, n, stdout);
+}
+
+struct strbuf {
+	char *p;
+	size_t size, len;
+};
+
+static void put_buf(void *out, const char *p, size_t n)
+{
+	struct strbuf *b = out;
+
+	if (b->len + n < b->size) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	}
+}
+
+/* @s as a quoted JSON string on stdout. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+	ipto_json_escape(s, put_stdout, NULL);
+}
+
+/* @s as a quoted JSON string in @buf (cut short, still a valid string
+ * prefix, only when @buf is too small for it). */
+static const char *json_q(const char *s, char *buf, size_t size)
+{
+	struct strbuf b = { buf, size, 0 };
+
+	buf[0] = '\0';
+	ipto_json_escape(s, put_buf, &b);
+	return buf;
 }
 
 static void fmt_time(uint64_t ns, char *buf, size_t size)
@@ -439,28 +466,11 @@ static void fmt_time(uint64_t ns, char *buf, size_t size)
 
 static char record_path[4096];
 
-/* @s as the inside of a JSON string (an interface name may hold a quote). */
-static const char *json_esc(const char *s, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	for (; *s && n + 7 < size; s++) {
-		if (*s == '"' || *s == '\\')
-			n += (size_t)snprintf(buf + n, size - n, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			n += (size_t)snprintf(buf + n, size - n, "\\u%04x", (unsigned char)*s);
-		else
-			buf[n++] = *s;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The JSON object of a conflict, one line (for stdout and the record). */
 static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
 {
 	char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
-	char ifn[6 * 16 + 1];
+	char ifn[6 * 16 + 3];
 	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
 
 	fmt_time(c->time_ns, t, sizeof(t));
@@ -469,11 +479,11 @@ static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t 
 	ipto_mac_format(&c->own_mac, om, sizeof(om));
 	return snprintf(buf, size,
 			"{\"event\":\"conflict\",\"time\":\"%s\",\"time_ns\":%llu,"
-			"\"addr\":\"%s\",\"ifname\":\"%s\",\"mac\":\"%s\",\"own_mac\":\"%s\","
+			"\"addr\":\"%s\",\"ifname\":%s,\"mac\":\"%s\",\"own_mac\":\"%s\","
 			"\"frame\":\"%s\",\"op\":%u,\"policy\":\"%s\",\"defended\":%s,"
 			"\"defend_error\":%d,\"count\":%llu}",
 			t, (unsigned long long)c->time_ns, a,
-			json_esc(c->ifname, ifn, sizeof(ifn)), m, om,
+			json_q(c->ifname, ifn, sizeof(ifn)), m, om,
 			style ? style : "none", c->op,
 			ipto_watch_policy_name(o.policy),
 			c->defended ? "true" : "false", c->defend_result,
@@ -838,12 +848,12 @@ static int cmd_probe(void)
 
 		ipto_addr_format(&c.addr, a, sizeof(a));
 		ipto_mac_format(&c.other_mac, m, sizeof(m));
-		char ifn[6 * 16 + 1];
+		char ifn[6 * 16 + 3];
 
 		if (o.json)
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
-			       "\"ifname\":\"%s\",\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
-			       json_esc(c.ifname, ifn, sizeof(ifn)),
+			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
+			       json_q(c.ifname, ifn, sizeof(ifn)),
 			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
 		fail_msg("%s is in use: %s answers for it on %s; do not take it over",
 			 a, m, c.ifname);
@@ -853,8 +863,8 @@ static int cmd_probe(void)
 		char why[1024];
 
 		if (o.json)
-			printf("{\"result\":\"error\",\"error\":\"%s\"}\n",
-			       json_esc(diag_why(r), why, sizeof(why)));
+			printf("{\"result\":\"error\",\"error\":%s}\n",
+			       json_q(diag_why(r), why, sizeof(why)));
 		fail_msg("%s", diag_why(r));
 		goto out;
 	}
