@@ -13,8 +13,9 @@ n=0
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fails=$((fails + 1)); }
+# TAP: one line per result, whatever the description holds
+ok() { local d="$*"; n=$((n + 1)); echo "ok $n - ${d//$'\n'/ | }"; }
+bad() { local d="$*"; n=$((n + 1)); echo "not ok $n - ${d//$'\n'/ | }"; fails=$((fails + 1)); }
 # expect RC REGEX ARGS...: ipto ARGS exits RC and stderr+stdout match REGEX
 expect() {
 	local want=$1 re=$2 rc out

@@ -14,8 +14,9 @@ IPTO=$(realpath "${1:?usage: $0 PATH/TO/ipto}")
 [ "$(id -u)" = 0 ] || lan_skip "needs root to create network namespaces"
 command -v tshark >/dev/null || { echo "not ok - tshark is missing (.ci/deps)"; exit 1; }
 n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fails=$((fails + 1)); }
+# TAP: one line per result, whatever the description holds
+ok() { local d="$*"; n=$((n + 1)); echo "ok $n - ${d//$'\n'/ | }"; }
+bad() { local d="$*"; n=$((n + 1)); echo "not ok $n - ${d//$'\n'/ | }"; fails=$((fails + 1)); }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 tmp=$(mktemp -d)
 lan_atexit "rm -rf '$tmp'"
@@ -36,7 +37,7 @@ t0=$(date +%s)
 until grep -qs 'Capture started' "$tmp/cap.log" || [ $(($(date +%s) - t0)) -ge 10 ]; do sleep 0.1; done
 out=$(lan_exec a1 "$IPTO" tickle --conns "$tmp/conns" --rounds 1 2>&1)
 rc=$?
-check "ipto tickle exits 0: $out" [ $rc = 0 ]
+check "ipto tickle exits 0: ${out//$'\n'/ | }" [ $rc = 0 ]
 check "2 tickled, 1 skipped (192.0.2.250 is not a1's)" grep -q "^tickled 2 connection(s) 1 time(s); 1 skipped" <<<"$out"
 # Until both RSTs are in the capture (tshark writes in batches), 10 s.
 rsts() { tshark -n -r "$tmp/c1.pcap" -Y 'tcp.flags.reset == 1' 2>/dev/null | wc -l; }
