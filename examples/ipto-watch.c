@@ -148,7 +148,8 @@ static void usage(void)
 	      "        advertisement in which another MAC claims an address this host holds\n"
 	      "        (those of the --fail nodes, or --ip), and with --policy defend (the\n"
 	      "        default) re-announce it, at most once per --defend-interval (10000 ms).\n"
-	      "        Records conflicts in DIR/conflicts (--run-dir, $IPTO_RUN_DIR, /run/ipto).\n"
+	      "        Records conflicts in DIR/conflicts (--run-dir, $IPTO_RUN_DIR, or\n"
+	      "        /run/ipto/NETNS-INODE, next to the library's record).\n"
 	      "        Runs until SIGTERM or SIGINT, then exits 0. With --recent MINUTES it\n"
 	      "        only prints the conflicts recorded in the last MINUTES and exits.\n"
 	      "probe   Before a takeover: ask the LAN whether another host uses the addresses\n"
@@ -465,6 +466,7 @@ static void fmt_time(uint64_t ns, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 
 static char record_path[4096];
+static const char *run_dir(void);
 
 /* The JSON object of a conflict, one line (for stdout and the record). */
 static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
@@ -499,6 +501,11 @@ static void record(const char *line)
 
 	if (!record_path[0])
 		return;
+	/* made on the first conflict, so a watcher that sees none leaves
+	 * nothing behind */
+	if (!o.run_dir && !getenv("IPTO_RUN_DIR"))
+		(void)mkdir("/run/ipto", 0755);
+	(void)mkdir(run_dir(), 0755);
 	if (stat(record_path, &st) == 0 && st.st_size > RECORD_MAX_BYTES) {
 		char old[sizeof(record_path) + 2];
 
@@ -563,11 +570,24 @@ static const char *field(const char *line, const char *key, char *buf, size_t si
 	return buf;
 }
 
+/* --run-dir, $IPTO_RUN_DIR, or /run/ipto/<inode of this network namespace>
+ * (next to the library's own record: the conflicts belong to the
+ * namespace, as its addresses do). */
 static const char *run_dir(void)
 {
+	static char def[64];
 	const char *dir = o.run_dir ? o.run_dir : getenv("IPTO_RUN_DIR");
+	struct stat st;
 
-	return dir && *dir ? dir : "/run/ipto";
+	if (dir && *dir)
+		return dir;
+	if (!def[0]) {
+		if (stat("/proc/self/ns/net", &st) == 0)
+			snprintf(def, sizeof(def), "/run/ipto/%lu", (unsigned long)st.st_ino);
+		else
+			snprintf(def, sizeof(def), "/run/ipto");
+	}
+	return def;
 }
 
 int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json)
@@ -623,6 +643,23 @@ int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool js
 	return (int)shown;
 }
 
+void watch_status_conflicts(FILE *out, unsigned int minutes)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int n;
+
+	if (!mem)
+		return;
+	n = watch_print_recent(mem, run_dir(), minutes, false);
+	fclose(mem);
+	if (n > 0)
+		fprintf(out, "conflicts in the last %u minutes (ipto watch, %s/conflicts):\n%s",
+			minutes, run_dir(), buf);
+	free(buf);
+}
+
 static int cmd_recent(void)
 {
 	int r;
@@ -665,8 +702,6 @@ static int cmd_watch(void)
 	add_fail_ips();
 
 	dir = run_dir();
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return fail_msg("cannot create %s: %s", dir, strerror(errno));
 	snprintf(record_path, sizeof(record_path), "%s/conflicts", dir);
 
 	diag_reset();

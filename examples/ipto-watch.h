@@ -17,4 +17,9 @@ int watch_cmd_main(int argc, char **argv);
  * Returns the number printed or a negative errno. */
 int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json);
 
+/* watch_status_conflicts - for `ipto status` (text): when `ipto watch`
+ * recorded conflicts in the last @minutes (in /run/ipto or $IPTO_RUN_DIR),
+ * a header line and one line per conflict; nothing otherwise. */
+void watch_status_conflicts(FILE *out, unsigned int minutes);
+
 #endif

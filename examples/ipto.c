@@ -1410,8 +1410,11 @@ static int cmd_status(void)
 			fputs("}\n", stdout);
 		} else {
 			fputs(text, stdout);
-			if (!cli.json)
+			if (!cli.json) {
 				print_virtual_adapters(binder, cli.standby, false, true);
+				/* what ipto watch recorded (examples/ipto-watch.c) */
+				watch_status_conflicts(stdout, 10);
+			}
 		}
 	}
 	ipto_binder_unref(binder);

@@ -67,6 +67,12 @@ expect 0 '^2 conflict\(s\) in the last 10 minute\(s\)' watch --recent 10 --run-d
 expect 0 'claims 192.0.2.4/24 on tk1 \(arp-announce, defend, defended\)' watch --recent 10 --run-dir "$tmp/rec"
 expect 0 '^0 conflict\(s\)' watch --recent 5 --run-dir "$tmp/none"
 expect 2 'reads the record only' watch --recent 5 --ip 192.0.2.1
+# the default directory is this namespace's, next to the library's record
+ino=$(stat -L -c %i /proc/self/ns/net)
+IPTO_RUN_DIR= expect 1 "cannot listen|none of the addresses" watch --ip 198.51.100.250
+IPTO_RUN_DIR= expect 0 'conflict\(s\) in the last 5 minute' watch --recent 5
+"$IPTO" watch -h | grep -q 'NETNS-INODE' && ok "watch -h names the default record directory" || bad "watch -h"
+[ -n "$ino" ] && ok "this namespace: $ino"
 
 # ipto-conns-from-ss with a stand-in ss
 mkdir "$tmp/bin"

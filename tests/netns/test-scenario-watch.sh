@@ -152,4 +152,9 @@ check "ipto watch exits 0 on SIGTERM" stop_watch defend
 ipto_on sb watch --recent 10 --run-dir "$sc_tmp/run"
 check "ipto watch --recent 10 lists the three conflicts: $(tail -n1 <<<"$out")" \
 	[ "$(grep -c "claims $C/24 on tk1" <<<"$out")" = 3 ]
+IPTO_RUN_DIR=$sc_tmp/run ipto_on sb -c "$sc_tmp/cluster.conf" status
+note "ipto status:" "$out"
+check "ipto status shows them too" [ "$(grep -c "conflict: $A1MAC claims $C/24 on tk1" <<<"$out")" = 3 ]
+IPTO_RUN_DIR=$sc_tmp/none ipto_on sb -c "$sc_tmp/cluster.conf" status
+check "... and says nothing of conflicts when none is recorded" [ "$(grep -c conflict <<<"$out")" = 0 ]
 finish
