@@ -391,6 +391,7 @@ struct ipto_injector;
 struct ipto_injector_port;
 struct ipto_pcap_writer;
 struct ipto_takeover;
+struct ipto_watch;
 
 #ifdef __cplusplus
 }
@@ -400,5 +401,6 @@ struct ipto_takeover;
 #include <ipto/ipto-pool.h>
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
+#include <ipto/ipto-watch.h>
 
 #endif /* IPTO_IPTO_H */
