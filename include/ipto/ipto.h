@@ -415,6 +415,7 @@ struct ipto_injector;
 struct ipto_injector_adapter;
 struct ipto_pcap_writer;
 struct ipto_takeover;
+struct ipto_watch;
 
 #ifdef __cplusplus
 }
@@ -424,5 +425,6 @@ struct ipto_takeover;
 #include <ipto/ipto-pool.h>
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
+#include <ipto/ipto-watch.h>
 
 #endif /* IPTO_IPTO_H */
