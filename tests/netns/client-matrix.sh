@@ -238,14 +238,6 @@ for ((r = 0; r < ${#rows[@]}; r++)); do
 	done
 done
 now_us() { "$NW" --now; }
-# until_us T: return once now_us reads T or later (sleeps what is left,
-# then reads the clock again).
-until_us() {
-	local now
-	while now=$(now_us) && [ "$now" -lt "$1" ]; do
-		lan_sleep_us $(($1 - now))
-	done
-}
 # An "old" entry is at least this old (µs) when the first frame leaves.
 OLD_US=1300000
 log() { [ $verbose = 1 ] && echo "# $*" >&2; return 0; }
@@ -335,7 +327,7 @@ run_column() {
 	# Old entries must be older than the locktime (1 s) plus margin: wait
 	# until the clock says so (to was read after their pings returned, so
 	# now - to is at most their age).
-	until_us $((to + OLD_US))
+	lan_until_us $((to + OLD_US))
 	# 4. fresh entries
 	tf=$(now_us)
 	ping_rows "${fresh_rows[@]}"

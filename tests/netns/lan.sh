@@ -95,6 +95,22 @@ lan_sleep_us() {
 	sleep "$(($1 / 1000000)).$(printf '%06d' $(($1 % 1000000)))"
 }
 
+# lan_now_us: CLOCK_MONOTONIC in microseconds (neigh-watch --now), the
+# clock of neigh-watch --abs.
+lan_now_us() {
+	local nw
+	nw=$(lan_neigh_watch_path) && "$nw" --now
+}
+
+# lan_until_us T: return once lan_now_us reads T or later (sleeps what is
+# left, then reads the clock again).
+lan_until_us() {
+	local now
+	while now=$(lan_now_us) && [ "$now" -lt "$1" ]; do
+		lan_sleep_us $(($1 - now))
+	done
+}
+
 # lan_poll SECONDS CMD...: run CMD until it succeeds (returns 0) or, by
 # the clock, SECONDS have passed since the first try (returns 1). CMD is
 # tried once more after the deadline, so a slow try is never cut short.
