@@ -567,8 +567,7 @@ static Suite *arping_suite(void)
 int main(int argc, char **argv)
 {
 	cpu_set_t one;
-	SRunner *sr;
-	int failed;
+	int status;
 
 	arping = argc > 1 ? argv[1] : "";
 	ipcmd = argc > 2 ? argv[2] : "";
@@ -592,12 +591,8 @@ int main(int argc, char **argv)
 		printf("cannot build the namespaces: skip\n");
 		return 77;
 	}
-	sr = srunner_create(arping_suite());
 	/* the tests share the namespaces and this process's sockets */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run_suite(arping_suite(), true);
 	lan_down();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }
