@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../test-common.h"
+#include "test-common.h"
 
 static const char *tshark;
 static char pcap_path[] = "/tmp/ipto-frame-tshark-XXXXXX";
