@@ -174,6 +174,16 @@ bool cluster_is_standby(const struct cluster *c, const char *name)
 	return names_has(&c->standbys, name);
 }
 
+size_t cluster_node_count(const struct cluster *c)
+{
+	return c->nodes.n;
+}
+
+const char *cluster_node_name(const struct cluster *c, size_t i)
+{
+	return i < c->nodes.n ? c->nodes.v[i] : NULL;
+}
+
 size_t cluster_unresolved(const struct cluster *c)
 {
 	return c->n_pending;

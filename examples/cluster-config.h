@@ -78,5 +78,9 @@ size_t cluster_unresolved(const struct cluster *c);
 /* cluster_is_node / cluster_is_standby - whether the name was described. */
 bool cluster_is_node(const struct cluster *c, const char *name);
 bool cluster_is_standby(const struct cluster *c, const char *name);
+/* cluster_node_count / cluster_node_name - the active nodes described, in
+ * the order they were first named (@i below the count). */
+size_t cluster_node_count(const struct cluster *c);
+const char *cluster_node_name(const struct cluster *c, size_t i);
 
 #endif
