@@ -86,8 +86,15 @@ struct names {
 	size_t n;
 };
 
+struct node_ip {
+	char *node;
+	struct ipto_addr ip;
+};
+
 struct cluster {
 	struct ipto_pool *pool;
+	struct node_ip *ips; /* every node address, in description order */
+	size_t n_ips;
 	struct names nodes, standbys;
 	struct pending *pending;
 	size_t n_pending;
@@ -153,6 +160,9 @@ void cluster_free(struct cluster *c)
 		free(p->where);
 	}
 	free(c->pending);
+	while (c->n_ips)
+		free(c->ips[--c->n_ips].node);
+	free(c->ips);
 	names_free(&c->nodes);
 	names_free(&c->standbys);
 	ipto_pool_unref(c->pool);
@@ -172,6 +182,30 @@ bool cluster_is_node(const struct cluster *c, const char *name)
 bool cluster_is_standby(const struct cluster *c, const char *name)
 {
 	return names_has(&c->standbys, name);
+}
+
+size_t cluster_node_ips(const struct cluster *c, const char *node,
+			struct ipto_addr *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_ips; i++)
+		if (strcmp(c->ips[i].node, node) == 0) {
+			if (n < max)
+				out[n] = c->ips[i].ip;
+			n++;
+		}
+	return n;
+}
+
+const char *cluster_node_of(const struct cluster *c, const struct ipto_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ips; i++)
+		if (ipto_addr_equal(&c->ips[i].ip, ip))
+			return c->ips[i].node;
+	return NULL;
 }
 
 size_t cluster_node_count(const struct cluster *c)
@@ -253,6 +287,18 @@ static int node_directive(struct cluster *c, const char *where, char **w,
 					   "%s: '%s' is not an IP address "
 					   "(ADDR/PREFIX) nor mac=MAC", where, w[i]);
 			r = ipto_pool_add_node_ip(c->pool, w[1], &a);
+			if (r == 0) {
+				struct node_ip *v = realloc(c->ips, (c->n_ips + 1) * sizeof(*v));
+
+				if (!v || !(v[c->n_ips].node = strdup(w[1]))) {
+					if (v)
+						c->ips = v;
+					return say(err, errlen, -ENOMEM, "%s: out of memory",
+						   where);
+				}
+				c->ips = v;
+				v[c->n_ips++].ip = a;
+			}
 		}
 		if (r < 0)
 			return say(err, errlen, r, "%s: %s", where, diag_why(r));
@@ -260,9 +306,86 @@ static int node_directive(struct cluster *c, const char *where, char **w,
 	return 0;
 }
 
+static int ensure_standby(struct cluster *c, const char *where,
+			  const char *standby, char *err, size_t errlen);
+
+/* adapter STANDBY macvlan:PARENT count N [base=MAC] [prefix=NAME]:
+ * N virtual takeover adapters on PARENT (doc/macvlan.md). */
+static int macvlan_directive(struct cluster *c, const char *where, char **w,
+			     size_t n, char *err, size_t errlen)
+{
+	IPTO_OPTS(ipto_macvlan_opts, o);
+	const char *parent = w[2] + strlen("macvlan:");
+	unsigned long count = 0;
+	size_t i;
+	int r;
+
+	for (i = 3; i < n; i++) {
+		const char *num = NULL;
+		char *end;
+
+		if (strcmp(w[i], "count") == 0 && i + 1 < n)
+			num = w[++i];
+		else if (strncmp(w[i], "count=", 6) == 0)
+			num = w[i] + 6;
+		if (num) {
+			errno = 0;
+			count = strtoul(num, &end, 10);
+			if (errno || end == num || *end || count == 0 || count > 4096)
+				return say(err, errlen, -EINVAL, "%s: count '%s' is "
+					   "not a number from 1 to 4096", where, num);
+		} else if (strncmp(w[i], "base=", 5) == 0) {
+			if (ipto_mac_parse(w[i] + 5, &o.base_mac) < 0)
+				return say(err, errlen, -EINVAL,
+					   "%s: '%s' is not a MAC address "
+					   "(xx:xx:xx:xx:xx:xx)", where, w[i] + 5);
+		} else if (strncmp(w[i], "prefix=", 7) == 0) {
+			o.name_prefix = w[i] + 7;
+		} else {
+			return say(err, errlen, -EINVAL,
+				   "%s: unknown macvlan attribute '%s' "
+				   "(count N, base=MAC, prefix=NAME)", where, w[i]);
+		}
+	}
+	if (!parent[0])
+		return say(err, errlen, -EINVAL, "%s: 'macvlan:' needs a parent "
+			   "interface (macvlan:eth0)", where);
+	if (count == 0)
+		return say(err, errlen, -EINVAL, "%s: macvlan adapters need "
+			   "'count N'", where);
+	r = ensure_standby(c, where, w[1], err, errlen);
+	if (r < 0)
+		return r;
+	diag_reset();
+	r = ipto_pool_add_macvlan_adapters(c->pool, w[1], parent,
+					   (unsigned int)count, &o);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	return 0;
+}
+
+static int ensure_standby(struct cluster *c, const char *where,
+			  const char *standby, char *err, size_t errlen)
+{
+	int r;
+
+	if (names_has(&c->standbys, standby))
+		return 0;
+	diag_reset();
+	r = ipto_pool_add_standby(c->pool, standby);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	r = names_add(&c->standbys, standby);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, ipto_strerror(r));
+	return 0;
+}
+
 static int adapter_directive(struct cluster *c, const char *where, char **w,
 			     size_t n, char *err, size_t errlen)
 {
+	if (n >= 3 && strncmp(w[2], "macvlan:", 8) == 0)
+		return macvlan_directive(c, where, w, n, err, errlen);
 	struct ipto_mac m;
 	bool have_mac = false;
 	unsigned int flags = 0;
@@ -409,6 +532,14 @@ int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
 int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 			 const char *local_standby, char *err, size_t errlen)
 {
+	return cluster_resolve_macs_here(c, binder, local_standby, false, err,
+					 errlen);
+}
+
+int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
+			      const char *local_standby, bool skip_absent,
+			      char *err, size_t errlen)
+{
 	while (c->n_pending) {
 		struct pending *p = &c->pending[0];
 		struct ipto_link_info info = { .sz = sizeof(info) };
@@ -425,6 +556,15 @@ int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 				   p->where, p->ifname);
 		diag_reset();
 		r = ipto_binder_link_get(binder, p->ifname, &info);
+		if (r == -ENODEV && skip_absent) {
+			/* Not an adapter of this host: nothing of it here. */
+			free(p->standby);
+			free(p->ifname);
+			free(p->where);
+			memmove(p, p + 1, (c->n_pending - 1) * sizeof(*p));
+			c->n_pending--;
+			continue;
+		}
 		if (r < 0)
 			return say(err, errlen, r,
 				   "%s: cannot read the MAC of adapter %s here: %s",

@@ -60,7 +60,9 @@ IPTO_DEFINE_ENUM_NAME(ipto_frame_flags_name, ipto_frame_flags,
 	{ IPTO_FRAME_F_ROUTER, "router" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
-	{ IPTO_BIND_NODAD, "nodad" })
+	{ IPTO_BIND_NODAD, "nodad" },
+	{ IPTO_BIND_TAKEOVER, "takeover" },
+	{ IPTO_BIND_RECLAIM, "reclaim" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_ADDR_ADD, "addr_add" },
@@ -70,8 +72,16 @@ IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_LINK_SET_UP, "link_set_up" },
 	{ IPTO_BINDER_OP_DEVCONF_GET, "devconf_get" },
 	{ IPTO_BINDER_OP_DEVCONF_SET, "devconf_set" },
+	{ IPTO_BINDER_OP_ADDR_DUMP, "addr_dump" },
+	{ IPTO_BINDER_OP_LINK_DUMP, "link_dump" },
+	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
+	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
 	{ IPTO_BINDER_OPS_MUTATING, "mutating" },
-	{ IPTO_BINDER_OPS_ALL, "all" })
+	{ IPTO_BINDER_OPS_ALL, "all" },
+	{ IPTO_BINDER_OP_LINK_CREATE, "link_create_macvlan" },
+	{ IPTO_BINDER_OP_LINK_DELETE, "link_delete" },
+	{ IPTO_BINDER_OP_LINK_GET_ALIAS, "link_get_alias" },
+	{ IPTO_BINDER_OPS_LINKS, "links" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_injector_op_name, ipto_injector_op,
 	{ IPTO_INJECTOR_OP_OPEN, "open" },
@@ -89,7 +99,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_plan_action_name, ipto_plan_action,
 
 IPTO_DEFINE_ENUM_NAME(ipto_plan_step_flags_name, ipto_plan_step_flags,
 	{ IPTO_PLAN_STEP_MANAGEMENT, "management" },
-	{ IPTO_PLAN_STEP_SHARED, "shared" })
+	{ IPTO_PLAN_STEP_SHARED, "shared" },
+	{ IPTO_PLAN_STEP_MACVLAN, "macvlan" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 	{ IPTO_FORMAT_TEXT, "text" },
@@ -97,7 +108,21 @@ IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 
 IPTO_DEFINE_ENUM_NAME(ipto_takeover_flags_name, ipto_takeover_flags,
 	{ IPTO_TAKEOVER_KEEP_DEVCONF, "keep_devconf" },
-	{ IPTO_TAKEOVER_DAD, "dad" })
+	{ IPTO_TAKEOVER_DAD, "dad" },
+	{ IPTO_TAKEOVER_RECLAIM, "reclaim" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_addr_entry_flags_name, ipto_addr_entry_flags,
+	{ IPTO_ADDR_ENTRY_SECONDARY, "secondary" },
+	{ IPTO_ADDR_ENTRY_PROTO_RECORDED, "proto_recorded" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_lock_flags_name, ipto_lock_flags,
+	{ IPTO_LOCK_NOWAIT, "nowait" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_health_name, ipto_health,
+	{ IPTO_HEALTH_ADAPTER_DOWN, "adapter_down" },
+	{ IPTO_HEALTH_ARP_UNGUARDED, "arp_unguarded" },
+	{ IPTO_HEALTH_OTHER_ANSWERS, "other_interface_answers" },
+	{ IPTO_HEALTH_MISSING, "missing" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_CHECK_LINK, "check_link" },
@@ -106,7 +131,16 @@ IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_ADDR_ADD, "addr_add" },
 	{ IPTO_REPORT_ADDR_DEL, "addr_del" },
 	{ IPTO_REPORT_LINK_UP, "link_up" },
-	{ IPTO_REPORT_ANNOUNCE, "announce" })
+	{ IPTO_REPORT_ANNOUNCE, "announce" },
+	{ IPTO_REPORT_LINK_CREATE, "link_create" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_mode_name, ipto_macvlan_mode,
+	{ IPTO_MACVLAN_BRIDGE, "bridge" },
+	{ IPTO_MACVLAN_PRIVATE, "private" },
+	{ IPTO_MACVLAN_VEPA, "vepa" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_flags_name, ipto_macvlan_flags,
+	{ IPTO_MACVLAN_KEEP, "keep" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_outcome_name, ipto_report_outcome,
 	{ IPTO_OUTCOME_DONE, "done" },

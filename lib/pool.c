@@ -123,6 +123,16 @@ static uint32_t find_ip(const struct ipto_pool *pool,
 			     addr);
 }
 
+uint32_t pool_find_ip(const struct ipto_pool *pool, const struct ipto_addr *addr)
+{
+	return find_ip(pool, addr);
+}
+
+uint32_t pool_find_standby(const struct ipto_pool *pool, const char *name)
+{
+	return find_standby(pool, name);
+}
+
 bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 			  const struct pool_node *node)
 {
@@ -167,8 +177,10 @@ static void pool_free(struct ipto_pool *pool)
 		free(pool->standbys[i].name);
 		free(pool->standbys[i].adapters);
 	}
-	for (i = 0; i < pool->n_adapters; i++)
+	for (i = 0; i < pool->n_adapters; i++) {
 		free(pool->adapters[i].ifname);
+		free(pool->adapters[i].mv_parent);
+	}
 	free(pool->nodes);
 	free(pool->standbys);
 	free(pool->adapters);
@@ -429,6 +441,15 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	if (idx < 0)
 		return idx;
 	n = &pool->nodes[idx];
+	other = pool_find_adapter_by_mac(pool, mac);
+	if (other != POOL_NONE && pool->adapters[other].mv_parent) {
+		/* A virtual adapter's MAC is the standby's alone. */
+		log_err(pool->ctx,
+			"cannot add MAC %s to node %s: macvlan adapter %s of standby %s has it\n",
+			mac_str(mac, buf), node, pool->adapters[other].ifname,
+			pool->standbys[pool->adapters[other].standby].name);
+		return -EADDRINUSE;
+	}
 	other = find_node_mac(pool, mac);
 	if (other != POOL_NONE) {
 		log_err(pool->ctx,
@@ -554,6 +575,8 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	ad->standby = s;
 	ad->flags = flags;
 	ad->load = 0;
+	ad->mv_parent = NULL;
+	ad->mv_index = 0;
 	sb->adapters[sb->n_adapters++] = (uint32_t)pool->n_adapters;
 	sb->adapters_sorted = false;
 	sb->n_free++;
@@ -926,6 +949,19 @@ IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
 					"cannot commit takeover plan: adapter %s of standby %s was planned free and is busy now\n",
 					a->ifname,
 					pool->standbys[a->standby].name);
+				return -ESTALE;
+			}
+		}
+	}
+	if (!takeover) {
+		for (i = 0; i < plan->n_steps; i++) {
+			const struct plan_step_priv *st = &plan->steps[i];
+
+			if (pool->ips[st->ip].adapter != st->adapter) {
+				log_err(pool->ctx,
+					"cannot commit release plan: the pool does not record %s's address on adapter %s\n",
+					pool->nodes[pool->ips[st->ip].node].name,
+					pool->adapters[st->adapter].ifname);
 				return -ESTALE;
 			}
 		}

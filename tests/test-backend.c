@@ -245,7 +245,7 @@ START_TEST(binder_rejects_bad_input)
 	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", NULL), -EINVAL);
 	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 0, &v), -EINVAL);
-	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 4, &v), -EINVAL);
+	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 5, &v), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
 						 IPTO_DEVCONF_ARP_IGNORE,
 						 NULL),
@@ -591,7 +591,7 @@ START_TEST(dryrun_faults)
 	char *before, *after;
 	int res;
 
-	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 1u << 12, 1, -EIO),
+	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 1u << 14, 1, -EIO),
 			 -EINVAL);
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, IPTO_BINDER_OPS_ALL,
 						      1, EIO),

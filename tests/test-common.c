@@ -31,6 +31,17 @@ bool log_has(const struct test_log *log, const char *needle)
 	return strstr(log->last, needle) != NULL;
 }
 
+void has(const char *text, const char *want)
+{
+	ck_assert_msg(strstr(text, want) != NULL, "missing \"%s\" in:\n%s", want, text);
+}
+
+void lacks(const char *text, const char *unwanted)
+{
+	ck_assert_msg(strstr(text, unwanted) == NULL, "unexpected \"%s\" in:\n%s",
+		      unwanted, text);
+}
+
 struct ipto_addr test_addr(const char *s)
 {
 	struct ipto_addr a;

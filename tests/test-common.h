@@ -44,6 +44,11 @@ bool log_has(const struct test_log *log, const char *needle);
 	ck_assert_msg(log_has(log, needle), "log \"%s\" lacks \"%s\"",     \
 		      (log)->last, needle)
 
+/* The text (a modelled state, a log) has / lacks a line; on failure the
+ * message shows the whole text, which is what one needs to see. */
+void has(const char *text, const char *want);
+void lacks(const char *text, const char *unwanted);
+
 /* Parse a literal the test knows is valid; a typo fails the test. */
 struct ipto_addr test_addr(const char *s);
 struct ipto_mac test_mac(const char *s);
