@@ -24,6 +24,7 @@
 #include <ipto/ipto.h>
 
 #include "cluster-config.h"
+#include "ipto-watch.h"
 /* The library's one JSON escaper, a static helper compiled in here too. */
 #include "../lib/json-escape.h"
 
@@ -269,6 +270,7 @@ static void usage(FILE *out)
 "                         crashed run left behind (tagged, no address)\n"
 "  announce --interface IF --ip ADDR   send announcement frames now\n"
 "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
+"  watch, probe, tickle   after the takeover: see 'ipto watch -h', doc/watch.md\n"
 "\n"
 "Cluster description (check, plan, takeover, release):\n"
 "  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
@@ -1408,8 +1410,11 @@ static int cmd_status(void)
 			fputs("}\n", stdout);
 		} else {
 			fputs(text, stdout);
-			if (!cli.json)
+			if (!cli.json) {
 				print_virtual_adapters(binder, cli.standby, false, true);
+				/* what ipto watch recorded (examples/ipto-watch.c) */
+				watch_status_conflicts(stdout, 10);
+			}
 		}
 	}
 	ipto_binder_unref(binder);
@@ -1755,6 +1760,10 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	/* watch, probe, tickle: examples/ipto-watch.c */
+	r = watch_cmd_main(argc, argv);
+	if (r >= 0)
+		return r;
 	atexit(cleanup);
 	parse_command_line(argc, argv);
 	check_command_line();

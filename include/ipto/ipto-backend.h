@@ -857,7 +857,12 @@ int ipto_injector_new(struct ipto_ctx *ctx,
 
 /**
  * ipto_injector_new_packet - the AF_PACKET injector: no libpcap needed,
- * batches go out with sendmmsg(). Opening a port needs CAP_NET_RAW.
+ * batches go out with sendmmsg(). All its ports share one unbound packet
+ * socket (one per network namespace ports were opened in), made by the
+ * first open and closed with the last port: opening a port costs no
+ * socket, and closing them all costs one close() (which waits for a
+ * network RCU grace period, milliseconds). Opening a port needs
+ * CAP_NET_RAW.
  *
  * Returns: 0 or a negative errno.
  */
@@ -934,6 +939,31 @@ int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
  * errno when none was sent.
  */
 int ipto_injector_send_batch(struct ipto_injector_port *port,
+			     const struct iovec *frames, size_t n);
+
+/**
+ * ipto_injector_send_multi - send frames for several ports, in order, in
+ * as few system calls as the backend allows.
+ * @injector: the injector every port belongs to.
+ * @ports: @n ports; frame i goes out on @ports[i] (repeats and any mix
+ *	allowed; a port of another injector gives -EINVAL).
+ * @frames: @n frames, each as for ipto_injector_send() (all checked
+ *	before any is sent).
+ * @n: how many; 0 sends nothing and returns 0.
+ *
+ * The AF_PACKET injector sends up to 64 frames per sendmmsg(), whatever
+ * their ports (ports opened in different network namespaces break the
+ * batch). Other backends send each run of consecutive frames on one port
+ * as ipto_injector_send_batch() would.
+ *
+ * Returns: the number of frames sent (fewer than @n means frame number
+ * <return value> failed and those after it were not tried), or a negative
+ * errno when none was sent.
+ *
+ * Since: 1.0
+ */
+int ipto_injector_send_multi(struct ipto_injector *injector,
+			     struct ipto_injector_port *const *ports,
 			     const struct iovec *frames, size_t n);
 
 /**

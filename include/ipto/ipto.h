@@ -398,6 +398,7 @@ struct ipto_injector;
 struct ipto_injector_port;
 struct ipto_pcap_writer;
 struct ipto_takeover;
+struct ipto_watch;
 
 #ifdef __cplusplus
 }
@@ -407,5 +408,6 @@ struct ipto_takeover;
 #include <ipto/ipto-pool.h>
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
+#include <ipto/ipto-watch.h>
 
 #endif /* IPTO_IPTO_H */
