@@ -26,7 +26,7 @@ extern "C" {
  * A name is either an active node or a standby, never both. Nothing added
  * to a pool can be removed; build a new pool when the cluster changes shape.
  * Every result depends only on what was added, never on the order it was
- * added in (see doc/planning.md).
+ * added in (see planning.md).
  *
  * Reference counted; holds a reference to its context.
  */
@@ -418,7 +418,7 @@ enum ipto_format {
  * @plan: the plan.
  * @format: IPTO_FORMAT_TEXT (one line per step, for people) or
  *          IPTO_FORMAT_JSON (one object, for programs; see
- *          doc/planning.md for the schema).
+ *          planning.md for the schema).
  * @out: on success a NUL-terminated string ending in a newline, allocated
  *       with malloc(); the caller free()s it. Untouched on failure.
  *

@@ -104,7 +104,7 @@ struct ipto_takeover_opts {
  * the patent's broadcast-target request (the only ARP frame a client with
  * drop_gratuitous_arp=1 accepts, once its locktime has passed) and, for
  * IPv6, an unsolicited NA with the Override flag. Rounds 1.1 s apart
- * outlast the default locktime of 1 s. doc/client-matrix.md has the
+ * outlast the default locktime of 1 s. client-matrix.md has the
  * measurement behind this choice.
  *
  * Returns: a static array owned by the library.
