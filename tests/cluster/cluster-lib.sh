@@ -202,14 +202,22 @@ cl_wait_replies() {
 	return 1
 }
 
-# cl_ping_report LOG: "SENT LOST GAP" from a stopped ping: requests sent,
-# requests never answered, and the longest time between two replies in a
-# row (seconds, ping's own timestamps; the unanswered window).
+# cl_ping_report LOG: "SENT LOST RUN GAP" from a stopped ping: requests
+# sent, requests never answered, the longest run of unanswered requests in
+# a row (by icmp_seq), and the longest time between two replies in a row
+# (seconds, ping's own timestamps: the unanswered window).
 cl_ping_report() {
 	awk -F'[][]' '
-		/bytes from/ { t = $2 + 0; if (last && t - last > gap) gap = t - last; last = t }
+		/bytes from/ {
+			t = $2 + 0; if (last && t - last > gap) gap = t - last; last = t
+			if (match($0, /icmp_seq=[0-9]+/)) {
+				s = substr($0, RSTART + 9, RLENGTH - 9) + 0
+				if (seen && s - prev - 1 > run) run = s - prev - 1
+				prev = s; seen = 1
+			}
+		}
 		/packets transmitted/ { split($0, f, " "); sent = f[1]; recv = f[4] }
-		END { printf "%d %d %.2f\n", sent, sent - recv, gap }' "$1"
+		END { printf "%d %d %d %.2f\n", sent, sent - recv, run, gap }' "$1"
 }
 
 # --- Pacemaker + corosync ----------------------------------------------------

@@ -173,10 +173,10 @@ lan_neigh_wait c1 "$SVC" "$MAC_A1" --timeout 10000 >/dev/null ||
 ok "standby/online: stop on a1 removed $SVC, start brought it back"
 
 echo "# Pacemaker + corosync (token ${PCMK_TOKEN} ms), client pings every ${CL_PING_INTERVAL} s"
-printf '# %-10s %-22s %6s %6s %18s\n' move agent sent lost "longest gap (s)"
+printf '# %-10s %-22s %6s %6s %12s %16s\n' move agent sent lost "lost in a row" "longest gap (s)"
 for r in "${RESULTS[@]}"; do
 	# shellcheck disable=SC2086
-	printf '# %-10s %-22s %6s %6s %18s\n' $r
+	printf '# %-10s %-22s %6s %6s %12s %16s\n' $r
 done
 # Every failed action is visible in the cluster's status.
 fails=$(cl_exec sb crm_mon -1 --output-as=xml 2>/dev/null | grep -c '<failure ')
