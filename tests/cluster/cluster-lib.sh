@@ -121,6 +121,16 @@ cl_mgmt_ip() { echo "$CL_MGMT_NET.$(cl_mgmt_host "$1")"; }
 # cl_pids HOST: every process inside HOST's network namespace.
 cl_pids() { ip netns pids "$(lan_ns "$1")" 2>/dev/null; }
 
+# cl_pss HOST: the proportional set size of HOST's processes, MiB.
+cl_pss() {
+	local p k=0 v
+	for p in $(cl_pids "$1"); do
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)
+		k=$((k + ${v:-0}))
+	done
+	echo $((k / 1024))
+}
+
 # cl_kill_all HOST SIG: SIG to every process of HOST until none is left
 # (KILL after the first rounds).
 cl_kill_all() {

@@ -112,6 +112,7 @@ lan_exec c1 ping -c 1 -W 2 "$VIP" >/dev/null || fail "client cannot ping $VIP"
 lan_neigh_wait c1 "$SVC" "$MAC_A1" --timeout 10000 >/dev/null ||
 	fail "client's entry for $SVC: $(lan_neigh c1 "$SVC"), not a1's $MAC_A1"
 ok "ocf:libipto:ipto started on a1 (reclaim), client reaches $SVC at $MAC_A1"
+echo "# memory (PSS): a1 $(cl_pss a1) MiB, sb $(cl_pss sb) MiB"
 
 OUT=$CL_DIR/out
 mkdir -p "$OUT"
