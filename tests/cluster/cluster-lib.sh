@@ -406,8 +406,10 @@ cl_down() {
 	local h
 	[ -n "$CL_DIR" ] || return 0
 	if [ -n "${CL_KEEP_LOGS:-}" ]; then
-		mkdir -p "$CL_KEEP_LOGS" && for h in "${CL_HOSTS[@]}"; do
-			cp -a "$CL_DIR/$h/log" "$CL_KEEP_LOGS/$h" 2>/dev/null
+		mkdir -p "$CL_KEEP_LOGS" && cp -a "$CL_DIR/out" "$CL_DIR"/*.pcap "$CL_KEEP_LOGS/" 2>/dev/null
+		for h in "${CL_HOSTS[@]}"; do
+			mkdir -p "$CL_KEEP_LOGS/$h"
+			cp -a "$CL_DIR/$h/log" "$CL_DIR/$h/etc-keepalived" "$CL_DIR/$h"/*.log "$CL_KEEP_LOGS/$h/" 2>/dev/null
 		done
 	fi
 	for h in "${CL_HOSTS[@]}"; do cl_kill_all "$h" KILL; done
