@@ -389,9 +389,22 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	}
 	/* Requests never sent, or whose answer did not come (the socket
 	 * failed; its buffer holds far more than a chunk's ACKs), failed. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (results[i] > 0)
 			results[i] = r < 0 ? r : -EIO;
+		/* each refusal logged here, where the kernel's answer is
+		 * read (a failed socket was logged above, once); an address
+		 * already there is no error, a missing link the caller's to
+		 * judge */
+		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
+		    results[i] != -ENODEV) {
+			char text[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
+			log_err(nb->ctx, "netlink: add address %s on %s: %s\n",
+				text, reqs[i].ifname, ipto_strerror(results[i]));
+		}
+	}
 	free(buf);
 	return 0;
 }

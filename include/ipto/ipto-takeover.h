@@ -42,6 +42,12 @@ extern "C" {
 #endif
 
 /**
+ * IPTO_ANNOUNCE_MAX_ROUNDS - the most rounds (struct ipto_announce_round) a
+ * schedule may have.
+ */
+#define IPTO_ANNOUNCE_MAX_ROUNDS 64
+
+/**
  * struct ipto_announce_round - one round of the announcement schedule.
  * @delay_ms: wait this long after the previous round (the first round:
  *	after binding; 0 means at once).
@@ -67,13 +73,26 @@ enum ipto_takeover_flags {
 };
 
 /**
+ * ipto_takeover_flags_name - a short stable name for @v, one of enum ipto_takeover_flags (a single flag: "keep_devconf", "dad").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
+
+/**
  * struct ipto_takeover_opts - how to run a takeover.
  * @sz: sizeof(struct ipto_takeover_opts).
  * @binder: binds addresses (required). The takeover takes a reference.
  * @injector: sends frames (required). The takeover takes a reference.
  * @rounds: the announcement schedule, or NULL for the default schedule
  *	(see ipto_takeover_default_schedule()). Copied.
- * @n_rounds: the number of @rounds (at most 64).
+ * @n_rounds: the number of @rounds, 1 to IPTO_ANNOUNCE_MAX_ROUNDS. Together
+ *	the rounds must send a frame for the plan's addresses (an ARP style
+ *	for IPv4, IPTO_FRAME_NA for IPv6), else ipto_takeover_new() says
+ *	-EINVAL.
  * @refresh_ms: after the last round, repeat it every @refresh_ms
  *	milliseconds; 0 for no periodic refresh.
  * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
@@ -202,6 +221,17 @@ enum ipto_report_op {
 };
 
 /**
+ * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
+ *	"link_up", "announce").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_op_name(enum ipto_report_op v);
+
+/**
  * enum ipto_report_outcome - how a report entry ended.
  * @IPTO_OUTCOME_DONE: the step changed the system as planned.
  * @IPTO_OUTCOME_FOUND: it was already so; nothing changed.
@@ -215,6 +245,16 @@ enum ipto_report_outcome {
 	IPTO_OUTCOME_FAILED = 3,
 	IPTO_OUTCOME_UNDONE = 4,
 };
+
+/**
+ * ipto_report_outcome_name - a short stable name for @v, one of enum ipto_report_outcome ("done", "found", "failed", "undone").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_outcome_name(enum ipto_report_outcome v);
 
 /**
  * struct ipto_takeover_report - one step of a takeover, as it happened.
