@@ -86,8 +86,15 @@ struct names {
 	size_t n;
 };
 
+struct node_ip {
+	char *node;
+	struct ipto_addr ip;
+};
+
 struct cluster {
 	struct ipto_pool *pool;
+	struct node_ip *ips; /* every node address, in description order */
+	size_t n_ips;
 	struct names nodes, standbys;
 	struct pending *pending;
 	size_t n_pending;
@@ -153,6 +160,9 @@ void cluster_free(struct cluster *c)
 		free(p->where);
 	}
 	free(c->pending);
+	while (c->n_ips)
+		free(c->ips[--c->n_ips].node);
+	free(c->ips);
 	names_free(&c->nodes);
 	names_free(&c->standbys);
 	ipto_pool_unref(c->pool);
@@ -172,6 +182,40 @@ bool cluster_is_node(const struct cluster *c, const char *name)
 bool cluster_is_standby(const struct cluster *c, const char *name)
 {
 	return names_has(&c->standbys, name);
+}
+
+size_t cluster_node_ips(const struct cluster *c, const char *node,
+			struct ipto_addr *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_ips; i++)
+		if (strcmp(c->ips[i].node, node) == 0) {
+			if (n < max)
+				out[n] = c->ips[i].ip;
+			n++;
+		}
+	return n;
+}
+
+const char *cluster_node_of(const struct cluster *c, const struct ipto_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ips; i++)
+		if (ipto_addr_equal(&c->ips[i].ip, ip))
+			return c->ips[i].node;
+	return NULL;
+}
+
+size_t cluster_node_count(const struct cluster *c)
+{
+	return c->nodes.n;
+}
+
+const char *cluster_node_name(const struct cluster *c, size_t i)
+{
+	return i < c->nodes.n ? c->nodes.v[i] : NULL;
 }
 
 size_t cluster_unresolved(const struct cluster *c)
@@ -243,6 +287,18 @@ static int node_directive(struct cluster *c, const char *where, char **w,
 					   "%s: '%s' is not an IP address "
 					   "(ADDR/PREFIX) nor mac=MAC", where, w[i]);
 			r = ipto_pool_add_node_ip(c->pool, w[1], &a);
+			if (r == 0) {
+				struct node_ip *v = realloc(c->ips, (c->n_ips + 1) * sizeof(*v));
+
+				if (!v || !(v[c->n_ips].node = strdup(w[1]))) {
+					if (v)
+						c->ips = v;
+					return say(err, errlen, -ENOMEM, "%s: out of memory",
+						   where);
+				}
+				c->ips = v;
+				v[c->n_ips++].ip = a;
+			}
 		}
 		if (r < 0)
 			return say(err, errlen, r, "%s: %s", where, diag_why(r));
@@ -399,6 +455,14 @@ int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
 int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 			 const char *local_standby, char *err, size_t errlen)
 {
+	return cluster_resolve_macs_here(c, binder, local_standby, false, err,
+					 errlen);
+}
+
+int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
+			      const char *local_standby, bool skip_absent,
+			      char *err, size_t errlen)
+{
 	while (c->n_pending) {
 		struct pending *p = &c->pending[0];
 		struct ipto_link_info info = { .sz = sizeof(info) };
@@ -415,6 +479,15 @@ int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 				   p->where, p->ifname);
 		diag_reset();
 		r = ipto_binder_link_get(binder, p->ifname, &info);
+		if (r == -ENODEV && skip_absent) {
+			/* Not an adapter of this host: nothing of it here. */
+			free(p->standby);
+			free(p->ifname);
+			free(p->where);
+			memmove(p, p + 1, (c->n_pending - 1) * sizeof(*p));
+			c->n_pending--;
+			continue;
+		}
 		if (r < 0)
 			return say(err, errlen, r,
 				   "%s: cannot read the MAC of adapter %s here: %s",

@@ -72,11 +72,27 @@ int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
  * the first such adapter. */
 int cluster_resolve_macs(struct cluster *c, struct ipto_binder *binder,
 			 const char *local_standby, char *err, size_t errlen);
+/* cluster_node_ips - the addresses the description gives @node: writes up
+ * to @max to @out, returns how many there are. */
+size_t cluster_node_ips(const struct cluster *c, const char *node,
+			struct ipto_addr *out, size_t max);
+/* cluster_node_of - the node the description gives @ip to, or NULL. */
+const char *cluster_node_of(const struct cluster *c, const struct ipto_addr *ip);
+/* cluster_resolve_macs_here - the same; with @skip_absent, an adapter
+ * this host does not have is left out of the pool (for commands that only
+ * read what this host holds: status, release, reclaim). */
+int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
+			      const char *local_standby, bool skip_absent,
+			      char *err, size_t errlen);
 /* cluster_unresolved - how many adapters still wait for their MAC. */
 size_t cluster_unresolved(const struct cluster *c);
 
 /* cluster_is_node / cluster_is_standby - whether the name was described. */
 bool cluster_is_node(const struct cluster *c, const char *name);
 bool cluster_is_standby(const struct cluster *c, const char *name);
+/* cluster_node_count / cluster_node_name - the active nodes described, in
+ * the order they were first named (@i below the count). */
+size_t cluster_node_count(const struct cluster *c);
+const char *cluster_node_name(const struct cluster *c, size_t i);
 
 #endif

@@ -38,10 +38,15 @@ enum command {
 	CMD_RELEASE = 1 << 3,
 	CMD_ANNOUNCE = 1 << 4,
 	CMD_FRAMES = 1 << 5,
+	CMD_STATUS = 1 << 6,
+	CMD_RECLAIM = 1 << 7,
 };
-#define CMD_CLUSTER (CMD_CHECK | CMD_PLAN | CMD_TAKEOVER | CMD_RELEASE)
+#define CMD_CLUSTER (CMD_CHECK | CMD_PLAN | CMD_TAKEOVER | CMD_RELEASE | \
+		     CMD_STATUS | CMD_RECLAIM)
 #define CMD_RUN (CMD_TAKEOVER | CMD_RELEASE)
-#define CMD_ALL 0x3f
+#define CMD_ALL 0xff
+/* ipto status: nothing of what was asked about is held here. */
+#define EXIT_NOTHING_HELD 3
 
 static const struct {
 	const char *name;
@@ -53,11 +58,14 @@ static const struct {
 	{ "release", CMD_RELEASE },
 	{ "announce", CMD_ANNOUNCE },
 	{ "frames", CMD_FRAMES },
+	{ "status", CMD_STATUS },
+	{ "reclaim", CMD_RECLAIM },
 };
 
 enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
 	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
+	OPT_LOCK_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "output", required_argument, NULL, 'o' },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -94,12 +103,15 @@ static unsigned int option_commands(int val)
 	case 'c': case 'n': case 'a': return CMD_CLUSTER;
 	case 'f': return CMD_PLAN | CMD_RUN;
 	case OPT_TAKEN_OVER: return CMD_PLAN | CMD_RUN;
-	case 's': return CMD_RUN;
+	case 's': return CMD_RUN | CMD_STATUS;
 	case OPT_SHARE: return CMD_PLAN | CMD_RUN;
-	case OPT_KEEP_DEVCONF: case OPT_DAD: case OPT_SCHEDULE: return CMD_TAKEOVER;
+	case OPT_KEEP_DEVCONF: return CMD_TAKEOVER;
+	case OPT_DAD: case OPT_SCHEDULE: return CMD_TAKEOVER | CMD_RECLAIM;
 	case OPT_BINDER: return CMD_CLUSTER | CMD_ANNOUNCE;
-	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE;
-	case 'i': case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
+	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE | CMD_RECLAIM;
+	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM;
+	case 'i': return CMD_ANNOUNCE | CMD_RECLAIM;
+	case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
 	case OPT_IP: case 'm': case OPT_STYLE: return CMD_ANNOUNCE | CMD_FRAMES;
 	case 'o': return CMD_FRAMES;
 	default: return CMD_ALL; /* -j -v -h -V */
@@ -157,13 +169,18 @@ struct cli {
 	const char *output;
 	struct directive *dirs;
 	size_t n_dirs;
-	bool seen[OPT_TAKEN_OVER + 1];
+	unsigned int lock_timeout_s; /* 0: the library's default */
+	const char *node_sel;        /* status/reclaim --node NODE */
+	bool seen[OPT_LOCK_TIMEOUT + 1];
 };
 
 /* Global so that everything stays reachable when a usage error exits. */
 static struct cli cli = { .count = 1, .interval_ms = 1100 };
 static struct ipto_ctx *ctx;
 static struct cluster *cluster;
+static struct ipto_lock *host_lock;     /* held until exit */
+static struct ipto_binder *run_binder;  /* when set, run_plan() uses it */
+static unsigned int run_flags;          /* extra takeover flags */
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
@@ -231,6 +248,10 @@ static void usage(FILE *out)
 "  plan     --fail NODE   print which IP goes on which adapter\n"
 "  takeover --fail NODE   bind NODE's IPs here and announce them\n"
 "  release  --fail NODE   remove what a takeover of NODE bound (failback)\n"
+"  status   [--node NODE] what this host holds, read from the kernel; exit 0\n"
+"                         all held and healthy, 1 degraded, 3 nothing held\n"
+"  reclaim  --node NODE --interface IF   on the recovered node: bind NODE's\n"
+"                         addresses on IF if missing and announce them\n"
 "  announce --interface IF --ip ADDR   send announcement frames now\n"
 "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
 "\n"
@@ -247,7 +268,9 @@ static void usage(FILE *out)
 "                         standbys; repeat once per earlier takeover, oldest\n"
 "                         first, so the plan avoids their adapters\n"
 "      --share            allow several IPs on one adapter (they share its MAC)\n"
-"  -s, --standby NAME     takeover/release: run only this standby's part\n"
+"  -s, --standby NAME     takeover/release/status: this standby's part only\n"
+"      --lock-timeout SEC takeover/release/reclaim: wait at most SEC seconds\n"
+"                         for another run on this host (default 10)\n"
 "\n"
 "Takeover options:\n"
 "      --schedule SPEC    announcement rounds DELAY_MS:STYLE+STYLE,... e.g.\n"
@@ -274,7 +297,8 @@ static void usage(FILE *out)
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
 "\n"
-"Exit status: 0 success, 1 failure, 2 bad command line or configuration.\n",
+"Exit status: 0 success, 1 failure, 2 bad command line or configuration\n"
+"(status: 3 nothing held here).\n",
 	      out);
 }
 
@@ -487,6 +511,9 @@ static void parse_command_line(int argc, char **argv)
 				die_usage("--output: empty file name");
 			cli.output = optarg;
 			break;
+		case OPT_LOCK_TIMEOUT:
+			cli.lock_timeout_s = parse_uint("--lock-timeout", optarg, 1, 3600);
+			break;
 		case 'j': cli.json = true; break;
 		case 'v': cli.verbose++; break;
 		}
@@ -495,14 +522,14 @@ static void parse_command_line(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("no command given (check, plan, takeover, release, "
-			  "announce, frames)");
+			  "status, reclaim, announce, frames)");
 	cli.cmd_name = argv[optind++];
 	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
 		if (strcmp(commands[i].name, cli.cmd_name) == 0)
 			cli.cmd = commands[i].cmd;
 	if (!cli.cmd)
 		die_usage("unknown command '%s' (check, plan, takeover, release, "
-			  "announce, frames)", cli.cmd_name);
+			  "status, reclaim, announce, frames)", cli.cmd_name);
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
 	for (i = 0; i <= OPT_TAKEN_OVER; i++)
@@ -518,6 +545,33 @@ static void check_command_line(void)
 
 	if ((cli.cmd & (CMD_PLAN | CMD_RUN)) && cli.fail.n == 0)
 		die_usage("%s: --fail NODE is required", cli.cmd_name);
+	if (cli.cmd & (CMD_STATUS | CMD_RECLAIM)) {
+		/* Here --node NODE (a bare name) selects a node; --node SPEC
+		 * (NAME,ADDR...) still describes one. */
+		size_t k = 0;
+
+		for (i = 0; i < cli.n_dirs; i++) {
+			if (cli.dirs[i].kind == 'n' && !strchr(cli.dirs[i].arg, ',')) {
+				if (cli.node_sel)
+					die_usage("--node: give one node");
+				cli.node_sel = cli.dirs[i].arg;
+				continue;
+			}
+			cli.dirs[k++] = cli.dirs[i];
+		}
+		cli.n_dirs = k;
+	}
+	if ((cli.cmd & (CMD_STATUS | CMD_RECLAIM)) && cli.n_dirs == 0)
+		die_usage("%s: the cluster description is required (-c FILE, or "
+			  "--node SPEC and --adapter SPEC): it says which node each "
+			  "address belongs to", cli.cmd_name);
+	if (cli.cmd == CMD_RECLAIM) {
+		if (!cli.node_sel)
+			die_usage("reclaim: --node NODE is required");
+		if (!cli.interface)
+			die_usage("reclaim: --interface IF is required");
+		push_list("--node", &cli.fail, cli.node_sel);
+	}
 	if (cli.cmd & (CMD_ANNOUNCE | CMD_FRAMES)) {
 		if (cli.cmd == CMD_ANNOUNCE && !cli.interface)
 			die_usage("announce: --interface IF is required");
@@ -633,7 +687,9 @@ static void load_cluster(void)
 
 		if (make_binder(&binder) < 0)
 			exit(EXIT_FAILURE);
-		r = cluster_resolve_macs(cluster, binder, cli.standby, err, sizeof(err));
+		r = cluster_resolve_macs_here(cluster, binder, cli.standby,
+					      cli.cmd & (CMD_STATUS | CMD_RECLAIM | CMD_RELEASE),
+					      err, sizeof(err));
 		ipto_binder_unref(binder);
 		if (r < 0) {
 			fprintf(stderr, "ipto: %s\n", err);
@@ -652,6 +708,9 @@ static void load_cluster(void)
 				die_usage("--taken-over: no active node '%s' in the "
 					  "cluster description", cli.taken[i].v[k]);
 	}
+	if (cli.node_sel && !cluster_is_node(cluster, cli.node_sel))
+		die_usage("--node: no active node '%s' in the cluster description",
+			  cli.node_sel);
 	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
 		die_usage("--standby: no standby '%s' in the cluster description",
 			  cli.standby);
@@ -931,9 +990,10 @@ static int run_plan(struct ipto_plan *plan)
 	struct ipto_binder *binder = NULL;
 	struct ipto_injector *injector = NULL;
 	struct ipto_takeover *t = NULL;
-	IPTO_OPTS(ipto_takeover_opts, opts, .standby = cli.standby,
+	IPTO_OPTS(ipto_takeover_opts, opts,
+		  .standby = run_flags & IPTO_TAKEOVER_RECLAIM ? NULL : cli.standby,
 		  .flags = (cli.keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0) |
-			   (cli.dad ? IPTO_TAKEOVER_DAD : 0));
+			   (cli.dad ? IPTO_TAKEOVER_DAD : 0) | run_flags);
 	char why[600] = "";
 	int r, status = EXIT_FAILURE;
 
@@ -941,7 +1001,7 @@ static int run_plan(struct ipto_plan *plan)
 		opts.rounds = cli.rounds;
 		opts.n_rounds = cli.n_rounds;
 	}
-	if (steps_here(plan) == 0) {
+	if (!(run_flags & IPTO_TAKEOVER_RECLAIM) && steps_here(plan) == 0) {
 		/* The plan puts these nodes on other standbys. */
 		if (cli.json)
 			json_result(0, NULL, false, plan, NULL);
@@ -949,9 +1009,13 @@ static int run_plan(struct ipto_plan *plan)
 			printf("nothing to do on standby %s\n", cli.standby);
 		return EXIT_SUCCESS;
 	}
-	if (make_binder(&binder) < 0 || make_injector(&injector) < 0)
+	if (run_binder)
+		binder = ipto_binder_ref(run_binder);
+	else if (make_binder(&binder) < 0)
 		goto out;
-	if (dryrun_binder())
+	if (make_injector(&injector) < 0)
+		goto out;
+	if (dryrun_binder() && !run_binder)
 		seed_dryrun(binder, plan);
 	opts.binder = binder;
 	opts.injector = injector;
@@ -1017,12 +1081,74 @@ out:
 	return status;
 }
 
+/* One takeover or release at a time on this host: the library's lock
+ * (a dry run changes nothing and takes none). Held until exit. */
+static void take_lock(void)
+{
+	IPTO_OPTS(ipto_lock_opts, o, .timeout_ms = cli.lock_timeout_s * 1000u);
+	int r;
+
+	if (dryrun_binder() || host_lock)
+		return;
+	diag_reset();
+	r = ipto_lock_acquire(ctx, &o, &host_lock);
+	if (r < 0)
+		exit(failure("%s: another takeover or release runs on this host: %s",
+			     cli.cmd_name, diag_why(r)));
+}
+
+/* Reads what this host holds into the pool (the kernel is the record). */
+static void load_occupancy(void)
+{
+	int r;
+
+	if (make_binder(&run_binder) < 0)
+		exit(EXIT_FAILURE);
+	diag_reset();
+	r = ipto_pool_load_occupancy(cluster_pool(cluster), cli.standby, run_binder);
+	if (r < 0)
+		exit(failure("%s: cannot read what this host holds: %s", cli.cmd_name,
+			     diag_why(r)));
+}
+
+/* Whether the pool records @node as taken over (by a loaded occupancy). */
+static bool held_here(const char *node)
+{
+	struct ipto_plan *p = NULL;
+	const char *v[] = { node };
+	bool held = ipto_plan_release(cluster_pool(cluster), v, 1, &p) == 0;
+
+	ipto_plan_unref(p);
+	return held;
+}
+
 static int cmd_takeover(void)
 {
 	struct ipto_plan *plan = NULL;
+	size_t i, held = 0;
 	int r;
 
 	replay_history();
+	if (!dryrun_binder()) {
+		take_lock();
+		load_occupancy();
+		for (i = 0; i < cli.fail.n; i++)
+			held += held_here(cli.fail.v[i]);
+		if (held && held == cli.fail.n) {
+			/* Hooks retry: a takeover that is in place is a success. */
+			if (cli.json)
+				printf("{\"command\":\"takeover\",\"ok\":true,\"result\":0,"
+				       "\"error\":null,\"already\":true}\n");
+			else
+				printf("%s: taken over here already (see ipto status)\n",
+				       list_text(&cli.fail));
+			return EXIT_SUCCESS;
+		}
+		if (held)
+			return failure("takeover --fail %s: some of these nodes are taken "
+				       "over here already; take over the others alone",
+				       list_text(&cli.fail));
+	}
 	r = plan_takeover(&cli.fail, &plan);
 	if (r < 0)
 		return plan_failed(r);
@@ -1031,14 +1157,115 @@ static int cmd_takeover(void)
 	return r;
 }
 
-/* Plans are deterministic: the takeover this release undoes is planned
- * again from the same description (after --taken-over), committed, then
- * released. */
+/*
+ * A pool of one node and one pseudo-standby whose adapters are the node's
+ * own interfaces: what reclaim binds, and what release removes of a
+ * reclaim. @ifnames[i] carries @ips[i].
+ */
+static int reclaim_plan(enum ipto_plan_action action, const char *node,
+			const struct ipto_addr *ips, char (*ifnames)[16],
+			const struct ipto_mac *macs, size_t n,
+			struct ipto_pool **pool, struct ipto_plan **plan)
+{
+	struct ipto_plan_move *moves = xrealloc(NULL, (n ? n : 1) * sizeof(*moves));
+	char sb[300];
+	size_t i, k;
+	int r;
+
+	snprintf(sb, sizeof(sb), "reclaim:%s", node);
+	diag_reset();
+	r = ipto_pool_new(ctx, pool);
+	if (r == 0)
+		r = ipto_pool_add_node(*pool, node);
+	if (r == 0)
+		r = ipto_pool_add_standby(*pool, sb);
+	for (i = 0; i < n && r == 0; i++)
+		r = ipto_pool_add_node_ip(*pool, node, &ips[i]);
+	for (i = 0; i < n && r == 0; i++) {
+		for (k = 0; k < i && strcmp(ifnames[k], ifnames[i]); k++)
+			;
+		if (k == i)
+			r = ipto_pool_add_adapter(*pool, sb, ifnames[i], &macs[i], 0);
+		moves[i] = (struct ipto_plan_move){ .standby = NULL, .ifname = ifnames[i],
+						    .ip = ips[i] };
+	}
+	for (i = 0; i < n; i++)
+		moves[i].standby = sb;
+	if (r == 0)
+		r = ipto_plan_new_moves(*pool, action, moves, n, plan);
+	free(moves);
+	return r;
+}
+
+/* What a reclaim of @node added on this host (marked in the kernel). */
+static int release_reclaimed(const char *node, bool *found)
+{
+	struct ipto_link_entry links[256];
+	struct ipto_addr_entry addrs[1024];
+	struct ipto_addr ips[256];
+	struct ipto_mac macs[256];
+	char ifnames[256][16];
+	struct ipto_pool *pool = NULL;
+	struct ipto_plan *plan = NULL;
+	int nl, na, i, k, r;
+	size_t n = 0;
+
+	*found = false;
+	for (i = 0; i < 256; i++)
+		links[i].sz = sizeof(links[i]);
+	for (i = 0; i < 1024; i++)
+		addrs[i].sz = sizeof(addrs[i]);
+	diag_reset();
+	nl = ipto_binder_link_dump(run_binder, links, 256);
+	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
+	if (nl < 0 || na < 0)
+		return failure("release: cannot read this host's addresses: %s",
+			       diag_why(nl < 0 ? nl : na));
+	for (i = 0; i < na && i < 1024 && n < 256; i++) {
+		const char *owner;
+
+		if (addrs[i].proto != IPTO_ADDR_PROTO_RECLAIM)
+			continue;
+		owner = cluster_node_of(cluster, &addrs[i].addr);
+		if (!owner || strcmp(owner, node) != 0)
+			continue;
+		for (k = 0; k < nl && k < 256 && links[k].ifindex != addrs[i].ifindex; k++)
+			;
+		if (k == nl || k == 256)
+			continue;
+		ips[n] = addrs[i].addr;
+		macs[n] = links[k].mac;
+		snprintf(ifnames[n], sizeof(ifnames[n]), "%s", links[k].ifname);
+		n++;
+	}
+	if (n == 0)
+		return EXIT_SUCCESS;
+	*found = true;
+	r = reclaim_plan(IPTO_PLAN_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
+	if (r < 0) {
+		ipto_pool_unref(pool);
+		return failure("release: %s", diag_why(r));
+	}
+	run_flags = IPTO_TAKEOVER_RECLAIM;
+	r = run_plan(plan);
+	run_flags = 0;
+	ipto_plan_unref(plan);
+	ipto_pool_unref(pool);
+	return r;
+}
+
+/*
+ * Release removes what the kernel shows takeovers added here (loaded as
+ * the pool's occupancy), never re-plans a takeover. A dry run (or one with
+ * --taken-over) previews it instead: the takeover is planned from the
+ * description, committed, then released.
+ */
 static int cmd_release(void)
 {
 	struct ipto_plan *takeover = NULL, *release = NULL;
+	struct list held = { 0 };
 	size_t i, known = 0;
-	int r;
+	int r, status = EXIT_SUCCESS;
 
 	replay_history();
 	for (i = 0; i < cli.fail.n; i++)
@@ -1046,6 +1273,38 @@ static int cmd_release(void)
 	if (known && known != cli.fail.n)
 		die_usage("--fail: either every node to release is in --taken-over, "
 			  "or none is");
+	if (!known && !dryrun_binder()) {
+		take_lock();
+		load_occupancy();
+		for (i = 0; i < cli.fail.n; i++) {
+			bool found = false;
+
+			if (held_here(cli.fail.v[i])) {
+				push_list("--fail", &held, cli.fail.v[i]);
+				continue;
+			}
+			r = release_reclaimed(cli.fail.v[i], &found);
+			if (r != EXIT_SUCCESS)
+				status = r;
+			if (!found && !cli.json)
+				printf("%s: nothing held here\n", cli.fail.v[i]);
+		}
+		if (held.n == 0) {
+			if (cli.json && status == EXIT_SUCCESS)
+				printf("{\"command\":\"release\",\"ok\":true,\"result\":0,"
+				       "\"error\":null,\"held\":false}\n");
+			return status;
+		}
+		diag_reset();
+		r = ipto_plan_release(cluster_pool(cluster), (const char *const *)held.v,
+				      held.n, &release);
+		free_list(&held);
+		if (r < 0)
+			return failure("release: %s", diag_why(r));
+		r = run_plan(release);
+		ipto_plan_unref(release);
+		return r != EXIT_SUCCESS ? r : status;
+	}
 	if (!known) {
 		r = plan_takeover(&cli.fail, &takeover);
 		if (r < 0)
@@ -1063,6 +1322,86 @@ static int cmd_release(void)
 		return plan_failed(r);
 	r = run_plan(release);
 	ipto_plan_unref(release);
+	return r;
+}
+
+/* ipto status: 0 all held and healthy, 1 degraded, 3 nothing held. */
+static int cmd_status(void)
+{
+	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
+	struct ipto_binder *binder = NULL;
+	struct ipto_status *st = NULL;
+	size_t i, n, held = 0, unhealthy = 0;
+	char *text = NULL;
+	int r;
+
+	if (make_binder(&binder) < 0)
+		return EXIT_FAILURE;
+	diag_reset();
+	r = ipto_status_read(cluster_pool(cluster), binder, &o, &st);
+	ipto_binder_unref(binder);
+	if (r < 0)
+		return failure("status: %s", diag_why(r));
+	n = ipto_status_get_count(st);
+	for (i = 0; i < n; i++) {
+		struct ipto_status_entry e = { .sz = sizeof(e) };
+
+		if (ipto_status_get_entry(st, i, &e) < 0)
+			continue;
+		held += e.ifname != NULL;
+		unhealthy += e.health != 0;
+	}
+	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
+	ipto_status_unref(st);
+	if (r < 0)
+		return failure("status: %s", ipto_strerror(r));
+	fputs(text, stdout);
+	free(text);
+	if (held == 0)
+		return EXIT_NOTHING_HELD;
+	return unhealthy ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* ipto reclaim: on the recovered node, bind its addresses back on IF
+ * (marked as reclaimed) and announce them with IF's own MAC. */
+static int cmd_reclaim(void)
+{
+	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_addr ips[256];
+	struct ipto_mac macs[256];
+	char ifnames[256][16];
+	struct ipto_pool *pool = NULL;
+	struct ipto_plan *plan = NULL;
+	size_t i, n;
+	int r;
+
+	n = cluster_node_ips(cluster, cli.node_sel, ips, 256);
+	if (n == 0 || n > 256)
+		die_usage("--node %s: the description gives it %s addresses",
+			  cli.node_sel, n ? "too many" : "no");
+	take_lock();
+	if (make_binder(&run_binder) < 0)
+		return EXIT_FAILURE;
+	if (dryrun_binder())
+		ipto_binder_dryrun_add_link(run_binder, cli.interface, NULL, true);
+	diag_reset();
+	r = ipto_binder_link_get(run_binder, cli.interface, &info);
+	if (r < 0)
+		return failure("reclaim: --interface %s: %s", cli.interface, diag_why(r));
+	for (i = 0; i < n; i++) {
+		macs[i] = info.mac;
+		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
+	}
+	r = reclaim_plan(IPTO_PLAN_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
+			 &plan);
+	if (r < 0) {
+		ipto_pool_unref(pool);
+		return failure("reclaim --node %s: %s", cli.node_sel, diag_why(r));
+	}
+	run_flags = IPTO_TAKEOVER_RECLAIM;
+	r = run_plan(plan);
+	ipto_plan_unref(plan);
+	ipto_pool_unref(pool);
 	return r;
 }
 
@@ -1219,6 +1558,8 @@ static void cleanup(void)
 {
 	size_t i;
 
+	ipto_binder_unref(run_binder);
+	ipto_lock_release(host_lock);
 	cluster_free(cluster);
 	ipto_ctx_unref(ctx);
 	free_list(&cli.fail);
@@ -1252,6 +1593,8 @@ int main(int argc, char **argv)
 	case CMD_RELEASE: r = cmd_release(); break;
 	case CMD_ANNOUNCE: r = cmd_announce(); break;
 	case CMD_FRAMES: r = cmd_frames(); break;
+	case CMD_STATUS: r = cmd_status(); break;
+	case CMD_RECLAIM: r = cmd_reclaim(); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "ipto: cannot write the output: %s\n", strerror(errno));

@@ -25,11 +25,22 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+/* Linux 6.3 uapi; Debian 12's headers (6.1) lack it. */
+#define IPTO_IFA_PROTO 11
+#define IPTO_IFA_MAX 11
+
+#define RECORD_ROOT "/run/ipto"
+
 
 struct nl_binder {
 	struct ipto_ctx *ctx;
@@ -40,7 +51,85 @@ struct nl_binder {
 	uint32_t raw_seq;
 	int kernel_err; /* the kernel's negative errno of the last request */
 	char kernel_msg[256]; /* its extended-ACK message, or "" */
+	char record_dir[64]; /* RECORD_ROOT/<netns inode> */
+	/* Whether the kernel keeps IFA_PROTO (Linux 6.3+): found out by
+	 * reading the first marked address back. Without it, the marks go
+	 * to the record ("addr.IFINDEX.ADDR_PREFIX" keys), which dumps check
+	 * against the kernel. */
+	enum { PROTO_UNKNOWN, PROTO_KERNEL, PROTO_RECORD } proto_mode;
 };
+
+static unsigned int proto_of_flags(unsigned int flags);
+
+/* The protocol sent to the kernel. IPTO_TEST_NO_IFA_PROTO (a test hook)
+ * makes the binder behave as on a kernel before 6.3: it sends none and
+ * ignores what dumps carry, so the record under /run is exercised. */
+static unsigned int wire_proto(unsigned int flags)
+{
+	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
+}
+
+static int nl_record_get(void *userdata, const char *key, char *buf, size_t len);
+static int nl_record_set(void *userdata, const char *key, const char *value);
+static int nl_addr_dump(void *userdata, int ifindex, struct ipto_addr_entry *out,
+			size_t max);
+
+/* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
+static void mark_key(int ifindex, const struct ipto_addr *a, char *buf, size_t len)
+{
+	char text[IPTO_ADDR_STRLEN], *slash;
+
+	ipto_addr_format(a, text, sizeof(text));
+	slash = strchr(text, '/');
+	if (slash)
+		*slash = '_';
+	snprintf(buf, len, "addr.%d.%s", ifindex, text);
+}
+
+/* After a marked address was added: on a kernel that dropped the mark,
+ * keep it in the record instead. */
+static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr *a,
+		      unsigned int proto)
+{
+	char key[96], value[8];
+
+	if (!proto)
+		return;
+	if (nb->proto_mode == PROTO_UNKNOWN) {
+		struct ipto_addr_entry e[64];
+		int i, n;
+
+		for (i = 0; i < 64; i++)
+			e[i].sz = sizeof(e[i]);
+		nb->proto_mode = PROTO_KERNEL;
+		n = nl_addr_dump(nb, ifindex, e, 64);
+		for (i = 0; i < n && i < 64; i++)
+			if (ipto_addr_equal(&e[i].addr, a) &&
+			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
+				nb->proto_mode = PROTO_RECORD;
+		if (getenv("IPTO_TEST_NO_IFA_PROTO"))
+			nb->proto_mode = PROTO_RECORD;
+		if (nb->proto_mode == PROTO_RECORD)
+			log_info(nb->ctx, "netlink: the kernel keeps no address protocol "
+				 "(IFA_PROTO, Linux 6.3+): marks go to %s\n", nb->record_dir);
+	}
+	if (nb->proto_mode != PROTO_RECORD)
+		return;
+	mark_key(ifindex, a, key, sizeof(key));
+	snprintf(value, sizeof(value), "%u", proto);
+	if (nl_record_set(nb, key, value) < 0)
+		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
+			nb->record_dir);
+}
+
+static unsigned int proto_of_flags(unsigned int flags)
+{
+	if (flags & IPTO_BIND_TAKEOVER)
+		return IPTO_ADDR_PROTO_TAKEOVER;
+	if (flags & IPTO_BIND_RECLAIM)
+		return IPTO_ADDR_PROTO_RECLAIM;
+	return 0;
+}
 
 /* libnl's codes for errors it raises itself. */
 static int nle_to_errno(int nle)
@@ -218,7 +307,8 @@ static int ifindex_of(struct nl_binder *nb, const char *ifname)
 /* RTM_NEWADDR / RTM_DELADDR built directly: a third of the allocations
  * of an rtnl_addr object (tests/bench). Sent with ACK; frees @msg. */
 static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
-			const struct ipto_addr *a, unsigned int ifa_flags)
+			const struct ipto_addr *a, unsigned int ifa_flags,
+			unsigned int proto)
 {
 	struct ifaddrmsg ifa = {
 		.ifa_family = (unsigned char)a->family,
@@ -237,7 +327,8 @@ static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 	    (type == RTM_NEWADDR && a->family == AF_INET &&
 	     ipto_addr_subnet_broadcast(a, &bcast) == 0 &&
 	     nla_put(msg, IFA_BROADCAST, 4, bcast.bytes) < 0) ||
-	    (ifa_flags && nla_put_u32(msg, IFA_FLAGS, ifa_flags) < 0)) {
+	    (ifa_flags && nla_put_u32(msg, IFA_FLAGS, ifa_flags) < 0) ||
+	    (proto && nla_put_u8(msg, IPTO_IFA_PROTO, (uint8_t)proto) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -256,10 +347,18 @@ static int nl_addr_add(void *userdata, const char *ifname,
 		return r;
 	/* NLM_F_EXCL: an address that is there already is -EEXIST, never
 	 * silently "replaced" (which would hide a rollback bug). */
-	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, r, addr,
-			   addr->family == AF_INET6 && (flags & IPTO_BIND_NODAD) ?
-			   IFA_F_NODAD : 0);
-	return request_end(nb, nle, -EEXIST, "add address on", ifname);
+	{
+		int ifindex = r;
+
+		nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				   addr, addr->family == AF_INET6 &&
+				   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
+				   wire_proto(flags));
+		r = request_end(nb, nle, -EEXIST, "add address on", ifname);
+		if (r == 0)
+			keep_mark(nb, ifindex, addr, proto_of_flags(flags));
+		return r;
+	}
 }
 
 /* Appends one attribute; the caller reserved room. */
@@ -274,9 +373,9 @@ static size_t put_attr(char *buf, size_t off, unsigned short type,
 	return off + NLA_ALIGN(NLA_HDRLEN + len);
 }
 
-/* Room for one RTM_NEWADDR: header, ifaddrmsg, four attributes. */
+/* Room for one RTM_NEWADDR: header, ifaddrmsg, five attributes. */
 #define BATCH_MSG_MAX \
-	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifaddrmsg)) + 4 * NLA_ALIGN(NLA_HDRLEN + 16))
+	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifaddrmsg)) + 5 * NLA_ALIGN(NLA_HDRLEN + 16))
 #define BATCH_CHUNK 256
 
 /* Builds RTM_NEWADDR for @r at @buf; returns its length. */
@@ -307,6 +406,11 @@ static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
 		flags |= IFA_F_NODAD;
 	if (flags)
 		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
+	if (wire_proto(r->flags)) {
+		uint8_t proto = (uint8_t)wire_proto(r->flags);
+
+		off = put_attr(buf, off, IPTO_IFA_PROTO, &proto, 1);
+	}
 	h->nlmsg_len = (uint32_t)off;
 	return off;
 }
@@ -405,6 +509,10 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 				text, reqs[i].ifname, ipto_strerror(results[i]));
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
+			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
+				  proto_of_flags(reqs[i].flags));
 	free(buf);
 	return 0;
 }
@@ -418,53 +526,170 @@ static int nl_addr_del(void *userdata, const char *ifname,
 	r = ifindex_of(nb, ifname);
 	if (r < 0)
 		return r;
-	nle = addr_request(nb, RTM_DELADDR, 0, r, addr, 0);
-	return request_end(nb, nle, -EADDRNOTAVAIL, "delete address on",
-			   ifname);
+	{
+		int ifindex = r;
+		char key[96];
+
+		nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
+		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
+		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
+			mark_key(ifindex, addr, key, sizeof(key));
+			nl_record_set(nb, key, NULL);
+		}
+		return r;
+	}
+}
+
+/*
+ * Dumps go through libnl's core message API (one request, a callback per
+ * reply message): libnl 3.7's rtnl_addr knows no IFA_PROTO, and its
+ * caches would parse every object of the namespace.
+ */
+static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
+		nl_recvmsg_msg_cb_t fn, void *arg, const char *what)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
+	struct nl_cb *cb, *base;
+	int nle;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, (void *)hdr, hdrlen, NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	request_begin(nb);
+	nle = nl_send_auto(nb->sk, msg);
+	nlmsg_free(msg);
+	if (nle < 0)
+		return request_end(nb, nle, 0, what, "");
+	base = nl_socket_get_cb(nb->sk);
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
+	nle = nl_recvmsgs(nb->sk, cb);
+	nl_cb_put(cb);
+	return request_end(nb, nle < 0 ? nle : 0, 0, what, "");
+}
+
+struct addr_dump_ctx {
+	struct nl_binder *nb;
+	int ifindex;
+	struct ipto_addr_entry *out;
+	size_t max, n;
+};
+
+static int on_addr(struct nl_msg *msg, void *arg)
+{
+	struct addr_dump_ctx *c = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IPTO_IFA_MAX + 1];
+	struct ipto_addr_entry e = { .sz = sizeof(e) };
+	const struct ifaddrmsg *ifa;
+	struct nlattr *local;
+	size_t len;
+
+	if (h->nlmsg_type != RTM_NEWADDR ||
+	    nlmsg_parse(h, sizeof(*ifa), tb, IPTO_IFA_MAX, NULL) < 0)
+		return NL_SKIP;
+	ifa = nlmsg_data(h);
+	if ((c->ifindex && (int)ifa->ifa_index != c->ifindex) ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return NL_SKIP;
+	e.addr.family = ifa->ifa_family;
+	e.addr.prefixlen = ifa->ifa_prefixlen;
+	len = ipto_addr_len(&e.addr);
+	local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!local || nla_len(local) != (int)len)
+		return NL_SKIP;
+	memcpy(e.addr.bytes, nla_data(local), len);
+	e.ifindex = (int)ifa->ifa_index;
+	if (tb[IPTO_IFA_PROTO] && nla_len(tb[IPTO_IFA_PROTO]) >= 1 &&
+	    !getenv("IPTO_TEST_NO_IFA_PROTO"))
+		e.proto = nla_get_u8(tb[IPTO_IFA_PROTO]);
+	if (!e.proto && c->nb->proto_mode == PROTO_RECORD) {
+		/* The record's mark counts only while the kernel has the
+		 * address on that interface: we are reading it now. */
+		char key[96], value[8];
+
+		mark_key(e.ifindex, &e.addr, key, sizeof(key));
+		if (nl_record_get(c->nb, key, value, sizeof(value)) == 0) {
+			e.proto = (unsigned int)atoi(value);
+			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
+		}
+	}
+	if ((tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ?
+	     nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags) & IFA_F_SECONDARY)
+		e.flags |= IPTO_ADDR_ENTRY_SECONDARY;
+	if (c->n < c->max) {
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
+	}
+	c->n++;
+	return NL_OK;
+}
+
+static int nl_addr_dump(void *userdata, int ifindex,
+			struct ipto_addr_entry *out, size_t max)
+{
+	struct nl_binder *nb = userdata;
+	/* With strict checking (set at creation) the kernel dumps only
+	 * ifa_index; older kernels dump all and on_addr filters. */
+	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC,
+				 .ifa_index = (unsigned int)ifindex };
+	struct addr_dump_ctx c = { nb, ifindex, out, max, 0 };
+	int r;
+
+	/* A reader (status, release) learns from the record itself that a
+	 * writer kept marks there: a kernel that keeps IFA_PROTO never makes
+	 * it write one. */
+	if (nb->proto_mode == PROTO_UNKNOWN && nb->record_dir[0]) {
+		DIR *dir = opendir(nb->record_dir);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir)))
+			if (strncmp(de->d_name, "addr.", 5) == 0) {
+				nb->proto_mode = PROTO_RECORD;
+				break;
+			}
+		if (dir)
+			closedir(dir);
+	}
+	r = dump(nb, RTM_GETADDR, &ifa, sizeof(ifa), on_addr, &c,
+		 "dump addresses");
+	if (r < 0)
+		return r;
+	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
 static int nl_addr_list(void *userdata, const char *ifname,
 			struct ipto_addr *out, size_t max)
 {
 	struct nl_binder *nb = userdata;
-	struct rtnl_link *link;
-	struct nl_cache *cache;
-	struct nl_object *obj;
-	int ifindex, r, nle, count = 0;
+	struct ipto_addr_entry *e;
+	int ifindex, n, i;
+	size_t room = max < 64 ? 64 : max;
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	ifindex = rtnl_link_get_ifindex(link);
-	rtnl_link_put(link);
-	request_begin(nb);
-	nle = rtnl_addr_alloc_cache(nb->sk, &cache);
-	if (nle < 0)
-		return request_end(nb, nle, 0, "list addresses of", ifname);
-	for (obj = nl_cache_get_first(cache); obj;
-	     obj = nl_cache_get_next(obj)) {
-		struct rtnl_addr *ra = (struct rtnl_addr *)obj;
-		struct nl_addr *local = rtnl_addr_get_local(ra);
-		int family = rtnl_addr_get_family(ra);
-		struct ipto_addr a;
-
-		if (rtnl_addr_get_ifindex(ra) != ifindex || !local)
-			continue;
-		if (family != AF_INET && family != AF_INET6)
-			continue;
-		memset(&a, 0, sizeof(a));
-		a.family = family;
-		if (nl_addr_get_len(local) != ipto_addr_len(&a))
-			continue;
-		memcpy(a.bytes, nl_addr_get_binary_addr(local),
-		       ipto_addr_len(&a));
-		a.prefixlen = rtnl_addr_get_prefixlen(ra);
-		if ((size_t)count < max)
-			out[count] = a;
-		count++;
+	ifindex = ifindex_of(nb, ifname);
+	if (ifindex < 0)
+		return ifindex;
+	for (;;) {
+		e = calloc(room, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		for (i = 0; i < (int)room; i++)
+			e[i].sz = sizeof(*e);
+		n = nl_addr_dump(nb, ifindex, e, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 8;
+		free(e);
 	}
-	nl_cache_free(cache);
-	return count;
+	for (i = 0; i < n && (size_t)i < max; i++)
+		out[i] = e[i].addr;
+	free(e);
+	return n;
 }
 
 /* Reads IFLA_AF_SPEC -> AF_INET -> IFLA_INET_CONF for the ARP settings. */
@@ -492,95 +717,68 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 	}
 }
 
+/* What on_link (with the link dump) fills: up to @max entries. */
+struct link_dump_ctx {
+	struct ipto_link_entry *out;
+	size_t max, n;
+};
+
+static int on_link(struct nl_msg *msg, void *arg);
+
 /*
- * One RTM_GETLINK by name on the raw socket, parsed in place: what a
- * takeover reads for every adapter, so it skips libnl's object model
- * (a third of the time, no allocation; tests/bench).
+ * One RTM_GETLINK by name through libnl's core message API, parsed in
+ * place by the link dump's parser: what a takeover reads for every
+ * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
 static int nl_link_get(void *userdata, const char *ifname,
 		       struct ipto_link_info *info)
 {
 	struct nl_binder *nb = userdata;
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct {
-		struct nlmsghdr h;
-		struct ifinfomsg ifi;
-		char attrs[NLA_ALIGN(NLA_HDRLEN + IFNAMSIZ)];
-	} req;
-	size_t namelen = strlen(ifname), off;
-	uint32_t seq = nb->raw_seq++;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { &e, 1, 0 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+	struct nl_cb *cb, *base;
+	int nle;
 
-	if (namelen == 0 || namelen >= IFNAMSIZ)
-		return -ENODEV;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = RTM_GETLINK;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = seq;
-	req.ifi.ifi_family = AF_UNSPEC;
-	off = put_attr((char *)&req, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(req.ifi)),
-		       IFLA_IFNAME, ifname, namelen + 1);
-	req.h.nlmsg_len = (uint32_t)off;
-	if (send(nb->raw_fd, &req, off, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t len = recv(nb->raw_fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		size_t left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (size_t)len;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			const struct ifinfomsg *ifi;
-			const struct nlattr *a;
-			int rem;
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				int err = e->error > 0 ? -e->error : e->error;
-
-				if (err == 0)
-					continue;
-				if (err != -ENODEV)
-					log_err(nb->ctx, "netlink: get link %s: %s\n",
-						ifname, ipto_strerror(err));
-				return err;
-			}
-			if (h->nlmsg_type != RTM_NEWLINK ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-				return -EPROTO;
-			ifi = NLMSG_DATA(h);
-			info->ifindex = ifi->ifi_index;
-			info->up = (ifi->ifi_flags & IFF_UP) != 0;
-			info->carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
-			a = (const struct nlattr *)((const char *)ifi +
-						    NLMSG_ALIGN(sizeof(*ifi)));
-			rem = (int)(h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifi))));
-			for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
-				switch (nla_type(a)) {
-				case IFLA_MTU:
-					if (nla_len(a) >= 4)
-						info->mtu = nla_get_u32((struct nlattr *)a);
-					break;
-				case IFLA_ADDRESS:
-					if (nla_len(a) == (int)sizeof(info->mac.bytes))
-						memcpy(info->mac.bytes, nla_data(a),
-						       sizeof(info->mac.bytes));
-					break;
-				case IFLA_AF_SPEC:
-					parse_inet_conf(a, info);
-					break;
-				}
-			}
-			return 0;
-		}
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
 	}
+	request_begin(nb);
+	nle = nl_send_auto(nb->sk, msg);
+	nlmsg_free(msg);
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	base = nl_socket_get_cb(nb->sk);
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, &c);
+	nle = nl_recvmsgs(nb->sk, cb);
+	nl_cb_put(cb);
+	if (nle >= 0)
+		nle = nl_wait_for_ack(nb->sk); /* the request's ACK */
+	if (nle < 0 && nb->kernel_err == -ENODEV) {
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	if (nle < 0)
+		return request_end(nb, nle, 0, "get link", ifname);
+	if (c.n != 1)
+		return -EPROTO;
+	info->ifindex = e.ifindex;
+	info->mac = e.mac;
+	info->up = e.up;
+	info->carrier = e.carrier;
+	info->mtu = e.mtu;
+	info->arp_ignore = e.arp_ignore;
+	info->arp_announce = e.arp_announce;
+	return 0;
 }
 
 /* Sends the difference between @link (the kernel's) and @change. */
@@ -628,6 +826,8 @@ static unsigned int devconf_id(enum ipto_devconf key)
 		return IPV4_DEVCONF_ARP_ANNOUNCE;
 	case IPTO_DEVCONF_ARP_FILTER:
 		return IPV4_DEVCONF_ARPFILTER;
+	case IPTO_DEVCONF_PROMOTE_SECONDARIES:
+		return IPV4_DEVCONF_PROMOTE_SECONDARIES;
 	}
 	return 0;
 }
@@ -687,6 +887,127 @@ static int nl_devconf_set(void *userdata, const char *ifname,
 	return r;
 }
 
+static int on_link(struct nl_msg *msg, void *arg)
+{
+	struct link_dump_ctx *c = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct ipto_link_info info = { .sz = sizeof(info), .arp_ignore = -1,
+				       .arp_announce = -1 };
+	const struct ifinfomsg *ifi;
+
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return NL_SKIP;
+	ifi = nlmsg_data(h);
+	e.ifindex = ifi->ifi_index;
+	e.up = (ifi->ifi_flags & IFF_UP) != 0;
+	e.carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
+	e.loopback = (ifi->ifi_flags & IFF_LOOPBACK) != 0;
+	if (tb[IFLA_IFNAME])
+		snprintf(e.ifname, sizeof(e.ifname), "%.*s",
+			 nla_len(tb[IFLA_IFNAME]), (const char *)nla_data(tb[IFLA_IFNAME]));
+	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == (int)sizeof(e.mac.bytes))
+		memcpy(e.mac.bytes, nla_data(tb[IFLA_ADDRESS]), sizeof(e.mac.bytes));
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		e.mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_AF_SPEC])
+		parse_inet_conf(tb[IFLA_AF_SPEC], &info);
+	e.arp_ignore = info.arp_ignore;
+	e.arp_announce = info.arp_announce;
+	if (c->n < c->max) {
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
+	}
+	c->n++;
+	return NL_OK;
+}
+
+static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
+			size_t max)
+{
+	struct nl_binder *nb = userdata;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct link_dump_ctx c = { out, max, 0 };
+	int r;
+
+	r = dump(nb, RTM_GETLINK, &ifi, sizeof(ifi), on_link, &c,
+		 "dump links");
+	if (r < 0)
+		return r;
+	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
+}
+
+/*
+ * The record: one small file per key under RECORD_ROOT/<inode of the
+ * binder's network namespace>/, so it belongs to the namespace and any
+ * process of the host finds it; /run is a tmpfs, so it goes with a reboot,
+ * as the addresses do.
+ */
+static int record_path(struct nl_binder *nb, const char *key, char *buf,
+		       size_t len)
+{
+	if (!nb->record_dir[0])
+		return -EOPNOTSUPP;
+	if ((size_t)snprintf(buf, len, "%s/%s", nb->record_dir, key) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int nl_record_get(void *userdata, const char *key, char *buf,
+			 size_t len)
+{
+	struct nl_binder *nb = userdata;
+	char path[160];
+	FILE *f;
+	size_t n;
+	int r = record_path(nb, key, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len, f);
+	fclose(f);
+	if (n >= len)
+		return -ENOSPC;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int nl_record_set(void *userdata, const char *key, const char *value)
+{
+	struct nl_binder *nb = userdata;
+	char path[160], tmp[176];
+	FILE *f;
+	int r = record_path(nb, key, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (!value) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", value);
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
 static void nl_destroy(void *userdata)
 {
 	struct nl_binder *nb = userdata;
@@ -709,6 +1030,10 @@ static const struct ipto_binder_ops netlink_ops = {
 	.devconf_set = nl_devconf_set,
 	.destroy = nl_destroy,
 	.addr_add_batch = nl_addr_add_batch,
+	.addr_dump = nl_addr_dump,
+	.link_dump = nl_link_dump,
+	.record_get = nl_record_get,
+	.record_set = nl_record_set,
 };
 
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
@@ -749,6 +1074,16 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 	setsockopt(nl_socket_get_fd(nb->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	nl_socket_modify_err_cb(nb->sk, NL_CB_CUSTOM, on_kernel_error, nb);
+	/* Dumps of one link's addresses ask about that link only (4.20+). */
+	setsockopt(nl_socket_get_fd(nb->sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK,
+		   &one, sizeof(one));
+	{
+		struct stat st;
+
+		if (stat("/proc/thread-self/ns/net", &st) == 0)
+			snprintf(nb->record_dir, sizeof(nb->record_dir), "%s/%lu",
+				 RECORD_ROOT, (unsigned long)st.st_ino);
+	}
 	nb->ctx = ipto_ctx_ref(ctx);
 	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
 	if (r < 0)

@@ -19,6 +19,8 @@ IPTO_EXPORT const char *ipto_devconf_name(enum ipto_devconf key)
 		return "arp_announce";
 	case IPTO_DEVCONF_ARP_FILTER:
 		return "arp_filter";
+	case IPTO_DEVCONF_PROMOTE_SECONDARIES:
+		return "promote_secondaries";
 	}
 	return NULL;
 }
@@ -31,6 +33,7 @@ static int devconf_max(enum ipto_devconf key)
 	case IPTO_DEVCONF_ARP_ANNOUNCE:
 		return 2;
 	case IPTO_DEVCONF_ARP_FILTER:
+	case IPTO_DEVCONF_PROMOTE_SECONDARIES:
 		return 1;
 	}
 	return -1;
@@ -98,7 +101,9 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 	r = check_addr(binder, "addr_add", addr);
 	if (r < 0)
 		return r;
-	if (flags & ~(unsigned int)IPTO_BIND_NODAD) {
+	if ((flags & ~(unsigned int)(IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER |
+				     IPTO_BIND_RECLAIM)) ||
+	    ((flags & IPTO_BIND_TAKEOVER) && (flags & IPTO_BIND_RECLAIM))) {
 		log_err(binder->ctx, "binder: addr_add: unknown flags 0x%x\n",
 			flags);
 		return -EINVAL;
@@ -420,6 +425,102 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
 	r = binder->ops.devconf_set(binder->userdata, ifname, key, value);
 	return op_result(binder, r, false, "devconf_set", ifname, detail);
+}
+
+IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
+				      struct ipto_addr_entry *out, size_t max)
+{
+	size_t i;
+	int r;
+
+	if (!binder || ifindex < 0 || (max && !out))
+		return -EINVAL;
+	for (i = 0; i < max; i++)
+		if (out[i].sz < sizeof(size_t)) {
+			log_err(binder->ctx, "binder: addr_dump: entry sz not set\n");
+			return -EINVAL;
+		}
+	if (!binder->ops.addr_dump)
+		return unsupported(binder, "address dumps");
+	r = binder->ops.addr_dump(binder->userdata, ifindex, out, max);
+	return op_result(binder, r, false, "addr_dump", "", "");
+}
+
+IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
+				      struct ipto_link_entry *out, size_t max)
+{
+	size_t i;
+	int r;
+
+	if (!binder || (max && !out))
+		return -EINVAL;
+	for (i = 0; i < max; i++)
+		if (out[i].sz < sizeof(size_t)) {
+			log_err(binder->ctx, "binder: link_dump: entry sz not set\n");
+			return -EINVAL;
+		}
+	if (!binder->ops.link_dump)
+		return unsupported(binder, "link dumps");
+	r = binder->ops.link_dump(binder->userdata, out, max);
+	return op_result(binder, r, false, "link_dump", "", "");
+}
+
+static int check_record_key(struct ipto_binder *b, const char *key)
+{
+	size_t i, len = key ? strnlen(key, 65) : 0;
+
+	if (len == 0 || len > 64)
+		goto bad;
+	for (i = 0; i < len; i++) {
+		char c = key[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == ':' || c == '-'))
+			goto bad;
+	}
+	if (key[0] == '.')
+		goto bad;
+	return 0;
+bad:
+	log_err(b->ctx, "binder: record: bad key\n");
+	return -EINVAL;
+}
+
+IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
+				       const char *key, char *buf, size_t len)
+{
+	int r;
+
+	if (!binder || !buf || len == 0)
+		return -EINVAL;
+	r = check_record_key(binder, key);
+	if (r < 0)
+		return r;
+	if (!binder->ops.record_get)
+		return unsupported(binder, "a record");
+	r = binder->ops.record_get(binder->userdata, key, buf, len);
+	return op_result(binder, r, r == -ENOENT, "record_get", key, "");
+}
+
+IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
+				       const char *key, const char *value)
+{
+	int r;
+
+	if (!binder)
+		return -EINVAL;
+	r = check_record_key(binder, key);
+	if (r < 0)
+		return r;
+	if (value && (strnlen(value, 256) > 255 || strchr(value, '\n'))) {
+		log_err(binder->ctx, "binder: record_set %s: bad value\n", key);
+		return -EINVAL;
+	}
+	if (!binder->ops.record_set)
+		return unsupported(binder, "a record");
+	r = binder->ops.record_set(binder->userdata, key, value);
+	return op_result(binder, r, false, "record_set", key, "");
 }
 
 #if !HAVE_NETLINK

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#define DEVCONF_KEYS 4 /* enum ipto_devconf values are 1..3 */
+#define DEVCONF_KEYS 5 /* enum ipto_devconf values are 1..4 */
 
 struct fault {
 	unsigned int ops; /* mask of counted operations */
@@ -73,7 +73,14 @@ struct dr_link {
 	unsigned int mtu;
 	int devconf[DEVCONF_KEYS];
 	struct ipto_addr *addrs;
+	unsigned char *protos; /* IFA_PROTO of each address */
 	size_t naddrs, cap_addrs;
+};
+
+/* The record (what the netlink binder keeps under /run). */
+struct dr_record {
+	char *key;
+	char *value;
 };
 
 struct dr_call {
@@ -88,7 +95,57 @@ struct dr_binder {
 	struct dr_call *calls;
 	size_t ncalls, calls_cap;
 	struct fault fault;
+	struct dr_record *records;
+	size_t nrecords;
 };
+
+static unsigned int proto_of_flags(unsigned int flags)
+{
+	if (flags & IPTO_BIND_TAKEOVER)
+		return IPTO_ADDR_PROTO_TAKEOVER;
+	if (flags & IPTO_BIND_RECLAIM)
+		return IPTO_ADDR_PROTO_RECLAIM;
+	return 0;
+}
+
+/* The kernel's IPv4 rule: an address is secondary when an earlier one of
+ * the link has the same prefix length and network. */
+static bool same_subnet(const struct ipto_addr *a, const struct ipto_addr *b)
+{
+	unsigned int i, bits = a->prefixlen;
+
+	if (a->family != AF_INET || b->family != AF_INET ||
+	    a->prefixlen != b->prefixlen)
+		return false;
+	for (i = 0; i < 4; i++) {
+		unsigned int keep = bits >= 8 ? 8 : bits;
+		unsigned char m = (unsigned char)(keep ? 0xff << (8 - keep) : 0);
+
+		if ((a->bytes[i] & m) != (b->bytes[i] & m))
+			return false;
+		bits -= keep;
+	}
+	return true;
+}
+
+static bool is_secondary(const struct dr_link *l, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < idx; i++)
+		if (same_subnet(&l->addrs[i], &l->addrs[idx]))
+			return true;
+	return false;
+}
+
+static void remove_addr_at(struct dr_link *l, size_t i)
+{
+	memmove(&l->addrs[i], &l->addrs[i + 1],
+		(l->naddrs - i - 1) * sizeof(*l->addrs));
+	memmove(&l->protos[i], &l->protos[i + 1],
+		(l->naddrs - i - 1) * sizeof(*l->protos));
+	l->naddrs--;
+}
 
 static struct dr_link *find_link(struct dr_binder *d, const char *ifname)
 {
@@ -143,8 +200,10 @@ static int dr_addr_add(void *userdata, const char *ifname,
 	int slot, err;
 
 	ipto_addr_format(addr, text, sizeof(text));
-	slot = call_begin(d, "addr_add %s %s%s", ifname, text,
-			  (flags & IPTO_BIND_NODAD) ? " nodad" : "");
+	slot = call_begin(d, "addr_add %s %s%s%s", ifname, text,
+			  (flags & IPTO_BIND_NODAD) ? " nodad" : "",
+			  (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
+			  (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
 	if (slot < 0)
 		return slot;
 	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_ADD);
@@ -163,6 +222,14 @@ static int dr_addr_add(void *userdata, const char *ifname,
 	if (ipto_grow((void **)&l->addrs, &l->cap_addrs, l->naddrs + 1,
 		      sizeof(*l->addrs)) < 0)
 		return call_end(d, slot, -ENOMEM);
+	{
+		unsigned char *p = realloc(l->protos, l->naddrs + 1);
+
+		if (!p)
+			return call_end(d, slot, -ENOMEM);
+		l->protos = p;
+	}
+	l->protos[l->naddrs] = (unsigned char)proto_of_flags(flags);
 	l->addrs[l->naddrs++] = *addr;
 	return call_end(d, slot, 0);
 }
@@ -189,9 +256,19 @@ static int dr_addr_del(void *userdata, const char *ifname,
 	for (i = 0; i < l->naddrs; i++) {
 		if (ipto_addr_equal(&l->addrs[i], addr) &&
 		    l->addrs[i].prefixlen == addr->prefixlen) {
-			memmove(&l->addrs[i], &l->addrs[i + 1],
-				(l->naddrs - i - 1) * sizeof(*l->addrs));
-			l->naddrs--;
+			struct ipto_addr gone = l->addrs[i];
+			bool primary = addr->family == AF_INET &&
+				       !is_secondary(l, i);
+			size_t j;
+
+			remove_addr_at(l, i);
+			/* Like the kernel: deleting a primary deletes the
+			 * secondaries of its subnet, unless promoted. */
+			if (primary &&
+			    !l->devconf[IPTO_DEVCONF_PROMOTE_SECONDARIES])
+				for (j = l->naddrs; j-- > i;)
+					if (same_subnet(&l->addrs[j], &gone))
+						remove_addr_at(l, j);
 			return call_end(d, slot, 0);
 		}
 	}
@@ -322,12 +399,158 @@ static void dr_binder_destroy(void *userdata)
 	struct dr_binder *d = userdata;
 	size_t i;
 
-	for (i = 0; i < d->nlinks; i++)
+	for (i = 0; i < d->nlinks; i++) {
 		free(d->links[i].addrs);
+		free(d->links[i].protos);
+	}
 	free(d->links);
+	for (i = 0; i < d->nrecords; i++) {
+		free(d->records[i].key);
+		free(d->records[i].value);
+	}
+	free(d->records);
 	clear_calls(d);
 	free(d->calls);
 	free(d);
+}
+
+static int dr_addr_dump(void *userdata, int ifindex,
+			struct ipto_addr_entry *out, size_t max)
+{
+	struct dr_binder *d = userdata;
+	size_t i, j, n = 0;
+	int slot, err;
+
+	slot = call_begin(d, "addr_dump %d", ifindex);
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_DUMP);
+	if (err)
+		return call_end(d, slot, err);
+	for (i = 0; i < d->nlinks; i++) {
+		const struct dr_link *l = &d->links[i];
+
+		if (ifindex && l->ifindex != ifindex)
+			continue;
+		for (j = 0; j < l->naddrs; j++, n++) {
+			struct ipto_addr_entry e = { .sz = sizeof(e) };
+
+			if (n >= max)
+				continue;
+			e.ifindex = l->ifindex;
+			e.addr = l->addrs[j];
+			e.proto = l->protos[j];
+			e.flags = is_secondary(l, j) ? IPTO_ADDR_ENTRY_SECONDARY : 0;
+			ipto_sized_copy_out(&out[n], &e, sizeof(e));
+		}
+	}
+	return call_end(d, slot, (int)n);
+}
+
+static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
+			size_t max)
+{
+	struct dr_binder *d = userdata;
+	size_t i;
+	int slot, err;
+
+	slot = call_begin(d, "link_dump");
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_DUMP);
+	if (err)
+		return call_end(d, slot, err);
+	for (i = 0; i < d->nlinks && i < max; i++) {
+		const struct dr_link *l = &d->links[i];
+		struct ipto_link_entry e = { .sz = sizeof(e) };
+
+		snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
+		e.ifindex = l->ifindex;
+		e.mac = l->mac;
+		e.up = l->up;
+		e.carrier = l->carrier;
+		e.loopback = strcmp(l->name, "lo") == 0;
+		e.arp_ignore = l->devconf[IPTO_DEVCONF_ARP_IGNORE];
+		e.arp_announce = l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE];
+		e.mtu = l->mtu;
+		ipto_sized_copy_out(&out[i], &e, sizeof(e));
+	}
+	return call_end(d, slot, (int)d->nlinks);
+}
+
+static struct dr_record *find_record(struct dr_binder *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->nrecords; i++)
+		if (strcmp(d->records[i].key, key) == 0)
+			return &d->records[i];
+	return NULL;
+}
+
+static int dr_record_get(void *userdata, const char *key, char *buf,
+			 size_t len)
+{
+	struct dr_binder *d = userdata;
+	struct dr_record *r;
+	int slot, err;
+
+	slot = call_begin(d, "record_get %s", key);
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_GET);
+	if (err)
+		return call_end(d, slot, err);
+	r = find_record(d, key);
+	if (!r)
+		return call_end(d, slot, -ENOENT);
+	if (strlen(r->value) >= len)
+		return call_end(d, slot, -ENOSPC);
+	strcpy(buf, r->value);
+	return call_end(d, slot, 0);
+}
+
+static int dr_record_set(void *userdata, const char *key, const char *value)
+{
+	struct dr_binder *d = userdata;
+	struct dr_record *r, *grown;
+	char *v = NULL, *k = NULL;
+	int slot, err;
+
+	slot = call_begin(d, "record_set %s %s", key, value ? value : "(delete)");
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_SET);
+	if (err)
+		return call_end(d, slot, err);
+	r = find_record(d, key);
+	if (!value) {
+		if (r) {
+			free(r->key);
+			free(r->value);
+			*r = d->records[--d->nrecords];
+		}
+		return call_end(d, slot, 0);
+	}
+	v = strdup(value);
+	if (!v)
+		return call_end(d, slot, -ENOMEM);
+	if (r) {
+		free(r->value);
+		r->value = v;
+		return call_end(d, slot, 0);
+	}
+	k = strdup(key);
+	grown = k ? realloc(d->records, (d->nrecords + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(k);
+		free(v);
+		return call_end(d, slot, -ENOMEM);
+	}
+	d->records = grown;
+	d->records[d->nrecords].key = k;
+	d->records[d->nrecords++].value = v;
+	return call_end(d, slot, 0);
 }
 
 static const struct ipto_binder_ops dryrun_binder_ops = {
@@ -340,6 +563,10 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.devconf_get = dr_devconf_get,
 	.devconf_set = dr_devconf_set,
 	.destroy = dr_binder_destroy,
+	.addr_dump = dr_addr_dump,
+	.link_dump = dr_link_dump,
+	.record_get = dr_record_get,
+	.record_set = dr_record_set,
 };
 
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
@@ -492,6 +719,8 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	l->cap_addrs = (size_t)n; /* at least */
 	if (n == 0)
 		free(addrs);
+	else if (!(l->protos = calloc((size_t)n, 1)))
+		l->naddrs = 0; /* out of memory: an empty link */
 	return 0;
 }
 
@@ -557,6 +786,15 @@ static int cmp_link_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+
+	if (!*x || !*y)
+		return !*x - !*y;
+	return strcmp(*x, *y);
+}
+
 static int cmp_addr(const void *a, const void *b)
 {
 	return ipto_addr_compare(a, b);
@@ -610,13 +848,47 @@ IPTO_EXPORT int ipto_binder_dryrun_dump(const struct ipto_binder *binder,
 			qsort(addrs, l->naddrs, sizeof(*addrs), cmp_addr);
 		}
 		for (j = 0; j < l->naddrs; j++) {
+			size_t k;
+			unsigned int proto = 0;
+
+			for (k = 0; k < l->naddrs; k++)
+				if (ipto_addr_equal(&l->addrs[k], &addrs[j]) &&
+				    l->addrs[k].prefixlen == addrs[j].prefixlen)
+					proto = l->protos[k];
 			ipto_addr_format(&addrs[j], text, sizeof(text));
-			fprintf(f, "addr %s %s\n", l->name, text);
+			if (proto)
+				fprintf(f, "addr %s %s proto %u\n", l->name, text,
+					proto);
+			else
+				fprintf(f, "addr %s %s\n", l->name, text);
 		}
 		for (j = 0; j < IPTO_ARRAY_SIZE(keys); j++)
 			fprintf(f, "devconf %s %s %d\n", l->name,
 				ipto_devconf_name(keys[j]),
 				l->devconf[keys[j]]);
+		/* Shown only when set, so older dumps read the same. */
+		if (l->devconf[IPTO_DEVCONF_PROMOTE_SECONDARIES])
+			fprintf(f, "devconf %s promote_secondaries %d\n",
+				l->name,
+				l->devconf[IPTO_DEVCONF_PROMOTE_SECONDARIES]);
+	}
+	{
+		char **lines = d->nrecords ? calloc(d->nrecords, sizeof(*lines)) : NULL;
+
+		if (d->nrecords && !lines)
+			goto out;
+		for (i = 0; i < d->nrecords; i++)
+			if (asprintf(&lines[i], "record %s %s", d->records[i].key,
+				     d->records[i].value) < 0)
+				lines[i] = NULL;
+		if (d->nrecords)
+			qsort(lines, d->nrecords, sizeof(*lines), cmp_str);
+		for (i = 0; i < d->nrecords; i++) {
+			if (lines[i])
+				fprintf(f, "%s\n", lines[i]);
+			free(lines[i]);
+		}
+		free(lines);
 	}
 	r = 0;
 out:

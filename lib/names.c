@@ -60,7 +60,9 @@ IPTO_DEFINE_ENUM_NAME(ipto_frame_flags_name, ipto_frame_flags,
 	{ IPTO_FRAME_F_ROUTER, "router" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
-	{ IPTO_BIND_NODAD, "nodad" })
+	{ IPTO_BIND_NODAD, "nodad" },
+	{ IPTO_BIND_TAKEOVER, "takeover" },
+	{ IPTO_BIND_RECLAIM, "reclaim" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_ADDR_ADD, "addr_add" },
@@ -70,6 +72,10 @@ IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_LINK_SET_UP, "link_set_up" },
 	{ IPTO_BINDER_OP_DEVCONF_GET, "devconf_get" },
 	{ IPTO_BINDER_OP_DEVCONF_SET, "devconf_set" },
+	{ IPTO_BINDER_OP_ADDR_DUMP, "addr_dump" },
+	{ IPTO_BINDER_OP_LINK_DUMP, "link_dump" },
+	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
+	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
 	{ IPTO_BINDER_OPS_MUTATING, "mutating" },
 	{ IPTO_BINDER_OPS_ALL, "all" })
 
@@ -97,7 +103,21 @@ IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 
 IPTO_DEFINE_ENUM_NAME(ipto_takeover_flags_name, ipto_takeover_flags,
 	{ IPTO_TAKEOVER_KEEP_DEVCONF, "keep_devconf" },
-	{ IPTO_TAKEOVER_DAD, "dad" })
+	{ IPTO_TAKEOVER_DAD, "dad" },
+	{ IPTO_TAKEOVER_RECLAIM, "reclaim" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_addr_entry_flags_name, ipto_addr_entry_flags,
+	{ IPTO_ADDR_ENTRY_SECONDARY, "secondary" },
+	{ IPTO_ADDR_ENTRY_PROTO_RECORDED, "proto_recorded" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_lock_flags_name, ipto_lock_flags,
+	{ IPTO_LOCK_NOWAIT, "nowait" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_health_name, ipto_health,
+	{ IPTO_HEALTH_ADAPTER_DOWN, "adapter_down" },
+	{ IPTO_HEALTH_ARP_UNGUARDED, "arp_unguarded" },
+	{ IPTO_HEALTH_OTHER_ANSWERS, "other_interface_answers" },
+	{ IPTO_HEALTH_MISSING, "missing" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_CHECK_LINK, "check_link" },

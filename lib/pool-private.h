@@ -124,6 +124,8 @@ struct ipto_plan {
 uint32_t pool_find_node(const struct ipto_pool *pool, const char *name);
 uint32_t pool_find_adapter_by_mac(const struct ipto_pool *pool,
 				  const struct ipto_mac *mac);
+uint32_t pool_find_ip(const struct ipto_pool *pool, const struct ipto_addr *addr);
+uint32_t pool_find_standby(const struct ipto_pool *pool, const char *name);
 
 /* Sort caches; -ENOMEM is the only failure. */
 int pool_ensure_ranks(struct ipto_pool *pool);

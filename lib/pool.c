@@ -123,6 +123,16 @@ static uint32_t find_ip(const struct ipto_pool *pool,
 			     addr);
 }
 
+uint32_t pool_find_ip(const struct ipto_pool *pool, const struct ipto_addr *addr)
+{
+	return find_ip(pool, addr);
+}
+
+uint32_t pool_find_standby(const struct ipto_pool *pool, const char *name)
+{
+	return find_standby(pool, name);
+}
+
 bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 			  const struct pool_node *node)
 {
@@ -926,6 +936,19 @@ IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
 					"cannot commit takeover plan: adapter %s of standby %s was planned free and is busy now\n",
 					a->ifname,
 					pool->standbys[a->standby].name);
+				return -ESTALE;
+			}
+		}
+	}
+	if (!takeover) {
+		for (i = 0; i < plan->n_steps; i++) {
+			const struct plan_step_priv *st = &plan->steps[i];
+
+			if (pool->ips[st->ip].adapter != st->adapter) {
+				log_err(pool->ctx,
+					"cannot commit release plan: the pool does not record %s's address on adapter %s\n",
+					pool->nodes[pool->ips[st->ip].node].name,
+					pool->adapters[st->adapter].ifname);
 				return -ESTALE;
 			}
 		}

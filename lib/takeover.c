@@ -9,10 +9,11 @@
  * and each change it makes is pushed on an undo log so that a failure (or
  * ipto_takeover_undo()) can reverse exactly what this takeover did.
  */
-#include "ipto-private.h"
+#include "backend-private.h"
 
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -48,6 +49,8 @@ struct port {
 	size_t first_frame, n_frames; /* its slice of the frame table */
 	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
 	long refresh_report;          /* its refresh entry, updated in place; -1 none */
+	int ifindex;                  /* from link_get; 0 unknown */
+	struct ipto_mac have_mac;     /* the MAC link_get read */
 };
 
 /* One address to bind or unbind. */
@@ -58,7 +61,8 @@ struct action {
 };
 
 /* One entry of the undo log: a change this takeover made. */
-enum undo_kind { UNDO_DEVCONF, UNDO_ADDR_ADDED, UNDO_ADDR_REMOVED, UNDO_LINK_RAISED };
+enum undo_kind { UNDO_DEVCONF, UNDO_ADDR_ADDED, UNDO_ADDR_REMOVED, UNDO_LINK_RAISED,
+		 UNDO_RECORD };
 struct undo {
 	enum undo_kind kind;
 	size_t port;
@@ -66,6 +70,16 @@ struct undo {
 	struct ipto_addr ip;
 	enum ipto_devconf key;
 	int old_value;
+	bool had_record;              /* UNDO_RECORD: the value before, if any */
+	char record[256];
+};
+
+/* What the record keeps about one link a takeover changed: the values
+ * to restore on release (-1: not changed by a takeover). */
+struct link_note {
+	int ifindex;
+	struct ipto_mac mac;
+	int up, arp_ignore, arp_announce;
 };
 
 /* A prebuilt frame. */
@@ -105,13 +119,22 @@ struct ipto_takeover {
 	struct ipto_takeover_report *reports;
 	size_t n_reports, cap_reports;
 
+	char **host_names;            /* names of host-wide guard ports */
+	size_t n_host_names;
+	struct ipto_addr_entry *dump; /* the addresses at start; NULL: no dump op */
+	size_t n_dump;
+
 	int timerfd;
 	bool started, failed, stopped;
+	bool has_guards;              /* an IPv4 takeover: guard the host */
+	bool is_release;              /* only UNBIND actions */
 	uint64_t t0_ns;               /* when start() was called */
 	size_t next_round;            /* index into rounds, then refreshes */
 	uint32_t refreshes_done;
 	uint64_t next_due_ns;
 };
+
+static bool reclaiming(const struct ipto_takeover *t);
 
 static uint64_t now_ns(void)
 {
@@ -288,8 +311,12 @@ static int load_plan(struct ipto_takeover *t, const char *standby)
 	for (i = 0; i < t->n_actions && !v4; i++)
 		v4 = t->actions[i].kind == IPTO_PLAN_BIND &&
 		     t->actions[i].ip.family == AF_INET;
+	t->is_release = true;
+	for (i = 0; i < t->n_actions; i++)
+		t->is_release &= t->actions[i].kind == IPTO_PLAN_UNBIND;
 	if (!v4)
 		return 0;
+	t->has_guards = true;
 	/* ARP flux: every adapter of the standby on the LAN must leave ARP
 	 * for a taken-over address to the adapter that has it. */
 	for (i = 0; i < n_adapters; i++) {
@@ -401,7 +428,8 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	t->refresh_count = ipto_opts_get(opts, ipto_takeover_opts, refresh_count, 0u);
 
 	err = -EINVAL;
-	if (t->flags & ~(unsigned int)(IPTO_TAKEOVER_KEEP_DEVCONF | IPTO_TAKEOVER_DAD)) {
+	if (t->flags & ~(unsigned int)(IPTO_TAKEOVER_KEEP_DEVCONF | IPTO_TAKEOVER_DAD |
+				       IPTO_TAKEOVER_RECLAIM)) {
 		log_err(ctx, "takeover: unknown flags 0x%x\n", t->flags);
 		goto fail;
 	}
@@ -474,6 +502,10 @@ static void takeover_free(struct ipto_takeover *t)
 	free(t->results);
 	free(t->undo);
 	free(t->reports);
+	free(t->dump);
+	for (size_t i = 0; i < t->n_host_names; i++)
+		free(t->host_names[i]);
+	free(t->host_names);
 	ipto_injector_unref(t->injector);
 	ipto_binder_unref(t->binder);
 	ipto_plan_unref(t->plan);
@@ -516,9 +548,10 @@ static int rollback(struct ipto_takeover *t)
 				err = 0;
 			break;
 		case UNDO_ADDR_REMOVED:
-			flags = u->ip.family == AF_INET6 &&
-					!(t->flags & IPTO_TAKEOVER_DAD) ?
-				IPTO_BIND_NODAD : 0;
+			flags = (u->ip.family == AF_INET6 &&
+				 !(t->flags & IPTO_TAKEOVER_DAD) ?
+				 IPTO_BIND_NODAD : 0) |
+				(reclaiming(t) ? IPTO_BIND_RECLAIM : IPTO_BIND_TAKEOVER);
 			err = ipto_binder_addr_add(t->binder, ifname, &u->ip, flags);
 			if (addr_present(err))
 				err = 0;
@@ -526,13 +559,21 @@ static int rollback(struct ipto_takeover *t)
 		case UNDO_LINK_RAISED:
 			err = ipto_binder_link_set_up(t->binder, ifname, false);
 			break;
+		case UNDO_RECORD: {
+			char key[32];
+
+			snprintf(key, sizeof(key), "link.%s", ifname);
+			err = ipto_binder_record_set(t->binder, key,
+						     u->had_record ? u->record : NULL);
+			break;
+		}
 		}
 		if (err < 0) {
 			log_dbg(t->ctx, "takeover: could not undo a change on %s: %s\n",
 				ifname, ipto_strerror(err));
 			if (!first)
 				first = err;
-		} else {
+		} else if (u->kind != UNDO_RECORD) {
 			t->reports[u->report].outcome = IPTO_OUTCOME_UNDONE;
 		}
 	}
@@ -557,6 +598,187 @@ static int done_step(struct ipto_takeover *t, enum ipto_report_op op,
 		return r;
 	u->report = (size_t)r;
 	return push_undo(t, u);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The record: the kernel's marks, and notes of what to restore         */
+/* ------------------------------------------------------------------ */
+
+static bool reclaiming(const struct ipto_takeover *t)
+{
+	return t->flags & IPTO_TAKEOVER_RECLAIM;
+}
+
+static unsigned int our_proto(const struct ipto_takeover *t)
+{
+	return reclaiming(t) ? IPTO_ADDR_PROTO_RECLAIM : IPTO_ADDR_PROTO_TAKEOVER;
+}
+
+/* Reads every address of the namespace into t->dump (one request).
+ * A binder without dumps leaves t->dump NULL: no checks, no marks read. */
+static int read_dump(struct ipto_takeover *t)
+{
+	size_t room = 64, i;
+	int n;
+
+	free(t->dump);
+	t->dump = NULL;
+	t->n_dump = 0;
+	if (!t->binder->ops.addr_dump)
+		return 0;
+	for (;;) {
+		t->dump = calloc(room, sizeof(*t->dump));
+		if (!t->dump)
+			return -ENOMEM;
+		for (i = 0; i < room; i++)
+			t->dump[i].sz = sizeof(*t->dump);
+		n = ipto_binder_addr_dump(t->binder, 0, t->dump, room);
+		if (n < 0) {
+			free(t->dump);
+			t->dump = NULL;
+			return n;
+		}
+		if ((size_t)n <= room)
+			break;
+		room = (size_t)n + 32;
+		free(t->dump);
+	}
+	t->n_dump = (size_t)n;
+	return 0;
+}
+
+static const struct ipto_addr_entry *dump_find(const struct ipto_takeover *t,
+					       int ifindex,
+					       const struct ipto_addr *ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_dump; i++)
+		if ((!ifindex || t->dump[i].ifindex == ifindex) &&
+		    ipto_addr_equal(&t->dump[i].addr, ip))
+			return &t->dump[i];
+	return NULL;
+}
+
+/* A taken address that already sits on another interface of the host
+ * would be answered for by two MACs: refuse before changing anything. */
+static int check_in_use(struct ipto_takeover *t)
+{
+	char buf[IPTO_ADDR_STRLEN];
+	size_t i, k;
+
+	for (i = 0; i < t->n_actions; i++) {
+		const struct action *a = &t->actions[i];
+		int ifindex = t->ports[a->port].ifindex;
+
+		if (a->kind != IPTO_PLAN_BIND)
+			continue;
+		for (k = 0; k < t->n_dump; k++) {
+			if (!ipto_addr_equal(&t->dump[k].addr, &a->ip) ||
+			    t->dump[k].ifindex == ifindex)
+				continue;
+			ipto_addr_format(&a->ip, buf, sizeof(buf));
+			log_err(t->ctx,
+				"takeover: %s is already on interface index %d of this "
+				"host, not on %s: two MACs would answer for it\n",
+				buf, t->dump[k].ifindex, t->ports[a->port].ifname);
+			return fail_step(t, IPTO_REPORT_ADDR_ADD, a->port, &a->ip,
+					 -EADDRINUSE);
+		}
+	}
+	return 0;
+}
+
+static void note_format(const struct link_note *n, char *buf, size_t len)
+{
+	char mac[IPTO_MAC_STRLEN];
+	size_t off;
+
+	ipto_mac_format(&n->mac, mac, sizeof(mac));
+	off = (size_t)snprintf(buf, len, "ifindex=%d mac=%s", n->ifindex, mac);
+	if (n->up >= 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, " up=%d", n->up);
+	if (n->arp_ignore >= 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, " arp_ignore=%d",
+					n->arp_ignore);
+	if (n->arp_announce >= 0 && off < len)
+		snprintf(buf + off, len - off, " arp_announce=%d", n->arp_announce);
+}
+
+static bool note_parse(const char *s, struct link_note *n)
+{
+	char copy[256], *tok, *save = NULL;
+
+	*n = (struct link_note){ .up = -1, .arp_ignore = -1, .arp_announce = -1 };
+	snprintf(copy, sizeof(copy), "%s", s);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		int v;
+
+		if (!eq)
+			return false;
+		*eq++ = '\0';
+		if (strcmp(tok, "mac") == 0) {
+			if (ipto_mac_parse(eq, &n->mac) < 0)
+				return false;
+			continue;
+		}
+		v = atoi(eq);
+		if (strcmp(tok, "ifindex") == 0)
+			n->ifindex = v;
+		else if (strcmp(tok, "up") == 0)
+			n->up = v;
+		else if (strcmp(tok, "arp_ignore") == 0)
+			n->arp_ignore = v;
+		else if (strcmp(tok, "arp_announce") == 0)
+			n->arp_announce = v;
+	}
+	return n->ifindex > 0;
+}
+
+enum note_field { NOTE_UP, NOTE_ARP_IGNORE, NOTE_ARP_ANNOUNCE };
+
+/* Notes in the record the value a takeover is about to replace on port p,
+ * unless an earlier takeover noted it already (its value is the one to
+ * restore). Undone with the rest on rollback. */
+static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
+		       int old)
+{
+	struct port *port = &t->ports[p];
+	struct undo u = { .kind = UNDO_RECORD, .port = p };
+	struct link_note n;
+	char key[32], value[256];
+	int *field, r;
+
+	if (!t->binder->ops.record_get || !t->binder->ops.record_set)
+		return 0;
+	snprintf(key, sizeof(key), "link.%s", port->ifname);
+	r = ipto_binder_record_get(t->binder, key, u.record, sizeof(u.record));
+	if (r == 0) {
+		u.had_record = true;
+		if (!note_parse(u.record, &n) || n.ifindex != port->ifindex ||
+		    !ipto_mac_equal(&n.mac, &port->have_mac))
+			/* a note of another link that had this name */
+			n = (struct link_note){ .up = -1, .arp_ignore = -1,
+						.arp_announce = -1 };
+	} else if (r == -ENOENT) {
+		n = (struct link_note){ .up = -1, .arp_ignore = -1, .arp_announce = -1 };
+	} else {
+		return r;
+	}
+	n.ifindex = port->ifindex;
+	n.mac = port->have_mac;
+	field = f == NOTE_UP ? &n.up : f == NOTE_ARP_IGNORE ? &n.arp_ignore
+							  : &n.arp_announce;
+	if (*field >= 0 && u.had_record)
+		return 0;
+	*field = old;
+	note_format(&n, value, sizeof(value));
+	r = ipto_binder_record_set(t->binder, key, value);
+	if (r < 0)
+		return r;
+	return push_undo(t, &u);
 }
 
 /* Reads the links of the plan's adapters (@guards false) or of the
@@ -603,6 +825,8 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, -ESTALE);
 		}
 		up[p] = info.up;
+		port->ifindex = info.ifindex;
+		port->have_mac = info.mac;
 		port->arp[0] = info.arp_ignore;
 		port->arp[1] = info.arp_announce;
 		err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND, 0, p,
@@ -657,6 +881,8 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 	size_t p, k;
 	int err, value;
 
+	if (reclaiming(t))
+		return 0; /* the node's own interface: its settings are its own */
 	for (p = 0; p < t->n_ports; p++) {
 		if (t->ports[p].guard != guards || t->ports[p].absent ||
 		    (!guards && !t->ports[p].has_v4_bind))
@@ -697,6 +923,10 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 					 knobs[k].name, value, t->ports[p].ifname);
 				continue;
 			}
+			err = note_change(t, p, k == 0 ? NOTE_ARP_IGNORE
+						       : NOTE_ARP_ANNOUNCE, value);
+			if (err < 0)
+				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
 			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
 						      knobs[k].key, knobs[k].want);
 			if (err < 0) {
@@ -725,6 +955,8 @@ static void log_addr_failure(struct ipto_takeover *t, const struct action *a,
 		add ? "add" : "remove", buf, add ? "to" : "from",
 		t->ports[a->port].ifname, ipto_strerror(err));
 }
+
+static int unbind_addresses(struct ipto_takeover *t);
 
 /* Records the outcome of one address action. Returns 0, the action's
  * error, or a negative errno from the bookkeeping. */
@@ -766,9 +998,10 @@ static int bind_addresses(struct ipto_takeover *t)
 			continue;
 		t->reqs[n].ifname = t->ports[a->port].ifname;
 		t->reqs[n].addr = a->ip;
-		t->reqs[n].flags = a->ip.family == AF_INET6 &&
-					   !(t->flags & IPTO_TAKEOVER_DAD) ?
-				   IPTO_BIND_NODAD : 0;
+		t->reqs[n].flags = (a->ip.family == AF_INET6 &&
+				    !(t->flags & IPTO_TAKEOVER_DAD) ?
+				    IPTO_BIND_NODAD : 0) |
+				   (reclaiming(t) ? IPTO_BIND_RECLAIM : IPTO_BIND_TAKEOVER);
 		t->req_action[n++] = i;
 	}
 	if (n > 0) {
@@ -788,17 +1021,266 @@ static int bind_addresses(struct ipto_takeover *t)
 		if (first)
 			return first;
 	}
+	return unbind_addresses(t);
+}
+
+
+/* True when removing @e (an IPv4 primary) would take other addresses of
+ * its subnet on the link with it. */
+static bool has_secondaries(const struct ipto_takeover *t,
+			    const struct ipto_addr_entry *e)
+{
+	size_t i;
+
+	/* Not only primaries: after an earlier deletion promoted it, a
+	 * secondary of the dump may be the primary now. */
+	if (e->addr.family != AF_INET)
+		return false;
+	for (i = 0; i < t->n_dump; i++) {
+		const struct ipto_addr_entry *o = &t->dump[i];
+		struct ipto_addr x = o->addr, y = e->addr;
+		unsigned int b;
+
+		if (o == e || o->ifindex != e->ifindex || o->addr.family != AF_INET ||
+		    o->addr.prefixlen != e->addr.prefixlen)
+			continue;
+		for (b = e->addr.prefixlen; b < 32; b++) {
+			x.bytes[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+			y.bytes[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+		}
+		if (memcmp(x.bytes, y.bytes, 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Removes exactly what takeovers added: an address is removed only when
+ * the kernel marks it as ours. Removing a primary IPv4 address with
+ * secondaries in its subnet (an administrator's, another node's) is done
+ * with promote_secondaries=1 for the moment, so they stay.
+ */
+static int unbind_addresses(struct ipto_takeover *t)
+{
+	char buf[IPTO_ADDR_STRLEN];
+	size_t i;
+	int err;
+
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
+		const char *ifname = t->ports[a->port].ifname;
+		const struct ipto_addr_entry *e = NULL;
+		struct ipto_addr del = a->ip;
+		int old_promote = -1;
 
 		if (a->kind != IPTO_PLAN_UNBIND)
 			continue;
-		err = record_addr(t, a, ipto_binder_addr_del(t->binder,
-							     t->ports[a->port].ifname,
-							     &a->ip));
+		if (t->dump) {
+			e = dump_find(t, t->ports[a->port].ifindex, &a->ip);
+			if (!e) {
+				err = record_addr(t, a, -EADDRNOTAVAIL);
+				if (err < 0)
+					return err;
+				continue;
+			}
+			if (e->proto != our_proto(t)) {
+				ipto_addr_format(&e->addr, buf, sizeof(buf));
+				log_info(t->ctx,
+					 "takeover: %s on %s was not added by a %s "
+					 "(protocol %u); left alone\n", buf, ifname,
+					 reclaiming(t) ? "reclaim" : "takeover", e->proto);
+				err = report(t, IPTO_REPORT_ADDR_DEL, IPTO_OUTCOME_FOUND, 0,
+					     a->port, &a->ip, 0, 0);
+				if (err < 0)
+					return err;
+				continue;
+			}
+			del = e->addr; /* the kernel's prefix length */
+			if (has_secondaries(t, e)) {
+				err = ipto_binder_devconf_get(t->binder, ifname,
+							      IPTO_DEVCONF_PROMOTE_SECONDARIES,
+							      &old_promote);
+				if (err == 0 && old_promote == 0)
+					err = ipto_binder_devconf_set(t->binder, ifname,
+								      IPTO_DEVCONF_PROMOTE_SECONDARIES,
+								      1);
+				else
+					old_promote = -1;
+				if (err < 0)
+					return fail_step(t, IPTO_REPORT_ADDR_DEL, a->port,
+							 &a->ip, err);
+			}
+		}
+		err = record_addr(t, a, ipto_binder_addr_del(t->binder, ifname, &del));
+		if (t->dump && err == 0 && e)
+			((struct ipto_addr_entry *)e)->ifindex = -1; /* gone */
+		if (old_promote == 0)
+			ipto_binder_devconf_set(t->binder, ifname,
+						IPTO_DEVCONF_PROMOTE_SECONDARIES, 0);
 		if (err < 0)
 			return err;
+		if (t->dump && t->n_undo &&
+		    t->undo[t->n_undo - 1].kind == UNDO_ADDR_REMOVED)
+			t->undo[t->n_undo - 1].ip = del;
 	}
+	return 0;
+}
+
+/* After a release: a link the takeovers raised goes down once it has no
+ * address left, and the ARP settings they changed are restored once the
+ * host holds no taken-over address at all (until then every interface
+ * must keep leaving ARP to the owning adapter). Best effort: the
+ * addresses are gone already, so a failure is logged, never undone. */
+static void restore_after_release(struct ipto_takeover *t)
+{
+	struct ipto_link_entry *links = NULL;
+	bool host_holds = false;
+	size_t i, k, room = 32;
+	int n;
+
+	if (!t->binder->ops.link_dump || !t->binder->ops.record_get ||
+	    !t->binder->ops.record_set || read_dump(t) < 0 || !t->dump)
+		return;
+	for (;;) {
+		links = calloc(room, sizeof(*links));
+		if (!links)
+			return;
+		for (i = 0; i < room; i++)
+			links[i].sz = sizeof(*links);
+		n = ipto_binder_link_dump(t->binder, links, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 16;
+		free(links);
+	}
+	for (i = 0; i < t->n_dump; i++)
+		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
+	for (k = 0; n > 0 && k < (size_t)n; k++) {
+		const struct ipto_link_entry *l = &links[k];
+		struct link_note note;
+		char key[32], value[256];
+		bool busy = false, any = false;
+
+		snprintf(key, sizeof(key), "link.%s", l->ifname);
+		if (ipto_binder_record_get(t->binder, key, value, sizeof(value)) < 0)
+			continue;
+		if (!note_parse(value, &note) || note.ifindex != l->ifindex ||
+		    !ipto_mac_equal(&note.mac, &l->mac)) {
+			ipto_binder_record_set(t->binder, key, NULL); /* stale */
+			continue;
+		}
+		for (i = 0; i < t->n_dump; i++) {
+			const struct ipto_addr_entry *e = &t->dump[i];
+
+			if (e->ifindex != l->ifindex)
+				continue;
+			busy |= e->proto == IPTO_ADDR_PROTO_TAKEOVER;
+			/* IPv6 link-local addresses come back by themselves. */
+			any |= !(e->addr.family == AF_INET6 && e->addr.bytes[0] == 0xfe &&
+				 (e->addr.bytes[1] & 0xc0) == 0x80);
+		}
+		if (!busy && !any && note.up == 0) {
+			if (ipto_binder_link_set_up(t->binder, l->ifname, false) == 0) {
+				log_info(t->ctx, "release: %s is down again, as the "
+					 "takeover found it\n", l->ifname);
+				note.up = -1;
+			}
+		} else if (!busy && note.up == 0) {
+			note.up = -1; /* another address serves on it now: leave it up */
+		}
+		if (!host_holds) {
+			if (note.arp_ignore >= 0 &&
+			    ipto_binder_devconf_set(t->binder, l->ifname,
+						    IPTO_DEVCONF_ARP_IGNORE,
+						    note.arp_ignore) == 0)
+				note.arp_ignore = -1;
+			if (note.arp_announce >= 0 &&
+			    ipto_binder_devconf_set(t->binder, l->ifname,
+						    IPTO_DEVCONF_ARP_ANNOUNCE,
+						    note.arp_announce) == 0)
+				note.arp_announce = -1;
+		}
+		if (note.up < 0 && note.arp_ignore < 0 && note.arp_announce < 0) {
+			ipto_binder_record_set(t->binder, key, NULL);
+		} else {
+			note_format(&note, value, sizeof(value));
+			ipto_binder_record_set(t->binder, key, value);
+		}
+	}
+	free(links);
+}
+
+/* Adds every other interface of the host with IPv4 settings as a guard:
+ * with arp_ignore=0 it would answer ARP for the taken-over addresses. */
+static int add_host_guards(struct ipto_takeover *t, bool **up)
+{
+	struct ipto_link_entry *links = NULL;
+	size_t room = 32, i, k, extra = 0;
+	struct port *ports;
+	bool *grown;
+	char **names;
+	int n;
+
+	if (!t->binder->ops.link_dump)
+		return 0;
+	for (;;) {
+		links = calloc(room, sizeof(*links));
+		if (!links)
+			return -ENOMEM;
+		for (i = 0; i < room; i++)
+			links[i].sz = sizeof(*links);
+		n = ipto_binder_link_dump(t->binder, links, room);
+		if (n < 0) {
+			free(links);
+			return n;
+		}
+		if ((size_t)n <= room)
+			break;
+		room = (size_t)n + 16;
+		free(links);
+	}
+	ports = realloc(t->ports, (t->n_ports + (size_t)n + 1) * sizeof(*ports));
+	if (ports)
+		t->ports = ports;
+	grown = realloc(*up, (t->n_ports + (size_t)n + 1) * sizeof(*grown));
+	if (grown)
+		*up = grown;
+	names = realloc(t->host_names, (t->n_host_names + (size_t)n + 1) * sizeof(*names));
+	if (names)
+		t->host_names = names;
+	if (!ports || !grown || !names) {
+		free(links);
+		return -ENOMEM;
+	}
+	for (k = 0; k < (size_t)n; k++) {
+		const struct ipto_link_entry *l = &links[k];
+		struct port *port;
+
+		if (l->loopback || l->arp_ignore < 0 || !l->ifname[0])
+			continue;
+		for (i = 0; i < t->n_ports; i++)
+			if (strcmp(t->ports[i].ifname, l->ifname) == 0)
+				break;
+		if (i < t->n_ports)
+			continue;
+		names[t->n_host_names] = strdup(l->ifname);
+		if (!names[t->n_host_names]) {
+			free(links);
+			return -ENOMEM;
+		}
+		port = &t->ports[t->n_ports];
+		memset(port, 0, sizeof(*port));
+		port->ifname = names[t->n_host_names++];
+		port->guard = true;
+		port->arp[0] = port->arp[1] = -1;
+		port->refresh_report = -1;
+		(*up)[t->n_ports++] = l->up;
+		extra++;
+	}
+	free(links);
+	if (extra)
+		log_info(t->ctx, "takeover: guarding %zu other interface(s) of the "
+			 "host against ARP flux\n", extra);
 	return 0;
 }
 
@@ -819,6 +1301,9 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 				return err;
 			continue;
 		}
+		err = reclaiming(t) ? 0 : note_change(t, p, NOTE_UP, 0);
+		if (err < 0)
+			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
 		err = ipto_binder_link_set_up(t->binder, t->ports[p].ifname, true);
 		if (err < 0) {
 			log_dbg(t->ctx, "takeover: cannot bring %s up: %s\n",
@@ -920,8 +1405,8 @@ static size_t rounds_left(const struct ipto_takeover *t)
 {
 	size_t left;
 
-	if (t->stopped)
-		return 0;
+	if (t->stopped || t->n_frames == 0)
+		return 0; /* a release sends nothing: never wait for a schedule */
 	left = t->n_rounds - (t->next_round < t->n_rounds ? t->next_round : t->n_rounds);
 	if (t->refresh_ms) {
 		if (t->refresh_count == 0)
@@ -994,6 +1479,10 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	t->t0_ns = now_ns();
 	err = check_links(t, up, false);
 	if (!err)
+		err = read_dump(t);
+	if (!err)
+		err = check_in_use(t);
+	if (!err)
 		err = open_ports(t, up, true);
 	if (!err)
 		err = fix_devconf(t, false);
@@ -1013,10 +1502,14 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	 * which matters from the first request a client makes, not for the
 	 * announcement itself, so their reads stay off the path from the
 	 * call to the wire. Still all or nothing. */
+	if (!err && t->has_guards && !reclaiming(t))
+		err = add_host_guards(t, &up);
 	if (!err)
 		err = check_links(t, up, true);
 	if (!err)
 		err = fix_devconf(t, true);
+	if (!err && t->is_release && !reclaiming(t))
+		restore_after_release(t);
 	free(up);
 	if (err < 0) {
 		t->failed = true;

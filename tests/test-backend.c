@@ -245,7 +245,7 @@ START_TEST(binder_rejects_bad_input)
 	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", NULL), -EINVAL);
 	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 0, &v), -EINVAL);
-	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 4, &v), -EINVAL);
+	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 5, &v), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
 						 IPTO_DEVCONF_ARP_IGNORE,
 						 NULL),

@@ -327,7 +327,14 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_DEVCONF_SET), "devconf_set");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_MUTATING), "mutating");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_ALL), "all");
-	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 7)));
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_RECORD_SET), "record_set");
+	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 11)));
+	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
+	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
+	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
+	ck_assert_str_eq(ipto_lock_flags_name(IPTO_LOCK_NOWAIT), "nowait");
+	ck_assert_str_eq(ipto_addr_entry_flags_name(IPTO_ADDR_ENTRY_SECONDARY), "secondary");
+	ck_assert_str_eq(ipto_devconf_name(IPTO_DEVCONF_PROMOTE_SECONDARIES), "promote_secondaries");
 	ck_assert_str_eq(ipto_injector_op_name(IPTO_INJECTOR_OP_OPEN), "open");
 	ck_assert_str_eq(ipto_injector_op_name(IPTO_INJECTOR_OP_SEND), "send");
 	ck_assert_ptr_null(ipto_injector_op_name((enum ipto_injector_op)0));

@@ -133,8 +133,8 @@ START_TEST(takeover_binds_each_ip_on_its_own_adapter)
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 
 	after = dump(&f);
-	has(after, "addr eth1 192.0.2.10/24\n");
-	has(after, "addr eth2 198.51.100.10/24\n");
+	has(after, "addr eth1 192.0.2.10/24 proto 112\n");
+	has(after, "addr eth2 198.51.100.10/24 proto 112\n");
 	lacks(after, "addr mgmt0");
 	/* Links raised, MACs kept, ARP flux fixed on both adapters. */
 	has(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up");
@@ -142,7 +142,13 @@ START_TEST(takeover_binds_each_ip_on_its_own_adapter)
 	has(after, "devconf eth1 arp_ignore 1\n");
 	has(after, "devconf eth1 arp_announce 2\n");
 	has(after, "devconf eth2 arp_ignore 1\n");
-	has(after, "devconf mgmt0 arp_ignore 0\n");
+	/* mgmt0 is not in the pool but is an interface of the host: with
+	 * arp_ignore=0 it would answer ARP for eth1's address (flux). */
+	has(after, "devconf mgmt0 arp_ignore 1\n");
+	has(after, "devconf mgmt0 arp_announce 2\n");
+	/* The record notes what to restore on release. */
+	has(after, "record link.eth1 ifindex=2 mac=02:00:5e:10:02:01 up=0 arp_ignore=0 arp_announce=0\n");
+	has(after, "record link.mgmt0 ifindex=1 mac=02:00:5e:10:02:00 arp_ignore=0 arp_announce=0\n");
 	free(after);
 
 	/* Round 0: per IP, the announcement then the broadcast-target
@@ -256,10 +262,12 @@ START_TEST(takeover_fault_at_every_step_changes_nothing)
 		ipto_takeover_unref(t);
 	}
 	ck_assert_int_eq(r, 0);
-	/* IPv4 only: 2 adapters x (2 devconf + 1 addr + 1 link up) = 8
-	 * mutating calls, so 8 faults were injected before success. */
+	/* IPv4 only: 2 adapters x (2 devconf + 1 addr + 1 link up, each
+	 * devconf and link change noted in the record first) = 14, and the
+	 * guarded management adapter 2 devconf + 2 notes: 18 mutating calls,
+	 * so 18 faults were injected before success. */
 	if (_i == 0)
-		ck_assert_uint_eq(k, 9);
+		ck_assert_uint_eq(k, 19);
 	free(before);
 	fixture_fini(&f);
 }
@@ -376,10 +384,13 @@ START_TEST(takeover_release_plan_removes_addresses)
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	after = dump(&f);
 	lacks(after, "addr eth");
-	/* A release sends nothing and leaves the links up. */
+	/* A release sends nothing and lowers the links the takeover raised
+	 * (they carry no address any more), as the record noted. */
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 0);
-	has(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 up");
-	ck_assert_str_ne(before, after);
+	has(after, "link eth1 ifindex 2 mac 02:00:5e:10:02:01 down");
+	lacks(after, "record ");
+	/* So the system is as the takeover found it. */
+	ck_assert_str_eq(before, after);
 	free(after);
 	ipto_takeover_unref(t);
 	ck_assert_int_eq(ipto_pool_commit(f.pool, f.plan), 0);
@@ -666,7 +677,7 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 	t = new_takeover(&f, one_round, 1, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	after = dump(&f);
-	has(after, "addr eth1 192.0.2.20/24\n");
+	has(after, "addr eth1 192.0.2.20/24 proto 112\n");
 	has(after, "devconf eth2 arp_ignore 1\n");
 	has(after, "devconf eth3 arp_ignore 1\n");
 	has(after, "devconf eth3 arp_announce 2\n");
@@ -694,9 +705,11 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 		r = ipto_takeover_start(t);
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder, 0, 0, 0), 0);
 		if (r == 0) {
-			/* eth1: 2 devconf + addr + link; the guards eth2,
-			 * eth3, mgmt0: 2 devconf each. 10 faults, then success. */
-			ck_assert_uint_eq(k, 11);
+			/* eth1: 2 devconf + addr + link, each devconf and
+			 * link change noted first (7); the guards eth2, eth3,
+			 * mgmt0: 2 devconf + 2 notes each (12). 19 faults,
+			 * then success. */
+			ck_assert_uint_eq(k, 20);
 			ipto_takeover_unref(t);
 			break;
 		}

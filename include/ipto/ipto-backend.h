@@ -57,6 +57,9 @@ extern "C" {
  * @IPTO_DEVCONF_ARP_IGNORE: arp_ignore, 0..8 (the kernel knows 0-3 and 8).
  * @IPTO_DEVCONF_ARP_ANNOUNCE: arp_announce, 0..2.
  * @IPTO_DEVCONF_ARP_FILTER: arp_filter, 0..1.
+ * @IPTO_DEVCONF_PROMOTE_SECONDARIES: promote_secondaries, 0..1: deleting
+ *	the primary IPv4 address of a subnet promotes a secondary instead of
+ *	deleting every secondary with it. (Since 1.0.)
  *
  * The kernel applies the larger of the "all" and the per-interface value
  * (arp_filter: either); a binder reads and writes the per-interface value
@@ -66,11 +69,12 @@ enum ipto_devconf {
 	IPTO_DEVCONF_ARP_IGNORE = 1,
 	IPTO_DEVCONF_ARP_ANNOUNCE = 2,
 	IPTO_DEVCONF_ARP_FILTER = 3,
+	IPTO_DEVCONF_PROMOTE_SECONDARIES = 4,
 };
 
 /**
  * ipto_devconf_name - a short stable name for @v, one of enum ipto_devconf (its sysctl name: "arp_ignore",
- *	"arp_announce", "arp_filter").
+ *	"arp_announce", "arp_filter", "promote_secondaries").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
@@ -84,9 +88,98 @@ const char *ipto_devconf_name(enum ipto_devconf v);
  * @IPTO_BIND_NODAD: IPv6: skip duplicate address detection, so the address
  *	is usable at once instead of "tentative" for about a second. Ignored
  *	for IPv4.
+ * @IPTO_BIND_TAKEOVER: mark the address as added by a takeover: the
+ *	kernel keeps IPTO_ADDR_PROTO_TAKEOVER as its protocol (IFA_PROTO),
+ *	so any process can tell it from an administrator's (see
+ *	record.md). (Since 1.0.)
+ * @IPTO_BIND_RECLAIM: mark it as bound back on its home node by a
+ *	reclaim: IPTO_ADDR_PROTO_RECLAIM. At most one of the two marks.
+ *	(Since 1.0.)
  */
 enum ipto_bind_flags {
 	IPTO_BIND_NODAD = 1 << 0,
+	IPTO_BIND_TAKEOVER = 1 << 1,
+	IPTO_BIND_RECLAIM = 1 << 2,
+};
+
+/**
+ * IPTO_ADDR_PROTO_TAKEOVER - the address protocol (IFA_PROTO, Linux 6.3+)
+ * of an address a takeover added: 0x70 (112). The kernel's own values are
+ * 0..3 (unspec, loopback, router advertisement, link local). Since: 1.0.
+ */
+#define IPTO_ADDR_PROTO_TAKEOVER 0x70
+/**
+ * IPTO_ADDR_PROTO_RECLAIM - the address protocol of an address `ipto
+ * reclaim` bound back on its home node: 0x71 (113). Since: 1.0.
+ */
+#define IPTO_ADDR_PROTO_RECLAIM 0x71
+
+/**
+ * enum ipto_addr_entry_flags - bits of struct ipto_addr_entry.flags.
+ * @IPTO_ADDR_ENTRY_SECONDARY: an IPv4 secondary address (the kernel's
+ *	IFA_F_SECONDARY): another address of its subnet is primary.
+ * @IPTO_ADDR_ENTRY_PROTO_RECORDED: @proto came from the record under /run
+ *	(kernels before 6.3 keep no protocol), checked against the kernel.
+ * Since: 1.0.
+ */
+enum ipto_addr_entry_flags {
+	IPTO_ADDR_ENTRY_SECONDARY = 1 << 0,
+	IPTO_ADDR_ENTRY_PROTO_RECORDED = 1 << 1,
+};
+
+/**
+ * ipto_addr_entry_flags_name - a short stable name for @v, one flag of enum
+ * ipto_addr_entry_flags ("secondary", "proto_recorded").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_addr_entry_flags_name(enum ipto_addr_entry_flags v);
+
+/**
+ * struct ipto_addr_entry - one address of an address dump.
+ * @sz: set by the caller to sizeof(struct ipto_addr_entry).
+ * @ifindex: the interface it is on.
+ * @addr: the address with its prefix length.
+ * @proto: its protocol: IPTO_ADDR_PROTO_TAKEOVER, IPTO_ADDR_PROTO_RECLAIM,
+ *	another value, or 0 (none, e.g. added by `ip address add`).
+ * @flags: enum ipto_addr_entry_flags.
+ * Since: 1.0.
+ */
+struct ipto_addr_entry {
+	size_t sz;
+	int ifindex;
+	struct ipto_addr addr;
+	unsigned int proto;
+	unsigned int flags;
+};
+
+/**
+ * struct ipto_link_entry - one interface of a link dump.
+ * @sz: set by the caller to sizeof(struct ipto_link_entry).
+ * @ifname: its name.
+ * @ifindex: its index.
+ * @mac: its link-layer address (zero when it has no 6-byte one).
+ * @up: administratively up.
+ * @carrier: lower layer up.
+ * @loopback: a loopback interface.
+ * @arp_ignore: its own arp_ignore, -1 when it has no IPv4 settings.
+ * @arp_announce: its own arp_announce, likewise.
+ * @mtu: its MTU in bytes.
+ * Since: 1.0.
+ */
+struct ipto_link_entry {
+	size_t sz;
+	char ifname[16];
+	int ifindex;
+	struct ipto_mac mac;
+	bool up;
+	bool carrier;
+	bool loopback;
+	int arp_ignore;
+	int arp_announce;
+	unsigned int mtu;
 };
 
 /**
@@ -173,6 +266,19 @@ struct ipto_addr_req {
  *	tried (nothing changed). May be NULL: the library then calls
  *	@addr_add for each. (Since 1.0; the netlink binder pipelines the
  *	requests in one system call per 256.)
+ * @addr_dump: write up to @max addresses (both families) to @out: of the
+ *	interface of index @ifindex, or of every interface when @ifindex is
+ *	0. Each entry's sz is the library's. Return how many there are in
+ *	all. May be NULL (Since 1.0).
+ * @link_dump: write up to @max interfaces to @out (sz set likewise) and
+ *	return how many there are. May be NULL (Since 1.0).
+ * @record_get: read the value of @key in the backend's record of the
+ *	namespace (what must survive the process: for the netlink binder,
+ *	files under /run/ipto/) into @buf of @len bytes, NUL-terminated.
+ *	-ENOENT when absent. May be NULL (Since 1.0).
+ * @record_set: write @value (NULL: delete; deleting an absent key is a
+ *	success). Keys are 1..64 characters of [A-Za-z0-9._:-]; values up to
+ *	255 bytes without newline. May be NULL (Since 1.0).
  */
 struct ipto_binder_ops {
 	size_t sz;
@@ -192,6 +298,13 @@ struct ipto_binder_ops {
 	void (*destroy)(void *userdata);
 	int (*addr_add_batch)(void *userdata, const struct ipto_addr_req *reqs,
 			      size_t n, int *results);
+	int (*addr_dump)(void *userdata, int ifindex,
+			 struct ipto_addr_entry *out, size_t max);
+	int (*link_dump)(void *userdata, struct ipto_link_entry *out,
+			 size_t max);
+	int (*record_get)(void *userdata, const char *key, char *buf,
+			  size_t len);
+	int (*record_set)(void *userdata, const char *key, const char *value);
 };
 
 /**
@@ -372,6 +485,65 @@ int ipto_binder_devconf_get(struct ipto_binder *binder, const char *ifname,
 int ipto_binder_devconf_set(struct ipto_binder *binder, const char *ifname,
 			    enum ipto_devconf key, int value);
 
+/**
+ * ipto_binder_addr_dump - the addresses of one interface or of all, with
+ * their protocol (who added them) and flags, in one request.
+ * @binder: the binder.
+ * @ifindex: an interface index, or 0 for every interface.
+ * @out: receives up to @max entries; each entry's sz must be set by the
+ *	caller (the library fills what it covers). May be NULL when @max is
+ *	0.
+ * @max: the room in @out.
+ *
+ * The netlink binder asks the kernel about that one interface only
+ * (strict dump checking, Linux 4.20+), else filters a full dump.
+ *
+ * Returns: the number of addresses (may exceed @max), -EOPNOTSUPP, or a
+ * negative errno. Since: 1.0.
+ */
+int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
+			  struct ipto_addr_entry *out, size_t max);
+
+/**
+ * ipto_binder_link_dump - every interface of the binder's namespace, in
+ * one request.
+ * @binder: the binder.
+ * @out: up to @max entries, sz set by the caller; may be NULL when @max is 0.
+ * @max: the room in @out.
+ *
+ * Returns: the number of interfaces (may exceed @max), -EOPNOTSUPP, or a
+ * negative errno. Since: 1.0.
+ */
+int ipto_binder_link_dump(struct ipto_binder *binder,
+			  struct ipto_link_entry *out, size_t max);
+
+/**
+ * ipto_binder_record_get - read one value of the binder's record: what a
+ * takeover must leave for a later process (e.g. the ARP settings it
+ * changed, to restore on release). See record.md.
+ * @binder: the binder.
+ * @key: 1..64 characters of [A-Za-z0-9._:-].
+ * @buf: receives the value, NUL-terminated.
+ * @len: the size of @buf.
+ *
+ * Returns: 0, -ENOENT when absent, -ENOSPC when @buf is too small,
+ * -EOPNOTSUPP, or a negative errno. Since: 1.0.
+ */
+int ipto_binder_record_get(struct ipto_binder *binder, const char *key,
+			   char *buf, size_t len);
+
+/**
+ * ipto_binder_record_set - write (or with NULL delete) one value of the
+ * binder's record.
+ * @binder: the binder.
+ * @key: as for ipto_binder_record_get().
+ * @value: up to 255 bytes without newline, or NULL to delete.
+ *
+ * Returns: 0, -EOPNOTSUPP, or a negative errno. Since: 1.0.
+ */
+int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
+			   const char *value);
+
 /* ------------------------------------------------------------------ */
 /* Dry-run binder                                                      */
 /* ------------------------------------------------------------------ */
@@ -395,8 +567,13 @@ enum ipto_binder_op {
 	IPTO_BINDER_OP_LINK_SET_UP = 1 << 4,
 	IPTO_BINDER_OP_DEVCONF_GET = 1 << 5,
 	IPTO_BINDER_OP_DEVCONF_SET = 1 << 6,
-	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6),
-	IPTO_BINDER_OPS_ALL = (1 << 7) - 1,
+	IPTO_BINDER_OP_ADDR_DUMP = 1 << 7,
+	IPTO_BINDER_OP_LINK_DUMP = 1 << 8,
+	IPTO_BINDER_OP_RECORD_GET = 1 << 9,
+	IPTO_BINDER_OP_RECORD_SET = 1 << 10,
+	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
+				   (1 << 10),
+	IPTO_BINDER_OPS_ALL = (1 << 11) - 1,
 };
 
 /**

@@ -447,11 +447,70 @@ int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index,
 			  const char **standby, const char **ifname,
 			  struct ipto_mac *mac);
 
-/** enum ipto_format - output formats of ipto_plan_format(). */
-enum ipto_format {
-	IPTO_FORMAT_TEXT = 0,
-	IPTO_FORMAT_JSON = 1,
+struct ipto_binder;
+
+/**
+ * ipto_pool_load_occupancy - record in the pool what a standby holds now,
+ * read from the kernel through a binder: every address that carries the
+ * takeover mark (IPTO_ADDR_PROTO_TAKEOVER, see record.md) on one of
+ * the standby's takeover adapters.
+ * @pool: the pool.
+ * @standby: the standby the binder's system is; NULL: every standby
+ *	with an adapter of that name and MAC on the system.
+ * @binder: reads one address dump and one link dump.
+ *
+ * Each such address that the description gives to a node marks its
+ * adapter busy and its node taken over, as ipto_pool_commit() of a
+ * takeover plan would, so the next ipto_plan_takeover() never puts a
+ * second address on a busy adapter unless sharing is asked for, and
+ * ipto_plan_release() removes exactly what is there. Marked addresses the
+ * description does not know are logged and ignored. Call it on a pool
+ * whose nodes are all active (a fresh pool); a node the pool already
+ * records as taken over is left as it is.
+ *
+ * Returns: the number of addresses loaded, or a negative errno (nothing
+ * changed). Since: 1.0.
+ */
+int ipto_pool_load_occupancy(struct ipto_pool *pool, const char *standby,
+			     struct ipto_binder *binder);
+
+/**
+ * struct ipto_plan_move - one explicit address move, for
+ * ipto_plan_new_moves().
+ * @standby: the standby.
+ * @ifname: one of its takeover adapters.
+ * @ip: an address the description gives to some node (the prefix length
+ *	is ignored: the description's is used).
+ * Since: 1.0.
+ */
+struct ipto_plan_move {
+	const char *standby;
+	const char *ifname;
+	struct ipto_addr ip;
 };
+
+/**
+ * ipto_plan_new_moves - a plan made of explicit moves instead of planned
+ * ones: e.g. a release of exactly the addresses the kernel shows on each
+ * adapter.
+ * @pool: the pool.
+ * @action: IPTO_PLAN_BIND or IPTO_PLAN_UNBIND.
+ * @moves: the moves, in the order the steps take.
+ * @n: how many (1 or more).
+ * @ret: on success the plan; untouched on failure.
+ *
+ * Each move's node is the one the description gives its address. The
+ * plan's nodes are those nodes. An UNBIND plan committed with
+ * ipto_pool_commit() frees the adapters and marks its nodes active; a
+ * BIND plan marks them taken over.
+ *
+ * Returns: 0; -ENOENT for an address no node has or an adapter the
+ * standby does not have; -EEXIST for an address listed twice; -EINVAL; or
+ * another negative errno. Since: 1.0.
+ */
+int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
+			const struct ipto_plan_move *moves, size_t n,
+			struct ipto_plan **ret);
 
 /**
  * ipto_format_name - a short stable name for @v, one of enum ipto_format ("text", "json").

@@ -17,9 +17,23 @@
  *   6. announce the first round of the schedule;
  *   7. guard   set arp_ignore=1 and arp_announce=2 on the standby's other
  *              adapters that the plan's pool lists (management, idle
- *              takeover adapters): they share the LAN and would otherwise
- *              answer ARP for the new addresses with their own MAC. Done
+ *              takeover adapters) and on every other interface of the
+ *              host with IPv4 (an unlisted primary interface on the same
+ *              LAN too): with arp_ignore=0 an interface answers ARP for
+ *              every local address of the host with its own MAC. Done
  *              right after the first round, off the path to the wire.
+ *
+ * The kernel is the record (see record.md): every address a takeover
+ * adds is marked IPTO_ADDR_PROTO_TAKEOVER, and the settings and link
+ * states it changes are noted in the binder's record. Before any change,
+ * a taken address that already sits on another interface of the host
+ * fails the takeover with -EADDRINUSE. A release plan removes only marked
+ * addresses (an administrator's address stays, even when it is the same
+ * one), keeps the other addresses of a subnet when it removes a primary
+ * one (promote_secondaries for the moment of the deletion), lowers a link
+ * the takeovers raised once it has no address left, restores the ARP
+ * settings once the host holds no taken-over address, and sends nothing,
+ * so ipto_takeover_run() returns at once.
  *
  * Steps 1-7 are all or nothing: when one fails, ipto_takeover_start() undoes
  * exactly what it did (addresses it added, links it raised, settings it
@@ -66,10 +80,16 @@ struct ipto_announce_round {
  *	only log a warning (priority INFO) when they allow ARP flux.
  * @IPTO_TAKEOVER_DAD: add IPv6 addresses with duplicate address detection
  *	(the default adds them with IFA_F_NODAD so they serve at once).
+ * @IPTO_TAKEOVER_RECLAIM: the plan binds a node's own addresses back on
+ *	the node (`ipto reclaim`): addresses are marked
+ *	IPTO_ADDR_PROTO_RECLAIM instead of IPTO_ADDR_PROTO_TAKEOVER, no ARP
+ *	setting is changed or guarded, and a release plan run with this flag
+ *	removes only addresses so marked. (Since 1.0.)
  */
 enum ipto_takeover_flags {
 	IPTO_TAKEOVER_KEEP_DEVCONF = 1 << 0,
 	IPTO_TAKEOVER_DAD = 1 << 1,
+	IPTO_TAKEOVER_RECLAIM = 1 << 2,
 };
 
 /**
@@ -291,6 +311,208 @@ size_t ipto_takeover_get_report_count(const struct ipto_takeover *t);
  */
 int ipto_takeover_get_report(const struct ipto_takeover *t, size_t index,
 			     struct ipto_takeover_report *report);
+
+/* ------------------------------------------------------------------ */
+/* One at a time per standby host                                      */
+/* ------------------------------------------------------------------ */
+
+/** IPTO_LOCK_TIMEOUT_DEFAULT_MS - how long ipto_lock_acquire() waits by default. Since: 1.0. */
+#define IPTO_LOCK_TIMEOUT_DEFAULT_MS 10000
+
+/**
+ * enum ipto_lock_flags - flags of struct ipto_lock_opts.
+ * @IPTO_LOCK_NOWAIT: do not wait: -EBUSY when another process holds it.
+ * Since: 1.0.
+ */
+enum ipto_lock_flags {
+	IPTO_LOCK_NOWAIT = 1 << 0,
+};
+
+/**
+ * struct ipto_lock_opts - options of ipto_lock_acquire().
+ * @sz: sizeof(struct ipto_lock_opts); use IPTO_OPTS().
+ * @timeout_ms: how long to wait for another holder; 0 means
+ *	IPTO_LOCK_TIMEOUT_DEFAULT_MS.
+ * @path: the lock file; NULL for the host's: /run/lock/ipto-INODE.lock,
+ *	INODE being that of the calling thread's network namespace
+ *	(/proc/thread-self/ns/net), so one standby host (namespace) has one
+ *	lock whatever program takes it.
+ * @flags: enum ipto_lock_flags.
+ * Since: 1.0.
+ */
+struct ipto_lock_opts {
+	size_t sz;
+	uint32_t timeout_ms;
+	const char *path;
+	unsigned int flags;
+};
+
+/**
+ * ipto_lock_flags_name - a short stable name for @v, one flag of enum
+ * ipto_lock_flags ("nowait").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_lock_flags_name(enum ipto_lock_flags v);
+
+/** struct ipto_lock - a held lock (see ipto_lock_acquire()). Since: 1.0. */
+struct ipto_lock;
+
+/**
+ * ipto_lock_acquire - serialise takeovers and releases on one host.
+ * @ctx: the context, for the log.
+ * @opts: options, or NULL for the defaults.
+ * @ret: on success the held lock; untouched on failure.
+ *
+ * An exclusive flock(2) on the lock file: the kernel drops it when the
+ * holder exits or crashes, so no stale lock outlives its process. The
+ * ipto command takes it around every takeover, release and reclaim;
+ * programs that link libipto and change addresses of a standby take it
+ * too. See record.md.
+ *
+ * Returns: 0; -ETIMEDOUT when another process held it for the whole
+ * timeout (logged with the lock file's name); -EBUSY with
+ * IPTO_LOCK_NOWAIT; -EINVAL; or a negative errno from open(2) (e.g.
+ * -EACCES). Since: 1.0.
+ */
+int ipto_lock_acquire(struct ipto_ctx *ctx, const struct ipto_lock_opts *opts,
+		      struct ipto_lock **ret);
+
+/**
+ * ipto_lock_release - release and free a lock.
+ * @lock: the lock, or NULL.
+ *
+ * Returns: NULL. Since: 1.0.
+ */
+struct ipto_lock *ipto_lock_release(struct ipto_lock *lock);
+
+/* ------------------------------------------------------------------ */
+/* Status: what this standby holds, read from the kernel               */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum ipto_health - health bits of struct ipto_status_entry.
+ * @IPTO_HEALTH_ADAPTER_DOWN: the adapter is down or has no carrier.
+ * @IPTO_HEALTH_ARP_UNGUARDED: IPv4: the adapter's own arp_ignore < 1 or
+ *	arp_announce < 2.
+ * @IPTO_HEALTH_OTHER_ANSWERS: IPv4: another interface of this host would
+ *	answer ARP for the address with its own MAC (it is up, not loopback,
+ *	and its own arp_ignore is 0, or it has the address too).
+ * @IPTO_HEALTH_MISSING: the description gives the address to a node held
+ *	here (or to the node asked about), and it is on no adapter.
+ * Since: 1.0.
+ */
+enum ipto_health {
+	IPTO_HEALTH_ADAPTER_DOWN = 1 << 0,
+	IPTO_HEALTH_ARP_UNGUARDED = 1 << 1,
+	IPTO_HEALTH_OTHER_ANSWERS = 1 << 2,
+	IPTO_HEALTH_MISSING = 1 << 3,
+};
+
+/**
+ * ipto_health_name - a short stable name for @v, one flag of enum
+ * ipto_health ("adapter_down", "arp_unguarded", "other_interface_answers",
+ * "missing": the names of the status JSON).
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_health_name(enum ipto_health v);
+
+/**
+ * struct ipto_status_opts - options of ipto_status_read().
+ * @sz: sizeof(struct ipto_status_opts).
+ * @standby: the standby this binder's system is; NULL: any (see
+ *	ipto_pool_load_occupancy()).
+ * @node: only this node's addresses (every one of them, held or
+ *	missing); NULL: every node with an address held here.
+ * Since: 1.0.
+ */
+struct ipto_status_opts {
+	size_t sz;
+	const char *standby;
+	const char *node;
+};
+
+/**
+ * struct ipto_status_entry - one address in a status.
+ * @sz: set by the caller to sizeof(struct ipto_status_entry).
+ * @node: the node the description gives it to.
+ * @standby: the standby holding it (NULL when missing).
+ * @ifname: the adapter it is on (NULL when missing).
+ * @ip: the address with its prefix length.
+ * @mac: the adapter's MAC (zero when missing).
+ * @health: enum ipto_health bits; 0 is healthy.
+ *
+ * The strings belong to the status (or its pool).
+ * Since: 1.0.
+ */
+struct ipto_status_entry {
+	size_t sz;
+	const char *node;
+	const char *standby;
+	const char *ifname;
+	struct ipto_addr ip;
+	struct ipto_mac mac;
+	unsigned int health;
+};
+
+/** struct ipto_status - a snapshot of what a standby holds; refcounted. Since: 1.0. */
+struct ipto_status;
+
+/**
+ * ipto_status_read - read what this standby holds from the kernel, in one
+ * address dump and one link dump, with the health of each address.
+ * @pool: the description (the node of an address comes from it); not
+ *	changed.
+ * @binder: the standby's binder.
+ * @opts: options, or NULL.
+ * @ret: on success the status; untouched on failure.
+ *
+ * Entries come in node name order, then ipto_addr_compare() order.
+ *
+ * Returns: 0; -ENOENT for an unknown node or standby; -EINVAL;
+ * -EOPNOTSUPP when the binder has no dumps; or a negative errno.
+ * Since: 1.0.
+ */
+int ipto_status_read(struct ipto_pool *pool, struct ipto_binder *binder,
+		     const struct ipto_status_opts *opts,
+		     struct ipto_status **ret);
+
+/** ipto_status_ref - take a reference. Returns: @status. Since: 1.0. */
+struct ipto_status *ipto_status_ref(struct ipto_status *status);
+
+/** ipto_status_unref - drop a reference. Returns: NULL. Since: 1.0. */
+struct ipto_status *ipto_status_unref(struct ipto_status *status);
+
+/** ipto_status_get_count - the number of entries (NULL gives 0). Since: 1.0. */
+size_t ipto_status_get_count(const struct ipto_status *status);
+
+/**
+ * ipto_status_get_entry - read one entry.
+ * @status: the status.
+ * @index: 0 .. count - 1.
+ * @entry: filled up to @entry->sz on success.
+ *
+ * Returns: 0, -ERANGE, -EINVAL. Since: 1.0.
+ */
+int ipto_status_get_entry(const struct ipto_status *status, size_t index,
+			  struct ipto_status_entry *entry);
+
+/**
+ * ipto_status_format - render a status as text (one line per address) or
+ * JSON (see record.md for the schema).
+ * @status: the status.
+ * @format: IPTO_FORMAT_TEXT or IPTO_FORMAT_JSON.
+ * @out: a malloc()ed string ending in a newline; the caller frees it.
+ *
+ * Returns: 0, -EINVAL, -ENOMEM. Since: 1.0.
+ */
+int ipto_status_format(const struct ipto_status *status,
+		       enum ipto_format format, char **out);
 
 #ifdef __cplusplus
 }

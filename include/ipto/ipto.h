@@ -380,6 +380,12 @@ int ipto_mac_classify(const struct ipto_mac *mac);
 /** ipto_mac_equal - whether two MAC addresses are equal; NULL equals nothing. */
 bool ipto_mac_equal(const struct ipto_mac *a, const struct ipto_mac *b);
 
+/** enum ipto_format - output formats of ipto_plan_format() and ipto_status_format(). */
+enum ipto_format {
+	IPTO_FORMAT_TEXT = 0,
+	IPTO_FORMAT_JSON = 1,
+};
+
 /* The opaque objects of the other headers, declared once here so that each
  * header compiles whichever of them a program includes first. */
 struct ipto_pool;

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# An administrator's addresses survive a takeover and its release:
+#  - one of a1's own addresses, put on tk1 by hand before the failure: the
+#    takeover finds it (and leaves it unmarked), the release leaves it;
+#  - 192.0.2.201/24 put on tk2 by hand after the takeover (a secondary of
+#    the taken address there): the release deletes the taken primary and
+#    keeps it.
+# Release removes exactly the addresses the kernel marks as taken over.
+# shellcheck source=scenario-lib.sh
+. "$(dirname "$0")/scenario-lib.sh"
+# shellcheck source=record-lib.sh
+. "$(dirname "$0")/record-lib.sh"
+
+lan_up --prefix rec-adm- --clients 1 --actives 1 --ips 2 --takeover 2 || exit 1
+forget_record sb a1 a2
+A11=$(lan_ip4 a1 1)
+A12=$(lan_ip4 a1 2)
+ADM=192.0.2.201
+cat >"$sc_tmp/cluster.conf" <<EOC
+node a1 $A11/24 $A12/24 mac=$(lan_mac a1 eth0)
+adapter sb tk1
+adapter sb tk2
+EOC
+C=(-c "$sc_tmp/cluster.conf")
+quiet_adapters sb mgmt
+
+lan_exec a1 ip link set eth0 down
+lan_exec sb ip addr add "$A11/24" dev tk1
+check "the administrator's $A11 on tk1 carries no mark: $(proto_of sb tk1 "$A11/24")" \
+	[ "$(proto_of sb tk1 "$A11/24")" = null ]
+ipto_on sb "${C[@]}" takeover --fail a1 --schedule once
+check "takeover exits 0 ($rc: $err)" [ $rc = 0 ]
+check "it found $A11 on tk1: $(head -n1 <<<"$out")" [ -n "$(grep "$A11/24 of a1 already on sb tk1" <<<"$out")" ]
+check "... and left it unmarked" [ "$(proto_of sb tk1 "$A11/24")" = null ]
+check "it added $A12 on tk2, marked" [ "$(proto_of sb tk2 "$A12/24")" = 112 ]
+lan_exec sb ip addr add "$ADM/24" dev tk2
+check "the administrator's $ADM is a secondary of $A12 on tk2" \
+	eval 'lan_exec sb ip -o addr show dev tk2 | grep "$ADM/24" | grep -q secondary'
+
+ipto_on sb "${C[@]}" release --fail a1
+check "release exits 0 ($rc: $err)" [ $rc = 0 ]
+check "tk1 keeps the administrator's $A11: $(addrs sb tk1)" [ "$(addrs sb tk1)" = "$A11/24 " ]
+check "tk2 keeps the administrator's $ADM, the taken $A12 is gone: $(addrs sb tk2)" \
+	[ "$(addrs sb tk2)" = "$ADM/24 " ]
+check "nothing is marked as taken over any more: '$(marked sb)'" [ -z "$(marked sb)" ]
+finish

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# No ARP flux from any interface of the standby host. The description lists
+# only the takeover adapters tk1, tk2; the standby's primary interface mgmt
+# sits on the same LAN, unlisted, with the kernel's defaults
+# (arp_ignore=0). After the takeover exactly one MAC (tk1's) answers ARP
+# for the taken address: c1's arping counts the distinct replying MACs.
+# The release puts mgmt's settings back. A taken address already on an
+# interface outside the pool (here mgmt) is refused: exit 1, nothing
+# changed.
+# shellcheck source=scenario-lib.sh
+. "$(dirname "$0")/scenario-lib.sh"
+# shellcheck source=record-lib.sh
+. "$(dirname "$0")/record-lib.sh"
+command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
+
+lan_up --prefix rec-flux- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
+forget_record sb a1 a2
+A1=$(lan_ip4 a1 1)
+A2=$(lan_ip4 a2 1)
+cat >"$sc_tmp/cluster.conf" <<EOC
+node a1 $A1/24 mac=$(lan_mac a1 eth0)
+node a2 $A2/24 mac=$(lan_mac a2 eth0)
+adapter sb tk1
+adapter sb tk2
+EOC
+C=(-c "$sc_tmp/cluster.conf")
+settings() {
+	lan_exec sb sysctl -n net.ipv4.conf.mgmt.arp_ignore net.ipv4.conf.mgmt.arp_announce | tr '\n' ' '
+}
+# macs_answering ADDR: the distinct MACs that answer c1's ARP requests.
+macs_answering() {
+	lan_exec c1 arping -b -c 20 -w 5 -I eth0 "$1" 2>/dev/null |
+		grep -o '\[[0-9A-Fa-f:]*\]' | tr -d '[]' | tr 'A-F' 'a-f' | sort -u | tr '\n' ' '
+}
+check "mgmt starts with the kernel's defaults: $(settings)" [ "$(settings)" = "0 0 " ]
+
+lan_exec a1 ip link set eth0 down
+ipto_on sb "${C[@]}" takeover --fail a1 --schedule once
+check "a1's takeover exits 0" [ $rc = 0 ]
+check "the unlisted mgmt is guarded: $(settings)" [ "$(settings)" = "1 2 " ]
+answers=$(macs_answering "$A1")
+check "exactly one MAC answers ARP for $A1, tk1's: $answers" [ "$answers" = "$(lan_mac sb tk1) " ]
+
+# a2's address already sits on mgmt (outside the pool).
+lan_exec a2 ip link set eth0 down
+lan_exec sb ip addr add "$A2/24" dev mgmt
+before=$(snapshot sb)
+ipto_on sb "${C[@]}" takeover --fail a2 --schedule once
+check "taking over an address that is on mgmt exits 1 ($rc)" [ $rc = 1 ]
+check "... with a clear line: $err" [ -n "$(grep -i "already on interface" <<<"$err")" ]
+check "... and changes nothing" [ "$(snapshot sb)" = "$before" ]
+lan_exec sb ip addr del "$A2/24" dev mgmt
+
+ipto_on sb "${C[@]}" release --fail a1
+check "release exits 0" [ $rc = 0 ]
+check "mgmt's settings are back: $(settings)" [ "$(settings)" = "0 0 " ]
+finish
