@@ -373,11 +373,17 @@ pcmk_where() {
 		sed -n 's/.*is running on: *\([^ ]*\).*/\1/p' | head -n 1
 }
 
-# pcmk_wait_where HOST RSC NODE [SECS]: until RSC runs on NODE (seen from HOST).
+# pcmk_wait_where HOST RSC NODE [SECS]: until RSC runs on NODE (seen from
+# HOST) and the cluster has no action pending (--locate already names the
+# node while the start is still running there).
 pcmk_wait_where() {
 	local t=${4:-120} t0=$SECONDS
 	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		[ "$(pcmk_where "$1" "$2")" = "$3" ] && return 0
+		if [ "$(pcmk_where "$1" "$2")" = "$3" ] &&
+			cl_exec "$1" crm_resource --wait --timeout="${t}s" >/dev/null 2>&1 &&
+			[ "$(pcmk_where "$1" "$2")" = "$3" ]; then
+			return 0
+		fi
 		sleep 0.2
 	done
 	_cl_err "$2 is not on $3 after ${t}s (on: '$(pcmk_where "$1" "$2")')"
