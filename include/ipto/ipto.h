@@ -64,6 +64,10 @@
  *   version IPTO_1.0) unless its comment says otherwise. The ABI promise
  *   covers the headers this one includes; <ipto/ipto-dryrun.h> (symbol
  *   version IPTO_DRYRUN_1.0, test backends) is outside it.
+ *
+ * The documents these headers name (frames.md, planning.md, ...) are
+ * installed with libipto's documentation, in <datadir>/doc/libipto (e.g.
+ * /usr/share/doc/libipto/frames.md); libipto(3) is the overview.
  */
 #ifndef IPTO_IPTO_H
 #define IPTO_IPTO_H
