@@ -1392,7 +1392,7 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 	char nonce_hex[2 * AGENT_NONCE_LEN + 1], esc[4 * AGENT_MAX_LINE];
 	unsigned char nonce[AGENT_NONCE_LEN];
 	const char *text;
-	size_t got = 0, off;
+	size_t got = 0, off, rlen;
 	int64_t deadline = now_ms() + timeout_ms;
 	int fd, r, soerr = 0, i, busy_tries = 0;
 	int64_t busy_ms = 50;
@@ -1531,9 +1531,9 @@ again:
 		}
 	}
 	close(fd);
-	len = (socklen_t)((char *)memchr(reply_buf, '\n', got) - reply_buf);
-	agent_escape(reply_buf, len, esc, sizeof(esc));
-	r = agent_reply_verify(&ag.key, nonce_hex, reply_buf, len, &code, &text);
+	rlen = (size_t)((char *)memchr(reply_buf, '\n', got) - reply_buf);
+	agent_escape(reply_buf, rlen, esc, sizeof(esc));
+	r = agent_reply_verify(&ag.key, nonce_hex, reply_buf, rlen, &code, &text);
 	if (r == 1) {
 		fprintf(stderr, "ipto-agent: standby at %s denied the request (a wrong "
 			"key, clocks further apart than its window, a peer not on its "

@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The kernel is the record for ipto-agent too: the agent and the `ipto`
+# command (or any other process) see each other's takeovers in the kernel
+# and never undo, double or block each other (doc/agent.md).
+#  1. `ipto takeover` of a1, then the agent's release of a1: exactly the
+#     marked addresses go; an administrator's address on a takeover adapter
+#     stays.
+#  2. The agent's takeover of a1, then `ipto takeover --fail a2`: a2 lands
+#     on the other adapters; each releases what the other took over. And
+#     the other way round, one address at a time (takeover NODE IP):
+#     `ipto takeover` of a2 (onto the first adapters), then the agent puts
+#     a1's addresses one by one on the adapters a2 leaves free.
+#  3. While another process holds the host's lock (flock(1) on the file
+#     doc/record.md names), an agent takeover is refused with EBUSY and
+#     changes nothing; an instruct that retries within its deadline
+#     succeeds once the lock is free.
+# shellcheck source=scenario-lib.sh
+. "$(dirname "$0")/scenario-lib.sh"
+# shellcheck source=record-lib.sh
+. "$(dirname "$0")/record-lib.sh"
+
+lan_up --prefix ag2- --clients 1 --actives 2 --ips 2 --takeover 4 --second-subnet ||
+	exit 1
+forget_record sb a1 a2
+A11=$(lan_ip4 a1 1) A12=$(lan_ip4 a1 2) A21=$(lan_ip4 a2 1) A22=$(lan_ip4 a2 2)
+cat >"$sc_tmp/cluster.conf" <<EOC
+node a1 $A11/24 $A12/24 mac=$(lan_mac a1 eth0)
+node a2 $A21/24 $A22/24 mac=$(lan_mac a2 eth0)
+adapter sb tk1
+adapter sb tk2
+adapter sb tk3
+adapter sb tk4
+EOC
+C=(-c "$sc_tmp/cluster.conf")
+quiet_adapters sb mgmt
+check "the standby's agent answers" start_agent -v
+
+# adapter_of NODE-IP: the takeover adapter the kernel marks it on ("" none).
+adapter_of() { marked sb | tr ';' '\n' | awk -v a="$1/24" '$2 == a { print $1 }'; }
+# one_each: every marked adapter carries one marked address.
+one_each() { [ -z "$(marked sb | tr ';' '\n' | awk 'NF { print $1 }' | sort | uniq -d)" ]; }
+
+# --- 1. ipto takes over, the agent releases ---------------------------------
+ADMIN=192.0.2.250/24
+lan_exec sb ip addr add "$ADMIN" dev tk3
+ipto_on sb "${C[@]}" takeover --fail a1 --schedule once
+check "ipto takeover --fail a1 exits 0 ($rc: $err)" [ $rc = 0 ]
+check "both of a1's addresses are marked on two adapters: $(marked sb)" \
+	eval '[ -n "$(adapter_of "$A11")" ] && [ -n "$(adapter_of "$A12")" ] && one_each'
+instruct a1 release a1
+check "the agent releases what ipto took over (exit $rc: $out$err)" \
+	[ $rc = 0 -a -n "$(grep "^released $A11/24\|; $A11/24" <<<"$out")" ]
+check "nothing is marked any more: '$(marked sb)'" [ -z "$(marked sb)" ]
+check "neither address is anywhere on the standby" \
+	[ -z "$(lan_exec sb ip -o addr show to "$A11"; lan_exec sb ip -o addr show to "$A12")" ]
+check "the administrator's $ADMIN on tk3 stays, unmarked ($(proto_of sb tk3 $ADMIN))" \
+	[ "$(proto_of sb tk3 $ADMIN)" = null ]
+instruct a1 release a1
+check "a second release: not taken over here, errno EALREADY (114)" \
+	[ $rc = 1 -a -n "$(grep 'errno 114,' <<<"$err")" ]
+lan_exec sb ip addr del "$ADMIN" dev tk3
+
+# --- 2. the agent takes over, then ipto; then the other way round ----------
+instruct a1 takeover a1
+check "the agent takes a1 over (exit $rc: $out$err)" [ $rc = 0 ]
+t11=$(adapter_of "$A11") t12=$(adapter_of "$A12")
+check "a1's addresses are marked on two adapters ($t11, $t12)" \
+	eval '[ -n "$t11" ] && [ -n "$t12" ] && [ "$t11" != "$t12" ]'
+ipto_on sb "${C[@]}" takeover --fail a2 --schedule once
+check "ipto takeover --fail a2 exits 0 ($rc: $err)" [ $rc = 0 ]
+t21=$(adapter_of "$A21") t22=$(adapter_of "$A22")
+check "a2 went on the other adapters ($t21, $t22; a1 on $t11, $t12): $(marked sb)" \
+	eval '[ -n "$t21" ] && [ -n "$t22" ] && one_each'
+check "a1's addresses did not move" \
+	[ "$(adapter_of "$A11") $(adapter_of "$A12")" = "$t11 $t12" ]
+instruct a1 takeover a1 "$A12"
+check "repeating a1's takeover of $A12 is ok and keeps it on $t12 ($out$err)" \
+	eval '[ $rc = 0 ] && [ "$(adapter_of "$A12")" = "$t12" ] && one_each'
+ipto_on sb "${C[@]}" release --fail a1
+check "ipto releases what the agent took over ($rc: $err)" \
+	[ $rc = 0 -a -z "$(adapter_of "$A11")$(adapter_of "$A12")" ]
+check "... and a2's stay: $(marked sb)" \
+	[ "$(adapter_of "$A21") $(adapter_of "$A22")" = "$t21 $t22" ]
+instruct a1 release a2
+check "the agent releases a2, which ipto took over ($rc): '$(marked sb)'" \
+	[ $rc = 0 -a -z "$(marked sb)" ]
+ipto_on sb "${C[@]}" takeover --fail a2 --schedule once
+t21=$(adapter_of "$A21") t22=$(adapter_of "$A22")
+check "ipto takes a2 over first, onto $t21 and $t22 ($rc: $err)" \
+	eval '[ $rc = 0 ] && [ -n "$t21" ] && [ -n "$t22" ]'
+instruct a1 takeover a1 "$A11"
+check "the agent takes $A11 alone over (exit $rc: $out$err)" [ $rc = 0 ]
+instruct a1 takeover a1 "$A12"
+check "then $A12 alone (exit $rc: $out$err)" [ $rc = 0 ]
+check "each went on a free adapter of its own, a2's untouched: $(marked sb)" \
+	eval '[ -n "$(adapter_of "$A11")" ] && [ -n "$(adapter_of "$A12")" ] && one_each &&
+	      [ "$(adapter_of "$A21") $(adapter_of "$A22")" = "$t21 $t22" ]'
+instruct a1 release a1
+check "the agent releases a1, a2 stays ($rc)" \
+	[ $rc = 0 -a -z "$(adapter_of "$A11")$(adapter_of "$A12")" -a -n "$(adapter_of "$A21")" ]
+ipto_on sb "${C[@]}" release --fail a2
+check "ipto releases a2 ($rc): '$(marked sb)'" [ $rc = 0 -a -z "$(marked sb)" ]
+
+# --- 3. the host's lock ------------------------------------------------------
+ino=$(lan_exec sb stat -L -c %i /proc/self/ns/net)
+LOCK=/run/lock/ipto-$ino.lock
+# hold_lock: flock(1) holds the lock until $sc_tmp/unlock exists.
+hold_lock() {
+	rm -f "$sc_tmp/locked" "$sc_tmp/unlock"
+	flock "$LOCK" sh -c "touch '$sc_tmp/locked'; while [ ! -e '$sc_tmp/unlock' ]; do sleep 0.05; done" &
+	holder=$!
+	lan_atexit "touch '$sc_tmp/unlock'; kill $holder 2>/dev/null"
+	local end=$(($(date +%s) + 10))
+	while [ ! -e "$sc_tmp/locked" ] && [ "$(date +%s)" -lt $end ]; do sleep 0.05; done
+	[ -e "$sc_tmp/locked" ]
+}
+check "another process holds $LOCK" hold_lock
+before=$(snapshot sb)
+instruct a2 takeover a2 --timeout 300
+check "an agent takeover meanwhile fails with errno EBUSY (16) (exit $rc: $err)" \
+	[ $rc = 1 -a -n "$(grep 'errno 16,' <<<"$err")" -a -n "$(grep busy <<<"$err")" ]
+check "... and changes nothing" [ "$(snapshot sb)" = "$before" ]
+instruct a2 release a2 --timeout 300
+check "so does a release (exit $rc)" [ $rc = 1 -a -n "$(grep 'errno 16,' <<<"$err")" ]
+# An instruct with time to spare asks again until the lock is free.
+busy0=$(grep -c 'busy' "$sc_tmp/agent.log")
+lan_exec a2 "$AGENT" instruct --key "$AGENT_KEY" "$AGENT_AT" takeover a2 --timeout 30000 \
+	>"$sc_tmp/retry.out" 2>"$sc_tmp/retry.err" &
+retry=$!
+end=$(($(date +%s) + 15))
+while [ "$(grep -c 'busy' "$sc_tmp/agent.log")" -le "$busy0" ] && [ "$(date +%s)" -lt $end ]; do
+	sleep 0.05
+done
+check "the agent answered the retrying instruct busy" \
+	[ "$(grep -c 'busy' "$sc_tmp/agent.log")" -gt "$busy0" ]
+check "nothing was taken over while the lock was held" [ "$(snapshot sb)" = "$before" ]
+touch "$sc_tmp/unlock"
+wait $holder
+wait $retry
+rc=$?
+check "once it is free the retrying instruct succeeds (exit $rc: $(cat "$sc_tmp/retry.err"))" \
+	[ $rc = 0 -a -n "$(grep 'was busy; asked' "$sc_tmp/retry.err")" ]
+check "a2's addresses are marked on two adapters: $(marked sb)" \
+	eval '[ -n "$(adapter_of "$A21")" ] && [ -n "$(adapter_of "$A22")" ] && one_each'
+check "the agent stops cleanly" stop_agent
+finish
