@@ -10,7 +10,9 @@
 #     on the other adapters, and ipto releases what the agent took over. And
 #     the other way round, one address at a time (takeover NODE IP):
 #     `ipto takeover` of a2 (onto the first adapters), then the agent puts
-#     a1's addresses one by one on the adapters a2 leaves free.
+#     a1's addresses one by one on the adapters a2 leaves free; and a node
+#     the agent half took over keeps its adapter out of its next address's
+#     way when another node came between.
 #  3. While another process holds the host's lock (flock(1) on the file
 #     doc/record.md names), an agent takeover is refused with EBUSY and
 #     changes nothing; an instruct that retries within its deadline
@@ -100,6 +102,19 @@ check "the agent releases a1, a2 stays ($rc)" \
 	[ $rc = 0 -a -z "$(adapter_of "$A11")$(adapter_of "$A12")" -a -n "$(adapter_of "$A21")" ]
 ipto_on sb "${C[@]}" release --fail a2
 check "ipto releases a2 ($rc): '$(marked sb)'" [ $rc = 0 -a -z "$(marked sb)" ]
+# A node half taken over by the agent, then another node by ipto: the
+# agent's next address of the first node avoids the adapter its own first
+# address is on, though the planner (the node set aside) would put it there.
+instruct a1 takeover a1 "$A12"
+t12=$(adapter_of "$A12")
+check "the agent takes $A12 alone over, onto $t12 ($rc: $out$err)" [ $rc = 0 -a -n "$t12" ]
+ipto_on sb "${C[@]}" takeover --fail a2 --schedule once
+check "ipto takes a2 over meanwhile ($rc: $err): $(marked sb)" [ $rc = 0 ] && one_each
+instruct a1 takeover a1 "$A11"
+check "the agent's $A11 goes on a free adapter, not $A12's $t12 ($rc: $out$err): $(marked sb)" \
+	eval '[ $rc = 0 ] && [ -n "$(adapter_of "$A11")" ] && one_each'
+ipto_on sb "${C[@]}" release --fail a1 --fail a2
+check "ipto releases both ($rc): '$(marked sb)'" [ $rc = 0 -a -z "$(marked sb)" ]
 
 # --- 3. the host's lock ------------------------------------------------------
 ino=$(lan_exec sb stat -L -c %i /proc/self/ns/net)
