@@ -34,9 +34,16 @@
  * "takeover NODE" without IP takes over every address of NODE at once (all
  * or nothing). An instruction that is repeated (say, after a lost reply,
  * with a fresh nonce) is harmless: what is already bound stays and is
- * announced again. The first instruction for a node plans the whole node
- * and reserves its adapters, so a second failing node is planned onto what
- * is still free.
+ * announced again.
+ *
+ * The kernel is the record (doc/record.md): the agent keeps no memory of
+ * what it took over. Each takeover and release takes the host's lock
+ * without waiting (a busy reply, EBUSY, that instruct retries until its
+ * deadline: the loop never blocks), reads the description afresh and
+ * loads what this standby holds from the kernel, then plans on that: a
+ * release removes exactly the marked addresses whoever added them (ipto,
+ * this agent, another), and a takeover lands only on adapters no other
+ * node's address holds.
  *
  * Abuse: a peer outside the --allow list is refused at accept; each peer
  * holds at most --per-peer connections; each connection lives at most
