@@ -554,12 +554,17 @@ static int view_open(struct conn *c, const char *what, struct view *v)
 	}
 	err[0] = '\0';
 	diag_reset();
-	if (cluster_load_file(v->cluster, ag.config, err, sizeof(err)) < 0 ||
-	    cluster_resolve_macs(v->cluster, ag.binder, ag.standby, err, sizeof(err)) < 0) {
+	r = cluster_load_file(v->cluster, ag.config, err, sizeof(err));
+	if (r >= 0)
+		/* An adapter of the description that left the host since
+		 * start fails here: -ENODEV, naming it. */
+		r = cluster_resolve_macs(v->cluster, ag.binder, ag.standby, err,
+					 sizeof(err));
+	if (r < 0) {
 		view_close(v);
 		logf_("%s: cannot read the cluster description: %s", what, err);
-		reply(c, -EINVAL, "cannot read the cluster description: %s", err);
-		return -EINVAL;
+		reply(c, r, "cannot read the cluster description: %s", err);
+		return r;
 	}
 	diag_reset();
 	r = ipto_pool_load_occupancy(cluster_pool(v->cluster), ag.standby, ag.binder);

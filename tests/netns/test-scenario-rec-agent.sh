@@ -17,6 +17,8 @@
 #     doc/record.md names), an agent takeover is refused with EBUSY and
 #     changes nothing; an instruct that retries within its deadline
 #     succeeds once the lock is free.
+#  4. An agent's announcement schedule stops once `ipto release` removed
+#     its address: no later round draws the clients to the standby.
 # shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 # shellcheck source=record-lib.sh
@@ -157,5 +159,32 @@ check "once it is free the retrying instruct succeeds (exit $rc: $(cat "$sc_tmp/
 	[ $rc = 0 -a -n "$(grep 'was busy; asked' "$sc_tmp/retry.err")" ]
 check "a2's addresses are marked on two adapters: $(marked sb)" \
 	eval '[ -n "$(adapter_of "$A21")" ] && [ -n "$(adapter_of "$A22")" ] && one_each'
+# --- 4. an announcement schedule stops with its address ----------------------
+# The agent's takeover of a1 (default schedule: rounds at 0, 1.1, 2.2 s),
+# released by ipto right after the first round: no later round may tell
+# the clients that a1's address is on the standby.
+check "tshark captures on c1" capture_start c1 "$sc_tmp/c1.pcap" -i eth0 -f arp
+instruct a1 takeover a1
+check "the agent takes a1 over with the default schedule ($rc: $out$err)" [ $rc = 0 ]
+ipto_on sb "${C[@]}" release --fail a1
+t_rel=$(date +%s.%N)
+check "ipto releases it at once ($rc: $err)" [ $rc = 0 -a -z "$(adapter_of "$A11")" ]
+# Wait (up to 15 s) until the agent is done with that schedule either way.
+end=$(($(date +%s) + 15))
+while ! grep -F "$A11/24" "$sc_tmp/agent.log" | grep -q 'announcements stop\|schedule complete' &&
+	[ "$(date +%s)" -lt $end ]; do
+	sleep 0.05
+done
+capture_stop
+check "the agent says the schedule stopped: $(grep -F "$A11/24" "$sc_tmp/agent.log" | grep -o 'released on this host since.*\|schedule complete' | head -1)" \
+	[ -n "$(grep -F "$A11/24" "$sc_tmp/agent.log" | grep 'announcements stop')" ]
+frames() {
+	tshark -n -r "$sc_tmp/c1.pcap" -T fields -e frame.time_epoch \
+		-Y "arp.src.proto_ipv4 == $A11 && arp.src.hw_mac != $(lan_mac a1 eth0) && frame.time_epoch $1 $t_rel" \
+		2>/dev/null | wc -l
+}
+early=$(frames '<=') late=$(frames '>')
+check "c1 saw the first round ($early frames) and nothing of $A11 from the standby after the release ($late)" \
+	[ "$early" -ge 1 -a "$late" = 0 ]
 check "the agent stops cleanly" stop_agent
 finish
