@@ -164,6 +164,9 @@ check "a2's addresses are marked on two adapters: $(marked sb)" \
 # released by ipto right after the first round: no later round may tell
 # the clients that a1's address is on the standby.
 check "tshark captures on c1" capture_start c1 "$sc_tmp/c1.pcap" -i eth0 -f arp
+log0=$(wc -l <"$sc_tmp/agent.log")
+# since: the agent's log lines about $A11 from here on.
+since() { tail -n +$((log0 + 1)) "$sc_tmp/agent.log" | grep -F "$A11/24"; }
 instruct a1 takeover a1
 check "the agent takes a1 over with the default schedule ($rc: $out$err)" [ $rc = 0 ]
 ipto_on sb "${C[@]}" release --fail a1
@@ -171,19 +174,23 @@ t_rel=$(date +%s.%N)
 check "ipto releases it at once ($rc: $err)" [ $rc = 0 -a -z "$(adapter_of "$A11")" ]
 # Wait (up to 15 s) until the agent is done with that schedule either way.
 end=$(($(date +%s) + 15))
-while ! grep -F "$A11/24" "$sc_tmp/agent.log" | grep -q 'announcements stop\|schedule complete' &&
+while ! since | grep -q 'announcements stop\|schedule complete' &&
 	[ "$(date +%s)" -lt $end ]; do
 	sleep 0.05
 done
 capture_stop
-check "the agent says the schedule stopped: $(grep -F "$A11/24" "$sc_tmp/agent.log" | grep -o 'released on this host since.*\|schedule complete' | head -1)" \
-	[ -n "$(grep -F "$A11/24" "$sc_tmp/agent.log" | grep 'announcements stop')" ]
+check "the agent says the schedule stopped: $(since | grep -o 'released on this host since.*\|schedule complete' | head -1)" \
+	[ -n "$(since | grep 'announcements stop')" ]
 frames() {
 	tshark -n -r "$sc_tmp/c1.pcap" -T fields -e frame.time_epoch \
 		-Y "arp.src.proto_ipv4 == $A11 && arp.src.hw_mac != $(lan_mac a1 eth0) && frame.time_epoch $1 $t_rel" \
 		2>/dev/null | wc -l
 }
 early=$(frames '<=') late=$(frames '>')
+note "released at $t_rel; frames on c1 with sender $A11 (time, sender MAC, target IP):"
+tshark -n -r "$sc_tmp/c1.pcap" -T fields -e frame.time_epoch -e arp.src.hw_mac -e arp.dst.proto_ipv4 \
+	-Y "arp.src.proto_ipv4 == $A11" 2>/dev/null | sed 's/^/#   /'
+since | sed 's/^/# agent: /'
 check "c1 saw the first round ($early frames) and nothing of $A11 from the standby after the release ($late)" \
 	[ "$early" -ge 1 -a "$late" = 0 ]
 check "the agent stops cleanly" stop_agent
