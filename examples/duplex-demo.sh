@@ -5,7 +5,7 @@
 # move to the standby's own takeover adapters, and every client follows.
 #
 #   .ci/deps && meson setup build && meson compile -C build
-#   examples/duplex-demo.sh [BUILD_DIR]        (as root; default ./build)
+#   examples/duplex-demo.sh [--macvlan] [BUILD_DIR]   (as root; default ./build)
 #
 # It builds a LAN of network namespaces with tests/netns/lan.sh: three
 # clients, an active node a1 with two service addresses, and a standby sb
@@ -23,11 +23,24 @@
 # exit, Ctrl-C or failure. Exit status: 0 every client followed and can
 # ping every address; 1 otherwise; 77 not root / no namespaces.
 #
+# --macvlan: the one-NIC variant. The standby has no spare adapter at all,
+# only mgmt (one veth into the LAN); the description gives it two virtual
+# takeover adapters ("adapter sb macvlan:mgmt count 2"), macvlans with
+# their own MACs that the takeover creates on mgmt (doc/macvlan.md).
+#
 # IPTO_DEMO_STUCK_CLIENT=c3 pins a1's addresses in that client's neighbour
 # table (static entries, as some hardened hosts have), to see what a client
 # that cannot follow looks like; the demo then fails.
+# IPTO_DEMO_PREFIX names its namespaces (default iptodm-; lan.sh lets one
+# run at a time use a prefix, so a test gives each run its own).
 set -u
+PREFIX=${IPTO_DEMO_PREFIX:-iptodm-}
 
+MACVLAN=0
+if [ "${1:-}" = --macvlan ]; then
+	MACVLAN=1
+	shift
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=$(cd "${1:-./build}" 2>/dev/null && pwd) || {
@@ -58,8 +71,10 @@ head1() { printf '\n== %s\n' "$*"; }
 owner() {
 	local node ifn
 	for node in a1 sb; do
-		for ifn in $(lan_ifs $node); do
-			[ "$(lan_mac $node "$ifn")" = "$1" ] && { echo "$node $ifn"; return; }
+		# every interface the node has now (macvlans included)
+		for ifn in $(lan_exec $node ls /sys/class/net); do
+			[ "$(lan_exec $node cat "/sys/class/net/$ifn/address")" = "$1" ] &&
+				{ echo "$node $ifn"; return; }
 		done
 	done
 	echo "?"
@@ -88,8 +103,8 @@ pings() {
 }
 
 say "libipto duplex demo: a failed node's addresses move to the standby's own adapters"
-lan_up --prefix iptodm- --clients ${#CLIENTS[@]} --actives 1 --ips 2 --takeover 2 \
-	--second-subnet || { echo "duplex-demo: cannot build the LAN" >&2; exit 1; }
+lan_up --prefix "$PREFIX" --clients ${#CLIENTS[@]} --actives 1 --ips 2 \
+	--takeover $((MACVLAN ? 0 : 2)) --second-subnet || { echo "duplex-demo: cannot build the LAN" >&2; exit 1; }
 tmp=$(mktemp -d)
 lan_atexit "rm -rf '$tmp'"
 IPS=("$(lan_ip4 a1 1)" "$(lan_ip4 a1 2)")
@@ -107,16 +122,30 @@ lan_sysctl sb net.ipv4.conf.mgmt.arp_ignore=1 net.ipv4.conf.mgmt.arp_announce=2
 cat >"$tmp/cluster.conf" <<EOF
 node a1 ${IPS[0]}/24 ${IPS[1]}/24 mac=$A1MAC
 adapter sb mgmt management
-adapter sb tk1
-adapter sb tk2
 EOF
+if [ $MACVLAN = 1 ]; then
+	echo "adapter sb macvlan:mgmt count 2" >>"$tmp/cluster.conf"
+else
+	printf 'adapter sb tk1\nadapter sb tk2\n' >>"$tmp/cluster.conf"
+fi
+# The takeover adapters and their MACs, as the plan gives them.
+TK=() TKMAC=()
+while read -r _ _ _ _ _ _ ifn mac _; do
+	TK+=("$ifn") TKMAC+=("${mac%,}")
+done < <(lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind')
 
-head1 "The LAN (namespaces iptodm-*, one bridge)"
+head1 "The LAN (namespaces $PREFIX*, one bridge)"
 say "  c1..c3  clients       192.0.2.101-103"
 say "  a1      active node   eth0 $A1MAC  ${IPS[*]}  (management $(lan_ip4b a1))"
 say "  sb      standby       mgmt $(lan_mac sb mgmt)  $MGMT (management; listens on port $PORT)"
-say "                        tk1  $(lan_mac sb tk1)  takeover adapter"
-say "                        tk2  $(lan_mac sb tk2)  takeover adapter"
+if [ $MACVLAN = 1 ]; then
+	say "                        (its only NIC: no spare adapter)"
+	say "                        ${TK[0]}, ${TK[1]}: virtual takeover adapters, macvlans on mgmt"
+	say "                        that the takeover creates (MACs ${TKMAC[0]}, ${TKMAC[1]})"
+else
+	say "                        tk1  $(lan_mac sb tk1)  takeover adapter"
+	say "                        tk2  $(lan_mac sb tk2)  takeover adapter"
+fi
 say "  cluster.conf:"
 sed 's/^/    /' "$tmp/cluster.conf"
 say "  ipto plan --fail a1 (two addresses need two takeover adapters):"
@@ -129,11 +158,10 @@ lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind' | sed '
 ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$tmp/agent.key" \
 	--config "$tmp/cluster.conf" --standby sb --address "$MGMT:$PORT" \
 	--allow "$LAN_NET4B" >"$tmp/agent.log" 2>&1 &
-for ((i = 0; i < 100; i++)); do
-	lan_exec a1 "$AGENT" instruct --key "$tmp/agent.key" "$MGMT:$PORT" ping >/dev/null 2>&1 && break
-	sleep 0.1
-done
-[ $i -lt 100 ] || { echo "duplex-demo: the agent did not start:" >&2; cat "$tmp/agent.log" >&2; exit 1; }
+# It answers within 30 s by the clock, or the demo stops.
+lan_poll 30 lan_exec a1 "$AGENT" instruct --key "$tmp/agent.key" "$MGMT:$PORT" ping \
+	>/dev/null 2>&1 ||
+	{ echo "duplex-demo: the agent did not start:" >&2; cat "$tmp/agent.log" >&2; exit 1; }
 
 head1 "Before: the clients use a1"
 pings
@@ -142,19 +170,22 @@ for c in "${CLIENTS[@]}"; do table "$c"; done
 # Watch every client's entries from now on: neigh-watch prints the
 # CLOCK_MONOTONIC time at which the entry took the standby's MAC.
 declare -A WANT
+WATCHERS=()
 n=0
 for ip in "${IPS[@]}"; do
 	n=$((n + 1))
-	WANT[$ip]=$(lan_mac sb "tk$n")
+	WANT[$ip]=${TKMAC[$((n - 1))]}
 	for c in "${CLIENTS[@]}"; do
 		ip netns exec "$(lan_ns "$c")" "$NEIGH_WATCH" --wait "$ip" "${WANT[$ip]}" \
 			--abs -t 15000 --ready "$tmp/ready.$c.$ip" >"$tmp/watch.$c.$ip" 2>/dev/null &
+		WATCHERS+=("$!")
 	done
 done
-for ((i = 0; i < 200; i++)); do
-	[ "$(ls "$tmp"/ready.* 2>/dev/null | wc -l)" -ge $((${#CLIENTS[@]} * ${#IPS[@]})) ] && break
-	sleep 0.05
-done
+# every watcher has subscribed (30 s at most, by the clock)
+all_ready() {
+	[ "$(ls "$tmp"/ready.* 2>/dev/null | wc -l)" -ge $((${#CLIENTS[@]} * ${#IPS[@]})) ]
+}
+lan_poll 30 all_ready
 
 if [ -n "${IPTO_DEMO_STUCK_CLIENT:-}" ]; then
 	for ip in "${IPS[@]}"; do
@@ -188,14 +219,8 @@ done
 head1 "After: the clients follow the standby"
 say "  time from a1's instruction until the client's entry holds the standby's MAC:"
 wait_all=0
-for ip in "${IPS[@]}"; do
-	for c in "${CLIENTS[@]}"; do
-		for ((i = 0; i < 400; i++)); do
-			[ -s "$tmp/watch.$c.$ip" ] && break
-			sleep 0.05
-		done
-	done
-done
+# Each watcher ends by itself: when its entry moved, or after its own 15 s.
+wait "${WATCHERS[@]}"
 for c in "${CLIENTS[@]}"; do
 	line=
 	for ip in "${IPS[@]}"; do
@@ -216,7 +241,7 @@ pings
 for c in "${CLIENTS[@]}"; do table "$c"; done
 
 head1 "No MAC appears twice on the LAN"
-all=$(for ns in $(ip netns list | awk '{ print $1 }' | grep '^iptodm-'); do
+all=$(for ns in $(ip netns list | awk '{ print $1 }' | grep "^$PREFIX"); do
 	ip -n "$ns" -o link show 2>/dev/null | grep -o 'link/ether [0-9a-f:]*' | awk '{ print $2 }'
 done)
 total=$(wc -l <<<"$all")
@@ -225,10 +250,15 @@ held=$(lan_exec sb ip -o link show | grep -c "link/ether $A1MAC")
 if [ -z "$dups" ] && [ "$held" = 0 ] && [ "$total" -gt 10 ]; then
 	say "  $total adapters (hosts and switch ports), $total distinct MACs."
 	say "  a1's eth0 ($A1MAC) is still UP on the LAN;"
-	say "  the standby serves a1's addresses from tk1 $(lan_mac sb tk1) and tk2 $(lan_mac sb tk2)."
+	say "  the standby serves a1's addresses from ${TK[0]} ${TKMAC[0]} and ${TK[1]} ${TKMAC[1]}."
 else
 	say "  DUPLICATE MACs: $dups (the standby has a1's MAC on $held adapter(s))"
 	failed=1
+fi
+
+if [ $MACVLAN = 1 ]; then
+	head1 "The virtual adapters (ipto status on the standby)"
+	lan_exec sb "$IPTO" -c "$tmp/cluster.conf" status | sed 's/^/  /'
 fi
 
 echo

@@ -50,7 +50,6 @@ struct fixture {
 static void fixture_init_ips(struct fixture *f, const char *const *ips)
 {
 	const char *failed[] = { "alpha" };
-	struct ipto_addr a;
 	struct ipto_mac m;
 	size_t i;
 
@@ -59,10 +58,8 @@ static void fixture_init_ips(struct fixture *f, const char *const *ips)
 	ipto_ctx_set_log_fn(f->ctx, prio_log_fn, IPTO_LOG_DEBUG, &f->log);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
-	for (i = 0; ips[i]; i++) {
-		a = test_addr(ips[i]);
-		ck_assert_int_eq(ipto_pool_add_node_ip(f->pool, "alpha", &a), 0);
-	}
+	for (i = 0; ips[i]; i++)
+		ck_assert_int_eq(add_ip(f->pool, "alpha", ips[i]), 0);
 	ck_assert_int_eq(ipto_pool_add_standby(f->pool, "standby"), 0);
 	m = test_mac("02:00:5e:10:02:01");
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth1", &m, 0), 0);
@@ -328,7 +325,19 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_MUTATING), "mutating");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_ALL), "all");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_RECORD_SET), "record_set");
-	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 11)));
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_CREATE),
+			 "link_create_macvlan");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_GET_ALIAS),
+			 "link_get_alias");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_LINKS), "links");
+	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 14)));
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_BRIDGE), "bridge");
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_VEPA), "vepa");
+	ck_assert_ptr_null(ipto_macvlan_mode_name((enum ipto_macvlan_mode)0));
+	ck_assert_str_eq(ipto_macvlan_flags_name(IPTO_MACVLAN_KEEP), "keep");
+	ck_assert_ptr_null(ipto_macvlan_flags_name((enum ipto_macvlan_flags)2));
+	ck_assert_str_eq(ipto_plan_step_flags_name(IPTO_PLAN_STEP_MACVLAN), "macvlan");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_CREATE), "link_create");
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
 	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
 	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
@@ -358,7 +367,7 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ADDR_DEL), "addr_del");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_UP), "link_up");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ANNOUNCE), "announce");
-	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)8));
+	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)9));
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_DONE), "done");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FOUND), "found");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FAILED), "failed");
