@@ -722,6 +722,9 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 struct link_dump_ctx {
 	struct ipto_link_entry *out;
 	size_t max, n;
+	char *alias; /* if set, IFLA_IFALIAS of the (one) link goes here */
+	size_t alias_len;
+	int alias_n; /* its length, or -ENOSPC */
 };
 
 static int on_link(struct nl_msg *msg, void *arg);
@@ -731,13 +734,10 @@ static int on_link(struct nl_msg *msg, void *arg);
  * place by the link dump's parser: what a takeover reads for every
  * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
-static int nl_link_get(void *userdata, const char *ifname,
-		       struct ipto_link_info *info)
+static int link_get_raw(struct nl_binder *nb, const char *ifname,
+			struct link_dump_ctx *c)
 {
-	struct nl_binder *nb = userdata;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct ipto_link_entry e = { .sz = sizeof(e) };
-	struct link_dump_ctx c = { &e, 1, 0 };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
 	struct nl_cb *cb, *base;
 	int nle;
@@ -759,7 +759,7 @@ static int nl_link_get(void *userdata, const char *ifname,
 	nl_cb_put(base);
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, &c);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, c);
 	nle = nl_recvmsgs(nb->sk, cb);
 	nl_cb_put(cb);
 	if (nle >= 0)
@@ -770,8 +770,18 @@ static int nl_link_get(void *userdata, const char *ifname,
 	}
 	if (nle < 0)
 		return request_end(nb, nle, 0, "get link", ifname);
-	if (c.n != 1)
-		return -EPROTO;
+	return c->n == 1 ? 0 : -EPROTO;
+}
+
+static int nl_link_get(void *userdata, const char *ifname,
+		       struct ipto_link_info *info)
+{
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { .out = &e, .max = 1 };
+	int r = link_get_raw(userdata, ifname, &c);
+
+	if (r < 0)
+		return r;
 	info->ifindex = e.ifindex;
 	info->mac = e.mac;
 	info->up = e.up;
@@ -794,28 +804,17 @@ static int change_link(struct nl_binder *nb, struct rtnl_link *link,
 	return request_end(nb, nle, 0, what, ifname);
 }
 
+static int link_request(struct nl_binder *nb, const char *ifname,
+			const struct ifinfomsg *tmpl, int key, int value,
+			const char *what);
+
 static int nl_link_set_up(void *userdata, const char *ifname, bool up)
 {
 	struct nl_binder *nb = userdata;
-	struct rtnl_link *link, *change;
-	int r;
+	struct ifinfomsg ifi = { .ifi_flags = up ? IFF_UP : 0,
+				 .ifi_change = IFF_UP };
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(link);
-		return -ENOMEM;
-	}
-	if (up)
-		rtnl_link_set_flags(change, IFF_UP);
-	else
-		rtnl_link_unset_flags(change, IFF_UP);
-	r = change_link(nb, link, change, up ? "set up" : "set down", ifname);
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return r;
+	return link_request(nb, ifname, &ifi, 0, 0, up ? "set up" : "set down");
 }
 
 static unsigned int devconf_id(enum ipto_devconf key)
@@ -858,34 +857,67 @@ static int nl_devconf_get(void *userdata, const char *ifname,
 	return 0;
 }
 
+/*
+ * Sends one RTM_NEWLINK for the link @ifname (index by SIOCGIFINDEX) with
+ * what @fill adds, and waits for its ACK. Built directly: a change through
+ * libnl's rtnl_link objects first reads and parses the whole link (an
+ * RTM_GETLINK with its statistics) only to diff it; with the ARP guard on
+ * every interface of the host that read was most of a takeover's and of a
+ * release's time (tests/bench, doc/benchmarks.md).
+ */
+static int link_request(struct nl_binder *nb, const char *ifname,
+			const struct ifinfomsg *tmpl, int key, int value,
+			const char *what)
+{
+	struct ifinfomsg ifi = *tmpl;
+	struct nlattr *spec, *af, *conf;
+	struct nl_msg *msg;
+	int ifindex, nle;
+
+	ifindex = ifindex_of(nb, ifname);
+	if (ifindex < 0)
+		return ifindex;
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex;
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_ACK);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
+		goto nomem;
+	if (key > 0) {
+		if (!(spec = nla_nest_start(msg, IFLA_AF_SPEC)) ||
+		    !(af = nla_nest_start(msg, AF_INET)) ||
+		    !(conf = nla_nest_start(msg, IFLA_INET_CONF)) ||
+		    nla_put_u32(msg, key, (uint32_t)value) < 0)
+			goto nomem;
+		nla_nest_end(msg, conf);
+		nla_nest_end(msg, af);
+		nla_nest_end(msg, spec);
+	}
+	request_begin(nb);
+	nle = nl_send_sync(nb->sk, msg); /* frees msg */
+	if (nle < 0 && nb->kernel_err == -ENODEV) {
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	return request_end(nb, nle, 0, what, ifname);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
 static int nl_devconf_set(void *userdata, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
 	struct nl_binder *nb = userdata;
-	struct rtnl_link *link, *change;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	char what[48];
-	int r, nle;
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(link);
-		return -ENOMEM;
-	}
-	nle = rtnl_link_inet_set_conf(change, devconf_id(key),
-				      (uint32_t)value);
-	if (nle < 0) {
-		r = nle_to_errno(nle);
-	} else {
-		snprintf(what, sizeof(what), "set %s=%d on",
-			 ipto_devconf_name(key), value);
-		r = change_link(nb, link, change, what, ifname);
-	}
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return r;
+	if (value < 0)
+		return -EINVAL;
+	snprintf(what, sizeof(what), "set %s=%d on", ipto_devconf_name(key),
+		 value);
+	return link_request(nb, ifname, &ifi, (int)devconf_id(key), value, what);
 }
 
 static int on_link(struct nl_msg *msg, void *arg)
@@ -917,6 +949,22 @@ static int on_link(struct nl_msg *msg, void *arg)
 		parse_inet_conf(tb[IFLA_AF_SPEC], &info);
 	e.arp_ignore = info.arp_ignore;
 	e.arp_announce = info.arp_announce;
+	if (c->alias) {
+		size_t n = 0;
+		const char *a = "";
+
+		if (tb[IFLA_IFALIAS]) {
+			a = nla_data(tb[IFLA_IFALIAS]);
+			n = strnlen(a, (size_t)nla_len(tb[IFLA_IFALIAS]));
+		}
+		if (n + 1 > c->alias_len) {
+			c->alias_n = -ENOSPC;
+		} else {
+			memcpy(c->alias, a, n);
+			c->alias[n] = '\0';
+			c->alias_n = (int)n;
+		}
+	}
 	if (c->n < c->max) {
 		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
@@ -992,12 +1040,16 @@ static int nl_record_set(void *userdata, const char *key, const char *value)
 			return -errno;
 		return 0;
 	}
-	if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
 	f = fopen(tmp, "we");
+	if (!f && errno == ENOENT) {
+		/* the first write of this namespace (or since a reboot) */
+		if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		f = fopen(tmp, "we");
+	}
 	if (!f)
 		return -errno;
 	fprintf(f, "%s\n", value);
@@ -1122,27 +1174,20 @@ static int nl_link_delete(void *userdata, const char *ifname)
 	return nl_link_delete_by_name(userdata, ifname);
 }
 
+/* One RTM_GETLINK parsed in place, as nl_link_get: ipto_macvlan_list()
+ * asks for every link of the namespace (status, cleanup). */
 static int nl_link_get_alias(void *userdata, const char *ifname, char *buf,
 			     size_t len)
 {
-	struct nl_binder *nb = userdata;
-	struct rtnl_link *link;
-	const char *alias;
-	size_t n;
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { .out = &e, .max = 1, .alias = buf,
+				   .alias_len = len, .alias_n = -EPROTO };
 	int r;
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	alias = rtnl_link_get_ifalias(link);
-	n = alias ? strlen(alias) : 0;
-	if (n + 1 > len) {
-		rtnl_link_put(link);
-		return -ENOSPC;
-	}
-	memcpy(buf, alias ? alias : "", n + 1);
-	rtnl_link_put(link);
-	return (int)n;
+	if (!buf || !len)
+		return -EINVAL;
+	r = link_get_raw(userdata, ifname, &c);
+	return r < 0 ? r : c.alias_n;
 }
 
 static const struct ipto_binder_ops netlink_ops = {

@@ -47,6 +47,7 @@ struct port {
 				       * on the LAN, only kept from answering ARP
 				       * for the taken-over addresses */
 	bool absent;                  /* a guard the system does not have */
+	bool from_dump;               /* a host guard read by the link dump */
 	struct ipto_injector_port *inj;
 	size_t first_frame, n_frames; /* its slice of the frame table */
 	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
@@ -747,17 +748,19 @@ static bool note_parse(const char *s, struct link_note *n)
 
 enum note_field { NOTE_UP, NOTE_ARP_IGNORE, NOTE_ARP_ANNOUNCE };
 
-/* Notes in the record the value a takeover is about to replace on port p,
- * unless an earlier takeover noted it already (its value is the one to
- * restore). Undone with the rest on rollback. */
-static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
-		       int old)
+/* Notes in the record the values a takeover is about to replace on port p
+ * (@old, by enum note_field; < 0: not replaced), unless an earlier
+ * takeover noted them already (its value is the one to restore). One read
+ * and at most one write of the port's record for all of them. Undone with
+ * the rest on rollback. */
+static int note_changes(struct ipto_takeover *t, size_t p, const int old[3])
 {
 	struct port *port = &t->ports[p];
 	struct undo u = { .kind = UNDO_RECORD, .port = p };
 	struct link_note n;
 	char key[32], value[256];
-	int *field, r;
+	bool changed = false;
+	int r, f;
 
 	if (!t->binder->ops.record_get || !t->binder->ops.record_set)
 		return 0;
@@ -777,16 +780,31 @@ static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
 	}
 	n.ifindex = port->ifindex;
 	n.mac = port->have_mac;
-	field = f == NOTE_UP ? &n.up : f == NOTE_ARP_IGNORE ? &n.arp_ignore
-							  : &n.arp_announce;
-	if (*field >= 0 && u.had_record)
+	for (f = NOTE_UP; f <= NOTE_ARP_ANNOUNCE; f++) {
+		int *field = f == NOTE_UP ? &n.up : f == NOTE_ARP_IGNORE
+					? &n.arp_ignore : &n.arp_announce;
+
+		if (old[f] < 0 || (*field >= 0 && u.had_record))
+			continue;
+		*field = old[f];
+		changed = true;
+	}
+	if (!changed)
 		return 0;
-	*field = old;
 	note_format(&n, value, sizeof(value));
 	r = ipto_binder_record_set(t->binder, key, value);
 	if (r < 0)
 		return r;
 	return push_undo(t, &u);
+}
+
+static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
+		       int old)
+{
+	int olds[3] = { -1, -1, -1 };
+
+	olds[f] = old;
+	return note_changes(t, p, olds);
 }
 
 /* Reads the links of the plan's adapters (@guards false) or of the
@@ -804,6 +822,15 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 
 		if (port->guard != guards)
 			continue;
+		if (port->from_dump) {
+			/* a host guard: add_host_guards() read it with the
+			 * link dump just now, no second request */
+			err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND,
+				     0, p, NULL, 0, 0);
+			if (err < 0)
+				return err;
+			continue;
+		}
 		err = ipto_binder_link_get(t->binder, port->ifname, &info);
 		if (err == -ENODEV && port->guard) {
 			log_info(t->ctx, "takeover: %s, an adapter of the pool, is "
@@ -892,13 +919,13 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 	if (reclaiming(t))
 		return 0; /* the node's own interface: its settings are its own */
 	for (p = 0; p < t->n_ports; p++) {
+		int values[2], olds[3] = { -1, -1, -1 };
+		bool set[2] = { false, false };
+
 		if (t->ports[p].guard != guards || t->ports[p].absent ||
 		    (!guards && !t->ports[p].has_v4_bind))
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
-			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
-					  .key = knobs[k].key };
-
 			if (t->ports[p].arp[k] >= 0) {
 				/* link_get read it already: no second request. */
 				value = t->ports[p].arp[k];
@@ -931,10 +958,22 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 					 knobs[k].name, value, t->ports[p].ifname);
 				continue;
 			}
-			err = note_change(t, p, k == 0 ? NOTE_ARP_IGNORE
-						       : NOTE_ARP_ANNOUNCE, value);
-			if (err < 0)
-				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			values[k] = value;
+			set[k] = true;
+			olds[k == 0 ? NOTE_ARP_IGNORE : NOTE_ARP_ANNOUNCE] = value;
+		}
+		if (!set[0] && !set[1])
+			continue;
+		/* both old values in one note: one write of the record */
+		err = note_changes(t, p, olds);
+		if (err < 0)
+			return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
+			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
+					  .key = knobs[k].key };
+
+			if (!set[k])
+				continue;
 			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
 						      knobs[k].key, knobs[k].want);
 			if (err < 0) {
@@ -943,7 +982,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 					ipto_strerror(err));
 				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
 			}
-			u.old_value = value;
+			u.old_value = values[k];
 			err = done_step(t, IPTO_REPORT_DEVCONF, &u);
 			if (err < 0)
 				return err;
@@ -1280,7 +1319,11 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 		memset(port, 0, sizeof(*port));
 		port->ifname = names[t->n_host_names++];
 		port->guard = true;
-		port->arp[0] = port->arp[1] = -1;
+		port->from_dump = true;
+		port->ifindex = l->ifindex;
+		port->have_mac = l->mac;
+		port->arp[0] = l->arp_ignore;
+		port->arp[1] = l->arp_announce;
 		port->refresh_report = -1;
 		(*up)[t->n_ports++] = l->up;
 		extra++;
