@@ -88,6 +88,12 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * grown until they fit: the count, with *@ret to free(), or a negative
  * errno.
  */
+/* The netlink binder's link dump with each link's IFLA_IFALIAS ("" when
+ * none) in @aliases[i]; -EOPNOTSUPP for other binders. */
+#define IPTO_LINK_ALIAS_MAX 256
+int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out,
+			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max);
+
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
 
