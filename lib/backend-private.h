@@ -88,6 +88,13 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * grown until they fit: the count, with *@ret to free(), or a negative
  * errno.
  */
+/* First room for the entries of a link or address dump: a dump that
+ * does not fit is made again with room for all, so too small a guess
+ * costs a second whole dump (with 129 links, a second tenth of a takeover
+ * on a loaded machine: tests/bench). A few tens of kilobytes. */
+#define IPTO_DUMP_ROOM_LINKS 512
+#define IPTO_DUMP_ROOM_ADDRS 1024
+
 /* The netlink binder's link dump with each link's IFLA_IFALIAS ("" when
  * none) in @aliases[i]; -EOPNOTSUPP for other binders. */
 #define IPTO_LINK_ALIAS_MAX 256

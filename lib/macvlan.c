@@ -563,7 +563,7 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 /* Every link of the system, in *links (malloc'd); the count or -errno. */
 static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links)
 {
-	size_t room = 64, i;
+	size_t room = IPTO_DUMP_ROOM_LINKS, i;
 	int n;
 
 	for (;;) {
@@ -592,7 +592,7 @@ static int dump_links_aliases(struct ipto_binder *binder,
 			      struct ipto_link_entry **links,
 			      char (**aliases)[IPTO_LINK_ALIAS_MAX])
 {
-	size_t room = 64, i;
+	size_t room = IPTO_DUMP_ROOM_LINKS, i;
 	int n;
 
 	for (;;) {

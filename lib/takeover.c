@@ -628,7 +628,7 @@ static unsigned int our_proto(const struct ipto_takeover *t)
  * A binder without dumps leaves t->dump NULL: no checks, no marks read. */
 static int read_dump(struct ipto_takeover *t)
 {
-	size_t room = 64, i;
+	size_t room = IPTO_DUMP_ROOM_ADDRS, i;
 	int n;
 
 	free(t->dump);
@@ -1182,7 +1182,7 @@ static void restore_after_release(struct ipto_takeover *t)
 {
 	struct ipto_link_entry *links = NULL;
 	bool host_holds = false;
-	size_t i, k, room = 32;
+	size_t i, k, room = IPTO_DUMP_ROOM_LINKS;
 	int n;
 
 	if (!t->binder->ops.link_dump || !t->binder->ops.record_get ||
@@ -1262,7 +1262,7 @@ static void restore_after_release(struct ipto_takeover *t)
 static int add_host_guards(struct ipto_takeover *t, bool **up)
 {
 	struct ipto_link_entry *links = NULL;
-	size_t room = 32, i, k, extra = 0;
+	size_t room = IPTO_DUMP_ROOM_LINKS, i, k, extra = 0;
 	struct port *ports;
 	bool *grown;
 	char **names;
@@ -1329,6 +1329,12 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 		extra++;
 	}
 	free(links);
+	/* Their entries (a check and two devconf each) get room now, with
+	 * the rest reserved by ipto_takeover_new(): the announcements that
+	 * follow append without allocating. */
+	if (extra && ipto_grow((void **)&t->reports, &t->cap_reports,
+			       t->cap_reports + 3 * extra, sizeof(*t->reports)))
+		return -ENOMEM;
 	if (extra)
 		log_info(t->ctx, "takeover: guarding %zu other interface(s) of the "
 			 "host against ARP flux\n", extra);
