@@ -919,6 +919,96 @@ nomem:
 	return -ENOMEM;
 }
 
+/* Room for one RTM_NEWLINK with one IPv4 setting: header, ifinfomsg,
+ * IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { key: u32 } } }. */
+#define DEVCONF_MSG_LEN \
+	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + 4 * NLA_HDRLEN + 4)
+
+static size_t build_devconf(char *buf, uint32_t seq,
+			    const struct netlink_devconf_req *r)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifinfomsg *ifi = (struct ifinfomsg *)(buf + NLMSG_HDRLEN);
+	struct nlattr *a;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifi));
+	uint32_t v = (uint32_t)r->value;
+	unsigned short types[3] = { IFLA_AF_SPEC, AF_INET, IFLA_INET_CONF };
+	int i;
+
+	memset(buf, 0, DEVCONF_MSG_LEN);
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = seq;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = r->ifindex;
+	for (i = 0; i < 3; i++) { /* the nests, each around the rest */
+		a = (struct nlattr *)(buf + off);
+		a->nla_type = types[i];
+		/* the nests below it, then the setting's attribute */
+		a->nla_len = (unsigned short)((3 - i) * NLA_HDRLEN + NLA_HDRLEN + 4);
+		off += NLA_HDRLEN;
+	}
+	off = put_attr(buf, off, (unsigned short)devconf_id(r->key), &v, sizeof(v));
+	h->nlmsg_len = (uint32_t)off;
+	return off;
+}
+
+static int nl_devconf_set(void *userdata, const char *ifname,
+			  enum ipto_devconf key, int value);
+
+int netlink_devconf_set_batch(struct ipto_binder *b,
+			      const struct netlink_devconf_req *reqs, size_t n,
+			      int *results)
+{
+	struct nl_binder *nb;
+	bool sent[BATCH_CHUNK];
+	size_t base, i;
+	char *buf;
+	int r = 0;
+
+	if (!b || b->ops.devconf_set != nl_devconf_set)
+		return -EOPNOTSUPP;
+	nb = b->userdata;
+	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(DEVCONF_MSG_LEN));
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		results[i] = 1; /* no answer yet */
+	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
+		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+		uint32_t seq0 = nb->raw_seq;
+		size_t off = 0;
+
+		nb->raw_seq += (uint32_t)m;
+		for (i = 0; i < m; i++) {
+			sent[i] = reqs[base + i].ifindex > 0 && reqs[base + i].value >= 0;
+			if (!sent[i]) {
+				results[base + i] = -EINVAL;
+				continue;
+			}
+			off += build_devconf(buf + off, seq0 + (uint32_t)i,
+					     &reqs[base + i]);
+		}
+		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
+			r = -errno;
+		if (r == 0)
+			r = read_acks(nb, seq0, m, results + base, sent);
+		if (r < 0)
+			log_err(nb->ctx, "netlink: settings batch: %s\n",
+				ipto_strerror(r));
+	}
+	free(buf);
+	for (i = 0; i < n; i++) {
+		if (results[i] > 0)
+			results[i] = r < 0 ? r : -EIO;
+		if (r == 0 && results[i] < 0)
+			log_err(nb->ctx, "netlink: set %s=%d on %s: %s\n",
+				ipto_devconf_name(reqs[i].key), reqs[i].value,
+				reqs[i].ifname, ipto_strerror(results[i]));
+	}
+	return r;
+}
+
 static int nl_devconf_set(void *userdata, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
