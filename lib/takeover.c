@@ -1257,11 +1257,22 @@ static int unbind_addresses(struct ipto_takeover *t)
  * host holds no taken-over address at all (until then every interface
  * must keep leaving ARP to the owning adapter). Best effort: the
  * addresses are gone already, so a failure is logged, never undone. */
+/* A link's note read by restore_after_release(), to write back once its
+ * settings are restored. */
+struct restore_note {
+	struct link_note note;
+	char key[32];
+};
+
 static void restore_after_release(struct ipto_takeover *t)
 {
 	struct ipto_link_entry *links = NULL;
-	bool host_holds = false;
-	size_t i, k, room = IPTO_DUMP_ROOM_LINKS;
+	struct restore_note *notes = NULL;
+	struct netlink_devconf_req *reqs = NULL;
+	size_t *req_note = NULL;
+	int *results = NULL;
+	bool host_holds = false, batch;
+	size_t i, k, room = IPTO_DUMP_ROOM_LINKS, n_notes = 0, n_reqs = 0;
 	int n;
 
 	if (!t->binder->ops.link_dump || !t->binder->ops.record_get ||
@@ -1279,22 +1290,36 @@ static void restore_after_release(struct ipto_takeover *t)
 		room = (size_t)n + 16;
 		free(links);
 	}
+	if (n <= 0)
+		goto out;
+	/* With the netlink binder the settings to restore go in one
+	 * pipelined batch (as fix_devconf() sets them), the notes are
+	 * written after it from its results. */
+	batch = netlink_devconf_set_batch(t->binder, NULL, 0, NULL) == 0;
+	notes = calloc((size_t)n, sizeof(*notes));
+	reqs = calloc(2 * (size_t)n, sizeof(*reqs));
+	req_note = calloc(2 * (size_t)n, sizeof(*req_note));
+	results = calloc(2 * (size_t)n, sizeof(*results));
+	if (!notes || !reqs || !req_note || !results)
+		goto out;
 	for (i = 0; i < t->n_dump; i++)
 		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
-	for (k = 0; n > 0 && k < (size_t)n; k++) {
+	for (k = 0; k < (size_t)n; k++) {
 		const struct ipto_link_entry *l = &links[k];
-		struct link_note note;
-		char key[32], value[256];
+		struct restore_note *rn = &notes[n_notes];
+		struct link_note *note = &rn->note;
+		char value[256];
 		bool busy = false, any = false;
 
-		snprintf(key, sizeof(key), "link.%s", l->ifname);
-		if (ipto_binder_record_get(t->binder, key, value, sizeof(value)) < 0)
+		snprintf(rn->key, sizeof(rn->key), "link.%s", l->ifname);
+		if (ipto_binder_record_get(t->binder, rn->key, value, sizeof(value)) < 0)
 			continue;
-		if (!note_parse(value, &note) || note.ifindex != l->ifindex ||
-		    !ipto_mac_equal(&note.mac, &l->mac)) {
-			ipto_binder_record_set(t->binder, key, NULL); /* stale */
+		if (!note_parse(value, note) || note->ifindex != l->ifindex ||
+		    !ipto_mac_equal(&note->mac, &l->mac)) {
+			ipto_binder_record_set(t->binder, rn->key, NULL); /* stale */
 			continue;
 		}
+		n_notes++;
 		for (i = 0; i < t->n_dump; i++) {
 			const struct ipto_addr_entry *e = &t->dump[i];
 
@@ -1305,35 +1330,64 @@ static void restore_after_release(struct ipto_takeover *t)
 			any |= !(e->addr.family == AF_INET6 && e->addr.bytes[0] == 0xfe &&
 				 (e->addr.bytes[1] & 0xc0) == 0x80);
 		}
-		if (!busy && !any && note.up == 0) {
+		if (!busy && !any && note->up == 0) {
 			if (ipto_binder_link_set_up(t->binder, l->ifname, false) == 0) {
 				log_info(t->ctx, "release: %s is down again, as the "
 					 "takeover found it\n", l->ifname);
-				note.up = -1;
+				note->up = -1;
 			}
-		} else if (!busy && note.up == 0) {
-			note.up = -1; /* another address serves on it now: leave it up */
+		} else if (!busy && note->up == 0) {
+			note->up = -1; /* another address serves on it now: leave it up */
 		}
-		if (!host_holds) {
-			if (note.arp_ignore >= 0 &&
-			    ipto_binder_devconf_set(t->binder, l->ifname,
-						    IPTO_DEVCONF_ARP_IGNORE,
-						    note.arp_ignore) == 0)
-				note.arp_ignore = -1;
-			if (note.arp_announce >= 0 &&
-			    ipto_binder_devconf_set(t->binder, l->ifname,
-						    IPTO_DEVCONF_ARP_ANNOUNCE,
-						    note.arp_announce) == 0)
-				note.arp_announce = -1;
-		}
-		if (note.up < 0 && note.arp_ignore < 0 && note.arp_announce < 0) {
-			ipto_binder_record_set(t->binder, key, NULL);
-		} else {
-			note_format(&note, value, sizeof(value));
-			ipto_binder_record_set(t->binder, key, value);
+		if (host_holds)
+			continue;
+		for (i = 0; i < 2; i++) {
+			int *field = i == 0 ? &note->arp_ignore : &note->arp_announce;
+			enum ipto_devconf key = i == 0 ? IPTO_DEVCONF_ARP_IGNORE
+						       : IPTO_DEVCONF_ARP_ANNOUNCE;
+
+			if (*field < 0)
+				continue;
+			if (batch) {
+				reqs[n_reqs] = (struct netlink_devconf_req){
+					.ifindex = l->ifindex, .ifname = l->ifname,
+					.key = key, .value = *field };
+				req_note[n_reqs++] = n_notes - 1;
+			} else if (ipto_binder_devconf_set(t->binder, l->ifname, key,
+							   *field) == 0) {
+				*field = -1;
+			}
 		}
 	}
+	if (n_reqs)
+		netlink_devconf_set_batch(t->binder, reqs, n_reqs, results);
+	for (i = 0; i < n_reqs; i++) {
+		struct link_note *note = &notes[req_note[i]].note;
+
+		if (results[i] != 0)
+			continue; /* logged by the binder; the note keeps it */
+		if (reqs[i].key == IPTO_DEVCONF_ARP_IGNORE)
+			note->arp_ignore = -1;
+		else
+			note->arp_announce = -1;
+	}
+	for (k = 0; k < n_notes; k++) {
+		struct link_note *note = &notes[k].note;
+		char value[256];
+
+		if (note->up < 0 && note->arp_ignore < 0 && note->arp_announce < 0) {
+			ipto_binder_record_set(t->binder, notes[k].key, NULL);
+		} else {
+			note_format(note, value, sizeof(value));
+			ipto_binder_record_set(t->binder, notes[k].key, value);
+		}
+	}
+out:
 	free(links);
+	free(notes);
+	free(reqs);
+	free(req_note);
+	free(results);
 }
 
 /* Adds every other interface of the host with IPv4 settings as a guard:
