@@ -40,6 +40,10 @@
  *   close accepts NULL. A port holds a reference to its injector.
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
  *   version IPTO_1.0) unless its comment says otherwise.
+ *
+ * The documents these headers name (frames.md, planning.md, ...) are
+ * installed with libipto's documentation, in <datadir>/doc/libipto (e.g.
+ * /usr/share/doc/libipto/frames.md); libipto(3) is the overview.
  */
 #ifndef IPTO_IPTO_H
 #define IPTO_IPTO_H
@@ -222,9 +226,12 @@ void *ipto_ctx_get_user_data(const struct ipto_ctx *ctx);
  * @family: AF_INET or AF_INET6.
  * @prefixlen: 0..32 (IPv4) or 0..128 (IPv6), or IPTO_PREFIX_UNKNOWN.
  * @bytes: the address in network byte order; IPv4 uses bytes[0..3] and
- *         the rest is zero.
+ *         the rest must be zero.
  *
- * A plain value: copy it freely. Its layout is part of the ABI.
+ * A plain value: copy it freely. Its layout is part of the ABI. Every call
+ * that takes one and can fail refuses an invalid one with -EINVAL: an
+ * unknown family, a prefix length out of range, or an IPv4 address with a
+ * non-zero byte in bytes[4..15]. ipto_addr_parse() always zeroes them.
  */
 struct ipto_addr {
 	int family;
@@ -297,6 +304,10 @@ int ipto_addr_classify(const struct ipto_addr *addr);
 /**
  * ipto_addr_equal - whether two addresses are the same address (family and
  * bytes; the prefix length is ignored). NULL equals nothing.
+ *
+ * For any two non-NULL addresses it agrees with ipto_addr_compare(): they
+ * are equal exactly when ipto_addr_compare() returns 0 for them with the
+ * same prefix length.
  */
 bool ipto_addr_equal(const struct ipto_addr *a, const struct ipto_addr *b);
 
@@ -391,6 +402,7 @@ struct ipto_injector;
 struct ipto_injector_port;
 struct ipto_pcap_writer;
 struct ipto_takeover;
+struct ipto_watch;
 
 #ifdef __cplusplus
 }
@@ -400,5 +412,6 @@ struct ipto_takeover;
 #include <ipto/ipto-pool.h>
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
+#include <ipto/ipto-watch.h>
 
 #endif /* IPTO_IPTO_H */
