@@ -32,14 +32,14 @@ static void diag_log(struct ipto_ctx *ctx, enum ipto_log_priority prio,
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
-	if (prio == IPTO_LOG_ERROR && !diag_have) {
+	if (prio == IPTO_LOG_PRIORITY_ERROR && !diag_have) {
 		memcpy(diag_buf, msg, len + 1);
 		diag_have = true;
 	}
 	if (diag_verbose)
 		fprintf(stderr, "%s: %s%s\n", diag_prog,
-			prio == IPTO_LOG_ERROR ? "" :
-			prio == IPTO_LOG_INFO ? "note: " : "debug: ", msg);
+			prio == IPTO_LOG_PRIORITY_ERROR ? "" :
+			prio == IPTO_LOG_PRIORITY_INFO ? "note: " : "debug: ", msg);
 }
 
 void diag_setup(struct ipto_ctx *ctx, const char *prog, int verbose)
@@ -47,8 +47,8 @@ void diag_setup(struct ipto_ctx *ctx, const char *prog, int verbose)
 	diag_prog = prog;
 	diag_verbose = verbose;
 	ipto_ctx_set_log_fn(ctx, diag_log,
-			    verbose >= 2 ? IPTO_LOG_DEBUG :
-			    verbose ? IPTO_LOG_INFO : IPTO_LOG_ERROR, NULL);
+			    verbose >= 2 ? IPTO_LOG_PRIORITY_DEBUG :
+			    verbose ? IPTO_LOG_PRIORITY_INFO : IPTO_LOG_PRIORITY_ERROR, NULL);
 }
 
 void diag_reset(void)
@@ -542,7 +542,7 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 {
 	while (c->n_pending) {
 		struct pending *p = &c->pending[0];
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 		int r;
 
 		if (local_standby && strcmp(p->standby, local_standby) != 0)
@@ -555,7 +555,7 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 				   "%s: adapter %s has no mac= and no binder can read it",
 				   p->where, p->ifname);
 		diag_reset();
-		r = ipto_binder_link_get(binder, p->ifname, &info);
+		r = ipto_binder_adapter_get(binder, p->ifname, &info);
 		if (r == -ENODEV && skip_absent) {
 			/* Not an adapter of this host: nothing of it here. */
 			free(p->standby);

@@ -583,7 +583,7 @@ static struct ipto_plan *held_plan(struct view *v, const char *node)
 	const char *nodes[1] = { node };
 	struct ipto_plan *p = NULL;
 
-	if (ipto_plan_release(cluster_pool(v->cluster), nodes, 1, &p) < 0)
+	if (ipto_plan_new_release(cluster_pool(v->cluster), nodes, 1, &p) < 0)
 		return NULL;
 	if (ipto_plan_get_step_count(p) == 0)
 		p = ipto_plan_unref(p);
@@ -652,7 +652,7 @@ static int takeover_moves(struct conn *c, struct view *v, const char *node,
 		if (held)
 			r = ipto_pool_commit(pool, held);
 		if (r == 0)
-			r = ipto_plan_takeover(pool, nodes, 1, NULL, &whole);
+			r = ipto_plan_new_takeover(pool, nodes, 1, NULL, &whole);
 		if (r < 0) {
 			ipto_plan_unref(held);
 			reply(c, r, "cannot plan the takeover of %s: %s", node, diag_why(r));
@@ -721,7 +721,7 @@ static int takeover_moves(struct conn *c, struct view *v, const char *node,
 						    .ip = want[i] };
 	}
 	diag_reset();
-	r = ipto_plan_new_moves(pool, IPTO_PLAN_BIND, moves, n, ret);
+	r = ipto_plan_new_moves(pool, IPTO_PLAN_ACTION_BIND, moves, n, ret);
 	if (r < 0)
 		reply(c, r, "cannot plan the takeover of %s: %s", node, diag_why(r));
 	ipto_plan_unref(whole);
@@ -1039,7 +1039,7 @@ static void accept_conns(int lfd)
  */
 static int job_still_held(const struct job *j)
 {
-	struct ipto_link_entry links[256];
+	struct ipto_adapter_entry links[256];
 	struct ipto_addr_entry addrs[512];
 	size_t i, n = ipto_plan_get_step_count(j->plan);
 	int nl, na, k, m;
@@ -1048,7 +1048,7 @@ static int job_still_held(const struct job *j)
 		links[k].sz = sizeof(links[k]);
 	for (k = 0; k < 512; k++)
 		addrs[k].sz = sizeof(addrs[k]);
-	nl = ipto_binder_link_dump(ag.binder, links, 256);
+	nl = ipto_binder_adapter_dump(ag.binder, links, 256);
 	if (nl < 0)
 		return nl;
 	na = ipto_binder_addr_dump(ag.binder, 0, addrs, 512);
@@ -1108,7 +1108,7 @@ static int pool_address(const struct ipto_addr *a, char *node_out, size_t len)
 		struct ipto_plan *plan = NULL;
 
 		diag_reset();
-		if (ipto_plan_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan) < 0)
+		if (ipto_plan_new_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan) < 0)
 			return -1;
 		n = ipto_plan_get_step_count(plan);
 		for (k = 0; k < n; k++) {
@@ -1141,7 +1141,7 @@ static int listen_on(const char *address, bool unsafe)
 	if (parse_endpoint(address, &ss, &len) < 0 ||
 	    sockaddr_to_addr(&ss, &a, NULL, 0) < 0)
 		die_usage("--address: '%s' is not ADDR:PORT or [ADDR]:PORT", address);
-	if (!unsafe && (ipto_addr_classify(&a) & IPTO_ADDR_UNSPECIFIED)) {
+	if (!unsafe && (ipto_addr_classify(&a) & IPTO_ADDR_CLASS_UNSPECIFIED)) {
 		fprintf(stderr, "ipto-agent: --address %s: a wildcard address answers on "
 			"every address of the host, taken-over service addresses "
 			"included; give the management address "

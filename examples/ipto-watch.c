@@ -227,7 +227,7 @@ static void parse(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	o.policy = IPTO_WATCH_DEFEND;
+	o.policy = IPTO_WATCH_POLICY_DEFEND;
 	while ((c = getopt_long(argc, argv, SHORT_OPTS, wopts, NULL)) != -1) {
 		switch (c) {
 		case ':': die_usage("%s needs a value", argv[optind - 1]);
@@ -259,16 +259,16 @@ static void parse(int argc, char **argv)
 			if (ipto_addr_parse(optarg, &a) < 0)
 				die_usage("--ip: '%s' is not an IP address", optarg);
 			cls = ipto_addr_classify(&a);
-			if (!(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK))
+			if (!(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK))
 				die_usage("--ip: '%s' is not a unicast address", optarg);
 			o.ips[o.n_ips++] = a;
 			break;
 		}
 		case O_POLICY:
 			if (strcmp(optarg, "defend") == 0)
-				o.policy = IPTO_WATCH_DEFEND;
+				o.policy = IPTO_WATCH_POLICY_DEFEND;
 			else if (strcmp(optarg, "report") == 0)
-				o.policy = IPTO_WATCH_REPORT;
+				o.policy = IPTO_WATCH_POLICY_REPORT;
 			else
 				die_usage("--policy: '%s' (defend, report)", optarg);
 			break;
@@ -367,7 +367,7 @@ static struct ipto_plan *fail_plan(void)
 	int r;
 
 	diag_reset();
-	r = ipto_plan_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
+	r = ipto_plan_new_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
 	if (r < 0)
 		exit(fail_msg("cannot plan the takeover of the --fail nodes: %s",
 			      diag_why(r)));
@@ -387,7 +387,7 @@ static void add_fail_ips(void)
 	for (i = 0; i < n && o.n_ips < MAX_ADDRS; i++) {
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 
-		if (ipto_plan_get_step(plan, i, &s) == 0 && s.action == IPTO_PLAN_BIND)
+		if (ipto_plan_get_step(plan, i, &s) == 0 && s.action == IPTO_PLAN_ACTION_BIND)
 			o.ips[o.n_ips++] = s.ip;
 	}
 	ipto_plan_unref(plan);
@@ -540,7 +540,7 @@ static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *
 		ipto_mac_format(&c->own_mac, om, sizeof(om));
 		printf("%s conflict: %s claims %s on %s (%s); %s\n", t, m, a, c->ifname,
 		       ipto_frame_style_name((enum ipto_frame_style)c->style) ? ipto_frame_style_name((enum ipto_frame_style)c->style) : "none",
-		       o.policy == IPTO_WATCH_REPORT ? "reported only" :
+		       o.policy == IPTO_WATCH_POLICY_REPORT ? "reported only" :
 		       c->defended ? (c->addr.family == AF_INET ? "defended: announced again from " :
 				      "defended: advertised again from ") :
 		       c->defend_result ? "defence FAILED" : "not defended (defended less than the interval ago)");
@@ -706,7 +706,7 @@ static int cmd_watch(void)
 
 	diag_reset();
 	r = ipto_binder_new_netlink(ctx, &binder);
-	if (r == 0 && o.policy == IPTO_WATCH_DEFEND)
+	if (r == 0 && o.policy == IPTO_WATCH_POLICY_DEFEND)
 		r = ipto_injector_new_packet(ctx, &injector);
 	if (r < 0) {
 		fail_msg("cannot create the backends: %s", diag_why(r));

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-dryrun.h> /* --dry-run: outside the stable ABI */
 
 #include "cluster-config.h"
 #include "ipto-watch.h"
@@ -386,7 +387,7 @@ static uint32_t parse_styles(const char *opt, const char *spec, char sep)
 		memcpy(name, p, len);
 		name[len] = '\0';
 		s = ipto_frame_style_from_name(name);
-		if (s == IPTO_FRAME_ARP_REQUEST)
+		if (s == IPTO_FRAME_STYLE_ARP_REQUEST)
 			die_usage("%s: 'arp-request' needs an explicit target and "
 				  "cannot be used here", opt);
 		if (s < 0)
@@ -514,7 +515,7 @@ static void parse_command_line(int argc, char **argv)
 			if (ipto_mac_parse(optarg, &cli.mac) < 0)
 				die_usage("--mac: '%s' is not a MAC address "
 					  "(xx:xx:xx:xx:xx:xx)", optarg);
-			if (!(ipto_mac_classify(&cli.mac) & IPTO_MAC_UNICAST))
+			if (!(ipto_mac_classify(&cli.mac) & IPTO_MAC_CLASS_UNICAST))
 				die_usage("--mac: '%s' is not a unicast MAC address",
 					  optarg);
 			cli.have_mac = true;
@@ -608,8 +609,8 @@ static void check_command_line(void)
 			if (ipto_addr_parse(cli.ip_text.v[i], a) < 0)
 				die_usage("--ip: '%s' is not an IP address "
 					  "(ADDR or ADDR/PREFIX)", cli.ip_text.v[i]);
-			if (!(ipto_addr_classify(a) & IPTO_ADDR_UNICAST) ||
-			    (ipto_addr_classify(a) & IPTO_ADDR_LOOPBACK))
+			if (!(ipto_addr_classify(a) & IPTO_ADDR_CLASS_UNICAST) ||
+			    (ipto_addr_classify(a) & IPTO_ADDR_CLASS_LOOPBACK))
 				die_usage("--ip: '%s' is not a unicast address",
 					  cli.ip_text.v[i]);
 		}
@@ -680,9 +681,9 @@ static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 		if ((s.flags & IPTO_PLAN_STEP_MACVLAN) &&
 		    ipto_pool_get_adapter_macvlan(cluster_pool(cluster), s.standby,
 						  s.ifname, &parent, NULL) == 0)
-			ipto_binder_dryrun_add_link(binder, parent, NULL, true);
+			ipto_binder_dryrun_add_adapter(binder, parent, NULL, true);
 		else
-			ipto_binder_dryrun_add_link(binder, s.ifname, &s.mac, false);
+			ipto_binder_dryrun_add_adapter(binder, s.ifname, &s.mac, false);
 	}
 }
 
@@ -764,7 +765,7 @@ static int plan_takeover(const struct list *nodes, struct ipto_plan **plan)
 	IPTO_OPTS(ipto_plan_opts, opts, .flags = cli.share ? IPTO_PLAN_SHARE_ADAPTERS : 0);
 
 	diag_reset();
-	return ipto_plan_takeover(cluster_pool(cluster),
+	return ipto_plan_new_takeover(cluster_pool(cluster),
 				  (const char *const *)nodes->v, nodes->n, &opts,
 				  plan);
 }
@@ -937,8 +938,8 @@ static size_t not_undone(struct ipto_takeover *t)
 	struct ipto_takeover_report rep;
 
 	for (i = 0; i < n && get_report(t, i, &rep); i++)
-		if (rep.outcome == IPTO_OUTCOME_DONE && rep.op != IPTO_REPORT_OPEN_PORT &&
-		    rep.op != IPTO_REPORT_ANNOUNCE)
+		if (rep.outcome == IPTO_REPORT_OUTCOME_DONE && rep.op != IPTO_REPORT_OP_OPEN_ADAPTER &&
+		    rep.op != IPTO_REPORT_OP_ANNOUNCE)
 			left++;
 	return left;
 }
@@ -959,12 +960,12 @@ static void print_addresses(struct ipto_takeover *t, struct ipto_plan *plan)
 		    (cli.standby && strcmp(cli.standby, s.standby) != 0))
 			continue;
 		for (k = 0; k < nr && get_report(t, k, &rep); k++)
-			if ((rep.op == IPTO_REPORT_ADDR_ADD || rep.op == IPTO_REPORT_ADDR_DEL) &&
+			if ((rep.op == IPTO_REPORT_OP_ADDR_ADD || rep.op == IPTO_REPORT_OP_ADDR_DEL) &&
 			    ipto_addr_equal(&rep.addr, &s.ip) && rep.ifname &&
 			    strcmp(rep.ifname, s.ifname) == 0)
-				what = rep.op == IPTO_REPORT_ADDR_ADD ?
-				       (rep.outcome == IPTO_OUTCOME_FOUND ? "already on" : "bound on") :
-				       (rep.outcome == IPTO_OUTCOME_FOUND ? "was not on" : "removed from");
+				what = rep.op == IPTO_REPORT_OP_ADDR_ADD ?
+				       (rep.outcome == IPTO_REPORT_OUTCOME_FOUND ? "already on" : "bound on") :
+				       (rep.outcome == IPTO_REPORT_OUTCOME_FOUND ? "was not on" : "removed from");
 		if (!what)
 			continue;
 		ipto_addr_format(&s.ip, ip, sizeof(ip));
@@ -1094,8 +1095,8 @@ static int run_plan(struct ipto_plan *plan)
 			struct ipto_takeover_report rep;
 
 			for (i = 0; i < n && get_report(t, i, &rep); i++)
-				if (rep.op == IPTO_REPORT_ANNOUNCE &&
-				    rep.outcome == IPTO_OUTCOME_DONE) {
+				if (rep.op == IPTO_REPORT_OP_ANNOUNCE &&
+				    rep.outcome == IPTO_REPORT_OUTCOME_DONE) {
 					frames += rep.frames;
 					if (rep.round + 1 > rounds)
 						rounds = rep.round + 1;
@@ -1151,7 +1152,7 @@ static bool held_here(const char *node)
 {
 	struct ipto_plan *p = NULL;
 	const char *v[] = { node };
-	bool held = ipto_plan_release(cluster_pool(cluster), v, 1, &p) == 0;
+	bool held = ipto_plan_new_release(cluster_pool(cluster), v, 1, &p) == 0;
 
 	ipto_plan_unref(p);
 	return held;
@@ -1235,7 +1236,7 @@ static int reclaim_plan(enum ipto_plan_action action, const char *node,
 /* What a reclaim of @node added on this host (marked in the kernel). */
 static int release_reclaimed(const char *node, bool *found)
 {
-	struct ipto_link_entry links[256];
+	struct ipto_adapter_entry links[256];
 	struct ipto_addr_entry addrs[1024];
 	struct ipto_addr ips[256];
 	struct ipto_mac macs[256];
@@ -1251,7 +1252,7 @@ static int release_reclaimed(const char *node, bool *found)
 	for (i = 0; i < 1024; i++)
 		addrs[i].sz = sizeof(addrs[i]);
 	diag_reset();
-	nl = ipto_binder_link_dump(run_binder, links, 256);
+	nl = ipto_binder_adapter_dump(run_binder, links, 256);
 	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
 	if (nl < 0 || na < 0)
 		return failure("release: cannot read this host's addresses: %s",
@@ -1276,7 +1277,7 @@ static int release_reclaimed(const char *node, bool *found)
 	if (n == 0)
 		return EXIT_SUCCESS;
 	*found = true;
-	r = reclaim_plan(IPTO_PLAN_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
+	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
 		return failure("release: %s", diag_why(r));
@@ -1331,7 +1332,7 @@ static int cmd_release(void)
 			return status;
 		}
 		diag_reset();
-		r = ipto_plan_release(cluster_pool(cluster), (const char *const *)held.v,
+		r = ipto_plan_new_release(cluster_pool(cluster), (const char *const *)held.v,
 				      held.n, &release);
 		free_list(&held);
 		if (r < 0)
@@ -1351,7 +1352,7 @@ static int cmd_release(void)
 			return failure("release: %s", diag_why(r));
 	}
 	diag_reset();
-	r = ipto_plan_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
+	r = ipto_plan_new_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
 			      cli.fail.n, &release);
 	if (r < 0)
 		return plan_failed(r);
@@ -1368,7 +1369,7 @@ static int cmd_release(void)
  */
 static int status_reclaimed(struct ipto_binder *binder, const char *node)
 {
-	struct ipto_link_entry links[256];
+	struct ipto_adapter_entry links[256];
 	struct ipto_addr_entry addrs[1024];
 	struct ipto_addr ips[256];
 	char a[64], m[32];
@@ -1380,7 +1381,7 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 	for (j = 0; j < 1024; j++)
 		addrs[j].sz = sizeof(addrs[j]);
 	n = cluster_node_ips(cluster, node, ips, 256);
-	nl = ipto_binder_link_dump(binder, links, 256);
+	nl = ipto_binder_adapter_dump(binder, links, 256);
 	na = nl < 0 ? nl : ipto_binder_addr_dump(binder, 0, addrs, 1024);
 	if (n == 0 || n > 256 || nl < 0 || na < 0)
 		return -1;
@@ -1454,7 +1455,7 @@ static int cmd_status(void)
 	if (make_binder(&binder) < 0)
 		return EXIT_FAILURE;
 	diag_reset();
-	r = ipto_status_read(cluster_pool(cluster), binder, &o, &st);
+	r = ipto_status_new(cluster_pool(cluster), binder, &o, &st);
 	if (r < 0) {
 		ipto_binder_unref(binder);
 		return failure("status: %s", diag_why(r));
@@ -1515,7 +1516,7 @@ static int cmd_status(void)
  * (marked as reclaimed) and announce them with IF's own MAC. */
 static int cmd_reclaim(void)
 {
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr ips[256];
 	struct ipto_mac macs[256];
 	char ifnames[256][16];
@@ -1532,16 +1533,16 @@ static int cmd_reclaim(void)
 	if (make_binder(&run_binder) < 0)
 		return EXIT_FAILURE;
 	if (dryrun_binder())
-		ipto_binder_dryrun_add_link(run_binder, cli.interface, NULL, true);
+		ipto_binder_dryrun_add_adapter(run_binder, cli.interface, NULL, true);
 	diag_reset();
-	r = ipto_binder_link_get(run_binder, cli.interface, &info);
+	r = ipto_binder_adapter_get(run_binder, cli.interface, &info);
 	if (r < 0)
 		return failure("reclaim: --interface %s: %s", cli.interface, diag_why(r));
 	for (i = 0; i < n; i++) {
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
 	}
-	r = reclaim_plan(IPTO_PLAN_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
+	r = reclaim_plan(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
 			 &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
@@ -1561,9 +1562,9 @@ static int cmd_reclaim(void)
 static uint32_t default_styles(const struct ipto_addr *a)
 {
 	if (a->family == AF_INET6)
-		return IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
-	return IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-	       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET);
+		return IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
+	return IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+	       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET);
 }
 
 static uint8_t frame_bufs[MAX_FRAMES][IPTO_FRAME_MAX_LEN];
@@ -1580,11 +1581,11 @@ static size_t build_frames(const struct ipto_mac *mac)
 		uint32_t mask = cli.styles ? cli.styles : default_styles(a);
 		size_t before = n;
 
-		for (style = IPTO_FRAME_ARP_ANNOUNCE; style <= IPTO_FRAME_NA; style++) {
+		for (style = IPTO_FRAME_STYLE_ARP_ANNOUNCE; style <= IPTO_FRAME_STYLE_NA; style++) {
 			bool v6 = a->family == AF_INET6;
 
 			if (!(mask & IPTO_FRAME_STYLE_BIT(style)) ||
-			    v6 != (style == IPTO_FRAME_NA))
+			    v6 != (style == IPTO_FRAME_STYLE_NA))
 				continue;
 			diag_reset();
 			len = ipto_frame_build(ctx, style, mac, a, NULL, frame_bufs[n],
@@ -1606,7 +1607,7 @@ static size_t build_frames(const struct ipto_mac *mac)
 static int cmd_announce(void)
 {
 	struct ipto_injector *injector = NULL;
-	struct ipto_injector_port *port = NULL;
+	struct ipto_injector_adapter *port = NULL;
 	struct ipto_mac mac = cli.mac;
 	char macs[IPTO_MAC_STRLEN];
 	unsigned int round;
@@ -1614,18 +1615,18 @@ static int cmd_announce(void)
 	int r;
 
 	if (!cli.have_mac) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 		struct ipto_binder *binder = NULL;
 
 		if (make_binder(&binder) < 0)
 			return EXIT_FAILURE;
 		diag_reset();
-		r = ipto_binder_link_get(binder, cli.interface, &info);
+		r = ipto_binder_adapter_get(binder, cli.interface, &info);
 		ipto_binder_unref(binder);
 		if (r < 0)
 			return failure("--interface %s: %s", cli.interface, diag_why(r));
 		mac = info.mac;
-		if (!(ipto_mac_classify(&mac) & IPTO_MAC_UNICAST))
+		if (!(ipto_mac_classify(&mac) & IPTO_MAC_CLASS_UNICAST))
 			return failure("--interface %s: has no unicast MAC; give --mac",
 				       cli.interface);
 	}

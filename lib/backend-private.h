@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal to the backend sources (binder.c, injector.c, dryrun.c, ...). */
+/* Internal to the backend sources (binder.c, injector.c, dryrun-*.c, ...). */
 #ifndef IPTO_BACKEND_PRIVATE_H
 #define IPTO_BACKEND_PRIVATE_H
 
@@ -19,7 +19,7 @@ struct ipto_injector {
 	void *userdata;
 };
 
-struct ipto_injector_port {
+struct ipto_injector_adapter {
 	struct ipto_injector *injector;
 	void *handle;
 	char ifname[IPTO_IFNAME_MAX + 1];
@@ -35,7 +35,7 @@ struct ipto_injector_port {
  */
 bool ipto_injector_is_packet(const struct ipto_injector *inj);
 int ipto_packet_send_multi(struct ipto_injector *inj,
-			   struct ipto_injector_port *const *ports,
+			   struct ipto_injector_adapter *const *ports,
 			   const struct iovec *frames, size_t n);
 
 
@@ -43,8 +43,8 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * The generic wrapper object around a caller's ops table, one way for the
  * binder and the injector: defines the exported name_new() (checks and
  * copies the table, takes a context reference), name_ref()/name_unref()
- * (the last reference calls the table's destroy(userdata) and drops the
- * context) and name_get_ctx(). Written without a trailing semicolon.
+ * (the last reference calls the table's destroy(object) and drops the
+ * context), name_get_ctx() and name_get_userdata(). Written without a trailing semicolon.
  */
 #define IPTO_DEFINE_BACKEND(name, who)                                    \
 	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
@@ -73,7 +73,7 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 	static void name##_free(struct name *o)                           \
 	{                                                                 \
 		if (o->ops.destroy)                                       \
-			o->ops.destroy(o->userdata);                      \
+			o->ops.destroy(o);                                \
 		ipto_ctx_unref(o->ctx);                                   \
 		free(o);                                                  \
 	}                                                                 \
@@ -81,6 +81,10 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 	IPTO_EXPORT struct ipto_ctx *name##_get_ctx(const struct name *o) \
 	{                                                                 \
 		return o ? o->ctx : NULL;                                 \
+	}                                                                 \
+	IPTO_EXPORT void *name##_get_userdata(const struct name *o)       \
+	{                                                                 \
+		return o ? o->userdata : NULL;                            \
 	}
 
 /*
@@ -98,7 +102,7 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 /* The netlink binder's link dump with each link's IFLA_IFALIAS ("" when
  * none) in @aliases[i]; -EOPNOTSUPP for other binders. */
 #define IPTO_LINK_ALIAS_MAX 256
-int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out,
+int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
 			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max);
 
 /* One IPv4 setting of one link, for netlink_devconf_set_batch(). */

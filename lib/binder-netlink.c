@@ -70,9 +70,9 @@ static unsigned int wire_proto(unsigned int flags)
 	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
 }
 
-static int nl_record_get(void *userdata, const char *key, char *buf, size_t len);
-static int nl_record_set(void *userdata, const char *key, const char *value);
-static int nl_addr_dump(void *userdata, int ifindex, struct ipto_addr_entry *out,
+static int nb_record_get(struct nl_binder *nb, const char *key, char *buf, size_t len);
+static int nb_record_set(struct nl_binder *nb, const char *key, const char *value);
+static int nb_addr_dump(struct nl_binder *nb, int ifindex, struct ipto_addr_entry *out,
 			size_t max);
 
 /* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
@@ -103,7 +103,7 @@ static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr 
 		for (i = 0; i < 64; i++)
 			e[i].sz = sizeof(e[i]);
 		nb->proto_mode = PROTO_KERNEL;
-		n = nl_addr_dump(nb, ifindex, e, 64);
+		n = nb_addr_dump(nb, ifindex, e, 64);
 		for (i = 0; i < n && i < 64; i++)
 			if (ipto_addr_equal(&e[i].addr, a) &&
 			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
@@ -118,7 +118,7 @@ static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr 
 		return;
 	mark_key(ifindex, a, key, sizeof(key));
 	snprintf(value, sizeof(value), "%u", proto);
-	if (nl_record_set(nb, key, value) < 0)
+	if (nb_record_set(nb, key, value) < 0)
 		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
 			nb->record_dir);
 }
@@ -337,10 +337,10 @@ static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 	return nl_send_sync(nb->sk, msg); /* frees msg */
 }
 
-static int nl_addr_add(void *userdata, const char *ifname,
+static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	int r, nle;
 
 	r = ifindex_of(nb, ifname);
@@ -453,10 +453,10 @@ static int read_acks(struct nl_binder *nb, uint32_t seq0, size_t n,
 
 /* Pipelines RTM_NEWADDR requests: one sendmsg per BATCH_CHUNK, one ACK
  * each, so every address still gets its own result. */
-static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
+static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
 			     size_t n, int *results)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	bool sent[BATCH_CHUNK];
 	size_t base, i;
 	char *buf;
@@ -518,10 +518,10 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	return 0;
 }
 
-static int nl_addr_del(void *userdata, const char *ifname,
+static int nl_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	int r, nle;
 
 	r = ifindex_of(nb, ifname);
@@ -535,7 +535,7 @@ static int nl_addr_del(void *userdata, const char *ifname,
 		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
 		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
 			mark_key(ifindex, addr, key, sizeof(key));
-			nl_record_set(nb, key, NULL);
+			nb_record_set(nb, key, NULL);
 		}
 		return r;
 	}
@@ -618,7 +618,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		char key[96], value[8];
 
 		mark_key(e.ifindex, &e.addr, key, sizeof(key));
-		if (nl_record_get(c->nb, key, value, sizeof(value)) == 0) {
+		if (nb_record_get(c->nb, key, value, sizeof(value)) == 0) {
 			e.proto = (unsigned int)atoi(value);
 			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
 		}
@@ -633,10 +633,9 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nl_addr_dump(void *userdata, int ifindex,
+static int nb_addr_dump(struct nl_binder *nb, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
 {
-	struct nl_binder *nb = userdata;
 	/* With strict checking (set at creation) the kernel dumps only
 	 * ifa_index; older kernels dump all and on_addr filters. */
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC,
@@ -666,10 +665,16 @@ static int nl_addr_dump(void *userdata, int ifindex,
 	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
-static int nl_addr_list(void *userdata, const char *ifname,
+static int nl_addr_dump(struct ipto_binder *binder, int ifindex,
+			struct ipto_addr_entry *out, size_t max)
+{
+	return nb_addr_dump(ipto_binder_get_userdata(binder), ifindex, out, max);
+}
+
+static int nl_addr_list(struct ipto_binder *binder, const char *ifname,
 			struct ipto_addr *out, size_t max)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ipto_addr_entry *e;
 	int ifindex, n, i;
 	size_t room = max < 64 ? 64 : max;
@@ -683,7 +688,7 @@ static int nl_addr_list(void *userdata, const char *ifname,
 			return -ENOMEM;
 		for (i = 0; i < (int)room; i++)
 			e[i].sz = sizeof(*e);
-		n = nl_addr_dump(nb, ifindex, e, room);
+		n = nb_addr_dump(nb, ifindex, e, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 8;
@@ -696,7 +701,7 @@ static int nl_addr_list(void *userdata, const char *ifname,
 }
 
 /* Reads IFLA_AF_SPEC -> AF_INET -> IFLA_INET_CONF for the ARP settings. */
-static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *info)
+static void parse_inet_conf(const struct nlattr *spec, struct ipto_adapter_info *info)
 {
 	const struct nlattr *af, *c;
 	int rem, rem2;
@@ -731,7 +736,7 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 
 /* What on_link (with the link dump) fills: up to @max entries. */
 struct link_dump_ctx {
-	struct ipto_link_entry *out;
+	struct ipto_adapter_entry *out;
 	size_t max, n;
 	char (*aliases)[IPTO_LINK_ALIAS_MAX]; /* if set: IFLA_IFALIAS of each */
 	char *alias; /* if set, IFLA_IFALIAS of the (one) link goes here */
@@ -786,10 +791,12 @@ static int link_get_raw(struct nl_binder *nb, const char *ifname,
 	return c->n == 1 ? 0 : -EPROTO;
 }
 
-static int nl_link_get(void *userdata, const char *ifname,
-		       struct ipto_link_info *info)
+static int nl_link_get(struct ipto_binder *binder, const char *ifname,
+		       struct ipto_adapter_info *info)
 {
-	struct ipto_link_entry e = { .sz = sizeof(e) };
+	void *userdata = ipto_binder_get_userdata(binder);
+
+	struct ipto_adapter_entry e = { .sz = sizeof(e) };
 	struct link_dump_ctx c = { .out = &e, .max = 1 };
 	int r = link_get_raw(userdata, ifname, &c);
 
@@ -821,9 +828,9 @@ static int link_request(struct nl_binder *nb, const char *ifname,
 			const struct ifinfomsg *tmpl, int key, int value,
 			const char *what);
 
-static int nl_link_set_up(void *userdata, const char *ifname, bool up)
+static int nl_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_flags = up ? IFF_UP : 0,
 				 .ifi_change = IFF_UP };
 
@@ -845,10 +852,10 @@ static unsigned int devconf_id(enum ipto_devconf key)
 	return 0;
 }
 
-static int nl_devconf_get(void *userdata, const char *ifname,
+static int nl_devconf_get(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int *value)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct rtnl_link *link;
 	uint32_t v;
 	int r, nle;
@@ -953,7 +960,7 @@ static size_t build_devconf(char *buf, uint32_t seq,
 	return off;
 }
 
-static int nl_devconf_set(void *userdata, const char *ifname,
+static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value);
 
 int netlink_devconf_set_batch(struct ipto_binder *b,
@@ -1009,10 +1016,10 @@ int netlink_devconf_set_batch(struct ipto_binder *b,
 	return r;
 }
 
-static int nl_devconf_set(void *userdata, const char *ifname,
+static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	char what[48];
 
@@ -1028,8 +1035,8 @@ static int on_link(struct nl_msg *msg, void *arg)
 	struct link_dump_ctx *c = arg;
 	struct nlmsghdr *h = nlmsg_hdr(msg);
 	struct nlattr *tb[IFLA_MAX + 1];
-	struct ipto_link_entry e = { .sz = sizeof(e) };
-	struct ipto_link_info info = { .sz = sizeof(info), .arp_ignore = -1,
+	struct ipto_adapter_entry e = { .sz = sizeof(e) };
+	struct ipto_adapter_info info = { .sz = sizeof(info), .arp_ignore = -1,
 				       .arp_announce = -1 };
 	const struct ifinfomsg *ifi;
 
@@ -1081,19 +1088,19 @@ static int on_link(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
+static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max);
 
 /* The link dump with each link's alias (ipto_macvlan_list(): tagged
  * links are found by their alias), in the one request. */
-int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out,
+int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
 			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { .out = out, .max = max, .aliases = aliases };
 	int r;
 
-	if (!b || b->ops.link_dump != nl_link_dump)
+	if (!b || b->ops.adapter_dump != nl_link_dump)
 		return -EOPNOTSUPP;
 	r = dump(b->userdata, RTM_GETLINK, &ifi, sizeof(ifi), LINK_EXT_MASK,
 		 on_link, &c, "dump links");
@@ -1102,10 +1109,10 @@ int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out
 	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
-static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
+static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { out, max, 0 };
 	int r;
@@ -1133,10 +1140,9 @@ static int record_path(struct nl_binder *nb, const char *key, char *buf,
 	return 0;
 }
 
-static int nl_record_get(void *userdata, const char *key, char *buf,
+static int nb_record_get(struct nl_binder *nb, const char *key, char *buf,
 			 size_t len)
 {
-	struct nl_binder *nb = userdata;
 	char path[160];
 	FILE *f;
 	size_t n;
@@ -1156,9 +1162,14 @@ static int nl_record_get(void *userdata, const char *key, char *buf,
 	return 0;
 }
 
-static int nl_record_set(void *userdata, const char *key, const char *value)
+static int nl_record_get(struct ipto_binder *binder, const char *key, char *buf,
+			 size_t len)
 {
-	struct nl_binder *nb = userdata;
+	return nb_record_get(ipto_binder_get_userdata(binder), key, buf, len);
+}
+
+static int nb_record_set(struct nl_binder *nb, const char *key, const char *value)
+{
 	char path[160], tmp[176];
 	FILE *f;
 	int r = record_path(nb, key, path, sizeof(path));
@@ -1191,9 +1202,13 @@ static int nl_record_set(void *userdata, const char *key, const char *value)
 	return 0;
 }
 
-static void nl_destroy(void *userdata)
+static int nl_record_set(struct ipto_binder *binder, const char *key, const char *value)
 {
-	struct nl_binder *nb = userdata;
+	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
+}
+
+static void nb_destroy(struct nl_binder *nb)
+{
 
 	nl_socket_free(nb->sk);
 	if (nb->raw_fd >= 0)
@@ -1210,11 +1225,11 @@ static void nl_destroy(void *userdata)
 static int macvlan_mode_of(enum ipto_macvlan_mode mode)
 {
 	switch (mode) {
-	case IPTO_MACVLAN_PRIVATE:
+	case IPTO_MACVLAN_MODE_PRIVATE:
 		return 1;
-	case IPTO_MACVLAN_VEPA:
+	case IPTO_MACVLAN_MODE_VEPA:
 		return 2;
-	case IPTO_MACVLAN_BRIDGE:
+	case IPTO_MACVLAN_MODE_BRIDGE:
 		break;
 	}
 	return 4;
@@ -1242,10 +1257,10 @@ static int nl_link_delete_by_name(struct nl_binder *nb, const char *ifname)
  * kernel applies neither on creation). Should the second fail, the link
  * goes again, so the caller sees all or nothing.
  */
-static int nl_link_create_macvlan(void *userdata,
+static int nl_link_create_macvlan(struct ipto_binder *binder,
 				  const struct ipto_macvlan_req *req)
 {
-	struct nl_binder *nb = userdata;
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	struct rtnl_link *link, *kern = NULL, *change = NULL;
 	struct nl_addr *addr;
 	int parent, nle, r;
@@ -1299,17 +1314,21 @@ static int nl_link_create_macvlan(void *userdata,
 	return r;
 }
 
-static int nl_link_delete(void *userdata, const char *ifname)
+static int nl_link_delete(struct ipto_binder *binder, const char *ifname)
 {
+	void *userdata = ipto_binder_get_userdata(binder);
+
 	return nl_link_delete_by_name(userdata, ifname);
 }
 
 /* One RTM_GETLINK parsed in place, as nl_link_get: ipto_macvlan_list()
  * asks for every link of the namespace (status, cleanup). */
-static int nl_link_get_alias(void *userdata, const char *ifname, char *buf,
+static int nl_link_get_alias(struct ipto_binder *binder, const char *ifname, char *buf,
 			     size_t len)
 {
-	struct ipto_link_entry e = { .sz = sizeof(e) };
+	void *userdata = ipto_binder_get_userdata(binder);
+
+	struct ipto_adapter_entry e = { .sz = sizeof(e) };
 	struct link_dump_ctx c = { .out = &e, .max = 1, .alias = buf,
 				   .alias_len = len, .alias_n = -EPROTO };
 	int r;
@@ -1320,24 +1339,29 @@ static int nl_link_get_alias(void *userdata, const char *ifname, char *buf,
 	return r < 0 ? r : c.alias_n;
 }
 
+static void nl_destroy(struct ipto_binder *binder)
+{
+	nb_destroy(ipto_binder_get_userdata(binder));
+}
+
 static const struct ipto_binder_ops netlink_ops = {
 	.sz = sizeof(struct ipto_binder_ops),
 	.addr_add = nl_addr_add,
 	.addr_del = nl_addr_del,
 	.addr_list = nl_addr_list,
-	.link_get = nl_link_get,
-	.link_set_up = nl_link_set_up,
+	.adapter_get = nl_link_get,
+	.adapter_set_up = nl_link_set_up,
 	.devconf_get = nl_devconf_get,
 	.devconf_set = nl_devconf_set,
 	.destroy = nl_destroy,
 	.addr_add_batch = nl_addr_add_batch,
 	.addr_dump = nl_addr_dump,
-	.link_dump = nl_link_dump,
+	.adapter_dump = nl_link_dump,
 	.record_get = nl_record_get,
 	.record_set = nl_record_set,
-	.link_create_macvlan = nl_link_create_macvlan,
-	.link_delete = nl_link_delete,
-	.link_get_alias = nl_link_get_alias,
+	.adapter_create_macvlan = nl_link_create_macvlan,
+	.adapter_delete = nl_link_delete,
+	.adapter_get_alias = nl_link_get_alias,
 };
 
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
@@ -1391,6 +1415,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 	nb->ctx = ipto_ctx_ref(ctx);
 	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
 	if (r < 0)
-		nl_destroy(nb);
+		nb_destroy(nb);
 	return r;
 }

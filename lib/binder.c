@@ -113,7 +113,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 		out->prefixlen = out->family == AF_INET ? 32 : 128;
 	ipto_addr_format(out, text, text_size);
 	cls = ipto_addr_classify(out);
-	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST)) {
+	if (cls < 0 || !(cls & IPTO_ADDR_CLASS_UNICAST)) {
 		log_err(binder->ctx,
 			"binder: addr_add: %s is not a unicast address\n",
 			text);
@@ -138,7 +138,7 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 		return unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
-	r = binder->ops.addr_add(binder->userdata, ifname, &a, flags);
+	r = binder->ops.addr_add(binder, ifname, &a, flags);
 	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
 }
 
@@ -190,7 +190,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 			return -ENOMEM;
 		}
 		log_dbg(binder->ctx, "binder: addr_add_batch of %zu\n", m);
-		r = binder->ops.addr_add_batch(binder->userdata, checked, m, res);
+		r = binder->ops.addr_add_batch(binder, checked, m, res);
 		for (i = 0; i < m; i++) {
 			int ri = r < 0 ? r : res[i];
 
@@ -282,7 +282,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	}
 	ipto_addr_format(&a, text, sizeof(text));
 	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
-	r = binder->ops.addr_del(binder->userdata, ifname, &a);
+	r = binder->ops.addr_del(binder, ifname, &a);
 	return op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
 			 text);
 }
@@ -306,38 +306,38 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 	}
 	if (!binder->ops.addr_list)
 		return unsupported(binder, "listing addresses");
-	r = binder->ops.addr_list(binder->userdata, ifname, max ? out : NULL,
+	r = binder->ops.addr_list(binder, ifname, max ? out : NULL,
 				  max);
 	return op_result(binder, r, false, "addr_list", ifname, NULL);
 }
 
-IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 				     const char *ifname,
-				     struct ipto_link_info *info)
+				     struct ipto_adapter_info *info)
 {
-	struct ipto_link_info tmp;
+	struct ipto_adapter_info tmp;
 	int r;
 
-	r = check_op(binder, "link_get", ifname);
+	r = check_op(binder, "adapter_get", ifname);
 	if (r < 0)
 		return r;
-	if (!info || info->sz < offsetof(struct ipto_link_info, ifindex) +
+	if (!info || info->sz < offsetof(struct ipto_adapter_info, ifindex) +
 					sizeof(info->ifindex)) {
-		log_err(binder->ctx, "binder: link_get: info NULL or its sz "
+		log_err(binder->ctx, "binder: adapter_get: info NULL or its sz "
 			"too small\n");
 		return -EINVAL;
 	}
-	if (!binder->ops.link_get)
+	if (!binder->ops.adapter_get)
 		return unsupported(binder, "reading links");
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
 	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
 	tmp.arp_announce = -1;
-	r = binder->ops.link_get(binder->userdata, ifname, &tmp);
+	r = binder->ops.adapter_get(binder, ifname, &tmp);
 	if (r < 0)
-		return op_result(binder, r, false, "link_get", ifname, NULL);
+		return op_result(binder, r, false, "adapter_get", ifname, NULL);
 	if (tmp.ifindex <= 0) {
-		log_err(binder->ctx, "binder: link_get %s: backend gave no "
+		log_err(binder->ctx, "binder: adapter_get %s: backend gave no "
 			"ifindex\n", ifname);
 		return -EIO;
 	}
@@ -345,20 +345,20 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 					const char *ifname, bool up)
 {
 	int r;
 
-	r = check_op(binder, "link_set_up", ifname);
+	r = check_op(binder, "adapter_set_up", ifname);
 	if (r < 0)
 		return r;
-	if (!binder->ops.link_set_up)
+	if (!binder->ops.adapter_set_up)
 		return unsupported(binder, "setting links up or down");
-	log_dbg(binder->ctx, "binder: link_set_up %s %s\n", ifname,
+	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
-	r = binder->ops.link_set_up(binder->userdata, ifname, up);
-	return op_result(binder, r, false, "link_set_up", ifname,
+	r = binder->ops.adapter_set_up(binder, ifname, up);
+	return op_result(binder, r, false, "adapter_set_up", ifname,
 			 up ? "up" : "down");
 }
 
@@ -391,7 +391,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 	}
 	if (!binder->ops.devconf_get)
 		return unsupported(binder, "reading devconf values");
-	r = binder->ops.devconf_get(binder->userdata, ifname, key, &v);
+	r = binder->ops.devconf_get(binder, ifname, key, &v);
 	if (r < 0)
 		return op_result(binder, r, false, "devconf_get", ifname,
 				 ipto_devconf_name(key));
@@ -423,7 +423,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
-	r = binder->ops.devconf_set(binder->userdata, ifname, key, value);
+	r = binder->ops.devconf_set(binder, ifname, key, value);
 	return op_result(binder, r, false, "devconf_set", ifname, detail);
 }
 
@@ -442,12 +442,12 @@ IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 		}
 	if (!binder->ops.addr_dump)
 		return unsupported(binder, "address dumps");
-	r = binder->ops.addr_dump(binder->userdata, ifindex, out, max);
+	r = binder->ops.addr_dump(binder, ifindex, out, max);
 	return op_result(binder, r, false, "addr_dump", "", "");
 }
 
-IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
-				      struct ipto_link_entry *out, size_t max)
+IPTO_EXPORT int ipto_binder_adapter_dump(struct ipto_binder *binder,
+				      struct ipto_adapter_entry *out, size_t max)
 {
 	size_t i;
 	int r;
@@ -456,13 +456,13 @@ IPTO_EXPORT int ipto_binder_link_dump(struct ipto_binder *binder,
 		return -EINVAL;
 	for (i = 0; i < max; i++)
 		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: link_dump: entry sz not set\n");
+			log_err(binder->ctx, "binder: adapter_dump: entry sz not set\n");
 			return -EINVAL;
 		}
-	if (!binder->ops.link_dump)
+	if (!binder->ops.adapter_dump)
 		return unsupported(binder, "link dumps");
-	r = binder->ops.link_dump(binder->userdata, out, max);
-	return op_result(binder, r, false, "link_dump", "", "");
+	r = binder->ops.adapter_dump(binder, out, max);
+	return op_result(binder, r, false, "adapter_dump", "", "");
 }
 
 static int check_record_key(struct ipto_binder *b, const char *key)
@@ -499,7 +499,7 @@ IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
 		return r;
 	if (!binder->ops.record_get)
 		return unsupported(binder, "a record");
-	r = binder->ops.record_get(binder->userdata, key, buf, len);
+	r = binder->ops.record_get(binder, key, buf, len);
 	return op_result(binder, r, r == -ENOENT, "record_get", key, "");
 }
 
@@ -519,7 +519,7 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	}
 	if (!binder->ops.record_set)
 		return unsupported(binder, "a record");
-	r = binder->ops.record_set(binder->userdata, key, value);
+	r = binder->ops.record_set(binder, key, value);
 	return op_result(binder, r, false, "record_set", key, "");
 }
 

@@ -180,7 +180,7 @@ IPTO_EXPORT int ipto_ctx_new(struct ipto_ctx **ret)
 		return -ENOMEM;
 	ctx->refcount = 1;
 	ctx->log_fn = log_to_stderr;
-	ctx->log_priority = IPTO_LOG_ERROR;
+	ctx->log_priority = IPTO_LOG_PRIORITY_ERROR;
 	*ret = ctx;
 	return 0;
 }
@@ -206,7 +206,7 @@ IPTO_EXPORT void ipto_ctx_set_log_fn(struct ipto_ctx *ctx, ipto_log_fn fn,
 IPTO_EXPORT enum ipto_log_priority
 ipto_ctx_get_log_priority(const struct ipto_ctx *ctx)
 {
-	return ctx ? ctx->log_priority : IPTO_LOG_ERROR;
+	return ctx ? ctx->log_priority : IPTO_LOG_PRIORITY_ERROR;
 }
 
 IPTO_EXPORT void ipto_ctx_set_user_data(struct ipto_ctx *ctx, void *user_data)

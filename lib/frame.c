@@ -47,11 +47,11 @@ static const uint8_t mac_all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 0x01 };
 
 static const char *const style_names[] = {
 	[IPTO_FRAME_STYLE_NONE] = "none",
-	[IPTO_FRAME_ARP_ANNOUNCE] = "arp-announce",
-	[IPTO_FRAME_ARP_BCAST_TARGET] = "arp-bcast-target",
-	[IPTO_FRAME_ARP_REQUEST] = "arp-request",
-	[IPTO_FRAME_ARP_REPLY] = "arp-reply",
-	[IPTO_FRAME_NA] = "na",
+	[IPTO_FRAME_STYLE_ARP_ANNOUNCE] = "arp-announce",
+	[IPTO_FRAME_STYLE_ARP_BCAST_TARGET] = "arp-bcast-target",
+	[IPTO_FRAME_STYLE_ARP_REQUEST] = "arp-request",
+	[IPTO_FRAME_STYLE_ARP_REPLY] = "arp-reply",
+	[IPTO_FRAME_STYLE_NA] = "na",
 };
 
 static inline void put16(uint8_t *p, uint16_t v)
@@ -126,11 +126,11 @@ static int check_identity(struct ipto_ctx *ctx, enum ipto_frame_style style,
 			  const struct ipto_mac *mac,
 			  const struct ipto_addr *ip)
 {
-	int want = style == IPTO_FRAME_NA ? AF_INET6 : AF_INET;
+	int want = style == IPTO_FRAME_STYLE_NA ? AF_INET6 : AF_INET;
 	int mc, ic;
 
 	mc = ipto_mac_classify(mac);
-	if (mc < 0 || !(mc & IPTO_MAC_UNICAST)) {
+	if (mc < 0 || !(mc & IPTO_MAC_CLASS_UNICAST)) {
 		log_err(ctx, "frame: sender MAC must be unicast (not multicast, broadcast or zero)\n");
 		return -EINVAL;
 	}
@@ -144,7 +144,7 @@ static int check_identity(struct ipto_ctx *ctx, enum ipto_frame_style style,
 		return -EINVAL;
 	}
 	ic = ipto_addr_classify(ip);
-	if (ic < 0 || !(ic & IPTO_ADDR_UNICAST) || (ic & IPTO_ADDR_LOOPBACK)) {
+	if (ic < 0 || !(ic & IPTO_ADDR_CLASS_UNICAST) || (ic & IPTO_ADDR_CLASS_LOOPBACK)) {
 		log_err(ctx, "frame: sender IP must be a unicast, non-loopback address\n");
 		return -EINVAL;
 	}
@@ -167,7 +167,7 @@ void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out)
 	out->prefixlen = IPTO_PREFIX_UNKNOWN;
 }
 
-/* The target IP of IPTO_FRAME_ARP_BCAST_TARGET, as 4 bytes. */
+/* The target IP of IPTO_FRAME_STYLE_ARP_BCAST_TARGET, as 4 bytes. */
 static void bcast_target(const struct ipto_addr *ip, uint8_t out[4])
 {
 	struct ipto_addr t;
@@ -186,10 +186,10 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	uint8_t *a = buf + ETH_HDR_LEN;
 
 	switch (style) {
-	case IPTO_FRAME_ARP_BCAST_TARGET:
+	case IPTO_FRAME_STYLE_ARP_BCAST_TARGET:
 		bcast_target(ip, tpa);
 		break;
-	case IPTO_FRAME_ARP_REQUEST: {
+	case IPTO_FRAME_STYLE_ARP_REQUEST: {
 		int c;
 
 		if (!target || target->family != AF_INET ||
@@ -198,7 +198,7 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 			return -EINVAL;
 		}
 		c = ipto_addr_classify(target);
-		if (c < 0 || (c & (IPTO_ADDR_MULTICAST | IPTO_ADDR_LOOPBACK))) {
+		if (c < 0 || (c & (IPTO_ADDR_CLASS_MULTICAST | IPTO_ADDR_CLASS_LOOPBACK))) {
 			log_err(ctx, "frame: arp-request target must not be multicast or loopback (Linux drops such frames)\n");
 			return -EINVAL;
 		}
@@ -211,7 +211,7 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	}
 
 	if (tha == IPTO_FRAME_THA_DEFAULT)
-		tha = style == IPTO_FRAME_ARP_REPLY ? IPTO_FRAME_THA_SENDER
+		tha = style == IPTO_FRAME_STYLE_ARP_REPLY ? IPTO_FRAME_THA_SENDER
 						    : IPTO_FRAME_THA_ZERO;
 	thap = tha == IPTO_FRAME_THA_ZERO	 ? mac_zero :
 	       tha == IPTO_FRAME_THA_BROADCAST ? mac_bcast :
@@ -228,7 +228,7 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	put16(a + 2, ARP_PTYPE_IPV4);
 	a[4] = 6;
 	a[5] = 4;
-	put16(a + 6, style == IPTO_FRAME_ARP_REPLY ? ARP_OP_REPLY
+	put16(a + 6, style == IPTO_FRAME_STYLE_ARP_REPLY ? ARP_OP_REPLY
 						    : ARP_OP_REQUEST);
 	memcpy(a + 8, mac->bytes, 6);
 	memcpy(a + 14, ip->bytes, 4);
@@ -267,7 +267,7 @@ static int build_na(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 	put16(na + 2, 0);
 	put32(na + 4, 0);
 	na[4] = NA_FLAG_OVERRIDE |
-		((flags & IPTO_FRAME_F_ROUTER) ? NA_FLAG_ROUTER : 0);
+		((flags & IPTO_FRAME_ROUTER) ? NA_FLAG_ROUTER : 0);
 	memcpy(na + 8, ip->bytes, 16);
 	na[24] = ND_OPT_TLLA;
 	na[25] = 1; /* in units of 8 bytes */
@@ -292,7 +292,7 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 		log_err(ctx, "frame: NULL argument\n");
 		return -EINVAL;
 	}
-	if (style < IPTO_FRAME_ARP_ANNOUNCE || style > IPTO_FRAME_NA) {
+	if (style < IPTO_FRAME_STYLE_ARP_ANNOUNCE || style > IPTO_FRAME_STYLE_NA) {
 		log_err(ctx, "frame: unknown style %d\n", (int)style);
 		return -EINVAL;
 	}
@@ -307,15 +307,15 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 		log_err(ctx, "frame: unknown target MAC choice %d\n", (int)tha);
 		return -EINVAL;
 	}
-	if (flags & ~IPTO_FRAME_F_ROUTER) {
+	if (flags & ~IPTO_FRAME_ROUTER) {
 		log_err(ctx, "frame: unknown flags 0x%x\n",
-			flags & ~IPTO_FRAME_F_ROUTER);
+			flags & ~IPTO_FRAME_ROUTER);
 		return -EINVAL;
 	}
 	r = check_identity(ctx, style, mac, ip);
 	if (r < 0)
 		return r;
-	if (style == IPTO_FRAME_NA)
+	if (style == IPTO_FRAME_STYLE_NA)
 		return build_na(ctx, mac, ip, flags, buf, size);
 	return build_arp(ctx, style, mac, ip, tha, target, buf, size);
 }
@@ -333,7 +333,7 @@ IPTO_EXPORT int ipto_frame_style_from_name(const char *name)
 
 	if (!name)
 		return -EINVAL;
-	for (i = IPTO_FRAME_ARP_ANNOUNCE; i < IPTO_ARRAY_SIZE(style_names); i++)
+	for (i = IPTO_FRAME_STYLE_ARP_ANNOUNCE; i < IPTO_ARRAY_SIZE(style_names); i++)
 		if (strcmp(name, style_names[i]) == 0)
 			return (int)i;
 	return -EINVAL;
@@ -389,14 +389,14 @@ static int parse_arp(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
 	spa = get32(a + 14);
 	tpa = get32(a + 24);
 	if (fi->op == ARP_OP_REPLY)
-		fi->style = tpa == spa ? IPTO_FRAME_ARP_REPLY
+		fi->style = tpa == spa ? IPTO_FRAME_STYLE_ARP_REPLY
 				       : IPTO_FRAME_STYLE_NONE;
 	else if (tpa == spa)
-		fi->style = IPTO_FRAME_ARP_ANNOUNCE;
+		fi->style = IPTO_FRAME_STYLE_ARP_ANNOUNCE;
 	else if (is_bcast_of(spa, tpa))
-		fi->style = IPTO_FRAME_ARP_BCAST_TARGET;
+		fi->style = IPTO_FRAME_STYLE_ARP_BCAST_TARGET;
 	else
-		fi->style = IPTO_FRAME_ARP_REQUEST;
+		fi->style = IPTO_FRAME_STYLE_ARP_REQUEST;
 	return 0;
 }
 
@@ -469,7 +469,7 @@ static int parse_na(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
 	fi->router = na[4] & NA_FLAG_ROUTER;
 	fi->solicited = na[4] & NA_FLAG_SOLICITED;
 	fi->override = na[4] & NA_FLAG_OVERRIDE;
-	fi->style = fi->solicited ? IPTO_FRAME_STYLE_NONE : IPTO_FRAME_NA;
+	fi->style = fi->solicited ? IPTO_FRAME_STYLE_NONE : IPTO_FRAME_STYLE_NA;
 	return 0;
 }
 

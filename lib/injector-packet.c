@@ -119,9 +119,9 @@ static void sock_put(struct packet_inj *pi, struct packet_sock *s)
 	free(s);
 }
 
-static int packet_open(void *userdata, const char *ifname, void **handle)
+static int packet_open(struct ipto_injector *injector, const char *ifname, void **handle)
 {
-	struct packet_inj *pi = userdata;
+	struct packet_inj *pi = ipto_injector_get_userdata(injector);
 	struct packet_port *p;
 	struct packet_sock *s = NULL;
 	struct ifreq ifr;
@@ -164,7 +164,7 @@ static void fill_sll(struct sockaddr_ll *sll, const struct packet_port *p,
 	memcpy(&sll->sll_protocol, b + 12, sizeof(sll->sll_protocol));
 }
 
-static int packet_send(void *userdata, void *handle, const void *frame,
+static int packet_send(struct ipto_injector *injector, void *handle, const void *frame,
 		       size_t len)
 {
 	struct packet_port *p = handle;
@@ -190,7 +190,7 @@ static int packet_send(void *userdata, void *handle, const void *frame,
  * namespace). Returns as send_batch does.
  */
 static int packet_sendv(struct packet_port *one,
-			struct ipto_injector_port *const *ports,
+			struct ipto_injector_adapter *const *ports,
 			const struct iovec *frames, size_t n)
 {
 	struct mmsghdr msgs[PACKET_BATCH];
@@ -235,30 +235,30 @@ static int packet_sendv(struct packet_port *one,
 	return (int)done;
 }
 
-static int packet_send_batch(void *userdata, void *handle,
+static int packet_send_batch(struct ipto_injector *injector, void *handle,
 			     const struct iovec *frames, size_t n)
 {
 	return packet_sendv(handle, NULL, frames, n);
 }
 
 int ipto_packet_send_multi(struct ipto_injector *inj,
-			   struct ipto_injector_port *const *ports,
+			   struct ipto_injector_adapter *const *ports,
 			   const struct iovec *frames, size_t n)
 {
 	return packet_sendv(NULL, ports, frames, n);
 }
 
-static void packet_close(void *userdata, void *handle)
+static void packet_close(struct ipto_injector *injector, void *handle)
 {
 	struct packet_port *p = handle;
 
-	sock_put(userdata, p->sock);
+	sock_put(ipto_injector_get_userdata(injector), p->sock);
 	free(p);
 }
 
-static void packet_destroy(void *userdata)
+static void packet_destroy(struct ipto_injector *injector)
 {
-	struct packet_inj *pi = userdata;
+	struct packet_inj *pi = ipto_injector_get_userdata(injector);
 
 	/* Ports hold injector references: none is open by now. */
 	ipto_ctx_unref(pi->ctx);

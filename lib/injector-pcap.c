@@ -35,9 +35,9 @@ static int pcap_status_to_errno(int status)
 	}
 }
 
-static int pcapinj_open(void *userdata, const char *ifname, void **handle)
+static int pcapinj_open(struct ipto_injector *injector, const char *ifname, void **handle)
 {
-	struct ipto_ctx *ctx = userdata;
+	struct ipto_ctx *ctx = ipto_injector_get_userdata(injector);
 	/* A BPF program of one instruction: "ret #0", accept nothing. */
 	struct bpf_insn drop_all = { 0x06 /* BPF_RET | BPF_K */, 0, 0, 0 };
 	struct bpf_program prog = { 1, &drop_all };
@@ -79,10 +79,10 @@ static int pcapinj_open(void *userdata, const char *ifname, void **handle)
 	return 0;
 }
 
-static int pcapinj_send(void *userdata, void *handle, const void *frame,
+static int pcapinj_send(struct ipto_injector *injector, void *handle, const void *frame,
 		     size_t len)
 {
-	struct ipto_ctx *ctx = userdata;
+	struct ipto_ctx *ctx = ipto_injector_get_userdata(injector);
 	pcap_t *p = handle;
 	int n, r;
 
@@ -101,13 +101,15 @@ static int pcapinj_send(void *userdata, void *handle, const void *frame,
 	return 0;
 }
 
-static void pcapinj_close(void *userdata, void *handle)
+static void pcapinj_close(struct ipto_injector *injector, void *handle)
 {
 	pcap_close(handle);
 }
 
-static void pcapinj_destroy(void *userdata)
+static void pcapinj_destroy(struct ipto_injector *injector)
 {
+	void *userdata = ipto_injector_get_userdata(injector);
+
 	ipto_ctx_unref(userdata);
 }
 

@@ -12,9 +12,9 @@ IPTO_DEFINE_BACKEND(ipto_injector, "injector")
 
 IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 				   const char *ifname,
-				   struct ipto_injector_port **ret)
+				   struct ipto_injector_adapter **ret)
 {
-	struct ipto_injector_port *port;
+	struct ipto_injector_adapter *port;
 	void *handle = NULL;
 	int r;
 
@@ -35,7 +35,7 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 	port = calloc(1, sizeof(*port));
 	if (!port)
 		return -ENOMEM;
-	r = injector->ops.open(injector->userdata, ifname, &handle);
+	r = injector->ops.open(injector, ifname, &handle);
 	if (r < 0) {
 		/* the backend, which knows why, logged the error */
 		log_dbg(injector->ctx, "injector: open %s failed: %s\n",
@@ -51,8 +51,8 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 	return 0;
 }
 
-IPTO_EXPORT const char *ipto_injector_port_get_ifname(
-	const struct ipto_injector_port *port)
+IPTO_EXPORT const char *ipto_injector_adapter_get_ifname(
+	const struct ipto_injector_adapter *port)
 {
 	return port ? port->ifname : NULL;
 }
@@ -71,7 +71,7 @@ static int check_frame(struct ipto_ctx *ctx, const void *frame, size_t len)
 	return 0;
 }
 
-IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
+IPTO_EXPORT int ipto_injector_send(struct ipto_injector_adapter *port,
 				   const void *frame, size_t len)
 {
 	struct ipto_injector *inj;
@@ -83,7 +83,7 @@ IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
 	r = check_frame(inj->ctx, frame, len);
 	if (r < 0)
 		return r;
-	r = inj->ops.send(inj->userdata, port->handle, frame, len);
+	r = inj->ops.send(inj, port->handle, frame, len);
 	if (r < 0) {
 		log_err(inj->ctx, "injector: send on %s failed: %s\n",
 			port->ifname, ipto_strerror(r));
@@ -95,7 +95,7 @@ IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
 /* Sends @n (>= 1) checked frames on @port through the backend; returns
  * as ipto_injector_send_batch(), without logging the backend's failure
  * (the backend, which knows why, does). */
-static int batch_on_port(struct ipto_injector_port *port,
+static int batch_on_port(struct ipto_injector_adapter *port,
 			 const struct iovec *frames, size_t n)
 {
 	struct ipto_injector *inj = port->injector;
@@ -103,7 +103,7 @@ static int batch_on_port(struct ipto_injector_port *port,
 	int r;
 
 	if (inj->ops.send_batch) {
-		r = inj->ops.send_batch(inj->userdata, port->handle, frames,
+		r = inj->ops.send_batch(inj, port->handle, frames,
 					n);
 		if (r == 0 || r > (int)n) {
 			log_err(inj->ctx, "injector: send_batch backend "
@@ -114,7 +114,7 @@ static int batch_on_port(struct ipto_injector_port *port,
 	}
 	r = 0;
 	for (i = 0; i < n; i++) {
-		r = inj->ops.send(inj->userdata, port->handle,
+		r = inj->ops.send(inj, port->handle,
 				  frames[i].iov_base, frames[i].iov_len);
 		if (r < 0)
 			break;
@@ -140,7 +140,7 @@ static int check_frames(struct ipto_ctx *ctx, const char *who,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
+IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_adapter *port,
 					 const struct iovec *frames, size_t n)
 {
 	struct ipto_injector *inj;
@@ -165,7 +165,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 }
 
 IPTO_EXPORT int ipto_injector_send_multi(struct ipto_injector *injector,
-					 struct ipto_injector_port *const *ports,
+					 struct ipto_injector_adapter *const *ports,
 					 const struct iovec *frames, size_t n)
 {
 	size_t i, done, run;
@@ -222,7 +222,7 @@ IPTO_EXPORT int ipto_injector_send_multi(struct ipto_injector *injector,
 	return r;
 }
 
-IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
+IPTO_EXPORT void ipto_injector_close(struct ipto_injector_adapter *port)
 {
 	struct ipto_injector *inj;
 
@@ -230,7 +230,7 @@ IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
 		return;
 	inj = port->injector;
 	if (inj->ops.close)
-		inj->ops.close(inj->userdata, port->handle);
+		inj->ops.close(inj, port->handle);
 	log_dbg(inj->ctx, "injector: closed %s\n", port->ifname);
 	ipto_injector_unref(inj);
 	free(port);

@@ -44,9 +44,9 @@ bool ipto_log_enabled(const struct ipto_ctx *ctx,
  *   ERROR what it judges itself (a link of the plan missing, a wrong MAC).
  * A backend from a caller's ops table reports through its errno only.
  */
-#define log_err(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_ERROR, __VA_ARGS__)
-#define log_info(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_INFO, __VA_ARGS__)
-#define log_dbg(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_DEBUG, __VA_ARGS__)
+#define log_err(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_PRIORITY_ERROR, __VA_ARGS__)
+#define log_info(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_PRIORITY_INFO, __VA_ARGS__)
+#define log_dbg(ctx, ...) ipto_log_cond((ctx), IPTO_LOG_PRIORITY_DEBUG, __VA_ARGS__)
 
 /*
  * Reference counting, one way for every object: the struct has an
@@ -155,8 +155,8 @@ int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
 /*
  * The one announce-target rule (frame.c): where an announcement for @ip is
  * addressed. IPv4: its subnet broadcast address, or 255.255.255.255 for a
- * /31, /32 or unknown prefix (the target IP of IPTO_FRAME_ARP_BCAST_TARGET);
- * IPv6: ff02::1, all nodes (the destination of IPTO_FRAME_NA). The prefix
+ * /31, /32 or unknown prefix (the target IP of IPTO_FRAME_STYLE_ARP_BCAST_TARGET);
+ * IPv6: ff02::1, all nodes (the destination of IPTO_FRAME_STYLE_NA). The prefix
  * of @out is IPTO_PREFIX_UNKNOWN.
  */
 void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out);

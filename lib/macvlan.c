@@ -204,7 +204,7 @@ IPTO_EXPORT int ipto_pool_add_macvlan_adapters(struct ipto_pool *pool,
 	if (!ipto_mac_equal(&base, &zero)) {
 		int cls = ipto_mac_classify(&base);
 
-		if (cls < 0 || !(cls & IPTO_MAC_UNICAST) || !(cls & IPTO_MAC_LOCAL)) {
+		if (cls < 0 || !(cls & IPTO_MAC_CLASS_UNICAST) || !(cls & IPTO_MAC_CLASS_LOCAL)) {
 			log_err(pool->ctx, "macvlan: base MAC %s is not a locally "
 				"administered unicast MAC\n",
 				ipto_mac_format(&base, buf, sizeof(buf)) > 0 ? buf : "?");
@@ -385,7 +385,7 @@ static int link_is_ours(struct ipto_binder *b, const char *standby,
 	unsigned int index, flags;
 	int r;
 
-	r = ipto_binder_link_get_alias(b, ifname, alias, sizeof(alias));
+	r = ipto_binder_adapter_get_alias(b, ifname, alias, sizeof(alias));
 	if (r < 0)
 		return r;
 	if (ipto_macvlan_tag_parse(alias, sb, sizeof(sb), &index, &flags) == 0 &&
@@ -404,7 +404,7 @@ static int create_link(struct ipto_binder *b, const char *standby,
 {
 	IPTO_OPTS(ipto_macvlan_req, req, .ifname = a->ifname,
 		  .parent = a->mv_parent, .mac = a->mac,
-		  .mode = IPTO_MACVLAN_BRIDGE, .arp_ignore = 1,
+		  .mode = IPTO_MACVLAN_MODE_BRIDGE, .arp_ignore = 1,
 		  .arp_announce = 2);
 	char tag[256];
 	int r;
@@ -413,7 +413,7 @@ static int create_link(struct ipto_binder *b, const char *standby,
 	if (r < 0)
 		return r;
 	req.alias = tag;
-	r = ipto_binder_link_create_macvlan(b, &req);
+	r = ipto_binder_adapter_create_macvlan(b, &req);
 	if (r == -EEXIST) /* a backend's answer, not an error it logs */
 		log_err(b->ctx, "macvlan: cannot create %s on %s: %s\n",
 			a->ifname, a->mv_parent, ipto_strerror(r));
@@ -430,13 +430,13 @@ static int create_link(struct ipto_binder *b, const char *standby,
  * alias (an absent link is an answer here, not an error to log). */
 static int link_exists(struct ipto_binder *b, const char *ifname)
 {
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	char alias[256];
 	int r;
 
-	r = ipto_binder_link_get_alias(b, ifname, alias, sizeof(alias));
+	r = ipto_binder_adapter_get_alias(b, ifname, alias, sizeof(alias));
 	if (r == -EOPNOTSUPP || r == -ENOSPC)
-		r = ipto_binder_link_get(b, ifname, &info);
+		r = ipto_binder_adapter_get(b, ifname, &info);
 	if (r == -ENODEV)
 		return 0;
 	return r < 0 ? r : 1;
@@ -490,7 +490,7 @@ void macvlan_release(struct ipto_binder *b, const struct ipto_plan *plan,
 		log_info(b->ctx, "release: %s still holds addresses: kept\n", ifname);
 		return;
 	}
-	if (ipto_binder_link_delete(b, ifname) == 0)
+	if (ipto_binder_adapter_delete(b, ifname) == 0)
 		log_info(b->ctx, "release: deleted %s, the macvlan the takeover "
 			 "created\n", ifname);
 }
@@ -540,7 +540,7 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 		made++;
 		/* Up at once: no link change left for the failover path, and
 		 * the switch learns the MACs (and shows its MAC limit) now. */
-		r = ipto_binder_link_set_up(binder,
+		r = ipto_binder_adapter_set_up(binder,
 					    pool->adapters[sb->adapters[k]].ifname, true);
 		if (r < 0) {
 			k++;
@@ -551,7 +551,7 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 		/* all or nothing: delete what this call made */
 		while (k-- > 0)
 			if (make[k] && made-- > 0)
-				ipto_binder_link_delete(binder,
+				ipto_binder_adapter_delete(binder,
 							pool->adapters[sb->adapters[k]].ifname);
 		free(make);
 		return r;
@@ -561,7 +561,7 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 }
 
 /* Every link of the system, in *links (malloc'd); the count or -errno. */
-static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links)
+static int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **links)
 {
 	size_t room = IPTO_DUMP_ROOM_LINKS, i;
 	int n;
@@ -572,7 +572,7 @@ static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links
 			return -ENOMEM;
 		for (i = 0; i < room; i++)
 			(*links)[i].sz = sizeof(**links);
-		n = ipto_binder_link_dump(binder, *links, room);
+		n = ipto_binder_adapter_dump(binder, *links, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 16;
@@ -589,7 +589,7 @@ static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links
  * netlink binder), instead of one request per link; -EOPNOTSUPP from
  * other binders. */
 static int dump_links_aliases(struct ipto_binder *binder,
-			      struct ipto_link_entry **links,
+			      struct ipto_adapter_entry **links,
 			      char (**aliases)[IPTO_LINK_ALIAS_MAX])
 {
 	size_t room = IPTO_DUMP_ROOM_LINKS, i;
@@ -644,7 +644,7 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 				  const char *standby,
 				  struct ipto_macvlan_entry *out, size_t max)
 {
-	struct ipto_link_entry *links = NULL;
+	struct ipto_adapter_entry *links = NULL;
 	char (*aliases)[IPTO_LINK_ALIAS_MAX] = NULL;
 	size_t i, found = 0;
 	int n;
@@ -666,7 +666,7 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 
 		if (aliases)
 			memcpy(alias, aliases[i], sizeof(alias));
-		else if (ipto_binder_link_get_alias(binder, links[i].ifname, alias,
+		else if (ipto_binder_adapter_get_alias(binder, links[i].ifname, alias,
 						    sizeof(alias)) < 0)
 			continue;
 		if (ipto_macvlan_tag_parse(alias, e.standby, sizeof(e.standby),
@@ -716,7 +716,7 @@ IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
 				 e[i].index);
 			continue;
 		}
-		r = ipto_binder_link_delete(binder, e[i].ifname);
+		r = ipto_binder_adapter_delete(binder, e[i].ifname);
 		if (r == -ENODEV)
 			continue;
 		if (r < 0) {
@@ -736,7 +736,7 @@ IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
 /* The binder's link operations                                        */
 /* ------------------------------------------------------------------ */
 
-IPTO_EXPORT int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 						const struct ipto_macvlan_req *req)
 {
 	struct ipto_macvlan_req r = { 0 };
@@ -744,7 +744,7 @@ IPTO_EXPORT int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
 
 	if (!binder || !req)
 		return -EINVAL;
-	err = ipto_opts_valid(binder->ctx, "binder: link_create_macvlan", req,
+	err = ipto_opts_valid(binder->ctx, "binder: adapter_create_macvlan", req,
 			      ipto_macvlan_req, arp_announce);
 	if (err < 0)
 		return err;
@@ -754,59 +754,59 @@ IPTO_EXPORT int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
 		r.arp_ignore = -1;
 	if (req->sz < offsetof(struct ipto_macvlan_req, arp_announce) + sizeof(int))
 		r.arp_announce = -1;
-	err = ipto_ifname_check(binder->ctx, "binder: link_create_macvlan", r.ifname);
+	err = ipto_ifname_check(binder->ctx, "binder: adapter_create_macvlan", r.ifname);
 	if (err == 0)
 		err = ipto_ifname_check(binder->ctx,
-					"binder: link_create_macvlan parent", r.parent);
+					"binder: adapter_create_macvlan parent", r.parent);
 	if (err < 0)
 		return err;
 	cls = ipto_mac_classify(&r.mac);
-	if (cls < 0 || !(cls & IPTO_MAC_UNICAST) ||
-	    r.mode < IPTO_MACVLAN_BRIDGE || r.mode > IPTO_MACVLAN_VEPA ||
+	if (cls < 0 || !(cls & IPTO_MAC_CLASS_UNICAST) ||
+	    r.mode < IPTO_MACVLAN_MODE_BRIDGE || r.mode > IPTO_MACVLAN_MODE_VEPA ||
 	    (r.alias && strnlen(r.alias, 256) > 255) ||
 	    r.arp_ignore < -1 || r.arp_ignore > 8 ||
 	    r.arp_announce < -1 || r.arp_announce > 2 ||
 	    strcmp(r.ifname, r.parent) == 0) {
-		log_err(binder->ctx, "binder: link_create_macvlan %s: bad request "
+		log_err(binder->ctx, "binder: adapter_create_macvlan %s: bad request "
 			"(MAC, mode, alias or ARP values)\n", r.ifname);
 		return -EINVAL;
 	}
-	if (!binder->ops.link_create_macvlan) {
+	if (!binder->ops.adapter_create_macvlan) {
 		log_err(binder->ctx, "binder: this backend cannot create links\n");
 		return -EOPNOTSUPP;
 	}
-	log_dbg(binder->ctx, "binder: link_create_macvlan %s on %s\n", r.ifname,
+	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
 		r.parent);
-	err = binder->ops.link_create_macvlan(binder->userdata, &r);
+	err = binder->ops.adapter_create_macvlan(binder, &r);
 	if (err < 0) /* the backend logged why */
-		log_dbg(binder->ctx, "binder: link_create_macvlan %s on %s "
+		log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s "
 			"failed: %s\n", r.ifname, r.parent, ipto_strerror(err));
 	return err;
 }
 
-IPTO_EXPORT int ipto_binder_link_delete(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
 					const char *ifname)
 {
 	int err;
 
 	if (!binder)
 		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: link_delete", ifname);
+	err = ipto_ifname_check(binder->ctx, "binder: adapter_delete", ifname);
 	if (err < 0)
 		return err;
-	if (!binder->ops.link_delete) {
+	if (!binder->ops.adapter_delete) {
 		log_err(binder->ctx, "binder: this backend cannot delete links\n");
 		return -EOPNOTSUPP;
 	}
-	log_dbg(binder->ctx, "binder: link_delete %s\n", ifname);
-	err = binder->ops.link_delete(binder->userdata, ifname);
+	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
+	err = binder->ops.adapter_delete(binder, ifname);
 	if (err < 0)
-		log_dbg(binder->ctx, "binder: link_delete %s failed: %s\n", ifname,
+		log_dbg(binder->ctx, "binder: adapter_delete %s failed: %s\n", ifname,
 			ipto_strerror(err));
 	return err;
 }
 
-IPTO_EXPORT int ipto_binder_link_get_alias(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
 					   const char *ifname, char *buf,
 					   size_t len)
 {
@@ -814,17 +814,17 @@ IPTO_EXPORT int ipto_binder_link_get_alias(struct ipto_binder *binder,
 
 	if (!binder || !buf || len == 0)
 		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: link_get_alias", ifname);
+	err = ipto_ifname_check(binder->ctx, "binder: adapter_get_alias", ifname);
 	if (err < 0)
 		return err;
-	if (!binder->ops.link_get_alias) {
+	if (!binder->ops.adapter_get_alias) {
 		log_info(binder->ctx, "binder: this backend cannot read aliases\n");
 		return -EOPNOTSUPP;
 	}
 	buf[0] = '\0';
-	err = binder->ops.link_get_alias(binder->userdata, ifname, buf, len);
+	err = binder->ops.adapter_get_alias(binder, ifname, buf, len);
 	if (err < 0)
-		log_dbg(binder->ctx, "binder: link_get_alias %s failed: %s\n",
+		log_dbg(binder->ctx, "binder: adapter_get_alias %s failed: %s\n",
 			ifname, ipto_strerror(err));
 	return err;
 }

@@ -7,6 +7,8 @@
  */
 #include "ipto-private.h"
 
+#include <ipto/ipto-dryrun.h>
+
 struct enum_name {
 	int value;
 	const char *name;
@@ -30,25 +32,25 @@ static const char *lookup(const struct enum_name *t, size_t n, int value)
 	}
 
 IPTO_DEFINE_ENUM_NAME(ipto_log_priority_name, ipto_log_priority,
-	{ IPTO_LOG_ERROR, "error" },
-	{ IPTO_LOG_INFO, "info" },
-	{ IPTO_LOG_DEBUG, "debug" })
+	{ IPTO_LOG_PRIORITY_ERROR, "error" },
+	{ IPTO_LOG_PRIORITY_INFO, "info" },
+	{ IPTO_LOG_PRIORITY_DEBUG, "debug" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_addr_class_name, ipto_addr_class,
-	{ IPTO_ADDR_UNICAST, "unicast" },
-	{ IPTO_ADDR_MULTICAST, "multicast" },
-	{ IPTO_ADDR_BROADCAST, "broadcast" },
-	{ IPTO_ADDR_UNSPECIFIED, "unspecified" },
-	{ IPTO_ADDR_LOOPBACK, "loopback" },
-	{ IPTO_ADDR_LINK_LOCAL, "link_local" },
-	{ IPTO_ADDR_NETWORK, "network" })
+	{ IPTO_ADDR_CLASS_UNICAST, "unicast" },
+	{ IPTO_ADDR_CLASS_MULTICAST, "multicast" },
+	{ IPTO_ADDR_CLASS_BROADCAST, "broadcast" },
+	{ IPTO_ADDR_CLASS_UNSPECIFIED, "unspecified" },
+	{ IPTO_ADDR_CLASS_LOOPBACK, "loopback" },
+	{ IPTO_ADDR_CLASS_LINK_LOCAL, "link_local" },
+	{ IPTO_ADDR_CLASS_NETWORK, "network" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_mac_class_name, ipto_mac_class,
-	{ IPTO_MAC_UNICAST, "unicast" },
-	{ IPTO_MAC_MULTICAST, "multicast" },
-	{ IPTO_MAC_BROADCAST, "broadcast" },
-	{ IPTO_MAC_ZERO, "zero" },
-	{ IPTO_MAC_LOCAL, "local" })
+	{ IPTO_MAC_CLASS_UNICAST, "unicast" },
+	{ IPTO_MAC_CLASS_MULTICAST, "multicast" },
+	{ IPTO_MAC_CLASS_BROADCAST, "broadcast" },
+	{ IPTO_MAC_CLASS_ZERO, "zero" },
+	{ IPTO_MAC_CLASS_LOCAL, "local" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_frame_tha_name, ipto_frame_tha,
 	{ IPTO_FRAME_THA_DEFAULT, "default" },
@@ -57,7 +59,7 @@ IPTO_DEFINE_ENUM_NAME(ipto_frame_tha_name, ipto_frame_tha,
 	{ IPTO_FRAME_THA_SENDER, "sender" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_frame_flags_name, ipto_frame_flags,
-	{ IPTO_FRAME_F_ROUTER, "router" })
+	{ IPTO_FRAME_ROUTER, "router" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
 	{ IPTO_BIND_NODAD, "nodad" },
@@ -68,20 +70,20 @@ IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_ADDR_ADD, "addr_add" },
 	{ IPTO_BINDER_OP_ADDR_DEL, "addr_del" },
 	{ IPTO_BINDER_OP_ADDR_LIST, "addr_list" },
-	{ IPTO_BINDER_OP_LINK_GET, "link_get" },
-	{ IPTO_BINDER_OP_LINK_SET_UP, "link_set_up" },
+	{ IPTO_BINDER_OP_ADAPTER_GET, "adapter_get" },
+	{ IPTO_BINDER_OP_ADAPTER_SET_UP, "adapter_set_up" },
 	{ IPTO_BINDER_OP_DEVCONF_GET, "devconf_get" },
 	{ IPTO_BINDER_OP_DEVCONF_SET, "devconf_set" },
 	{ IPTO_BINDER_OP_ADDR_DUMP, "addr_dump" },
-	{ IPTO_BINDER_OP_LINK_DUMP, "link_dump" },
+	{ IPTO_BINDER_OP_ADAPTER_DUMP, "adapter_dump" },
 	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
 	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
-	{ IPTO_BINDER_OPS_MUTATING, "mutating" },
-	{ IPTO_BINDER_OPS_ALL, "all" },
-	{ IPTO_BINDER_OP_LINK_CREATE, "link_create_macvlan" },
-	{ IPTO_BINDER_OP_LINK_DELETE, "link_delete" },
-	{ IPTO_BINDER_OP_LINK_GET_ALIAS, "link_get_alias" },
-	{ IPTO_BINDER_OPS_LINKS, "links" })
+	{ IPTO_BINDER_OP_MUTATING, "mutating" },
+	{ IPTO_BINDER_OP_ALL, "all" },
+	{ IPTO_BINDER_OP_ADAPTER_CREATE, "adapter_create_macvlan" },
+	{ IPTO_BINDER_OP_ADAPTER_DELETE, "adapter_delete" },
+	{ IPTO_BINDER_OP_ADAPTER_GET_ALIAS, "adapter_get_alias" },
+	{ IPTO_BINDER_OP_ADAPTERS, "adapters" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_injector_op_name, ipto_injector_op,
 	{ IPTO_INJECTOR_OP_OPEN, "open" },
@@ -94,8 +96,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_plan_flags_name, ipto_plan_flags,
 	{ IPTO_PLAN_SHARE_ADAPTERS, "share_adapters" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_plan_action_name, ipto_plan_action,
-	{ IPTO_PLAN_BIND, "bind" },
-	{ IPTO_PLAN_UNBIND, "unbind" })
+	{ IPTO_PLAN_ACTION_BIND, "bind" },
+	{ IPTO_PLAN_ACTION_UNBIND, "unbind" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_plan_step_flags_name, ipto_plan_step_flags,
 	{ IPTO_PLAN_STEP_MANAGEMENT, "management" },
@@ -125,25 +127,25 @@ IPTO_DEFINE_ENUM_NAME(ipto_health_name, ipto_health,
 	{ IPTO_HEALTH_MISSING, "missing" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
-	{ IPTO_REPORT_CHECK_LINK, "check_link" },
-	{ IPTO_REPORT_OPEN_PORT, "open_port" },
-	{ IPTO_REPORT_DEVCONF, "devconf" },
-	{ IPTO_REPORT_ADDR_ADD, "addr_add" },
-	{ IPTO_REPORT_ADDR_DEL, "addr_del" },
-	{ IPTO_REPORT_LINK_UP, "link_up" },
-	{ IPTO_REPORT_ANNOUNCE, "announce" },
-	{ IPTO_REPORT_LINK_CREATE, "link_create" })
+	{ IPTO_REPORT_OP_CHECK_ADAPTER, "check_adapter" },
+	{ IPTO_REPORT_OP_OPEN_ADAPTER, "open_adapter" },
+	{ IPTO_REPORT_OP_DEVCONF, "devconf" },
+	{ IPTO_REPORT_OP_ADDR_ADD, "addr_add" },
+	{ IPTO_REPORT_OP_ADDR_DEL, "addr_del" },
+	{ IPTO_REPORT_OP_ADAPTER_UP, "adapter_up" },
+	{ IPTO_REPORT_OP_ANNOUNCE, "announce" },
+	{ IPTO_REPORT_OP_ADAPTER_CREATE, "adapter_create" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_macvlan_mode_name, ipto_macvlan_mode,
-	{ IPTO_MACVLAN_BRIDGE, "bridge" },
-	{ IPTO_MACVLAN_PRIVATE, "private" },
-	{ IPTO_MACVLAN_VEPA, "vepa" })
+	{ IPTO_MACVLAN_MODE_BRIDGE, "bridge" },
+	{ IPTO_MACVLAN_MODE_PRIVATE, "private" },
+	{ IPTO_MACVLAN_MODE_VEPA, "vepa" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_macvlan_flags_name, ipto_macvlan_flags,
 	{ IPTO_MACVLAN_KEEP, "keep" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_outcome_name, ipto_report_outcome,
-	{ IPTO_OUTCOME_DONE, "done" },
-	{ IPTO_OUTCOME_FOUND, "found" },
-	{ IPTO_OUTCOME_FAILED, "failed" },
-	{ IPTO_OUTCOME_UNDONE, "undone" })
+	{ IPTO_REPORT_OUTCOME_DONE, "done" },
+	{ IPTO_REPORT_OUTCOME_FOUND, "found" },
+	{ IPTO_REPORT_OUTCOME_FAILED, "failed" },
+	{ IPTO_REPORT_OUTCOME_UNDONE, "undone" })

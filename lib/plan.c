@@ -602,7 +602,7 @@ static int plan_nodes(struct planner *p, const uint32_t *nodes, size_t n)
 	return r;
 }
 
-IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
+IPTO_EXPORT int ipto_plan_new_takeover(struct ipto_pool *pool,
 				   const char *const *failed_nodes,
 				   size_t n_failed,
 				   const struct ipto_plan_opts *opts,
@@ -639,7 +639,7 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 			return r;
 		}
 	}
-	plan = plan_alloc(pool, IPTO_PLAN_BIND);
+	plan = plan_alloc(pool, IPTO_PLAN_ACTION_BIND);
 	if (!plan) {
 		free(nodes);
 		return -ENOMEM;
@@ -671,7 +671,7 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 /* Release planning                                                    */
 /* ------------------------------------------------------------------ */
 
-IPTO_EXPORT int ipto_plan_release(struct ipto_pool *pool,
+IPTO_EXPORT int ipto_plan_new_release(struct ipto_pool *pool,
 				  const char *const *nodes, size_t n,
 				  struct ipto_plan **ret)
 {
@@ -685,7 +685,7 @@ IPTO_EXPORT int ipto_plan_release(struct ipto_pool *pool,
 	r = resolve_nodes(pool, nodes, n, true, "release", cmp_node_name, &v);
 	if (r < 0)
 		return r;
-	plan = plan_alloc(pool, IPTO_PLAN_UNBIND);
+	plan = plan_alloc(pool, IPTO_PLAN_ACTION_UNBIND);
 	if (!plan) {
 		free(v);
 		return -ENOMEM;
@@ -927,7 +927,7 @@ static void step_text(const struct ipto_plan *plan, size_t i,
 
 static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 {
-	bool bind = plan->action == IPTO_PLAN_BIND;
+	bool bind = plan->action == IPTO_PLAN_ACTION_BIND;
 	size_t i;
 
 	sb_printf(b, "%s plan: %zu node%s, %zu step%s\n",
@@ -980,7 +980,7 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 	size_t i;
 
 	sb_str(b, "{\"kind\":\"");
-	sb_str(b, plan->action == IPTO_PLAN_BIND ? "takeover" : "release");
+	sb_str(b, plan->action == IPTO_PLAN_ACTION_BIND ? "takeover" : "release");
 	sb_str(b, "\",\"nodes\":[");
 	for (i = 0; i < plan->n_nodes; i++) {
 		if (i)
@@ -994,7 +994,7 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 
 		step_text(plan, i, &t);
 		sb_str(b, i ? ",{\"action\":\"" : "{\"action\":\"");
-		sb_str(b, s->action == IPTO_PLAN_BIND ? "bind" : "unbind");
+		sb_str(b, s->action == IPTO_PLAN_ACTION_BIND ? "bind" : "unbind");
 		sb_str(b, "\",\"node\":");
 		sb_json_str(b, s->node);
 		sb_str(b, ",\"ip\":\"");

@@ -357,7 +357,7 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 	/* IPv4 keeps bytes[4..15] zero, so equal addresses hash alike. */
 	if (a.family == AF_INET)
 		memset(a.bytes + 4, 0, sizeof(a.bytes) - 4);
-	if (!(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
+	if (!(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK)) {
 		log_err(pool->ctx,
 			"cannot add IP %s to node %s: not a unicast host address\n",
 			addr_str(&a, buf), node);
@@ -415,7 +415,7 @@ static int check_mac(struct ipto_pool *pool, const struct ipto_mac *mac,
 {
 	int cls = ipto_mac_classify(mac);
 
-	if (cls < 0 || !(cls & IPTO_MAC_UNICAST)) {
+	if (cls < 0 || !(cls & IPTO_MAC_CLASS_UNICAST)) {
 		log_err(pool->ctx, "cannot add %s %s of %s: not a unicast MAC\n",
 			what, mac_str(mac, buf), owner);
 		return -EINVAL;
@@ -924,7 +924,7 @@ IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
 			"cannot commit plan: it was made from another pool\n");
 		return -EINVAL;
 	}
-	takeover = plan->action == IPTO_PLAN_BIND;
+	takeover = plan->action == IPTO_PLAN_ACTION_BIND;
 	for (i = 0; i < plan->n_nodes; i++) {
 		const struct pool_node *n = &pool->nodes[plan->nodes[i]];
 

@@ -195,7 +195,7 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 		int cls = ipto_addr_classify(&targets[i].addr);
 
 		if (!targets[i].ifname || !ipto_ifname_valid(targets[i].ifname) || cls < 0 ||
-		    !(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
+		    !(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK)) {
 			log_err(ctx, "probe: target %zu: an interface name and a "
 				"unicast address are required\n", i);
 			return -EINVAL;
@@ -205,10 +205,10 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 	if (!pt)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct ipto_link_info li = { .sz = sizeof(li) };
+		struct ipto_adapter_info li = { .sz = sizeof(li) };
 
 		pt[i].t = &targets[i];
-		r = ipto_binder_link_get(binder, targets[i].ifname, &li);
+		r = ipto_binder_adapter_get(binder, targets[i].ifname, &li);
 		if (r < 0) {
 			log_err(ctx, "probe: %s: %s\n", targets[i].ifname, ipto_strerror(r));
 			goto out;
@@ -219,7 +219,7 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 			r = -ENETDOWN;
 			goto out;
 		}
-		if (!(ipto_mac_classify(&li.mac) & IPTO_MAC_UNICAST)) {
+		if (!(ipto_mac_classify(&li.mac) & IPTO_MAC_CLASS_UNICAST)) {
 			log_err(ctx, "probe: %s has no unicast MAC\n", targets[i].ifname);
 			r = -EINVAL;
 			goto out;
@@ -286,7 +286,7 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 			c = conflicting(pt, n, ifindex, &fi);
 			if (!c)
 				continue;
-			if (ipto_log_enabled(ctx, IPTO_LOG_INFO)) {
+			if (ipto_log_enabled(ctx, IPTO_LOG_PRIORITY_INFO)) {
 				char at[IPTO_ADDR_STRLEN], mac[IPTO_MAC_STRLEN];
 
 				ipto_addr_format(&c->t->addr, at, sizeof(at));
@@ -343,7 +343,7 @@ IPTO_EXPORT int ipto_probe_plan(struct ipto_ctx *ctx,
 		r = ipto_plan_get_step(plan, i, &s);
 		if (r < 0)
 			goto out;
-		if (s.action != IPTO_PLAN_BIND || (standby && strcmp(standby, s.standby)))
+		if (s.action != IPTO_PLAN_ACTION_BIND || (standby && strcmp(standby, s.standby)))
 			continue;
 		t[k].ifname = s.ifname; /* the pool's strings outlive the call */
 		t[k++].addr = s.ip;

@@ -23,7 +23,7 @@
 /* ------------------------------------------------------------------ */
 
 struct snapshot {
-	struct ipto_link_entry *links;
+	struct ipto_adapter_entry *links;
 	size_t n_links;
 	struct ipto_addr_entry *addrs;
 	size_t n_addrs;
@@ -48,7 +48,7 @@ static int snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 			return -ENOMEM;
 		for (i = 0; i < room; i++)
 			s->links[i].sz = sizeof(*s->links);
-		n = ipto_binder_link_dump(binder, s->links, room);
+		n = ipto_binder_adapter_dump(binder, s->links, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 16;
@@ -80,7 +80,7 @@ fail:
 	return n;
 }
 
-static const struct ipto_link_entry *snapshot_link(const struct snapshot *s,
+static const struct ipto_adapter_entry *snapshot_link(const struct snapshot *s,
 						   int ifindex)
 {
 	size_t i;
@@ -94,7 +94,7 @@ static const struct ipto_link_entry *snapshot_link(const struct snapshot *s,
 /* The pool adapter a link is (same name and MAC, of @standby when not
  * POOL_NONE), or POOL_NONE. */
 static uint32_t adapter_of_link(const struct ipto_pool *pool,
-				const struct ipto_link_entry *l,
+				const struct ipto_adapter_entry *l,
 				uint32_t standby)
 {
 	uint32_t a = pool_find_adapter_by_mac(pool, &l->mac);
@@ -146,7 +146,7 @@ IPTO_EXPORT int ipto_pool_load_occupancy(struct ipto_pool *pool,
 	}
 	for (i = 0; i < snap.n_addrs; i++) {
 		const struct ipto_addr_entry *e = &snap.addrs[i];
-		const struct ipto_link_entry *l;
+		const struct ipto_adapter_entry *l;
 		char text[IPTO_ADDR_STRLEN];
 		struct pool_adapter *a;
 		struct pool_standby *sb;
@@ -203,7 +203,7 @@ IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
 	int r = 0;
 
 	if (!pool || !moves || n == 0 || !ret ||
-	    (action != IPTO_PLAN_BIND && action != IPTO_PLAN_UNBIND) ||
+	    (action != IPTO_PLAN_ACTION_BIND && action != IPTO_PLAN_ACTION_UNBIND) ||
 	    n > POOL_MAX_ITEMS)
 		return -EINVAL;
 	plan = plan_alloc(pool, action);
@@ -277,7 +277,7 @@ IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
 
 		for (j = 0; j < n; j++)
 			same += plan->steps[j].adapter == ai;
-		if (action == IPTO_PLAN_BIND ? pool->adapters[ai].load + same > 1
+		if (action == IPTO_PLAN_ACTION_BIND ? pool->adapters[ai].load + same > 1
 					     : pool->adapters[ai].load > 1 || same > 1)
 			plan->steps[i].flags |= IPTO_PLAN_STEP_SHARED;
 	}
@@ -440,7 +440,7 @@ static const unsigned int health_bits[] = {
 
 static unsigned int health_of(const struct snapshot *s,
 			      const struct ipto_addr_entry *e,
-			      const struct ipto_link_entry *l)
+			      const struct ipto_adapter_entry *l)
 {
 	unsigned int h = 0;
 	size_t i;
@@ -457,7 +457,7 @@ static unsigned int health_of(const struct snapshot *s,
 			h |= IPTO_HEALTH_OTHER_ANSWERS;
 	if (e->addr.family == AF_INET)
 		for (i = 0; i < s->n_links; i++) {
-			const struct ipto_link_entry *o = &s->links[i];
+			const struct ipto_adapter_entry *o = &s->links[i];
 
 			/* With arp_ignore=0 an interface answers ARP for
 			 * every local address of the host. */
@@ -478,7 +478,7 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 	return c ? c : ipto_addr_compare(&ix->addr, &iy->addr);
 }
 
-IPTO_EXPORT int ipto_status_read(struct ipto_pool *pool,
+IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 				 struct ipto_binder *binder,
 				 const struct ipto_status_opts *opts,
 				 struct ipto_status **ret)
@@ -532,7 +532,7 @@ IPTO_EXPORT int ipto_status_read(struct ipto_pool *pool,
 		held_on[i] = POOL_NONE;
 	for (i = 0; i < snap.n_addrs; i++) {
 		const struct ipto_addr_entry *e = &snap.addrs[i];
-		const struct ipto_link_entry *l;
+		const struct ipto_adapter_entry *l;
 		uint32_t ai, ipi;
 
 		if (e->proto != IPTO_ADDR_PROTO_TAKEOVER)

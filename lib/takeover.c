@@ -4,7 +4,7 @@
  * nothing, then drives the announcement schedule from a timerfd.
  *
  * Everything that can be prepared is prepared in ipto_takeover_new(): the
- * adapters ("ports") the plan touches, the address actions, and every
+ * adapters (opened for sending) the plan touches, the address actions, and every
  * announcement frame. ipto_takeover_start() then only makes system calls,
  * and each change it makes is pushed on an undo log so that a failure (or
  * ipto_takeover_undo()) can reverse exactly what this takeover did.
@@ -21,14 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FIRST_STYLE IPTO_FRAME_ARP_ANNOUNCE
-#define LAST_STYLE IPTO_FRAME_NA
+#define FIRST_STYLE IPTO_FRAME_STYLE_ARP_ANNOUNCE
+#define LAST_STYLE IPTO_FRAME_STYLE_NA
 #define N_STYLES (LAST_STYLE + 1)
 
 static const uint32_t default_styles =
-	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
 
 static const struct ipto_announce_round default_rounds[] = {
 	{ .delay_ms = 0, .styles = default_styles },
@@ -48,12 +48,12 @@ struct port {
 				       * for the taken-over addresses */
 	bool absent;                  /* a guard the system does not have */
 	bool from_dump;               /* a host guard read by the link dump */
-	struct ipto_injector_port *inj;
+	struct ipto_injector_adapter *inj;
 	size_t first_frame, n_frames; /* its slice of the frame table */
-	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
+	int arp[2];                   /* arp_ignore, arp_announce from adapter_get; -1 unknown */
 	long refresh_report;          /* its refresh entry, updated in place; -1 none */
-	int ifindex;                  /* from link_get; 0 unknown */
-	struct ipto_mac have_mac;     /* the MAC link_get read */
+	int ifindex;                  /* from adapter_get; 0 unknown */
+	struct ipto_mac have_mac;     /* the MAC adapter_get read */
 };
 
 /* One address to bind or unbind. */
@@ -214,10 +214,10 @@ static size_t find_or_add_port(struct ipto_takeover *t,
 static int validate_schedule(struct ipto_takeover *t,
 			     const struct ipto_announce_round *rounds, size_t n)
 {
-	const uint32_t valid = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY) |
-			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	const uint32_t valid = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_REPLY) |
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
 	size_t i;
 
 	if (n == 0 || n > IPTO_ANNOUNCE_MAX_ROUNDS) {
@@ -243,16 +243,16 @@ static int validate_schedule(struct ipto_takeover *t,
  * IPv4, NA for IPv6. A plan that only unbinds announces nothing. */
 static int check_schedule_sends(struct ipto_takeover *t)
 {
-	const uint32_t arp = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY);
-	const uint32_t na = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	const uint32_t arp = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_REPLY);
+	const uint32_t na = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
 	bool v4 = false, v6 = false;
 	uint32_t styles = 0;
 	size_t i;
 
 	for (i = 0; i < t->n_actions; i++) {
-		if (t->actions[i].kind != IPTO_PLAN_BIND)
+		if (t->actions[i].kind != IPTO_PLAN_ACTION_BIND)
 			continue;
 		if (t->actions[i].ip.family == AF_INET)
 			v4 = true;
@@ -301,7 +301,7 @@ static int load_plan(struct ipto_takeover *t, const char *standby)
 		a->port = find_or_add_port(t, &step);
 		a->kind = step.action;
 		a->ip = step.ip;
-		if (step.action == IPTO_PLAN_BIND) {
+		if (step.action == IPTO_PLAN_ACTION_BIND) {
 			t->ports[a->port].announces = true;
 			if (step.ip.family == AF_INET)
 				t->ports[a->port].has_v4_bind = true;
@@ -313,11 +313,11 @@ static int load_plan(struct ipto_takeover *t, const char *standby)
 		return -ENOENT;
 	}
 	for (i = 0; i < t->n_actions && !v4; i++)
-		v4 = t->actions[i].kind == IPTO_PLAN_BIND &&
+		v4 = t->actions[i].kind == IPTO_PLAN_ACTION_BIND &&
 		     t->actions[i].ip.family == AF_INET;
 	t->is_release = true;
 	for (i = 0; i < t->n_actions; i++)
-		t->is_release &= t->actions[i].kind == IPTO_PLAN_UNBIND;
+		t->is_release &= t->actions[i].kind == IPTO_PLAN_ACTION_UNBIND;
 	if (!v4)
 		return 0;
 	t->has_guards = true;
@@ -365,14 +365,14 @@ static int build_frames(struct ipto_takeover *t)
 		for (i = 0; i < t->n_actions; i++) {
 			const struct action *a = &t->actions[i];
 
-			if (a->port != p || a->kind != IPTO_PLAN_BIND)
+			if (a->port != p || a->kind != IPTO_PLAN_ACTION_BIND)
 				continue;
 			for (style = FIRST_STYLE; style <= LAST_STYLE; style++) {
 				struct frame *f = &t->frames[t->n_frames];
 				bool v6 = a->ip.family == AF_INET6;
 
 				if (!(used & IPTO_FRAME_STYLE_BIT(style)) ||
-				    v6 != (style == IPTO_FRAME_NA))
+				    v6 != (style == IPTO_FRAME_STYLE_NA))
 					continue;
 				len = ipto_frame_build(t->ctx, style,
 						       &t->ports[p].mac, &a->ip,
@@ -561,10 +561,10 @@ static int rollback(struct ipto_takeover *t)
 				err = 0;
 			break;
 		case UNDO_LINK_RAISED:
-			err = ipto_binder_link_set_up(t->binder, ifname, false);
+			err = ipto_binder_adapter_set_up(t->binder, ifname, false);
 			break;
 		case UNDO_LINK_CREATED:
-			err = ipto_binder_link_delete(t->binder, ifname);
+			err = ipto_binder_adapter_delete(t->binder, ifname);
 			if (err == -ENODEV)
 				err = 0;
 			break;
@@ -583,7 +583,7 @@ static int rollback(struct ipto_takeover *t)
 			if (!first)
 				first = err;
 		} else if (u->kind != UNDO_RECORD) {
-			t->reports[u->report].outcome = IPTO_OUTCOME_UNDONE;
+			t->reports[u->report].outcome = IPTO_REPORT_OUTCOME_UNDONE;
 		}
 	}
 	return first;
@@ -593,7 +593,7 @@ static int rollback(struct ipto_takeover *t)
 static int fail_step(struct ipto_takeover *t, enum ipto_report_op op, size_t port,
 		     const struct ipto_addr *addr, int err)
 {
-	report(t, op, IPTO_OUTCOME_FAILED, err, port, addr, 0, 0);
+	report(t, op, IPTO_REPORT_OUTCOME_FAILED, err, port, addr, 0, 0);
 	return err;
 }
 
@@ -601,7 +601,7 @@ static int fail_step(struct ipto_takeover *t, enum ipto_report_op op, size_t por
 static int done_step(struct ipto_takeover *t, enum ipto_report_op op,
 		     struct undo *u)
 {
-	int r = report(t, op, IPTO_OUTCOME_DONE, 0, u->port, &u->ip, 0, 0);
+	int r = report(t, op, IPTO_REPORT_OUTCOME_DONE, 0, u->port, &u->ip, 0, 0);
 
 	if (r < 0)
 		return r;
@@ -681,7 +681,7 @@ static int check_in_use(struct ipto_takeover *t)
 		const struct action *a = &t->actions[i];
 		int ifindex = t->ports[a->port].ifindex;
 
-		if (a->kind != IPTO_PLAN_BIND)
+		if (a->kind != IPTO_PLAN_ACTION_BIND)
 			continue;
 		for (k = 0; k < t->n_dump; k++) {
 			if (!ipto_addr_equal(&t->dump[k].addr, &a->ip) ||
@@ -692,7 +692,7 @@ static int check_in_use(struct ipto_takeover *t)
 				"takeover: %s is already on interface index %d of this "
 				"host, not on %s: two MACs would answer for it\n",
 				buf, t->dump[k].ifindex, t->ports[a->port].ifname);
-			return fail_step(t, IPTO_REPORT_ADDR_ADD, a->port, &a->ip,
+			return fail_step(t, IPTO_REPORT_OP_ADDR_ADD, a->port, &a->ip,
 					 -EADDRINUSE);
 		}
 	}
@@ -817,7 +817,7 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 	int err;
 
 	for (p = 0; p < t->n_ports; p++) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 		struct port *port = &t->ports[p];
 
 		if (port->guard != guards)
@@ -825,13 +825,13 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 		if (port->from_dump) {
 			/* a host guard: add_host_guards() read it with the
 			 * link dump just now, no second request */
-			err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND,
+			err = report(t, IPTO_REPORT_OP_CHECK_ADAPTER, IPTO_REPORT_OUTCOME_FOUND,
 				     0, p, NULL, 0, 0);
 			if (err < 0)
 				return err;
 			continue;
 		}
-		err = ipto_binder_link_get(t->binder, port->ifname, &info);
+		err = ipto_binder_adapter_get(t->binder, port->ifname, &info);
 		if (err == -ENODEV && port->guard) {
 			log_info(t->ctx, "takeover: %s, an adapter of the pool, is "
 				 "not on this system\n", port->ifname);
@@ -843,12 +843,12 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			 * an adapter of the plan, so a failure. */
 			log_err(t->ctx, "takeover: adapter %s is not on this "
 				"system\n", port->ifname);
-			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
+			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, err);
 		}
 		if (err < 0) {
 			log_dbg(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
 				ipto_strerror(err));
-			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
+			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, err);
 		}
 		if (!ipto_mac_equal(&port->mac, &zero) &&
 		    !ipto_mac_equal(&port->mac, &info.mac)) {
@@ -857,14 +857,14 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			log_err(t->ctx,
 				"takeover: adapter %s has MAC %s but the plan expects %s\n",
 				port->ifname, have, want);
-			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, -ESTALE);
+			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, -ESTALE);
 		}
 		up[p] = info.up;
 		port->ifindex = info.ifindex;
 		port->have_mac = info.mac;
 		port->arp[0] = info.arp_ignore;
 		port->arp[1] = info.arp_announce;
-		err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND, 0, p,
+		err = report(t, IPTO_REPORT_OP_CHECK_ADAPTER, IPTO_REPORT_OUTCOME_FOUND, 0, p,
 			     NULL, 0, 0);
 		if (err < 0)
 			return err;
@@ -890,9 +890,9 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 			t->ports[p].inj = NULL;
 			log_dbg(t->ctx, "takeover: cannot send frames on %s: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
-			return fail_step(t, IPTO_REPORT_OPEN_PORT, p, NULL, err);
+			return fail_step(t, IPTO_REPORT_OP_OPEN_ADAPTER, p, NULL, err);
 		}
-		err = report(t, IPTO_REPORT_OPEN_PORT, IPTO_OUTCOME_DONE, 0, p,
+		err = report(t, IPTO_REPORT_OP_OPEN_ADAPTER, IPTO_REPORT_OUTCOME_DONE, 0, p,
 			     NULL, 0, 0);
 		if (err < 0)
 			return err;
@@ -947,7 +947,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
 			if (t->ports[p].arp[k] >= 0) {
-				/* link_get read it already: no second request. */
+				/* adapter_get read it already: no second request. */
 				value = t->ports[p].arp[k];
 				err = 0;
 			} else {
@@ -964,11 +964,11 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 				continue;
 			}
 			if (err < 0) {
-				err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+				err = fail_step(t, IPTO_REPORT_OP_DEVCONF, p, NULL, err);
 				goto out;
 			}
 			if (value >= knobs[k].want) {
-				err = report(t, IPTO_REPORT_DEVCONF, IPTO_OUTCOME_FOUND,
+				err = report(t, IPTO_REPORT_OP_DEVCONF, IPTO_REPORT_OUTCOME_FOUND,
 					     0, p, NULL, 0, 0);
 				if (err < 0)
 					goto out;
@@ -991,7 +991,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 		/* both old values in one note: one write of the record */
 		err = note_changes(t, p, olds);
 		if (err < 0) {
-			err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			err = fail_step(t, IPTO_REPORT_OP_DEVCONF, p, NULL, err);
 			goto out;
 		}
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
@@ -1015,11 +1015,11 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 				log_dbg(t->ctx, "takeover: cannot set %s on %s: %s\n",
 					knobs[k].name, t->ports[p].ifname,
 					ipto_strerror(err));
-				err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+				err = fail_step(t, IPTO_REPORT_OP_DEVCONF, p, NULL, err);
 				goto out;
 			}
 			u.old_value = values[k];
-			err = done_step(t, IPTO_REPORT_DEVCONF, &u);
+			err = done_step(t, IPTO_REPORT_OP_DEVCONF, &u);
 			if (err < 0)
 				goto out;
 		}
@@ -1057,7 +1057,7 @@ static int set_devconf_batch(struct ipto_takeover *t,
 				failed = i;
 			continue;
 		}
-		err = done_step(t, IPTO_REPORT_DEVCONF, &u);
+		err = done_step(t, IPTO_REPORT_OP_DEVCONF, &u);
 		if (err < 0) {
 			free(results);
 			return err;
@@ -1066,7 +1066,7 @@ static int set_devconf_batch(struct ipto_takeover *t,
 	err = failed < n ? results[failed] : 0;
 	free(results);
 	if (failed < n)
-		return fail_step(t, IPTO_REPORT_DEVCONF, req_port[failed], NULL, err);
+		return fail_step(t, IPTO_REPORT_OP_DEVCONF, req_port[failed], NULL, err);
 	return 0;
 }
 
@@ -1074,7 +1074,7 @@ static void log_addr_failure(struct ipto_takeover *t, const struct action *a,
 			     int err)
 {
 	char buf[IPTO_ADDR_STRLEN];
-	bool add = a->kind == IPTO_PLAN_BIND;
+	bool add = a->kind == IPTO_PLAN_ACTION_BIND;
 
 	ipto_addr_format(&a->ip, buf, sizeof(buf));
 	log_dbg(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
@@ -1088,14 +1088,14 @@ static int unbind_addresses(struct ipto_takeover *t);
  * error, or a negative errno from the bookkeeping. */
 static int record_addr(struct ipto_takeover *t, const struct action *a, int r)
 {
-	bool add = a->kind == IPTO_PLAN_BIND;
-	enum ipto_report_op op = add ? IPTO_REPORT_ADDR_ADD : IPTO_REPORT_ADDR_DEL;
+	bool add = a->kind == IPTO_PLAN_ACTION_BIND;
+	enum ipto_report_op op = add ? IPTO_REPORT_OP_ADDR_ADD : IPTO_REPORT_OP_ADDR_DEL;
 	struct undo u = { .kind = add ? UNDO_ADDR_ADDED : UNDO_ADDR_REMOVED,
 			  .port = a->port, .ip = a->ip };
 	int err;
 
 	if (add ? addr_present(r) : addr_absent(r)) {
-		err = report(t, op, IPTO_OUTCOME_FOUND, 0, a->port, &a->ip, 0, 0);
+		err = report(t, op, IPTO_REPORT_OUTCOME_FOUND, 0, a->port, &a->ip, 0, 0);
 		return err < 0 ? err : 0;
 	}
 	if (r < 0) {
@@ -1120,7 +1120,7 @@ static int bind_addresses(struct ipto_takeover *t)
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
 
-		if (a->kind != IPTO_PLAN_BIND)
+		if (a->kind != IPTO_PLAN_ACTION_BIND)
 			continue;
 		t->reqs[n].ifname = t->ports[a->port].ifname;
 		t->reqs[n].addr = a->ip;
@@ -1134,7 +1134,7 @@ static int bind_addresses(struct ipto_takeover *t)
 		err = ipto_binder_addr_add_batch(t->binder, t->reqs, n, t->results);
 		if (err < 0) {
 			log_addr_failure(t, &t->actions[t->req_action[0]], err);
-			return fail_step(t, IPTO_REPORT_ADDR_ADD,
+			return fail_step(t, IPTO_REPORT_OP_ADDR_ADD,
 					 t->actions[t->req_action[0]].port,
 					 &t->actions[t->req_action[0]].ip, err);
 		}
@@ -1199,7 +1199,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 		struct ipto_addr del = a->ip;
 		int old_promote = -1;
 
-		if (a->kind != IPTO_PLAN_UNBIND)
+		if (a->kind != IPTO_PLAN_ACTION_UNBIND)
 			continue;
 		if (t->dump) {
 			e = dump_find(t, t->ports[a->port].ifindex, &a->ip);
@@ -1215,7 +1215,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 					 "takeover: %s on %s was not added by a %s "
 					 "(protocol %u); left alone\n", buf, ifname,
 					 reclaiming(t) ? "reclaim" : "takeover", e->proto);
-				err = report(t, IPTO_REPORT_ADDR_DEL, IPTO_OUTCOME_FOUND, 0,
+				err = report(t, IPTO_REPORT_OP_ADDR_DEL, IPTO_REPORT_OUTCOME_FOUND, 0,
 					     a->port, &a->ip, 0, 0);
 				if (err < 0)
 					return err;
@@ -1233,7 +1233,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 				else
 					old_promote = -1;
 				if (err < 0)
-					return fail_step(t, IPTO_REPORT_ADDR_DEL, a->port,
+					return fail_step(t, IPTO_REPORT_OP_ADDR_DEL, a->port,
 							 &a->ip, err);
 			}
 		}
@@ -1266,7 +1266,7 @@ struct restore_note {
 
 static void restore_after_release(struct ipto_takeover *t)
 {
-	struct ipto_link_entry *links = NULL;
+	struct ipto_adapter_entry *links = NULL;
 	struct restore_note *notes = NULL;
 	struct netlink_devconf_req *reqs = NULL;
 	size_t *req_note = NULL;
@@ -1275,7 +1275,7 @@ static void restore_after_release(struct ipto_takeover *t)
 	size_t i, k, room = IPTO_DUMP_ROOM_LINKS, n_notes = 0, n_reqs = 0;
 	int n;
 
-	if (!t->binder->ops.link_dump || !t->binder->ops.record_get ||
+	if (!t->binder->ops.adapter_dump || !t->binder->ops.record_get ||
 	    !t->binder->ops.record_set || read_dump(t) < 0 || !t->dump)
 		return;
 	for (;;) {
@@ -1284,7 +1284,7 @@ static void restore_after_release(struct ipto_takeover *t)
 			return;
 		for (i = 0; i < room; i++)
 			links[i].sz = sizeof(*links);
-		n = ipto_binder_link_dump(t->binder, links, room);
+		n = ipto_binder_adapter_dump(t->binder, links, room);
 		if (n < 0 || (size_t)n <= room)
 			break;
 		room = (size_t)n + 16;
@@ -1305,7 +1305,7 @@ static void restore_after_release(struct ipto_takeover *t)
 	for (i = 0; i < t->n_dump; i++)
 		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
 	for (k = 0; k < (size_t)n; k++) {
-		const struct ipto_link_entry *l = &links[k];
+		const struct ipto_adapter_entry *l = &links[k];
 		struct restore_note *rn = &notes[n_notes];
 		struct link_note *note = &rn->note;
 		char value[256];
@@ -1331,7 +1331,7 @@ static void restore_after_release(struct ipto_takeover *t)
 				 (e->addr.bytes[1] & 0xc0) == 0x80);
 		}
 		if (!busy && !any && note->up == 0) {
-			if (ipto_binder_link_set_up(t->binder, l->ifname, false) == 0) {
+			if (ipto_binder_adapter_set_up(t->binder, l->ifname, false) == 0) {
 				log_info(t->ctx, "release: %s is down again, as the "
 					 "takeover found it\n", l->ifname);
 				note->up = -1;
@@ -1394,14 +1394,14 @@ out:
  * with arp_ignore=0 it would answer ARP for the taken-over addresses. */
 static int add_host_guards(struct ipto_takeover *t, bool **up)
 {
-	struct ipto_link_entry *links = NULL;
+	struct ipto_adapter_entry *links = NULL;
 	size_t room = IPTO_DUMP_ROOM_LINKS, i, k, extra = 0;
 	struct port *ports;
 	bool *grown;
 	char **names;
 	int n;
 
-	if (!t->binder->ops.link_dump)
+	if (!t->binder->ops.adapter_dump)
 		return 0;
 	for (;;) {
 		links = calloc(room, sizeof(*links));
@@ -1409,7 +1409,7 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 			return -ENOMEM;
 		for (i = 0; i < room; i++)
 			links[i].sz = sizeof(*links);
-		n = ipto_binder_link_dump(t->binder, links, room);
+		n = ipto_binder_adapter_dump(t->binder, links, room);
 		if (n < 0) {
 			free(links);
 			return n;
@@ -1433,7 +1433,7 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 		return -ENOMEM;
 	}
 	for (k = 0; k < (size_t)n; k++) {
-		const struct ipto_link_entry *l = &links[k];
+		const struct ipto_adapter_entry *l = &links[k];
 		struct port *port;
 
 		if (l->loopback || l->arp_ignore < 0 || !l->ifname[0])
@@ -1491,10 +1491,10 @@ static int create_links(struct ipto_takeover *t)
 		err = macvlan_prepare(t->binder, t->plan, t->ports[p].standby,
 				      t->ports[p].ifname, &created);
 		if (err < 0)
-			return fail_step(t, IPTO_REPORT_LINK_CREATE, p, NULL, err);
+			return fail_step(t, IPTO_REPORT_OP_ADAPTER_CREATE, p, NULL, err);
 		if (!created)
 			continue;
-		err = done_step(t, IPTO_REPORT_LINK_CREATE, &u);
+		err = done_step(t, IPTO_REPORT_OP_ADAPTER_CREATE, &u);
 		if (err < 0)
 			return err;
 	}
@@ -1523,7 +1523,7 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 		if (!t->ports[p].announces)
 			continue;
 		if (up[p]) {
-			err = report(t, IPTO_REPORT_LINK_UP, IPTO_OUTCOME_FOUND, 0,
+			err = report(t, IPTO_REPORT_OP_ADAPTER_UP, IPTO_REPORT_OUTCOME_FOUND, 0,
 				     p, NULL, 0, 0);
 			if (err < 0)
 				return err;
@@ -1531,14 +1531,14 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 		}
 		err = reclaiming(t) ? 0 : note_change(t, p, NOTE_UP, 0);
 		if (err < 0)
-			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
-		err = ipto_binder_link_set_up(t->binder, t->ports[p].ifname, true);
+			return fail_step(t, IPTO_REPORT_OP_ADAPTER_UP, p, NULL, err);
+		err = ipto_binder_adapter_set_up(t->binder, t->ports[p].ifname, true);
 		if (err < 0) {
 			log_dbg(t->ctx, "takeover: cannot bring %s up: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
-			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
+			return fail_step(t, IPTO_REPORT_OP_ADAPTER_UP, p, NULL, err);
 		}
-		err = done_step(t, IPTO_REPORT_LINK_UP, &u);
+		err = done_step(t, IPTO_REPORT_OP_ADAPTER_UP, &u);
 		if (err < 0)
 			return err;
 	}
@@ -1546,7 +1546,7 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 }
 
 /* Sends a batch; a short count is retried once for the real error. */
-static int send_all(struct ipto_injector_port *port, struct iovec *iov, size_t n)
+static int send_all(struct ipto_injector_adapter *port, struct iovec *iov, size_t n)
 {
 	size_t done = 0;
 	int r;
@@ -1570,8 +1570,8 @@ static int send_all(struct ipto_injector_port *port, struct iovec *iov, size_t n
 static void report_round(struct ipto_takeover *t, size_t p, bool refresh,
 			 unsigned int round, int result, unsigned int frames)
 {
-	enum ipto_report_outcome outcome = result < 0 ? IPTO_OUTCOME_FAILED
-						      : IPTO_OUTCOME_DONE;
+	enum ipto_report_outcome outcome = result < 0 ? IPTO_REPORT_OUTCOME_FAILED
+						      : IPTO_REPORT_OUTCOME_DONE;
 	struct port *port = &t->ports[p];
 	struct ipto_takeover_report *r;
 	int idx;
@@ -1585,7 +1585,7 @@ static void report_round(struct ipto_takeover *t, size_t p, bool refresh,
 		r->time_us = (now_ns() - t->t0_ns) / 1000u;
 		return;
 	}
-	idx = report(t, IPTO_REPORT_ANNOUNCE, outcome, result, p, NULL, round,
+	idx = report(t, IPTO_REPORT_OP_ANNOUNCE, outcome, result, p, NULL, round,
 		     frames);
 	if (refresh && idx >= 0)
 		port->refresh_report = idx;

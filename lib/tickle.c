@@ -69,7 +69,7 @@ static int parse_endpoint(char *tok, struct ipto_addr *addr, uint16_t *port)
 	if ((tok[0] == '[') != (addr->family == AF_INET6))
 		return -EINVAL;
 	cls = ipto_addr_classify(addr);
-	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK))
+	if (cls < 0 || !(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK))
 		return -EINVAL;
 	return 0;
 }
@@ -125,8 +125,8 @@ static bool conn_valid(const struct ipto_conn *c)
 		return false;
 	a = ipto_addr_classify(&c->server);
 	b = ipto_addr_classify(&c->client);
-	return a > 0 && b > 0 && (a & b & IPTO_ADDR_UNICAST) &&
-	       !((a | b) & IPTO_ADDR_LOOPBACK);
+	return a > 0 && b > 0 && (a & b & IPTO_ADDR_CLASS_UNICAST) &&
+	       !((a | b) & IPTO_ADDR_CLASS_LOOPBACK);
 }
 
 IPTO_EXPORT int ipto_conn_format(const struct ipto_conn *conn, char *buf,
@@ -353,7 +353,7 @@ IPTO_EXPORT int ipto_tickle_send(struct ipto_ctx *ctx,
 
 			s6->sin6_family = AF_INET6;
 			memcpy(&s6->sin6_addr, c->client.bytes, 16);
-			if (ipto_addr_classify(&c->client) & IPTO_ADDR_LINK_LOCAL)
+			if (ipto_addr_classify(&c->client) & IPTO_ADDR_CLASS_LINK_LOCAL)
 				s6->sin6_scope_id = if_nametoindex(ifname);
 			sslen = sizeof(*s6);
 		} else {

@@ -134,25 +134,25 @@ static int classify_v4(const struct ipto_addr *addr)
 	int c = 0;
 
 	if (a == 0)
-		return IPTO_ADDR_UNSPECIFIED;
+		return IPTO_ADDR_CLASS_UNSPECIFIED;
 	if ((a & 0xf0000000u) == 0xe0000000u)
-		return IPTO_ADDR_MULTICAST;
+		return IPTO_ADDR_CLASS_MULTICAST;
 	if (a == 0xffffffffu)
-		return IPTO_ADDR_BROADCAST;
+		return IPTO_ADDR_CLASS_BROADCAST;
 	if (addr->prefixlen != IPTO_PREFIX_UNKNOWN && addr->prefixlen <= 30) {
 		uint32_t hm = v4_hostmask(addr->prefixlen);
 
 		if ((a & hm) == hm)
-			c |= IPTO_ADDR_BROADCAST;
+			c |= IPTO_ADDR_CLASS_BROADCAST;
 		else if ((a & hm) == 0)
-			c |= IPTO_ADDR_NETWORK;
+			c |= IPTO_ADDR_CLASS_NETWORK;
 	}
 	if ((a & 0xff000000u) == 0x7f000000u)
-		c |= IPTO_ADDR_LOOPBACK;
+		c |= IPTO_ADDR_CLASS_LOOPBACK;
 	if ((a & 0xffff0000u) == 0xa9fe0000u)
-		c |= IPTO_ADDR_LINK_LOCAL;
-	if (!(c & IPTO_ADDR_BROADCAST) && (a & 0xf0000000u) != 0xf0000000u)
-		c |= IPTO_ADDR_UNICAST;
+		c |= IPTO_ADDR_CLASS_LINK_LOCAL;
+	if (!(c & IPTO_ADDR_CLASS_BROADCAST) && (a & 0xf0000000u) != 0xf0000000u)
+		c |= IPTO_ADDR_CLASS_UNICAST;
 	return c;
 }
 
@@ -162,14 +162,14 @@ static int classify_v6(const struct ipto_addr *addr)
 	const uint8_t *b = addr->bytes;
 
 	if (b[0] == 0xff)
-		return IPTO_ADDR_MULTICAST;
+		return IPTO_ADDR_CLASS_MULTICAST;
 	if (memcmp(b, zero, 16) == 0)
-		return IPTO_ADDR_UNSPECIFIED;
+		return IPTO_ADDR_CLASS_UNSPECIFIED;
 	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
-		return IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK;
+		return IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LOOPBACK;
 	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
-		return IPTO_ADDR_UNICAST | IPTO_ADDR_LINK_LOCAL;
-	return IPTO_ADDR_UNICAST;
+		return IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LINK_LOCAL;
+	return IPTO_ADDR_CLASS_UNICAST;
 }
 
 IPTO_EXPORT int ipto_addr_classify(const struct ipto_addr *addr)
@@ -283,16 +283,16 @@ IPTO_EXPORT int ipto_mac_classify(const struct ipto_mac *mac)
 	if (!mac)
 		return -EINVAL;
 	if (memcmp(mac->bytes, zero, 6) == 0)
-		return IPTO_MAC_ZERO;
+		return IPTO_MAC_CLASS_ZERO;
 	if (mac->bytes[0] & 0x01) {
-		c |= IPTO_MAC_MULTICAST;
+		c |= IPTO_MAC_CLASS_MULTICAST;
 		if (memcmp(mac->bytes, bcast, 6) == 0)
-			c |= IPTO_MAC_BROADCAST;
+			c |= IPTO_MAC_CLASS_BROADCAST;
 	} else {
-		c |= IPTO_MAC_UNICAST;
+		c |= IPTO_MAC_CLASS_UNICAST;
 	}
 	if (mac->bytes[0] & 0x02)
-		c |= IPTO_MAC_LOCAL;
+		c |= IPTO_MAC_CLASS_LOCAL;
 	return c;
 }
 

@@ -29,14 +29,14 @@ struct waddr {
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	struct ipto_mac mac;
-	struct ipto_injector_port *port; /* not owned: see wport */
+	struct ipto_injector_adapter *port; /* not owned: see wport */
 	uint64_t last_defend_mono; /* 0: never */
 	uint64_t count;
 };
 
 struct wport {
 	char ifname[IF_NAMESIZE];
-	struct ipto_injector_port *port;
+	struct ipto_injector_adapter *port;
 };
 
 struct ipto_watch {
@@ -173,8 +173,8 @@ int ipto_watch_socket_recv(int fd, void *buf, size_t size, int *ifindex,
 IPTO_EXPORT const char *ipto_watch_policy_name(enum ipto_watch_policy policy)
 {
 	switch (policy) {
-	case IPTO_WATCH_DEFEND: return "defend";
-	case IPTO_WATCH_REPORT: return "report";
+	case IPTO_WATCH_POLICY_DEFEND: return "defend";
+	case IPTO_WATCH_POLICY_REPORT: return "report";
 	}
 	return NULL;
 }
@@ -202,8 +202,8 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 	policy = ipto_opts_get(opts, ipto_watch_opts, policy, 0);
 	interval = ipto_opts_get(opts, ipto_watch_opts, defend_interval_ms, 0);
 	if (policy == 0)
-		policy = IPTO_WATCH_DEFEND;
-	if (policy != IPTO_WATCH_DEFEND && policy != IPTO_WATCH_REPORT) {
+		policy = IPTO_WATCH_POLICY_DEFEND;
+	if (policy != IPTO_WATCH_POLICY_DEFEND && policy != IPTO_WATCH_POLICY_REPORT) {
 		log_err(ctx, "watch: unknown policy %d\n", policy);
 		return -EINVAL;
 	}
@@ -211,7 +211,7 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 		log_err(ctx, "watch: a binder is required (to read the adapters)\n");
 		return -EINVAL;
 	}
-	if (policy == IPTO_WATCH_DEFEND && !injector) {
+	if (policy == IPTO_WATCH_POLICY_DEFEND && !injector) {
 		log_err(ctx, "watch: the defend policy needs an injector\n");
 		return -EINVAL;
 	}
@@ -221,7 +221,7 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 	w->refcount = 1;
 	w->ctx = ipto_ctx_ref(ctx);
 	w->binder = ipto_binder_ref(binder);
-	w->injector = policy == IPTO_WATCH_DEFEND ? ipto_injector_ref(injector) : NULL;
+	w->injector = policy == IPTO_WATCH_POLICY_DEFEND ? ipto_injector_ref(injector) : NULL;
 	w->policy = policy;
 	w->interval_ns = (uint64_t)(interval ? interval : IPTO_WATCH_DEFEND_INTERVAL_MS) *
 			 1000000u;
@@ -251,7 +251,7 @@ static void watch_free(struct ipto_watch *w)
 IPTO_DEFINE_REF_UNREF(ipto_watch, watch_free)
 
 static int get_port(struct ipto_watch *w, const char *ifname,
-		    struct ipto_injector_port **ret)
+		    struct ipto_injector_adapter **ret)
 {
 	struct wport *np;
 	size_t i;
@@ -280,8 +280,8 @@ static int get_port(struct ipto_watch *w, const char *ifname,
 IPTO_EXPORT int ipto_watch_add(struct ipto_watch *w, const char *ifname,
 			       const struct ipto_addr *addr)
 {
-	struct ipto_link_info li = { .sz = sizeof(li) };
-	struct ipto_injector_port *port = NULL;
+	struct ipto_adapter_info li = { .sz = sizeof(li) };
+	struct ipto_injector_adapter *port = NULL;
 	struct waddr *na, *a;
 	size_t i, len;
 	int r, cls;
@@ -293,7 +293,7 @@ IPTO_EXPORT int ipto_watch_add(struct ipto_watch *w, const char *ifname,
 		return r;
 	len = strlen(ifname);
 	cls = ipto_addr_classify(addr);
-	if (cls < 0 || !(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK)) {
+	if (cls < 0 || !(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK)) {
 		log_err(w->ctx, "watch: not a unicast address\n");
 		return -EINVAL;
 	}
@@ -305,16 +305,16 @@ IPTO_EXPORT int ipto_watch_add(struct ipto_watch *w, const char *ifname,
 			log_err(w->ctx, "watch: %s is watched already\n", t);
 			return -EEXIST;
 		}
-	r = ipto_binder_link_get(w->binder, ifname, &li);
+	r = ipto_binder_adapter_get(w->binder, ifname, &li);
 	if (r < 0) {
 		log_err(w->ctx, "watch: %s: %s\n", ifname, ipto_strerror(r));
 		return r;
 	}
-	if (!(ipto_mac_classify(&li.mac) & IPTO_MAC_UNICAST)) {
+	if (!(ipto_mac_classify(&li.mac) & IPTO_MAC_CLASS_UNICAST)) {
 		log_err(w->ctx, "watch: %s has no unicast MAC\n", ifname);
 		return -EINVAL;
 	}
-	if (w->policy == IPTO_WATCH_DEFEND) {
+	if (w->policy == IPTO_WATCH_POLICY_DEFEND) {
 		r = get_port(w, ifname, &port);
 		if (r < 0)
 			return r;
@@ -349,7 +349,7 @@ IPTO_EXPORT int ipto_watch_add_plan(struct ipto_watch *w,
 		r = ipto_plan_get_step(plan, i, &s);
 		if (r < 0)
 			return r;
-		if (s.action != IPTO_PLAN_BIND ||
+		if (s.action != IPTO_PLAN_ACTION_BIND ||
 		    (standby && strcmp(standby, s.standby) != 0))
 			continue;
 		r = ipto_watch_add(w, s.ifname, &s.ip);
@@ -396,7 +396,7 @@ static int defend(struct ipto_watch *w, struct waddr *a)
 {
 	uint8_t frame[IPTO_FRAME_MAX_LEN];
 	enum ipto_frame_style style = a->addr.family == AF_INET ?
-		IPTO_FRAME_ARP_ANNOUNCE : IPTO_FRAME_NA;
+		IPTO_FRAME_STYLE_ARP_ANNOUNCE : IPTO_FRAME_STYLE_NA;
 	int len;
 
 	len = ipto_frame_build(w->ctx, style, &a->mac, &a->addr, NULL, frame,
@@ -442,7 +442,7 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 	c.op = fi.op;
 	c.count = ++a->count;
 	w->conflicts++;
-	if (w->policy == IPTO_WATCH_DEFEND) {
+	if (w->policy == IPTO_WATCH_POLICY_DEFEND) {
 		uint64_t now = ipto_watch_now_mono_ns();
 
 		if (!a->last_defend_mono || now - a->last_defend_mono >= w->interval_ns) {
@@ -451,7 +451,7 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 			c.defended = c.defend_result == 0;
 		}
 	}
-	if (ipto_log_enabled(w->ctx, IPTO_LOG_INFO)) {
+	if (ipto_log_enabled(w->ctx, IPTO_LOG_PRIORITY_INFO)) {
 		char at[IPTO_ADDR_STRLEN], mac[IPTO_MAC_STRLEN];
 
 		ipto_addr_format(&c.addr, at, sizeof(at));

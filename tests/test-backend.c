@@ -22,41 +22,43 @@ struct fake {
 	struct ipto_addr last_addr;
 	unsigned int last_flags;
 	const char *last_ifname;
+	const void *last_obj; /* the object the last op received */
 	struct ipto_addr listed[3];
 	int nlisted;
-	int link_ifindex; /* what link_get reports */
+	int link_ifindex; /* what adapter_get reports */
 	int batch_result; /* what send_batch returns; 0 = n */
 	int sends;
 	int fail_send_at; /* 1-based send that fails, 0 = none */
 	int closed;
 };
 
-static int fake_addr_add(void *u, const char *ifname,
+static int fake_addr_add(struct ipto_binder *binder, const char *ifname,
 			 const struct ipto_addr *a, unsigned int flags)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
+	f->last_obj = binder;
 	f->last_ifname = ifname;
 	f->last_addr = *a;
 	f->last_flags = flags;
 	return f->fail;
 }
 
-static int fake_addr_del(void *u, const char *ifname,
+static int fake_addr_del(struct ipto_binder *binder, const char *ifname,
 			 const struct ipto_addr *a)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	f->last_addr = *a;
 	return f->fail;
 }
 
-static int fake_addr_list(void *u, const char *ifname, struct ipto_addr *out,
+static int fake_addr_list(struct ipto_binder *binder, const char *ifname, struct ipto_addr *out,
 			  size_t max)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 	int i;
 
 	f->calls++;
@@ -67,10 +69,10 @@ static int fake_addr_list(void *u, const char *ifname, struct ipto_addr *out,
 	return f->nlisted;
 }
 
-static int fake_link_get(void *u, const char *ifname,
-			 struct ipto_link_info *info)
+static int fake_link_get(struct ipto_binder *binder, const char *ifname,
+			 struct ipto_adapter_info *info)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	if (f->fail)
@@ -84,19 +86,24 @@ static int fake_link_get(void *u, const char *ifname,
 	return 0;
 }
 
-static int fake_devconf_get(void *u, const char *ifname,
+static int fake_devconf_get(struct ipto_binder *binder, const char *ifname,
 			    enum ipto_devconf key, int *value)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_binder_get_userdata(binder);
 
 	f->calls++;
 	*value = 7;
 	return f->fail;
 }
 
-static void fake_destroy(void *u)
+static void fake_destroy(struct ipto_binder *binder)
 {
-	((struct fake *)u)->destroyed++;
+	((struct fake *)ipto_binder_get_userdata(binder))->destroyed++;
+}
+
+static void fk_destroy(struct ipto_injector *injector)
+{
+	((struct fake *)ipto_injector_get_userdata(injector))->destroyed++;
 }
 
 static const struct ipto_binder_ops fake_binder_ops = {
@@ -104,8 +111,8 @@ static const struct ipto_binder_ops fake_binder_ops = {
 	.addr_add = fake_addr_add,
 	.addr_del = fake_addr_del,
 	.addr_list = fake_addr_list,
-	.link_get = fake_link_get,
-	.link_set_up = NULL, /* unsupported */
+	.adapter_get = fake_link_get,
+	.adapter_set_up = NULL, /* unsupported */
 	.devconf_get = fake_devconf_get,
 	.devconf_set = NULL,
 	.destroy = fake_destroy,
@@ -170,7 +177,7 @@ START_TEST(binder_old_table_size)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = NULL;
 	struct ipto_binder_ops ops = fake_binder_ops;
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr a = test_addr("192.0.2.1/24");
 	struct fake f = { 0 };
 	int v;
@@ -181,7 +188,7 @@ START_TEST(binder_old_table_size)
 	ck_assert_int_eq(f.calls, 1);
 	ck_assert_int_eq(ipto_binder_addr_list(b, "eth0", NULL, 0),
 			 -EOPNOTSUPP);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EOPNOTSUPP);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), -EOPNOTSUPP);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
 						 IPTO_DEVCONF_ARP_IGNORE, &v),
 			 -EOPNOTSUPP);
@@ -217,7 +224,7 @@ START_TEST(binder_rejects_bad_input)
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), bad = a;
-	struct ipto_link_info info = { .sz = 4 };
+	struct ipto_adapter_info info = { .sz = 4 };
 	struct ipto_addr out[2];
 	int v = 42;
 
@@ -242,8 +249,8 @@ START_TEST(binder_rejects_bad_input)
 	ck_assert_log(&log, "not a unicast");
 	ck_assert_int_eq(ipto_binder_addr_list(b, "eth0", NULL, 2), -EINVAL);
 	ck_assert_int_eq(ipto_binder_addr_list(b, NULL, out, 2), -EINVAL);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", NULL), -EINVAL);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EINVAL);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", NULL), -EINVAL);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 0, &v), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0", 5, &v), -EINVAL);
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
@@ -282,6 +289,8 @@ START_TEST(binder_passes_through)
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &a, 0), 0);
 	ck_assert_int_eq(f.last_addr.prefixlen, 32);
 	ck_assert_str_eq(f.last_ifname, "eth0");
+	ck_assert_ptr_eq(f.last_obj, b); /* each op receives its binder */
+	ck_assert_ptr_eq(ipto_binder_get_userdata(b), &f);
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &a6,
 					      IPTO_BIND_NODAD),
 			 0);
@@ -308,7 +317,7 @@ START_TEST(binder_passes_through)
 						 IPTO_DEVCONF_ARP_FILTER, &v),
 			 0);
 	ck_assert_int_eq(v, 7);
-	ck_assert_int_eq(ipto_binder_link_set_up(b, "eth0", true),
+	ck_assert_int_eq(ipto_binder_adapter_set_up(b, "eth0", true),
 			 -EOPNOTSUPP);
 	ck_assert_int_eq(ipto_binder_devconf_set(b, "eth0",
 						 IPTO_DEVCONF_ARP_FILTER, 1),
@@ -337,18 +346,18 @@ START_TEST(binder_link_info_sizes)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
-	struct ipto_link_info info;
+	struct ipto_adapter_info info;
 	struct {
-		struct ipto_link_info info;
+		struct ipto_adapter_info info;
 		unsigned char future[16];
 	} big;
 	size_t i;
 
 	/* An old caller's struct that ends after mac: up and later untouched */
 	memset(&info, 0xaa, sizeof(info));
-	info.sz = offsetof(struct ipto_link_info, up);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), 0);
-	ck_assert_uint_eq(info.sz, offsetof(struct ipto_link_info, up));
+	info.sz = offsetof(struct ipto_adapter_info, up);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), 0);
+	ck_assert_uint_eq(info.sz, offsetof(struct ipto_adapter_info, up));
 	ck_assert_int_eq(info.ifindex, 4);
 	ck_assert(ipto_mac_equal(&info.mac, &(struct ipto_mac){
 				 { 0x02, 0x00, 0x5e, 0x00, 0x53, 0x07 } }));
@@ -357,7 +366,7 @@ START_TEST(binder_link_info_sizes)
 	/* A newer caller's larger struct: its unknown tail is zeroed. */
 	memset(&big, 0xaa, sizeof(big));
 	big.info.sz = sizeof(big);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &big.info), 0);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &big.info), 0);
 	ck_assert_uint_eq(big.info.mtu, 9000);
 	ck_assert(big.info.up && big.info.carrier);
 	for (i = 0; i < sizeof(big.future); i++)
@@ -367,7 +376,7 @@ START_TEST(binder_link_info_sizes)
 	f.link_ifindex = 0;
 	memset(&info, 0, sizeof(info));
 	info.sz = sizeof(info);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EIO);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), -EIO);
 	ck_assert_int_eq(info.ifindex, 0);
 	ipto_binder_unref(b);
 	ipto_ctx_unref(ctx);
@@ -387,14 +396,14 @@ START_TEST(binder_netlink_exists)
 		ck_assert_ptr_null(b);
 		ck_assert_log(&log, "without libnl");
 	} else {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 
 		ck_assert_int_eq(r, 0);
 		/* Reading needs no privilege; a missing link is -ENODEV. */
-		ck_assert_int_eq(ipto_binder_link_get(b, "iptobe-nosuch0",
+		ck_assert_int_eq(ipto_binder_adapter_get(b, "iptobe-nosuch0",
 						      &info),
 				 -ENODEV);
-		ck_assert_int_eq(ipto_binder_link_get(b, "lo", &info), 0);
+		ck_assert_int_eq(ipto_binder_adapter_get(b, "lo", &info), 0);
 		ck_assert_int_gt(info.ifindex, 0);
 		ck_assert(info.up);
 		ipto_binder_unref(b);
@@ -413,9 +422,9 @@ static struct ipto_binder *dryrun(struct ipto_ctx *ctx)
 	struct ipto_mac m1 = test_mac("02:00:5e:00:53:01");
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(ctx, &b), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "eth1", &m1, false),
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "eth1", &m1, false),
 			 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "eth0", NULL, true),
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "eth0", NULL, true),
 			 0);
 	return b;
 }
@@ -444,7 +453,7 @@ START_TEST(dryrun_model)
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), a25 = test_addr("192.0.2.1/25");
 	struct ipto_addr a6 = test_addr("2001:db8::1/64"), a6b = test_addr("2001:db8::1/80");
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr out[4];
 	char *s;
 	int v = -1;
@@ -464,8 +473,8 @@ START_TEST(dryrun_model)
 	/* Unknown interfaces. */
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth9", &a, 0), -ENODEV);
 	ck_assert_int_eq(ipto_binder_addr_del(b, "eth9", &a), -ENODEV);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth9", &info), -ENODEV);
-	ck_assert_int_eq(ipto_binder_link_set_up(b, "eth9", true), -ENODEV);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth9", &info), -ENODEV);
+	ck_assert_int_eq(ipto_binder_adapter_set_up(b, "eth9", true), -ENODEV);
 	ck_assert_int_eq(ipto_binder_devconf_set(b, "eth9",
 						 IPTO_DEVCONF_ARP_IGNORE, 1),
 			 -ENODEV);
@@ -489,8 +498,8 @@ START_TEST(dryrun_model)
 	ck_assert(ipto_addr_equal(&out[1], &a6) && out[1].prefixlen == 64);
 
 	/* Links and devconf. */
-	ck_assert_int_eq(ipto_binder_link_set_up(b, "eth1", true), 0);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth1", &info), 0);
+	ck_assert_int_eq(ipto_binder_adapter_set_up(b, "eth1", true), 0);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth1", &info), 0);
 	ck_assert_int_eq(info.ifindex, 1);
 	ck_assert(info.up && info.carrier);
 	ck_assert_uint_eq(info.mtu, 1500);
@@ -524,9 +533,9 @@ START_TEST(dryrun_model)
 		"devconf eth1 arp_ignore 1\n");
 	free(s);
 
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "eth1", NULL, true),
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "eth1", NULL, true),
 			 -EEXIST);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "", NULL, true),
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "", NULL, true),
 			 -EINVAL);
 	ipto_binder_unref(b);
 	ipto_ctx_unref(ctx);
@@ -539,7 +548,7 @@ START_TEST(dryrun_call_log)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), a6 = test_addr("2001:db8::5/64");
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	const char *t;
 	int v, res = 1;
 
@@ -547,8 +556,8 @@ START_TEST(dryrun_call_log)
 	ipto_binder_addr_add(b, "eth1", &a, 0);
 	ipto_binder_addr_add(b, "eth1", &a6, IPTO_BIND_NODAD);
 	ipto_binder_addr_add(b, "eth1", &a, 0);
-	ipto_binder_link_set_up(b, "eth1", true);
-	ipto_binder_link_get(b, "eth1", &info);
+	ipto_binder_adapter_set_up(b, "eth1", true);
+	ipto_binder_adapter_get(b, "eth1", &info);
 	ipto_binder_devconf_get(b, "eth1", IPTO_DEVCONF_ARP_FILTER, &v);
 	ipto_binder_devconf_set(b, "eth1", IPTO_DEVCONF_ARP_IGNORE, 1);
 	ipto_binder_addr_del(b, "eth1", &(struct ipto_addr){
@@ -561,8 +570,8 @@ START_TEST(dryrun_call_log)
 			 "addr_add eth1 2001:db8::5/64 nodad");
 	ck_assert_str_eq(call_text(b, 2, &res), "addr_add eth1 192.0.2.1/24");
 	ck_assert_int_eq(res, -EEXIST);
-	ck_assert_str_eq(call_text(b, 3, NULL), "link_set_up eth1 up");
-	ck_assert_str_eq(call_text(b, 4, NULL), "link_get eth1");
+	ck_assert_str_eq(call_text(b, 3, NULL), "adapter_set_up eth1 up");
+	ck_assert_str_eq(call_text(b, 4, NULL), "adapter_get eth1");
 	ck_assert_str_eq(call_text(b, 5, NULL), "devconf_get eth1 arp_filter");
 	ck_assert_str_eq(call_text(b, 6, NULL),
 			 "devconf_set eth1 arp_ignore 1");
@@ -587,22 +596,22 @@ START_TEST(dryrun_faults)
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), c = test_addr("192.0.2.2/24");
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	char *before, *after;
 	int res;
 
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 1u << 14, 1, -EIO),
 			 -EINVAL);
-	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, IPTO_BINDER_OPS_ALL,
+	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, IPTO_BINDER_OP_ALL,
 						      1, EIO),
 			 -EINVAL);
 
 	/* The 2nd mutating call fails; reads do not count. */
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(
-				 b, IPTO_BINDER_OPS_MUTATING, 2, -ENOBUFS),
+				 b, IPTO_BINDER_OP_MUTATING, 2, -ENOBUFS),
 			 0);
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &a, 0), 0);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth1", &info), 0);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth1", &info), 0);
 	before = dump(b);
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &c, 0), -ENOBUFS);
 	after = dump(b);
@@ -615,13 +624,13 @@ START_TEST(dryrun_faults)
 
 	/* Every matching call, until cleared; others unaffected. */
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(
-				 b, IPTO_BINDER_OP_LINK_GET, 0, -EPERM),
+				 b, IPTO_BINDER_OP_ADAPTER_GET, 0, -EPERM),
 			 0);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth1", &info), -EPERM);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", &info), -EPERM);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth1", &info), -EPERM);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), -EPERM);
 	ck_assert_int_eq(ipto_binder_addr_del(b, "eth1", &c), 0);
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 0, 0, 0), 0);
-	ck_assert_int_eq(ipto_binder_link_get(b, "eth1", &info), 0);
+	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth1", &info), 0);
 	free(before);
 
 	/* Dry-run calls on another kind of binder. */
@@ -634,7 +643,7 @@ START_TEST(dryrun_faults)
 				 -EINVAL);
 		ck_assert_int_eq(ipto_binder_dryrun_dump(o, &s), -EINVAL);
 		ck_assert_ptr_null(s);
-		ck_assert_int_eq(ipto_binder_dryrun_add_link(o, "x", NULL,
+		ck_assert_int_eq(ipto_binder_dryrun_add_adapter(o, "x", NULL,
 							     true),
 				 -EINVAL);
 		ck_assert_uint_eq(ipto_binder_dryrun_get_call_count(o), 0);
@@ -670,7 +679,7 @@ static int mini_takeover(struct ipto_binder *b)
 		if (r < 0)
 			break;
 		done++;
-		r = ipto_binder_link_set_up(b, ifs[i], true);
+		r = ipto_binder_adapter_set_up(b, ifs[i], true);
 		if (r < 0)
 			break;
 		done++;
@@ -683,7 +692,7 @@ static int mini_takeover(struct ipto_binder *b)
 		struct ipto_addr a = test_addr(ips[n]);
 
 		if (step == 2)
-			ck_assert_int_eq(ipto_binder_link_set_up(b, ifs[n],
+			ck_assert_int_eq(ipto_binder_adapter_set_up(b, ifs[n],
 								 false), 0);
 		else if (step == 1)
 			ck_assert_int_eq(ipto_binder_addr_del(b, ifs[n], &a),
@@ -706,13 +715,13 @@ START_TEST(dryrun_fail_every_call)
 	int r;
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(ctx, &b), 0);
-	ipto_binder_dryrun_add_link(b, "eth0", NULL, false);
-	ipto_binder_dryrun_add_link(b, "eth1", NULL, false);
-	ipto_binder_dryrun_add_link(b, "eth2", NULL, false);
+	ipto_binder_dryrun_add_adapter(b, "eth0", NULL, false);
+	ipto_binder_dryrun_add_adapter(b, "eth1", NULL, false);
+	ipto_binder_dryrun_add_adapter(b, "eth2", NULL, false);
 	initial = dump(b);
 	for (k = 1;; k++) {
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(
-					 b, IPTO_BINDER_OPS_MUTATING, k,
+					 b, IPTO_BINDER_OP_MUTATING, k,
 					 -EIO), 0);
 		r = mini_takeover(b);
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 0, 0, 0), 0);
@@ -749,15 +758,15 @@ START_TEST(dryrun_copy_link)
 	ipto_binder_addr_add(src, "eth1", &a6, 0);
 	ipto_binder_devconf_set(src, "eth1", IPTO_DEVCONF_ARP_FILTER, 1);
 	ck_assert_int_eq(ipto_binder_new_dryrun(ctx, &dst), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, src, "eth1"), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, src, "eth0"), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, src, "eth0"),
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, src, "eth1"), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, src, "eth0"), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, src, "eth0"),
 			 -EEXIST);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, src, "eth7"),
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, src, "eth7"),
 			 -ENODEV);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, dst, "eth0"),
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, dst, "eth0"),
 			 -EINVAL);
-	ck_assert_int_eq(ipto_binder_dryrun_copy_link(dst, NULL, "eth0"),
+	ck_assert_int_eq(ipto_binder_dryrun_copy_adapter(dst, NULL, "eth0"),
 			 -EINVAL);
 	s1 = dump(src);
 	s2 = dump(dst);
@@ -803,13 +812,13 @@ START_TEST(injector_new_checks)
 	ck_assert_ptr_null(ipto_injector_unref(NULL));
 	ck_assert_ptr_null(ipto_injector_ref(NULL));
 	ipto_injector_close(NULL);
-	ck_assert_ptr_null(ipto_injector_port_get_ifname(NULL));
+	ck_assert_ptr_null(ipto_injector_adapter_get_ifname(NULL));
 
 	/* A table without open/send cannot open a port. */
 	ops.sz = sizeof(ops);
 	ck_assert_int_eq(ipto_injector_new(ctx, &ops, NULL, &inj), 0);
 	{
-		struct ipto_injector_port *p = NULL;
+		struct ipto_injector_adapter *p = NULL;
 
 		ck_assert_int_eq(ipto_injector_open(inj, "eth0", &p),
 				 -EOPNOTSUPP);
@@ -825,7 +834,7 @@ START_TEST(injector_dryrun_frames)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *p0 = NULL, *p1 = NULL;
+	struct ipto_injector_adapter *p0 = NULL, *p1 = NULL;
 	uint8_t big[1514];
 	struct iovec iov[3] = {
 		{ frame60, sizeof(frame60) },
@@ -844,7 +853,7 @@ START_TEST(injector_dryrun_frames)
 	ck_assert_int_eq(ipto_injector_open(inj, "eth0", NULL), -EINVAL);
 	ck_assert_int_eq(ipto_injector_open(inj, "eth0", &p0), 0);
 	ck_assert_int_eq(ipto_injector_open(inj, "eth1", &p1), 0);
-	ck_assert_str_eq(ipto_injector_port_get_ifname(p1), "eth1");
+	ck_assert_str_eq(ipto_injector_adapter_get_ifname(p1), "eth1");
 	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(inj), 2);
 
 	ck_assert_int_eq(ipto_injector_send(p0, frame60, 13), -EINVAL);
@@ -897,7 +906,7 @@ START_TEST(injector_dryrun_faults)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *p = NULL;
+	struct ipto_injector_adapter *p = NULL;
 	struct iovec iov[4];
 	int i;
 
@@ -953,30 +962,36 @@ START_TEST(injector_dryrun_faults)
 END_TEST
 
 /* A caller's injector without send_batch: the library loops over send. */
-static int fk_open(void *u, const char *ifname, void **h)
+static int fk_open(struct ipto_injector *injector, const char *ifname, void **h)
 {
+	void *u = ipto_injector_get_userdata(injector);
+
 	*h = u;
 	return 0;
 }
 
-static int fk_send(void *u, void *h, const void *frame, size_t len)
+static int fk_send(struct ipto_injector *injector, void *h, const void *frame, size_t len)
 {
-	struct fake *f = u;
+	struct fake *f = ipto_injector_get_userdata(injector);
 
-	ck_assert_ptr_eq(h, u);
+	ck_assert_ptr_eq(h, f);
+	f->last_obj = injector;
 	f->sends++;
 	if (f->sends == f->fail_send_at)
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int fk_send_batch(void *u, void *h, const struct iovec *v, size_t n)
+static int fk_send_batch(struct ipto_injector *injector, void *h,
+			 const struct iovec *v, size_t n)
 {
-	return ((struct fake *)u)->batch_result;
+	return ((struct fake *)ipto_injector_get_userdata(injector))->batch_result;
 }
 
-static void fk_close(void *u, void *h)
+static void fk_close(struct ipto_injector *injector, void *h)
 {
+	void *u = ipto_injector_get_userdata(injector);
+
 	((struct fake *)u)->closed++;
 }
 
@@ -989,10 +1004,10 @@ START_TEST(injector_custom)
 		.open = fk_open,
 		.send = fk_send,
 		.close = fk_close,
-		.destroy = fake_destroy,
+		.destroy = fk_destroy,
 	};
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *p = NULL;
+	struct ipto_injector_adapter *p = NULL;
 	struct iovec iov[5];
 	struct fake f = { 0 };
 	int i;
@@ -1006,6 +1021,9 @@ START_TEST(injector_custom)
 	ck_assert_int_eq(ipto_injector_open(inj, "eth0", &p), 0);
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 5);
 	ck_assert_int_eq(f.sends, 5);
+	ck_assert_ptr_eq(f.last_obj, inj); /* each op receives its injector */
+	ck_assert_ptr_eq(ipto_injector_get_userdata(inj), &f);
+	ck_assert_ptr_null(ipto_injector_get_userdata(NULL));
 	f.sends = 0;
 	f.fail_send_at = 4;
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 3);
@@ -1041,7 +1059,7 @@ START_TEST(injector_real_backends_exist)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *p = NULL;
+	struct ipto_injector_adapter *p = NULL;
 	int r;
 
 	ck_assert_int_eq(ipto_injector_new_packet(ctx, &inj), 0);

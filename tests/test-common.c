@@ -22,7 +22,7 @@ struct ipto_ctx *test_ctx_new(struct test_log *log)
 
 	memset(log, 0, sizeof(*log));
 	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
-	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_DEBUG, log);
+	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_PRIORITY_DEBUG, log);
 	return ctx;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-dryrun.h>
 #include <ipto/ipto-pool.h>
 
 /*

@@ -27,7 +27,7 @@ static void prio_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 	size_t used;
 
 	(void)ctx;
-	if (priority != IPTO_LOG_ERROR) {
+	if (priority != IPTO_LOG_PRIORITY_ERROR) {
 		log->others++;
 		return;
 	}
@@ -55,7 +55,7 @@ static void fixture_init_ips(struct fixture *f, const char *const *ips)
 
 	memset(f, 0, sizeof(*f));
 	ck_assert_int_eq(ipto_ctx_new(&f->ctx), 0);
-	ipto_ctx_set_log_fn(f->ctx, prio_log_fn, IPTO_LOG_DEBUG, &f->log);
+	ipto_ctx_set_log_fn(f->ctx, prio_log_fn, IPTO_LOG_PRIORITY_DEBUG, &f->log);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
 	for (i = 0; ips[i]; i++)
@@ -64,12 +64,12 @@ static void fixture_init_ips(struct fixture *f, const char *const *ips)
 	m = test_mac("02:00:5e:10:02:01");
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth1", &m, 0), 0);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth1", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "eth1", &m, false), 0);
 	m = test_mac("02:00:5e:10:02:02");
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth2", &m, 0), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth2", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "eth2", &m, false), 0);
 	ck_assert_int_eq(ipto_pool_check(f->pool), 0);
-	ck_assert_int_eq(ipto_plan_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 }
 
@@ -91,8 +91,8 @@ static void fixture_fini(struct fixture *f)
 
 static const struct ipto_announce_round one_round[] = {
 	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) },
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
 };
 
 static struct ipto_takeover *new_takeover(struct fixture *f)
@@ -115,8 +115,8 @@ static void reset_log(struct fixture *f)
 START_TEST(binder_fault_logged_once)
 {
 	static const unsigned int ops[] = {
-		IPTO_BINDER_OP_ADDR_ADD, IPTO_BINDER_OP_LINK_GET,
-		IPTO_BINDER_OP_LINK_SET_UP, IPTO_BINDER_OP_DEVCONF_GET,
+		IPTO_BINDER_OP_ADDR_ADD, IPTO_BINDER_OP_ADAPTER_GET,
+		IPTO_BINDER_OP_ADAPTER_SET_UP, IPTO_BINDER_OP_DEVCONF_GET,
 		IPTO_BINDER_OP_DEVCONF_SET,
 	};
 	struct fixture f;
@@ -294,27 +294,27 @@ END_TEST
 
 START_TEST(enum_names)
 {
-	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_ERROR), "error");
-	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_INFO), "info");
-	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_DEBUG), "debug");
+	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_PRIORITY_ERROR), "error");
+	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_PRIORITY_INFO), "info");
+	ck_assert_str_eq(ipto_log_priority_name(IPTO_LOG_PRIORITY_DEBUG), "debug");
 	ck_assert_ptr_null(ipto_log_priority_name((enum ipto_log_priority)0));
 
-	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_UNICAST), "unicast");
-	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_LINK_LOCAL), "link_local");
-	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_NETWORK), "network");
-	ck_assert_ptr_null(ipto_addr_class_name((enum ipto_addr_class)(IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK)));
+	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_CLASS_UNICAST), "unicast");
+	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_CLASS_LINK_LOCAL), "link_local");
+	ck_assert_str_eq(ipto_addr_class_name(IPTO_ADDR_CLASS_NETWORK), "network");
+	ck_assert_ptr_null(ipto_addr_class_name((enum ipto_addr_class)(IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LOOPBACK)));
 
-	ck_assert_str_eq(ipto_mac_class_name(IPTO_MAC_ZERO), "zero");
-	ck_assert_str_eq(ipto_mac_class_name(IPTO_MAC_LOCAL), "local");
+	ck_assert_str_eq(ipto_mac_class_name(IPTO_MAC_CLASS_ZERO), "zero");
+	ck_assert_str_eq(ipto_mac_class_name(IPTO_MAC_CLASS_LOCAL), "local");
 	ck_assert_ptr_null(ipto_mac_class_name((enum ipto_mac_class)(1 << 5)));
 
 	ck_assert_str_eq(ipto_frame_tha_name(IPTO_FRAME_THA_DEFAULT), "default");
 	ck_assert_str_eq(ipto_frame_tha_name(IPTO_FRAME_THA_SENDER), "sender");
 	ck_assert_ptr_null(ipto_frame_tha_name((enum ipto_frame_tha)4));
-	ck_assert_str_eq(ipto_frame_flags_name(IPTO_FRAME_F_ROUTER), "router");
+	ck_assert_str_eq(ipto_frame_flags_name(IPTO_FRAME_ROUTER), "router");
 	ck_assert_ptr_null(ipto_frame_flags_name((enum ipto_frame_flags)2));
 	/* the flag that became an enum value kept its value */
-	ck_assert_int_eq(IPTO_FRAME_F_ROUTER, 1);
+	ck_assert_int_eq(IPTO_FRAME_ROUTER, 1);
 
 	ck_assert_str_eq(ipto_devconf_name(IPTO_DEVCONF_ARP_IGNORE), "arp_ignore");
 	ck_assert_str_eq(ipto_devconf_name(IPTO_DEVCONF_ARP_FILTER), "arp_filter");
@@ -322,22 +322,22 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_NODAD), "nodad");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADDR_ADD), "addr_add");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_DEVCONF_SET), "devconf_set");
-	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_MUTATING), "mutating");
-	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_ALL), "all");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_MUTATING), "mutating");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ALL), "all");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_RECORD_SET), "record_set");
-	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_CREATE),
-			 "link_create_macvlan");
-	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_GET_ALIAS),
-			 "link_get_alias");
-	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_LINKS), "links");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTER_CREATE),
+			 "adapter_create_macvlan");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTER_GET_ALIAS),
+			 "adapter_get_alias");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_ADAPTERS), "adapters");
 	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 14)));
-	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_BRIDGE), "bridge");
-	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_VEPA), "vepa");
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_MODE_BRIDGE), "bridge");
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_MODE_VEPA), "vepa");
 	ck_assert_ptr_null(ipto_macvlan_mode_name((enum ipto_macvlan_mode)0));
 	ck_assert_str_eq(ipto_macvlan_flags_name(IPTO_MACVLAN_KEEP), "keep");
 	ck_assert_ptr_null(ipto_macvlan_flags_name((enum ipto_macvlan_flags)2));
 	ck_assert_str_eq(ipto_plan_step_flags_name(IPTO_PLAN_STEP_MACVLAN), "macvlan");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_CREATE), "link_create");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADAPTER_CREATE), "adapter_create");
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
 	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
 	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
@@ -350,8 +350,8 @@ START_TEST(enum_names)
 
 	ck_assert_str_eq(ipto_adapter_flags_name(IPTO_ADAPTER_MANAGEMENT), "management");
 	ck_assert_str_eq(ipto_plan_flags_name(IPTO_PLAN_SHARE_ADAPTERS), "share_adapters");
-	ck_assert_str_eq(ipto_plan_action_name(IPTO_PLAN_BIND), "bind");
-	ck_assert_str_eq(ipto_plan_action_name(IPTO_PLAN_UNBIND), "unbind");
+	ck_assert_str_eq(ipto_plan_action_name(IPTO_PLAN_ACTION_BIND), "bind");
+	ck_assert_str_eq(ipto_plan_action_name(IPTO_PLAN_ACTION_UNBIND), "unbind");
 	ck_assert_ptr_null(ipto_plan_action_name((enum ipto_plan_action)0));
 	ck_assert_str_eq(ipto_plan_step_flags_name(IPTO_PLAN_STEP_SHARED), "shared");
 	ck_assert_str_eq(ipto_format_name(IPTO_FORMAT_TEXT), "text");
@@ -360,18 +360,18 @@ START_TEST(enum_names)
 
 	ck_assert_str_eq(ipto_takeover_flags_name(IPTO_TAKEOVER_KEEP_DEVCONF), "keep_devconf");
 	ck_assert_str_eq(ipto_takeover_flags_name(IPTO_TAKEOVER_DAD), "dad");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_CHECK_LINK), "check_link");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OPEN_PORT), "open_port");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_DEVCONF), "devconf");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ADDR_ADD), "addr_add");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ADDR_DEL), "addr_del");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_UP), "link_up");
-	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ANNOUNCE), "announce");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_CHECK_ADAPTER), "check_adapter");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_OPEN_ADAPTER), "open_adapter");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_DEVCONF), "devconf");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADDR_ADD), "addr_add");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADDR_DEL), "addr_del");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADAPTER_UP), "adapter_up");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ANNOUNCE), "announce");
 	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)9));
-	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_DONE), "done");
-	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FOUND), "found");
-	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FAILED), "failed");
-	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_UNDONE), "undone");
+	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_DONE), "done");
+	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_FOUND), "found");
+	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_FAILED), "failed");
+	ck_assert_str_eq(ipto_report_outcome_name(IPTO_REPORT_OUTCOME_UNDONE), "undone");
 	ck_assert_ptr_null(ipto_report_outcome_name((enum ipto_report_outcome)0));
 }
 END_TEST
@@ -396,13 +396,13 @@ START_TEST(opts_checked_to_last_field)
 	fixture_init(&f);
 	memset(&u, 0, sizeof(u));
 	u.o.sz = sizeof(u.o);
-	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, &u.o, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, &u.o, &plan), 0);
 	plan = ipto_plan_unref(plan);
 	if (end < sizeof(u.o)) {
 		/* padding the library does not know is not ignored */
 		u.b[end] = 1;
 		reset_log(&f);
-		ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
+		ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
 		ck_assert_int_eq(f.log.errors, 1);
 		ck_assert_ptr_nonnull(strstr(f.log.error_text, "does not know"));
 		ck_assert_ptr_null(plan);
@@ -410,14 +410,14 @@ START_TEST(opts_checked_to_last_field)
 	}
 	/* a newer caller's longer struct: a zero tail is fine, else -EINVAL */
 	u.o.sz = sizeof(u.b);
-	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, &u.o, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, &u.o, &plan), 0);
 	plan = ipto_plan_unref(plan);
 	u.b[sizeof(u.b) - 1] = 1;
-	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
 	u.b[sizeof(u.b) - 1] = 0;
 	/* sz must cover sz itself */
 	u.o.sz = sizeof(size_t) - 1;
-	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, &u.o, &plan), -EINVAL);
 	/* IPTO_OPTS zeroes every byte, padding included, and sets sz */
 	{
 		IPTO_OPTS(ipto_plan_opts, z, .flags = 0);
@@ -462,7 +462,7 @@ START_TEST(sized_copy_out_rule)
 	step.s.sz = sizeof(step.b);
 	ck_assert_int_eq(ipto_plan_get_step(f.plan, 0, &step.s), 0);
 	ck_assert_uint_eq(step.s.sz, sizeof(step.b));
-	ck_assert_int_eq(step.s.action, IPTO_PLAN_BIND);
+	ck_assert_int_eq(step.s.action, IPTO_PLAN_ACTION_BIND);
 	for (i = sizeof(struct ipto_plan_step); i < sizeof(step.b); i++)
 		ck_assert_uint_eq(step.b[i], 0);
 	/* shorter: written up to its sz only */
@@ -470,7 +470,7 @@ START_TEST(sized_copy_out_rule)
 	short_sz = offsetof(struct ipto_plan_step, node);
 	step.s.sz = short_sz;
 	ck_assert_int_eq(ipto_plan_get_step(f.plan, 0, &step.s), 0);
-	ck_assert_int_eq(step.s.action, IPTO_PLAN_BIND);
+	ck_assert_int_eq(step.s.action, IPTO_PLAN_ACTION_BIND);
 	for (i = short_sz; i < sizeof(step.b); i++)
 		ck_assert_uint_eq(step.b[i], 0xaa);
 
@@ -480,20 +480,20 @@ START_TEST(sized_copy_out_rule)
 	rep.r.sz = sizeof(rep.b);
 	ck_assert_int_eq(ipto_takeover_get_report(t, 0, &rep.r), 0);
 	ck_assert_uint_eq(rep.r.sz, sizeof(rep.b));
-	ck_assert_int_eq(rep.r.op, IPTO_REPORT_CHECK_LINK);
+	ck_assert_int_eq(rep.r.op, IPTO_REPORT_OP_CHECK_ADAPTER);
 	for (i = sizeof(struct ipto_takeover_report); i < sizeof(rep.b); i++)
 		ck_assert_uint_eq(rep.b[i], 0);
 	ck_assert_int_eq(ipto_takeover_undo(t), 0);
 	ipto_takeover_unref(t);
 
-	n = ipto_frame_build(f.ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &ip, NULL,
+	n = ipto_frame_build(f.ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &ip, NULL,
 			     frame, sizeof(frame));
 	ck_assert_int_gt(n, 0);
 	memset(&info, 0xaa, sizeof(info));
 	info.i.sz = sizeof(info.b);
 	ck_assert_int_eq(ipto_frame_parse(frame, (size_t)n, &info.i), 0);
 	ck_assert_uint_eq(info.i.sz, sizeof(info.b));
-	ck_assert_int_eq(info.i.style, IPTO_FRAME_ARP_ANNOUNCE);
+	ck_assert_int_eq(info.i.style, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
 	for (i = sizeof(struct ipto_frame_info); i < sizeof(info.b); i++)
 		ck_assert_uint_eq(info.b[i], 0);
 	fixture_fini(&f);
@@ -522,10 +522,10 @@ static int try_schedule(struct fixture *f, const struct ipto_announce_round *r,
 }
 
 static const struct ipto_announce_round arp_only[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 };
 static const struct ipto_announce_round na_only[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) },
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
 };
 static const struct ipto_announce_round silent[] = {
 	{ .delay_ms = 0, .styles = 0 },
@@ -617,8 +617,8 @@ START_TEST(one_ifname_rule)
 	static const char *const good[] = { "eth0", "0123456789abcde", "br-lan.10" };
 	struct fixture f;
 	struct ipto_mac m = test_mac("02:00:5e:10:03:01");
-	struct ipto_link_info info = { .sz = sizeof(info) };
-	struct ipto_injector_port *port;
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
+	struct ipto_injector_adapter *port;
 	size_t i;
 
 	fixture_init(&f);
@@ -626,7 +626,7 @@ START_TEST(one_ifname_rule)
 		port = NULL;
 		ck_assert_msg(ipto_pool_add_adapter(f.pool, "standby", bad[i], &m, 0) == -EINVAL,
 			      "pool took \"%s\"", bad[i]);
-		ck_assert_msg(ipto_binder_link_get(f.binder, bad[i], &info) == -EINVAL,
+		ck_assert_msg(ipto_binder_adapter_get(f.binder, bad[i], &info) == -EINVAL,
 			      "binder took \"%s\"", bad[i]);
 		ck_assert_msg(ipto_injector_open(f.injector, bad[i], &port) == -EINVAL,
 			      "injector took \"%s\"", bad[i]);
@@ -636,7 +636,7 @@ START_TEST(one_ifname_rule)
 		m.bytes[5] = (uint8_t)(0x10 + i);
 		ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", good[i], &m, 0), 0);
 		/* a valid name the dry run does not have: no such device */
-		ck_assert_int_eq(ipto_binder_link_get(f.binder, good[i], &info), -ENODEV);
+		ck_assert_int_eq(ipto_binder_adapter_get(f.binder, good[i], &info), -ENODEV);
 		ck_assert_int_eq(ipto_injector_open(f.injector, good[i], &port), 0);
 		ipto_injector_close(port);
 	}

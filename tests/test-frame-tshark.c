@@ -37,28 +37,28 @@ struct tcase {
 
 /* One MAC per IP, so Wireshark's duplicate-address check stays quiet. */
 static const struct tcase cases[] = {
-	{ IPTO_FRAME_ARP_ANNOUNCE, "00:00:5e:00:53:01", "192.0.2.10/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "00:00:5e:00:53:01", "192.0.2.10/24", 0,
 	  NULL, 0, "00:00:00:00:00:00", "192.0.2.10" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, "00:00:5e:00:53:02", "192.0.2.11/24",
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "00:00:5e:00:53:02", "192.0.2.11/24",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, "ff:ff:ff:ff:ff:ff", "192.0.2.11" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:03", "192.0.2.12/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:03", "192.0.2.12/24", 0,
 	  NULL, 0, "00:00:00:00:00:00", "192.0.2.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:04", "192.0.2.13/32", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:04", "192.0.2.13/32", 0,
 	  NULL, 0, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "02:00:5e:00:53:05", "198.51.100.14/23",
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "02:00:5e:00:53:05", "198.51.100.14/23",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, "ff:ff:ff:ff:ff:ff",
 	  "198.51.101.255" },
-	{ IPTO_FRAME_ARP_REQUEST, "00:00:5e:00:53:06", "192.0.2.15/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, "00:00:5e:00:53:06", "192.0.2.15/24", 0,
 	  "192.0.2.1", 0, "00:00:00:00:00:00", "192.0.2.1" },
-	{ IPTO_FRAME_ARP_REPLY, "00:00:5e:00:53:07", "192.0.2.16/24", 0, NULL,
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "00:00:5e:00:53:07", "192.0.2.16/24", 0, NULL,
 	  0, "00:00:5e:00:53:07", "192.0.2.16" },
-	{ IPTO_FRAME_ARP_REPLY, "00:00:5e:00:53:08", "192.0.2.17/24",
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "00:00:5e:00:53:08", "192.0.2.17/24",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, "ff:ff:ff:ff:ff:ff",
 	  "192.0.2.17" },
-	{ IPTO_FRAME_NA, "00:00:5e:00:53:09", "2001:db8::10/64", 0, NULL, 0,
+	{ IPTO_FRAME_STYLE_NA, "00:00:5e:00:53:09", "2001:db8::10/64", 0, NULL, 0,
 	  NULL, NULL },
-	{ IPTO_FRAME_NA, "00:00:5e:00:53:0a", "2001:db8::11", 0, NULL,
-	  IPTO_FRAME_F_ROUTER, NULL, NULL },
+	{ IPTO_FRAME_STYLE_NA, "00:00:5e:00:53:0a", "2001:db8::11", 0, NULL,
+	  IPTO_FRAME_ROUTER, NULL, NULL },
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -129,9 +129,9 @@ static void expected_line(const struct tcase *c, char *out, size_t size)
 
 	memset(&w, 0, sizeof(w));
 	want_set(&w, "eth.src", "%s", c->mac);
-	if (c->style != IPTO_FRAME_NA) {
+	if (c->style != IPTO_FRAME_STYLE_NA) {
 		bool grat = strcmp(c->tpa_str, host(c->ip)) == 0;
-		bool request = c->style != IPTO_FRAME_ARP_REPLY;
+		bool request = c->style != IPTO_FRAME_STYLE_ARP_REPLY;
 
 		want_set(&w, "frame.len", "60");
 		want_set(&w, "eth.dst", "ff:ff:ff:ff:ff:ff");
@@ -168,7 +168,7 @@ static void expected_line(const struct tcase *c, char *out, size_t size)
 		want_set(&w, "icmpv6.code", "0");
 		want_set(&w, "icmpv6.checksum.status", "1"); /* good */
 		want_set(&w, "icmpv6.nd.na.flag.r", "%d",
-			 (c->flags & IPTO_FRAME_F_ROUTER) ? 1 : 0);
+			 (c->flags & IPTO_FRAME_ROUTER) ? 1 : 0);
 		want_set(&w, "icmpv6.nd.na.flag.s", "0");
 		want_set(&w, "icmpv6.nd.na.flag.o", "1");
 		want_set(&w, "icmpv6.nd.na.flag.rsv", "0");
@@ -320,9 +320,9 @@ START_TEST(verbose_tree_is_clean)
 			      n + 1, want);                               \
 	} while (0)
 		HAS("Ethernet II, Src: %s, Dst: %s", c->mac,
-		    c->style == IPTO_FRAME_NA ? "33:33:00:00:00:01"
+		    c->style == IPTO_FRAME_STYLE_NA ? "33:33:00:00:00:01"
 					      : "ff:ff:ff:ff:ff:ff");
-		if (c->style != IPTO_FRAME_NA) {
+		if (c->style != IPTO_FRAME_STYLE_NA) {
 			HAS("Type: ARP (0x0806)");
 			HAS("Padding: 000000000000000000000000000000000000");
 			HAS("Hardware type: Ethernet (1)");
@@ -330,14 +330,14 @@ START_TEST(verbose_tree_is_clean)
 			HAS("Hardware size: 6");
 			HAS("Protocol size: 4");
 			HAS("Opcode: %s",
-			    c->style == IPTO_FRAME_ARP_REPLY ? "reply (2)"
+			    c->style == IPTO_FRAME_STYLE_ARP_REPLY ? "reply (2)"
 							    : "request (1)");
 			HAS("Sender MAC address: %s\n", c->mac);
 			HAS("Sender IP address: %s\n", host(c->ip));
 			HAS("Target MAC address: %s\n", c->tha_str);
 			HAS("Target IP address: %s\n", c->tpa_str);
 		} else {
-			bool r = c->flags & IPTO_FRAME_F_ROUTER;
+			bool r = c->flags & IPTO_FRAME_ROUTER;
 
 			HAS("Type: IPv6 (0x86dd)");
 			HAS("Internet Protocol Version 6, Src: %s, Dst: ff02::1",
@@ -394,7 +394,7 @@ START_TEST(decoder_notices_a_bad_frame)
 	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
 	ck_assert_int_eq(ipto_mac_parse("00:00:5e:00:53:01", &mac), 0);
 	ck_assert_int_eq(ipto_addr_parse("2001:db8::10", &ip), 0);
-	r = ipto_frame_build(ctx, IPTO_FRAME_NA, &mac, &ip, NULL, f, sizeof(f));
+	r = ipto_frame_build(ctx, IPTO_FRAME_STYLE_NA, &mac, &ip, NULL, f, sizeof(f));
 	ck_assert_int_eq(r, IPTO_FRAME_NA_LEN);
 	f[57] ^= 0x01;
 	ck_assert_int_eq(ipto_pcap_writer_new(ctx, bad_path, &w), 0);

@@ -182,27 +182,27 @@ struct golden {
 };
 
 static const struct golden goldens[] = {
-	{ "announce", IPTO_FRAME_ARP_ANNOUNCE, "192.0.2.10/24", 0, NULL, 0,
+	{ "announce", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.10/24", 0, NULL, 0,
 	  gold_announce, 60 },
-	{ "announce-thab", IPTO_FRAME_ARP_ANNOUNCE, "192.0.2.10/24",
+	{ "announce-thab", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.10/24",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, gold_announce_thab, 60 },
-	{ "bcast24", IPTO_FRAME_ARP_BCAST_TARGET, "192.0.2.10/24", 0, NULL, 0,
+	{ "bcast24", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "192.0.2.10/24", 0, NULL, 0,
 	  gold_bcast24, 60 },
-	{ "bcast32", IPTO_FRAME_ARP_BCAST_TARGET, "192.0.2.10/32", 0, NULL, 0,
+	{ "bcast32", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "192.0.2.10/32", 0, NULL, 0,
 	  gold_bcast32, 60 },
-	{ "bcast31", IPTO_FRAME_ARP_BCAST_TARGET, "192.0.2.10/31", 0, NULL, 0,
+	{ "bcast31", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "192.0.2.10/31", 0, NULL, 0,
 	  gold_bcast32, 60 },
-	{ "bcast-noprefix", IPTO_FRAME_ARP_BCAST_TARGET, "192.0.2.10", 0, NULL,
+	{ "bcast-noprefix", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "192.0.2.10", 0, NULL,
 	  0, gold_bcast32, 60 },
-	{ "request", IPTO_FRAME_ARP_REQUEST, "192.0.2.10/24", 0,
+	{ "request", IPTO_FRAME_STYLE_ARP_REQUEST, "192.0.2.10/24", 0,
 	  "198.51.100.1", 0, gold_request, 60 },
-	{ "reply", IPTO_FRAME_ARP_REPLY, "192.0.2.10/24", 0, NULL, 0,
+	{ "reply", IPTO_FRAME_STYLE_ARP_REPLY, "192.0.2.10/24", 0, NULL, 0,
 	  gold_reply, 60 },
-	{ "reply-explicit-sender", IPTO_FRAME_ARP_REPLY, "192.0.2.10/24",
+	{ "reply-explicit-sender", IPTO_FRAME_STYLE_ARP_REPLY, "192.0.2.10/24",
 	  IPTO_FRAME_THA_SENDER, NULL, 0, gold_reply, 60 },
-	{ "na", IPTO_FRAME_NA, "2001:db8::10/64", 0, NULL, 0, gold_na, 86 },
-	{ "na-router", IPTO_FRAME_NA, "2001:db8::10", 0, NULL,
-	  IPTO_FRAME_F_ROUTER, gold_na_router, 86 },
+	{ "na", IPTO_FRAME_STYLE_NA, "2001:db8::10/64", 0, NULL, 0, gold_na, 86 },
+	{ "na-router", IPTO_FRAME_STYLE_NA, "2001:db8::10", 0, NULL,
+	  IPTO_FRAME_ROUTER, gold_na_router, 86 },
 };
 
 static int build_g(const struct golden *g, uint8_t *buf, size_t size)
@@ -273,62 +273,62 @@ struct variant {
 };
 
 static const struct variant variants[] = {
-	{ IPTO_FRAME_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7/24", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "198.51.100.7" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
 	  IPTO_FRAME_THA_ZERO, NULL, 0, 1, "00:00:00:00:00:00",
 	  "198.51.100.7" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, 1, "ff:ff:ff:ff:ff:ff",
 	  "198.51.100.7" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
-	  IPTO_FRAME_THA_SENDER, NULL, IPTO_FRAME_F_ROUTER, 1, NULL,
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "02:00:5e:00:53:aa", "198.51.100.7",
+	  IPTO_FRAME_THA_SENDER, NULL, IPTO_FRAME_ROUTER, 1, NULL,
 	  "198.51.100.7" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/0", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/0", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/8", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/8", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/16",
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/16",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, 1, "ff:ff:ff:ff:ff:ff",
 	  "192.0.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/23", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/23", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.0.3.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/25", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/25", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.0.2.127" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/28", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/28", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.0.2.15" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/30", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/30", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.0.2.11" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/31", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/31", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.11/31", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.11/31", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/32", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.10/32", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.0/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:5e:00:53:02", "192.0.2.0/24", 0,
 	  NULL, 0, 1, "00:00:00:00:00:00", "192.0.2.255" },
-	{ IPTO_FRAME_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
 	  "192.0.2.1", 0, 1, "00:00:00:00:00:00", "192.0.2.1" },
-	{ IPTO_FRAME_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24",
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24",
 	  IPTO_FRAME_THA_BROADCAST, "0.0.0.0", 0, 1, "ff:ff:ff:ff:ff:ff",
 	  "0.0.0.0" },
-	{ IPTO_FRAME_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
 	  "255.255.255.255", 0, 1, "00:00:00:00:00:00", "255.255.255.255" },
-	{ IPTO_FRAME_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, "00:00:5e:00:53:03", "192.0.2.10/24", 0,
 	  "192.0.2.10/24", 0, 1, "00:00:00:00:00:00", "192.0.2.10" },
-	{ IPTO_FRAME_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24", 0,
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24", 0,
 	  NULL, 0, 2, NULL, "198.51.100.200" },
-	{ IPTO_FRAME_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24",
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24",
 	  IPTO_FRAME_THA_BROADCAST, NULL, 0, 2, "ff:ff:ff:ff:ff:ff",
 	  "198.51.100.200" },
-	{ IPTO_FRAME_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24",
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "00:00:5e:00:53:04", "198.51.100.200/24",
 	  IPTO_FRAME_THA_ZERO, "192.0.2.1", 0, 2, "00:00:00:00:00:00",
 	  "198.51.100.200" },
-	{ IPTO_FRAME_NA, "00:00:5e:00:53:05", "2001:db8::1/64", 0, NULL, 0, 0,
+	{ IPTO_FRAME_STYLE_NA, "00:00:5e:00:53:05", "2001:db8::1/64", 0, NULL, 0, 0,
 	  NULL, NULL },
-	{ IPTO_FRAME_NA, "02:00:5e:00:53:05", "2001:db8:ffff::abcd",
-	  IPTO_FRAME_THA_BROADCAST, NULL, IPTO_FRAME_F_ROUTER, 0, NULL, NULL },
-	{ IPTO_FRAME_NA, "00:00:5e:00:53:05", "fe80::200:5eff:fe00:5305", 0,
+	{ IPTO_FRAME_STYLE_NA, "02:00:5e:00:53:05", "2001:db8:ffff::abcd",
+	  IPTO_FRAME_THA_BROADCAST, NULL, IPTO_FRAME_ROUTER, 0, NULL, NULL },
+	{ IPTO_FRAME_STYLE_NA, "00:00:5e:00:53:05", "fe80::200:5eff:fe00:5305", 0,
 	  NULL, 0, 0, NULL, NULL },
 };
 
@@ -371,7 +371,7 @@ static void check_na_fields(const struct variant *v, const uint8_t *f)
 	struct ipto_mac mac = M(v->mac);
 	struct ipto_addr ip = A(v->ip), all = A("ff02::1");
 	static const uint8_t eth_all[6] = { 0x33, 0x33, 0, 0, 0, 1 };
-	uint8_t flags = 0x20 | ((v->flags & IPTO_FRAME_F_ROUTER) ? 0x80 : 0);
+	uint8_t flags = 0x20 | ((v->flags & IPTO_FRAME_ROUTER) ? 0x80 : 0);
 
 	ck_assert_mem_eq(f + 0, eth_all, 6);		/* Ethernet dst */
 	ck_assert_mem_eq(f + 6, mac.bytes, 6);		/* Ethernet src */
@@ -404,7 +404,7 @@ START_TEST(every_field)
 	uint8_t f[IPTO_FRAME_MAX_LEN];
 	int len = build_v(v, f, sizeof(f));
 
-	if (v->style == IPTO_FRAME_NA) {
+	if (v->style == IPTO_FRAME_STYLE_NA) {
 		ck_assert_int_eq(len, IPTO_FRAME_NA_LEN);
 		check_na_fields(v, f);
 	} else {
@@ -426,13 +426,13 @@ START_TEST(default_opts)
 
 	memset(&zero, 0, sizeof(zero));
 	zero.sz = sizeof(zero);
-	for (s = IPTO_FRAME_ARP_ANNOUNCE; s <= IPTO_FRAME_NA; s++) {
+	for (s = IPTO_FRAME_STYLE_ARP_ANNOUNCE; s <= IPTO_FRAME_STYLE_NA; s++) {
 		struct ipto_addr *use = &ip;
 		struct ipto_addr ip6 = A("2001:db8::10");
 
-		if (s == IPTO_FRAME_ARP_REQUEST)
+		if (s == IPTO_FRAME_STYLE_ARP_REQUEST)
 			continue; /* needs a target */
-		if (s == IPTO_FRAME_NA)
+		if (s == IPTO_FRAME_STYLE_NA)
 			use = &ip6;
 		ck_assert_int_gt(ipto_frame_build(NULL, s, &mac, use, NULL, a,
 						  sizeof(a)), 0);
@@ -444,7 +444,7 @@ START_TEST(default_opts)
 		ck_assert_mem_eq(a, b, IPTO_FRAME_MIN_LEN);
 	}
 	/* a buffer of exactly the frame length is enough */
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, NULL, a, 60), 60);
 	ck_assert_mem_eq(a, gold_announce, 60);
 }
@@ -460,15 +460,15 @@ START_TEST(short_opts)
 	uint8_t f[IPTO_FRAME_MAX_LEN];
 
 	o.sz = offsetof(struct ipto_frame_opts, target);
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, &o, f, sizeof(f)), 60);
 	ck_assert_mem_eq(f, gold_announce_thab, 60);
 	/* the target lies beyond sz: arp-request has none */
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_REQUEST, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &mac,
 					  &ip, &o, f, sizeof(f)), -EINVAL);
 	/* only sz itself: every default */
 	o.sz = sizeof(size_t);
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, &o, f, sizeof(f)), 60);
 	ck_assert_mem_eq(f, gold_announce, 60);
 }
@@ -487,11 +487,11 @@ START_TEST(long_opts)
 
 	memset(&big, 0, sizeof(big));
 	big.o.sz = sizeof(big);
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, &big.o, f, sizeof(f)), 60);
 	big.future[3] = 1;
 	memset(f, 0xa5, sizeof(f));
-	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, &big.o, f, sizeof(f)), -EINVAL);
 	ck_assert_uint_eq(f[0], 0xa5);
 }
@@ -508,14 +508,14 @@ START_TEST(too_small_buffer)
 	for (n = 0; n < IPTO_FRAME_MIN_LEN; n++) {
 		memset(f, 0xa5, sizeof(f));
 		ck_assert_int_eq(ipto_frame_build(NULL,
-						  IPTO_FRAME_ARP_ANNOUNCE,
+						  IPTO_FRAME_STYLE_ARP_ANNOUNCE,
 						  &mac, &ip4, NULL, f, n),
 				 -ENOBUFS);
 		ck_assert_mem_eq(f, ref, sizeof(f));
 	}
 	for (n = 0; n < IPTO_FRAME_NA_LEN; n++) {
 		memset(f, 0xa5, sizeof(f));
-		ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_NA, &mac,
+		ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_NA, &mac,
 						  &ip6, NULL, f, n),
 				 -ENOBUFS);
 		ck_assert_mem_eq(f, ref, sizeof(f));
@@ -536,27 +536,27 @@ struct bad {
 
 static const struct bad bads[] = {
 	/* sender MAC not unicast */
-	{ IPTO_FRAME_ARP_ANNOUNCE, "01:00:5e:00:00:01", "192.0.2.10/24", "MAC" },
-	{ IPTO_FRAME_ARP_REPLY, "ff:ff:ff:ff:ff:ff", "192.0.2.10/24", "MAC" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, "00:00:00:00:00:00", "192.0.2.10/24", "MAC" },
-	{ IPTO_FRAME_NA, "33:33:00:00:00:01", "2001:db8::10", "MAC" },
-	{ IPTO_FRAME_NA, "00:00:00:00:00:00", "2001:db8::10", "MAC" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, "01:00:5e:00:00:01", "192.0.2.10/24", "MAC" },
+	{ IPTO_FRAME_STYLE_ARP_REPLY, "ff:ff:ff:ff:ff:ff", "192.0.2.10/24", "MAC" },
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, "00:00:00:00:00:00", "192.0.2.10/24", "MAC" },
+	{ IPTO_FRAME_STYLE_NA, "33:33:00:00:00:01", "2001:db8::10", "MAC" },
+	{ IPTO_FRAME_STYLE_NA, "00:00:00:00:00:00", "2001:db8::10", "MAC" },
 	/* sender IP not unicast */
-	{ IPTO_FRAME_ARP_ANNOUNCE, MAC_STR, "0.0.0.0", "unicast" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, MAC_STR, "224.0.0.1", "unicast" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, MAC_STR, "255.255.255.255", "unicast" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, MAC_STR, "192.0.2.255/24", "unicast" },
-	{ IPTO_FRAME_ARP_REPLY, MAC_STR, "240.0.0.1", "unicast" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, MAC_STR, "127.0.0.1", "unicast" },
-	{ IPTO_FRAME_NA, MAC_STR, "::", "unicast" },
-	{ IPTO_FRAME_NA, MAC_STR, "ff02::1", "unicast" },
-	{ IPTO_FRAME_NA, MAC_STR, "::1", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_STR, "0.0.0.0", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_STR, "224.0.0.1", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_STR, "255.255.255.255", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, MAC_STR, "192.0.2.255/24", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_REPLY, MAC_STR, "240.0.0.1", "unicast" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_STR, "127.0.0.1", "unicast" },
+	{ IPTO_FRAME_STYLE_NA, MAC_STR, "::", "unicast" },
+	{ IPTO_FRAME_STYLE_NA, MAC_STR, "ff02::1", "unicast" },
+	{ IPTO_FRAME_STYLE_NA, MAC_STR, "::1", "unicast" },
 	/* family mismatch */
-	{ IPTO_FRAME_NA, MAC_STR, "192.0.2.10/24", "IPv6" },
-	{ IPTO_FRAME_ARP_ANNOUNCE, MAC_STR, "2001:db8::10", "IPv4" },
-	{ IPTO_FRAME_ARP_BCAST_TARGET, MAC_STR, "2001:db8::10/64", "IPv4" },
-	{ IPTO_FRAME_ARP_REQUEST, MAC_STR, "2001:db8::10", "IPv4" },
-	{ IPTO_FRAME_ARP_REPLY, MAC_STR, "2001:db8::10", "IPv4" },
+	{ IPTO_FRAME_STYLE_NA, MAC_STR, "192.0.2.10/24", "IPv6" },
+	{ IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_STR, "2001:db8::10", "IPv4" },
+	{ IPTO_FRAME_STYLE_ARP_BCAST_TARGET, MAC_STR, "2001:db8::10/64", "IPv4" },
+	{ IPTO_FRAME_STYLE_ARP_REQUEST, MAC_STR, "2001:db8::10", "IPv4" },
+	{ IPTO_FRAME_STYLE_ARP_REPLY, MAC_STR, "2001:db8::10", "IPv4" },
 };
 
 START_TEST(bad_identity)
@@ -604,43 +604,43 @@ START_TEST(bad_arguments)
 		ck_assert_mem_eq(f, ref, sizeof(f));                   \
 	} while (0)
 
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, NULL, &ip, NULL, f, 60));
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, NULL, NULL, f, 60));
-	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, NULL, &ip, NULL, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, NULL, NULL, f, 60));
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, NULL, NULL, 60), -EINVAL);
 	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_NONE, &mac, &ip, NULL, f, 60));
 	BAD(ipto_frame_build(ctx, (enum ipto_frame_style)6, &mac, &ip, NULL, f, 60));
 	BAD(ipto_frame_build(ctx, (enum ipto_frame_style)-1, &mac, &ip, NULL, f, 60));
 	/* an invalid address value */
 	bogus.family = 12345;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &bogus, NULL, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &bogus, NULL, f, 60));
 	bogus = ip;
 	bogus.prefixlen = 33;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_BCAST_TARGET, &mac, &bogus, NULL, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_BCAST_TARGET, &mac, &bogus, NULL, f, 60));
 	/* options */
 	o.sz = 0;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
 	o.sz = sizeof(o);
 	o.tha = (enum ipto_frame_tha)4;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
 	o.tha = (enum ipto_frame_tha)-1;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &ip, &o, f, 60));
 	o.tha = 0;
 	o.flags = 2;
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_NA, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_NA, &mac, &ip, &o, f, 60));
 	o.flags = 0;
 	/* arp-request: no target, IPv6 target, multicast, loopback target */
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac, &ip, NULL, f, 60));
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac, &ip, NULL, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac, &ip, &o, f, 60));
 	o.target = A("2001:db8::1");
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac, &ip, &o, f, 60));
 	o.target = A("224.0.0.251");
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac, &ip, &o, f, 60));
 	ck_assert_log(&log, "multicast");
 	o.target = A("127.0.0.1");
-	BAD(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac, &ip, &o, f, 60));
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac, &ip, &o, f, 60));
 	/* a bad target is fine for styles that do not use it */
-	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &ip, &o, f, 60), 60);
 	ck_assert_mem_eq(f, gold_announce, 60);
 #undef BAD
@@ -654,7 +654,7 @@ START_TEST(style_names)
 		"arp-bcast-target", "arp-request", "arp-reply", "na" };
 	int s;
 
-	for (s = 0; s <= IPTO_FRAME_NA; s++) {
+	for (s = 0; s <= IPTO_FRAME_STYLE_NA; s++) {
 		ck_assert_str_eq(ipto_frame_style_name(s), names[s]);
 		if (s > 0)
 			ck_assert_int_eq(ipto_frame_style_from_name(names[s]), s);
@@ -665,8 +665,8 @@ START_TEST(style_names)
 	ck_assert_int_eq(ipto_frame_style_from_name("NA"), -EINVAL);
 	ck_assert_int_eq(ipto_frame_style_from_name(""), -EINVAL);
 	ck_assert_int_eq(ipto_frame_style_from_name(NULL), -EINVAL);
-	ck_assert_uint_eq(IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-			  IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA), 0x22u);
+	ck_assert_uint_eq(IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			  IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA), 0x22u);
 }
 END_TEST
 
@@ -684,13 +684,13 @@ static enum ipto_frame_style expected_parsed_style(const struct variant *v)
 {
 	/* A request to 192.0.2.11 from 192.0.2.10 is the broadcast of the
 	 * /30 around it; the parser cannot know the prefix. */
-	if (v->style == IPTO_FRAME_ARP_REQUEST) {
+	if (v->style == IPTO_FRAME_STYLE_ARP_REQUEST) {
 		struct ipto_addr t = A(v->want_tpa), s = A(v->ip);
 
 		if (ipto_addr_equal(&t, &s))
-			return IPTO_FRAME_ARP_ANNOUNCE;
+			return IPTO_FRAME_STYLE_ARP_ANNOUNCE;
 		if (strcmp(v->want_tpa, "255.255.255.255") == 0)
-			return IPTO_FRAME_ARP_BCAST_TARGET;
+			return IPTO_FRAME_STYLE_ARP_BCAST_TARGET;
 	}
 	return v->style;
 }
@@ -706,7 +706,7 @@ static void check_info(const struct variant *v, const struct ipto_frame_info *fi
 	ck_assert(ipto_mac_equal(&fi->eth_src, &mac));
 	ck_assert(ipto_mac_equal(&fi->sender_mac, &mac));
 	ck_assert_int_eq(ipto_addr_compare(&fi->sender_ip, &ip), 0);
-	if (v->style == IPTO_FRAME_NA) {
+	if (v->style == IPTO_FRAME_STYLE_NA) {
 		struct ipto_addr all = A("ff02::1");
 		struct ipto_mac eall = M("33:33:00:00:00:01"), z = { { 0 } };
 
@@ -717,7 +717,7 @@ static void check_info(const struct variant *v, const struct ipto_frame_info *fi
 		ck_assert_int_eq(ipto_addr_compare(&fi->ip_src, &ip), 0);
 		ck_assert_int_eq(ipto_addr_compare(&fi->ip_dst, &all), 0);
 		ck_assert_uint_eq(fi->hop_limit, 255);
-		ck_assert(fi->router == !!(v->flags & IPTO_FRAME_F_ROUTER));
+		ck_assert(fi->router == !!(v->flags & IPTO_FRAME_ROUTER));
 		ck_assert(!fi->solicited);
 		ck_assert(fi->override);
 		ck_assert(fi->has_tlla);
@@ -769,7 +769,7 @@ START_TEST(parse_truncations)
 	int len = build_v(v, f, sizeof(f));
 	size_t n, need;
 
-	need = v->style == IPTO_FRAME_NA ? IPTO_FRAME_NA_LEN : IPTO_FRAME_ARP_LEN;
+	need = v->style == IPTO_FRAME_STYLE_NA ? IPTO_FRAME_NA_LEN : IPTO_FRAME_ARP_LEN;
 	info_init(&full);
 	ck_assert_int_eq(ipto_frame_parse(f, (size_t)len, &full), 0);
 	for (n = 0; n < (size_t)len; n++) {
@@ -817,7 +817,7 @@ START_TEST(parse_short_info)
 	memcpy(ref, &fi, sizeof(fi));
 	ck_assert_int_eq(ipto_frame_parse(gold_reply, 60, &fi), 0);
 	ck_assert_uint_eq(fi.sz, sz);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_ARP_REPLY);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_REPLY);
 	ck_assert_uint_eq(fi.len, 42);
 	ck_assert_uint_eq(fi.ethertype, 0x0806);
 	ck_assert_mem_eq((uint8_t *)&fi + sz, ref + sz, sizeof(fi) - sz);
@@ -956,27 +956,27 @@ START_TEST(parse_foreign_styles)
 	memset(f + 32, 0xff, 6);
 	info_init(&fi);
 	ck_assert_int_eq(ipto_frame_parse(f, 60, &fi), 0);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_ARP_REPLY);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_REPLY);
 
 	/* a plain request to a host: arp-request */
 	memcpy(f, gold_request, 60);
 	info_init(&fi);
 	ck_assert_int_eq(ipto_frame_parse(f, 60, &fi), 0);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_ARP_REQUEST);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_REQUEST);
 
 	/* an RFC 5227 probe (sender IP 0): a request, not an announcement */
 	memcpy(f, gold_announce, 60);
 	memset(f + 28, 0, 4);
 	info_init(&fi);
 	ck_assert_int_eq(ipto_frame_parse(f, 60, &fi), 0);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_ARP_REQUEST);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_REQUEST);
 	a = A("0.0.0.0");
 	ck_assert(ipto_addr_equal(&fi.sender_ip, &a));
 
 	/* a 42-byte ARP frame, as Linux sends it on a veth */
 	info_init(&fi);
 	ck_assert_int_eq(ipto_frame_parse(gold_bcast24, 42, &fi), 0);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_ARP_BCAST_TARGET);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_BCAST_TARGET);
 
 	/* a solicited unicast NA without a TLLA option: style none, the
 	 * announced MAC is the Ethernet source */
@@ -1006,7 +1006,7 @@ START_TEST(parse_foreign_styles)
 	f[94] = 0xee;			/* a trailing byte */
 	info_init(&fi);
 	ck_assert_int_eq(ipto_frame_parse(f, 95, &fi), 0);
-	ck_assert_int_eq(fi.style, IPTO_FRAME_NA);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_NA);
 	ck_assert(fi.has_tlla);
 	ck_assert(ipto_mac_equal(&fi.sender_mac, &m));
 	ck_assert_uint_eq(fi.len, 94);

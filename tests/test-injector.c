@@ -30,7 +30,7 @@ START_TEST(multi_dryrun_order)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *a = NULL, *b = NULL, *ports[5];
+	struct ipto_injector_adapter *a = NULL, *b = NULL, *ports[5];
 	const char *want_if[5] = { "tk1", "tk1", "tk2", "tk1", "tk2" };
 	struct iovec iov[5];
 	size_t i;
@@ -66,7 +66,7 @@ START_TEST(multi_dryrun_faults)
 	struct test_log log;
 	struct ipto_ctx *ctx = test_ctx_new(&log);
 	struct ipto_injector *inj = NULL, *other = NULL;
-	struct ipto_injector_port *a = NULL, *b = NULL, *c = NULL, *ports[4];
+	struct ipto_injector_adapter *a = NULL, *b = NULL, *c = NULL, *ports[4];
 	struct iovec iov[4];
 
 	fill(iov, 4);
@@ -121,16 +121,18 @@ struct rec {
 	int sent;
 };
 
-static int rec_open(void *ud, const char *ifname, void **handle)
+static int rec_open(struct ipto_injector *injector, const char *ifname, void **handle)
 {
+	void *ud = ipto_injector_get_userdata(injector);
+
 	(void)ud;
 	*handle = (void *)(ifname[2] == '1' ? "1" : "2");
 	return 0;
 }
 
-static int rec_send(void *ud, void *handle, const void *frame, size_t len)
+static int rec_send(struct ipto_injector *injector, void *handle, const void *frame, size_t len)
 {
-	struct rec *r = ud;
+	struct rec *r = ipto_injector_get_userdata(injector);
 	size_t l = strlen(r->calls);
 
 	(void)frame;
@@ -140,9 +142,9 @@ static int rec_send(void *ud, void *handle, const void *frame, size_t len)
 	return 0;
 }
 
-static int rec_batch(void *ud, void *handle, const struct iovec *f, size_t n)
+static int rec_batch(struct ipto_injector *injector, void *handle, const struct iovec *f, size_t n)
 {
-	struct rec *r = ud;
+	struct rec *r = ipto_injector_get_userdata(injector);
 	size_t l = strlen(r->calls);
 
 	(void)f;
@@ -161,7 +163,7 @@ START_TEST(multi_caller_ops)
 		.send_batch = rec_batch,
 	};
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *a = NULL, *b = NULL, *ports[6];
+	struct ipto_injector_adapter *a = NULL, *b = NULL, *ports[6];
 	struct iovec iov[6];
 	struct rec rec = { "", 0 };
 

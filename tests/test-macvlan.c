@@ -46,7 +46,7 @@ static void fx_init(struct fx *f, unsigned int count)
 		ck_assert_int_eq(ipto_pool_add_macvlan_adapters(f->pool, "sb", "eth0",
 								count, NULL), 0);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth0", &m, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "eth0", &m, true), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 }
 
@@ -72,14 +72,14 @@ static struct ipto_plan *plan_of(struct fx *f, bool release)
 	struct ipto_plan *p = NULL;
 
 	if (release)
-		ck_assert_int_eq(ipto_plan_release(f->pool, nodes, 1, &p), 0);
+		ck_assert_int_eq(ipto_plan_new_release(f->pool, nodes, 1, &p), 0);
 	else
-		ck_assert_int_eq(ipto_plan_takeover(f->pool, nodes, 1, NULL, &p), 0);
+		ck_assert_int_eq(ipto_plan_new_takeover(f->pool, nodes, 1, NULL, &p), 0);
 	return p;
 }
 
 static const struct ipto_announce_round one_round[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 };
 
 static int run(struct fx *f, struct ipto_plan *p)
@@ -104,7 +104,7 @@ static struct ipto_mac mac_of(struct ipto_pool *pool, const char *ifname)
 	size_t i, n;
 	const char *nodes[] = { "alpha" };
 
-	ck_assert_int_eq(ipto_plan_takeover(pool, nodes, 1, NULL, &p), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, nodes, 1, NULL, &p), 0);
 	n = ipto_plan_get_adapter_count(p);
 	for (i = 0; i < n; i++) {
 		struct ipto_mac m;
@@ -163,8 +163,8 @@ START_TEST(names_and_macs_are_stable)
 	ck_assert(ipto_mac_equal(&m2, &other));
 	ck_assert(!ipto_mac_equal(&m0, &m1) && !ipto_mac_equal(&m1, &m2));
 	cls = ipto_mac_classify(&m0);
-	ck_assert(cls & IPTO_MAC_UNICAST);
-	ck_assert(cls & IPTO_MAC_LOCAL);
+	ck_assert(cls & IPTO_MAC_CLASS_UNICAST);
+	ck_assert(cls & IPTO_MAC_CLASS_LOCAL);
 	ipto_mac_format(&m0, buf, sizeof(buf));
 	ck_assert_int_eq(ipto_pool_get_adapter_macvlan(a.pool, "sb", "ipto1",
 						       &parent, &index), 0);
@@ -312,8 +312,8 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	ck_assert_ptr_null(strstr(s, "addr eth0 "));
 	free(s);
 	/* created with the ARP settings, before the link ever comes up */
-	create = call_index(&f, "link_create_macvlan ipto1 parent eth0");
-	up = call_index(&f, "link_set_up ipto1 up");
+	create = call_index(&f, "adapter_create_macvlan ipto1 parent eth0");
+	up = call_index(&f, "adapter_set_up ipto1 up");
 	ck_assert_int_ge(create, 0);
 	ck_assert_int_gt(up, create);
 	{
@@ -366,7 +366,7 @@ START_TEST(fault_at_every_change_leaves_no_link)
 		p = plan_of(&f, false);
 		before = dump(&f);
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-			IPTO_BINDER_OPS_MUTATING | IPTO_BINDER_OPS_LINKS, k, -ENOBUFS), 0);
+			IPTO_BINDER_OP_MUTATING | IPTO_BINDER_OP_ADAPTERS, k, -ENOBUFS), 0);
 		r = run(&f, p);
 		after = dump(&f);
 		if (r == 0) {
@@ -396,10 +396,10 @@ START_TEST(third_link_fails)
 	fx_init(&f, 3);
 	p = plan_of(&f, false);
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-		IPTO_BINDER_OP_LINK_CREATE, 3, -ENOMEM), 0);
+		IPTO_BINDER_OP_ADAPTER_CREATE, 3, -ENOMEM), 0);
 	ck_assert_int_eq(run(&f, p), -ENOMEM);
-	ck_assert_uint_eq(count_calls(&f, "link_create_macvlan"), 3);
-	ck_assert_uint_eq(count_calls(&f, "link_delete"), 2);
+	ck_assert_uint_eq(count_calls(&f, "adapter_create_macvlan"), 3);
+	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), 2);
 	ck_assert_uint_eq(count_calls(&f, "addr_add"), 0);
 	s = dump(&f);
 	ck_assert_ptr_null(strstr(s, "ipto"));
@@ -419,7 +419,7 @@ START_TEST(name_clash_is_refused)
 	char *s;
 
 	fx_init(&f, 3);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "ipto2", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f.binder, "ipto2", &m, false), 0);
 	p = plan_of(&f, false);
 	ck_assert_int_eq(run(&f, p), -EEXIST);
 	ck_assert_ptr_nonnull(strstr(f.log.all, "ipto2 exists but is not libipto's"));
@@ -444,11 +444,11 @@ START_TEST(precreated_links_stay)
 	/* all or nothing: a fault at the 2nd creation, or at raising the
 	 * 3rd link, leaves no link */
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-		IPTO_BINDER_OP_LINK_CREATE, 2, -ENOBUFS), 0);
+		IPTO_BINDER_OP_ADAPTER_CREATE, 2, -ENOBUFS), 0);
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP),
 			 -ENOBUFS);
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-		IPTO_BINDER_OP_LINK_SET_UP, 3, -ENOBUFS), 0);
+		IPTO_BINDER_OP_ADAPTER_SET_UP, 3, -ENOBUFS), 0);
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, IPTO_MACVLAN_KEEP),
 			 -ENOBUFS);
 	s = dump(&f);
@@ -463,12 +463,12 @@ START_TEST(precreated_links_stay)
 	ipto_binder_dryrun_clear_calls(f.binder);
 	p = plan_of(&f, false);
 	ck_assert_int_eq(run(&f, p), 0);
-	ck_assert_uint_eq(count_calls(&f, "link_create"), 0);
+	ck_assert_uint_eq(count_calls(&f, "adapter_create"), 0);
 	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
 	ipto_plan_unref(p);
 	p = plan_of(&f, true);
 	ck_assert_int_eq(run(&f, p), 0);
-	ck_assert_uint_eq(count_calls(&f, "link_delete"), 0);
+	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), 0);
 	s = dump(&f);
 	ck_assert_ptr_nonnull(strstr(s, "alias ipto:sb:1:keep\n"));
 	ck_assert_ptr_null(strstr(s, "addr ipto"));
@@ -486,13 +486,13 @@ START_TEST(cleanup_removes_only_empty_tagged_links)
 	struct fx f;
 	struct ipto_addr a = test_addr("192.0.2.10/24");
 	IPTO_OPTS(ipto_macvlan_req, foreign, .ifname = "other0", .parent = "eth0",
-		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_BRIDGE,
+		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_MODE_BRIDGE,
 		  .alias = "not ours", .arp_ignore = -1, .arp_announce = -1);
 	char *s;
 
 	fx_init(&f, 3);
 	ck_assert_int_eq(ipto_macvlan_setup(f.pool, "sb", f.binder, 0), 3);
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &foreign), 0);
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &foreign), 0);
 	ck_assert_int_eq(ipto_binder_addr_add(f.binder, "ipto1", &a, IPTO_BIND_TAKEOVER), 0);
 	{
 		struct ipto_macvlan_entry e[4];
@@ -553,28 +553,28 @@ START_TEST(binder_checks_requests)
 {
 	struct fx f;
 	IPTO_OPTS(ipto_macvlan_req, r, .ifname = "mv0", .parent = "eth0",
-		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_BRIDGE,
+		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_MODE_BRIDGE,
 		  .arp_ignore = -1, .arp_announce = -1);
 	char alias[8];
 
 	fx_init(&f, 0);
 	r.mode = 9;
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &r), -EINVAL);
-	r.mode = IPTO_MACVLAN_PRIVATE;
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &r), -EINVAL);
+	r.mode = IPTO_MACVLAN_MODE_PRIVATE;
 	r.mac = test_mac("01:00:5e:00:00:01");
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &r), -EINVAL);
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &r), -EINVAL);
 	r.mac = test_mac("02:00:5e:10:09:01");
 	r.parent = "nope";
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &r), -ENODEV);
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &r), -ENODEV);
 	r.parent = "eth0";
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &r), 0);
-	ck_assert_int_eq(ipto_binder_link_create_macvlan(f.binder, &r), -EEXIST);
-	ck_assert_int_eq(ipto_binder_link_get_alias(f.binder, "mv0", alias,
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &r), 0);
+	ck_assert_int_eq(ipto_binder_adapter_create_macvlan(f.binder, &r), -EEXIST);
+	ck_assert_int_eq(ipto_binder_adapter_get_alias(f.binder, "mv0", alias,
 						    sizeof(alias)), 0);
 	ck_assert_str_eq(alias, "");
-	ck_assert_int_eq(ipto_binder_link_delete(f.binder, "mv0"), 0);
-	ck_assert_int_eq(ipto_binder_link_delete(f.binder, "mv0"), -ENODEV);
-	ck_assert_int_eq(ipto_binder_link_get_alias(f.binder, "mv0", alias,
+	ck_assert_int_eq(ipto_binder_adapter_delete(f.binder, "mv0"), 0);
+	ck_assert_int_eq(ipto_binder_adapter_delete(f.binder, "mv0"), -ENODEV);
+	ck_assert_int_eq(ipto_binder_adapter_get_alias(f.binder, "mv0", alias,
 						    sizeof(alias)), -ENODEV);
 	fx_fini(&f);
 }

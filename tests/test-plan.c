@@ -50,7 +50,7 @@ static struct ipto_plan *plan_of(struct ipto_pool *pool,
 {
 	IPTO_OPTS(ipto_plan_opts, o, .flags = flags);
 	struct ipto_plan *plan = NULL;
-	int r = ipto_plan_takeover(pool, nodes, n, &o, &plan);
+	int r = ipto_plan_new_takeover(pool, nodes, n, &o, &plan);
 
 	ck_assert_msg(r == 0, "takeover plan failed: %s", ipto_strerror(r));
 	return plan;
@@ -116,7 +116,7 @@ START_TEST(fig2_one_ip)
 	ck_assert_int_eq(ipto_pool_check(pool), 0);
 	plan = plan_of(pool, failed, 1, 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 1);
-	ck_assert_int_eq(step(plan, 0).action, IPTO_PLAN_BIND);
+	ck_assert_int_eq(step(plan, 0).action, IPTO_PLAN_ACTION_BIND);
 	assert_step(plan, 0, "op28", "192.0.2.3/24", "sb32", "lan30",
 		    "02:00:00:00:00:0e", "192.0.2.255", 0);
 	text = fmt(plan, IPTO_FORMAT_TEXT);
@@ -169,9 +169,9 @@ START_TEST(fig4_two_ips_spare_and_management)
 	/* failback gives both back */
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ck_assert_uint_eq(ipto_pool_get_free_capacity(pool), 0);
-	ck_assert_int_eq(ipto_plan_release(pool, failed, 1, &rel), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, failed, 1, &rel), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(rel), 2);
-	ck_assert_int_eq(step(rel, 0).action, IPTO_PLAN_UNBIND);
+	ck_assert_int_eq(step(rel, 0).action, IPTO_PLAN_ACTION_UNBIND);
 	assert_step(rel, 0, "op49", "192.0.2.3/24", "sb53", "lan51",
 		    "02:00:00:00:00:51", "192.0.2.255", 0);
 	assert_step(rel, 1, "op49", "192.0.2.4/24", "sb53", "lan50",
@@ -217,12 +217,12 @@ START_TEST(fig1_two_nodes_two_adapters)
 	ipto_plan_unref(plan);
 
 	/* both at once need three adapters: a clear error, no plan */
-	ck_assert_int_eq(ipto_plan_takeover(pool, both, 2, NULL, &keep), -ENOSPC);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, both, 2, NULL, &keep), -ENOSPC);
 	ck_assert_ptr_eq(keep, (struct ipto_plan *)&log);
 	ck_assert_log(&log, "node op8 has 1 IPs, standby sb13 has the most free usable adapters, 0: 1 missing (1 of the 2 failed nodes placed before it)");
 
 	/* ... unless the operator accepts shared MACs */
-	ck_assert_int_eq(ipto_plan_takeover(pool, both, 2, &share, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, both, 2, &share, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 3);
 	assert_step(plan, 0, "op6", "192.0.2.1/24", "sb13", "lan10",
 		    "02:00:00:00:00:0a", "192.0.2.255", IPTO_PLAN_STEP_SHARED);
@@ -296,7 +296,7 @@ START_TEST(npm_several_failures)
 	assert_step(plan, 5, "a", "198.51.100.77/32", "sy", "e3", "02:00:00:00:02:03", "255.255.255.255", 0);
 	ipto_plan_unref(plan);
 	/* 8 IPs on 6 adapters: no */
-	ck_assert_int_eq(ipto_plan_takeover(pool, all, 4, NULL, &keep), -ENOSPC);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, all, 4, NULL, &keep), -ENOSPC);
 	ck_assert_ptr_null(keep);
 	ck_assert_log(&log, "cannot plan takeover: node c has 2 IPs, standby sy has the most free usable adapters, 1: 1 missing (2 of the 4 failed nodes placed before it)");
 	/* a node without IPs is taken over with no steps */
@@ -304,7 +304,7 @@ START_TEST(npm_several_failures)
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 0);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
-	ck_assert_int_eq(ipto_plan_release(pool, (const char *const[]){ "idle" }, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, (const char *const[]){ "idle" }, 1, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 0);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
@@ -382,15 +382,15 @@ START_TEST(mac_hazard_avoided)
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
 	/* all busy now; even sharing keeps n's IPs off eth1 */
-	ck_assert_int_eq(ipto_plan_takeover(pool, n, 1, NULL, &keep), -ENOSPC);
-	ck_assert_int_eq(ipto_plan_takeover(pool, n, 1, &share, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, n, 1, NULL, &keep), -ENOSPC);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, n, 1, &share, &plan), 0);
 	for (i = 0; i < ipto_plan_get_step_count(plan); i++) {
 		ck_assert_str_ne(step(plan, i).ifname, "eth1");
 		ck_assert_uint_eq(step(plan, i).flags, IPTO_PLAN_STEP_SHARED);
 	}
 	ipto_plan_unref(plan);
 	/* a third IP on n cannot pass the rule: one adapter is barred */
-	ck_assert_int_eq(ipto_plan_release(pool, o, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, o, 1, &plan), 0);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "n", &(struct ipto_addr){ 0 }), -EINVAL);
@@ -400,11 +400,11 @@ START_TEST(mac_hazard_avoided)
 		ck_assert_int_eq(ipto_pool_add_node_ip(pool, "n", &a), 0);
 	}
 	ck_assert_int_eq(ipto_pool_check(pool), -ENOSPC);
-	ck_assert_int_eq(ipto_plan_takeover(pool, n, 1, NULL, &keep), -ENOSPC);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, n, 1, NULL, &keep), -ENOSPC);
 	ck_assert_log(&log, "fails the capacity rule");
 	ck_assert_ptr_null(keep);
 	/* sharing: 3 IPs on eth2, eth3, then eth2 again; never eth1 */
-	ck_assert_int_eq(ipto_plan_takeover(pool, n, 1, &share, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, n, 1, &share, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 3);
 	ck_assert_str_eq(step(plan, 0).ifname, "eth2");
 	ck_assert_str_eq(step(plan, 1).ifname, "eth3");
@@ -442,7 +442,7 @@ START_TEST(share_least_loaded)
 	ck_assert_uint_eq(step(plan, 0).flags, 0);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
-	ck_assert_int_eq(ipto_plan_takeover(pool, (const char *const[]){ "c" }, 1, &share, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, (const char *const[]){ "c" }, 1, &share, &plan), 0);
 	/* s1 has 2 free usable adapters, s2 none: c goes to s1 */
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 3);
 	ck_assert_str_eq(step(plan, 0).ifname, "x");
@@ -453,13 +453,13 @@ START_TEST(share_least_loaded)
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
 	/* b: every adapter is busy. s1 carries 3, s2 carries 1: s2, x. */
-	ck_assert_int_eq(ipto_plan_takeover(pool, (const char *const[]){ "b" }, 1, &share, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, (const char *const[]){ "b" }, 1, &share, &plan), 0);
 	ck_assert_str_eq(step(plan, 0).standby, "s2");
 	ck_assert_uint_eq(step(plan, 0).flags, IPTO_PLAN_STEP_SHARED);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
 	/* release of c: y carried one address, x two */
-	ck_assert_int_eq(ipto_plan_release(pool, (const char *const[]){ "c" }, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, (const char *const[]){ "c" }, 1, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 3);
 	ck_assert_uint_eq(step(plan, 0).flags, IPTO_PLAN_STEP_SHARED);
 	ck_assert_uint_eq(step(plan, 1).flags, 0);
@@ -531,7 +531,7 @@ START_TEST(step_struct_sizes)
 	canary = small;
 	ck_assert_int_eq(ipto_plan_get_step(plan, 0, &small), 0);
 	ck_assert_uint_eq(small.sz, cut);
-	ck_assert_int_eq(small.action, IPTO_PLAN_BIND);
+	ck_assert_int_eq(small.action, IPTO_PLAN_ACTION_BIND);
 	ck_assert_str_eq(small.node, "op8");
 	ck_assert_str_eq(small.standby, "sb13");
 	ck_assert_mem_eq((char *)&small + cut, (char *)&canary + cut,
@@ -587,7 +587,7 @@ START_TEST(format_escapes_and_release)
 	ck_assert_int_eq(ipto_plan_format(NULL, IPTO_FORMAT_TEXT, &out), -EINVAL);
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
-	ck_assert_int_eq(ipto_plan_release(pool, n, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, n, 1, &plan), 0);
 	out = fmt(plan, IPTO_FORMAT_TEXT);
 	ck_assert_str_eq(out,
 			 "release plan: 1 node, 1 step\n"
@@ -622,35 +622,35 @@ START_TEST(plan_bad_input)
 	struct ipto_plan_opts tiny = { .sz = 1 };
 	IPTO_OPTS(ipto_plan_opts, badflags, .flags = 0x80);
 
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 3, NULL, &plan), -EEXIST);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 3, NULL, &plan), -EEXIST);
 	ck_assert_log(&log, "node op6 is listed twice");
-	ck_assert_int_eq(ipto_plan_takeover(pool, unknown, 2, NULL, &plan), -ENOENT);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, unknown, 2, NULL, &plan), -ENOENT);
 	ck_assert_log(&log, "no active node nope");
-	ck_assert_int_eq(ipto_plan_takeover(pool, standby_name, 1, NULL, &plan), -ENOENT);
-	ck_assert_int_eq(ipto_plan_takeover(pool, with_null, 2, NULL, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 0, NULL, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_takeover(pool, NULL, 1, NULL, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_takeover(NULL, twice, 1, NULL, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 1, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 1, &badflags, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, standby_name, 1, NULL, &plan), -ENOENT);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, with_null, 2, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 0, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, NULL, 1, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(NULL, twice, 1, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 1, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 1, &badflags, &plan), -EINVAL);
 	ck_assert_log(&log, "unknown flags 0x80");
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 1, &tiny, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 1, &tiny, &plan), -EINVAL);
 	big.tail[3] = 1;
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 1, &big.o, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 1, &big.o, &plan), -EINVAL);
 	ck_assert_log(&log, "which this libipto does not know");
 	ck_assert_ptr_eq(plan, sentinel);
 	/* a larger struct with a zero tail is fine */
 	big.tail[3] = 0;
-	ck_assert_int_eq(ipto_plan_takeover(pool, twice, 1, &big.o, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, twice, 1, &big.o, &plan), 0);
 	ipto_plan_unref(plan);
 	plan = sentinel;
 	/* release */
-	ck_assert_int_eq(ipto_plan_release(pool, twice, 1, &plan), -EALREADY);
-	ck_assert_int_eq(ipto_plan_release(pool, unknown + 1, 1, &plan), -ENOENT);
-	ck_assert_int_eq(ipto_plan_release(pool, twice, 0, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_release(pool, NULL, 1, &plan), -EINVAL);
-	ck_assert_int_eq(ipto_plan_release(pool, twice, 1, NULL), -EINVAL);
-	ck_assert_int_eq(ipto_plan_release(NULL, twice, 1, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_release(pool, twice, 1, &plan), -EALREADY);
+	ck_assert_int_eq(ipto_plan_new_release(pool, unknown + 1, 1, &plan), -ENOENT);
+	ck_assert_int_eq(ipto_plan_new_release(pool, twice, 0, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_release(pool, NULL, 1, &plan), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_release(pool, twice, 1, NULL), -EINVAL);
+	ck_assert_int_eq(ipto_plan_new_release(NULL, twice, 1, &plan), -EINVAL);
 	ck_assert_ptr_eq(plan, sentinel);
 	ipto_pool_unref(pool);
 	ipto_ctx_unref(ctx);
@@ -805,7 +805,7 @@ static void verify_plan(const struct gcluster *c, const struct ipto_plan *plan,
 		expected_target(&st.ip, &t);
 		REQUIRE(ipto_addr_compare(&t, &st.announce_target) == 0,
 			      "seed %" PRIu64 ": wrong announcement target", seed);
-		REQUIRE(st.action == IPTO_PLAN_BIND, "seed %" PRIu64 ": action", seed);
+		REQUIRE(st.action == IPTO_PLAN_ACTION_BIND, "seed %" PRIu64 ": action", seed);
 		REQUIRE(!!(st.flags & IPTO_PLAN_STEP_MANAGEMENT) ==
 				      !!(ad->flags & IPTO_ADAPTER_MANAGEMENT),
 			      "seed %" PRIu64 ": management flag", seed);
@@ -866,7 +866,7 @@ static char *plan_json_or_null(struct ipto_pool *pool, const char *const *names,
 	struct ipto_plan *plan = NULL;
 	char *json = NULL;
 
-	*r = ipto_plan_takeover(pool, names, n, &o, &plan);
+	*r = ipto_plan_new_takeover(pool, names, n, &o, &plan);
 	if (*r == 0) {
 		json = pfmt(plan);
 		ipto_plan_unref(plan);
@@ -937,7 +937,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 		names2[i] = names[order[i]];
 
 	memset(use, 0, sizeof(use));
-	r = ipto_plan_takeover(pool, names, nf, NULL, &plan);
+	r = ipto_plan_new_takeover(pool, names, nf, NULL, &plan);
 	if (!check_ref)
 		REQUIRE(r == -ENOSPC, "seed %" PRIu64 ": planned despite the rule", seed);
 	else if (nf == 1)
@@ -978,7 +978,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 
 	/* sharing: succeeds iff every failed node has a usable adapter;
 	 * identical to the strict plan whenever that succeeds */
-	r_share = ipto_plan_takeover(pool, names, nf, &share, &plan_s);
+	r_share = ipto_plan_new_takeover(pool, names, nf, &share, &plan_s);
 	{
 		bool can = true;
 
@@ -1052,13 +1052,13 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 				failed2[i] = false;
 			for (i = 0; i < n_rest; i++)
 				failed2[prop_find_node(&c, rest[i]) - c.nodes] = true;
-			if (ipto_plan_takeover(pool, rest, n_rest, NULL, &second) == 0) {
+			if (ipto_plan_new_takeover(pool, rest, n_rest, NULL, &second) == 0) {
 				st->successive++;
 				verify_plan(&c, second, failed2, false, seed, use);
 				ipto_plan_unref(second);
 			}
 		}
-		REQUIRE(ipto_plan_release(pool, names2, nf, &rel) == 0, "seed %" PRIu64 ": release", seed);
+		REQUIRE(ipto_plan_new_release(pool, names2, nf, &rel) == 0, "seed %" PRIu64 ": release", seed);
 		REQUIRE(ipto_plan_get_step_count(rel) == ipto_plan_get_step_count(plan),
 			"seed %" PRIu64 ": release step count", seed);
 		REQUIRE(ipto_pool_commit(pool, rel) == 0, "seed %" PRIu64 ": commit release", seed);
@@ -1087,7 +1087,7 @@ START_TEST(property_random_clusters)
 	if (env)
 		base = strtoull(env, NULL, 0);
 	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
-	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_ERROR, NULL);
+	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_PRIORITY_ERROR, NULL);
 	for (i = 0; i < n; i++)
 		one_cluster(ctx, base + i, &st);
 	printf("property: seeds %" PRIu64 "..%" PRIu64 ": %zu clusters, %zu fail the rule, "

@@ -346,7 +346,7 @@ static struct ipto_plan *takeover(struct ipto_pool *pool, const char *node)
 {
 	struct ipto_plan *plan = NULL;
 
-	ck_assert_int_eq(ipto_plan_takeover(pool, &node, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, &node, 1, NULL, &plan), 0);
 	ck_assert_ptr_nonnull(plan);
 	return plan;
 }
@@ -355,7 +355,7 @@ static struct ipto_plan *release(struct ipto_pool *pool, const char *node)
 {
 	struct ipto_plan *plan = NULL;
 
-	ck_assert_int_eq(ipto_plan_release(pool, &node, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(pool, &node, 1, &plan), 0);
 	ck_assert_ptr_nonnull(plan);
 	return plan;
 }
@@ -380,22 +380,22 @@ START_TEST(pool_commit_occupancy)
 	ck_assert_int_eq(ipto_pool_commit(pool, p8), -ESTALE);
 	ck_assert_log(&log, "node op8 changed since it was planned (committed already)");
 	/* op8 is taken over: cannot take it over again, nor add to it */
-	ck_assert_int_eq(ipto_plan_takeover(pool, (const char *const[]){ "op8" }, 1, NULL, &keep), -EALREADY);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, (const char *const[]){ "op8" }, 1, NULL, &keep), -EALREADY);
 	ck_assert_log(&log, "node op8 is taken over already");
 	ck_assert_int_eq(add_ip(pool, "op8", "192.0.2.30/24"), -EBUSY);
 	ck_assert_log(&log, "it is taken over; commit its release first");
 	/* op6 now needs 2 adapters, only 1 is free */
-	ck_assert_int_eq(ipto_plan_takeover(pool, &op6, 1, NULL, &keep), -ENOSPC);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, &op6, 1, NULL, &keep), -ENOSPC);
 	ck_assert_log(&log, "node op6 has 2 IPs, standby sb13 has the most free usable adapters, 1: 1 missing");
 	ck_assert_ptr_eq(keep, (struct ipto_plan *)&log);
 	/* op6 is active: no release */
-	ck_assert_int_eq(ipto_plan_release(pool, &op6, 1, &keep), -EALREADY);
+	ck_assert_int_eq(ipto_plan_new_release(pool, &op6, 1, &keep), -EALREADY);
 	ck_assert_log(&log, "node op6 is not taken over");
 	/* failback of op8 frees lan10 */
 	r8 = release(pool, "op8");
 	ck_assert_uint_eq(ipto_plan_get_step_count(r8), 1);
 	ck_assert_int_eq(ipto_plan_get_step(r8, 0, &st), 0);
-	ck_assert_int_eq(st.action, IPTO_PLAN_UNBIND);
+	ck_assert_int_eq(st.action, IPTO_PLAN_ACTION_UNBIND);
 	ck_assert_str_eq(st.ifname, "lan10");
 	ck_assert_str_eq(st.node, "op8");
 	ck_assert_int_eq(ipto_pool_commit(pool, r8), 0);

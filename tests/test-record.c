@@ -34,11 +34,11 @@ static void fx_init(struct fx *f)
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 	m = test_mac(MGMT);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "mgmt", &m, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "mgmt", &m, true), 0);
 	m = test_mac(TK1);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "tk1", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk1", &m, false), 0);
 	m = test_mac(TK2);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "tk2", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk2", &m, false), 0);
 }
 
 static void fx_fini(struct fx *f)
@@ -73,7 +73,7 @@ static struct ipto_pool *description(struct fx *f)
 
 static const struct ipto_announce_round once[] = {
 	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 };
 
 /* Runs @plan's start; returns its result. */
@@ -102,7 +102,7 @@ static const char *take_over(struct fx *f, const char *node, unsigned int plan_f
 	const char *v[] = { node };
 
 	ck_assert_int_ge(ipto_pool_load_occupancy(p, "sb", f->binder), 0);
-	ck_assert_int_eq(ipto_plan_takeover(p, v, 1, &po, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(p, v, 1, &po, &plan), 0);
 	ck_assert_int_eq(ipto_plan_get_step(plan, 0, &s), 0);
 	snprintf(ifname, len, "%s", s.ifname);
 	ck_assert_int_eq(start(f, plan, 0), 0);
@@ -138,18 +138,18 @@ START_TEST(occupancy_steers_the_next_plan)
 	/* A second process that remembers nothing plans a2 from a fresh
 	 * description: without the record it would pick tk1 again. */
 	p = description(&f);
-	ck_assert_int_eq(ipto_plan_takeover(p, a2, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(p, a2, 1, NULL, &plan), 0);
 	ck_assert_int_eq(ipto_plan_get_step(plan, 0, &s), 0);
 	ck_assert_str_eq(s.ifname, "tk1");
 	plan = ipto_plan_unref(plan);
 	ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 1);
-	ck_assert_int_eq(ipto_plan_takeover(p, a2, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(p, a2, 1, NULL, &plan), 0);
 	ck_assert_int_eq(ipto_plan_get_step(plan, 0, &s), 0);
 	ck_assert_str_eq(s.ifname, "tk2");
 	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
 	plan = ipto_plan_unref(plan);
 	/* a1 is taken over, by the kernel's word. */
-	ck_assert_int_eq(ipto_plan_takeover(p, a1, 1, NULL, &plan), -EALREADY);
+	ck_assert_int_eq(ipto_plan_new_takeover(p, a1, 1, NULL, &plan), -EALREADY);
 	/* Loading twice changes nothing. */
 	ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 0);
 	ipto_pool_unref(p);
@@ -190,7 +190,7 @@ START_TEST(sharing_then_release_keeps_the_other_address)
 					    .ip = test_addr("192.0.2.21/24") };
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 
-		ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_BIND, &m, 1, &plan), 0);
+		ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, &m, 1, &plan), 0);
 		ck_assert_int_eq(ipto_plan_get_step(plan, 0, &s), 0);
 		ck_assert(s.flags & IPTO_PLAN_STEP_SHARED);
 		ck_assert_str_eq(s.node, "a2");
@@ -204,7 +204,7 @@ START_TEST(sharing_then_release_keeps_the_other_address)
 	/* Release a1 from what the kernel shows. */
 	p = description(&f);
 	ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 2);
-	ck_assert_int_eq(ipto_plan_release(p, a1, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_release(p, a1, 1, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 1);
 	ck_assert_int_eq(start(&f, plan, 0), 0);
 	d = dump(&f);
@@ -231,7 +231,7 @@ START_TEST(sharing_then_release_keeps_the_other_address)
 		const char *a2[] = { "a2" };
 
 		ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 1);
-		ck_assert_int_eq(ipto_plan_release(p, a2, 1, &plan), 0);
+		ck_assert_int_eq(ipto_plan_new_release(p, a2, 1, &plan), 0);
 	}
 	ck_assert_int_eq(start(&f, plan, 0), 0);
 	d = dump(&f);
@@ -258,7 +258,7 @@ START_TEST(release_leaves_what_takeovers_did_not_add)
 	/* The administrator put a2's address on tk2 by hand. */
 	ck_assert_int_eq(ipto_binder_addr_add(f.binder, "tk2", &m.ip, 0), 0);
 	p = description(&f);
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_UNBIND, &m, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_UNBIND, &m, 1, &plan), 0);
 	{
 		IPTO_OPTS(ipto_takeover_opts, o, .binder = f.binder,
 			  .injector = f.injector);
@@ -293,7 +293,7 @@ START_TEST(address_on_another_interface_is_refused)
 	ck_assert_int_eq(ipto_binder_addr_add(f.binder, "mgmt", &a, 0), 0);
 	before = dump(&f);
 	p = description(&f);
-	ck_assert_int_eq(ipto_plan_takeover(p, a1, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(p, a1, 1, NULL, &plan), 0);
 	ck_assert_int_eq(start(&f, plan, 0), -EADDRINUSE);
 	after = dump(&f);
 	ck_assert_str_eq(before, after);
@@ -372,30 +372,30 @@ START_TEST(status_reports_health)
 
 	fx_init(&f);
 	p = description(&f);
-	ck_assert_int_eq(ipto_status_read(p, f.binder, NULL, &st), 0);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
 	ck_assert_uint_eq(ipto_status_get_count(st), 0);
 	st = ipto_status_unref(st);
 
 	take_over(&f, "a1", 0, ifn, sizeof(ifn));
-	ck_assert_int_eq(ipto_status_read(p, f.binder, NULL, &st), 0);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
 	ck_assert_uint_eq(ipto_status_get_count(st), 1);
 	ck_assert_uint_eq(health_of(st, "192.0.2.11/24", &ifname), 0);
 	ck_assert_str_eq(ifname, "tk1");
 	st = ipto_status_unref(st);
 
 	/* Break things one at a time. */
-	ck_assert_int_eq(ipto_binder_link_set_up(f.binder, "tk1", false), 0);
-	ck_assert_int_eq(ipto_status_read(p, f.binder, NULL, &st), 0);
+	ck_assert_int_eq(ipto_binder_adapter_set_up(f.binder, "tk1", false), 0);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
 	ck_assert_uint_eq(health_of(st, "192.0.2.11/24", NULL), IPTO_HEALTH_ADAPTER_DOWN);
 	st = ipto_status_unref(st);
-	ck_assert_int_eq(ipto_binder_link_set_up(f.binder, "tk1", true), 0);
+	ck_assert_int_eq(ipto_binder_adapter_set_up(f.binder, "tk1", true), 0);
 	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "tk1", IPTO_DEVCONF_ARP_ANNOUNCE, 0), 0);
-	ck_assert_int_eq(ipto_status_read(p, f.binder, NULL, &st), 0);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
 	ck_assert_uint_eq(health_of(st, "192.0.2.11/24", NULL), IPTO_HEALTH_ARP_UNGUARDED);
 	st = ipto_status_unref(st);
 	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "tk1", IPTO_DEVCONF_ARP_ANNOUNCE, 2), 0);
 	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "mgmt", IPTO_DEVCONF_ARP_IGNORE, 0), 0);
-	ck_assert_int_eq(ipto_status_read(p, f.binder, NULL, &st), 0);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
 	ck_assert_uint_eq(health_of(st, "192.0.2.11/24", NULL), IPTO_HEALTH_OTHER_ANSWERS);
 	st = ipto_status_unref(st);
 	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "mgmt", IPTO_DEVCONF_ARP_IGNORE, 1), 0);
@@ -404,7 +404,7 @@ START_TEST(status_reports_health)
 	{
 		IPTO_OPTS(ipto_status_opts, o, .node = "a2");
 
-		ck_assert_int_eq(ipto_status_read(p, f.binder, &o, &st), 0);
+		ck_assert_int_eq(ipto_status_new(p, f.binder, &o, &st), 0);
 		ck_assert_uint_eq(ipto_status_get_count(st), 1);
 		ck_assert_uint_eq(health_of(st, "192.0.2.21/24", &ifname), IPTO_HEALTH_MISSING);
 		ck_assert_ptr_null(ifname);
@@ -418,7 +418,7 @@ START_TEST(status_reports_health)
 	{
 		IPTO_OPTS(ipto_status_opts, o, .node = "zz");
 
-		ck_assert_int_eq(ipto_status_read(p, f.binder, &o, &st), -ENOENT);
+		ck_assert_int_eq(ipto_status_new(p, f.binder, &o, &st), -ENOENT);
 	}
 	ipto_pool_unref(p);
 	fx_fini(&f);
@@ -437,23 +437,23 @@ START_TEST(moves_are_checked)
 
 	fx_init(&f);
 	p = description(&f);
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_BIND, m, 2, &plan), -EEXIST);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 2, &plan), -EEXIST);
 	m[1].ip = test_addr("192.0.2.99/24");
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_BIND, m, 2, &plan), -ENOENT);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 2, &plan), -ENOENT);
 	m[1].ip = test_addr("192.0.2.21/24");
 	m[1].ifname = "tk9";
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_BIND, m, 2, &plan), -ENOENT);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 2, &plan), -ENOENT);
 	m[1].ifname = "tk2";
 	ck_assert_int_eq(ipto_plan_new_moves(p, 7, m, 2, &plan), -EINVAL);
 	ck_assert_ptr_null(plan);
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_BIND, m, 2, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 2, &plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 2);
 	/* Committing it marks both nodes taken over; a release of moves the
 	 * pool does not record is stale. */
 	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
 	plan = ipto_plan_unref(plan);
 	m[1].ifname = "tk1";
-	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_UNBIND, &m[1], 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_UNBIND, &m[1], 1, &plan), 0);
 	ck_assert_int_eq(ipto_pool_commit(p, plan), -ESTALE);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(p);

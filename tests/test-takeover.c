@@ -51,16 +51,16 @@ static void fixture_init(struct fixture *f, bool v6)
 	m = test_mac(MAC_ETH2);
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth2", &m, 0), 0);
 	ck_assert_int_eq(ipto_pool_check(f->pool), 0);
-	ck_assert_int_eq(ipto_plan_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(f->pool, failed, 1, NULL, &f->plan), 0);
 	ck_assert_uint_eq(ipto_plan_get_step_count(f->plan), 2);
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
 	m = test_mac(MAC_MGMT);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "mgmt0", &m, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "mgmt0", &m, true), 0);
 	m = test_mac(MAC_ETH1);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth1", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "eth1", &m, false), 0);
 	m = test_mac(MAC_ETH2);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "eth2", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "eth2", &m, false), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 }
 
@@ -96,9 +96,9 @@ static struct ipto_takeover *new_takeover(struct fixture *f,
 
 static const struct ipto_announce_round one_round[] = {
 	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) },
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
 };
 
 START_TEST(takeover_binds_each_ip_on_its_own_adapter)
@@ -147,8 +147,8 @@ START_TEST(takeover_binds_each_ip_on_its_own_adapter)
 		ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
 		on_eth1 = strcmp(ifname, "eth1") == 0;
 		ck_assert(on_eth1 == (i < 2));
-		ck_assert_int_eq(info.style, i % 2 == 0 ? IPTO_FRAME_ARP_ANNOUNCE
-							: IPTO_FRAME_ARP_BCAST_TARGET);
+		ck_assert_int_eq(info.style, i % 2 == 0 ? IPTO_FRAME_STYLE_ARP_ANNOUNCE
+							: IPTO_FRAME_STYLE_ARP_BCAST_TARGET);
 		ck_assert(ipto_mac_equal(&info.sender_mac,
 					 &(struct ipto_mac){ { 0 } }) == false);
 		{
@@ -194,7 +194,7 @@ START_TEST(takeover_ipv6_without_dad_and_na)
 							&frame, &len), 0);
 	ck_assert_str_eq(ifname, "eth2");
 	ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
-	ck_assert_int_eq(info.style, IPTO_FRAME_NA);
+	ck_assert_int_eq(info.style, IPTO_FRAME_STYLE_NA);
 	ck_assert(info.override);
 	ck_assert(!info.solicited);
 	ipto_takeover_unref(t);
@@ -216,7 +216,7 @@ START_TEST(takeover_fault_at_every_step_changes_nothing)
 		struct ipto_takeover *t = new_takeover(&f, one_round, 1, 0);
 
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-							      IPTO_BINDER_OPS_MUTATING,
+							      IPTO_BINDER_OP_MUTATING,
 							      k, -EIO), 0);
 		r = ipto_takeover_start(t);
 		after = dump(&f);
@@ -316,10 +316,10 @@ START_TEST(takeover_twice_is_harmless_and_undo_keeps_what_it_found)
 	ck_assert_str_eq(once, twice);
 	for (i = 0; i < ipto_takeover_get_report_count(t2); i++) {
 		ck_assert_int_eq(ipto_takeover_get_report(t2, i, &rep), 0);
-		ck_assert_int_ne(rep.outcome, IPTO_OUTCOME_FAILED);
-		if (rep.op != IPTO_REPORT_ANNOUNCE && rep.op != IPTO_REPORT_OPEN_PORT)
-			ck_assert_int_eq(rep.outcome, IPTO_OUTCOME_FOUND);
-		if (rep.op == IPTO_REPORT_ADDR_ADD)
+		ck_assert_int_ne(rep.outcome, IPTO_REPORT_OUTCOME_FAILED);
+		if (rep.op != IPTO_REPORT_OP_ANNOUNCE && rep.op != IPTO_REPORT_OP_OPEN_ADAPTER)
+			ck_assert_int_eq(rep.outcome, IPTO_REPORT_OUTCOME_FOUND);
+		if (rep.op == IPTO_REPORT_OP_ADDR_ADD)
 			found++;
 	}
 	ck_assert_uint_eq(found, 2);
@@ -357,7 +357,7 @@ START_TEST(takeover_release_plan_removes_addresses)
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	ipto_takeover_unref(t);
 	ck_assert_int_eq(ipto_pool_commit(f.pool, f.plan), 0);
-	ck_assert_int_eq(ipto_plan_release(f.pool, nodes, 1, &release), 0);
+	ck_assert_int_eq(ipto_plan_new_release(f.pool, nodes, 1, &release), 0);
 	ipto_plan_unref(f.plan);
 	f.plan = release;
 	ipto_injector_dryrun_clear_frames(f.injector);
@@ -403,7 +403,7 @@ START_TEST(takeover_bad_input)
 	struct fixture f;
 	struct ipto_takeover *t = NULL;
 	struct ipto_announce_round bad[] = { { .delay_ms = 0,
-		.styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REQUEST) } };
+		.styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_REQUEST) } };
 	struct ipto_mac other = test_mac("02:00:5e:10:09:09");
 	struct {
 		struct ipto_takeover_opts o;
@@ -440,7 +440,7 @@ START_TEST(takeover_bad_input)
 	/* An adapter whose MAC is not the plan's: stale plan, nothing done. */
 	ipto_binder_unref(f.binder);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f.ctx, &f.binder), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth1", &other, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f.binder, "eth1", &other, false), 0);
 	t = new_takeover(&f, NULL, 0, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), -ESTALE);
 	ck_assert_log(&f.log, "eth1");
@@ -450,7 +450,7 @@ START_TEST(takeover_bad_input)
 	/* A missing adapter: -ENODEV, nothing done. */
 	ipto_binder_unref(f.binder);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f.ctx, &f.binder), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth1", &(struct ipto_mac){
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f.binder, "eth1", &(struct ipto_mac){
 		{ 0x02, 0x00, 0x5e, 0x10, 0x02, 0x01 } }, false), 0);
 	free(before);
 	before = dump(&f);
@@ -469,9 +469,9 @@ END_TEST
 START_TEST(takeover_schedule_rounds_and_fd)
 {
 	static const struct ipto_announce_round rounds[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
-		{ .delay_ms = 20, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-					    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY) },
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+		{ .delay_ms = 20, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+					    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_REPLY) },
 	};
 	struct fixture f;
 	struct ipto_takeover *t = NULL;
@@ -509,7 +509,7 @@ START_TEST(takeover_schedule_rounds_and_fd)
 	ck_assert_uint_eq(n, 2 + 3 * 4);
 	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, 3, NULL, &frame, &len), 0);
 	ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
-	ck_assert_int_eq(info.style, IPTO_FRAME_ARP_REPLY);
+	ck_assert_int_eq(info.style, IPTO_FRAME_STYLE_ARP_REPLY);
 	ipto_takeover_unref(t);
 
 	/* run() with an endless refresh is refused. */
@@ -525,9 +525,9 @@ START_TEST(takeover_default_schedule_converges_both_client_kinds)
 {
 	const struct ipto_announce_round *r;
 	size_t n = 0, i;
-	uint32_t need = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
-			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	uint32_t need = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
 
 	r = ipto_takeover_default_schedule(&n);
 	ck_assert_uint_ge(n, 2);
@@ -543,9 +543,9 @@ END_TEST
 START_TEST(takeover_run_blocking_sends_every_round)
 {
 	static const struct ipto_announce_round rounds[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 	};
 	struct fixture f;
 	struct ipto_takeover *t;
@@ -564,20 +564,20 @@ START_TEST(takeover_reads_arp_settings_with_the_link)
 {
 	struct fixture f;
 	struct ipto_takeover *t;
-	struct ipto_link_info li = { .sz = sizeof(li) };
+	struct ipto_adapter_info li = { .sz = sizeof(li) };
 	const char *text;
 	size_t i, n;
 
 	fixture_init(&f, false);
 	ck_assert_int_eq(ipto_binder_devconf_set(f.binder, "eth1",
 						 IPTO_DEVCONF_ARP_IGNORE, 2), 0);
-	ck_assert_int_eq(ipto_binder_link_get(f.binder, "eth1", &li), 0);
+	ck_assert_int_eq(ipto_binder_adapter_get(f.binder, "eth1", &li), 0);
 	ck_assert_int_eq(li.arp_ignore, 2);
 	ck_assert_int_eq(li.arp_announce, 0);
 	ck_assert_int_eq(ipto_binder_dryrun_clear_calls(f.binder), 0);
 	t = new_takeover(&f, one_round, 1, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
-	/* One link_get per adapter told the engine both settings. */
+	/* One adapter_get per adapter told the engine both settings. */
 	n = ipto_binder_dryrun_get_call_count(f.binder);
 	for (i = 0; i < n; i++) {
 		ck_assert_int_eq(ipto_binder_dryrun_get_call(f.binder, i, &text, NULL), 0);
@@ -593,7 +593,7 @@ END_TEST
 START_TEST(takeover_refresh_report_stays_bounded)
 {
 	static const struct ipto_announce_round r[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 	};
 	struct ipto_takeover_report rep = { .sz = sizeof(rep) };
 	struct fixture f;
@@ -615,7 +615,7 @@ START_TEST(takeover_refresh_report_stays_bounded)
 	ck_assert_uint_eq(ipto_takeover_get_report_count(t), after_start + 2);
 	for (i = after_start; i < after_start + 2; i++) {
 		ck_assert_int_eq(ipto_takeover_get_report(t, i, &rep), 0);
-		ck_assert_int_eq(rep.op, IPTO_REPORT_ANNOUNCE);
+		ck_assert_int_eq(rep.op, IPTO_REPORT_OP_ANNOUNCE);
 		ck_assert_uint_eq(rep.round, 40);
 		refresh_entries++;
 	}
@@ -644,7 +644,7 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 	/* "ghost" is in the description but not on this system. */
 	m3.bytes[5] = 9;
 	ck_assert_int_eq(ipto_pool_add_adapter(f.pool, "standby", "ghost", &m3, 0), 0);
-	ck_assert_int_eq(ipto_plan_takeover(f.pool, failed, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(f.pool, failed, 1, NULL, &plan), 0);
 	ipto_plan_unref(f.plan);
 	f.plan = plan;
 	n = ipto_plan_get_adapter_count(plan);
@@ -654,7 +654,7 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 	ck_assert_str_eq(ifname, "mgmt0"); /* the management adapter last */
 	ck_assert_int_eq(ipto_plan_get_adapter(plan, n, NULL, NULL, NULL), -ERANGE);
 	m3.bytes[5] = 3;
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f.binder, "eth3", &m3, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f.binder, "eth3", &m3, true), 0);
 
 	before = dump(&f);
 	t = new_takeover(&f, one_round, 1, 0);
@@ -683,7 +683,7 @@ START_TEST(takeover_guards_every_adapter_of_the_standby)
 
 		t = new_takeover(&f, one_round, 1, 0);
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder,
-							      IPTO_BINDER_OPS_MUTATING,
+							      IPTO_BINDER_OP_MUTATING,
 							      k, -EIO), 0);
 		r = ipto_takeover_start(t);
 		ck_assert_int_eq(ipto_binder_dryrun_set_fault(f.binder, 0, 0, 0), 0);

@@ -22,7 +22,7 @@ START_TEST(ctx_refcount_and_userdata)
 	ck_assert_ptr_null(ipto_ctx_unref(ctx));
 	ipto_ctx_set_user_data(ctx, &tag);
 	ck_assert_ptr_eq(ipto_ctx_get_user_data(ctx), &tag);
-	ck_assert_int_eq(ipto_ctx_get_log_priority(ctx), IPTO_LOG_ERROR);
+	ck_assert_int_eq(ipto_ctx_get_log_priority(ctx), IPTO_LOG_PRIORITY_ERROR);
 	ck_assert_ptr_null(ipto_ctx_unref(ctx));
 	ck_assert_ptr_null(ipto_ctx_unref(NULL));
 	ck_assert_int_eq(ipto_ctx_new(NULL), -EINVAL);
@@ -132,25 +132,25 @@ struct classified {
 };
 
 static const struct classified classes[] = {
-	{ "192.0.2.1/24", IPTO_ADDR_UNICAST },
-	{ "192.0.2.1", IPTO_ADDR_UNICAST },
-	{ "192.0.2.255/24", IPTO_ADDR_BROADCAST },
-	{ "192.0.2.255", IPTO_ADDR_UNICAST },
-	{ "192.0.2.0/24", IPTO_ADDR_UNICAST | IPTO_ADDR_NETWORK },
-	{ "192.0.2.0/31", IPTO_ADDR_UNICAST },
-	{ "192.0.2.1/31", IPTO_ADDR_UNICAST },
-	{ "255.255.255.255", IPTO_ADDR_BROADCAST },
-	{ "0.0.0.0", IPTO_ADDR_UNSPECIFIED },
-	{ "224.0.0.1", IPTO_ADDR_MULTICAST },
-	{ "239.255.255.250/24", IPTO_ADDR_MULTICAST },
+	{ "192.0.2.1/24", IPTO_ADDR_CLASS_UNICAST },
+	{ "192.0.2.1", IPTO_ADDR_CLASS_UNICAST },
+	{ "192.0.2.255/24", IPTO_ADDR_CLASS_BROADCAST },
+	{ "192.0.2.255", IPTO_ADDR_CLASS_UNICAST },
+	{ "192.0.2.0/24", IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_NETWORK },
+	{ "192.0.2.0/31", IPTO_ADDR_CLASS_UNICAST },
+	{ "192.0.2.1/31", IPTO_ADDR_CLASS_UNICAST },
+	{ "255.255.255.255", IPTO_ADDR_CLASS_BROADCAST },
+	{ "0.0.0.0", IPTO_ADDR_CLASS_UNSPECIFIED },
+	{ "224.0.0.1", IPTO_ADDR_CLASS_MULTICAST },
+	{ "239.255.255.250/24", IPTO_ADDR_CLASS_MULTICAST },
 	{ "240.0.0.1", 0 },
-	{ "127.0.0.1/8", IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK },
-	{ "169.254.1.1/16", IPTO_ADDR_UNICAST | IPTO_ADDR_LINK_LOCAL },
-	{ "2001:db8::1/64", IPTO_ADDR_UNICAST },
-	{ "::", IPTO_ADDR_UNSPECIFIED },
-	{ "::1", IPTO_ADDR_UNICAST | IPTO_ADDR_LOOPBACK },
-	{ "fe80::1/64", IPTO_ADDR_UNICAST | IPTO_ADDR_LINK_LOCAL },
-	{ "ff02::1", IPTO_ADDR_MULTICAST },
+	{ "127.0.0.1/8", IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LOOPBACK },
+	{ "169.254.1.1/16", IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LINK_LOCAL },
+	{ "2001:db8::1/64", IPTO_ADDR_CLASS_UNICAST },
+	{ "::", IPTO_ADDR_CLASS_UNSPECIFIED },
+	{ "::1", IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LOOPBACK },
+	{ "fe80::1/64", IPTO_ADDR_CLASS_UNICAST | IPTO_ADDR_CLASS_LINK_LOCAL },
+	{ "ff02::1", IPTO_ADDR_CLASS_MULTICAST },
 };
 
 START_TEST(addr_classify)
@@ -196,20 +196,20 @@ END_TEST
 /* A binder backend that only counts the calls that reach it. */
 static int reached;
 
-static int count_add(void *u, const char *ifname, const struct ipto_addr *a,
+static int count_add(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a,
 		     unsigned int flags)
 {
 	reached++;
 	return 0;
 }
 
-static int count_del(void *u, const char *ifname, const struct ipto_addr *a)
+static int count_del(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a)
 {
 	reached++;
 	return 0;
 }
 
-static int count_batch(void *u, const struct ipto_addr_req *reqs, size_t n,
+static int count_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs, size_t n,
 		       int *results)
 {
 	reached++;
@@ -268,16 +268,16 @@ START_TEST(addr_ipv4_tail_refused_everywhere)
 	ck_assert_int_eq(log.count, 1);
 
 	log.count = 0;
-	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac,
 					  &bad, NULL, frame, sizeof(frame)),
 			 -EINVAL);
 	ck_assert_int_eq(log.count, 1);
 	/* ... and as the target of a request (the style that reads it) */
 	bad.bytes[4 + _i] = 0;
-	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac,
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac,
 					  &bad, &fo, frame, sizeof(frame)), 60);
 	fo.target.bytes[4 + _i] = 0x80;
-	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac,
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_REQUEST, &mac,
 					  &bad, &fo, frame, sizeof(frame)),
 			 -EINVAL);
 	ck_assert_int_eq(log.count, 2);
@@ -374,18 +374,18 @@ START_TEST(mac_parse_format_classify)
 	ck_assert_int_eq(ipto_mac_parse("02:00:5E:00:53:01", &m), 0);
 	ck_assert_int_eq(ipto_mac_format(&m, buf, sizeof(buf)), 17);
 	ck_assert_str_eq(buf, "02:00:5e:00:53:01");
-	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_UNICAST | IPTO_MAC_LOCAL);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_CLASS_UNICAST | IPTO_MAC_CLASS_LOCAL);
 	ck_assert_int_eq(ipto_mac_parse("00-00-5e-00-53-01", &m), 0);
-	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_UNICAST);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_CLASS_UNICAST);
 	ck_assert_int_eq(ipto_mac_parse("ff:ff:ff:ff:ff:ff", &m), 0);
 	ck_assert_int_eq(ipto_mac_classify(&m),
-			 IPTO_MAC_MULTICAST | IPTO_MAC_BROADCAST | IPTO_MAC_LOCAL);
+			 IPTO_MAC_CLASS_MULTICAST | IPTO_MAC_CLASS_BROADCAST | IPTO_MAC_CLASS_LOCAL);
 	ck_assert_int_eq(ipto_mac_parse("33:33:00:00:00:01", &m), 0);
-	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_MULTICAST | IPTO_MAC_LOCAL);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_CLASS_MULTICAST | IPTO_MAC_CLASS_LOCAL);
 	ck_assert_int_eq(ipto_mac_parse("01:00:5e:00:00:01", &m), 0);
-	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_MULTICAST);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_CLASS_MULTICAST);
 	ck_assert_int_eq(ipto_mac_parse("00:00:00:00:00:00", &m), 0);
-	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_ZERO);
+	ck_assert_int_eq(ipto_mac_classify(&m), IPTO_MAC_CLASS_ZERO);
 	ck_assert_int_eq(ipto_mac_format(&m, buf, IPTO_MAC_STRLEN - 1), -ENOBUFS);
 	ck_assert_int_eq(ipto_mac_classify(NULL), -EINVAL);
 

@@ -55,8 +55,8 @@ static void fixture_new(struct fixture *f, enum ipto_watch_policy policy,
 	f->ctx = test_ctx_new(&f->log);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->inj), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "tk1", &m1, true), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(f->binder, "tk2", &m2, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk1", &m1, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk2", &m2, true), 0);
 	{
 		IPTO_OPTS(ipto_watch_opts, o, .binder = f->binder, .injector = f->inj,
 			  .policy = policy, .defend_interval_ms = interval_ms,
@@ -117,7 +117,7 @@ START_TEST(watch_defend_v4)
 	ck_assert_uint_eq(ipto_watch_get_addr_count(f.w), 1);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.inj), 1);
 
-	n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+	n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 12345), 1);
 	ck_assert_int_eq(f.seen.calls, 1);
 	ck_assert(ipto_addr_equal(&f.seen.last.addr, &a));
@@ -127,7 +127,7 @@ START_TEST(watch_defend_v4)
 	ck_assert_str_eq(f.seen.ifname, "tk1");
 	ck_assert_int_eq(f.seen.last.ifindex, 1);
 	ck_assert_uint_eq(f.seen.last.time_ns, 12345);
-	ck_assert_int_eq(f.seen.last.style, IPTO_FRAME_ARP_ANNOUNCE);
+	ck_assert_int_eq(f.seen.last.style, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
 	ck_assert_uint_eq(f.seen.last.ethertype, 0x0806);
 	ck_assert_uint_eq(f.seen.last.op, 1);
 	ck_assert(f.seen.last.defended);
@@ -135,7 +135,7 @@ START_TEST(watch_defend_v4)
 	ck_assert_uint_eq(f.seen.last.count, 1);
 	/* exactly one announcement, from tk1's own MAC */
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 1);
-	assert_sent(&f, 0, "tk1", IPTO_FRAME_ARP_ANNOUNCE, "192.0.2.11");
+	assert_sent(&f, 0, "tk1", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.11");
 
 	/* A reply from the other host (it answers ARP): reported, but within
 	 * 10 s of the last defence, so not defended again (RFC 5227 2.4). */
@@ -143,7 +143,7 @@ START_TEST(watch_defend_v4)
 		struct ipto_mac m = test_mac(OTHER);
 		struct ipto_addr ip = test_addr("192.0.2.11");
 
-		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_ARP_REPLY, &m, &ip, NULL,
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REPLY, &m, &ip, NULL,
 					     buf, sizeof(buf));
 	}
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
@@ -171,10 +171,10 @@ START_TEST(watch_defend_interval)
 	struct fixture f;
 	struct ipto_addr a = test_addr("192.0.2.11/24");
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
-	size_t n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+	size_t n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 	uint64_t t0;
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 20);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 20);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	t0 = mono_ms();
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
@@ -199,18 +199,18 @@ START_TEST(watch_not_conflicts)
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
 	size_t n;
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk2", &b), 0);
 	/* our own announcement */
-	n = frame(IPTO_FRAME_ARP_ANNOUNCE, OWN, "192.0.2.11", buf);
+	n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OWN, "192.0.2.11", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
 	/* another address */
-	n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.99", buf);
+	n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.99", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
 	/* a's claim seen on tk2, which does not hold a: the copy on tk1
 	 * reports it, once */
-	n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+	n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk2", buf, n, 0), 0);
 	/* an adapter that holds nothing watched */
 	ck_assert_int_eq(ipto_watch_feed(f.w, "mgmt", buf, n, 0), 0);
@@ -226,16 +226,16 @@ START_TEST(watch_not_conflicts)
 		struct ipto_mac m = test_mac(OTHER);
 		struct ipto_addr ip = test_addr("192.0.2.77");
 
-		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_ARP_REQUEST, &m, &ip, &o,
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &m, &ip, &o,
 					     buf, sizeof(buf));
 		memset(buf + 28, 0, 4); /* sender IP 0.0.0.0 */
 		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
 	}
 	/* b on tk2 is watched too */
-	n = frame(IPTO_FRAME_ARP_BCAST_TARGET, OTHER, "192.0.2.12/24", buf);
+	n = frame(IPTO_FRAME_STYLE_ARP_BCAST_TARGET, OTHER, "192.0.2.12/24", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk2", buf, n, 0), 1);
 	ck_assert_str_eq(f.seen.ifname, "tk2");
-	assert_sent(&f, 0, "tk2", IPTO_FRAME_ARP_ANNOUNCE, "192.0.2.12");
+	assert_sent(&f, 0, "tk2", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.12");
 	fixture_free(&f);
 }
 END_TEST
@@ -245,9 +245,9 @@ START_TEST(watch_report_only)
 	struct fixture f;
 	struct ipto_addr a = test_addr("192.0.2.11/24");
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
-	size_t n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+	size_t n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 
-	fixture_new(&f, IPTO_WATCH_REPORT, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.inj), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
@@ -265,16 +265,16 @@ START_TEST(watch_defend_v6)
 	struct ipto_addr a = test_addr("2001:db8:2::11/64");
 	struct ipto_mac other = test_mac(OTHER);
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
-	size_t n = frame(IPTO_FRAME_NA, OTHER, "2001:db8:2::11", buf);
+	size_t n = frame(IPTO_FRAME_STYLE_NA, OTHER, "2001:db8:2::11", buf);
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
 	ck_assert(ipto_mac_equal(&f.seen.last.other_mac, &other));
 	ck_assert_uint_eq(f.seen.last.ethertype, 0x86dd);
-	ck_assert_int_eq(f.seen.last.style, IPTO_FRAME_NA);
+	ck_assert_int_eq(f.seen.last.style, IPTO_FRAME_STYLE_NA);
 	ck_assert(f.seen.last.defended);
-	assert_sent(&f, 0, "tk1", IPTO_FRAME_NA, "2001:db8:2::11");
+	assert_sent(&f, 0, "tk1", IPTO_FRAME_STYLE_NA, "2001:db8:2::11");
 	fixture_free(&f);
 }
 END_TEST
@@ -284,9 +284,9 @@ START_TEST(watch_defend_fails)
 	struct fixture f;
 	struct ipto_addr a = test_addr("192.0.2.11/24");
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
-	size_t n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+	size_t n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.inj, IPTO_INJECTOR_OP_SEND, 0, -ENETDOWN), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
@@ -308,7 +308,7 @@ START_TEST(watch_bad_args)
 		char tail[8];
 	} big;
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_watch_new(f.ctx, NULL, &w), -EINVAL);
 	{
 		IPTO_OPTS(ipto_watch_opts, o, .injector = f.inj);
@@ -327,7 +327,7 @@ START_TEST(watch_bad_args)
 	memset(&big, 0, sizeof(big));
 	big.o.sz = sizeof(big);
 	big.o.binder = f.binder;
-	big.o.policy = IPTO_WATCH_REPORT;
+	big.o.policy = IPTO_WATCH_POLICY_REPORT;
 	big.tail[3] = 1;
 	ck_assert_int_eq(ipto_watch_new(f.ctx, &big.o, &w), -EINVAL);
 	ck_assert_ptr_eq(w, (void *)0x1);
@@ -352,8 +352,8 @@ START_TEST(watch_bad_args)
 	ck_assert_int_eq(ipto_watch_feed(f.w, NULL, "", 0, 0), -EINVAL);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", NULL, 10, 0), -EINVAL);
 	ck_assert_ptr_null(ipto_watch_unref(NULL));
-	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_DEFEND), "defend");
-	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_REPORT), "report");
+	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_POLICY_DEFEND), "defend");
+	ck_assert_str_eq(ipto_watch_policy_name(IPTO_WATCH_POLICY_REPORT), "report");
 	ck_assert_ptr_null(ipto_watch_policy_name((enum ipto_watch_policy)0));
 	ck_assert_ptr_eq(ipto_watch_ref(f.w), f.w);
 	ipto_watch_unref(f.w);
@@ -372,7 +372,7 @@ START_TEST(watch_add_plan)
 	uint8_t buf[IPTO_FRAME_MAX_LEN];
 	size_t n;
 
-	fixture_new(&f, IPTO_WATCH_DEFEND, 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_pool_new(f.ctx, &pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(pool, "a1"), 0);
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &a), 0);
@@ -380,7 +380,7 @@ START_TEST(watch_add_plan)
 	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb"), 0);
 	ck_assert_int_eq(ipto_pool_add_adapter(pool, "sb", "tk1", &m1, 0), 0);
 	ck_assert_int_eq(ipto_pool_add_adapter(pool, "sb", "tk2", &m2, 0), 0);
-	ck_assert_int_eq(ipto_plan_takeover(pool, failed, 1, NULL, &plan), 0);
+	ck_assert_int_eq(ipto_plan_new_takeover(pool, failed, 1, NULL, &plan), 0);
 	ck_assert_int_eq(ipto_watch_add_plan(f.w, plan, "other"), 0);
 	ck_assert_int_eq(ipto_watch_add_plan(f.w, plan, "sb"), 2);
 	ck_assert_uint_eq(ipto_watch_get_addr_count(f.w), 2);
@@ -394,9 +394,9 @@ START_TEST(watch_add_plan)
 		for (i = 0; i < 2; i++) {
 			ck_assert_int_eq(ipto_plan_get_step(plan, i, &st), 0);
 			if (st.ip.family == AF_INET) {
-				n = frame(IPTO_FRAME_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+				n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 			} else {
-				n = frame(IPTO_FRAME_NA, OTHER, "2001:db8:2::11", buf);
+				n = frame(IPTO_FRAME_STYLE_NA, OTHER, "2001:db8:2::11", buf);
 			}
 			ck_assert_int_eq(ipto_watch_feed(f.w, st.ifname, buf, n, 0), 1);
 			ck_assert_str_eq(f.seen.ifname, st.ifname);
@@ -606,7 +606,7 @@ START_TEST(probe_checks)
 	struct ipto_watch_conflict c = { .sz = sizeof(c) };
 
 	ck_assert_int_eq(ipto_binder_new_dryrun(ctx, &b), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_link(b, "tk1", &m, false), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "tk1", &m, false), 0);
 	{
 		IPTO_OPTS(ipto_probe_opts, o, .binder = b);
 		IPTO_OPTS(ipto_probe_opts, nob);

@@ -5,7 +5,7 @@
  * A takeover touches the system through two backends:
  *
  * - a binder (struct ipto_binder) adds and removes IP addresses on
- *   interfaces, brings links up and down, reads a link's MAC, ifindex and
+ *   interfaces, brings adapters up and down, reads an adapter's MAC, ifindex and
  *   state, and sets the per-interface IPv4 ARP sysctls ("devconf");
  * - an injector (struct ipto_injector) sends raw Ethernet frames on an
  *   interface.
@@ -13,7 +13,9 @@
  * Each backend is a generic, reference-counted object wrapping an ops table
  * (struct ipto_binder_ops, struct ipto_injector_ops) and a userdata pointer.
  * The built-in backends use the same tables a cluster manager fills in to
- * plug in its own: ipto_binder_new() and ipto_injector_new().
+ * plug in its own: ipto_binder_new() and ipto_injector_new(). The dry-run
+ * (test) backends are declared in <ipto/ipto-dryrun.h>, outside the stable
+ * ABI.
  *
  * Ops tables are ABI-extensible: "size_t sz" comes first and is set by the
  * backend author to sizeof(the struct) as their header declared it; members
@@ -29,11 +31,11 @@
  * Privileges: the netlink binder needs CAP_NET_ADMIN for every call that
  * changes something; the AF_PACKET and pcap injectors need CAP_NET_RAW to
  * open an interface. Without them those calls return -EPERM and change
- * nothing. Reading state (link, addresses, devconf) needs no privilege.
+ * nothing. Reading state (adapter, addresses, devconf) needs no privilege.
  *
  * Network namespaces: the netlink binder works in the network namespace
- * the calling thread was in when the binder was created; an injector port
- * works in the namespace the thread was in when the port was opened.
+ * the calling thread was in when the binder was created; an injector
+ * adapter works in the namespace the thread was in when it was opened.
  */
 #ifndef IPTO_IPTO_BACKEND_H
 #define IPTO_IPTO_BACKEND_H
@@ -156,8 +158,8 @@ struct ipto_addr_entry {
 };
 
 /**
- * struct ipto_link_entry - one interface of a link dump.
- * @sz: set by the caller to sizeof(struct ipto_link_entry).
+ * struct ipto_adapter_entry - one interface of an adapter dump.
+ * @sz: set by the caller to sizeof(struct ipto_adapter_entry).
  * @ifname: its name.
  * @ifindex: its index.
  * @mac: its link-layer address (zero when it has no 6-byte one).
@@ -169,7 +171,7 @@ struct ipto_addr_entry {
  * @mtu: its MTU in bytes.
  * Since: 1.0.
  */
-struct ipto_link_entry {
+struct ipto_adapter_entry {
 	size_t sz;
 	char ifname[16];
 	int ifindex;
@@ -193,22 +195,22 @@ struct ipto_link_entry {
 const char *ipto_bind_flags_name(enum ipto_bind_flags v);
 
 /**
- * struct ipto_link_info - the state of one interface.
- * @sz: set by the caller to sizeof(struct ipto_link_info) (the library
+ * struct ipto_adapter_info - the state of one interface.
+ * @sz: set by the caller to sizeof(struct ipto_adapter_info) (the library
  *	fills only the fields that sz covers).
  * @ifindex: the kernel's interface index (> 0).
  * @mac: the link-layer address; all zero when the link has no 6-byte
  *	address (loopback, tun, ...).
  * @up: the administrative state (IFF_UP).
  * @mtu: the MTU in bytes.
- * @carrier: the link has carrier / the lower layer is up (IFF_LOWER_UP).
- * @arp_ignore: the link's own IPv4 arp_ignore value (as
+ * @carrier: the adapter has carrier / the lower layer is up (IFF_LOWER_UP).
+ * @arp_ignore: the adapter's own IPv4 arp_ignore value (as
  *	ipto_binder_devconf_get() reads it), or -1 when the backend did not
- *	read it (no IPv4 on the link, or a backend that leaves it out). Lets
+ *	read it (no IPv4 on the adapter, or a backend that leaves it out). Lets
  *	a takeover check its adapters with one request per adapter.
  * @arp_announce: the same for arp_announce.
  */
-struct ipto_link_info {
+struct ipto_adapter_info {
 	size_t sz;
 	int ifindex;
 	struct ipto_mac mac;
@@ -231,21 +233,23 @@ struct ipto_addr_req {
 	unsigned int flags;
 };
 
+struct ipto_binder;
+
 /**
  * enum ipto_macvlan_mode - the macvlan mode of a link a binder creates
  * (the kernel's MACVLAN_MODE_*). See macvlan.md for why libipto
- * uses IPTO_MACVLAN_BRIDGE.
- * @IPTO_MACVLAN_BRIDGE: macvlans of one parent reach each other inside
+ * uses IPTO_MACVLAN_MODE_BRIDGE.
+ * @IPTO_MACVLAN_MODE_BRIDGE: macvlans of one parent reach each other inside
  *	the host; frames to the LAN leave through the parent.
- * @IPTO_MACVLAN_PRIVATE: macvlans of one parent never reach each other.
- * @IPTO_MACVLAN_VEPA: frames between macvlans go out to the switch,
+ * @IPTO_MACVLAN_MODE_PRIVATE: macvlans of one parent never reach each other.
+ * @IPTO_MACVLAN_MODE_VEPA: frames between macvlans go out to the switch,
  *	which must hairpin them back.
  * Since: 1.0.
  */
 enum ipto_macvlan_mode {
-	IPTO_MACVLAN_BRIDGE = 1,
-	IPTO_MACVLAN_PRIVATE = 2,
-	IPTO_MACVLAN_VEPA = 3,
+	IPTO_MACVLAN_MODE_BRIDGE = 1,
+	IPTO_MACVLAN_MODE_PRIVATE = 2,
+	IPTO_MACVLAN_MODE_VEPA = 3,
 };
 
 /**
@@ -260,7 +264,7 @@ const char *ipto_macvlan_mode_name(enum ipto_macvlan_mode v);
 
 /**
  * struct ipto_macvlan_req - a macvlan link to create, for
- * ipto_binder_link_create_macvlan().
+ * ipto_binder_adapter_create_macvlan().
  * @sz: sizeof(struct ipto_macvlan_req); use IPTO_OPTS().
  * @ifname: the new link's name (1..15 characters), not in use.
  * @parent: the interface it sits on (a NIC, a bond, a veth).
@@ -288,8 +292,10 @@ struct ipto_macvlan_req {
  * struct ipto_binder_ops - what a binder backend implements.
  * @sz: sizeof(struct ipto_binder_ops) as the backend was compiled.
  *
- * Every op gets the @userdata given to ipto_binder_new() and returns 0 (or
- * a count) on success or a negative errno. An op that fails must leave the
+ * Every op gets the binder it belongs to first (its userdata, given to
+ * ipto_binder_new(), through ipto_binder_get_userdata(); its context
+ * through ipto_binder_get_ctx()) and returns 0 (or a count) on success or
+ * a negative errno. An op that fails must leave the
  * system as it found it. The wrappers have checked the arguments: @ifname
  * is 1..15 characters, an address is valid, flags and keys are known.
  *
@@ -303,14 +309,14 @@ struct ipto_macvlan_req {
  * @addr_list: write up to @max addresses of @ifname (both families, any
  *	scope, with prefix) to @out and return how many it has in all (which
  *	may exceed @max). @out is NULL when @max is 0. -ENODEV.
- * @link_get: fill @info (whose sz is sizeof(struct ipto_link_info) of the
+ * @adapter_get: fill @info (whose sz is sizeof(struct ipto_adapter_info) of the
  *	library, other fields zero). -ENODEV.
- * @link_set_up: set the administrative state. Setting the state it
+ * @adapter_set_up: set the administrative state. Setting the state it
  *	already has is a success. -ENODEV.
  * @devconf_get: read the per-interface value of @key. -ENODEV.
  * @devconf_set: write it. -ENODEV.
- * @destroy: called once when the binder's last reference goes; frees
- *	@userdata. May be NULL.
+ * @destroy: called once when the binder's last reference goes, before it
+ *	is freed; frees the userdata. May be NULL.
  * @addr_add_batch: add @n addresses at once, as @addr_add would one by
  *	one (each request checked and with its prefix known), writing each
  *	request's result to @results[i]: 0, -EEXIST, or another negative
@@ -323,7 +329,7 @@ struct ipto_macvlan_req {
  *	interface of index @ifindex, or of every interface when @ifindex is
  *	0. Each entry's sz is the library's. Return how many there are in
  *	all. May be NULL (Since 1.0).
- * @link_dump: write up to @max interfaces to @out (sz set likewise) and
+ * @adapter_dump: write up to @max interfaces to @out (sz set likewise) and
  *	return how many there are. May be NULL (Since 1.0).
  * @record_get: read the value of @key in the backend's record of the
  *	namespace (what must survive the process: for the netlink binder,
@@ -332,46 +338,46 @@ struct ipto_macvlan_req {
  * @record_set: write @value (NULL: delete; deleting an absent key is a
  *	success). Keys are 1..64 characters of [A-Za-z0-9._:-]; values up to
  *	255 bytes without newline. May be NULL (Since 1.0).
- * @link_create_macvlan: create the macvlan link @req describes (its sz is
+ * @adapter_create_macvlan: create the macvlan link @req describes (its sz is
  *	the library's), administratively down, with its alias and ARP
  *	settings in place: all of it or nothing (a failure part-way deletes
  *	the link again). -EEXIST when the name is taken, -ENODEV when the
  *	parent is missing. May be NULL (Since 1.0).
- * @link_delete: delete the link @ifname (with its addresses). -ENODEV.
+ * @adapter_delete: delete the link @ifname (with its addresses). -ENODEV.
  *	May be NULL (Since 1.0).
- * @link_get_alias: write the alias of @ifname into @buf of @len bytes,
+ * @adapter_get_alias: write the alias of @ifname into @buf of @len bytes,
  *	NUL-terminated ("" when it has none) and return its length. -ENODEV,
  *	-ENOSPC. May be NULL (Since 1.0).
  */
 struct ipto_binder_ops {
 	size_t sz;
-	int (*addr_add)(void *userdata, const char *ifname,
+	int (*addr_add)(struct ipto_binder *binder, const char *ifname,
 			const struct ipto_addr *addr, unsigned int flags);
-	int (*addr_del)(void *userdata, const char *ifname,
+	int (*addr_del)(struct ipto_binder *binder, const char *ifname,
 			const struct ipto_addr *addr);
-	int (*addr_list)(void *userdata, const char *ifname,
+	int (*addr_list)(struct ipto_binder *binder, const char *ifname,
 			 struct ipto_addr *out, size_t max);
-	int (*link_get)(void *userdata, const char *ifname,
-			struct ipto_link_info *info);
-	int (*link_set_up)(void *userdata, const char *ifname, bool up);
-	int (*devconf_get)(void *userdata, const char *ifname,
+	int (*adapter_get)(struct ipto_binder *binder, const char *ifname,
+			struct ipto_adapter_info *info);
+	int (*adapter_set_up)(struct ipto_binder *binder, const char *ifname, bool up);
+	int (*devconf_get)(struct ipto_binder *binder, const char *ifname,
 			   enum ipto_devconf key, int *value);
-	int (*devconf_set)(void *userdata, const char *ifname,
+	int (*devconf_set)(struct ipto_binder *binder, const char *ifname,
 			   enum ipto_devconf key, int value);
-	void (*destroy)(void *userdata);
-	int (*addr_add_batch)(void *userdata, const struct ipto_addr_req *reqs,
+	void (*destroy)(struct ipto_binder *binder);
+	int (*addr_add_batch)(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
 			      size_t n, int *results);
-	int (*addr_dump)(void *userdata, int ifindex,
+	int (*addr_dump)(struct ipto_binder *binder, int ifindex,
 			 struct ipto_addr_entry *out, size_t max);
-	int (*link_dump)(void *userdata, struct ipto_link_entry *out,
+	int (*adapter_dump)(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			 size_t max);
-	int (*record_get)(void *userdata, const char *key, char *buf,
+	int (*record_get)(struct ipto_binder *binder, const char *key, char *buf,
 			  size_t len);
-	int (*record_set)(void *userdata, const char *key, const char *value);
-	int (*link_create_macvlan)(void *userdata,
+	int (*record_set)(struct ipto_binder *binder, const char *key, const char *value);
+	int (*adapter_create_macvlan)(struct ipto_binder *binder,
 				   const struct ipto_macvlan_req *req);
-	int (*link_delete)(void *userdata, const char *ifname);
-	int (*link_get_alias)(void *userdata, const char *ifname, char *buf,
+	int (*adapter_delete)(struct ipto_binder *binder, const char *ifname);
+	int (*adapter_get_alias)(struct ipto_binder *binder, const char *ifname, char *buf,
 			      size_t len);
 };
 
@@ -411,23 +417,6 @@ int ipto_binder_new(struct ipto_ctx *ctx, const struct ipto_binder_ops *ops,
  */
 int ipto_binder_new_netlink(struct ipto_ctx *ctx, struct ipto_binder **ret);
 
-/**
- * ipto_binder_new_dryrun - a binder that changes nothing outside itself.
- * @ctx: the context.
- * @ret: the new binder.
- *
- * It keeps an in-memory model of interfaces (seeded with
- * ipto_binder_dryrun_add_link() or ipto_binder_dryrun_copy_link()) that
- * behaves like the kernel: adding a present address gives -EEXIST,
- * removing an absent one -EADDRNOTAVAIL, an unknown interface -ENODEV, and
- * devconf values start at 0. It records every call (see
- * ipto_binder_dryrun_get_call()) and can be told to fail calls
- * (ipto_binder_dryrun_set_fault()). Needs no privilege.
- *
- * Returns: 0, or a negative errno.
- */
-int ipto_binder_new_dryrun(struct ipto_ctx *ctx, struct ipto_binder **ret);
-
 /** ipto_binder_ref - take a reference. Returns: @binder. */
 struct ipto_binder *ipto_binder_ref(struct ipto_binder *binder);
 
@@ -442,6 +431,15 @@ struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder);
 
 /** ipto_binder_get_ctx - the binder's context (no new reference). */
 struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder);
+
+/**
+ * ipto_binder_get_userdata - the userdata given to ipto_binder_new(), for
+ * the ops of a caller's backend.
+ * @binder: the binder, or NULL.
+ *
+ * Returns: the userdata, or NULL for a NULL binder. Since: 1.0.
+ */
+void *ipto_binder_get_userdata(const struct ipto_binder *binder);
 
 /**
  * ipto_binder_addr_add - add an address to an interface.
@@ -506,18 +504,18 @@ int ipto_binder_addr_list(struct ipto_binder *binder, const char *ifname,
 			  struct ipto_addr *out, size_t max);
 
 /**
- * ipto_binder_link_get - read an interface's index, MAC and state.
+ * ipto_binder_adapter_get - read an interface's index, MAC and state.
  * @binder: the binder.
  * @ifname: the interface name.
  * @info: the caller sets info->sz; the rest is written on success only.
  *
  * Returns: 0, -ENODEV, or another negative errno.
  */
-int ipto_binder_link_get(struct ipto_binder *binder, const char *ifname,
-			 struct ipto_link_info *info);
+int ipto_binder_adapter_get(struct ipto_binder *binder, const char *ifname,
+			 struct ipto_adapter_info *info);
 
 /**
- * ipto_binder_link_set_up - bring an interface up or down.
+ * ipto_binder_adapter_set_up - bring an interface up or down.
  * @binder: the binder.
  * @ifname: the interface name.
  * @up: true for up.
@@ -525,7 +523,7 @@ int ipto_binder_link_get(struct ipto_binder *binder, const char *ifname,
  * Returns: 0 (also when it already was in that state), -ENODEV, -EPERM, or
  * another negative errno.
  */
-int ipto_binder_link_set_up(struct ipto_binder *binder, const char *ifname,
+int ipto_binder_adapter_set_up(struct ipto_binder *binder, const char *ifname,
 			    bool up);
 
 /**
@@ -573,7 +571,7 @@ int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 			  struct ipto_addr_entry *out, size_t max);
 
 /**
- * ipto_binder_link_dump - every interface of the binder's namespace, in
+ * ipto_binder_adapter_dump - every interface of the binder's namespace, in
  * one request.
  * @binder: the binder.
  * @out: up to @max entries, sz set by the caller; may be NULL when @max is 0.
@@ -582,8 +580,8 @@ int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
  * Returns: the number of interfaces (may exceed @max), -EOPNOTSUPP, or a
  * negative errno. Since: 1.0.
  */
-int ipto_binder_link_dump(struct ipto_binder *binder,
-			  struct ipto_link_entry *out, size_t max);
+int ipto_binder_adapter_dump(struct ipto_binder *binder,
+			  struct ipto_adapter_entry *out, size_t max);
 
 /**
  * ipto_binder_record_get - read one value of the binder's record: what a
@@ -613,7 +611,7 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
 			   const char *value);
 
 /**
- * ipto_binder_link_create_macvlan - create a macvlan link, down, tagged
+ * ipto_binder_adapter_create_macvlan - create a macvlan link, down, tagged
  * and with its ARP settings, all or nothing.
  * @binder: the binder.
  * @req: the link (see struct ipto_macvlan_req); checked first: -EINVAL
@@ -623,21 +621,21 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
  * Returns: 0; -EEXIST when a link of that name exists; -ENODEV without
  * the parent; -EPERM; -EOPNOTSUPP; or another negative errno. Since: 1.0.
  */
-int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
+int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 				    const struct ipto_macvlan_req *req);
 
 /**
- * ipto_binder_link_delete - delete a link (and with it its addresses).
+ * ipto_binder_adapter_delete - delete a link (and with it its addresses).
  * @binder: the binder.
  * @ifname: the link.
  *
  * Returns: 0; -ENODEV; -EPERM; -EOPNOTSUPP; or another negative errno.
  * Since: 1.0.
  */
-int ipto_binder_link_delete(struct ipto_binder *binder, const char *ifname);
+int ipto_binder_adapter_delete(struct ipto_binder *binder, const char *ifname);
 
 /**
- * ipto_binder_link_get_alias - read a link's alias (IFLA_IFALIAS).
+ * ipto_binder_adapter_get_alias - read a link's alias (IFLA_IFALIAS).
  * @binder: the binder.
  * @ifname: the link.
  * @buf: receives the alias, NUL-terminated, "" when it has none.
@@ -646,156 +644,8 @@ int ipto_binder_link_delete(struct ipto_binder *binder, const char *ifname);
  * Returns: the alias' length; -ENODEV; -ENOSPC when @buf is too small;
  * -EOPNOTSUPP; or another negative errno. Since: 1.0.
  */
-int ipto_binder_link_get_alias(struct ipto_binder *binder, const char *ifname,
+int ipto_binder_adapter_get_alias(struct ipto_binder *binder, const char *ifname,
 			       char *buf, size_t len);
-
-/* ------------------------------------------------------------------ */
-/* Dry-run binder                                                      */
-/* ------------------------------------------------------------------ */
-
-/*
- * These work on a binder from ipto_binder_new_dryrun() only; any other
- * binder gives -EINVAL (or 0 / NULL where noted).
- */
-
-/**
- * enum ipto_binder_op - the binder operations, as bits, for
- * ipto_binder_dryrun_set_fault().
- * @IPTO_BINDER_OPS_MUTATING: every operation that changes state, except
- *	creating and deleting links.
- * @IPTO_BINDER_OPS_ALL: every operation of the first eleven.
- * @IPTO_BINDER_OP_LINK_CREATE: link_create_macvlan (Since 1.0).
- * @IPTO_BINDER_OP_LINK_DELETE: link_delete (Since 1.0).
- * @IPTO_BINDER_OP_LINK_GET_ALIAS: link_get_alias (Since 1.0).
- * @IPTO_BINDER_OPS_LINKS: creating and deleting links: OR it with
- *	IPTO_BINDER_OPS_MUTATING to count every change (Since 1.0).
- */
-enum ipto_binder_op {
-	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
-	IPTO_BINDER_OP_ADDR_DEL = 1 << 1,
-	IPTO_BINDER_OP_ADDR_LIST = 1 << 2,
-	IPTO_BINDER_OP_LINK_GET = 1 << 3,
-	IPTO_BINDER_OP_LINK_SET_UP = 1 << 4,
-	IPTO_BINDER_OP_DEVCONF_GET = 1 << 5,
-	IPTO_BINDER_OP_DEVCONF_SET = 1 << 6,
-	IPTO_BINDER_OP_ADDR_DUMP = 1 << 7,
-	IPTO_BINDER_OP_LINK_DUMP = 1 << 8,
-	IPTO_BINDER_OP_RECORD_GET = 1 << 9,
-	IPTO_BINDER_OP_RECORD_SET = 1 << 10,
-	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
-				   (1 << 10),
-	IPTO_BINDER_OPS_ALL = (1 << 11) - 1,
-	IPTO_BINDER_OP_LINK_CREATE = 1 << 11,
-	IPTO_BINDER_OP_LINK_DELETE = 1 << 12,
-	IPTO_BINDER_OP_LINK_GET_ALIAS = 1 << 13,
-	IPTO_BINDER_OPS_LINKS = (1 << 11) | (1 << 12),
-};
-
-/**
- * ipto_binder_op_name - a short stable name for @v, one of enum ipto_binder_op (a single flag: "addr_add", ..., or the masks "mutating" and "all").
- * @v: the value.
- *
- * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
- * exactly one of its flags.
- * Since: 1.0
- */
-const char *ipto_binder_op_name(enum ipto_binder_op v);
-
-/**
- * ipto_binder_dryrun_add_link - add an interface to the model.
- * @binder: a dry-run binder.
- * @ifname: the name (1..15 characters), not yet in the model (-EEXIST).
- * @mac: its MAC address, or NULL for 00:00:00:00:00:00.
- * @up: its administrative state.
- *
- * The new interface gets the next ifindex (1, 2, ...), MTU 1500, carrier
- * when up, no addresses and every devconf value 0. Not recorded as a call.
- *
- * Returns: 0 or a negative errno.
- */
-int ipto_binder_dryrun_add_link(struct ipto_binder *binder, const char *ifname,
-				const struct ipto_mac *mac, bool up);
-
-/**
- * ipto_binder_dryrun_copy_link - copy an interface's state from another
- * binder into the model: link info, addresses and devconf values.
- * @binder: a dry-run binder; @ifname must not be in its model yet.
- * @source: any binder, e.g. the netlink one (only read).
- * @ifname: the interface.
- *
- * This lets a plan preview start from the real system without privileges.
- * Not recorded as a call.
- *
- * Returns: 0, or a negative errno from @source (e.g. -ENODEV).
- */
-int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
-				 struct ipto_binder *source,
-				 const char *ifname);
-
-/**
- * ipto_binder_dryrun_set_fault - make a future call fail.
- * @binder: a dry-run binder.
- * @ops: a mask of enum ipto_binder_op: which calls count.
- * @nth: 1 to fail the next counted call, k to fail the k-th counted call
- *	from now (then the fault is spent); 0 to fail every counted call
- *	until the fault is changed.
- * @err: the negative errno the call returns; 0 clears the fault.
- *
- * A failed call changes nothing in the model and is recorded with its
- * error. One fault is armed at a time; setting one replaces the last.
- * A test fails "call k for every k" of a takeover by looping k = 1, 2, ...
- * with @ops = IPTO_BINDER_OPS_MUTATING until the takeover succeeds.
- *
- * Returns: 0, or -EINVAL (unknown bits in @ops, positive @err).
- */
-int ipto_binder_dryrun_set_fault(struct ipto_binder *binder, unsigned int ops,
-				 unsigned int nth, int err);
-
-/**
- * ipto_binder_dryrun_get_call_count - the number of calls recorded so far
- * (reads included, failed calls included). 0 for a NULL or non-dry-run
- * binder.
- */
-size_t ipto_binder_dryrun_get_call_count(const struct ipto_binder *binder);
-
-/**
- * ipto_binder_dryrun_get_call - one recorded call.
- * @binder: a dry-run binder.
- * @index: 0 .. ipto_binder_dryrun_get_call_count() - 1 (-ERANGE otherwise).
- * @text: receives the call as one line without newline, owned by the
- *	binder and valid until ipto_binder_dryrun_clear_calls() or the last
- *	unref, e.g. "addr_add eth1 192.0.2.1/24 nodad", "addr_del eth1
- *	192.0.2.1/24", "addr_list eth1", "link_get eth1", "link_set_up eth1
- *	up", "devconf_get eth1 arp_ignore", "devconf_set eth1 arp_ignore 1".
- *	The first word is the operation. May be NULL.
- * @result: receives the call's return value. May be NULL.
- *
- * Returns: 0 or a negative errno.
- */
-int ipto_binder_dryrun_get_call(const struct ipto_binder *binder, size_t index,
-				const char **text, int *result);
-
-/**
- * ipto_binder_dryrun_clear_calls - forget the recorded calls (the model
- * stays as it is), e.g. after seeding it.
- *
- * Returns: 0 or -EINVAL.
- */
-int ipto_binder_dryrun_clear_calls(struct ipto_binder *binder);
-
-/**
- * ipto_binder_dryrun_dump - the whole modelled state as text.
- * @binder: a dry-run binder.
- * @out: receives a malloc'd, NUL-terminated string the caller frees. One
- *	line per interface, address and devconf value, sorted, so that two
- *	dumps compare equal exactly when the states are equal:
- *	"link eth1 ifindex 2 mac 02:00:5e:00:53:01 up mtu 1500 carrier"
- *	"addr eth1 192.0.2.1/24"
- *	"devconf eth1 arp_announce 0" (one line per key)
- *
- * Returns: 0 or a negative errno; *out is written on success only.
- */
-int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
 
 /* ------------------------------------------------------------------ */
 /* Injector                                                            */
@@ -806,9 +656,14 @@ int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
 /** IPTO_INJECTOR_FRAME_MAX - the longest frame an injector accepts. */
 #define IPTO_INJECTOR_FRAME_MAX 65535
 
+struct ipto_injector;
+
 /**
  * struct ipto_injector_ops - what an injector backend implements.
  * @sz: sizeof(struct ipto_injector_ops) as the backend was compiled.
+ *
+ * Every op gets the injector it belongs to first (userdata through
+ * ipto_injector_get_userdata()).
  * @open: open @ifname for sending and store a per-interface handle in
  *	*@handle. -ENODEV, -EPERM. Required (NULL gives -EOPNOTSUPP).
  * @send: send one frame (a complete Ethernet frame without FCS,
@@ -819,28 +674,28 @@ int ipto_binder_dryrun_dump(const struct ipto_binder *binder, char **out);
  *	a negative errno when none was sent. May be NULL: the library loops
  *	over @send.
  * @close: close a handle from @open. May be NULL.
- * @destroy: called once with the last reference; frees @userdata. May be
- *	NULL.
+ * @destroy: called once with the last reference, before the injector is
+ *	freed; frees the userdata. May be NULL.
  */
 struct ipto_injector_ops {
 	size_t sz;
-	int (*open)(void *userdata, const char *ifname, void **handle);
-	int (*send)(void *userdata, void *handle, const void *frame,
+	int (*open)(struct ipto_injector *injector, const char *ifname, void **handle);
+	int (*send)(struct ipto_injector *injector, void *handle, const void *frame,
 		    size_t len);
-	int (*send_batch)(void *userdata, void *handle,
+	int (*send_batch)(struct ipto_injector *injector, void *handle,
 			  const struct iovec *frames, size_t n);
-	void (*close)(void *userdata, void *handle);
-	void (*destroy)(void *userdata);
+	void (*close)(struct ipto_injector *injector, void *handle);
+	void (*destroy)(struct ipto_injector *injector);
 };
 
 /** struct ipto_injector - a reference-counted frame injector. */
 struct ipto_injector;
 
 /**
- * struct ipto_injector_port - one interface opened for sending. It holds a
+ * struct ipto_injector_adapter - one interface opened for sending. It holds a
  * reference to its injector; close it with ipto_injector_close().
  */
-struct ipto_injector_port;
+struct ipto_injector_adapter;
 
 /**
  * ipto_injector_new - wrap a caller's ops table in an injector.
@@ -857,12 +712,12 @@ int ipto_injector_new(struct ipto_ctx *ctx,
 
 /**
  * ipto_injector_new_packet - the AF_PACKET injector: no libpcap needed,
- * batches go out with sendmmsg(). All its ports share one unbound packet
- * socket (one per network namespace ports were opened in), made by the
- * first open and closed with the last port: opening a port costs no
+ * batches go out with sendmmsg(). All its open adapters share one unbound
+ * packet socket (one per network namespace they were opened in), made by
+ * the first open and closed with the last adapter: opening one costs no
  * socket, and closing them all costs one close() (which waits for a
- * network RCU grace period, milliseconds). Opening a port needs
- * CAP_NET_RAW.
+ * network RCU grace period, milliseconds). Opening an adapter
+ * needs CAP_NET_RAW.
  *
  * Returns: 0 or a negative errno.
  */
@@ -870,29 +725,20 @@ int ipto_injector_new_packet(struct ipto_ctx *ctx,
 			     struct ipto_injector **ret);
 
 /**
- * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening a
- * port needs CAP_NET_RAW.
+ * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening an
+ * adapter needs CAP_NET_RAW.
  *
  * Returns: 0, -EOPNOTSUPP when libipto was built without libpcap, or a
  * negative errno.
  */
 int ipto_injector_new_pcap(struct ipto_ctx *ctx, struct ipto_injector **ret);
 
-/**
- * ipto_injector_new_dryrun - an injector that sends nothing and keeps a
- * copy of every frame (ipto_injector_dryrun_get_frame()). Any interface
- * name opens. Needs no privilege.
- *
- * Returns: 0 or a negative errno.
- */
-int ipto_injector_new_dryrun(struct ipto_ctx *ctx, struct ipto_injector **ret);
-
 /** ipto_injector_ref - take a reference. Returns: @injector. */
 struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector);
 
 /**
  * ipto_injector_unref - drop a reference; the last one calls
- * ops->destroy. Open ports hold references of their own.
+ * ops->destroy. Open adapters hold references of their own.
  *
  * Returns: NULL.
  */
@@ -902,34 +748,42 @@ struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector);
 struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector);
 
 /**
+ * ipto_injector_get_userdata - the userdata given to ipto_injector_new().
+ * @injector: the injector, or NULL.
+ *
+ * Returns: the userdata, or NULL for a NULL injector. Since: 1.0.
+ */
+void *ipto_injector_get_userdata(const struct ipto_injector *injector);
+
+/**
  * ipto_injector_open - open an interface for sending.
  * @injector: the injector.
  * @ifname: the interface name (1..15 characters).
- * @ret: the new port, owned by the caller.
+ * @ret: the new open adapter, a closed handle owned by the caller.
  *
  * Returns: 0, -ENODEV, -EPERM (no CAP_NET_RAW), or a negative errno.
  */
 int ipto_injector_open(struct ipto_injector *injector, const char *ifname,
-		       struct ipto_injector_port **ret);
+		       struct ipto_injector_adapter **ret);
 
-/** ipto_injector_port_get_ifname - the name the port was opened with. */
-const char *ipto_injector_port_get_ifname(
-	const struct ipto_injector_port *port);
+/** ipto_injector_adapter_get_ifname - the name the adapter was opened with. */
+const char *ipto_injector_adapter_get_ifname(
+	const struct ipto_injector_adapter *adapter);
 
 /**
  * ipto_injector_send - send one frame.
- * @port: an open port.
+ * @adapter: an open adapter.
  * @frame: a complete Ethernet frame without FCS.
  * @len: IPTO_INJECTOR_FRAME_MIN .. IPTO_INJECTOR_FRAME_MAX bytes (-EINVAL otherwise).
  *
  * Returns: 0, or a negative errno (-ENETDOWN, -EMSGSIZE, ...).
  */
-int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
+int ipto_injector_send(struct ipto_injector_adapter *adapter, const void *frame,
 		       size_t len);
 
 /**
  * ipto_injector_send_batch - send several frames in order.
- * @port: an open port.
+ * @adapter: an open adapter.
  * @frames: @n frames, one per iovec, each as for ipto_injector_send()
  *	(checked all before any is sent).
  * @n: how many; 0 sends nothing and returns 0.
@@ -938,23 +792,23 @@ int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
  * <return value> failed and those after it were not tried), or a negative
  * errno when none was sent.
  */
-int ipto_injector_send_batch(struct ipto_injector_port *port,
+int ipto_injector_send_batch(struct ipto_injector_adapter *adapter,
 			     const struct iovec *frames, size_t n);
 
 /**
- * ipto_injector_send_multi - send frames for several ports, in order, in
- * as few system calls as the backend allows.
- * @injector: the injector every port belongs to.
- * @ports: @n ports; frame i goes out on @ports[i] (repeats and any mix
- *	allowed; a port of another injector gives -EINVAL).
+ * ipto_injector_send_multi - send frames on several open adapters, in
+ * order, in as few system calls as the backend allows.
+ * @injector: the injector every adapter was opened with.
+ * @adapters: @n open adapters; frame i goes out on @adapters[i] (repeats
+ *	and any mix allowed; one of another injector gives -EINVAL).
  * @frames: @n frames, each as for ipto_injector_send() (all checked
  *	before any is sent).
  * @n: how many; 0 sends nothing and returns 0.
  *
  * The AF_PACKET injector sends up to 64 frames per sendmmsg(), whatever
- * their ports (ports opened in different network namespaces break the
- * batch). Other backends send each run of consecutive frames on one port
- * as ipto_injector_send_batch() would.
+ * their adapters (adapters opened in different network namespaces break
+ * the batch). Other backends send each run of consecutive frames on one
+ * adapter as ipto_injector_send_batch() would.
  *
  * Returns: the number of frames sent (fewer than @n means frame number
  * <return value> failed and those after it were not tried), or a negative
@@ -963,86 +817,14 @@ int ipto_injector_send_batch(struct ipto_injector_port *port,
  * Since: 1.0
  */
 int ipto_injector_send_multi(struct ipto_injector *injector,
-			     struct ipto_injector_port *const *ports,
+			     struct ipto_injector_adapter *const *adapters,
 			     const struct iovec *frames, size_t n);
 
 /**
- * ipto_injector_close - close a port and drop its injector reference.
- * @port: the port, or NULL.
+ * ipto_injector_close - close an adapter and drop its injector reference.
+ * @adapter: the adapter, or NULL.
  */
-void ipto_injector_close(struct ipto_injector_port *port);
-
-/* ------------------------------------------------------------------ */
-/* Dry-run injector                                                    */
-/* ------------------------------------------------------------------ */
-
-/**
- * enum ipto_injector_op - injector operations, as bits, for
- * ipto_injector_dryrun_set_fault().
- * @IPTO_INJECTOR_OP_OPEN: ipto_injector_open().
- * @IPTO_INJECTOR_OP_SEND: each frame, whether sent alone or in a batch.
- */
-enum ipto_injector_op {
-	IPTO_INJECTOR_OP_OPEN = 1 << 0,
-	IPTO_INJECTOR_OP_SEND = 1 << 1,
-};
-
-/**
- * ipto_injector_op_name - a short stable name for @v, one of enum ipto_injector_op (a single flag: "open", "send").
- * @v: the value.
- *
- * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
- * exactly one of its flags.
- * Since: 1.0
- */
-const char *ipto_injector_op_name(enum ipto_injector_op v);
-
-/**
- * ipto_injector_dryrun_set_fault - make a future open or frame fail, as
- * ipto_binder_dryrun_set_fault() does for binders. A batch whose k-th frame
- * fails returns k - 1 (or the error when k is 1). A failed frame is not
- * recorded.
- *
- * Returns: 0 or -EINVAL.
- */
-int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
-				   unsigned int ops, unsigned int nth,
-				   int err);
-
-/**
- * ipto_injector_dryrun_get_frame_count - the number of frames "sent" so
- * far. 0 for a NULL or non-dry-run injector.
- */
-size_t ipto_injector_dryrun_get_frame_count(
-	const struct ipto_injector *injector);
-
-/**
- * ipto_injector_dryrun_get_frame - one recorded frame.
- * @injector: a dry-run injector.
- * @index: 0 .. count - 1 (-ERANGE otherwise).
- * @ifname: receives the port's interface name; may be NULL.
- * @frame: receives the frame bytes; may be NULL.
- * @len: receives the frame length; may be NULL.
- *
- * The pointers stay valid until ipto_injector_dryrun_clear_frames() or the
- * last unref.
- *
- * Returns: 0 or a negative errno.
- */
-int ipto_injector_dryrun_get_frame(const struct ipto_injector *injector,
-				   size_t index, const char **ifname,
-				   const void **frame, size_t *len);
-
-/** ipto_injector_dryrun_clear_frames - forget the recorded frames. Returns: 0 or -EINVAL. */
-int ipto_injector_dryrun_clear_frames(struct ipto_injector *injector);
-
-/**
- * ipto_injector_dryrun_get_open_count - the number of ports open right now
- * (so a test can check that every port was closed). 0 for a NULL or
- * non-dry-run injector.
- */
-size_t ipto_injector_dryrun_get_open_count(
-	const struct ipto_injector *injector);
+void ipto_injector_close(struct ipto_injector_adapter *adapter);
 
 #ifdef __cplusplus
 }

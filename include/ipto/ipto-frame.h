@@ -2,6 +2,11 @@
 /*
  * libipto: frame API. Include <ipto/ipto.h> rather than this file.
  *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * Announcement frames tell every host on the LAN that an IP address now
  * lives at a new MAC address: ARP frames for IPv4 and unsolicited neighbour
  * advertisements for IPv6. No single ARP style converges every client (see
@@ -41,21 +46,21 @@ extern "C" {
  * @IPTO_FRAME_STYLE_NONE: not a style one can build; ipto_frame_parse()
  *	reports it for a well-formed frame that matches no style (an ordinary
  *	ARP reply, a solicited NA).
- * @IPTO_FRAME_ARP_ANNOUNCE: ARP request with target IP = sender IP
+ * @IPTO_FRAME_STYLE_ARP_ANNOUNCE: ARP request with target IP = sender IP
  *	(RFC 5227 announcement, "gratuitous ARP"). Linux clients update an
  *	existing entry at once (it bypasses locktime), unless they set
  *	drop_gratuitous_arp.
- * @IPTO_FRAME_ARP_BCAST_TARGET: ARP request with target IP = the subnet
+ * @IPTO_FRAME_STYLE_ARP_BCAST_TARGET: ARP request with target IP = the subnet
  *	broadcast address of the sender IP's prefix (the patent's frame).
  *	With prefix 31, 32 or an unknown prefix there is no subnet broadcast
  *	address, and the frame uses 255.255.255.255, which no host answers
  *	either and which Linux treats the same way (see frames.md).
  *	Passes drop_gratuitous_arp; Linux applies locktime to it.
- * @IPTO_FRAME_ARP_REQUEST: ARP request with an explicit target IP,
+ * @IPTO_FRAME_STYLE_ARP_REQUEST: ARP request with an explicit target IP,
  *	struct ipto_frame_opts.target.
- * @IPTO_FRAME_ARP_REPLY: gratuitous ARP reply: target MAC = sender MAC,
+ * @IPTO_FRAME_STYLE_ARP_REPLY: gratuitous ARP reply: target MAC = sender MAC,
  *	target IP = sender IP (what "arping -A" sends).
- * @IPTO_FRAME_NA: IPv6 unsolicited neighbour advertisement (RFC 4861
+ * @IPTO_FRAME_STYLE_NA: IPv6 unsolicited neighbour advertisement (RFC 4861
  *	7.2.6) from the address itself to ff02::1, hop limit 255, Override
  *	set, Solicited clear, with a target link-layer address option.
  *
@@ -63,17 +68,17 @@ extern "C" {
  */
 enum ipto_frame_style {
 	IPTO_FRAME_STYLE_NONE = 0,
-	IPTO_FRAME_ARP_ANNOUNCE = 1,
-	IPTO_FRAME_ARP_BCAST_TARGET = 2,
-	IPTO_FRAME_ARP_REQUEST = 3,
-	IPTO_FRAME_ARP_REPLY = 4,
-	IPTO_FRAME_NA = 5,
+	IPTO_FRAME_STYLE_ARP_ANNOUNCE = 1,
+	IPTO_FRAME_STYLE_ARP_BCAST_TARGET = 2,
+	IPTO_FRAME_STYLE_ARP_REQUEST = 3,
+	IPTO_FRAME_STYLE_ARP_REPLY = 4,
+	IPTO_FRAME_STYLE_NA = 5,
 };
 
 /**
  * IPTO_FRAME_STYLE_BIT - the bit of @style in a style mask, e.g. for a
- * schedule: IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
- * IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET).
+ * schedule: IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+ * IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET).
  */
 #define IPTO_FRAME_STYLE_BIT(style) (1u << (style))
 
@@ -88,7 +93,7 @@ enum ipto_frame_style {
  *	some peers' replies).
  * @IPTO_FRAME_THA_SENDER: the sender MAC.
  *
- * Ignored for IPTO_FRAME_NA.
+ * Ignored for IPTO_FRAME_STYLE_NA.
  */
 enum ipto_frame_tha {
 	IPTO_FRAME_THA_DEFAULT = 0,
@@ -109,10 +114,10 @@ const char *ipto_frame_tha_name(enum ipto_frame_tha v);
 
 /**
  * enum ipto_frame_flags - flags of struct ipto_frame_opts.flags.
- * @IPTO_FRAME_F_ROUTER: NA: set the Router flag. Ignored for ARP styles.
+ * @IPTO_FRAME_ROUTER: NA: set the Router flag. Ignored for ARP styles.
  */
 enum ipto_frame_flags {
-	IPTO_FRAME_F_ROUTER = 1 << 0,
+	IPTO_FRAME_ROUTER = 1 << 0,
 };
 
 /**
@@ -130,7 +135,7 @@ const char *ipto_frame_flags_name(enum ipto_frame_flags v);
  * @sz: sizeof(struct ipto_frame_opts); use IPTO_OPTS().
  * @tha: the ARP target hardware address; IPTO_FRAME_THA_DEFAULT (0) when
  *	zero-initialised.
- * @target: the target IP of IPTO_FRAME_ARP_REQUEST (IPv4, not multicast and
+ * @target: the target IP of IPTO_FRAME_STYLE_ARP_REQUEST (IPv4, not multicast and
  *	not loopback, since Linux drops such frames unread); ignored by the
  *	other styles.
  * @flags: IPTO_FRAME_F_* bits; unknown bits give -EINVAL.
@@ -152,9 +157,9 @@ struct ipto_frame_opts {
  * @mac: the sender MAC: the takeover adapter's own MAC. It must be unicast:
  *	not multicast, not broadcast, not all zero.
  * @ip: the taken-over address: IPv4 for the ARP styles, IPv6 for
- *	IPTO_FRAME_NA, and a unicast one (not multicast, broadcast,
+ *	IPTO_FRAME_STYLE_NA, and a unicast one (not multicast, broadcast,
  *	unspecified, loopback or in 240.0.0.0/4). Its prefix length matters
- *	only to IPTO_FRAME_ARP_BCAST_TARGET.
+ *	only to IPTO_FRAME_STYLE_ARP_BCAST_TARGET.
  * @opts: options, or NULL for the defaults.
  * @buf: where the frame goes; nothing is written on failure.
  * @size: the size of @buf; IPTO_FRAME_MAX_LEN always suffices.
@@ -258,12 +263,12 @@ struct ipto_frame_info {
  * frames are foreign.
  *
  * The style is deduced: an ARP request whose target IP equals its sender
- * IP is IPTO_FRAME_ARP_ANNOUNCE; one whose target IP is the broadcast
+ * IP is IPTO_FRAME_STYLE_ARP_ANNOUNCE; one whose target IP is the broadcast
  * address of some prefix 0..30 around the sender IP (255.255.255.255
- * included) is IPTO_FRAME_ARP_BCAST_TARGET; any other request is
- * IPTO_FRAME_ARP_REQUEST. A reply with target IP = sender IP is
- * IPTO_FRAME_ARP_REPLY whatever its target MAC. An NA with Solicited clear
- * is IPTO_FRAME_NA. Anything else well-formed is IPTO_FRAME_STYLE_NONE.
+ * included) is IPTO_FRAME_STYLE_ARP_BCAST_TARGET; any other request is
+ * IPTO_FRAME_STYLE_ARP_REQUEST. A reply with target IP = sender IP is
+ * IPTO_FRAME_STYLE_ARP_REPLY whatever its target MAC. An NA with Solicited clear
+ * is IPTO_FRAME_STYLE_NA. Anything else well-formed is IPTO_FRAME_STYLE_NONE.
  * (A request to a real host can look like the broadcast-target style: the
  * prefix is not on the wire.)
  *

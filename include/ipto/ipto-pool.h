@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libipto: pool and plan API. Include <ipto/ipto.h> rather than this file. */
+/*
+ * libipto: pool and plan API. Include <ipto/ipto.h> rather than this file.
+ *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ */
 #ifndef IPTO_IPTO_POOL_H
 #define IPTO_IPTO_POOL_H
 
@@ -239,7 +246,7 @@ enum ipto_plan_flags {
 const char *ipto_plan_flags_name(enum ipto_plan_flags v);
 
 /**
- * struct ipto_plan_opts - options of ipto_plan_takeover().
+ * struct ipto_plan_opts - options of ipto_plan_new_takeover().
  * @sz: sizeof(struct ipto_plan_opts); use IPTO_OPTS().
  * @flags: a mask of enum ipto_plan_flags.
  */
@@ -249,7 +256,7 @@ struct ipto_plan_opts {
 };
 
 /**
- * ipto_plan_takeover - plan the takeover of failed active nodes.
+ * ipto_plan_new_takeover - plan the takeover of failed active nodes.
  * @pool: the pool.
  * @failed_nodes: names of active nodes that are not taken over now.
  * @n_failed: how many; at least one.
@@ -263,7 +270,7 @@ struct ipto_plan_opts {
  * still holds it whole (best fit; ties by standby name), so large holes
  * stay open for large nodes. Within a standby, adapters are used in name
  * order, the management adapter last; a node's addresses in
- * ipto_addr_compare() order. Steps (all IPTO_PLAN_BIND) come node by node
+ * ipto_addr_compare() order. Steps (all IPTO_PLAN_ACTION_BIND) come node by node
  * in placement order.
  *
  * The pool is not changed: call ipto_pool_commit() with the plan.
@@ -275,19 +282,19 @@ struct ipto_plan_opts {
  * options; or another negative errno. Every error is logged and no plan
  * is made.
  */
-int ipto_plan_takeover(struct ipto_pool *pool,
+int ipto_plan_new_takeover(struct ipto_pool *pool,
 		       const char *const *failed_nodes, size_t n_failed,
 		       const struct ipto_plan_opts *opts,
 		       struct ipto_plan **ret);
 
 /**
- * ipto_plan_release - plan the failback of taken-over nodes.
+ * ipto_plan_new_release - plan the failback of taken-over nodes.
  * @pool: the pool.
  * @nodes: names of nodes taken over by a committed takeover plan.
  * @n: how many; at least one.
  * @ret: on success, the plan with one reference; untouched on failure.
  *
- * One IPTO_PLAN_UNBIND step per address the pool records on a takeover
+ * One IPTO_PLAN_ACTION_UNBIND step per address the pool records on a takeover
  * adapter, nodes in name order, addresses in ipto_addr_compare() order.
  * After ipto_pool_commit() the adapters are free and the nodes active.
  *
@@ -295,7 +302,7 @@ int ipto_plan_takeover(struct ipto_pool *pool,
  * not taken over; -EEXIST for a node listed twice; -EINVAL; or another
  * negative errno.
  */
-int ipto_plan_release(struct ipto_pool *pool, const char *const *nodes,
+int ipto_plan_new_release(struct ipto_pool *pool, const char *const *nodes,
 		      size_t n, struct ipto_plan **ret);
 
 /**
@@ -333,14 +340,14 @@ size_t ipto_plan_get_step_count(const struct ipto_plan *plan);
 
 /**
  * enum ipto_plan_action - what a step does.
- * @IPTO_PLAN_BIND: add @ip to @ifname on @standby and announce it from
+ * @IPTO_PLAN_ACTION_BIND: add @ip to @ifname on @standby and announce it from
  *	@mac to @announce_target.
- * @IPTO_PLAN_UNBIND: remove @ip from @ifname on @standby; its node takes
+ * @IPTO_PLAN_ACTION_UNBIND: remove @ip from @ifname on @standby; its node takes
  *	it back.
  */
 enum ipto_plan_action {
-	IPTO_PLAN_BIND = 1,
-	IPTO_PLAN_UNBIND = 2,
+	IPTO_PLAN_ACTION_BIND = 1,
+	IPTO_PLAN_ACTION_UNBIND = 2,
 };
 
 /**
@@ -461,13 +468,13 @@ struct ipto_binder;
  * @pool: the pool.
  * @standby: the standby the binder's system is; NULL: every standby
  *	with an adapter of that name and MAC on the system.
- * @binder: reads one address dump and one link dump.
+ * @binder: reads one address dump and one adapter dump.
  *
  * Each such address that the description gives to a node marks its
  * adapter busy and its node taken over, as ipto_pool_commit() of a
- * takeover plan would, so the next ipto_plan_takeover() never puts a
+ * takeover plan would, so the next ipto_plan_new_takeover() never puts a
  * second address on a busy adapter unless sharing is asked for, and
- * ipto_plan_release() removes exactly what is there. Marked addresses the
+ * ipto_plan_new_release() removes exactly what is there. Marked addresses the
  * description does not know are logged and ignored. Call it on a pool
  * whose nodes are all active (a fresh pool); a node the pool already
  * records as taken over is left as it is.
@@ -498,7 +505,7 @@ struct ipto_plan_move {
  * ones: e.g. a release of exactly the addresses the kernel shows on each
  * adapter.
  * @pool: the pool.
- * @action: IPTO_PLAN_BIND or IPTO_PLAN_UNBIND.
+ * @action: IPTO_PLAN_ACTION_BIND or IPTO_PLAN_ACTION_UNBIND.
  * @moves: the moves, in the order the steps take.
  * @n: how many (1 or more).
  * @ret: on success the plan; untouched on failure.

@@ -2,18 +2,23 @@
 /*
  * libipto: the takeover engine. Include <ipto/ipto.h> rather than this file.
  *
+ * "The patent" below is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * A takeover runs a plan (see ipto-pool.h) through a binder and an injector
  * (see ipto-backend.h):
  *
  *   1. check   every adapter of the plan exists and has the plan's MAC;
- *   2. open    an injector port on every adapter that will announce and
- *              is up (so a missing CAP_NET_RAW fails before any change);
+ *   2. open    every adapter that will announce and is up for sending,
+ *              with the injector (so a missing CAP_NET_RAW fails before any change);
  *   3. devconf set arp_ignore=1 and arp_announce=2 on every takeover adapter
  *              (unless IPTO_TAKEOVER_KEEP_DEVCONF), so only the owning
  *              adapter answers ARP for a taken-over IP (no "ARP flux");
  *   4. bind    add every IP (IPv6 without DAD) -- or, for a release plan,
  *              remove it;
- *   5. link up bring every adapter up that was down, and open its port;
+ *   5. up      bring every adapter up that was down, and open it;
  *   6. announce the first round of the schedule;
  *   7. guard   set arp_ignore=1 and arp_announce=2 on the standby's other
  *              adapters that the plan's pool lists (management, idle
@@ -24,19 +29,19 @@
  *              right after the first round, off the path to the wire.
  *
  * The kernel is the record (see record.md): every address a takeover
- * adds is marked IPTO_ADDR_PROTO_TAKEOVER, and the settings and link
+ * adds is marked IPTO_ADDR_PROTO_TAKEOVER, and the settings and adapter
  * states it changes are noted in the binder's record. Before any change,
  * a taken address that already sits on another interface of the host
  * fails the takeover with -EADDRINUSE. A release plan removes only marked
  * addresses (an administrator's address stays, even when it is the same
  * one), keeps the other addresses of a subnet when it removes a primary
- * one (promote_secondaries for the moment of the deletion), lowers a link
+ * one (promote_secondaries for the moment of the deletion), lowers an adapter
  * the takeovers raised once it has no address left, restores the ARP
  * settings once the host holds no taken-over address, and sends nothing,
  * so ipto_takeover_run() returns at once.
  *
  * Steps 1-7 are all or nothing: when one fails, ipto_takeover_start() undoes
- * exactly what it did (addresses it added, links it raised, settings it
+ * exactly what it did (addresses it added, adapters it raised, settings it
  * changed), in reverse order, and returns the first error. What it found
  * already in place it leaves alone, so running the same takeover twice is
  * harmless. Later rounds of the schedule are driven by
@@ -67,7 +72,7 @@ extern "C" {
  *	after binding; 0 means at once).
  * @styles: a mask of IPTO_FRAME_STYLE_BIT(style). IPv4 addresses get one
  *	frame of each ARP style in the mask, in ascending style order; IPv6
- *	addresses get one unsolicited NA when IPTO_FRAME_NA is in the mask.
+ *	addresses get one unsolicited NA when IPTO_FRAME_STYLE_NA is in the mask.
  */
 struct ipto_announce_round {
 	uint32_t delay_ms;
@@ -111,7 +116,7 @@ const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
  *	(see ipto_takeover_default_schedule()). Copied.
  * @n_rounds: the number of @rounds, 1 to IPTO_ANNOUNCE_MAX_ROUNDS. Together
  *	the rounds must send a frame for the plan's addresses (an ARP style
- *	for IPv4, IPTO_FRAME_NA for IPv6), else ipto_takeover_new() says
+ *	for IPv4, IPTO_FRAME_STYLE_NA for IPv6), else ipto_takeover_new() says
  *	-EINVAL.
  * @refresh_ms: after the last round, repeat it every @refresh_ms
  *	milliseconds; 0 for no periodic refresh.
@@ -175,7 +180,7 @@ struct ipto_takeover *ipto_takeover_ref(struct ipto_takeover *t);
 
 /**
  * ipto_takeover_unref - drop a reference; the last one closes the injector
- * ports and the timer. It does not undo the takeover (see
+ * open adapters and the timer. It does not undo the takeover (see
  * ipto_takeover_undo()). Returns: NULL.
  */
 struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t);
@@ -220,7 +225,7 @@ int ipto_takeover_run(struct ipto_takeover *t);
 
 /**
  * ipto_takeover_undo - undo what this takeover did: remove the addresses
- * it added, lower the links it raised, restore the settings it changed (for
+ * it added, lower the adapters it raised, restore the settings it changed (for
  * a release plan: re-add the addresses it removed). Stops the schedule.
  *
  * Returns: 0 or the first negative errno (it still tries every step).
@@ -229,23 +234,23 @@ int ipto_takeover_undo(struct ipto_takeover *t);
 
 /**
  * enum ipto_report_op - what a report entry did.
- * IPTO_REPORT_LINK_CREATE: created a virtual (macvlan) adapter the plan
+ * IPTO_REPORT_OP_ADAPTER_CREATE: created a virtual (macvlan) adapter the plan
  * needs; undone by deleting it (Since 1.0).
  */
 enum ipto_report_op {
-	IPTO_REPORT_CHECK_LINK = 1,
-	IPTO_REPORT_OPEN_PORT = 2,
-	IPTO_REPORT_DEVCONF = 3,
-	IPTO_REPORT_ADDR_ADD = 4,
-	IPTO_REPORT_ADDR_DEL = 5,
-	IPTO_REPORT_LINK_UP = 6,
-	IPTO_REPORT_ANNOUNCE = 7,
-	IPTO_REPORT_LINK_CREATE = 8,
+	IPTO_REPORT_OP_CHECK_ADAPTER = 1,
+	IPTO_REPORT_OP_OPEN_ADAPTER = 2,
+	IPTO_REPORT_OP_DEVCONF = 3,
+	IPTO_REPORT_OP_ADDR_ADD = 4,
+	IPTO_REPORT_OP_ADDR_DEL = 5,
+	IPTO_REPORT_OP_ADAPTER_UP = 6,
+	IPTO_REPORT_OP_ANNOUNCE = 7,
+	IPTO_REPORT_OP_ADAPTER_CREATE = 8,
 };
 
 /**
- * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
- *	"link_up", "announce", "link_create").
+ * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_adapter", "open_adapter", "devconf", "addr_add", "addr_del",
+ *	"adapter_up", "announce", "adapter_create").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
@@ -256,17 +261,17 @@ const char *ipto_report_op_name(enum ipto_report_op v);
 
 /**
  * enum ipto_report_outcome - how a report entry ended.
- * @IPTO_OUTCOME_DONE: the step changed the system as planned.
- * @IPTO_OUTCOME_FOUND: it was already so; nothing changed.
- * @IPTO_OUTCOME_FAILED: the step failed (see the result).
- * @IPTO_OUTCOME_UNDONE: the step was done, then undone by a rollback or
+ * @IPTO_REPORT_OUTCOME_DONE: the step changed the system as planned.
+ * @IPTO_REPORT_OUTCOME_FOUND: it was already so; nothing changed.
+ * @IPTO_REPORT_OUTCOME_FAILED: the step failed (see the result).
+ * @IPTO_REPORT_OUTCOME_UNDONE: the step was done, then undone by a rollback or
  *	ipto_takeover_undo().
  */
 enum ipto_report_outcome {
-	IPTO_OUTCOME_DONE = 1,
-	IPTO_OUTCOME_FOUND = 2,
-	IPTO_OUTCOME_FAILED = 3,
-	IPTO_OUTCOME_UNDONE = 4,
+	IPTO_REPORT_OUTCOME_DONE = 1,
+	IPTO_REPORT_OUTCOME_FOUND = 2,
+	IPTO_REPORT_OUTCOME_FAILED = 3,
+	IPTO_REPORT_OUTCOME_UNDONE = 4,
 };
 
 /**
@@ -287,9 +292,9 @@ const char *ipto_report_outcome_name(enum ipto_report_outcome v);
  * @result: 0, or the negative errno of a failed step.
  * @ifname: the adapter (owned by the takeover).
  * @addr: the address the step concerns (IPTO_REPORT_ADDR_*,
- *	IPTO_REPORT_ANNOUNCE); zeroed otherwise.
- * @round: the schedule round (IPTO_REPORT_ANNOUNCE), else 0.
- * @frames: the frames sent (IPTO_REPORT_ANNOUNCE), else 0.
+ *	IPTO_REPORT_OP_ANNOUNCE); zeroed otherwise.
+ * @round: the schedule round (IPTO_REPORT_OP_ANNOUNCE), else 0.
+ * @frames: the frames sent (IPTO_REPORT_OP_ANNOUNCE), else 0.
  * @time_us: microseconds since ipto_takeover_start() was called.
  */
 struct ipto_takeover_report {
@@ -426,7 +431,7 @@ enum ipto_health {
 const char *ipto_health_name(enum ipto_health v);
 
 /**
- * struct ipto_status_opts - options of ipto_status_read().
+ * struct ipto_status_opts - options of ipto_status_new().
  * @sz: sizeof(struct ipto_status_opts).
  * @standby: the standby this binder's system is; NULL: any (see
  *	ipto_pool_load_occupancy()).
@@ -467,8 +472,8 @@ struct ipto_status_entry {
 struct ipto_status;
 
 /**
- * ipto_status_read - read what this standby holds from the kernel, in one
- * address dump and one link dump, with the health of each address.
+ * ipto_status_new - read what this standby holds from the kernel, in one
+ * address dump and one adapter dump, with the health of each address.
  * @pool: the description (the node of an address comes from it); not
  *	changed.
  * @binder: the standby's binder.
@@ -481,7 +486,7 @@ struct ipto_status;
  * -EOPNOTSUPP when the binder has no dumps; or a negative errno.
  * Since: 1.0.
  */
-int ipto_status_read(struct ipto_pool *pool, struct ipto_binder *binder,
+int ipto_status_new(struct ipto_pool *pool, struct ipto_binder *binder,
 		     const struct ipto_status_opts *opts,
 		     struct ipto_status **ret);
 

@@ -53,7 +53,7 @@ extern "C" {
  * @ethertype: 0x0806 (ARP) or 0x86dd (NA).
  * @op: the ARP opcode, 0 for NA.
  * @defended: the watcher sent an announcement for @addr because of this
- *	conflict (policy IPTO_WATCH_DEFEND, and the last defence of @addr is
+ *	conflict (policy IPTO_WATCH_POLICY_DEFEND, and the last defence of @addr is
  *	at least the defend interval old).
  * @defend_result: 0, or the negative errno of a defence that failed.
  * @count: the conflicts on @addr so far, this one included.
@@ -82,16 +82,16 @@ struct ipto_watch_conflict {
 
 /**
  * enum ipto_watch_policy - what the watcher does about a conflict.
- * @IPTO_WATCH_DEFEND: report it and re-announce the address (one RFC 5227
+ * @IPTO_WATCH_POLICY_DEFEND: report it and re-announce the address (one RFC 5227
  *	announcement, or one unsolicited NA for IPv6) from the adapter that
  *	holds it, at most once per defend interval per address. The default.
- * @IPTO_WATCH_REPORT: report it and send nothing.
+ * @IPTO_WATCH_POLICY_REPORT: report it and send nothing.
  *
  * Since: 1.0
  */
 enum ipto_watch_policy {
-	IPTO_WATCH_DEFEND = 1,
-	IPTO_WATCH_REPORT = 2,
+	IPTO_WATCH_POLICY_DEFEND = 1,
+	IPTO_WATCH_POLICY_REPORT = 2,
 };
 
 /**
@@ -130,9 +130,9 @@ typedef void (*ipto_watch_conflict_fn)(struct ipto_watch *w,
  * @sz: sizeof(struct ipto_watch_opts); use IPTO_OPTS().
  * @binder: reads each adapter's index and MAC (required). The watcher
  *	takes a reference.
- * @injector: sends the defence (required with IPTO_WATCH_DEFEND, ignored
+ * @injector: sends the defence (required with IPTO_WATCH_POLICY_DEFEND, ignored
  *	otherwise). The watcher takes a reference.
- * @policy: enum ipto_watch_policy; 0 means IPTO_WATCH_DEFEND.
+ * @policy: enum ipto_watch_policy; 0 means IPTO_WATCH_POLICY_DEFEND.
  * @defend_interval_ms: the least time between two defences of one address;
  *	0 means IPTO_WATCH_DEFEND_INTERVAL_MS.
  * @on_conflict: the callback, or NULL (conflicts are then only counted
@@ -171,7 +171,7 @@ struct ipto_watch *ipto_watch_ref(struct ipto_watch *w);
 
 /**
  * ipto_watch_unref - drop a reference; the last one closes the socket and
- * the defence ports. Returns: NULL. Since: 1.0
+ * the defence adapters. Returns: NULL. Since: 1.0
  */
 struct ipto_watch *ipto_watch_unref(struct ipto_watch *w);
 
@@ -183,7 +183,7 @@ struct ipto_watch *ipto_watch_unref(struct ipto_watch *w);
  * @addr: a unicast IPv4 or IPv6 address; watching the same address twice
  *	gives -EEXIST.
  *
- * With the defend policy, opens an injector port on @ifname (once per
+ * With the defend policy, opens an injector adapter on @ifname (once per
  * adapter), so a missing CAP_NET_RAW shows here. May be called before or
  * after ipto_watch_start().
  *

@@ -6,6 +6,11 @@
  * context, error and value API and pulls in the frame, pool/plan, backend and
  * takeover headers.
  *
+ * "The patent" in these headers is Japanese patent application publication
+ * JP 2001-144806 A (PFU Ltd., published 2001-05-25), "Network address
+ * takeover method for duplex system, duplex system having network address
+ * takeover function and recording medium", whose method libipto implements.
+ *
  * Conventions (all public functions):
  * - A function that can fail returns 0 (or a count / a length) on success and
  *   a negative errno on failure. The set of errno values a function may
@@ -15,7 +20,12 @@
  *   gives -EINVAL. The library never aborts, never exits and never prints
  *   except through the context's log function.
  * - Constructors take a "struct ipto_x **ret" last and leave *ret untouched
- *   on failure.
+ *   on failure. A reference-counted object is made by ipto_x_new() or
+ *   ipto_x_new_VARIANT() (ipto_binder_new_netlink(), ipto_plan_new_takeover(),
+ *   ipto_plan_new_release(), ipto_plan_new_moves(), ipto_status_new()); a
+ *   closed handle by the verb its pair undoes (ipto_injector_open() /
+ *   ipto_injector_close(), ipto_lock_acquire() / ipto_lock_release(),
+ *   ipto_pcap_writer_new() / ipto_pcap_writer_close()).
  * - Options structs (and ops tables) begin with "size_t sz", set by the
  *   caller to sizeof(struct ...). Declare them with IPTO_OPTS(), which zeroes
  *   the whole struct, padding included, or memset() them to zero first. The
@@ -23,23 +33,37 @@
  *   when fields are added; every byte that sz covers past the end of the
  *   last field this library knows must be zero, else -EINVAL (logged): a
  *   newer caller asking for something this version cannot do.
- * - Sized output structs (struct ipto_link_info, ipto_frame_info,
+ * - Sized output structs (struct ipto_adapter_info, ipto_frame_info,
  *   ipto_plan_step, ipto_takeover_report) also begin with "size_t sz", set
  *   by the caller. The library writes the fields both sides know, zeroes
  *   the caller's bytes beyond the end of its own struct, and leaves sz as
  *   the caller set it; a field the caller's sz does not cover is not written.
  * - Reference counted handles: struct ipto_ctx, ipto_pool, ipto_plan,
- *   ipto_binder, ipto_injector and ipto_takeover. Each has ipto_x_ref(),
+ *   ipto_binder, ipto_injector, ipto_takeover and ipto_status. Each has ipto_x_ref(),
  *   which passes NULL through, and ipto_x_unref(), which accepts NULL and
  *   always returns NULL; the last reference frees the object. An object
  *   holds a reference to each object it was made from (its context, the
  *   plan's pool, the takeover's plan, binder and injector).
  * - Closed handles, owned by one caller and not reference counted:
- *   struct ipto_injector_port (ipto_injector_close()) and struct
- *   ipto_pcap_writer (ipto_pcap_writer_close()). Close each exactly once;
- *   close accepts NULL. A port holds a reference to its injector.
+ *   struct ipto_injector_adapter (ipto_injector_close()), struct
+ *   ipto_pcap_writer (ipto_pcap_writer_close()) and struct ipto_lock
+ *   (ipto_lock_release()). Close each exactly once; close accepts NULL. An
+ *   open adapter holds a reference to its injector.
+ * - Vocabulary: an "adapter" is a network interface as libipto sees it,
+ *   everywhere: in the pool and plan, the binder (struct ipto_adapter_info,
+ *   ipto_binder_adapter_get()), the injector (struct ipto_injector_adapter,
+ *   an adapter opened for sending) and the takeover report. "Link" appears
+ *   only where the kernel's own object is meant: the netlink binder's
+ *   rtnl_link (RTM_GETLINK), link-local addresses, the pcap link type.
+ *   Interface names are "ifname", 1..15 characters.
+ * - Names: the values of enum ipto_x are IPTO_X_* (IPTO_REPORT_OUTCOME_DONE
+ *   of enum ipto_report_outcome, IPTO_LOG_PRIORITY_ERROR of enum
+ *   ipto_log_priority); the flags of enum ipto_x_flags are IPTO_X_*
+ *   (IPTO_TAKEOVER_DAD, IPTO_FRAME_ROUTER). Each enum has ipto_x_name().
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
- *   version IPTO_1.0) unless its comment says otherwise.
+ *   version IPTO_1.0) unless its comment says otherwise. The ABI promise
+ *   covers the headers this one includes; <ipto/ipto-dryrun.h> (symbol
+ *   version IPTO_DRYRUN_1.0, test backends) is outside it.
  *
  * The documents these headers name (frames.md, planning.md, ...) are
  * installed with libipto's documentation, in <datadir>/doc/libipto (e.g.
@@ -69,7 +93,7 @@ extern "C" {
  * zeroed whole (padding included, as the library checks every byte past the
  * fields it knows), with sz set and the given designated initialisers:
  *
- *	IPTO_OPTS(ipto_frame_opts, o, .flags = IPTO_FRAME_F_ROUTER);
+ *	IPTO_OPTS(ipto_frame_opts, o, .flags = IPTO_FRAME_ROUTER);
  *	IPTO_OPTS(ipto_plan_opts, p);	(all defaults)
  *
  * Compiles warning-free with -Wall -Wextra -pedantic in C99 and later and in
@@ -141,9 +165,9 @@ struct ipto_ctx;
 
 /** enum ipto_log_priority - log message priorities, most severe first. */
 enum ipto_log_priority {
-	IPTO_LOG_ERROR = 10,
-	IPTO_LOG_INFO = 20,
-	IPTO_LOG_DEBUG = 30,
+	IPTO_LOG_PRIORITY_ERROR = 10,
+	IPTO_LOG_PRIORITY_INFO = 20,
+	IPTO_LOG_PRIORITY_DEBUG = 30,
 };
 
 /**
@@ -173,7 +197,7 @@ typedef void (*ipto_log_fn)(struct ipto_ctx *ctx,
  * ipto_ctx_new - create a context.
  * @ret: on success, the new context with one reference.
  *
- * The new context logs messages of priority IPTO_LOG_ERROR to stderr,
+ * The new context logs messages of priority IPTO_LOG_PRIORITY_ERROR to stderr,
  * prefixed with "libipto: ", until ipto_ctx_set_log_fn() changes that.
  *
  * Returns: 0, or a negative errno (-ENOMEM, -EINVAL).
@@ -241,24 +265,24 @@ struct ipto_addr {
 
 /**
  * enum ipto_addr_class - bits returned by ipto_addr_classify().
- * @IPTO_ADDR_UNICAST: usable as a host's own address: not multicast, not
+ * @IPTO_ADDR_CLASS_UNICAST: usable as a host's own address: not multicast, not
  *	a broadcast address, not unspecified, not in 240.0.0.0/4.
- * @IPTO_ADDR_MULTICAST: 224.0.0.0/4 or ff00::/8.
- * @IPTO_ADDR_BROADCAST: 255.255.255.255, or the subnet broadcast address of
+ * @IPTO_ADDR_CLASS_MULTICAST: 224.0.0.0/4 or ff00::/8.
+ * @IPTO_ADDR_CLASS_BROADCAST: 255.255.255.255, or the subnet broadcast address of
  *	its own prefix (prefix 0..30 only).
- * @IPTO_ADDR_UNSPECIFIED: 0.0.0.0 or ::.
- * @IPTO_ADDR_LOOPBACK: 127.0.0.0/8 or ::1.
- * @IPTO_ADDR_LINK_LOCAL: 169.254.0.0/16 or fe80::/10.
- * @IPTO_ADDR_NETWORK: the host part is all zero (IPv4 prefix 0..30 only).
+ * @IPTO_ADDR_CLASS_UNSPECIFIED: 0.0.0.0 or ::.
+ * @IPTO_ADDR_CLASS_LOOPBACK: 127.0.0.0/8 or ::1.
+ * @IPTO_ADDR_CLASS_LINK_LOCAL: 169.254.0.0/16 or fe80::/10.
+ * @IPTO_ADDR_CLASS_NETWORK: the host part is all zero (IPv4 prefix 0..30 only).
  */
 enum ipto_addr_class {
-	IPTO_ADDR_UNICAST = 1 << 0,
-	IPTO_ADDR_MULTICAST = 1 << 1,
-	IPTO_ADDR_BROADCAST = 1 << 2,
-	IPTO_ADDR_UNSPECIFIED = 1 << 3,
-	IPTO_ADDR_LOOPBACK = 1 << 4,
-	IPTO_ADDR_LINK_LOCAL = 1 << 5,
-	IPTO_ADDR_NETWORK = 1 << 6,
+	IPTO_ADDR_CLASS_UNICAST = 1 << 0,
+	IPTO_ADDR_CLASS_MULTICAST = 1 << 1,
+	IPTO_ADDR_CLASS_BROADCAST = 1 << 2,
+	IPTO_ADDR_CLASS_UNSPECIFIED = 1 << 3,
+	IPTO_ADDR_CLASS_LOOPBACK = 1 << 4,
+	IPTO_ADDR_CLASS_LINK_LOCAL = 1 << 5,
+	IPTO_ADDR_CLASS_NETWORK = 1 << 6,
 };
 
 /**
@@ -339,18 +363,18 @@ struct ipto_mac {
 
 /**
  * enum ipto_mac_class - bits returned by ipto_mac_classify().
- * @IPTO_MAC_UNICAST: the group bit is clear and the address is not zero.
- * @IPTO_MAC_MULTICAST: the group bit is set (broadcast included).
- * @IPTO_MAC_BROADCAST: ff:ff:ff:ff:ff:ff.
- * @IPTO_MAC_ZERO: 00:00:00:00:00:00.
- * @IPTO_MAC_LOCAL: the locally-administered bit is set.
+ * @IPTO_MAC_CLASS_UNICAST: the group bit is clear and the address is not zero.
+ * @IPTO_MAC_CLASS_MULTICAST: the group bit is set (broadcast included).
+ * @IPTO_MAC_CLASS_BROADCAST: ff:ff:ff:ff:ff:ff.
+ * @IPTO_MAC_CLASS_ZERO: 00:00:00:00:00:00.
+ * @IPTO_MAC_CLASS_LOCAL: the locally-administered bit is set.
  */
 enum ipto_mac_class {
-	IPTO_MAC_UNICAST = 1 << 0,
-	IPTO_MAC_MULTICAST = 1 << 1,
-	IPTO_MAC_BROADCAST = 1 << 2,
-	IPTO_MAC_ZERO = 1 << 3,
-	IPTO_MAC_LOCAL = 1 << 4,
+	IPTO_MAC_CLASS_UNICAST = 1 << 0,
+	IPTO_MAC_CLASS_MULTICAST = 1 << 1,
+	IPTO_MAC_CLASS_BROADCAST = 1 << 2,
+	IPTO_MAC_CLASS_ZERO = 1 << 3,
+	IPTO_MAC_CLASS_LOCAL = 1 << 4,
 };
 
 /**
@@ -399,7 +423,7 @@ struct ipto_pool;
 struct ipto_plan;
 struct ipto_binder;
 struct ipto_injector;
-struct ipto_injector_port;
+struct ipto_injector_adapter;
 struct ipto_pcap_writer;
 struct ipto_takeover;
 struct ipto_watch;

@@ -34,8 +34,8 @@ int main(int argc, char **argv)
 	    ipto_addr_parse("198.51.100.1", &o.target))
 		return 1;
 	printf("%-18s %12s %12s\n", "style", "build ns", "parse ns");
-	for (s = IPTO_FRAME_ARP_ANNOUNCE; s <= IPTO_FRAME_NA; s++) {
-		const struct ipto_addr *ip = s == IPTO_FRAME_NA ? &v6 : &v4;
+	for (s = IPTO_FRAME_STYLE_ARP_ANNOUNCE; s <= IPTO_FRAME_STYLE_NA; s++) {
+		const struct ipto_addr *ip = s == IPTO_FRAME_STYLE_NA ? &v6 : &v4;
 		struct ipto_frame_info fi = { .sz = sizeof(fi) };
 		double t0, t1, t2;
 		int len = 0;

@@ -58,7 +58,7 @@ struct bench {
 
 static void make_pool(struct bench *b, unsigned int n)
 {
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	unsigned int i;
 	int r;
 
@@ -66,7 +66,7 @@ static void make_pool(struct bench *b, unsigned int n)
 	b->pool = NULL;
 	if ((r = ipto_pool_new(b->ctx, &b->pool)) < 0)
 		die("pool", r);
-	if ((r = ipto_binder_link_get(b->binder, b->parent, &info)) < 0)
+	if ((r = ipto_binder_adapter_get(b->binder, b->parent, &info)) < 0)
 		die(b->parent, r);
 	ipto_pool_add_node(b->pool, "a1");
 	for (i = 0; i < n; i++) {
@@ -88,7 +88,7 @@ static void make_pool(struct bench *b, unsigned int n)
 }
 
 static const struct ipto_announce_round one_round[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) },
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 };
 
 /* Runs a plan; returns the time start() took. */
@@ -103,8 +103,8 @@ static uint64_t run(struct bench *b, bool release)
 	uint64_t t0, t1;
 	int r;
 
-	r = release ? ipto_plan_release(b->pool, nodes, 1, &plan)
-		    : ipto_plan_takeover(b->pool, nodes, 1, NULL, &plan);
+	r = release ? ipto_plan_new_release(b->pool, nodes, 1, &plan)
+		    : ipto_plan_new_takeover(b->pool, nodes, 1, NULL, &plan);
 	if (r < 0)
 		die("plan", r);
 	if ((r = ipto_takeover_new(b->ctx, plan, &o, &t)) < 0)

@@ -95,7 +95,7 @@ static void run(size_t target_ips, size_t want_nodes, struct row *row)
 
 	if ((r = ipto_ctx_new(&ctx)) < 0)
 		die("ctx", r);
-	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_ERROR, NULL);
+	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_PRIORITY_ERROR, NULL);
 	row->ips = total;
 	row->nodes = n_nodes;
 	row->failed = n_nodes / 10 ? n_nodes / 10 : 1;
@@ -172,7 +172,7 @@ static void run(size_t target_ips, size_t want_nodes, struct row *row)
 	row->plan1 = 1e30;
 	for (rep = 0; rep < REPEAT; rep++) {
 		t = now_ms();
-		if ((r = ipto_plan_takeover(pool, (const char *const *)&names[i],
+		if ((r = ipto_plan_new_takeover(pool, (const char *const *)&names[i],
 					    1, NULL, &plan)) < 0)
 			die("plan one", r);
 		t = now_ms() - t;
@@ -188,7 +188,7 @@ static void run(size_t target_ips, size_t want_nodes, struct row *row)
 		if (rep)
 			ipto_plan_unref(plan);
 		t = now_ms();
-		if ((r = ipto_plan_takeover(pool, failed, row->failed, NULL,
+		if ((r = ipto_plan_new_takeover(pool, failed, row->failed, NULL,
 					    &plan)) < 0)
 			die("plan many", r);
 		t = now_ms() - t;
@@ -202,7 +202,7 @@ static void run(size_t target_ips, size_t want_nodes, struct row *row)
 	row->commit = now_ms() - t;
 
 	t = now_ms();
-	if ((r = ipto_plan_release(pool, failed, row->failed, &rel)) < 0)
+	if ((r = ipto_plan_new_release(pool, failed, row->failed, &rel)) < 0)
 		die("release", r);
 	if ((r = ipto_pool_commit(pool, rel)) < 0)
 		die("commit release", r);

@@ -42,7 +42,7 @@
  *
  *   bench-takeover ops IFNAME COUNT
  *	The netlink binder's calls one by one, COUNT times each on IFNAME:
- *	ipto_binder_link_get(), ipto_binder_devconf_get(), and
+ *	ipto_binder_adapter_get(), ipto_binder_devconf_get(), and
  *	ipto_binder_addr_add() / ipto_binder_addr_del() of 192.0.2.250/24.
  *	Prints the median microseconds and mean heap allocations of each:
  *	  LINK_GET_US DEVCONF_GET_US ADDR_ADD_US ADDR_DEL_US
@@ -203,9 +203,9 @@ static struct ipto_takeover *prepare(struct ipto_ctx *ctx, const char *workfile,
 	check(ipto_pool_add_standby(pool, "sb"), "add standby");
 	for (ifname = strtok_r(adapters, ",", &save); ifname;
 	     ifname = strtok_r(NULL, ",", &save)) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 
-		r = ipto_binder_link_get(binder, ifname, &info);
+		r = ipto_binder_adapter_get(binder, ifname, &info);
 		if (r < 0)
 			bench_die("adapter %s: %s", ifname, ipto_strerror(r));
 		check(ipto_pool_add_adapter(pool, "sb", ifname, &info.mac, 0),
@@ -214,7 +214,7 @@ static struct ipto_takeover *prepare(struct ipto_ctx *ctx, const char *workfile,
 	{
 		IPTO_OPTS(ipto_plan_opts, popts, .flags = IPTO_PLAN_SHARE_ADAPTERS);
 
-		check(ipto_plan_takeover(pool, failed, 1, &popts, &plan), "plan");
+		check(ipto_plan_new_takeover(pool, failed, 1, &popts, &plan), "plan");
 	}
 	{
 		IPTO_OPTS(ipto_takeover_opts, topts, .binder = binder,
@@ -235,8 +235,8 @@ static struct ipto_takeover *prepare(struct ipto_ctx *ctx, const char *workfile,
 
 static const struct ipto_announce_round one_round[] = {
 	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) },
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
 };
 
 static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
@@ -265,17 +265,17 @@ static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 		struct ipto_takeover_report rep = { .sz = sizeof(rep) };
 
 		check(ipto_takeover_get_report(t, i, &rep), "report");
-		if (rep.outcome == IPTO_OUTCOME_FAILED)
+		if (rep.outcome == IPTO_REPORT_OUTCOME_FAILED)
 			bench_die("report entry %zu failed: %s", i,
 				  ipto_strerror(rep.result));
 		switch (rep.op) {
-		case IPTO_REPORT_CHECK_LINK:
+		case IPTO_REPORT_OP_CHECK_ADAPTER:
 			checked = rep.time_us;
 			break;
-		case IPTO_REPORT_ADDR_ADD:
+		case IPTO_REPORT_OP_ADDR_ADD:
 			bound = rep.time_us;
 			break;
-		case IPTO_REPORT_ANNOUNCE:
+		case IPTO_REPORT_OP_ANNOUNCE:
 			announced = rep.time_us;
 			break;
 		default:
@@ -299,9 +299,9 @@ static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 {
 	static struct iovec iov[1024];
-	struct ipto_injector_port *port;
+	struct ipto_injector_adapter *port;
 	struct ipto_injector *inj;
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_binder *binder;
 	struct ipto_addr ip;
 	uint8_t frame[IPTO_FRAME_MAX_LEN];
@@ -317,10 +317,10 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 	if (batch < 1 || batch > 1024)
 		bench_die("BATCH must be 1..1024");
 	check(ipto_binder_new_netlink(ctx, &binder), "netlink binder");
-	check(ipto_binder_link_get(binder, argv[2], &info), argv[2]);
+	check(ipto_binder_adapter_get(binder, argv[2], &info), argv[2]);
 	ipto_binder_unref(binder);
 	check(ipto_addr_parse("192.0.2.250/24", &ip), "address");
-	len = ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &info.mac, &ip,
+	len = ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &info.mac, &ip,
 			       NULL, frame, sizeof(frame));
 	check(len, "frame");
 	inj = new_injector(ctx, argc > 5 ? argv[5] : NULL);
@@ -407,9 +407,9 @@ static int count_packet_sockets(void)
  * open). */
 static int run_ports(struct ipto_ctx *ctx, char **argv, int argc)
 {
-	static struct ipto_injector_port *ports[256], *of[64];
+	static struct ipto_injector_adapter *ports[256], *of[64];
 	static struct iovec iov[64];
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_injector *inj;
 	struct ipto_binder *binder;
 	struct ipto_addr ip;
@@ -431,11 +431,11 @@ static int run_ports(struct ipto_ctx *ctx, char **argv, int argc)
 		check(ipto_injector_open(inj, ifname, &ports[n++]), ifname);
 	open_ns = bench_now() - t0;
 	sockets = count_packet_sockets();
-	check(ipto_binder_link_get(binder, ipto_injector_port_get_ifname(ports[0]),
+	check(ipto_binder_adapter_get(binder, ipto_injector_adapter_get_ifname(ports[0]),
 				   &info), "link");
 	ipto_binder_unref(binder);
 	check(ipto_addr_parse("192.0.2.250/24", &ip), "address");
-	len = ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &info.mac, &ip,
+	len = ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &info.mac, &ip,
 			       NULL, frame, sizeof(frame));
 	check(len, "frame");
 	for (i = 0; i < 64; i++) {
@@ -484,13 +484,13 @@ static int run_ops(struct ipto_ctx *ctx, char **argv, int argc)
 	check(ipto_addr_parse("192.0.2.250/24", &ip), "address");
 	for (i = 0; i < count; i++) {
 		for (k = 0; k < 4; k++) {
-			struct ipto_link_info info = { .sz = sizeof(info) };
+			struct ipto_adapter_info info = { .sz = sizeof(info) };
 
 			a = n_allocs;
 			t = bench_now();
 			switch (k) {
 			case 0:
-				check(ipto_binder_link_get(binder, argv[2], &info), "link_get");
+				check(ipto_binder_adapter_get(binder, argv[2], &info), "adapter_get");
 				break;
 			case 1:
 				check(ipto_binder_devconf_get(binder, argv[2],
@@ -554,7 +554,7 @@ static int run_allocs(struct ipto_ctx *ctx, char **argv, int argc)
 		struct ipto_takeover_report rep = { .sz = sizeof(rep) };
 
 		check(ipto_takeover_get_report(t, i, &rep), "report");
-		if (rep.op == IPTO_REPORT_ANNOUNCE)
+		if (rep.op == IPTO_REPORT_OP_ANNOUNCE)
 			frames += rep.frames;
 	}
 	printf("%lu %lu %lu %llu %zu\n", rounds, frames, allocs, bytes, n);

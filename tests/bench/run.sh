@@ -666,7 +666,7 @@ echo
 set -- $OPS_LIB $OPS_RAW
 if [ $# -ge 12 ]; then
 	echo "Single netlink calls on an idle adapter (median us; heap allocations per call):"
-	printf '  ipto_binder_link_get()     %6s  (%s)   raw RTM_GETLINK by name     %6s\n' "$1" "$5" "$9"
+	printf '  ipto_binder_adapter_get()     %6s  (%s)   raw RTM_GETLINK by name     %6s\n' "$1" "$5" "$9"
 	printf '  ipto_binder_devconf_get()  %6s  (%s)   if_nametoindex()            %6s\n' "$2" "$6" "${10}"
 	printf '  ipto_binder_addr_add()     %6s  (%s)   raw RTM_NEWADDR + ACK       %6s\n' "$3" "$7" "${11}"
 	printf '  ipto_binder_addr_del()     %6s  (%s)   raw RTM_DELADDR + ACK       %6s\n' "$4" "$8" "${12}"

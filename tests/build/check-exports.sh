@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' |
-	sed 's/@.*//' | grep -v '^IPTO_[0-9.]*$' | sort -u > "$tmp/exported"
+	sed 's/@.*//' | grep -v '^IPTO_[A-Z_]*[0-9.]*$' | sort -u > "$tmp/exported"
 [ -s "$tmp/exported" ] || { echo "no exported symbols found in $lib"; exit 1; }
 
 if grep -v '^ipto_' "$tmp/exported"; then
@@ -34,10 +34,11 @@ awk '/^IPTO_EXPORT/ { want = 1; buf = "" }
      /^IPTO_DEFINE_REF_UNREF\(/ { s = $0; sub(/^IPTO_DEFINE_REF_UNREF\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }
      # IPTO_DEFINE_BACKEND(ipto_x, who) defines ipto_x_new, _ref, _unref
-     # and _get_ctx.
+     # _get_ctx and _get_userdata.
      /^IPTO_DEFINE_BACKEND\(/ { s = $0; sub(/^IPTO_DEFINE_BACKEND\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s)
-            print s "_new"; print s "_ref"; print s "_unref"; print s "_get_ctx" }
+            print s "_new"; print s "_ref"; print s "_unref"; print s "_get_ctx"
+            print s "_get_userdata" }
      # IPTO_DEFINE_ENUM_NAME(ipto_x_name, enum, ...) defines ipto_x_name.
      /^IPTO_DEFINE_ENUM_NAME\(/ { s = $0; sub(/^IPTO_DEFINE_ENUM_NAME\([[:space:]]*/, "", s)
             sub(/[[:space:]]*,.*/, "", s); print s }' "$libdir"/*.c |

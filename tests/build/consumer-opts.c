@@ -19,7 +19,7 @@ static int fail(const char *what)
 
 int main(void)
 {
-	IPTO_OPTS(ipto_frame_opts, na, .flags = IPTO_FRAME_F_ROUTER);
+	IPTO_OPTS(ipto_frame_opts, na, .flags = IPTO_FRAME_ROUTER);
 	IPTO_OPTS(ipto_frame_opts, arp);
 	IPTO_OPTS(ipto_plan_opts, plan);
 	struct ipto_ctx *ctx = NULL;
@@ -47,14 +47,14 @@ int main(void)
 	    ipto_mac_parse("02:00:5e:00:53:07", &mac) < 0)
 		return fail("parse");
 
-	n = ipto_frame_build(ctx, IPTO_FRAME_NA, &mac, &ip6, &na, buf,
+	n = ipto_frame_build(ctx, IPTO_FRAME_STYLE_NA, &mac, &ip6, &na, buf,
 			     sizeof(buf));
 	if (n != IPTO_FRAME_NA_LEN)
 		return fail("NA with the router flag not built");
 	if (ipto_frame_parse(buf, (size_t)n, &info) < 0 || !info.router)
 		return fail("the NA does not carry the router flag");
 
-	n = ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac, &ip4, &arp,
+	n = ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_ANNOUNCE, &mac, &ip4, &arp,
 			     buf, sizeof(buf));
 	if (n < IPTO_FRAME_ARP_LEN)
 		return fail("ARP announcement not built");

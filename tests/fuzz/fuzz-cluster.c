@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *nodes[1] = { cluster_node_name(c, i) };
 			struct ipto_plan *plan = NULL;
 
-			if (ipto_plan_takeover(cluster_pool(c), nodes, 1, NULL, &plan) == 0)
+			if (ipto_plan_new_takeover(cluster_pool(c), nodes, 1, NULL, &plan) == 0)
 				ipto_plan_unref(plan);
 		}
 	}

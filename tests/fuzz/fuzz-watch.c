@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-dryrun.h>
 
 #include "fuzz.h"
 
@@ -38,8 +39,8 @@ static void setup(void)
 	if (ipto_ctx_new(&ctx) < 0 || ipto_binder_new_dryrun(ctx, &b) < 0 ||
 	    ipto_injector_new_dryrun(ctx, &inj) < 0)
 		abort();
-	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_ERROR, NULL);
-	ipto_binder_dryrun_add_link(b, "tk1", &own, true);
+	ipto_ctx_set_log_fn(ctx, NULL, IPTO_LOG_PRIORITY_ERROR, NULL);
+	ipto_binder_dryrun_add_adapter(b, "tk1", &own, true);
 	ipto_addr_parse("192.0.2.11/24", &a4);
 	ipto_addr_parse("2001:db8:2::11/64", &a6);
 	{

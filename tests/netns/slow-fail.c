@@ -29,38 +29,52 @@ struct slow {
 	bool fired;
 };
 
-static int s_addr_add(void *u, const char *i, const struct ipto_addr *a, unsigned int f)
+static int s_addr_add(struct ipto_binder *binder, const char *i, const struct ipto_addr *a, unsigned int f)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_add(((struct slow *)u)->real, i, a, f);
 }
 
-static int s_addr_add_batch(void *u, const struct ipto_addr_req *r, size_t n, int *res)
+static int s_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *r, size_t n, int *res)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_add_batch(((struct slow *)u)->real, r, n, res);
 }
 
-static int s_addr_del(void *u, const char *i, const struct ipto_addr *a)
+static int s_addr_del(struct ipto_binder *binder, const char *i, const struct ipto_addr *a)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_del(((struct slow *)u)->real, i, a);
 }
 
-static int s_addr_list(void *u, const char *i, struct ipto_addr *o, size_t m)
+static int s_addr_list(struct ipto_binder *binder, const char *i, struct ipto_addr *o, size_t m)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_list(((struct slow *)u)->real, i, o, m);
 }
 
-static int s_link_get(void *u, const char *i, struct ipto_link_info *info)
+static int s_link_get(struct ipto_binder *binder, const char *i, struct ipto_adapter_info *info)
 {
-	return ipto_binder_link_get(((struct slow *)u)->real, i, info);
+	void *u = ipto_binder_get_userdata(binder);
+
+	return ipto_binder_adapter_get(((struct slow *)u)->real, i, info);
 }
 
-static int s_link_set_up(void *u, const char *i, bool up)
+static int s_link_set_up(struct ipto_binder *binder, const char *i, bool up)
 {
-	return ipto_binder_link_set_up(((struct slow *)u)->real, i, up);
+	void *u = ipto_binder_get_userdata(binder);
+
+	return ipto_binder_adapter_set_up(((struct slow *)u)->real, i, up);
 }
 
-static int s_devconf_get(void *u, const char *i, enum ipto_devconf k, int *v)
+static int s_devconf_get(struct ipto_binder *binder, const char *i, enum ipto_devconf k, int *v)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_devconf_get(((struct slow *)u)->real, i, k, v);
 }
 
@@ -72,9 +86,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int s_devconf_set(void *u, const char *i, enum ipto_devconf k, int v)
+static int s_devconf_set(struct ipto_binder *binder, const char *i, enum ipto_devconf k, int v)
 {
-	struct slow *s = u;
+	struct slow *s = ipto_binder_get_userdata(binder);
 
 	if (!s->fired && strcmp(i, s->fail_if) == 0) {
 		double deadline = now() + 30.0;
@@ -93,23 +107,31 @@ static int s_devconf_set(void *u, const char *i, enum ipto_devconf k, int v)
 	return ipto_binder_devconf_set(s->real, i, k, v);
 }
 
-static int s_addr_dump(void *u, int ifindex, struct ipto_addr_entry *o, size_t m)
+static int s_addr_dump(struct ipto_binder *binder, int ifindex, struct ipto_addr_entry *o, size_t m)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_dump(((struct slow *)u)->real, ifindex, o, m);
 }
 
-static int s_link_dump(void *u, struct ipto_link_entry *o, size_t m)
+static int s_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o, size_t m)
 {
-	return ipto_binder_link_dump(((struct slow *)u)->real, o, m);
+	void *u = ipto_binder_get_userdata(binder);
+
+	return ipto_binder_adapter_dump(((struct slow *)u)->real, o, m);
 }
 
-static int s_record_get(void *u, const char *k, char *b, size_t l)
+static int s_record_get(struct ipto_binder *binder, const char *k, char *b, size_t l)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_record_get(((struct slow *)u)->real, k, b, l);
 }
 
-static int s_record_set(void *u, const char *k, const char *v)
+static int s_record_set(struct ipto_binder *binder, const char *k, const char *v)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_record_set(((struct slow *)u)->real, k, v);
 }
 
@@ -118,13 +140,13 @@ static const struct ipto_binder_ops slow_ops = {
 	.addr_add = s_addr_add,
 	.addr_del = s_addr_del,
 	.addr_list = s_addr_list,
-	.link_get = s_link_get,
-	.link_set_up = s_link_set_up,
+	.adapter_get = s_link_get,
+	.adapter_set_up = s_link_set_up,
 	.devconf_get = s_devconf_get,
 	.devconf_set = s_devconf_set,
 	.addr_add_batch = s_addr_add_batch,
 	.addr_dump = s_addr_dump,
-	.link_dump = s_link_dump,
+	.adapter_dump = s_link_dump,
 	.record_get = s_record_get,
 	.record_set = s_record_set,
 };
@@ -158,9 +180,9 @@ int main(int argc, char **argv)
 	    ipto_pool_add_standby(pool, "sb") < 0)
 		return 2;
 	for (i = 5; i < argc; i++) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 
-		if (ipto_binder_link_get(s.real, argv[i], &info) < 0 ||
+		if (ipto_binder_adapter_get(s.real, argv[i], &info) < 0 ||
 		    ipto_pool_add_adapter(pool, "sb", argv[i], &info.mac,
 					  i == argc - 1 ? IPTO_ADAPTER_MANAGEMENT : 0) < 0)
 			return 2;
@@ -172,7 +194,7 @@ int main(int argc, char **argv)
 	}
 	r = ipto_pool_load_occupancy(pool, "sb", s.real);
 	if (r >= 0)
-		r = ipto_plan_takeover(pool, fail, 1, NULL, &plan);
+		r = ipto_plan_new_takeover(pool, fail, 1, NULL, &plan);
 	if (r >= 0) {
 		IPTO_OPTS(ipto_takeover_opts, o, .binder = binder, .injector = inj);
 

@@ -32,52 +32,58 @@ static int faulty_hit(struct faulty *f)
 	return ++f->calls == f->fail_at ? -EIO : 0;
 }
 
-static int f_addr_add(void *u, const char *ifname, const struct ipto_addr *a,
+static int f_addr_add(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a,
 		      unsigned int flags)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_addr_add(f->real, ifname, a, flags);
 }
 
-static int f_addr_del(void *u, const char *ifname, const struct ipto_addr *a)
+static int f_addr_del(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_addr_del(f->real, ifname, a);
 }
 
-static int f_addr_list(void *u, const char *ifname, struct ipto_addr *out,
+static int f_addr_list(struct ipto_binder *binder, const char *ifname, struct ipto_addr *out,
 		       size_t max)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_addr_list(((struct faulty *)u)->real, ifname, out, max);
 }
 
-static int f_link_get(void *u, const char *ifname, struct ipto_link_info *info)
+static int f_link_get(struct ipto_binder *binder, const char *ifname, struct ipto_adapter_info *info)
 {
-	return ipto_binder_link_get(((struct faulty *)u)->real, ifname, info);
+	void *u = ipto_binder_get_userdata(binder);
+
+	return ipto_binder_adapter_get(((struct faulty *)u)->real, ifname, info);
 }
 
-static int f_link_set_up(void *u, const char *ifname, bool up)
+static int f_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
-	return r ? r : ipto_binder_link_set_up(f->real, ifname, up);
+	return r ? r : ipto_binder_adapter_set_up(f->real, ifname, up);
 }
 
-static int f_devconf_get(void *u, const char *ifname, enum ipto_devconf key,
+static int f_devconf_get(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
 			 int *value)
 {
+	void *u = ipto_binder_get_userdata(binder);
+
 	return ipto_binder_devconf_get(((struct faulty *)u)->real, ifname, key, value);
 }
 
-static int f_devconf_set(void *u, const char *ifname, enum ipto_devconf key,
+static int f_devconf_set(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
 			 int value)
 {
-	struct faulty *f = u;
+	struct faulty *f = ipto_binder_get_userdata(binder);
 	int r = faulty_hit(f);
 
 	return r ? r : ipto_binder_devconf_set(f->real, ifname, key, value);
@@ -88,8 +94,8 @@ static const struct ipto_binder_ops faulty_ops = {
 	.addr_add = f_addr_add,
 	.addr_del = f_addr_del,
 	.addr_list = f_addr_list,
-	.link_get = f_link_get,
-	.link_set_up = f_link_set_up,
+	.adapter_get = f_link_get,
+	.adapter_set_up = f_link_set_up,
 	.devconf_get = f_devconf_get,
 	.devconf_set = f_devconf_set,
 };
@@ -146,7 +152,7 @@ int main(int argc, char **argv)
 	struct ipto_injector *inj;
 	struct faulty f = { 0 };
 	struct ipto_addr a;
-	struct ipto_link_info li = { .sz = sizeof(li) };
+	struct ipto_adapter_info li = { .sz = sizeof(li) };
 	const char *failed[] = { "alpha" };
 	const char *ips[] = { "192.0.2.10/24", "198.51.100.10/24", "2001:db8::10/64" };
 	char *before, *after;
@@ -165,7 +171,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	CHECK(ipto_ctx_new(&ctx) == 0, "ctx");
-	if (!getenv("IPTO_TEST_VERBOSE")) ipto_ctx_set_log_fn(ctx, quiet, IPTO_LOG_ERROR, NULL);
+	if (!getenv("IPTO_TEST_VERBOSE")) ipto_ctx_set_log_fn(ctx, quiet, IPTO_LOG_PRIORITY_ERROR, NULL);
 	CHECK(ipto_binder_new_netlink(ctx, &real) == 0, "netlink binder");
 	r = strcmp(argv[1], "pcap") == 0 ? ipto_injector_new_pcap(ctx, &inj)
 					 : ipto_injector_new_packet(ctx, &inj);
@@ -182,28 +188,28 @@ int main(int argc, char **argv)
 		CHECK(ipto_pool_add_node_ip(pool, "alpha", &a) == 0, "node ip");
 	}
 	CHECK(ipto_pool_add_standby(pool, "sb") == 0, "standby");
-	CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link %s", if1);
+	CHECK(ipto_binder_adapter_get(real, if1, &li) == 0, "link %s", if1);
 	CHECK(ipto_pool_add_adapter(pool, "sb", if1, &li.mac, 0) == 0, "adapter 1");
-	CHECK(ipto_binder_link_get(real, if2, &li) == 0, "link %s", if2);
+	CHECK(ipto_binder_adapter_get(real, if2, &li) == 0, "link %s", if2);
 	CHECK(ipto_pool_add_adapter(pool, "sb", if2, &li.mac, 0) == 0, "adapter 2");
 	{
 		IPTO_OPTS(ipto_plan_opts, po, .flags = IPTO_PLAN_SHARE_ADAPTERS);
 
-		r = ipto_plan_takeover(pool, failed, 1, &po, &plan);
+		r = ipto_plan_new_takeover(pool, failed, 1, &po, &plan);
 		CHECK(r == 0, "plan: %s", ipto_strerror(r));
 	}
 
-	CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link_get");
+	CHECK(ipto_binder_adapter_get(real, if1, &li) == 0, "adapter_get");
 	CHECK(li.arp_ignore == 0 && li.arp_announce == 0,
-	      "link_get gave arp_ignore %d arp_announce %d before", li.arp_ignore,
+	      "adapter_get gave arp_ignore %d arp_announce %d before", li.arp_ignore,
 	      li.arp_announce);
 	before = snapshot();
 	for (k = 1; k < 100; k++) {
 		struct ipto_takeover *t;
 		IPTO_OPTS(ipto_takeover_opts, o, .binder = binder, .injector = inj);
 		struct ipto_announce_round once = { 0,
-			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
-			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA) };
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) };
 
 		o.rounds = &once;
 		o.n_rounds = 1;
@@ -218,10 +224,10 @@ int main(int argc, char **argv)
 			CHECK(strstr(after, "192.0.2.10/24"), "v4 address missing:\n%s", after);
 			CHECK(strstr(after, "198.51.100.10/24"), "v4 address missing:\n%s", after);
 			CHECK(strstr(after, "2001:db8::10/64"), "v6 address missing:\n%s", after);
-			/* link_get reads the ARP settings with the link. */
-			CHECK(ipto_binder_link_get(real, if1, &li) == 0, "link_get");
+			/* adapter_get reads the ARP settings with the link. */
+			CHECK(ipto_binder_adapter_get(real, if1, &li) == 0, "adapter_get");
 			CHECK(li.arp_ignore == 1 && li.arp_announce == 2,
-			      "link_get gave arp_ignore %d arp_announce %d",
+			      "adapter_get gave arp_ignore %d arp_announce %d",
 			      li.arp_ignore, li.arp_announce);
 			CHECK(ipto_takeover_undo(t) == 0, "undo");
 			free(after);

@@ -129,10 +129,10 @@ static int binder_cmd(struct ipto_ctx *ctx, int argc, char **argv)
 			r = 0;
 		}
 	} else if (!strcmp(cmd, "link-get") && argc == 3) {
-		struct ipto_link_info info = { .sz = sizeof(info) };
+		struct ipto_adapter_info info = { .sz = sizeof(info) };
 		char m[IPTO_MAC_STRLEN];
 
-		r = ipto_binder_link_get(b, ifname, &info);
+		r = ipto_binder_adapter_get(b, ifname, &info);
 		if (r == 0) {
 			ipto_mac_format(&info.mac, m, sizeof(m));
 			printf("ifindex %d mac %s %s mtu %u %s\n", info.ifindex,
@@ -140,7 +140,7 @@ static int binder_cmd(struct ipto_ctx *ctx, int argc, char **argv)
 			       info.carrier ? "carrier" : "nocarrier");
 		}
 	} else if (!strcmp(cmd, "link-set") && argc == 4) {
-		r = ipto_binder_link_set_up(b, ifname,
+		r = ipto_binder_adapter_set_up(b, ifname,
 					    !strcmp(argv[3], "up"));
 	} else if (!strcmp(cmd, "devconf-get") && argc == 4) {
 		if (parse_key(argv[3], &key) < 0)
@@ -162,7 +162,7 @@ static int binder_cmd(struct ipto_ctx *ctx, int argc, char **argv)
 static int send_cmd(struct ipto_ctx *ctx, int argc, char **argv)
 {
 	struct ipto_injector *inj = NULL;
-	struct ipto_injector_port *port = NULL;
+	struct ipto_injector_adapter *port = NULL;
 	unsigned int first, count, i;
 	struct iovec *iov;
 	uint8_t *bufs;

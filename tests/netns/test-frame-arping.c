@@ -320,17 +320,17 @@ START_TEST(arping_U_equals_announce)
 			     ipcmd, ns_a, arping), 0);
 	n = wait_frame(cap, is_arp_from, &m, got, sizeof(got), "arping -U");
 	close(cap);
-	parses_as(got, n, IPTO_FRAME_ARP_ANNOUNCE);
+	parses_as(got, n, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
 
 	/* equal to the announcement with a broadcast target MAC */
-	olen = build(IPTO_FRAME_ARP_ANNOUNCE, MAC_A, IP_A,
+	olen = build(IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_A, IP_A,
 		     IPTO_FRAME_THA_BROADCAST, ours);
 	compare("arping -U vs arp-announce tha=broadcast", got, n, ours,
 		(size_t)olen, 0, 0);
 
 	/* the default differs in the target MAC only: arping says
 	 * broadcast, libipto zero, as RFC 5227 2.3 and the kernel do */
-	olen = build(IPTO_FRAME_ARP_ANNOUNCE, MAC_A, IP_A, 0, dflt);
+	olen = build(IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_A, IP_A, 0, dflt);
 	compare("arping -U vs arp-announce default", got, n, dflt,
 		(size_t)olen, 32, 38);
 	ck_assert_mem_eq(got + 32, "\xff\xff\xff\xff\xff\xff", 6);
@@ -351,8 +351,8 @@ START_TEST(arping_A_equals_reply)
 			     ipcmd, ns_a, arping), 0);
 	n = wait_frame(cap, is_arp_from, &m, got, sizeof(got), "arping -A");
 	close(cap);
-	parses_as(got, n, IPTO_FRAME_ARP_REPLY);
-	olen = build(IPTO_FRAME_ARP_REPLY, MAC_A, IP_A, 0, ours);
+	parses_as(got, n, IPTO_FRAME_STYLE_ARP_REPLY);
+	olen = build(IPTO_FRAME_STYLE_ARP_REPLY, MAC_A, IP_A, 0, ours);
 	compare("arping -A vs arp-reply default", got, n, ours, (size_t)olen,
 		0, 0);
 }
@@ -380,8 +380,8 @@ START_TEST(kernel_arp_notify_equals_announce)
 			     ipcmd, ns_a), 0);
 	ck_assert_int_eq(run("'%s' -n %s link set va address %s", ipcmd, ns_a,
 			     MAC_A), 0);
-	parses_as(got, n, IPTO_FRAME_ARP_ANNOUNCE);
-	olen = build(IPTO_FRAME_ARP_ANNOUNCE, mac_new, IP_A, 0, ours);
+	parses_as(got, n, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
+	olen = build(IPTO_FRAME_STYLE_ARP_ANNOUNCE, mac_new, IP_A, 0, ours);
 	compare("kernel arp_notify vs arp-announce default", got, n, ours,
 		(size_t)olen, 0, 0);
 }
@@ -404,8 +404,8 @@ START_TEST(kernel_ndisc_notify_equals_na)
 			     ipcmd, ns_a), 0);
 	n = wait_frame(cap, is_na_for, &target, got, sizeof(got), "kernel NA");
 	close(cap);
-	parses_as(got, n, IPTO_FRAME_NA);
-	olen = build(IPTO_FRAME_NA, MAC_A, "2001:db8::10/64", 0, ours);
+	parses_as(got, n, IPTO_FRAME_STYLE_NA);
+	olen = build(IPTO_FRAME_STYLE_NA, MAC_A, "2001:db8::10/64", 0, ours);
 	ck_assert_uint_eq(n, (size_t)olen);
 	compare("kernel ndisc_notify vs na", got, n, ours, (size_t)olen, 0, 0);
 }
@@ -453,7 +453,7 @@ static void send_and_sync(int inj, int cap_a, const uint8_t *frame, size_t len)
 	uint8_t sync[IPTO_FRAME_MAX_LEN], got[2048];
 	int r;
 
-	r = ipto_frame_build(NULL, IPTO_FRAME_ARP_REQUEST, &smac, &sip, &o,
+	r = ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &smac, &sip, &o,
 			     sync, sizeof(sync));
 	ck_assert_int_eq(r, 60);
 	drain(cap_a);
@@ -505,19 +505,19 @@ struct garp_cell {
 
 static const struct garp_cell cells[] = {
 	/* locktime passed (0): every style updates */
-	{ 0, 0, "192.0.2.10/32", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 0, "192.0.2.10/31", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 0, "192.0.2.10", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 0, "192.0.2.10/24", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 0, "192.0.2.10/24", IPTO_FRAME_ARP_ANNOUNCE, true },
+	{ 0, 0, "192.0.2.10/32", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 0, "192.0.2.10/31", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 0, "192.0.2.10", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 0, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 0, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_ANNOUNCE, true },
 	/* entry just updated (locktime 1000 s): only tpa == spa gets in */
-	{ 100000, 0, "192.0.2.10/32", IPTO_FRAME_ARP_BCAST_TARGET, false },
-	{ 100000, 0, "192.0.2.10/24", IPTO_FRAME_ARP_BCAST_TARGET, false },
-	{ 100000, 0, "192.0.2.10/24", IPTO_FRAME_ARP_ANNOUNCE, true },
+	{ 100000, 0, "192.0.2.10/32", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, false },
+	{ 100000, 0, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, false },
+	{ 100000, 0, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_ANNOUNCE, true },
 	/* drop_gratuitous_arp: only tpa != spa gets in */
-	{ 0, 1, "192.0.2.10/32", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 1, "192.0.2.10/24", IPTO_FRAME_ARP_BCAST_TARGET, true },
-	{ 0, 1, "192.0.2.10/24", IPTO_FRAME_ARP_ANNOUNCE, false },
+	{ 0, 1, "192.0.2.10/32", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 1, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_BCAST_TARGET, true },
+	{ 0, 1, "192.0.2.10/24", IPTO_FRAME_STYLE_ARP_ANNOUNCE, false },
 };
 
 START_TEST(limited_broadcast_target_acts_like_subnet_broadcast)

@@ -252,12 +252,12 @@ static void check_received(int rx, unsigned int from, const char *what)
 
 int main(int argc, char **argv)
 {
-	struct ipto_injector_port *ports[K], *multi_ports[N_MULTI];
+	struct ipto_injector_adapter *ports[K], *multi_ports[N_MULTI];
 	struct iovec iov[N_MULTI];
 	unsigned char mac[K][6];
 	int peer_if[K];
 	struct ipto_injector *inj = NULL, *other = NULL;
-	struct ipto_injector_port *stray_port = NULL, *foreign = NULL;
+	struct ipto_injector_adapter *stray_port = NULL, *foreign = NULL;
 	struct ipto_ctx *ctx = NULL;
 	char args[256], name[IFNAMSIZ];
 	unsigned int i, base;

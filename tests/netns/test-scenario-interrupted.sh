@@ -55,7 +55,7 @@ undone = {r["op"] for r in j["report"] if r["outcome"] == "undone"}
 assert not j["ok"] and j["rolled_back"] and j["result"] < 0, j
 assert [(r["op"], r["ifname"]) for r in failed] == [("addr_add", "tk2")], failed
 assert undone == {"devconf", "addr_add"}, undone
-assert not [r for r in j["report"] if r["outcome"] == "done" and r["op"] not in ("open_port",)], j
+assert not [r for r in j["report"] if r["outcome"] == "done" and r["op"] not in ("open_adapter",)], j
 ' "$out"
 check "... and still nothing changed" [ "$(snapshot sb)" = "$before" ]
 check "c1 still reaches $V4 and $V6 on a1" eval 'pings c1 "$V4" && pings c1 "$V6"'

@@ -1,64 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The dry-run backends. The binder keeps an in-memory model of interfaces
- * that answers like the kernel does (-EEXIST, -EADDRNOTAVAIL, -ENODEV,
- * devconf defaults 0), records every call as a line of text and can fail
- * the n-th call on purpose. The injector keeps a copy of every frame.
+ * The dry-run binder: an in-memory model of interfaces that answers like
+ * the kernel does (-EEXIST, -EADDRNOTAVAIL, -ENODEV, devconf defaults 0),
+ * records every call as a line of text and can fail the n-th call on
+ * purpose. Not part of the stable ABI (<ipto/ipto-dryrun.h>).
  */
-#include "backend-private.h"
-
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-
-#define DEVCONF_KEYS 5 /* enum ipto_devconf values are 1..4 */
-
-struct fault {
-	unsigned int ops; /* mask of counted operations */
-	unsigned int countdown; /* 0: every counted call fails */
-	int err; /* 0: no fault armed */
-	/* A backend logs the failures it makes, as the layer that knows why;
-	 * the injector's sends are logged by the generic injector. */
-	struct ipto_ctx *ctx;
-	const char *who;
-	unsigned int logged_ops;
-};
-
-static int fault_fire(const struct fault *f, unsigned int op, int err)
-{
-	if (f->logged_ops & op)
-		log_err(f->ctx, "%s: operation 0x%x fails by the armed fault: "
-			"%s\n", f->who, op, ipto_strerror(err));
-	return err;
-}
-
-/* Whether the call of operation @op fails, and with what. */
-static int fault_hit(struct fault *f, unsigned int op)
-{
-	int err = f->err;
-
-	if (!err || !(f->ops & op))
-		return 0;
-	if (f->countdown == 0)
-		return fault_fire(f, op, err);
-	if (--f->countdown > 0)
-		return 0;
-	f->err = 0; /* one-shot: spent */
-	return fault_fire(f, op, err);
-}
-
-static int fault_set(struct fault *f, unsigned int known, unsigned int ops,
-		     unsigned int nth, int err)
-{
-	if ((ops & ~known) || err > 0)
-		return -EINVAL;
-	f->ops = ops;
-	f->countdown = nth;
-	f->err = err;
-	return 0;
-}
+#include "dryrun-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Binder                                                              */
@@ -165,22 +112,14 @@ static struct dr_link *find_link(struct dr_binder *d, const char *ifname)
  * so nothing can fail after the model changed. Returns the slot index or
  * -ENOMEM.
  */
-static int call_begin(struct dr_binder *d, const char *fmt, ...)
-	IPTO_PRINTF_ATTR(2, 3);
-
-static int call_begin(struct dr_binder *d, const char *fmt, ...)
+static int call_vbegin(struct dr_binder *d, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *text;
-	int r;
 
 	if (ipto_grow((void **)&d->calls, &d->calls_cap, d->ncalls + 1,
 		      sizeof(*d->calls)) < 0)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	r = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (r < 0)
+	if (vasprintf(&text, fmt, ap) < 0)
 		return -ENOMEM;
 	d->calls[d->ncalls].text = text;
 	d->calls[d->ncalls].result = 0;
@@ -193,28 +132,54 @@ static int call_end(struct dr_binder *d, int slot, int result)
 	return result;
 }
 
-static int dr_addr_add(void *userdata, const char *ifname,
+/*
+ * The prologue of every modelled op: records the call (see call_vbegin()),
+ * fires an armed fault for @op and, when @lp is set, finds @ifname's link.
+ * Returns 0 with *slot (for call_end()) and *lp set, or the negative errno
+ * the op returns, recorded as its result (-ENOMEM may go unrecorded).
+ */
+static int op_begin(struct dr_binder *d, unsigned int op, int *slot,
+		    const char *ifname, struct dr_link **lp, const char *fmt,
+		    ...) IPTO_PRINTF_ATTR(6, 7);
+
+static int op_begin(struct dr_binder *d, unsigned int op, int *slot,
+		    const char *ifname, struct dr_link **lp, const char *fmt,
+		    ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	*slot = call_vbegin(d, fmt, ap);
+	va_end(ap);
+	if (*slot < 0)
+		return *slot;
+	err = fault_hit(&d->fault, op);
+	if (err)
+		return call_end(d, *slot, err);
+	if (lp && !(*lp = find_link(d, ifname)))
+		return call_end(d, *slot, -ENODEV);
+	return 0;
+}
+
+
+static int dr_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
 	int slot, err;
 
 	ipto_addr_format(addr, text, sizeof(text));
-	slot = call_begin(d, "addr_add %s %s%s%s", ifname, text,
-			  (flags & IPTO_BIND_NODAD) ? " nodad" : "",
-			  (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
-			  (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_ADD);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_ADD, &slot, ifname, &l,
+		       "addr_add %s %s%s%s", ifname, text,
+		       (flags & IPTO_BIND_NODAD) ? " nodad" : "",
+		       (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
+		       (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs; i++) {
 		/* IPv4 allows one address with two prefixes; IPv6 does not. */
 		if (ipto_addr_equal(&l->addrs[i], addr) &&
@@ -237,25 +202,20 @@ static int dr_addr_add(void *userdata, const char *ifname,
 	return call_end(d, slot, 0);
 }
 
-static int dr_addr_del(void *userdata, const char *ifname,
+static int dr_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
 	int slot, err;
 
 	ipto_addr_format(addr, text, sizeof(text));
-	slot = call_begin(d, "addr_del %s %s", ifname, text);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_DEL);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_DEL, &slot, ifname, &l,
+		       "addr_del %s %s", ifname, text);
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs; i++) {
 		if (ipto_addr_equal(&l->addrs[i], addr) &&
 		    l->addrs[i].prefixlen == addr->prefixlen) {
@@ -278,44 +238,34 @@ static int dr_addr_del(void *userdata, const char *ifname,
 	return call_end(d, slot, -EADDRNOTAVAIL);
 }
 
-static int dr_addr_list(void *userdata, const char *ifname,
+static int dr_addr_list(struct ipto_binder *binder, const char *ifname,
 			struct ipto_addr *out, size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	size_t i;
 	int slot, err;
 
-	slot = call_begin(d, "addr_list %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_LIST);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_LIST, &slot, ifname, &l,
+		       "addr_list %s", ifname);
+	if (err < 0)
+		return err;
 	for (i = 0; i < l->naddrs && i < max; i++)
 		out[i] = l->addrs[i];
 	return call_end(d, slot, (int)l->naddrs);
 }
 
-static int dr_link_get(void *userdata, const char *ifname,
-		       struct ipto_link_info *info)
+static int dr_link_get(struct ipto_binder *binder, const char *ifname,
+		       struct ipto_adapter_info *info)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "link_get %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_GET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_GET, &slot, ifname, &l,
+		       "adapter_get %s", ifname);
+	if (err < 0)
+		return err;
 	info->ifindex = l->ifindex;
 	info->mac = l->mac;
 	info->up = l->up;
@@ -326,64 +276,49 @@ static int dr_link_get(void *userdata, const char *ifname,
 	return call_end(d, slot, 0);
 }
 
-static int dr_link_set_up(void *userdata, const char *ifname, bool up)
+static int dr_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "link_set_up %s %s", ifname, up ? "up" : "down");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_SET_UP);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_SET_UP, &slot, ifname, &l,
+		       "adapter_set_up %s %s", ifname, up ? "up" : "down");
+	if (err < 0)
+		return err;
 	l->up = up;
 	l->carrier = up;
 	return call_end(d, slot, 0);
 }
 
-static int dr_devconf_get(void *userdata, const char *ifname,
+static int dr_devconf_get(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int *value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "devconf_get %s %s", ifname,
-			  ipto_devconf_name(key));
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_DEVCONF_GET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_DEVCONF_GET, &slot, ifname, &l,
+		       "devconf_get %s %s", ifname,
+		       ipto_devconf_name(key));
+	if (err < 0)
+		return err;
 	*value = l->devconf[key];
 	return call_end(d, slot, 0);
 }
 
-static int dr_devconf_set(void *userdata, const char *ifname,
+static int dr_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "devconf_set %s %s %d", ifname,
-			  ipto_devconf_name(key), value);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_DEVCONF_SET);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_DEVCONF_SET, &slot, ifname, &l,
+		       "devconf_set %s %s %d", ifname,
+		       ipto_devconf_name(key), value);
+	if (err < 0)
+		return err;
 	l->devconf[key] = value;
 	return call_end(d, slot, 0);
 }
@@ -397,9 +332,9 @@ static void clear_calls(struct dr_binder *d)
 	d->ncalls = 0;
 }
 
-static void dr_binder_destroy(void *userdata)
+static void dr_binder_destroy(struct ipto_binder *binder)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i;
 
 	for (i = 0; i < d->nlinks; i++) {
@@ -417,19 +352,17 @@ static void dr_binder_destroy(void *userdata)
 	free(d);
 }
 
-static int dr_addr_dump(void *userdata, int ifindex,
+static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i, j, n = 0;
 	int slot, err;
 
-	slot = call_begin(d, "addr_dump %d", ifindex);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_ADDR_DUMP);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADDR_DUMP, &slot, NULL, NULL,
+		       "addr_dump %d", ifindex);
+	if (err < 0)
+		return err;
 	for (i = 0; i < d->nlinks; i++) {
 		const struct dr_link *l = &d->links[i];
 
@@ -450,22 +383,20 @@ static int dr_addr_dump(void *userdata, int ifindex,
 	return call_end(d, slot, (int)n);
 }
 
-static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
+static int dr_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	size_t i;
 	int slot, err;
 
-	slot = call_begin(d, "link_dump");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_DUMP);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_DUMP, &slot, NULL, NULL,
+		       "adapter_dump");
+	if (err < 0)
+		return err;
 	for (i = 0; i < d->nlinks && i < max; i++) {
 		const struct dr_link *l = &d->links[i];
-		struct ipto_link_entry e = { .sz = sizeof(e) };
+		struct ipto_adapter_entry e = { .sz = sizeof(e) };
 
 		snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
 		e.ifindex = l->ifindex;
@@ -491,19 +422,17 @@ static struct dr_record *find_record(struct dr_binder *d, const char *key)
 	return NULL;
 }
 
-static int dr_record_get(void *userdata, const char *key, char *buf,
+static int dr_record_get(struct ipto_binder *binder, const char *key, char *buf,
 			 size_t len)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_record *r;
 	int slot, err;
 
-	slot = call_begin(d, "record_get %s", key);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_GET);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_RECORD_GET, &slot, NULL, NULL,
+		       "record_get %s", key);
+	if (err < 0)
+		return err;
 	r = find_record(d, key);
 	if (!r)
 		return call_end(d, slot, -ENOENT);
@@ -513,19 +442,17 @@ static int dr_record_get(void *userdata, const char *key, char *buf,
 	return call_end(d, slot, 0);
 }
 
-static int dr_record_set(void *userdata, const char *key, const char *value)
+static int dr_record_set(struct ipto_binder *binder, const char *key, const char *value)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_record *r, *grown;
 	char *v = NULL, *k = NULL;
 	int slot, err;
 
-	slot = call_begin(d, "record_set %s %s", key, value ? value : "(delete)");
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_RECORD_SET);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_RECORD_SET, &slot, NULL, NULL,
+		       "record_set %s %s", key, value ? value : "(delete)");
+	if (err < 0)
+		return err;
 	r = find_record(d, key);
 	if (!value) {
 		if (r) {
@@ -558,8 +485,8 @@ static int dr_record_set(void *userdata, const char *key, const char *value)
 
 static const char *mode_name(enum ipto_macvlan_mode mode)
 {
-	return mode == IPTO_MACVLAN_PRIVATE ? "private" :
-	       mode == IPTO_MACVLAN_VEPA ? "vepa" : "bridge";
+	return mode == IPTO_MACVLAN_MODE_PRIVATE ? "private" :
+	       mode == IPTO_MACVLAN_MODE_VEPA ? "vepa" : "bridge";
 }
 
 static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
@@ -567,25 +494,23 @@ static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
 
 /* Like the kernel: the name must be free, the parent present; the new
  * link is down with every devconf value 0, then tagged and guarded. */
-static int dr_link_create_macvlan(void *userdata,
+static int dr_link_create_macvlan(struct ipto_binder *binder,
 				  const struct ipto_macvlan_req *req)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	char mac[IPTO_MAC_STRLEN];
 	int slot, err;
 
 	ipto_mac_format(&req->mac, mac, sizeof(mac));
-	slot = call_begin(d, "link_create_macvlan %s parent %s mac %s mode %s "
-			  "alias %s arp_ignore %d arp_announce %d", req->ifname,
-			  req->parent, mac, mode_name(req->mode),
-			  req->alias && req->alias[0] ? req->alias : "-",
-			  req->arp_ignore, req->arp_announce);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_CREATE);
-	if (err)
-		return call_end(d, slot, err);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_CREATE, &slot, NULL, NULL,
+		       "adapter_create_macvlan %s parent %s mac %s mode %s "
+		       "alias %s arp_ignore %d arp_announce %d", req->ifname,
+		       req->parent, mac, mode_name(req->mode),
+		       req->alias && req->alias[0] ? req->alias : "-",
+		       req->arp_ignore, req->arp_announce);
+	if (err < 0)
+		return err;
 	if (find_link(d, req->ifname))
 		return call_end(d, slot, -EEXIST);
 	if (!find_link(d, req->parent))
@@ -604,21 +529,16 @@ static int dr_link_create_macvlan(void *userdata,
 	return call_end(d, slot, 0);
 }
 
-static int dr_link_delete(void *userdata, const char *ifname)
+static int dr_link_delete(struct ipto_binder *binder, const char *ifname)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	int slot, err;
 
-	slot = call_begin(d, "link_delete %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_DELETE);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_DELETE, &slot, ifname, &l,
+		       "adapter_delete %s", ifname);
+	if (err < 0)
+		return err;
 	free(l->addrs);
 	free(l->protos);
 	memmove(l, l + 1, (size_t)(d->links + d->nlinks - (l + 1)) * sizeof(*l));
@@ -626,23 +546,18 @@ static int dr_link_delete(void *userdata, const char *ifname)
 	return call_end(d, slot, 0);
 }
 
-static int dr_link_get_alias(void *userdata, const char *ifname, char *buf,
+static int dr_link_get_alias(struct ipto_binder *binder, const char *ifname, char *buf,
 			     size_t len)
 {
-	struct dr_binder *d = userdata;
+	struct dr_binder *d = ipto_binder_get_userdata(binder);
 	struct dr_link *l;
 	size_t n;
 	int slot, err;
 
-	slot = call_begin(d, "link_get_alias %s", ifname);
-	if (slot < 0)
-		return slot;
-	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_GET_ALIAS);
-	if (err)
-		return call_end(d, slot, err);
-	l = find_link(d, ifname);
-	if (!l)
-		return call_end(d, slot, -ENODEV);
+	err = op_begin(d, IPTO_BINDER_OP_ADAPTER_GET_ALIAS, &slot, ifname, &l,
+		       "adapter_get_alias %s", ifname);
+	if (err < 0)
+		return err;
 	n = strlen(l->alias);
 	if (n + 1 > len)
 		return call_end(d, slot, -ENOSPC);
@@ -655,18 +570,18 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.addr_add = dr_addr_add,
 	.addr_del = dr_addr_del,
 	.addr_list = dr_addr_list,
-	.link_get = dr_link_get,
-	.link_set_up = dr_link_set_up,
+	.adapter_get = dr_link_get,
+	.adapter_set_up = dr_link_set_up,
 	.devconf_get = dr_devconf_get,
 	.devconf_set = dr_devconf_set,
 	.destroy = dr_binder_destroy,
 	.addr_dump = dr_addr_dump,
-	.link_dump = dr_link_dump,
+	.adapter_dump = dr_link_dump,
 	.record_get = dr_record_get,
 	.record_set = dr_record_set,
-	.link_create_macvlan = dr_link_create_macvlan,
-	.link_delete = dr_link_delete,
-	.link_get_alias = dr_link_get_alias,
+	.adapter_create_macvlan = dr_link_create_macvlan,
+	.adapter_delete = dr_link_delete,
+	.adapter_get_alias = dr_link_get_alias,
 };
 
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
@@ -733,7 +648,7 @@ static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
 	return l;
 }
 
-IPTO_EXPORT int ipto_binder_dryrun_add_link(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_dryrun_add_adapter(struct ipto_binder *binder,
 					    const char *ifname,
 					    const struct ipto_mac *mac,
 					    bool up)
@@ -762,13 +677,13 @@ IPTO_EXPORT int ipto_binder_dryrun_add_link(struct ipto_binder *binder,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
+IPTO_EXPORT int ipto_binder_dryrun_copy_adapter(struct ipto_binder *binder,
 					     struct ipto_binder *source,
 					     const char *ifname)
 {
 	const char *who = "binder: dryrun_copy_link";
 	struct dr_binder *d = dr_binder_of(binder, who);
-	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr *addrs = NULL;
 	int devconf[DEVCONF_KEYS] = { 0 };
 	struct dr_link *l;
@@ -787,7 +702,7 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 		log_err(binder->ctx, "%s: %s exists already\n", who, ifname);
 		return -EEXIST;
 	}
-	r = ipto_binder_link_get(source, ifname, &info);
+	r = ipto_binder_adapter_get(source, ifname, &info);
 	if (r < 0)
 		return r;
 	n = ipto_binder_addr_list_alloc(source, ifname, &addrs);
@@ -835,10 +750,10 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 		return -EINVAL;
 	d->fault.ctx = binder->ctx;
 	d->fault.who = "dryrun binder";
-	d->fault.logged_ops = IPTO_BINDER_OPS_ALL | IPTO_BINDER_OP_LINK_CREATE |
-			      IPTO_BINDER_OP_LINK_DELETE | IPTO_BINDER_OP_LINK_GET_ALIAS;
-	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL | IPTO_BINDER_OP_LINK_CREATE |
-		      IPTO_BINDER_OP_LINK_DELETE | IPTO_BINDER_OP_LINK_GET_ALIAS,
+	d->fault.logged_ops = IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
+			      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS;
+	if (fault_set(&d->fault, IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
+		      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS,
 		      ops, nth, err) < 0) {
 		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
 			"error %d\n", who, ops, err);
@@ -1010,222 +925,4 @@ out:
 	}
 	*out = buf;
 	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Injector                                                            */
-/* ------------------------------------------------------------------ */
-
-struct dr_frame {
-	char ifname[IPTO_IFNAME_MAX + 1];
-	uint8_t *data;
-	size_t len;
-};
-
-struct dr_injector {
-	struct dr_frame *frames;
-	size_t nframes, cap;
-	size_t open_ports;
-	struct fault fault;
-};
-
-struct dr_port {
-	char ifname[IPTO_IFNAME_MAX + 1];
-};
-
-static int dri_open(void *userdata, const char *ifname, void **handle)
-{
-	struct dr_injector *d = userdata;
-	struct dr_port *p;
-	int err;
-
-	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_OPEN);
-	if (err)
-		return err;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	memcpy(p->ifname, ifname, strlen(ifname) + 1);
-	d->open_ports++;
-	*handle = p;
-	return 0;
-}
-
-static int record_frame(struct dr_injector *d, struct dr_port *p,
-			const void *frame, size_t len)
-{
-	struct dr_frame *f;
-	int err;
-
-	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_SEND);
-	if (err)
-		return err;
-	if (ipto_grow((void **)&d->frames, &d->cap, d->nframes + 1,
-		      sizeof(*d->frames)) < 0)
-		return -ENOMEM;
-	f = &d->frames[d->nframes];
-	f->data = malloc(len);
-	if (!f->data)
-		return -ENOMEM;
-	memcpy(f->data, frame, len);
-	f->len = len;
-	memcpy(f->ifname, p->ifname, sizeof(f->ifname));
-	d->nframes++;
-	return 0;
-}
-
-static int dri_send(void *userdata, void *handle, const void *frame,
-		    size_t len)
-{
-	return record_frame(userdata, handle, frame, len);
-}
-
-static int dri_send_batch(void *userdata, void *handle,
-			  const struct iovec *frames, size_t n)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < n; i++) {
-		r = record_frame(userdata, handle, frames[i].iov_base,
-				 frames[i].iov_len);
-		if (r < 0)
-			return i > 0 ? (int)i : r;
-	}
-	return (int)n;
-}
-
-static void dri_close(void *userdata, void *handle)
-{
-	struct dr_injector *d = userdata;
-
-	d->open_ports--;
-	free(handle);
-}
-
-static void clear_frames(struct dr_injector *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nframes; i++)
-		free(d->frames[i].data);
-	d->nframes = 0;
-}
-
-static void dri_destroy(void *userdata)
-{
-	struct dr_injector *d = userdata;
-
-	clear_frames(d);
-	free(d->frames);
-	free(d);
-}
-
-static const struct ipto_injector_ops dryrun_injector_ops = {
-	.sz = sizeof(struct ipto_injector_ops),
-	.open = dri_open,
-	.send = dri_send,
-	.send_batch = dri_send_batch,
-	.close = dri_close,
-	.destroy = dri_destroy,
-};
-
-IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
-					 struct ipto_injector **ret)
-{
-	struct dr_injector *d;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	r = ipto_injector_new(ctx, &dryrun_injector_ops, d, ret);
-	if (r < 0)
-		free(d);
-	return r;
-}
-
-static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
-					  const char *who)
-{
-	if (!inj)
-		return NULL;
-	if (inj->ops.open != dri_open) {
-		log_err(inj->ctx, "%s: not a dry-run injector\n", who);
-		return NULL;
-	}
-	return inj->userdata;
-}
-
-IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
-					       unsigned int ops,
-					       unsigned int nth, int err)
-{
-	const char *who = "injector: dryrun_set_fault";
-	struct dr_injector *d = dr_injector_of(injector, who);
-
-	if (!d)
-		return -EINVAL;
-	d->fault.ctx = injector->ctx;
-	d->fault.who = "dryrun injector";
-	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
-	if (fault_set(&d->fault,
-		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
-		      err) < 0) {
-		log_err(injector->ctx, "%s: unknown op bits 0x%x or positive "
-			"error %d\n", who, ops, err);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-IPTO_EXPORT size_t ipto_injector_dryrun_get_frame_count(
-	const struct ipto_injector *injector)
-{
-	struct dr_injector *d =
-		dr_injector_of(injector, "injector: dryrun_get_frame_count");
-
-	return d ? d->nframes : 0;
-}
-
-IPTO_EXPORT int ipto_injector_dryrun_get_frame(
-	const struct ipto_injector *injector, size_t index,
-	const char **ifname, const void **frame, size_t *len)
-{
-	struct dr_injector *d =
-		dr_injector_of(injector, "injector: dryrun_get_frame");
-
-	if (!d)
-		return -EINVAL;
-	if (index >= d->nframes)
-		return -ERANGE;
-	if (ifname)
-		*ifname = d->frames[index].ifname;
-	if (frame)
-		*frame = d->frames[index].data;
-	if (len)
-		*len = d->frames[index].len;
-	return 0;
-}
-
-IPTO_EXPORT int ipto_injector_dryrun_clear_frames(struct ipto_injector *injector)
-{
-	struct dr_injector *d =
-		dr_injector_of(injector, "injector: dryrun_clear_frames");
-
-	if (!d)
-		return -EINVAL;
-	clear_frames(d);
-	return 0;
-}
-
-IPTO_EXPORT size_t ipto_injector_dryrun_get_open_count(
-	const struct ipto_injector *injector)
-{
-	struct dr_injector *d =
-		dr_injector_of(injector, "injector: dryrun_get_open_count");
-
-	return d ? d->open_ports : 0;
 }

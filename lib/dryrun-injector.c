@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The dry-run injector: sends nothing, keeps a copy of every frame and can
+ * fail the n-th open or frame on purpose. Not part of the stable ABI
+ * (<ipto/ipto-dryrun.h>).
+ */
+#include "dryrun-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Injector                                                            */
+/* ------------------------------------------------------------------ */
+
+struct dr_frame {
+	char ifname[IPTO_IFNAME_MAX + 1];
+	uint8_t *data;
+	size_t len;
+};
+
+struct dr_injector {
+	struct dr_frame *frames;
+	size_t nframes, cap;
+	size_t open_ports;
+	struct fault fault;
+};
+
+struct dr_port {
+	char ifname[IPTO_IFNAME_MAX + 1];
+};
+
+static int dri_open(struct ipto_injector *injector, const char *ifname, void **handle)
+{
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
+	struct dr_port *p;
+	int err;
+
+	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_OPEN);
+	if (err)
+		return err;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	memcpy(p->ifname, ifname, strlen(ifname) + 1);
+	d->open_ports++;
+	*handle = p;
+	return 0;
+}
+
+static int record_frame(struct dr_injector *d, struct dr_port *p,
+			const void *frame, size_t len)
+{
+	struct dr_frame *f;
+	int err;
+
+	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_SEND);
+	if (err)
+		return err;
+	if (ipto_grow((void **)&d->frames, &d->cap, d->nframes + 1,
+		      sizeof(*d->frames)) < 0)
+		return -ENOMEM;
+	f = &d->frames[d->nframes];
+	f->data = malloc(len);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, frame, len);
+	f->len = len;
+	memcpy(f->ifname, p->ifname, sizeof(f->ifname));
+	d->nframes++;
+	return 0;
+}
+
+static int dri_send(struct ipto_injector *injector, void *handle, const void *frame,
+		    size_t len)
+{
+	void *userdata = ipto_injector_get_userdata(injector);
+
+	return record_frame(userdata, handle, frame, len);
+}
+
+static int dri_send_batch(struct ipto_injector *injector, void *handle,
+			  const struct iovec *frames, size_t n)
+{
+	void *userdata = ipto_injector_get_userdata(injector);
+
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = record_frame(userdata, handle, frames[i].iov_base,
+				 frames[i].iov_len);
+		if (r < 0)
+			return i > 0 ? (int)i : r;
+	}
+	return (int)n;
+}
+
+static void dri_close(struct ipto_injector *injector, void *handle)
+{
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
+
+	d->open_ports--;
+	free(handle);
+}
+
+static void clear_frames(struct dr_injector *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nframes; i++)
+		free(d->frames[i].data);
+	d->nframes = 0;
+}
+
+static void dri_destroy(struct ipto_injector *injector)
+{
+	struct dr_injector *d = ipto_injector_get_userdata(injector);
+
+	clear_frames(d);
+	free(d->frames);
+	free(d);
+}
+
+static const struct ipto_injector_ops dryrun_injector_ops = {
+	.sz = sizeof(struct ipto_injector_ops),
+	.open = dri_open,
+	.send = dri_send,
+	.send_batch = dri_send_batch,
+	.close = dri_close,
+	.destroy = dri_destroy,
+};
+
+IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
+					 struct ipto_injector **ret)
+{
+	struct dr_injector *d;
+	int r;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	r = ipto_injector_new(ctx, &dryrun_injector_ops, d, ret);
+	if (r < 0)
+		free(d);
+	return r;
+}
+
+static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
+					  const char *who)
+{
+	if (!inj)
+		return NULL;
+	if (inj->ops.open != dri_open) {
+		log_err(inj->ctx, "%s: not a dry-run injector\n", who);
+		return NULL;
+	}
+	return inj->userdata;
+}
+
+IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
+					       unsigned int ops,
+					       unsigned int nth, int err)
+{
+	const char *who = "injector: dryrun_set_fault";
+	struct dr_injector *d = dr_injector_of(injector, who);
+
+	if (!d)
+		return -EINVAL;
+	d->fault.ctx = injector->ctx;
+	d->fault.who = "dryrun injector";
+	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
+	if (fault_set(&d->fault,
+		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
+		      err) < 0) {
+		log_err(injector->ctx, "%s: unknown op bits 0x%x or positive "
+			"error %d\n", who, ops, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IPTO_EXPORT size_t ipto_injector_dryrun_get_frame_count(
+	const struct ipto_injector *injector)
+{
+	struct dr_injector *d =
+		dr_injector_of(injector, "injector: dryrun_get_frame_count");
+
+	return d ? d->nframes : 0;
+}
+
+IPTO_EXPORT int ipto_injector_dryrun_get_frame(
+	const struct ipto_injector *injector, size_t index,
+	const char **ifname, const void **frame, size_t *len)
+{
+	struct dr_injector *d =
+		dr_injector_of(injector, "injector: dryrun_get_frame");
+
+	if (!d)
+		return -EINVAL;
+	if (index >= d->nframes)
+		return -ERANGE;
+	if (ifname)
+		*ifname = d->frames[index].ifname;
+	if (frame)
+		*frame = d->frames[index].data;
+	if (len)
+		*len = d->frames[index].len;
+	return 0;
+}
+
+IPTO_EXPORT int ipto_injector_dryrun_clear_frames(struct ipto_injector *injector)
+{
+	struct dr_injector *d =
+		dr_injector_of(injector, "injector: dryrun_clear_frames");
+
+	if (!d)
+		return -EINVAL;
+	clear_frames(d);
+	return 0;
+}
+
+IPTO_EXPORT size_t ipto_injector_dryrun_get_open_count(
+	const struct ipto_injector *injector)
+{
+	struct dr_injector *d =
+		dr_injector_of(injector, "injector: dryrun_get_open_count");
+
+	return d ? d->open_ports : 0;
+}
