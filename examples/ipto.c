@@ -17,7 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,7 +69,8 @@ static const struct {
 enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
 	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
-	OPT_LOCK_TIMEOUT,
+	OPT_LOCK_TIMEOUT, OPT_REFRESH, OPT_BACKGROUND, OPT_SYSLOG,
+	OPT_LAST_ /* keep last */
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +94,9 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "background", no_argument, NULL, OPT_BACKGROUND },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -108,11 +118,12 @@ static unsigned int option_commands(int val)
 	case OPT_BINDER: return CMD_CLUSTER | CMD_ANNOUNCE;
 	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE | CMD_RECLAIM;
 	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM;
+	case OPT_REFRESH: case OPT_BACKGROUND: return CMD_TAKEOVER | CMD_RECLAIM;
 	case 'i': return CMD_ANNOUNCE | CMD_RECLAIM;
 	case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
 	case OPT_IP: case 'm': case OPT_STYLE: return CMD_ANNOUNCE | CMD_FRAMES;
 	case 'o': return CMD_FRAMES;
-	default: return CMD_ALL; /* -j -v -h -V */
+	default: return CMD_ALL; /* -j -v -h -V --syslog */
 	}
 }
 
@@ -169,7 +180,9 @@ struct cli {
 	size_t n_dirs;
 	unsigned int lock_timeout_s; /* 0: the library's default */
 	const char *node_sel;        /* status/reclaim --node NODE */
-	bool seen[OPT_LOCK_TIMEOUT + 1];
+	unsigned int refresh_s;      /* --refresh SEC; 0: none */
+	bool background;
+	bool seen[OPT_LAST_];
 };
 
 /* Global so that everything stays reachable when a usage error exits. */
@@ -180,9 +193,124 @@ static struct ipto_lock *host_lock;     /* held until exit */
 static struct ipto_binder *run_binder;  /* when set, run_plan() uses it */
 static unsigned int run_flags;          /* extra takeover flags */
 
+static void json_str(const char *s);
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 /* ------------------------------------------------------------------ */
+
+/*
+ * Errors. Every failure of the command goes through error_set() and
+ * error_emit(): one line "ipto: MESSAGE" on stderr (and to syslog with
+ * --syslog) and, with --json, one JSON object on stdout whose "error"
+ * member is {"code":"EINVAL","errno":22,"message":"...","exit":2}. A
+ * command that prints a result document puts that same object in its
+ * "error" member (null on success) and prints nothing else (see
+ * json_error_value()).
+ */
+static struct {
+	int status;       /* the exit status; 0: no error */
+	int err;          /* a positive errno */
+	bool hint;        /* a usage error: add "(see ipto --help)" on stderr */
+	bool in_document; /* a result document carried it to stdout */
+	char msg[1024];
+} error;
+
+static const char *errno_code(int err)
+{
+	static const struct { int err; const char *code; } codes[] = {
+#define C(e) { e, #e }
+		C(EPERM), C(ENOENT), C(ESRCH), C(EINTR), C(EIO), C(ENXIO),
+		C(E2BIG), C(EBADF), C(EAGAIN), C(ENOMEM), C(EACCES), C(EFAULT),
+		C(EBUSY), C(EEXIST), C(ENODEV), C(ENOTDIR), C(EISDIR),
+		C(EINVAL), C(ENFILE), C(EMFILE), C(EFBIG), C(ENOSPC), C(EROFS),
+		C(EPIPE), C(ERANGE), C(ENAMETOOLONG), C(ENOSYS), C(ELOOP),
+		C(ENODATA), C(EPROTO), C(EBADMSG), C(EOVERFLOW), C(EMSGSIZE),
+		C(EPROTONOSUPPORT), C(EOPNOTSUPP), C(EAFNOSUPPORT),
+		C(EADDRINUSE), C(EADDRNOTAVAIL), C(ENETDOWN), C(ENETUNREACH),
+		C(ENOBUFS), C(ENOTCONN), C(ETIMEDOUT), C(ECONNREFUSED),
+		C(EHOSTUNREACH), C(EALREADY), C(EINPROGRESS), C(ESTALE),
+		C(ECANCELED), C(ENOTRECOVERABLE), C(ENOMEDIUM), C(ENOKEY),
+		C(EUCLEAN), C(EREMCHG), C(ENOTUNIQ), C(EBADE),
+#undef C
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].err == err)
+			return codes[i].code;
+	return NULL;
+}
+
+/* Sends @msg to syslog with --syslog (see main()). */
+static bool use_syslog;
+
+static void log_line(int prio, const char *msg)
+{
+	if (use_syslog)
+		syslog(prio, "%s", msg);
+}
+
+static int error_vset(int status, int err, bool hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static int error_vset(int status, int err, bool hint, const char *fmt, va_list ap)
+{
+	error.status = status;
+	error.err = err < 0 ? -err : err ? err : EINVAL;
+	error.hint = hint;
+	error.in_document = false;
+	vsnprintf(error.msg, sizeof(error.msg), fmt, ap);
+	return status;
+}
+
+/* Records the error (@err: an errno of either sign); returns @status. */
+static int error_set(int status, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int error_set(int status, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_vset(status, err, false, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* The recorded error as a JSON value (null when there is none); marks it
+ * as carried by the document being printed. */
+static void json_error_value(void)
+{
+	const char *code = errno_code(error.err);
+
+	if (!error.status) {
+		fputs("null", stdout);
+		return;
+	}
+	fputs("{\"code\":", stdout);
+	if (code)
+		printf("\"%s\"", code);
+	else
+		fputs("null", stdout);
+	printf(",\"errno\":%d,\"message\":", error.err);
+	json_str(error.msg);
+	printf(",\"exit\":%d}", error.status);
+	error.in_document = true;
+}
+
+/* Prints the recorded error; returns its exit status. */
+static int error_emit(void)
+{
+	fprintf(stderr, "ipto: %s%s\n", error.msg,
+		error.hint ? " (see ipto --help)" : "");
+	log_line(LOG_ERR, error.msg);
+	if (cli.json && !error.in_document) {
+		fputs("{\"error\":", stdout);
+		json_error_value();
+		puts("}");
+	}
+	fflush(stdout);
+	return error.status;
+}
 
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
@@ -190,35 +318,43 @@ static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ipto: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
 	va_end(ap);
-	fputs(" (see ipto --help)\n", stderr);
-	exit(EXIT_USAGE);
+	exit(error_emit());
 }
 
-/* Prints "ipto: ..." and returns EXIT_FAILURE. */
-static int failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int failure(const char *fmt, ...)
+/* A bad description or argument found with an errno (exit 2). */
+static void die_config(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+static void die_config(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ipto: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_vset(EXIT_USAGE, err, false, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE;
+	exit(error_emit());
+}
+
+/* Prints "ipto: ..." (and its JSON) and returns EXIT_FAILURE; @err is
+ * the errno of the failure, of either sign. */
+static int failure(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failure(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_vset(EXIT_FAILURE, err, false, fmt, ap);
+	va_end(ap);
+	return error_emit();
 }
 
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("ipto: out of memory\n", stderr);
-		exit(EXIT_FAILURE);
-	}
+	if (!p)
+		exit(failure(ENOMEM, "out of memory"));
 	return p;
 }
 
@@ -283,6 +419,11 @@ static void usage(FILE *out)
 "      --keep-devconf     do not set arp_ignore/arp_announce; only warn (-v)\n"
 "      --dad              add IPv6 addresses with duplicate address detection\n"
 "      --binder NAME      netlink (default) or dryrun (changes nothing)\n"
+"      --refresh SEC      takeover/reclaim: after the schedule, repeat its last\n"
+"                         round every SEC seconds until SIGTERM (exit 0)\n"
+"      --background       takeover/reclaim: exit 0 once the addresses are bound\n"
+"                         and the first round is out; a child process sends\n"
+"                         the rest of the schedule (and the refreshes)\n"
 "      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
 "\n"
 "Announce and frames options:\n"
@@ -298,11 +439,13 @@ static void usage(FILE *out)
 "General options:\n"
 "  -j, --json             machine-readable output on stdout\n"
 "  -v, --verbose          more messages (twice: debug)\n"
+"      --syslog           messages also to syslog (facility daemon, ident ipto)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 bad command line or configuration\n"
-"(status: 3 nothing held here).\n",
+"(status: 3 nothing held here). With --json, a failure prints one object\n"
+"{\"error\":{\"code\":..,\"errno\":..,\"message\":..,\"exit\":..}} on stdout.\n",
 	      out);
 }
 
@@ -425,10 +568,34 @@ static void parse_schedule(const char *spec)
 	}
 }
 
+/* --json and --syslog apply to the errors of the command line itself:
+ * a first pass finds them. */
+static void prescan(int argc, char **argv)
+{
+	/* On a copy: getopt_long() permutes what it reads. */
+	char **copy = xrealloc(NULL, ((size_t)argc + 1) * sizeof(*copy));
+	int c;
+
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof(*copy));
+	opterr = 0;
+	while ((c = getopt_long(argc, copy, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
+				NULL)) != -1) {
+		if (c == 'j')
+			cli.json = true;
+		else if (c == OPT_SYSLOG && !use_syslog) {
+			use_syslog = true;
+			openlog("ipto", LOG_PID, LOG_DAEMON);
+		}
+	}
+	free(copy);
+	optind = 0; /* glibc: start over, fully reinitialised */
+}
+
 static void parse_command_line(int argc, char **argv)
 {
 	int c, i;
 
+	prescan(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
 				NULL)) != -1) {
@@ -518,10 +685,15 @@ static void parse_command_line(int argc, char **argv)
 		case OPT_LOCK_TIMEOUT:
 			cli.lock_timeout_s = parse_uint("--lock-timeout", optarg, 1, 3600);
 			break;
+		case OPT_REFRESH:
+			cli.refresh_s = parse_uint("--refresh", optarg, 1, 86400);
+			break;
+		case OPT_BACKGROUND: cli.background = true; break;
+		case OPT_SYSLOG: break; /* see prescan() */
 		case 'j': cli.json = true; break;
 		case 'v': cli.verbose++; break;
 		}
-		if (c >= 0 && c <= OPT_TAKEN_OVER)
+		if (c >= 0 && c < OPT_LAST_)
 			cli.seen[c] = true;
 	}
 	if (optind >= argc)
@@ -536,7 +708,7 @@ static void parse_command_line(int argc, char **argv)
 			  "status, reclaim, announce, frames)", cli.cmd_name);
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
-	for (i = 0; i <= OPT_TAKEN_OVER; i++)
+	for (i = 0; i < OPT_LAST_; i++)
 		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
 			die_usage("%s: not an option of '%s'", option_name(i),
 				  cli.cmd_name);
@@ -620,7 +792,7 @@ static int make_binder(struct ipto_binder **ret)
 	r = strcmp(name, "dryrun") == 0 ? ipto_binder_new_dryrun(ctx, ret)
 					: ipto_binder_new_netlink(ctx, ret);
 	if (r < 0)
-		failure("--binder %s: %s", name, diag_why(r));
+		failure(r, "--binder %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -637,7 +809,7 @@ static int make_injector(struct ipto_injector **ret)
 	else
 		r = ipto_injector_new_packet(ctx, ret);
 	if (r < 0)
-		failure("--injector %s: %s", name, diag_why(r));
+		failure(r, "--injector %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -659,6 +831,20 @@ static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 /* Cluster and plans                                                   */
 /* ------------------------------------------------------------------ */
 
+/* An empty description, or a node without an address, describes nothing
+ * to take over: an error for every command that reads one. */
+static void check_description(void)
+{
+	const char *empty = cluster_node_without_ips(cluster);
+
+	if (cluster_node_count(cluster) == 0)
+		die_config(EINVAL, "the cluster description has no active node "
+			   "(give -c FILE with 'node' lines, or --node)");
+	if (empty)
+		die_config(EINVAL, "node %s has no address in the cluster description",
+			   empty);
+}
+
 static void load_cluster(void)
 {
 	char err[1024];
@@ -667,7 +853,7 @@ static void load_cluster(void)
 
 	r = cluster_new(ctx, &cluster);
 	if (r < 0)
-		exit(failure("cannot create a pool: %s", ipto_strerror(r)));
+		exit(failure(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < cli.n_dirs; i++) {
 		const struct directive *d = &cli.dirs[i];
 
@@ -677,11 +863,15 @@ static void load_cluster(void)
 			r = cluster_add_spec(cluster, d->kind == 'n' ? "node" : "adapter",
 					     d->kind == 'n' ? "--node" : "--adapter",
 					     d->arg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "ipto: %s\n", err);
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "%s", err);
 	}
+	/* Before the MACs are read, which only the named standby's adapters
+	 * may leave out. */
+	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
+		die_usage("--standby: no standby '%s' in the cluster description",
+			  cli.standby);
+	check_description();
 	if (cluster_unresolved(cluster)) {
 		struct ipto_binder *binder = NULL;
 
@@ -691,10 +881,8 @@ static void load_cluster(void)
 					      cli.cmd & (CMD_STATUS | CMD_RECLAIM | CMD_RELEASE),
 					      err, sizeof(err));
 		ipto_binder_unref(binder);
-		if (r < 0) {
-			fprintf(stderr, "ipto: %s\n", err);
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "%s", err);
 	}
 	for (i = 0; i < cli.fail.n; i++)
 		if (!cluster_is_node(cluster, cli.fail.v[i]))
@@ -711,9 +899,6 @@ static void load_cluster(void)
 	if (cli.node_sel && !cluster_is_node(cluster, cli.node_sel))
 		die_usage("--node: no active node '%s' in the cluster description",
 			  cli.node_sel);
-	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
-		die_usage("--standby: no standby '%s' in the cluster description",
-			  cli.standby);
 }
 
 static const char *list_text(const struct list *l)
@@ -752,11 +937,9 @@ static void replay_history(void)
 			r = ipto_pool_commit(cluster_pool(cluster), plan);
 		}
 		ipto_plan_unref(plan);
-		if (r < 0) {
-			fprintf(stderr, "ipto: --taken-over %s: %s\n",
-				list_text(&cli.taken[i]), diag_why(r));
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "--taken-over %s: %s", list_text(&cli.taken[i]),
+				   diag_why(r));
 	}
 }
 
@@ -777,11 +960,11 @@ static int plan_failed(int r)
 	/* A node named twice or already taken over is a bad argument; no
 	 * room on the standbys is a failure of the operation. */
 	if (r == -EEXIST || r == -EALREADY || r == -ENOENT) {
-		fprintf(stderr, "ipto: --fail %s: %s\n", list_text(&cli.fail),
-			diag_why(r));
-		return EXIT_USAGE;
+		error_set(EXIT_USAGE, r, "--fail %s: %s", list_text(&cli.fail),
+			  diag_why(r));
+		return error_emit();
 	}
-	return failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
+	return failure(r, "%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
 		       diag_why(r));
 }
 
@@ -794,21 +977,21 @@ static int cmd_check(void)
 
 	diag_reset();
 	r = ipto_pool_check(pool);
+	if (r < 0)
+		error_set(EXIT_FAILURE, r, "check: %s", diag_why(r));
 
 	if (cli.json) {
-		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,\"error\":",
-		       r == 0 ? "true" : "false", need, have);
-		if (r == 0)
-			fputs("null", stdout);
-		else
-			json_str(diag_why(r));
+		printf("{\"command\":\"check\",\"ok\":%s,\"required\":%zu,"
+		       "\"available\":%zu,\"error\":", r == 0 ? "true" : "false",
+		       need, have);
+		json_error_value();
 		puts("}");
 	} else {
 		printf("%s: the largest node has %zu IP(s); the largest standby has "
 		       "%zu takeover adapter(s)\n", r == 0 ? "ok" : "NOT OK", need, have);
 	}
 	if (r < 0)
-		return failure("check: %s", diag_why(r));
+		return error_emit();
 	return EXIT_SUCCESS;
 }
 
@@ -821,7 +1004,7 @@ static int print_plan(struct ipto_plan *plan)
 	r = ipto_plan_format(plan, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT,
 			     &text);
 	if (r < 0)
-		return failure("cannot format the plan: %s", diag_why(r));
+		return failure(r, "cannot format the plan: %s", diag_why(r));
 	fputs(text, stdout);
 	free(text);
 	return EXIT_SUCCESS;
@@ -877,6 +1060,20 @@ static bool get_report(struct ipto_takeover *t, size_t i,
 	return ipto_takeover_get_report(t, i, rep) == 0;
 }
 
+/* What went wrong in a failed report entry, in words: the library's
+ * errno alone can mislead (a MAC check that fails is -ESTALE, "Stale file
+ * handle"). */
+static const char *report_error_text(const struct ipto_takeover_report *rep)
+{
+	if (rep->op == IPTO_REPORT_CHECK_LINK && rep->result == -ESTALE)
+		return "the adapter's MAC is not the one the cluster description gives";
+	if (rep->op == IPTO_REPORT_CHECK_LINK && rep->result == -ENODEV)
+		return "no such interface on this host";
+	if (rep->op == IPTO_REPORT_ADDR_ADD && rep->result == -EADDRINUSE)
+		return "the address is on another interface of this host";
+	return ipto_strerror(rep->result);
+}
+
 /* The report as a table (-v) or a JSON array. */
 static void print_report_entries(struct ipto_takeover *t)
 {
@@ -893,7 +1090,7 @@ static void print_report_entries(struct ipto_takeover *t)
 			       "\"error\":", i ? "," : "", op_name(rep.op),
 			       outcome_name(rep.outcome), rep.result);
 			if (rep.result)
-				json_str(ipto_strerror(rep.result));
+				json_str(report_error_text(&rep));
 			else
 				fputs("null", stdout);
 			fputs(",\"ifname\":", stdout);
@@ -906,7 +1103,7 @@ static void print_report_entries(struct ipto_takeover *t)
 			       (double)rep.time_us / 1000.0, op_name(rep.op),
 			       outcome_name(rep.outcome), rep.ifname ? rep.ifname : "",
 			       abuf, rep.result ? "  " : "",
-			       rep.result ? ipto_strerror(rep.result) : "");
+			       rep.result ? report_error_text(&rep) : "");
 		}
 	}
 }
@@ -971,22 +1168,57 @@ static size_t steps_here(struct ipto_plan *plan)
 	return here;
 }
 
-static void json_result(int r, const char *error, bool rolled_back,
-			struct ipto_plan *plan, struct ipto_takeover *t)
+/* What a dry run leaves out: the binder changes nothing, the injector
+ * sends nothing. */
+static bool dryrun_injector(void)
+{
+	return cli.injector && strcmp(cli.injector, "dryrun") == 0;
+}
+
+static bool dry_run(void)
+{
+	return dryrun_binder() || dryrun_injector();
+}
+
+/* Text output: the first line of a dry run says so. */
+static void say_dry_run(void)
+{
+	if (cli.json || !dry_run())
+		return;
+	printf("dry run: %s%s%s\n",
+	       dryrun_binder() ? "nothing is changed on this host" : "",
+	       dryrun_binder() && dryrun_injector() ? ", " : "",
+	       dryrun_injector() ? "no frame is sent" : "");
+}
+
+/* The "dry_run" member of a JSON document (after a comma). */
+static void json_dry_run(void)
+{
+	printf("\"dry_run\":%s,\"dry_run_binder\":%s,\"dry_run_injector\":%s",
+	       dry_run() ? "true" : "false", dryrun_binder() ? "true" : "false",
+	       dryrun_injector() ? "true" : "false");
+}
+
+/* The result document of takeover, release and reclaim; its "error" is
+ * the recorded error (null on success). @background: the pid of the
+ * process that goes on with the schedule, or 0. */
+static void json_result(int r, bool rolled_back, struct ipto_plan *plan,
+			struct ipto_takeover *t, long background)
 {
 	char *text = NULL;
 
 	printf("{\"command\":\"%s\",\"ok\":%s,\"result\":%d,\"error\":",
 	       cli.cmd_name, r == 0 ? "true" : "false", r);
-	if (error)
-		json_str(error);
-	else
-		fputs("null", stdout);
-	printf(",\"rolled_back\":%s,\"standby\":", rolled_back ? "true" : "false");
+	json_error_value();
+	printf(",\"rolled_back\":%s,", rolled_back ? "true" : "false");
+	json_dry_run();
+	fputs(",\"standby\":", stdout);
 	if (cli.standby)
 		json_str(cli.standby);
 	else
 		fputs("null", stdout);
+	if (background)
+		printf(",\"background\":{\"pid\":%ld}", background);
 	fputs(",\"plan\":", stdout);
 	if (ipto_plan_format(plan, IPTO_FORMAT_JSON, &text) == 0) {
 		text[strcspn(text, "\n")] = '\0';
@@ -1001,6 +1233,162 @@ static void json_result(int r, const char *error, bool rolled_back,
 	puts("]}");
 }
 
+/* "takeover --fail a1" or "reclaim --node a1": what the messages are about. */
+static const char *run_subject(void)
+{
+	static char buf[1100];
+
+	snprintf(buf, sizeof(buf), "%s %s %s", cli.cmd_name,
+		 cli.cmd == CMD_RECLAIM ? "--node" : "--fail", list_text(&cli.fail));
+	return buf;
+}
+
+/* Frames and rounds the report shows sent. */
+static void count_sent(struct ipto_takeover *t, unsigned int *frames,
+		       unsigned int *rounds)
+{
+	size_t i, n = ipto_takeover_get_report_count(t);
+	struct ipto_takeover_report rep;
+
+	*frames = *rounds = 0;
+	for (i = 0; i < n && get_report(t, i, &rep); i++)
+		if (rep.op == IPTO_REPORT_ANNOUNCE && rep.outcome == IPTO_OUTCOME_DONE) {
+			*frames += rep.frames;
+			if (rep.round + 1 > *rounds)
+				*rounds = rep.round + 1;
+		}
+}
+
+/* SIGTERM, SIGINT and SIGHUP end a --refresh run (exit 0), read through a
+ * signalfd so that no frame is cut in the middle. */
+static int stop_fd = -1;
+
+static void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	stop_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/*
+ * The rest of the schedule after ipto_takeover_start(); with --refresh,
+ * the refreshes until a stop signal. Returns 0 or the first negative errno
+ * (a round that could not be sent; the rounds after it still go out).
+ */
+static int run_schedule(struct ipto_takeover *t)
+{
+	int first = 0, r;
+
+	if (!cli.refresh_s)
+		return ipto_takeover_run(t);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = ipto_takeover_get_fd(t), .events = POLLIN },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+
+		diag_reset();
+		r = ipto_takeover_dispatch(t);
+		if (r < 0 && !first)
+			first = r;
+		if (r == 0)
+			return first;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return first ? first : -errno;
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(stop_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				char msg[1300];
+
+				snprintf(msg, sizeof(msg), "%s: stopped by signal %u; the "
+					 "addresses stay bound", run_subject(), si.ssi_signo);
+				log_line(LOG_NOTICE, msg);
+				if (cli.verbose)
+					fprintf(stderr, "ipto: %s\n", msg);
+			}
+			return first;
+		}
+	}
+}
+
+/* Logs what a run did, for --syslog. */
+static void log_done(struct ipto_takeover *t, const char *how)
+{
+	unsigned int frames, rounds;
+	char msg[1400];
+
+	count_sent(t, &frames, &rounds);
+	snprintf(msg, sizeof(msg), "%s: done%s%s: %u frame(s) in %u round(s)%s",
+		 run_subject(), how ? ", " : "", how ? how : "", frames, rounds,
+		 dryrun_binder() ? " (dry run: nothing changed)" :
+		 dryrun_injector() ? " (dry run: no frame sent)" : "");
+	log_line(LOG_NOTICE, msg);
+}
+
+/*
+ * --background: the addresses are bound and the first round is out. The
+ * lock is released (the rest only sends frames), then a child takes over
+ * the schedule, detached from the caller's terminal and pipes, and the
+ * parent reports what it has so far. Returns in both processes: the
+ * parent's exit status, or in the child the schedule's.
+ */
+static int go_background(struct ipto_takeover *t, struct ipto_plan *plan)
+{
+	pid_t pid;
+	int r, fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	host_lock = ipto_lock_release(host_lock);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		error_set(EXIT_FAILURE, r, "%s: the addresses are bound and the first "
+			  "round is out, but --background cannot fork: %s",
+			  run_subject(), strerror(-r));
+		if (cli.json)
+			json_result(r, false, plan, t, 0);
+		return error_emit();
+	}
+	if (pid > 0) {
+		unsigned int frames, rounds;
+
+		if (cli.json) {
+			json_result(0, false, plan, t, (long)pid);
+		} else {
+			if (cli.verbose)
+				print_report_entries(t);
+			count_sent(t, &frames, &rounds);
+			printf("announced: %u frame(s) in %u round(s); process %ld "
+			       "sends the rest of the schedule\n", frames, rounds,
+			       (long)pid);
+		}
+		return EXIT_SUCCESS;
+	}
+	/* The child: nothing of it reaches the caller's stdout or stderr. */
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	r = run_schedule(t);
+	if (r < 0)
+		exit(failure(r, "%s: the addresses are bound, but announcing failed: %s",
+			     run_subject(), diag_why(r)));
+	log_done(t, "in the background");
+	exit(EXIT_SUCCESS);
+}
+
 static int run_plan(struct ipto_plan *plan)
 {
 	struct ipto_binder *binder = NULL;
@@ -1010,6 +1398,7 @@ static int run_plan(struct ipto_plan *plan)
 		  .standby = run_flags & IPTO_TAKEOVER_RECLAIM ? NULL : cli.standby,
 		  .flags = (cli.keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0) |
 			   (cli.dad ? IPTO_TAKEOVER_DAD : 0) | run_flags);
+	bool announces = cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM);
 	char why[600] = "";
 	int r, status = EXIT_FAILURE;
 
@@ -1017,10 +1406,15 @@ static int run_plan(struct ipto_plan *plan)
 		opts.rounds = cli.rounds;
 		opts.n_rounds = cli.n_rounds;
 	}
+	if (announces && cli.refresh_s) {
+		/* Until a stop signal (see run_schedule()). */
+		opts.refresh_ms = cli.refresh_s * 1000u;
+		opts.refresh_count = 0;
+	}
 	if (!(run_flags & IPTO_TAKEOVER_RECLAIM) && steps_here(plan) == 0) {
 		/* The plan puts these nodes on other standbys. */
 		if (cli.json)
-			json_result(0, NULL, false, plan, NULL);
+			json_result(0, false, plan, NULL, 0);
 		else
 			printf("nothing to do on standby %s\n", cli.standby);
 		return EXIT_SUCCESS;
@@ -1038,57 +1432,59 @@ static int run_plan(struct ipto_plan *plan)
 	diag_reset();
 	r = ipto_takeover_new(ctx, plan, &opts, &t);
 	if (r < 0) {
+		error_set(EXIT_FAILURE, r, "%s: %s", run_subject(), diag_why(r));
 		if (cli.json)
-			json_result(r, diag_why(r), false, plan, NULL);
-		failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
-			diag_why(r));
+			json_result(r, false, plan, NULL, 0);
+		error_emit();
 		goto out;
 	}
+	if (announces && cli.refresh_s)
+		block_stop_signals();
+	say_dry_run();
+	diag_reset();
 	r = ipto_takeover_start(t);
 	if (r < 0) {
 		size_t left = not_undone(t);
 
-		snprintf(why, sizeof(why), "%s", diag_why(r));
+		error_set(EXIT_FAILURE, r, "%s: %s; %s", run_subject(), diag_why(r),
+			  left == 0 ? "nothing was changed" :
+			  "AND some changes could not be undone (see -v)");
 		if (cli.json)
-			json_result(r, why, left == 0, plan, t);
+			json_result(r, left == 0, plan, t, 0);
 		else if (cli.verbose)
 			print_report_entries(t);
-		failure("%s --fail %s: %s; %s", cli.cmd_name, list_text(&cli.fail),
-			why, left == 0 ? "nothing was changed" :
-			"AND some changes could not be undone (see -v)");
+		error_emit();
 		goto out;
 	}
 	if (!cli.json)
 		print_addresses(t, plan);
-	diag_reset();
-	r = ipto_takeover_run(t);
-	if (r < 0)
+	if (announces && cli.background) {
+		status = go_background(t, plan);
+		goto out;
+	}
+	r = run_schedule(t);
+	if (r < 0) {
 		snprintf(why, sizeof(why), "%s", diag_why(r));
+		error_set(EXIT_FAILURE, r, "%s: the addresses are bound, but "
+			  "announcing failed: %s", run_subject(), why);
+	}
 	if (cli.json) {
-		json_result(r, r < 0 ? why : NULL, false, plan, t);
+		json_result(r, false, plan, t, 0);
 	} else {
 		if (cli.verbose)
 			print_report_entries(t);
-		if (cli.cmd == CMD_TAKEOVER && r == 0) {
-			size_t i, n = ipto_takeover_get_report_count(t);
-			unsigned int rounds = 0, frames = 0;
-			struct ipto_takeover_report rep;
+		if (announces && r == 0) {
+			unsigned int frames, rounds;
 
-			for (i = 0; i < n && get_report(t, i, &rep); i++)
-				if (rep.op == IPTO_REPORT_ANNOUNCE &&
-				    rep.outcome == IPTO_OUTCOME_DONE) {
-					frames += rep.frames;
-					if (rep.round + 1 > rounds)
-						rounds = rep.round + 1;
-				}
+			count_sent(t, &frames, &rounds);
 			printf("announced: %u frame(s) in %u round(s)\n", frames, rounds);
 		}
 	}
 	if (r < 0) {
-		failure("%s --fail %s: the addresses are bound, but announcing failed: %s",
-			cli.cmd_name, list_text(&cli.fail), why);
+		error_emit();
 		goto out;
 	}
+	log_done(t, NULL);
 	status = EXIT_SUCCESS;
 out:
 	ipto_takeover_unref(t);
@@ -1109,7 +1505,7 @@ static void take_lock(void)
 	diag_reset();
 	r = ipto_lock_acquire(ctx, &o, &host_lock);
 	if (r < 0)
-		exit(failure("%s: another takeover or release runs on this host: %s",
+		exit(failure(r, "%s: another takeover or release runs on this host: %s",
 			     cli.cmd_name, diag_why(r)));
 }
 
@@ -1123,7 +1519,7 @@ static void load_occupancy(void)
 	diag_reset();
 	r = ipto_pool_load_occupancy(cluster_pool(cluster), cli.standby, run_binder);
 	if (r < 0)
-		exit(failure("%s: cannot read what this host holds: %s", cli.cmd_name,
+		exit(failure(r, "%s: cannot read what this host holds: %s", cli.cmd_name,
 			     diag_why(r)));
 }
 
@@ -1161,7 +1557,7 @@ static int cmd_takeover(void)
 			return EXIT_SUCCESS;
 		}
 		if (held)
-			return failure("takeover --fail %s: some of these nodes are taken "
+			return failure(EEXIST, "takeover --fail %s: some of these nodes are taken "
 				       "over here already; take over the others alone",
 				       list_text(&cli.fail));
 	}
@@ -1235,7 +1631,7 @@ static int release_reclaimed(const char *node, bool *found)
 	nl = ipto_binder_link_dump(run_binder, links, 256);
 	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
 	if (nl < 0 || na < 0)
-		return failure("release: cannot read this host's addresses: %s",
+		return failure(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
 			       diag_why(nl < 0 ? nl : na));
 	for (i = 0; i < na && i < 1024 && n < 256; i++) {
 		const char *owner;
@@ -1260,7 +1656,7 @@ static int release_reclaimed(const char *node, bool *found)
 	r = reclaim_plan(IPTO_PLAN_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
-		return failure("release: %s", diag_why(r));
+		return failure(r, "release: %s", diag_why(r));
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
@@ -1316,7 +1712,7 @@ static int cmd_release(void)
 				      held.n, &release);
 		free_list(&held);
 		if (r < 0)
-			return failure("release: %s", diag_why(r));
+			return failure(r, "release: %s", diag_why(r));
 		r = run_plan(release);
 		ipto_plan_unref(release);
 		return r != EXIT_SUCCESS ? r : status;
@@ -1329,7 +1725,7 @@ static int cmd_release(void)
 		r = ipto_pool_commit(cluster_pool(cluster), takeover);
 		ipto_plan_unref(takeover);
 		if (r < 0)
-			return failure("release: %s", diag_why(r));
+			return failure(r, "release: %s", diag_why(r));
 	}
 	diag_reset();
 	r = ipto_plan_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
@@ -1357,7 +1753,7 @@ static int cmd_status(void)
 	r = ipto_status_read(cluster_pool(cluster), binder, &o, &st);
 	ipto_binder_unref(binder);
 	if (r < 0)
-		return failure("status: %s", diag_why(r));
+		return failure(r, "status: %s", diag_why(r));
 	n = ipto_status_get_count(st);
 	for (i = 0; i < n; i++) {
 		struct ipto_status_entry e = { .sz = sizeof(e) };
@@ -1370,7 +1766,7 @@ static int cmd_status(void)
 	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
 	ipto_status_unref(st);
 	if (r < 0)
-		return failure("status: %s", ipto_strerror(r));
+		return failure(r, "status: %s", ipto_strerror(r));
 	fputs(text, stdout);
 	free(text);
 	if (held == 0)
@@ -1403,7 +1799,7 @@ static int cmd_reclaim(void)
 	diag_reset();
 	r = ipto_binder_link_get(run_binder, cli.interface, &info);
 	if (r < 0)
-		return failure("reclaim: --interface %s: %s", cli.interface, diag_why(r));
+		return failure(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
 	for (i = 0; i < n; i++) {
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
@@ -1412,7 +1808,7 @@ static int cmd_reclaim(void)
 			 &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
-		return failure("reclaim --node %s: %s", cli.node_sel, diag_why(r));
+		return failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
@@ -1490,10 +1886,10 @@ static int cmd_announce(void)
 		r = ipto_binder_link_get(binder, cli.interface, &info);
 		ipto_binder_unref(binder);
 		if (r < 0)
-			return failure("--interface %s: %s", cli.interface, diag_why(r));
+			return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
 		mac = info.mac;
 		if (!(ipto_mac_classify(&mac) & IPTO_MAC_UNICAST))
-			return failure("--interface %s: has no unicast MAC; give --mac",
+			return failure(EADDRNOTAVAIL, "--interface %s: has no unicast MAC; give --mac",
 				       cli.interface);
 	}
 	n = build_frames(&mac);
@@ -1503,7 +1899,7 @@ static int cmd_announce(void)
 	r = ipto_injector_open(injector, cli.interface, &port);
 	if (r < 0) {
 		ipto_injector_unref(injector);
-		return failure("--interface %s: %s", cli.interface, diag_why(r));
+		return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
 	}
 	for (round = 0; round < cli.count && r >= 0; round++) {
 		if (round) {
@@ -1522,16 +1918,18 @@ static int cmd_announce(void)
 	ipto_injector_close(port);
 	ipto_injector_unref(injector);
 	if (r < 0)
-		return failure("announce on %s: round %u: %s", cli.interface, round,
+		return failure(r, "announce on %s: round %u: %s", cli.interface, round,
 			       diag_why(r));
 	ipto_mac_format(&mac, macs, sizeof(macs));
 	if (cli.json) {
-		fputs("{\"interface\":", stdout);
+		fputs("{\"command\":\"announce\",\"interface\":", stdout);
 		json_str(cli.interface);
-		printf(",\"mac\":\"%s\",\"frames\":%zu,\"rounds\":%u}\n", macs, n,
-		       cli.count);
+		printf(",\"mac\":\"%s\",\"frames\":%zu,\"rounds\":%u,"
+		       "\"dry_run\":%s,\"error\":null}\n", macs, n, cli.count,
+		       dryrun_injector() ? "true" : "false");
 	} else {
-		printf("sent %zu frame(s) from %s (%s), %u round(s)\n", n,
+		printf("%s %zu frame(s) from %s (%s), %u round(s)\n",
+		       dryrun_injector() ? "dry run: would have sent" : "sent", n,
 		       cli.interface, macs, cli.count);
 	}
 	return EXIT_SUCCESS;
@@ -1547,7 +1945,7 @@ static int cmd_frames(void)
 	diag_reset();
 	r = ipto_pcap_writer_new(ctx, cli.output, &w);
 	if (r < 0)
-		return failure("--output %s: %s", cli.output, diag_why(r));
+		return failure(r, "--output %s: %s", cli.output, diag_why(r));
 	for (i = 0; i < n && r >= 0; i++)
 		r = ipto_pcap_writer_write(w, frame_iov[i].iov_base, frame_iov[i].iov_len);
 	if (r >= 0)
@@ -1555,11 +1953,11 @@ static int cmd_frames(void)
 	else
 		ipto_pcap_writer_close(w);
 	if (r < 0)
-		return failure("--output %s: %s", cli.output, diag_why(r));
+		return failure(r, "--output %s: %s", cli.output, diag_why(r));
 	if (cli.json) {
-		fputs("{\"output\":", stdout);
+		fputs("{\"command\":\"frames\",\"output\":", stdout);
 		json_str(cli.output);
-		printf(",\"frames\":%zu}\n", n);
+		printf(",\"frames\":%zu,\"error\":null}\n", n);
 	} else {
 		/* With --output -, stdout is the pcap stream. */
 		fprintf(strcmp(cli.output, "-") == 0 ? stderr : stdout,
@@ -1597,8 +1995,10 @@ int main(int argc, char **argv)
 
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return failure("cannot create a context: %s", ipto_strerror(r));
+		return failure(r, "cannot create a context: %s", ipto_strerror(r));
+
 	diag_setup(ctx, "ipto", cli.verbose);
+	diag_set_syslog(use_syslog);
 	if (cli.cmd & CMD_CLUSTER)
 		load_cluster();
 
@@ -1613,8 +2013,11 @@ int main(int argc, char **argv)
 	case CMD_RECLAIM: r = cmd_reclaim(); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "ipto: cannot write the output: %s\n", strerror(errno));
-		return EXIT_FAILURE;
+		int e = errno ? errno : EIO;
+
+		/* No JSON: stdout is what failed. */
+		cli.json = false;
+		return failure(e, "cannot write the output: %s", strerror(e));
 	}
 	return r;
 }
