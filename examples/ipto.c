@@ -350,6 +350,18 @@ static int failure(int err, const char *fmt, ...)
 	return error_emit();
 }
 
+/* Flushes stdout: @status, or 1 when the output could not be written. */
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+
+		cli.json = false; /* no JSON: stdout is what failed */
+		return failure(e, "cannot write the output: %s", strerror(e));
+	}
+	return status;
+}
+
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
@@ -614,10 +626,10 @@ static void parse_command_line(int argc, char **argv)
 			}
 		case 'h':
 			usage(stdout);
-			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+			exit(finish_output(0));
 		case 'V':
 			printf("ipto (libipto) %s\n", ipto_version());
-			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+			exit(finish_output(0));
 		case 'c':
 		case 'n':
 		case 'a':
@@ -2012,12 +2024,5 @@ int main(int argc, char **argv)
 	case CMD_STATUS: r = cmd_status(); break;
 	case CMD_RECLAIM: r = cmd_reclaim(); break;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		int e = errno ? errno : EIO;
-
-		/* No JSON: stdout is what failed. */
-		cli.json = false;
-		return failure(e, "cannot write the output: %s", strerror(e));
-	}
-	return r;
+	return finish_output(r);
 }

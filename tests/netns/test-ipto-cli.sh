@@ -31,8 +31,41 @@ run() {
 	err=$(cat "$tmp/err")
 }
 
+# json_error RC ARGS...: the same run with --json in front exits RC,
+# writes the same one line to stderr, and stdout is exactly one line: a
+# JSON object whose "error" is {"code": "E...", "errno": N, "message": the
+# stderr line without "ipto: " and " (see ipto --help)", "exit": RC} (the
+# one shape of every error; a result document may carry more members).
+json_error() {
+	local want_rc=$1 text_err=$err
+	shift
+	run --json "$@"
+	if [ "$rc" != "$want_rc" ] || [ "$err" != "$text_err" ] ||
+		[ "$(wc -l <"$tmp/out")" != 1 ]; then
+		bad "--json $*: rc=$rc (want $want_rc), stderr '$err' (want '$text_err'), stdout: $out"
+		return
+	fi
+	if python3 - "$tmp/out" "$text_err" "$want_rc" <<'PY'; then
+import errno, json, sys
+j = json.load(open(sys.argv[1]))
+msg = sys.argv[2].removeprefix("ipto: ").removesuffix(" (see ipto --help)")
+e = j["error"]
+ok = (isinstance(e, dict) and
+      set(e) == {"code", "errno", "message", "exit"} and
+      e["exit"] == int(sys.argv[3]) and e["message"] == msg and
+      isinstance(e["errno"], int) and e["errno"] > 0 and
+      e["code"] == errno.errorcode.get(e["errno"]))
+sys.exit(0 if ok else 1)
+PY
+		ok "--json error object: ipto --json $*"
+	else
+		bad "--json $*: not the error object: $out"
+	fi
+}
+
 # usage_error NEEDLE ARGS...: exit 2, nothing on stdout, exactly one line
-# on stderr, and that line contains NEEDLE (the argument it names).
+# on stderr, and that line contains NEEDLE (the argument it names); with
+# --json, the error object (json_error).
 usage_error() {
 	local needle=$1
 	shift
@@ -43,6 +76,7 @@ usage_error() {
 	else
 		bad "usage error naming '$needle' expected: ipto $* (rc=$rc, stderr: $err, stdout: $out)"
 	fi
+	json_error 2 "$@"
 }
 
 # op_error NEEDLE ARGS...: exit 1 and one line on stderr containing NEEDLE.
@@ -55,6 +89,7 @@ op_error() {
 	else
 		bad "exit 1 saying '$needle' expected: ipto $* (rc=$rc, stderr: $err)"
 	fi
+	json_error 1 "$@"
 }
 
 # succeeds ARGS...: exit 0 and nothing on stderr.
@@ -154,7 +189,7 @@ usage_error "--node a1,192.0.2.11/24: " plan -n a1,192.0.2.11/24 -n a1,192.0.2.1
 usage_error "'zz:zz'" check -a sb,tk1,mac=zz:zz
 usage_error "not a unicast MAC" check -a sb,tk1,mac=01:00:5e:00:00:01
 usage_error "unknown adapter attribute 'foo'" check -a sb,tk1,mac=02:00:5e:30:01:01,foo
-usage_error "--adapter sb,tk9" check -a sb,tk9 --binder dryrun
+usage_error "--adapter sb,tk9" check -n a1,192.0.2.11/24 -a sb,tk9 --binder dryrun
 usage_error "--config nofile" check -c nofile
 usage_error "--count: '0' is not a number" announce -i eth0 --ip 192.0.2.1 --count 0
 usage_error "--count: '-1' is not a number" announce -i eth0 --ip 192.0.2.1 --count -1
@@ -167,7 +202,10 @@ usage_error "--mac: 'ff:ff:ff:ff:ff:ff' is not a unicast" frames --ip 192.0.2.1 
 usage_error "--output FILE is required" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01
 usage_error "--mac MAC is required" frames --ip 192.0.2.1 -o x
 usage_error "no style given applies to '2001:db8::1'" frames --ip 2001:db8::1 --mac 02:00:00:00:00:01 -o x --style arp-announce
-usage_error "--json: stdout carries the pcap" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o - --json
+run frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o - --json
+[ $rc = 2 ] && [[ $err == *"--json: stdout carries the pcap"* ]] &&
+	[[ $out == '{"error":{"code":"EINVAL"'* ]] &&
+	ok "frames -o - --json: a usage error, in JSON" || bad "frames -o - --json: rc=$rc $err $out"
 
 # The config file: errors name FILE:LINE.
 cat >bad.conf <<'EOF'
@@ -257,7 +295,7 @@ json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [(
 	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 --taken-over a2 -f a2 "${DRY[@]}" --json
 
 # --- JSON of every command ------------------------------------------------------------
-JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]' check "${C2[@]}" --json
+JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]["message"] and j["error"]["code"] == "ENOSPC" and j["error"]["exit"] == 1' check "${C2[@]}" --json
 json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_link", "devconf", "addr_add", "link_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4' \
 	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
 json_ok 'j["command"] == "release" and j["ok"] and j["plan"]["kind"] == "release" and [s["action"] for s in j["plan"]["steps"]] == ["unbind", "unbind"]' \
@@ -272,23 +310,24 @@ run -c fig2.conf -a sb2,tk1,mac=02:00:5e:40:01:01 -a sb2,tk2,mac=02:00:5e:40:01:
 [ $rc = 0 ] && [ "$out" = "nothing to do on standby sb2" ] &&
 	ok "takeover on a standby the plan does not use does nothing and succeeds" ||
 	bad "takeover -s sb2: rc=$rc out=$out err=$err"
-json_ok 'j == {"interface": "eth0", "mac": "02:00:5e:30:01:01", "frames": 3, "rounds": 2}' \
+json_ok 'j == {"command": "announce", "interface": "eth0", "mac": "02:00:5e:30:01:01", "frames": 3, "rounds": 2, "dry_run": True, "error": None}' \
 	announce -i eth0 --ip 192.0.2.11/24,2001:db8::11 --mac 02:00:5e:30:01:01 --injector dryrun \
 	--count 2 --interval 0 --json
-json_ok 'j == {"output": "f.pcap", "frames": 2}' frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o f.pcap --json
+json_ok 'j == {"command": "frames", "output": "f.pcap", "frames": 2, "error": None}' frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o f.pcap --json
 # Names with JSON's special characters come out escaped.
 json_ok 'j["nodes"] == ["a\"1\\x"] and j["steps"][0]["ifname"] == "t\"k"' \
 	-n 'a"1\x,192.0.2.11/24' -a 'sb,t"k,mac=02:00:5e:30:01:01' plan -f 'a"1\x' --json
 # A failed takeover still writes its JSON, exits 1 and says why on stderr.
-run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}" --json
-[ $rc = 1 ] && [ -z "$out" ] && [[ $err == *"node a2 has 1 IPs"* ]] &&
-	ok "a takeover that cannot be planned exits 1 with nothing on stdout" ||
+run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
+json_error 1 -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
+[[ $err == *"node a2 has 1 IPs"* ]] && ok "a takeover that cannot be planned says why" ||
 	bad "unplannable takeover: rc=$rc out=$out err=$err"
 
 # --- text output of the operations ----------------------------------------------------
 run -c fig4.conf takeover -f a1 --schedule 0:arp-announce,1:arp-bcast-target "${DRY[@]}"
 same_text "takeover prints each bound address and the announcement count" \
-"192.0.2.11/24 of a1 bound on sb tk1 (02:00:5e:30:01:01)
+"dry run: nothing is changed on this host, no frame is sent
+192.0.2.11/24 of a1 bound on sb tk1 (02:00:5e:30:01:01)
 192.0.2.12/24 of a1 bound on sb mgmt (02:00:5e:30:01:00) [management adapter]
 announced: 4 frame(s) in 2 round(s)"
 run frames --ip 192.0.2.11/24,2001:db8::11/64 --mac 02:00:5e:30:01:01 -o f.pcap
