@@ -453,8 +453,12 @@ int cluster_load_file(struct cluster *c, const char *path, char *err,
 	if (r == 0 && ferror(f)) {
 		int e = errno ? errno : EIO;
 
-		r = say(err, errlen, -e, "--config %s: cannot read it after line %u: %s",
-			path, lineno, strerror(e));
+		if (lineno)
+			r = say(err, errlen, -e, "--config %s: cannot read it after "
+				"line %u: %s", path, lineno, strerror(e));
+		else
+			r = say(err, errlen, -e, "--config %s: cannot read it: %s",
+				path, strerror(e));
 	}
 	fclose(f);
 	return r;

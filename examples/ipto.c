@@ -1262,10 +1262,17 @@ static void count_sent(struct ipto_takeover *t, unsigned int *frames,
 	size_t i, n = ipto_takeover_get_report_count(t);
 	struct ipto_takeover_report rep;
 
+	size_t scheduled = cli.n_rounds;
+
+	if (!scheduled)
+		ipto_takeover_default_schedule(&scheduled);
 	*frames = *rounds = 0;
 	for (i = 0; i < n && get_report(t, i, &rep); i++)
 		if (rep.op == IPTO_REPORT_ANNOUNCE && rep.outcome == IPTO_OUTCOME_DONE) {
-			*frames += rep.frames;
+			/* The library keeps one entry for all the refreshes of a
+			 * port, updated in place: each sent the same frames. */
+			*frames += rep.frames * (rep.round >= scheduled ?
+						 rep.round - (unsigned int)scheduled + 1 : 1);
 			if (rep.round + 1 > *rounds)
 				*rounds = rep.round + 1;
 		}

@@ -222,6 +222,40 @@ usage_error "short.conf:1: 'adapter' needs a standby and an interface" check -c 
 printf 'node a1 192.0.2.11/24\nadapter a1 tk1 mac=02:00:5e:30:01:01\n' >clash.conf
 usage_error "clash.conf:2: " check -c clash.conf
 
+# Messages that say what is wrong.
+printf 'node a1 192.0.2.11/24\nadapter sb tk1 mac=02:00:5e:30:01:01\nadapter sb2 tk9\n' >nomac.conf
+usage_error "--standby: no standby 'nosuch' in the cluster description" \
+	-c nomac.conf takeover -f a1 -s nosuch "${DRY[@]}"
+run -c nomac.conf takeover -f a1 -s nosuch "${DRY[@]}"
+[[ $err != *mac=* ]] && ok "an unknown --standby is not blamed on a mac= of line 3" ||
+	bad "--standby nosuch: $err"
+mkdir conf.d
+usage_error "--config conf.d: is a directory" check -c conf.d
+run --json check -c conf.d
+[ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])' <<<"$out")" = EISDIR ] &&
+	ok "-c DIR: code EISDIR" || bad "-c DIR --json: $out"
+if [ -r /proc/self/mem ]; then
+	usage_error "--config /proc/self/mem: cannot read it: Input/output error" check -c /proc/self/mem
+fi
+# An empty description, or a node without an address, is an error for
+# every command that reads one.
+printf '# nothing here\n\n' >empty.conf
+for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "release -f a1 ${DRY[*]}" \
+	"status --binder dryrun" "reclaim --node a1 -i eth0 ${DRY[*]}"; do
+	# shellcheck disable=SC2086 # the words of $cmd
+	usage_error "the cluster description has no active node" -c empty.conf $cmd
+done
+usage_error "the cluster description has no active node" check -a sb,tk1,mac=02:00:5e:30:01:01
+for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "status --binder dryrun"; do
+	# shellcheck disable=SC2086
+	usage_error "node a2 has no address in the cluster description" \
+		-n a1,192.0.2.11/24 -n a2,mac=02:00:5e:20:02:00 -a sb,tk1,mac=02:00:5e:30:01:01 $cmd
+done
+# Options of the hooks: only where they apply, with a value in range.
+usage_error "--refresh: not an option of 'plan'" -c nomac.conf plan -f a1 --refresh 2
+usage_error "--background: not an option of 'release'" -c nomac.conf release -f a1 --background "${DRY[@]}"
+usage_error "--refresh: '0' is not a number from 1 to 86400" -c nomac.conf takeover -f a1 --refresh 0 "${DRY[@]}"
+
 # --- operations that fail exit 1 with one line ----------------------------------
 C2=(-n a1,192.0.2.11/24,192.0.2.12/24 -a sb,tk1,mac=02:00:5e:30:01:01)
 op_error "node a1 has 2 IPs, standby sb has 1 adapters" plan "${C2[@]}" -f a1
@@ -322,6 +356,22 @@ run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
 json_error 1 -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
 [[ $err == *"node a2 has 1 IPs"* ]] && ok "a takeover that cannot be planned says why" ||
 	bad "unplannable takeover: rc=$rc out=$out err=$err"
+
+# A dry run says so: in JSON, and on the first line of the text.
+json_ok 'j["dry_run"] is True and j["dry_run_binder"] is True and j["dry_run_injector"] is True and j["error"] is None' \
+	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
+json_ok 'j["dry_run"] is True and j["dry_run_binder"] is True and j["dry_run_injector"] is False' \
+	-c fig4.conf release -f a1 --binder dryrun --json
+run -c fig4.conf release -f a1 --binder dryrun
+[ $rc = 0 ] && [ "$(head -n1 <<<"$out")" = "dry run: nothing is changed on this host" ] &&
+	ok "a dry-run release says so first" || bad "dry-run release: rc=$rc $out $err"
+run announce -i eth0 --ip 192.0.2.11 --mac 02:00:5e:30:01:01 --injector dryrun
+[ "$out" = "dry run: would have sent 2 frame(s) from eth0 (02:00:5e:30:01:01), 1 round(s)" ] &&
+	ok "a dry-run announce says so" || bad "dry-run announce: $out"
+# --background and --refresh in a dry run: the parent reports the first
+# round; the child (no output of its own) finishes the rest.
+json_ok 'j["ok"] and j["background"]["pid"] > 0 and max(r["round"] for r in j["report"]) == 0' \
+	-c fig4.conf takeover -f a1 --schedule 0:arp-announce,50:arp-announce "${DRY[@]}" --background --json
 
 # --- text output of the operations ----------------------------------------------------
 run -c fig4.conf takeover -f a1 --schedule 0:arp-announce,1:arp-bcast-target "${DRY[@]}"
