@@ -523,10 +523,15 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 			c->n_pending--;
 			continue;
 		}
+		if (r == -ENODEV)
+			return say(err, errlen, r,
+				   "%s: adapter %s has no mac= and this host has no "
+				   "interface %s to read it from", p->where, p->ifname,
+				   p->ifname);
 		if (r < 0)
 			return say(err, errlen, r,
 				   "%s: cannot read the MAC of adapter %s here: %s",
-				   p->where, p->ifname, ipto_strerror(r));
+				   p->where, p->ifname, diag_why(r));
 		diag_reset();
 		r = ipto_pool_add_adapter(c->pool, p->standby, p->ifname,
 					  &info.mac, p->flags);

@@ -189,7 +189,7 @@ usage_error "--node a1,192.0.2.11/24: " plan -n a1,192.0.2.11/24 -n a1,192.0.2.1
 usage_error "'zz:zz'" check -a sb,tk1,mac=zz:zz
 usage_error "not a unicast MAC" check -a sb,tk1,mac=01:00:5e:00:00:01
 usage_error "unknown adapter attribute 'foo'" check -a sb,tk1,mac=02:00:5e:30:01:01,foo
-usage_error "--adapter sb,tk9" check -n a1,192.0.2.11/24 -a sb,tk9 --binder dryrun
+usage_error "--adapter sb,tk9: adapter tk9 has no mac= and this host has no interface tk9" check -n a1,192.0.2.11/24 -a sb,tk9 --binder dryrun
 usage_error "--config nofile" check -c nofile
 usage_error "--count: '0' is not a number" announce -i eth0 --ip 192.0.2.1 --count 0
 usage_error "--count: '-1' is not a number" announce -i eth0 --ip 192.0.2.1 --count -1
