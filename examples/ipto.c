@@ -1343,10 +1343,14 @@ static void log_done(struct ipto_takeover *t, const char *how)
 	char msg[1400];
 
 	count_sent(t, &frames, &rounds);
-	snprintf(msg, sizeof(msg), "%s: done%s%s: %u frame(s) in %u round(s)%s",
-		 run_subject(), how ? ", " : "", how ? how : "", frames, rounds,
-		 dryrun_binder() ? " (dry run: nothing changed)" :
-		 dryrun_injector() ? " (dry run: no frame sent)" : "");
+	if (cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM))
+		snprintf(msg, sizeof(msg), "%s: done%s%s: %u frame(s) in %u round(s)%s",
+			 run_subject(), how ? ", " : "", how ? how : "", frames,
+			 rounds, dryrun_binder() ? " (dry run: nothing changed)" :
+			 dryrun_injector() ? " (dry run: no frame sent)" : "");
+	else
+		snprintf(msg, sizeof(msg), "%s: done%s", run_subject(),
+			 dryrun_binder() ? " (dry run: nothing changed)" : "");
 	log_line(LOG_NOTICE, msg);
 }
 

@@ -34,8 +34,8 @@ node a1 $A11/24 mac=$(lan_mac a1 eth0)
 adapter sb tk1
 EOC
 C=(-c "$sc_tmp/cluster.conf")
-# Three rounds, one frame each (one IPv4 address, one style), 3 s apart.
-SCHED=0:arp-announce,3000:arp-announce,3000:arp-announce
+# Three rounds, one frame each (one IPv4 address, one style), 5 s apart.
+SCHED=0:arp-announce,5000:arp-announce,5000:arp-announce
 
 # wait_for SECONDS CMD...: poll CMD until it succeeds or the deadline
 # (read from the clock) passes.
@@ -84,7 +84,7 @@ out=$(lan_exec sb "$IPTO" "${C[@]}" takeover -f a1 --schedule "$SCHED" --backgro
 rc=$?
 check "takeover --background exits 0 ($rc: $(cat "$sc_tmp/err"))" [ $rc = 0 ]
 # The first frame was sent before the parent exited; give the capture the
-# time to read it, then count: the 2nd round is due 3 s after the 1st.
+# time to read it, then count: the 2nd round is due 5 s after the 1st.
 wait_for 10 frames_at_least 1
 n_exit=$(frames)
 check "when the parent has returned, the wire has seen the first round only ($n_exit frame)" \
@@ -129,6 +129,22 @@ check "... its JSON says ok and reports the refreshes" \
 		"$sc_tmp/refresh.out")" = true ]
 check "... and the address stays bound (no release implied)" has_addr sb tk1 "$A11/24"
 check "release after the refresh" release
+
+# --background --refresh: the child refreshes until SIGTERM.
+base=$(frames)
+out=$(lan_exec sb "$IPTO" "${C[@]}" takeover -f a1 --schedule 0:arp-announce --refresh 1 \
+	--background --json 2>"$sc_tmp/err")
+rc=$?
+pid=$(jq -r '.background.pid' <<<"$out")
+check "--background --refresh: the parent exits 0 and names the child ($rc, $pid)" \
+	[ $rc = 0 ] && kill -0 "$pid"
+wait_for 30 frames_at_least $((base + 3))
+check "... the child keeps announcing ($(($(frames) - base)) frames)" frames_at_least $((base + 3))
+kill -TERM "$pid"
+wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
+check "... and exits on SIGTERM" eval '! kill -0 "$pid" 2>/dev/null'
+check "... leaving the address bound" has_addr sb tk1 "$A11/24"
+check "release after the background refresh" release
 
 # --- --syslog -----------------------------------------------------------------
 # A private mount namespace with its own /dev (a tmpfs): /dev/log there is
