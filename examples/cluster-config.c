@@ -196,11 +196,6 @@ bool cluster_is_standby(const struct cluster *c, const char *name)
 	return names_has(&c->standbys, name);
 }
 
-size_t cluster_node_count(const struct cluster *c)
-{
-	return c->nodes.n;
-}
-
 const char *cluster_node_without_ips(const struct cluster *c)
 {
 	size_t i, k;
@@ -236,6 +231,16 @@ const char *cluster_node_of(const struct cluster *c, const struct ipto_addr *ip)
 		if (ipto_addr_equal(&c->ips[i].ip, ip))
 			return c->ips[i].node;
 	return NULL;
+}
+
+size_t cluster_node_count(const struct cluster *c)
+{
+	return c->nodes.n;
+}
+
+const char *cluster_node_name(const struct cluster *c, size_t i)
+{
+	return i < c->nodes.n ? c->nodes.v[i] : NULL;
 }
 
 size_t cluster_unresolved(const struct cluster *c)

@@ -90,8 +90,6 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 /* cluster_unresolved - how many adapters still wait for their MAC. */
 size_t cluster_unresolved(const struct cluster *c);
 
-/* cluster_node_count - how many active nodes were described. */
-size_t cluster_node_count(const struct cluster *c);
 /* cluster_node_without_ips - the first node described without any
  * address, or NULL. */
 const char *cluster_node_without_ips(const struct cluster *c);
@@ -99,5 +97,9 @@ const char *cluster_node_without_ips(const struct cluster *c);
 /* cluster_is_node / cluster_is_standby - whether the name was described. */
 bool cluster_is_node(const struct cluster *c, const char *name);
 bool cluster_is_standby(const struct cluster *c, const char *name);
+/* cluster_node_count / cluster_node_name - the active nodes described, in
+ * the order they were first named (@i below the count). */
+size_t cluster_node_count(const struct cluster *c);
+const char *cluster_node_name(const struct cluster *c, size_t i);
 
 #endif

@@ -12,8 +12,8 @@
 # with a management adapter (on the management network 198.51.100.0/24)
 # and two spare takeover adapters. Then a1 fails in the patent's dangerous
 # way: its adapter stays up with its own MAC. a1 picks its addresses one at
-# a time, instructs the standby over the management network (ipto-agent),
-# waits for the reply, and brings the address down. The standby binds each
+# a time, instructs the standby over the management network (ipto-agent,
+# every instruction authenticated with a shared key), waits for the reply, and brings the address down. The standby binds each
 # address to a takeover adapter of its own, keeping that adapter's MAC, and
 # announces it. The demo prints each client's neighbour table before and
 # after, how long each client took to follow, and checks that no MAC
@@ -123,10 +123,14 @@ say "  ipto plan --fail a1 (two addresses need two takeover adapters):"
 lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind' | sed 's/^/    /'
 
 # The standby's agent: an event loop on its socket and the takeover timers.
-ip netns exec "$(lan_ns sb)" "$AGENT" listen --config "$tmp/cluster.conf" \
-	--standby sb --address "$MGMT:$PORT" >"$tmp/agent.log" 2>&1 &
+# Every instruction is authenticated with a key both nodes hold (mode 0600),
+# and only the management network may talk to it.
+"$AGENT" keygen "$tmp/agent.key" || { echo "duplex-demo: ipto-agent keygen failed" >&2; exit 1; }
+ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$tmp/agent.key" \
+	--config "$tmp/cluster.conf" --standby sb --address "$MGMT:$PORT" \
+	--allow "$LAN_NET4B" >"$tmp/agent.log" 2>&1 &
 for ((i = 0; i < 100; i++)); do
-	lan_exec a1 "$AGENT" instruct "$MGMT:$PORT" ping >/dev/null 2>&1 && break
+	lan_exec a1 "$AGENT" instruct --key "$tmp/agent.key" "$MGMT:$PORT" ping >/dev/null 2>&1 && break
 	sleep 0.1
 done
 [ $i -lt 100 ] || { echo "duplex-demo: the agent did not start:" >&2; cat "$tmp/agent.log" >&2; exit 1; }
@@ -165,8 +169,8 @@ head1 "a1 fails, and cannot bring its adapter down (the patent's dangerous case)
 declare -A T0
 for ip in "${IPS[@]}"; do
 	# The clock starts inside a1, right before the instruction leaves.
-	out=$(lan_exec a1 sh -c '"$1" --now && exec "$2" instruct "$3" takeover a1 "$4"' \
-		sh "$NEIGH_WATCH" "$AGENT" "$MGMT:$PORT" "$ip" 2>&1)
+	out=$(lan_exec a1 sh -c '"$1" --now && exec "$2" instruct --key "$3" "$4" takeover a1 "$5"' \
+		sh "$NEIGH_WATCH" "$AGENT" "$tmp/agent.key" "$MGMT:$PORT" "$ip" 2>&1)
 	rc=$?
 	T0[$ip]=$(head -n1 <<<"$out")
 	reply=$(tail -n +2 <<<"$out")

@@ -30,9 +30,11 @@
 #include <ipto/ipto.h>
 
 #include "cluster-config.h"
+/* The library's one JSON escaper, a static helper compiled in here too. */
+#include "../lib/json-escape.h"
 
 #define EXIT_USAGE 2
-#define MAX_ROUNDS 64
+#define MAX_ROUNDS IPTO_ANNOUNCE_MAX_ROUNDS
 #define MAX_FRAMES 4096
 
 enum command {
@@ -370,21 +372,15 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-/* Writes @s as a JSON string. */
+static void put_stdout(void *unused, const char *p, size_t n)
+{
+	fwrite(p, 1, n, stdout);
+}
+
+/* Writes @s as a JSON string, by the library's one escaper. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	ipto_json_escape(s, put_stdout, NULL);
 }
 
 static void usage(FILE *out)
@@ -749,6 +745,10 @@ static void check_command_line(void)
 		}
 		cli.n_dirs = k;
 	}
+	if ((cli.cmd & (CMD_STATUS | CMD_RECLAIM)) && cli.n_dirs == 0)
+		die_usage("%s: the cluster description is required (-c FILE, or "
+			  "--node SPEC and --adapter SPEC): it says which node each "
+			  "address belongs to", cli.cmd_name);
 	if (cli.cmd == CMD_RECLAIM) {
 		if (!cli.node_sel)
 			die_usage("reclaim: --node NODE is required");
@@ -1040,30 +1040,14 @@ static int cmd_plan(void)
 /* Running a plan                                                      */
 /* ------------------------------------------------------------------ */
 
-static const char *op_name(enum ipto_report_op op)
+/* The library's names of report entries, "unknown" for a newer value. */
+static const char *known(const char *name)
 {
-	switch (op) {
-	case IPTO_REPORT_CHECK_LINK: return "check_link";
-	case IPTO_REPORT_OPEN_PORT: return "open_port";
-	case IPTO_REPORT_DEVCONF: return "devconf";
-	case IPTO_REPORT_ADDR_ADD: return "addr_add";
-	case IPTO_REPORT_ADDR_DEL: return "addr_del";
-	case IPTO_REPORT_LINK_UP: return "link_up";
-	case IPTO_REPORT_ANNOUNCE: return "announce";
-	}
-	return "unknown";
+	return name ? name : "unknown";
 }
 
-static const char *outcome_name(enum ipto_report_outcome o)
-{
-	switch (o) {
-	case IPTO_OUTCOME_DONE: return "done";
-	case IPTO_OUTCOME_FOUND: return "found";
-	case IPTO_OUTCOME_FAILED: return "failed";
-	case IPTO_OUTCOME_UNDONE: return "undone";
-	}
-	return "unknown";
-}
+#define op_name(op) known(ipto_report_op_name(op))
+#define outcome_name(o) known(ipto_report_outcome_name(o))
 
 static bool get_report(struct ipto_takeover *t, size_t i,
 		       struct ipto_takeover_report *rep)

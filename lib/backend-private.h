@@ -19,21 +19,57 @@ struct ipto_injector {
 	void *userdata;
 };
 
-/* The longest interface name (IFNAMSIZ - 1). */
-#define IPTO_IFNAME_MAX 15
-
-/* 0 when @ifname is a plausible interface name, else -EINVAL (logged). */
-int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
-		      const char *ifname);
-
-/* "arp_ignore" etc., or NULL for an unknown key. */
-const char *ipto_devconf_name(enum ipto_devconf key);
 
 /*
- * Copy a caller's ops table of @caller_sz bytes into @out of @our_sz bytes:
- * members past @caller_sz stay NULL. -EINVAL for a table shorter than
- * size_t or a longer one with a non-zero unknown tail.
+ * The generic wrapper object around a caller's ops table, one way for the
+ * binder and the injector: defines the exported name_new() (checks and
+ * copies the table, takes a context reference), name_ref()/name_unref()
+ * (the last reference calls the table's destroy(userdata) and drops the
+ * context) and name_get_ctx(). Written without a trailing semicolon.
  */
-int ipto_ops_copy(void *out, size_t our_sz, const void *ops);
+#define IPTO_DEFINE_BACKEND(name, who)                                    \
+	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
+				   const struct name##_ops *ops,          \
+				   void *userdata, struct name **ret)     \
+	{                                                                 \
+		struct name##_ops copy;                                   \
+		struct name *o;                                           \
+		int r;                                                    \
+									  \
+		if (!ctx || !ret)                                         \
+			return -EINVAL;                                   \
+		r = ipto_ops_copy(ctx, who, &copy, sizeof(copy), ops);    \
+		if (r < 0)                                                \
+			return r;                                         \
+		o = calloc(1, sizeof(*o));                                \
+		if (!o)                                                   \
+			return -ENOMEM;                                   \
+		o->refcount = 1;                                          \
+		o->ctx = ipto_ctx_ref(ctx);                               \
+		o->ops = copy;                                            \
+		o->userdata = userdata;                                   \
+		*ret = o;                                                 \
+		return 0;                                                 \
+	}                                                                 \
+	static void name##_free(struct name *o)                           \
+	{                                                                 \
+		if (o->ops.destroy)                                       \
+			o->ops.destroy(o->userdata);                      \
+		ipto_ctx_unref(o->ctx);                                   \
+		free(o);                                                  \
+	}                                                                 \
+	IPTO_DEFINE_REF_UNREF(name, name##_free)                          \
+	IPTO_EXPORT struct ipto_ctx *name##_get_ctx(const struct name *o) \
+	{                                                                 \
+		return o ? o->ctx : NULL;                                 \
+	}
+
+/*
+ * All of @ifname's addresses through ipto_binder_addr_list(), in an array
+ * grown until they fit: the count, with *@ret to free(), or a negative
+ * errno.
+ */
+int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
+				const char *ifname, struct ipto_addr **ret);
 
 #endif /* IPTO_BACKEND_PRIVATE_H */

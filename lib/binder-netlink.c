@@ -493,9 +493,22 @@ static int nl_addr_add_batch(void *userdata, const struct ipto_addr_req *reqs,
 	}
 	/* Requests never sent, or whose answer did not come (the socket
 	 * failed; its buffer holds far more than a chunk's ACKs), failed. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (results[i] > 0)
 			results[i] = r < 0 ? r : -EIO;
+		/* each refusal logged here, where the kernel's answer is
+		 * read (a failed socket was logged above, once); an address
+		 * already there is no error, a missing link the caller's to
+		 * judge */
+		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
+		    results[i] != -ENODEV) {
+			char text[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
+			log_err(nb->ctx, "netlink: add address %s on %s: %s\n",
+				text, reqs[i].ifname, ipto_strerror(results[i]));
+		}
+	}
 	for (i = 0; i < n; i++)
 		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
 			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
@@ -576,7 +589,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	struct ipto_addr_entry e = { .sz = sizeof(e) };
 	const struct ifaddrmsg *ifa;
 	struct nlattr *local;
-	size_t len, sz;
+	size_t len;
 
 	if (h->nlmsg_type != RTM_NEWADDR ||
 	    nlmsg_parse(h, sizeof(*ifa), tb, IPTO_IFA_MAX, NULL) < 0)
@@ -611,9 +624,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	     nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags) & IFA_F_SECONDARY)
 		e.flags |= IPTO_ADDR_ENTRY_SECONDARY;
 	if (c->n < c->max) {
-		sz = c->out[c->n].sz < sizeof(e) ? c->out[c->n].sz : sizeof(e);
-		memcpy((char *)&c->out[c->n] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
 	c->n++;
 	return NL_OK;
@@ -885,7 +896,6 @@ static int on_link(struct nl_msg *msg, void *arg)
 	struct ipto_link_info info = { .sz = sizeof(info), .arp_ignore = -1,
 				       .arp_announce = -1 };
 	const struct ifinfomsg *ifi;
-	size_t sz;
 
 	if (h->nlmsg_type != RTM_NEWLINK ||
 	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
@@ -907,9 +917,7 @@ static int on_link(struct nl_msg *msg, void *arg)
 	e.arp_ignore = info.arp_ignore;
 	e.arp_announce = info.arp_announce;
 	if (c->n < c->max) {
-		sz = c->out[c->n].sz < sizeof(e) ? c->out[c->n].sz : sizeof(e);
-		memcpy((char *)&c->out[c->n] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
 	c->n++;
 	return NL_OK;

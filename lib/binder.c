@@ -10,31 +10,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
-		      const char *ifname)
-{
-	size_t len;
-
-	if (!ifname) {
-		log_err(ctx, "%s: no interface name\n", who);
-		return -EINVAL;
-	}
-	len = strnlen(ifname, IPTO_IFNAME_MAX + 1);
-	if (len == 0 || len > IPTO_IFNAME_MAX) {
-		log_err(ctx, "%s: interface name must be 1..%d characters\n",
-			who, IPTO_IFNAME_MAX);
-		return -EINVAL;
-	}
-	if (strchr(ifname, '/') || strchr(ifname, ' ') ||
-	    strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0) {
-		log_err(ctx, "%s: invalid interface name \"%s\"\n", who,
-			ifname);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-const char *ipto_devconf_name(enum ipto_devconf key)
+IPTO_EXPORT const char *ipto_devconf_name(enum ipto_devconf key)
 {
 	switch (key) {
 	case IPTO_DEVCONF_ARP_IGNORE:
@@ -63,77 +39,11 @@ static int devconf_max(enum ipto_devconf key)
 	return -1;
 }
 
-int ipto_ops_copy(void *out, size_t our_sz, const void *ops)
-{
-	size_t caller_sz;
+IPTO_DEFINE_BACKEND(ipto_binder, "binder")
 
-	if (!ops)
-		return -EINVAL;
-	memcpy(&caller_sz, ops, sizeof(caller_sz));
-	/* Every member is a size_t or a function pointer: a size that cuts
-	 * one in two is a mistake, not an older table. */
-	if (caller_sz < sizeof(size_t) || caller_sz % sizeof(void *))
-		return -EINVAL;
-	if (!ipto_opts_valid_impl(ops, our_sz))
-		return -EINVAL;
-	memset(out, 0, our_sz);
-	memcpy(out, ops, caller_sz < our_sz ? caller_sz : our_sz);
-	*(size_t *)out = our_sz;
-	return 0;
-}
-
-IPTO_EXPORT int ipto_binder_new(struct ipto_ctx *ctx,
-				const struct ipto_binder_ops *ops,
-				void *userdata, struct ipto_binder **ret)
-{
-	struct ipto_binder *b;
-	struct ipto_binder_ops copy;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
-		log_err(ctx, "binder: invalid ops table (NULL, sz too small, "
-			"or unknown non-zero members)\n");
-		return -EINVAL;
-	}
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->refcount = 1;
-	b->ctx = ipto_ctx_ref(ctx);
-	b->ops = copy;
-	b->userdata = userdata;
-	*ret = b;
-	return 0;
-}
-
-IPTO_EXPORT struct ipto_binder *ipto_binder_ref(struct ipto_binder *binder)
-{
-	if (binder)
-		binder->refcount++;
-	return binder;
-}
-
-IPTO_EXPORT struct ipto_binder *ipto_binder_unref(struct ipto_binder *binder)
-{
-	if (!binder)
-		return NULL;
-	if (--binder->refcount > 0)
-		return NULL;
-	if (binder->ops.destroy)
-		binder->ops.destroy(binder->userdata);
-	ipto_ctx_unref(binder->ctx);
-	free(binder);
-	return NULL;
-}
-
-IPTO_EXPORT struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder)
-{
-	return binder ? binder->ctx : NULL;
-}
-
-/* Logs an op's failure; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on
- * delete) are what a caller may probe for, so they are only info. */
+/* Logs an op's failure at debug: the backend, which knows why, logged the
+ * error; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on delete) are
+ * what a caller may probe for, so they are only info. */
 static int op_result(struct ipto_binder *b, int r, bool state_answer,
 		     const char *what, const char *ifname, const char *detail)
 {
@@ -144,10 +54,21 @@ static int op_result(struct ipto_binder *b, int r, bool state_answer,
 			 detail ? " " : "", detail ? detail : "",
 			 ipto_strerror(r));
 	else
-		log_err(b->ctx, "binder: %s %s%s%s failed: %s\n", what, ifname,
+		log_dbg(b->ctx, "binder: %s %s%s%s failed: %s\n", what, ifname,
 			detail ? " " : "", detail ? detail : "",
 			ipto_strerror(r));
 	return r;
+}
+
+/* What every op checks first: a binder, and a valid interface name. */
+static int check_op(struct ipto_binder *b, const char *op, const char *ifname)
+{
+	char who[32];
+
+	if (!b)
+		return -EINVAL;
+	snprintf(who, sizeof(who), "binder: %s", op);
+	return ipto_ifname_check(b->ctx, who, ifname);
 }
 
 static int unsupported(struct ipto_binder *b, const char *what)
@@ -174,7 +95,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 {
 	int r, cls;
 
-	r = ipto_ifname_check(binder->ctx, "binder: addr_add", ifname);
+	r = check_op(binder, "addr_add", ifname);
 	if (r < 0)
 		return r;
 	r = check_addr(binder, "addr_add", addr);
@@ -210,8 +131,6 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
 	r = prepare_add(binder, ifname, addr, flags, &a, text, sizeof(text));
 	if (r < 0)
 		return r;
@@ -287,35 +206,44 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 	return 0;
 }
 
+int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
+				const char *ifname, struct ipto_addr **ret)
+{
+	struct ipto_addr *list = NULL;
+	size_t cap = 0, want = 16; /* one call for any usual interface */
+	int n;
+
+	for (;;) {
+		if (ipto_grow((void **)&list, &cap, want, sizeof(*list)) < 0) {
+			free(list);
+			return -ENOMEM;
+		}
+		n = ipto_binder_addr_list(binder, ifname, list, cap);
+		if (n < 0) {
+			free(list);
+			return n;
+		}
+		if ((size_t)n <= cap)
+			break;
+		want = (size_t)n + 4; /* it grew meanwhile: ask again */
+	}
+	*ret = list;
+	return n;
+}
+
 /* The prefix an interface has @addr with, via addr_list. */
 static int lookup_prefix(struct ipto_binder *b, const char *ifname,
 			 const struct ipto_addr *addr, int *prefixlen)
 {
-	struct ipto_addr *list;
-	size_t max = 16; /* one call for any usual interface */
+	struct ipto_addr *list = NULL;
 	int n, i, r = -EADDRNOTAVAIL;
 
 	if (!b->ops.addr_list)
 		return unsupported(b, "listing addresses (needed to delete "
 				   "an address given without prefix)");
-	list = calloc(max, sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	for (;;) {
-		n = b->ops.addr_list(b->userdata, ifname, list, max);
-		if (n < 0) {
-			free(list);
-			return op_result(b, n, false, "addr_list", ifname,
-					 NULL);
-		}
-		if ((size_t)n <= max)
-			break;
-		free(list);
-		max = (size_t)n + 4;
-		list = calloc(max, sizeof(*list));
-		if (!list)
-			return -ENOMEM;
-	}
+	n = ipto_binder_addr_list_alloc(b, ifname, &list);
+	if (n < 0)
+		return n;
 	for (i = 0; i < n; i++) {
 		if (ipto_addr_equal(&list[i], addr)) {
 			*prefixlen = list[i].prefixlen;
@@ -335,9 +263,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: addr_del", ifname);
+	r = check_op(binder, "addr_del", ifname);
 	if (r < 0)
 		return r;
 	r = check_addr(binder, "addr_del", addr);
@@ -367,9 +293,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 {
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: addr_list", ifname);
+	r = check_op(binder, "addr_list", ifname);
 	if (r < 0)
 		return r;
 	if (!out && max) {
@@ -392,12 +316,9 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 				     struct ipto_link_info *info)
 {
 	struct ipto_link_info tmp;
-	size_t sz;
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: link_get", ifname);
+	r = check_op(binder, "link_get", ifname);
 	if (r < 0)
 		return r;
 	if (!info || info->sz < offsetof(struct ipto_link_info, ifindex) +
@@ -420,12 +341,7 @@ IPTO_EXPORT int ipto_binder_link_get(struct ipto_binder *binder,
 			"ifindex\n", ifname);
 		return -EIO;
 	}
-	/* Write what the caller's size covers; zero a newer caller's tail. */
-	sz = info->sz;
-	if (sz > sizeof(tmp))
-		memset((char *)info + sizeof(tmp), 0, sz - sizeof(tmp));
-	memcpy((char *)info + sizeof(size_t), (char *)&tmp + sizeof(size_t),
-	       (sz < sizeof(tmp) ? sz : sizeof(tmp)) - sizeof(size_t));
+	ipto_sized_copy_out(info, &tmp, sizeof(tmp));
 	return 0;
 }
 
@@ -434,9 +350,7 @@ IPTO_EXPORT int ipto_binder_link_set_up(struct ipto_binder *binder,
 {
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: link_set_up", ifname);
+	r = check_op(binder, "link_set_up", ifname);
 	if (r < 0)
 		return r;
 	if (!binder->ops.link_set_up)
@@ -465,9 +379,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 {
 	int r, v = 0;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: devconf_get", ifname);
+	r = check_op(binder, "devconf_get", ifname);
 	if (r < 0)
 		return r;
 	r = check_key(binder, "devconf_get", key);
@@ -494,9 +406,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	char detail[48];
 	int r;
 
-	if (!binder)
-		return -EINVAL;
-	r = ipto_ifname_check(binder->ctx, "binder: devconf_set", ifname);
+	r = check_op(binder, "devconf_set", ifname);
 	if (r < 0)
 		return r;
 	r = check_key(binder, "devconf_set", key);
@@ -617,10 +527,7 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 					struct ipto_binder **ret)
 {
-	if (!ctx || !ret)
-		return -EINVAL;
-	log_err(ctx, "binder: libipto was built without libnl; no netlink "
-		"binder\n");
-	return -EOPNOTSUPP;
+	return ctx && ret ? ipto_not_built(ctx, "netlink binder", "libnl")
+			  : -EINVAL;
 }
 #endif

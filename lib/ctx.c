@@ -2,6 +2,7 @@
 /* The library context: reference counting, logging, user data, errors. */
 #include "ipto-private.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,16 +31,141 @@ IPTO_EXPORT const char *ipto_version(void)
 	return IPTO_VERSION_STRING;
 }
 
+/*
+ * The texts of the errnos that libipto and the systems below it (the
+ * kernel through netlink and sockets, libnl, libpcap) return, as glibc's C
+ * locale words them. A table, not strerror(): no shared buffer, no locale,
+ * no glibc-only call; anything else is "Unknown error".
+ */
+static const char *errno_text(int err)
+{
+	switch (err) {
+	case EPERM:
+		return "Operation not permitted";
+	case ENOENT:
+		return "No such file or directory";
+	case ESRCH:
+		return "No such process";
+	case EINTR:
+		return "Interrupted system call";
+	case EIO:
+		return "Input/output error";
+	case ENXIO:
+		return "No such device or address";
+	case E2BIG:
+		return "Argument list too long";
+	case EBADF:
+		return "Bad file descriptor";
+	case EAGAIN:
+		return "Resource temporarily unavailable";
+	case ENOMEM:
+		return "Cannot allocate memory";
+	case EACCES:
+		return "Permission denied";
+	case EFAULT:
+		return "Bad address";
+	case EBUSY:
+		return "Device or resource busy";
+	case EEXIST:
+		return "File exists";
+	case EXDEV:
+		return "Invalid cross-device link";
+	case ENODEV:
+		return "No such device";
+	case ENOTDIR:
+		return "Not a directory";
+	case EISDIR:
+		return "Is a directory";
+	case EINVAL:
+		return "Invalid argument";
+	case ENFILE:
+		return "Too many open files in system";
+	case EMFILE:
+		return "Too many open files";
+	case ENOSPC:
+		return "No space left on device";
+	case EROFS:
+		return "Read-only file system";
+	case EPIPE:
+		return "Broken pipe";
+	case ERANGE:
+		return "Numerical result out of range";
+	case ENOSYS:
+		return "Function not implemented";
+#ifdef ENODATA
+	case ENODATA:
+		return "No data available";
+#endif
+#ifdef ETIME
+	case ETIME:
+		return "Timer expired";
+#endif
+#ifdef EPROTO
+	case EPROTO:
+		return "Protocol error";
+#endif
+	case EOVERFLOW:
+		return "Value too large for defined data type";
+#ifdef EBADFD
+	case EBADFD:
+		return "File descriptor in bad state";
+#endif
+	case EMSGSIZE:
+		return "Message too long";
+	case EPROTONOSUPPORT:
+		return "Protocol not supported";
+	case EOPNOTSUPP:
+		return "Operation not supported";
+	case EAFNOSUPPORT:
+		return "Address family not supported by protocol";
+	case EADDRINUSE:
+		return "Address already in use";
+	case EADDRNOTAVAIL:
+		return "Cannot assign requested address";
+	case ENETDOWN:
+		return "Network is down";
+	case ENETUNREACH:
+		return "Network is unreachable";
+	case ECONNRESET:
+		return "Connection reset by peer";
+	case ENOBUFS:
+		return "No buffer space available";
+	case ENOTCONN:
+		return "Transport endpoint is not connected";
+	case ETIMEDOUT:
+		return "Connection timed out";
+	case ECONNREFUSED:
+		return "Connection refused";
+	case EHOSTUNREACH:
+		return "No route to host";
+	case EALREADY:
+		return "Operation already in progress";
+	case EINPROGRESS:
+		return "Operation now in progress";
+#ifdef ESTALE
+	case ESTALE:
+		return "Stale file handle";
+#endif
+	case ECANCELED:
+		return "Operation canceled";
+	case ENOTSOCK:
+		return "Socket operation on non-socket";
+	}
+	return NULL;
+}
+
 IPTO_EXPORT const char *ipto_strerror(int err)
 {
 	const char *s;
 
+	/* -INT_MIN does not exist: no errno is that large anyway */
+	if (err == INT_MIN)
+		return "Unknown error";
 	if (err < 0)
 		err = -err;
 	if (err == 0)
 		return "Success";
-	/* strerrordesc_np() is glibc's thread-safe, locale-free table. */
-	s = strerrordesc_np(err);
+	s = errno_text(err);
 	return s ? s : "Unknown error";
 }
 
@@ -59,22 +185,12 @@ IPTO_EXPORT int ipto_ctx_new(struct ipto_ctx **ret)
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_ctx *ipto_ctx_ref(struct ipto_ctx *ctx)
+static void ctx_free(struct ipto_ctx *ctx)
 {
-	if (ctx)
-		ctx->refcount++;
-	return ctx;
+	free(ctx);
 }
 
-IPTO_EXPORT struct ipto_ctx *ipto_ctx_unref(struct ipto_ctx *ctx)
-{
-	if (!ctx)
-		return NULL;
-	if (--ctx->refcount > 0)
-		return NULL;
-	free(ctx);
-	return NULL;
-}
+IPTO_DEFINE_REF_UNREF(ipto_ctx, ctx_free)
 
 IPTO_EXPORT void ipto_ctx_set_log_fn(struct ipto_ctx *ctx, ipto_log_fn fn,
 				     enum ipto_log_priority priority,
@@ -120,20 +236,4 @@ void ipto_log_priv(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 	va_start(args, format);
 	ctx->log_fn(ctx, priority, ctx->log_userdata, format, args);
 	va_end(args);
-}
-
-bool ipto_opts_valid_impl(const void *opts, size_t known_size)
-{
-	const unsigned char *p = opts;
-	size_t sz, i;
-
-	if (!opts)
-		return true;
-	memcpy(&sz, opts, sizeof(sz));
-	if (sz < sizeof(size_t))
-		return false;
-	for (i = known_size; i < sz; i++)
-		if (p[i])
-			return false;
-	return true;
 }

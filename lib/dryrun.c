@@ -19,7 +19,20 @@ struct fault {
 	unsigned int ops; /* mask of counted operations */
 	unsigned int countdown; /* 0: every counted call fails */
 	int err; /* 0: no fault armed */
+	/* A backend logs the failures it makes, as the layer that knows why;
+	 * the injector's sends are logged by the generic injector. */
+	struct ipto_ctx *ctx;
+	const char *who;
+	unsigned int logged_ops;
 };
+
+static int fault_fire(const struct fault *f, unsigned int op, int err)
+{
+	if (f->logged_ops & op)
+		log_err(f->ctx, "%s: operation 0x%x fails by the armed fault: "
+			"%s\n", f->who, op, ipto_strerror(err));
+	return err;
+}
 
 /* Whether the call of operation @op fails, and with what. */
 static int fault_hit(struct fault *f, unsigned int op)
@@ -29,11 +42,11 @@ static int fault_hit(struct fault *f, unsigned int op)
 	if (!err || !(f->ops & op))
 		return 0;
 	if (f->countdown == 0)
-		return err;
+		return fault_fire(f, op, err);
 	if (--f->countdown > 0)
 		return 0;
 	f->err = 0; /* one-shot: spent */
-	return err;
+	return fault_fire(f, op, err);
 }
 
 static int fault_set(struct fault *f, unsigned int known, unsigned int ops,
@@ -61,7 +74,7 @@ struct dr_link {
 	int devconf[DEVCONF_KEYS];
 	struct ipto_addr *addrs;
 	unsigned char *protos; /* IFA_PROTO of each address */
-	size_t naddrs;
+	size_t naddrs, cap_addrs;
 };
 
 /* The record (what the netlink binder keeps under /run). */
@@ -77,7 +90,7 @@ struct dr_call {
 
 struct dr_binder {
 	struct dr_link *links;
-	size_t nlinks;
+	size_t nlinks, cap_links;
 	int next_ifindex;
 	struct dr_call *calls;
 	size_t ncalls, calls_cap;
@@ -158,15 +171,9 @@ static int call_begin(struct dr_binder *d, const char *fmt, ...)
 	char *text;
 	int r;
 
-	if (d->ncalls == d->calls_cap) {
-		size_t cap = d->calls_cap ? d->calls_cap * 2 : 16;
-		struct dr_call *c = realloc(d->calls, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		d->calls = c;
-		d->calls_cap = cap;
-	}
+	if (ipto_grow((void **)&d->calls, &d->calls_cap, d->ncalls + 1,
+		      sizeof(*d->calls)) < 0)
+		return -ENOMEM;
 	va_start(ap, fmt);
 	r = vasprintf(&text, fmt, ap);
 	va_end(ap);
@@ -188,7 +195,6 @@ static int dr_addr_add(void *userdata, const char *ifname,
 {
 	struct dr_binder *d = userdata;
 	struct dr_link *l;
-	struct ipto_addr *a;
 	char text[IPTO_ADDR_STRLEN];
 	size_t i;
 	int slot, err;
@@ -213,10 +219,9 @@ static int dr_addr_add(void *userdata, const char *ifname,
 		     l->addrs[i].prefixlen == addr->prefixlen))
 			return call_end(d, slot, -EEXIST);
 	}
-	a = realloc(l->addrs, (l->naddrs + 1) * sizeof(*a));
-	if (!a)
+	if (ipto_grow((void **)&l->addrs, &l->cap_addrs, l->naddrs + 1,
+		      sizeof(*l->addrs)) < 0)
 		return call_end(d, slot, -ENOMEM);
-	l->addrs = a;
 	{
 		unsigned char *p = realloc(l->protos, l->naddrs + 1);
 
@@ -429,7 +434,6 @@ static int dr_addr_dump(void *userdata, int ifindex,
 			continue;
 		for (j = 0; j < l->naddrs; j++, n++) {
 			struct ipto_addr_entry e = { .sz = sizeof(e) };
-			size_t sz;
 
 			if (n >= max)
 				continue;
@@ -437,9 +441,7 @@ static int dr_addr_dump(void *userdata, int ifindex,
 			e.addr = l->addrs[j];
 			e.proto = l->protos[j];
 			e.flags = is_secondary(l, j) ? IPTO_ADDR_ENTRY_SECONDARY : 0;
-			sz = out[n].sz < sizeof(e) ? out[n].sz : sizeof(e);
-			memcpy((char *)&out[n] + sizeof(size_t),
-			       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+			ipto_sized_copy_out(&out[n], &e, sizeof(e));
 		}
 	}
 	return call_end(d, slot, (int)n);
@@ -461,7 +463,6 @@ static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
 	for (i = 0; i < d->nlinks && i < max; i++) {
 		const struct dr_link *l = &d->links[i];
 		struct ipto_link_entry e = { .sz = sizeof(e) };
-		size_t sz = out[i].sz < sizeof(e) ? out[i].sz : sizeof(e);
 
 		snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
 		e.ifindex = l->ifindex;
@@ -472,8 +473,7 @@ static int dr_link_dump(void *userdata, struct ipto_link_entry *out,
 		e.arp_ignore = l->devconf[IPTO_DEVCONF_ARP_IGNORE];
 		e.arp_announce = l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE];
 		e.mtu = l->mtu;
-		memcpy((char *)&out[i] + sizeof(size_t),
-		       (char *)&e + sizeof(size_t), sz - sizeof(size_t));
+		ipto_sized_copy_out(&out[i], &e, sizeof(e));
 	}
 	return call_end(d, slot, (int)d->nlinks);
 }
@@ -614,12 +614,11 @@ static int ifindex_used(struct dr_binder *d, int ifindex)
 static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
 				int ifindex)
 {
-	struct dr_link *links, *l;
+	struct dr_link *l;
 
-	links = realloc(d->links, (d->nlinks + 1) * sizeof(*links));
-	if (!links)
+	if (ipto_grow((void **)&d->links, &d->cap_links, d->nlinks + 1,
+		      sizeof(*d->links)) < 0)
 		return NULL;
-	d->links = links;
 	l = &d->links[d->nlinks++];
 	memset(l, 0, sizeof(*l));
 	memcpy(l->name, ifname, strlen(ifname) + 1);
@@ -673,7 +672,6 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	struct ipto_addr *addrs = NULL;
 	int devconf[DEVCONF_KEYS] = { 0 };
 	struct dr_link *l;
-	size_t max = 0;
 	int r, n, key;
 
 	if (!d)
@@ -692,20 +690,9 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	r = ipto_binder_link_get(source, ifname, &info);
 	if (r < 0)
 		return r;
-	for (;;) {
-		n = ipto_binder_addr_list(source, ifname, addrs, max);
-		if (n < 0) {
-			free(addrs);
-			return n;
-		}
-		if ((size_t)n <= max)
-			break;
-		free(addrs);
-		max = (size_t)n + 4;
-		addrs = calloc(max, sizeof(*addrs));
-		if (!addrs)
-			return -ENOMEM;
-	}
+	n = ipto_binder_addr_list_alloc(source, ifname, &addrs);
+	if (n < 0)
+		return n;
 	for (key = 1; key < DEVCONF_KEYS; key++) {
 		r = ipto_binder_devconf_get(source, ifname,
 					    (enum ipto_devconf)key,
@@ -727,15 +714,9 @@ IPTO_EXPORT int ipto_binder_dryrun_copy_link(struct ipto_binder *binder,
 	l->carrier = info.carrier;
 	l->mtu = info.mtu;
 	memcpy(l->devconf, devconf, sizeof(devconf));
-	if (n > 0 && (size_t)n < max) {
-		/* shrink to fit; keep the larger block if realloc fails */
-		struct ipto_addr *a = realloc(addrs, (size_t)n * sizeof(*a));
-
-		if (a)
-			addrs = a;
-	}
 	l->addrs = n > 0 ? addrs : NULL;
 	l->naddrs = (size_t)n;
+	l->cap_addrs = (size_t)n; /* at least */
 	if (n == 0)
 		free(addrs);
 	else if (!(l->protos = calloc((size_t)n, 1)))
@@ -752,6 +733,9 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 
 	if (!d)
 		return -EINVAL;
+	d->fault.ctx = binder->ctx;
+	d->fault.who = "dryrun binder";
+	d->fault.logged_ops = IPTO_BINDER_OPS_ALL;
 	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL, ops, nth, err) < 0) {
 		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
 			"error %d\n", who, ops, err);
@@ -968,15 +952,9 @@ static int record_frame(struct dr_injector *d, struct dr_port *p,
 	err = fault_hit(&d->fault, IPTO_INJECTOR_OP_SEND);
 	if (err)
 		return err;
-	if (d->nframes == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-
-		f = realloc(d->frames, cap * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		d->frames = f;
-		d->cap = cap;
-	}
+	if (ipto_grow((void **)&d->frames, &d->cap, d->nframes + 1,
+		      sizeof(*d->frames)) < 0)
+		return -ENOMEM;
 	f = &d->frames[d->nframes];
 	f->data = malloc(len);
 	if (!f->data)
@@ -1082,6 +1060,9 @@ IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
 
 	if (!d)
 		return -EINVAL;
+	d->fault.ctx = injector->ctx;
+	d->fault.who = "dryrun injector";
+	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
 	if (fault_set(&d->fault,
 		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
 		      err) < 0) {

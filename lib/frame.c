@@ -151,15 +151,29 @@ static int check_identity(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	return 0;
 }
 
+void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ip->family == AF_INET) {
+		/* /31, /32, unknown prefix: the limited broadcast address */
+		if (ipto_addr_subnet_broadcast(ip, out) < 0) {
+			out->family = AF_INET;
+			memset(out->bytes, 0xff, 4);
+		}
+	} else {
+		out->family = AF_INET6;
+		memcpy(out->bytes, ip6_all_nodes, 16);
+	}
+	out->prefixlen = IPTO_PREFIX_UNKNOWN;
+}
+
 /* The target IP of IPTO_FRAME_ARP_BCAST_TARGET, as 4 bytes. */
 static void bcast_target(const struct ipto_addr *ip, uint8_t out[4])
 {
-	struct ipto_addr b;
+	struct ipto_addr t;
 
-	if (ipto_addr_subnet_broadcast(ip, &b) == 0)
-		memcpy(out, b.bytes, 4);
-	else /* /31, /32, unknown prefix: the limited broadcast address */
-		memcpy(out, mac_bcast, 4);
+	ipto_announce_target(ip, &t);
+	memcpy(out, t.bytes, 4);
 }
 
 static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
@@ -282,10 +296,9 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 		log_err(ctx, "frame: unknown style %d\n", (int)style);
 		return -EINVAL;
 	}
-	if (!ipto_opts_valid(opts, ipto_frame_opts)) {
-		log_err(ctx, "frame: bad options struct (sz or unknown tail)\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(ctx, "frame", opts, ipto_frame_opts, flags);
+	if (r < 0)
+		return r;
 	tha = ipto_opts_get(opts, ipto_frame_opts, tha, IPTO_FRAME_THA_DEFAULT);
 	flags = ipto_opts_get(opts, ipto_frame_opts, flags, 0u);
 	target = ipto_opts_has(opts, ipto_frame_opts, target) ? &opts->target
@@ -465,7 +478,6 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 {
 	const uint8_t *p = buf;
 	struct ipto_frame_info fi;
-	size_t sz;
 	int r;
 
 	if (!buf || !info || info->sz < sizeof(size_t))
@@ -486,9 +498,8 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 	if (r < 0)
 		return r;
 
-	sz = info->sz < sizeof(fi) ? info->sz : sizeof(fi);
-	fi.sz = info->sz;
-	memcpy(info, &fi, sz);
+	fi.sz = sizeof(fi);
+	ipto_sized_copy_out(info, &fi, sizeof(fi));
 	return 0;
 }
 
@@ -497,10 +508,8 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 IPTO_EXPORT int ipto_pcap_writer_new(struct ipto_ctx *ctx, const char *path,
 				     struct ipto_pcap_writer **ret)
 {
-	if (!ctx || !path || !ret)
-		return -EINVAL;
-	log_err(ctx, "pcap: libipto was built without libpcap\n");
-	return -EOPNOTSUPP;
+	return ctx && path && ret ? ipto_not_built(ctx, "pcap writer", "libpcap")
+				  : -EINVAL;
 }
 
 IPTO_EXPORT int ipto_pcap_writer_write(struct ipto_pcap_writer *w,

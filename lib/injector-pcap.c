@@ -91,11 +91,11 @@ static int pcapinj_send(void *userdata, void *handle, const void *frame,
 	if (n < 0) {
 		/* libpcap keeps send()'s errno; fall back to -EIO */
 		r = errno > 0 ? -errno : -EIO;
-		log_err(ctx, "pcap: inject: %s\n", pcap_geterr(p));
+		log_dbg(ctx, "pcap: inject: %s\n", pcap_geterr(p));
 		return r;
 	}
 	if ((size_t)n != len) {
-		log_err(ctx, "pcap: inject sent %d of %zu bytes\n", n, len);
+		log_dbg(ctx, "pcap: inject sent %d of %zu bytes\n", n, len);
 		return -EIO;
 	}
 	return 0;

@@ -14,55 +14,7 @@ struct ipto_injector_port {
 	char ifname[IPTO_IFNAME_MAX + 1];
 };
 
-IPTO_EXPORT int ipto_injector_new(struct ipto_ctx *ctx,
-				  const struct ipto_injector_ops *ops,
-				  void *userdata, struct ipto_injector **ret)
-{
-	struct ipto_injector *inj;
-	struct ipto_injector_ops copy;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	if (ipto_ops_copy(&copy, sizeof(copy), ops) < 0) {
-		log_err(ctx, "injector: invalid ops table (NULL, sz too small, "
-			"or unknown non-zero members)\n");
-		return -EINVAL;
-	}
-	inj = calloc(1, sizeof(*inj));
-	if (!inj)
-		return -ENOMEM;
-	inj->refcount = 1;
-	inj->ctx = ipto_ctx_ref(ctx);
-	inj->ops = copy;
-	inj->userdata = userdata;
-	*ret = inj;
-	return 0;
-}
-
-IPTO_EXPORT struct ipto_injector *ipto_injector_ref(struct ipto_injector *injector)
-{
-	if (injector)
-		injector->refcount++;
-	return injector;
-}
-
-IPTO_EXPORT struct ipto_injector *ipto_injector_unref(struct ipto_injector *injector)
-{
-	if (!injector)
-		return NULL;
-	if (--injector->refcount > 0)
-		return NULL;
-	if (injector->ops.destroy)
-		injector->ops.destroy(injector->userdata);
-	ipto_ctx_unref(injector->ctx);
-	free(injector);
-	return NULL;
-}
-
-IPTO_EXPORT struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector)
-{
-	return injector ? injector->ctx : NULL;
-}
+IPTO_DEFINE_BACKEND(ipto_injector, "injector")
 
 IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 				   const char *ifname,
@@ -91,7 +43,8 @@ IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
 		return -ENOMEM;
 	r = injector->ops.open(injector->userdata, ifname, &handle);
 	if (r < 0) {
-		log_err(injector->ctx, "injector: open %s failed: %s\n",
+		/* the backend, which knows why, logged the error */
+		log_dbg(injector->ctx, "injector: open %s failed: %s\n",
 			ifname, ipto_strerror(r));
 		free(port);
 		return r;
@@ -190,7 +143,7 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 		log_err(inj->ctx, "injector: send_batch on %s failed: %s\n",
 			port->ifname, ipto_strerror(r));
 	else if ((size_t)r < n)
-		log_err(inj->ctx, "injector: send_batch on %s sent %d of %zu "
+		log_dbg(inj->ctx, "injector: send_batch on %s sent %d of %zu "
 			"frames\n", port->ifname, r, n);
 	return r;
 }
@@ -213,10 +166,7 @@ IPTO_EXPORT void ipto_injector_close(struct ipto_injector_port *port)
 IPTO_EXPORT int ipto_injector_new_pcap(struct ipto_ctx *ctx,
 				       struct ipto_injector **ret)
 {
-	if (!ctx || !ret)
-		return -EINVAL;
-	log_err(ctx, "injector: libipto was built without libpcap; no pcap "
-		"injector\n");
-	return -EOPNOTSUPP;
+	return ctx && ret ? ipto_not_built(ctx, "pcap injector", "libpcap")
+			  : -EINVAL;
 }
 #endif

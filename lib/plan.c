@@ -19,6 +19,9 @@
  * O(A) per standby touched to build its heap.
  */
 #include "pool-private.h"
+#include "fenwick.h"
+#include "heap.h"
+#include "json-escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,142 +41,17 @@ struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 	return plan;
 }
 
-IPTO_EXPORT struct ipto_plan *ipto_plan_ref(struct ipto_plan *plan)
+static void plan_free(struct ipto_plan *plan)
 {
-	if (plan)
-		plan->refcount++;
-	return plan;
-}
-
-IPTO_EXPORT struct ipto_plan *ipto_plan_unref(struct ipto_plan *plan)
-{
-	if (!plan || --plan->refcount > 0)
-		return NULL;
 	free(plan->steps);
 	free(plan->nodes);
 	free(plan->epochs);
 	free(plan->all_adapters);
 	ipto_pool_unref(plan->pool);
 	free(plan);
-	return NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* Small containers                                                    */
-/* ------------------------------------------------------------------ */
-
-struct u32vec {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int vec_push(struct u32vec *vec, uint32_t x)
-{
-	int r = pool_grow((void **)&vec->v, &vec->cap, vec->n + 1,
-			  sizeof(*vec->v));
-
-	if (r < 0)
-		return r;
-	vec->v[vec->n++] = x;
-	return 0;
-}
-
-/* A binary min-heap of uint32 in a u32vec; "less" decides the order. */
-typedef bool (*heap_less_fn)(const void *ctx, uint32_t a, uint32_t b);
-
-static void heap_down(struct u32vec *h, size_t i, heap_less_fn less,
-		      const void *ctx)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		uint32_t t;
-
-		if (l < h->n && less(ctx, h->v[l], h->v[m]))
-			m = l;
-		if (l + 1 < h->n && less(ctx, h->v[l + 1], h->v[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h->v[i];
-		h->v[i] = h->v[m];
-		h->v[m] = t;
-		i = m;
-	}
-}
-
-static int heap_push(struct u32vec *h, uint32_t x, heap_less_fn less,
-		     const void *ctx)
-{
-	size_t i;
-	int r = vec_push(h, x);
-
-	if (r < 0)
-		return r;
-	for (i = h->n - 1; i > 0; i = (i - 1) / 2) {
-		size_t p = (i - 1) / 2;
-		uint32_t t;
-
-		if (!less(ctx, h->v[i], h->v[p]))
-			break;
-		t = h->v[i];
-		h->v[i] = h->v[p];
-		h->v[p] = t;
-	}
-	return 0;
-}
-
-static uint32_t heap_pop(struct u32vec *h, heap_less_fn less, const void *ctx)
-{
-	uint32_t top = h->v[0];
-
-	h->v[0] = h->v[--h->n];
-	heap_down(h, 0, less, ctx);
-	return top;
-}
-
-static bool less_u32(const void *ctx, uint32_t a, uint32_t b)
-{
-	return a < b;
-}
-
-/* Fenwick tree of counts over 0..n-1. */
-struct fenwick {
-	size_t n;
-	size_t *t; /* 1-based */
-	size_t total;
-};
-
-static void fw_add(struct fenwick *fw, size_t i, long delta)
-{
-	fw->total += (size_t)delta;
-	for (i++; i <= fw->n; i += i & (~i + 1))
-		fw->t[i] += (size_t)delta;
-}
-
-/* Sum of counts over 0..i-1. */
-static size_t fw_prefix(const struct fenwick *fw, size_t i)
-{
-	size_t s = 0;
-
-	for (; i > 0; i -= i & (~i + 1))
-		s += fw->t[i];
-	return s;
-}
-
-/* The smallest i whose prefix sum over 0..i reaches target (1..total). */
-static size_t fw_lower_bound(const struct fenwick *fw, size_t target)
-{
-	size_t pos = 0, step = 1;
-
-	while (step * 2 <= fw->n)
-		step *= 2;
-	for (; step; step /= 2)
-		if (pos + step <= fw->n && fw->t[pos + step] < target) {
-			pos += step;
-			target -= fw->t[pos];
-		}
-	return pos; /* 0-based index = (1-based pos + 1) - 1 */
-}
+IPTO_DEFINE_REF_UNREF(ipto_plan, plan_free)
 
 /* ------------------------------------------------------------------ */
 /* Takeover planning                                                   */
@@ -452,7 +330,7 @@ static int ensure_adapter_heap(struct planner *p, uint32_t s)
 	if (h->v || sb->n_adapters == 0)
 		return 0;
 	pool_sort_standby_adapters(p->pool, sb);
-	r = pool_grow((void **)&h->v, &h->cap, sb->n_adapters, sizeof(*h->v));
+	r = ipto_grow((void **)&h->v, &h->cap, sb->n_adapters, sizeof(*h->v));
 	if (r < 0)
 		return r;
 	for (i = 0; i < sb->n_adapters; i++)
@@ -466,7 +344,7 @@ static int ensure_adapter_heap(struct planner *p, uint32_t s)
 static int add_step(struct planner *p, uint32_t ip, uint32_t adapter)
 {
 	struct ipto_plan *plan = p->plan;
-	int r = pool_grow((void **)&plan->steps, &p->cap_steps,
+	int r = ipto_grow((void **)&plan->steps, &p->cap_steps,
 			  plan->n_steps + 1, sizeof(*plan->steps));
 
 	if (r < 0)
@@ -738,11 +616,10 @@ IPTO_EXPORT int ipto_plan_takeover(struct ipto_pool *pool,
 
 	if (!pool || !failed_nodes || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_plan_opts)) {
-		log_err(pool->ctx,
-			"cannot plan takeover: bad options struct (size or unknown non-zero fields)\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(pool->ctx, "cannot plan takeover", opts,
+			    ipto_plan_opts, flags);
+	if (r < 0)
+		return r;
 	flags = ipto_opts_get(opts, ipto_plan_opts, flags, 0);
 	if (flags & ~(unsigned int)IPTO_PLAN_SHARE_ADAPTERS) {
 		log_err(pool->ctx, "cannot plan takeover: unknown flags 0x%x\n",
@@ -826,7 +703,7 @@ IPTO_EXPORT int ipto_plan_release(struct ipto_pool *pool,
 
 			if (ip->adapter == POOL_NONE)
 				continue;
-			r = pool_grow((void **)&plan->steps, &cap,
+			r = ipto_grow((void **)&plan->steps, &cap,
 				      plan->n_steps + 1, sizeof(*plan->steps));
 			if (r < 0)
 				break;
@@ -932,23 +809,6 @@ IPTO_EXPORT int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index
 	return 0;
 }
 
-static void announce_target(const struct ipto_addr *ip, struct ipto_addr *t)
-{
-	memset(t, 0, sizeof(*t));
-	if (ip->family == AF_INET) {
-		if (ipto_addr_subnet_broadcast(ip, t) < 0) {
-			t->family = AF_INET;
-			memset(t->bytes, 0xff, 4);
-		}
-	} else {
-		t->family = AF_INET6;
-		t->bytes[0] = 0xff;
-		t->bytes[1] = 0x02;
-		t->bytes[15] = 0x01;
-	}
-	t->prefixlen = IPTO_PREFIX_UNKNOWN;
-}
-
 static void fill_step(const struct ipto_plan *plan, size_t index,
 		      struct ipto_plan_step *s)
 {
@@ -965,7 +825,7 @@ static void fill_step(const struct ipto_plan *plan, size_t index,
 	s->ifname = a->ifname;
 	s->ip = ip->addr;
 	s->mac = a->mac;
-	announce_target(&ip->addr, &s->announce_target);
+	ipto_announce_target(&ip->addr, &s->announce_target);
 	s->flags = st->flags;
 }
 
@@ -973,19 +833,13 @@ IPTO_EXPORT int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
 				   struct ipto_plan_step *step)
 {
 	struct ipto_plan_step full;
-	size_t sz, n;
 
 	if (!plan || !step || step->sz < sizeof(size_t))
 		return -EINVAL;
 	if (index >= plan->n_steps)
 		return -ERANGE;
 	fill_step(plan, index, &full);
-	sz = step->sz;
-	n = sz < sizeof(full) ? sz : sizeof(full);
-	memcpy((char *)step + sizeof(size_t), (char *)&full + sizeof(size_t),
-	       n - sizeof(size_t));
-	if (sz > sizeof(full))
-		memset((char *)step + sizeof(full), 0, sz - sizeof(full));
+	ipto_sized_copy_out(step, &full, sizeof(full));
 	return 0;
 }
 
@@ -1003,7 +857,7 @@ static void sb_reserve(struct sbuf *b, size_t extra)
 {
 	if (b->oom)
 		return;
-	if (pool_grow((void **)&b->s, &b->cap, b->n + extra + 1, 1) < 0)
+	if (ipto_grow((void **)&b->s, &b->cap, b->n + extra + 1, 1) < 0)
 		b->oom = true;
 }
 
@@ -1042,34 +896,31 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	sb_add(b, tmp, (size_t)len);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped;
- * other bytes as given (names are expected to be UTF-8). */
+static void sb_put(void *ctx, const char *p, size_t n)
+{
+	sb_add(ctx, p, n);
+}
+
+/* A JSON string, by the one escaper. */
 static void sb_json_str(struct sbuf *b, const char *s)
 {
-	size_t i;
+	ipto_json_escape(s, sb_put, b);
+}
 
-	sb_add(b, "\"", 1);
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+/* A step with its addresses as text, for both formats. */
+struct step_text {
+	struct ipto_plan_step s;
+	char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
+	char mac[IPTO_MAC_STRLEN];
+};
 
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-
-			sb_add(b, e, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			sb_printf(b, "\\u%04x", c);
-		} else {
-			size_t j = i;
-
-			while (s[j + 1] && s[j + 1] != '"' && s[j + 1] != '\\' &&
-			       (unsigned char)s[j + 1] >= 0x20 &&
-			       (unsigned char)s[j + 1] != 0x7f)
-				j++;
-			sb_add(b, s + i, j - i + 1);
-			i = j;
-		}
-	}
-	sb_add(b, "\"", 1);
+static void step_text(const struct ipto_plan *plan, size_t i,
+		      struct step_text *t)
+{
+	fill_step(plan, i, &t->s);
+	ipto_addr_format(&t->s.ip, t->ip, sizeof(t->ip));
+	ipto_addr_format(&t->s.announce_target, t->tgt, sizeof(t->tgt));
+	ipto_mac_format(&t->s.mac, t->mac, sizeof(t->mac));
 }
 
 static void format_text(const struct ipto_plan *plan, struct sbuf *b)
@@ -1088,31 +939,27 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 	if (plan->n_nodes)
 		sb_str(b, "\n");
 	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
-		char mac[IPTO_MAC_STRLEN];
-		struct ipto_plan_step s;
+		struct step_text t;
+		const struct ipto_plan_step *s = &t.s;
 
-		fill_step(plan, i, &s);
-		ipto_addr_format(&s.ip, ip, sizeof(ip));
-		ipto_addr_format(&s.announce_target, tgt, sizeof(tgt));
-		ipto_mac_format(&s.mac, mac, sizeof(mac));
+		step_text(plan, i, &t);
 		sb_str(b, bind ? "bind " : "unbind ");
-		sb_str(b, ip);
+		sb_str(b, t.ip);
 		sb_str(b, " of ");
-		sb_str(b, s.node);
+		sb_str(b, s->node);
 		sb_str(b, bind ? " on " : " from ");
-		sb_str(b, s.standby);
+		sb_str(b, s->standby);
 		sb_str(b, " ");
-		sb_str(b, s.ifname);
+		sb_str(b, s->ifname);
 		sb_str(b, " ");
-		sb_str(b, mac);
+		sb_str(b, t.mac);
 		if (bind) {
 			sb_str(b, ", announce to ");
-			sb_str(b, tgt);
+			sb_str(b, t.tgt);
 		}
-		if (s.flags & IPTO_PLAN_STEP_MANAGEMENT)
+		if (s->flags & IPTO_PLAN_STEP_MANAGEMENT)
 			sb_str(b, " [management adapter]");
-		if (s.flags & IPTO_PLAN_STEP_SHARED)
+		if (s->flags & IPTO_PLAN_STEP_SHARED)
 			sb_str(b, " [shared MAC]");
 		sb_str(b, "\n");
 	}
@@ -1132,33 +979,29 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 	}
 	sb_str(b, "],\"steps\":[");
 	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
-		char mac[IPTO_MAC_STRLEN];
-		struct ipto_plan_step s;
+		struct step_text t;
+		const struct ipto_plan_step *s = &t.s;
 
-		fill_step(plan, i, &s);
-		ipto_addr_format(&s.ip, ip, sizeof(ip));
-		ipto_addr_format(&s.announce_target, tgt, sizeof(tgt));
-		ipto_mac_format(&s.mac, mac, sizeof(mac));
+		step_text(plan, i, &t);
 		sb_str(b, i ? ",{\"action\":\"" : "{\"action\":\"");
-		sb_str(b, s.action == IPTO_PLAN_BIND ? "bind" : "unbind");
+		sb_str(b, s->action == IPTO_PLAN_BIND ? "bind" : "unbind");
 		sb_str(b, "\",\"node\":");
-		sb_json_str(b, s.node);
+		sb_json_str(b, s->node);
 		sb_str(b, ",\"ip\":\"");
-		sb_str(b, ip);
+		sb_str(b, t.ip);
 		sb_str(b, "\",\"standby\":");
-		sb_json_str(b, s.standby);
+		sb_json_str(b, s->standby);
 		sb_str(b, ",\"ifname\":");
-		sb_json_str(b, s.ifname);
+		sb_json_str(b, s->ifname);
 		sb_str(b, ",\"mac\":\"");
-		sb_str(b, mac);
+		sb_str(b, t.mac);
 		sb_str(b, "\",\"announce_target\":\"");
-		sb_str(b, tgt);
+		sb_str(b, t.tgt);
 		sb_str(b, "\",\"management\":");
-		sb_str(b, s.flags & IPTO_PLAN_STEP_MANAGEMENT ? "true"
+		sb_str(b, s->flags & IPTO_PLAN_STEP_MANAGEMENT ? "true"
 							       : "false");
 		sb_str(b, ",\"shared\":");
-		sb_str(b, s.flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
+		sb_str(b, s->flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
 		sb_str(b, "}");
 	}
 	sb_str(b, "]}\n");

@@ -13,43 +13,17 @@
 #ifndef IPTO_POOL_PRIVATE_H
 #define IPTO_POOL_PRIVATE_H
 
+#include "hashset.h"
 #include "ipto-private.h"
 
 #include <stdint.h>
 
-#define POOL_NONE UINT32_MAX
+#define POOL_NONE POOL_SET_NONE
 /* Names share one set, nodes as 2i and standbys as 2i+1, so counts stay
  * below 2^31. */
 #define POOL_MAX_ITEMS ((size_t)INT32_MAX - 1)
 #define POOL_NAME_MAX 255
 #define POOL_IFNAME_MAX 15
-
-/* An open-addressing (linear probing) set of uint32 indices. The caller
- * supplies hashes and an equality callback; a slot keeps the hash so the
- * set can grow without looking at the items. */
-struct pool_slot {
-	uint32_t idx1; /* index + 1; 0 marks an empty slot */
-	uint32_t hash;
-};
-
-struct pool_set {
-	struct pool_slot *slots;
-	size_t mask; /* capacity - 1; capacity is a power of two or 0 */
-	size_t n;
-};
-
-typedef bool (*pool_set_eq_fn)(const void *ctx, uint32_t idx, const void *key);
-
-int pool_set_reserve(struct pool_set *s, size_t extra);
-uint32_t pool_set_find(const struct pool_set *s, uint32_t hash,
-		       pool_set_eq_fn eq, const void *ctx, const void *key);
-void pool_set_insert(struct pool_set *s, uint32_t hash, uint32_t idx);
-void pool_set_free(struct pool_set *s);
-
-uint32_t pool_hash_bytes(const void *p, size_t n, uint32_t seed);
-
-/* Grow *arr (of elements of size elem) so it holds at least need. */
-int pool_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
 struct pool_ip {
 	struct ipto_addr addr;

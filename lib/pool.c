@@ -11,114 +11,6 @@
 #include <sys/socket.h>
 
 /* ------------------------------------------------------------------ */
-/* Hash set of indices                                                 */
-/* ------------------------------------------------------------------ */
-
-uint32_t pool_hash_bytes(const void *p, size_t n, uint32_t seed)
-{
-	const unsigned char *b = p;
-	uint32_t h = 2166136261u ^ seed;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	/* murmur3's finaliser: spread FNV's weak low bits over the word */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
-static void set_place(struct pool_slot *slots, size_t mask, uint32_t hash,
-		      uint32_t idx1)
-{
-	size_t i = hash & mask;
-
-	while (slots[i].idx1)
-		i = (i + 1) & mask;
-	slots[i].idx1 = idx1;
-	slots[i].hash = hash;
-}
-
-int pool_set_reserve(struct pool_set *s, size_t extra)
-{
-	size_t cap = s->slots ? s->mask + 1 : 0, want = s->n + extra, ncap, i;
-	struct pool_slot *ns;
-
-	/* keep the load factor at or below one half */
-	if (want <= cap / 2)
-		return 0;
-	ncap = cap ? cap : 16;
-	while (want > ncap / 2) {
-		if (ncap > SIZE_MAX / 2 / sizeof(*ns))
-			return -ENOMEM;
-		ncap *= 2;
-	}
-	ns = calloc(ncap, sizeof(*ns));
-	if (!ns)
-		return -ENOMEM;
-	for (i = 0; i < cap; i++)
-		if (s->slots[i].idx1)
-			set_place(ns, ncap - 1, s->slots[i].hash,
-				  s->slots[i].idx1);
-	free(s->slots);
-	s->slots = ns;
-	s->mask = ncap - 1;
-	return 0;
-}
-
-uint32_t pool_set_find(const struct pool_set *s, uint32_t hash,
-		       pool_set_eq_fn eq, const void *ctx, const void *key)
-{
-	size_t i;
-
-	if (!s->slots)
-		return POOL_NONE;
-	for (i = hash & s->mask; s->slots[i].idx1; i = (i + 1) & s->mask)
-		if (s->slots[i].hash == hash &&
-		    eq(ctx, s->slots[i].idx1 - 1, key))
-			return s->slots[i].idx1 - 1;
-	return POOL_NONE;
-}
-
-void pool_set_insert(struct pool_set *s, uint32_t hash, uint32_t idx)
-{
-	set_place(s->slots, s->mask, hash, idx + 1);
-	s->n++;
-}
-
-void pool_set_free(struct pool_set *s)
-{
-	free(s->slots);
-	memset(s, 0, sizeof(*s));
-}
-
-int pool_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 4;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / elem)
-			return -ENOMEM;
-		ncap *= 2;
-	}
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Keys                                                                */
 /* ------------------------------------------------------------------ */
 
@@ -272,19 +164,10 @@ IPTO_EXPORT int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret)
 	return 0;
 }
 
-IPTO_EXPORT struct ipto_pool *ipto_pool_ref(struct ipto_pool *pool)
-{
-	if (pool)
-		pool->refcount++;
-	return pool;
-}
-
-IPTO_EXPORT struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool)
+static void pool_free(struct ipto_pool *pool)
 {
 	size_t i;
 
-	if (!pool || --pool->refcount > 0)
-		return NULL;
 	for (i = 0; i < pool->n_nodes; i++) {
 		free(pool->nodes[i].name);
 		free(pool->nodes[i].ips);
@@ -310,8 +193,9 @@ IPTO_EXPORT struct ipto_pool *ipto_pool_unref(struct ipto_pool *pool)
 	free(pool->by_size);
 	ipto_ctx_unref(pool->ctx);
 	free(pool);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_pool, pool_free)
 
 /* ------------------------------------------------------------------ */
 /* Describing the cluster                                              */
@@ -334,21 +218,6 @@ static bool name_valid(const char *name, size_t max)
 		if (c < 0x20 || c == 0x7f)
 			return false;
 	}
-	return true;
-}
-
-/* Linux's rule for interface names (dev_valid_name). */
-static bool ifname_valid(const char *name)
-{
-	size_t i;
-
-	if (!name_valid(name, POOL_IFNAME_MAX) || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return false;
-	for (i = 0; name[i]; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] == ' ' ||
-		    (unsigned char)name[i] >= 0x7f)
-			return false;
 	return true;
 }
 
@@ -382,10 +251,10 @@ static int add_name(struct ipto_pool *pool, const char *name, bool standby,
 	}
 	r = pool_set_reserve(&pool->names, 1);
 	if (r == 0)
-		r = standby ? pool_grow((void **)&pool->standbys,
+		r = standby ? ipto_grow((void **)&pool->standbys,
 					&pool->cap_standbys, count + 1,
 					sizeof(*pool->standbys))
-			    : pool_grow((void **)&pool->nodes, &pool->cap_nodes,
+			    : ipto_grow((void **)&pool->nodes, &pool->cap_nodes,
 					count + 1, sizeof(*pool->nodes));
 	copy = r == 0 ? strdup(name) : NULL;
 	if (!copy) {
@@ -511,10 +380,10 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 	}
 	r = pool_set_reserve(&pool->ip_set, 1);
 	if (r == 0)
-		r = pool_grow((void **)&pool->ips, &pool->cap_ips,
+		r = ipto_grow((void **)&pool->ips, &pool->cap_ips,
 			      pool->n_ips + 1, sizeof(*pool->ips));
 	if (r == 0)
-		r = pool_grow((void **)&n->ips, &n->cap_ips, n->n_ips + 1,
+		r = ipto_grow((void **)&n->ips, &n->cap_ips, n->n_ips + 1,
 			      sizeof(*n->ips));
 	if (r < 0) {
 		log_err(pool->ctx, "cannot add IP %s: out of memory\n",
@@ -582,10 +451,10 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 		return -E2BIG;
 	r = pool_set_reserve(&pool->node_mac_set, 1);
 	if (r == 0)
-		r = pool_grow((void **)&pool->node_macs, &pool->cap_node_macs,
+		r = ipto_grow((void **)&pool->node_macs, &pool->cap_node_macs,
 			      pool->n_node_macs + 1, sizeof(*pool->node_macs));
 	if (r == 0)
-		r = pool_grow((void **)&n->macs, &n->cap_macs, n->n_macs + 1,
+		r = ipto_grow((void **)&n->macs, &n->cap_macs, n->n_macs + 1,
 			      sizeof(*n->macs));
 	if (r < 0) {
 		log_err(pool->ctx, "cannot add MAC %s: out of memory\n",
@@ -632,7 +501,7 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 			ifname, standby, flags);
 		return -EINVAL;
 	}
-	if (!ifname_valid(ifname)) {
+	if (!ipto_ifname_valid(ifname)) {
 		log_err(pool->ctx,
 			"cannot add adapter to %s: bad interface name (1..%d bytes, no '/', ':', blanks or control characters)\n",
 			standby, POOL_IFNAME_MAX);
@@ -679,10 +548,10 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	if (r == 0)
 		r = pool_set_reserve(&pool->adapter_mac_set, 1);
 	if (r == 0)
-		r = pool_grow((void **)&pool->adapters, &pool->cap_adapters,
+		r = ipto_grow((void **)&pool->adapters, &pool->cap_adapters,
 			      pool->n_adapters + 1, sizeof(*pool->adapters));
 	if (r == 0)
-		r = pool_grow((void **)&sb->adapters, &sb->cap_adapters,
+		r = ipto_grow((void **)&sb->adapters, &sb->cap_adapters,
 			      sb->n_adapters + 1, sizeof(*sb->adapters));
 	ad = &pool->adapters[pool->n_adapters];
 	ad->ifname = r == 0 ? strdup(ifname) : NULL;
@@ -962,7 +831,7 @@ int pool_check_rule(struct ipto_pool *pool, bool log)
 			n_fails++;
 			break;
 		}
-		r = pool_grow((void **)&fails, &cap_fails, n_fails + 1,
+		r = ipto_grow((void **)&fails, &cap_fails, n_fails + 1,
 			      sizeof(*fails));
 		if (r < 0) {
 			free(fails);

@@ -321,18 +321,18 @@ IPTO_EXPORT int ipto_lock_acquire(struct ipto_ctx *ctx,
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_lock_opts)) {
-		log_err(ctx, "lock: invalid options\n");
-		return -EINVAL;
-	}
-	timeout = opts && opts->timeout_ms ? opts->timeout_ms
-					   : IPTO_LOCK_TIMEOUT_DEFAULT_MS;
-	flags = opts ? opts->flags : 0;
+	r = ipto_opts_valid(ctx, "lock", opts, ipto_lock_opts, flags);
+	if (r < 0)
+		return r;
+	timeout = ipto_opts_get(opts, ipto_lock_opts, timeout_ms, 0u);
+	if (!timeout)
+		timeout = IPTO_LOCK_TIMEOUT_DEFAULT_MS;
+	flags = ipto_opts_get(opts, ipto_lock_opts, flags, 0u);
 	if (flags & ~(unsigned int)IPTO_LOCK_NOWAIT) {
 		log_err(ctx, "lock: unknown flags 0x%x\n", flags);
 		return -EINVAL;
 	}
-	p = opts ? opts->path : NULL;
+	p = ipto_opts_get(opts, ipto_lock_opts, path, NULL);
 	if (!p) {
 		struct stat st;
 
@@ -429,14 +429,12 @@ struct ipto_status {
 	char *node;
 };
 
-static const struct {
-	unsigned int bit;
-	const char *name;
-} health_names[] = {
-	{ IPTO_HEALTH_ADAPTER_DOWN, "adapter_down" },
-	{ IPTO_HEALTH_ARP_UNGUARDED, "arp_unguarded" },
-	{ IPTO_HEALTH_OTHER_ANSWERS, "other_interface_answers" },
-	{ IPTO_HEALTH_MISSING, "missing" },
+/* The health bits in their order (ipto_health_name() names each). */
+static const unsigned int health_bits[] = {
+	IPTO_HEALTH_ADAPTER_DOWN,
+	IPTO_HEALTH_ARP_UNGUARDED,
+	IPTO_HEALTH_OTHER_ANSWERS,
+	IPTO_HEALTH_MISSING,
 };
 
 static unsigned int health_of(const struct snapshot *s,
@@ -484,8 +482,8 @@ IPTO_EXPORT int ipto_status_read(struct ipto_pool *pool,
 				 const struct ipto_status_opts *opts,
 				 struct ipto_status **ret)
 {
-	const char *standby = opts ? opts->standby : NULL;
-	const char *node_name = opts ? opts->node : NULL;
+	const char *standby = ipto_opts_get(opts, ipto_status_opts, standby, NULL);
+	const char *node_name = ipto_opts_get(opts, ipto_status_opts, node, NULL);
 	struct ipto_status *st;
 	struct snapshot snap;
 	uint32_t sbi, only = POOL_NONE;
@@ -496,10 +494,9 @@ IPTO_EXPORT int ipto_status_read(struct ipto_pool *pool,
 
 	if (!pool || !binder || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_status_opts)) {
-		log_err(pool->ctx, "status: invalid options\n");
-		return -EINVAL;
-	}
+	r = ipto_opts_valid(pool->ctx, "status", opts, ipto_status_opts, node);
+	if (r < 0)
+		return r;
 	r = resolve_standby(pool, standby, &sbi, "status");
 	if (r < 0)
 		return r;
@@ -590,24 +587,16 @@ fail:
 	return r;
 }
 
-IPTO_EXPORT struct ipto_status *ipto_status_ref(struct ipto_status *status)
+static void status_free(struct ipto_status *status)
 {
-	if (status)
-		status->refcount++;
-	return status;
-}
-
-IPTO_EXPORT struct ipto_status *ipto_status_unref(struct ipto_status *status)
-{
-	if (!status || --status->refcount > 0)
-		return NULL;
 	free(status->entries);
 	free(status->standby);
 	free(status->node);
 	ipto_pool_unref(status->pool);
 	free(status);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_status, status_free)
 
 IPTO_EXPORT size_t ipto_status_get_count(const struct ipto_status *status)
 {
@@ -621,7 +610,6 @@ IPTO_EXPORT int ipto_status_get_entry(const struct ipto_status *status,
 	struct ipto_status_entry e = { .sz = sizeof(e) };
 	const struct status_entry *se;
 	const struct ipto_pool *pool;
-	size_t sz;
 
 	if (!status || !entry || entry->sz < sizeof(size_t))
 		return -EINVAL;
@@ -639,13 +627,7 @@ IPTO_EXPORT int ipto_status_get_entry(const struct ipto_status *status,
 		e.mac = a->mac;
 	}
 	e.health = se->health;
-	sz = entry->sz;
-	if (sz > sizeof(e)) {
-		memset((char *)entry + sizeof(e), 0, sz - sizeof(e));
-		sz = sizeof(e);
-	}
-	memcpy((char *)entry + sizeof(size_t), (char *)&e + sizeof(size_t),
-	       sz - sizeof(size_t));
+	ipto_sized_copy_out(entry, &e, sizeof(e));
 	return 0;
 }
 
@@ -717,10 +699,10 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 			fputs(",\"mac\":", f);
 			json_str(f, e.ifname ? mac : NULL);
 			fputs(",\"health\":[", f);
-			for (k = 0; k < IPTO_ARRAY_SIZE(health_names); k++)
-				if (e.health & health_names[k].bit) {
+			for (k = 0; k < IPTO_ARRAY_SIZE(health_bits); k++)
+				if (e.health & health_bits[k]) {
 					fprintf(f, "%s\"%s\"", first ? "" : ",",
-						health_names[k].name);
+						ipto_health_name((enum ipto_health)health_bits[k]));
 					first = false;
 				}
 			fputs("]}", f);
@@ -731,10 +713,10 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 				e.ifname, mac);
 		else
 			fprintf(f, "%s of %s:", ip, e.node);
-		for (k = 0; k < IPTO_ARRAY_SIZE(health_names); k++)
-			if (e.health & health_names[k].bit) {
+		for (k = 0; k < IPTO_ARRAY_SIZE(health_bits); k++)
+			if (e.health & health_bits[k]) {
 				fprintf(f, "%s%s", first ? " " : ",",
-					health_names[k].name);
+					ipto_health_name((enum ipto_health)health_bits[k]));
 				first = false;
 			}
 		fputs(first ? " ok\n" : "\n", f);

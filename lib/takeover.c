@@ -20,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ROUNDS 64
 #define FIRST_STYLE IPTO_FRAME_ARP_ANNOUNCE
 #define LAST_STYLE IPTO_FRAME_NA
 #define N_STYLES (LAST_STYLE + 1)
@@ -99,7 +98,7 @@ struct ipto_takeover {
 	struct ipto_injector *injector;
 	unsigned int flags;
 
-	struct ipto_announce_round rounds[MAX_ROUNDS];
+	struct ipto_announce_round rounds[IPTO_ANNOUNCE_MAX_ROUNDS];
 	size_t n_rounds;
 	uint32_t refresh_ms;
 	uint32_t refresh_count;
@@ -153,24 +152,6 @@ ipto_takeover_default_schedule(size_t *n_rounds)
 	return default_rounds;
 }
 
-static int grow(void **array, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*array, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = ncap;
-	return 0;
-}
-
 /* Appends a report entry; returns its index or a negative errno. */
 static int report(struct ipto_takeover *t, enum ipto_report_op op,
 		  enum ipto_report_outcome outcome, int result, size_t port,
@@ -180,8 +161,8 @@ static int report(struct ipto_takeover *t, enum ipto_report_op op,
 	struct ipto_takeover_report *r;
 	int err;
 
-	err = grow((void **)&t->reports, &t->cap_reports, t->n_reports + 1,
-		   sizeof(*t->reports));
+	err = ipto_grow((void **)&t->reports, &t->cap_reports,
+			t->n_reports + 1, sizeof(*t->reports));
 	if (err)
 		return err;
 	r = &t->reports[t->n_reports];
@@ -201,8 +182,8 @@ static int report(struct ipto_takeover *t, enum ipto_report_op op,
 
 static int push_undo(struct ipto_takeover *t, const struct undo *u)
 {
-	int err = grow((void **)&t->undo, &t->cap_undo, t->n_undo + 1,
-		       sizeof(*t->undo));
+	int err = ipto_grow((void **)&t->undo, &t->cap_undo, t->n_undo + 1,
+			    sizeof(*t->undo));
 
 	if (err)
 		return err;
@@ -235,9 +216,9 @@ static int validate_schedule(struct ipto_takeover *t,
 			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
 	size_t i;
 
-	if (n == 0 || n > MAX_ROUNDS) {
+	if (n == 0 || n > IPTO_ANNOUNCE_MAX_ROUNDS) {
 		log_err(t->ctx, "takeover: a schedule needs 1 to %d rounds, not %zu\n",
-			MAX_ROUNDS, n);
+			IPTO_ANNOUNCE_MAX_ROUNDS, n);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -252,6 +233,39 @@ static int validate_schedule(struct ipto_takeover *t,
 	}
 	t->n_rounds = n;
 	return 0;
+}
+
+/* A schedule must send a frame for the plan's addresses: ARP styles for
+ * IPv4, NA for IPv6. A plan that only unbinds announces nothing. */
+static int check_schedule_sends(struct ipto_takeover *t)
+{
+	const uint32_t arp = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_ANNOUNCE) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_BCAST_TARGET) |
+			     IPTO_FRAME_STYLE_BIT(IPTO_FRAME_ARP_REPLY);
+	const uint32_t na = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_NA);
+	bool v4 = false, v6 = false;
+	uint32_t styles = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_actions; i++) {
+		if (t->actions[i].kind != IPTO_PLAN_BIND)
+			continue;
+		if (t->actions[i].ip.family == AF_INET)
+			v4 = true;
+		else
+			v6 = true;
+	}
+	if (!v4 && !v6)
+		return 0;
+	for (i = 0; i < t->n_rounds; i++)
+		styles |= t->rounds[i].styles;
+	if ((v4 && (styles & arp)) || (v6 && (styles & na)))
+		return 0;
+	log_err(t->ctx, "takeover: the schedule sends no frame for this plan "
+		"(it needs %s)\n", v4 && v6 ? "an ARP style or na" :
+		v4 ? "an ARP style for its IPv4 addresses" :
+		"na for its IPv6 addresses");
+	return -EINVAL;
 }
 
 /* Collects the plan's steps into ports and actions. */
@@ -389,10 +403,10 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 
 	if (!ctx || !plan || !opts || !ret)
 		return -EINVAL;
-	if (!ipto_opts_valid(opts, ipto_takeover_opts)) {
-		log_err(ctx, "takeover: options struct has unknown non-zero fields\n");
-		return -EINVAL;
-	}
+	err = ipto_opts_valid(ctx, "takeover", opts, ipto_takeover_opts,
+			      standby);
+	if (err < 0)
+		return err;
 	binder = ipto_opts_get(opts, ipto_takeover_opts, binder, NULL);
 	injector = ipto_opts_get(opts, ipto_takeover_opts, injector, NULL);
 	if (!binder || !injector) {
@@ -429,6 +443,9 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	err = load_plan(t, ipto_opts_get(opts, ipto_takeover_opts, standby, NULL));
 	if (err)
 		goto fail;
+	err = check_schedule_sends(t);
+	if (err)
+		goto fail;
 	err = build_frames(t);
 	if (err)
 		goto fail;
@@ -441,9 +458,9 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	/* Room for every entry a start and its schedule can make: per port a
 	 * check, an open, two devconf and a link entry, one per action, and
 	 * per port one per explicit round plus one for all refreshes. */
-	err = grow((void **)&t->reports, &t->cap_reports,
-		   t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
-		   sizeof(*t->reports));
+	err = ipto_grow((void **)&t->reports, &t->cap_reports,
+			t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
+			sizeof(*t->reports));
 	if (err)
 		goto fail;
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -459,13 +476,6 @@ fail:
 	return err;
 }
 
-IPTO_EXPORT struct ipto_takeover *ipto_takeover_ref(struct ipto_takeover *t)
-{
-	if (t)
-		t->refcount++;
-	return t;
-}
-
 static void close_ports(struct ipto_takeover *t)
 {
 	size_t i;
@@ -477,10 +487,8 @@ static void close_ports(struct ipto_takeover *t)
 	}
 }
 
-IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
+static void takeover_free(struct ipto_takeover *t)
 {
-	if (!t || --t->refcount > 0)
-		return NULL;
 	if (t->ports)
 		close_ports(t);
 	if (t->timerfd >= 0)
@@ -503,8 +511,9 @@ IPTO_EXPORT struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t)
 	ipto_plan_unref(t->plan);
 	ipto_ctx_unref(t->ctx);
 	free(t);
-	return NULL;
 }
+
+IPTO_DEFINE_REF_UNREF(ipto_takeover, takeover_free)
 
 static bool addr_present(int err)
 {
@@ -560,7 +569,7 @@ static int rollback(struct ipto_takeover *t)
 		}
 		}
 		if (err < 0) {
-			log_err(t->ctx, "takeover: could not undo a change on %s: %s\n",
+			log_dbg(t->ctx, "takeover: could not undo a change on %s: %s\n",
 				ifname, ipto_strerror(err));
 			if (!first)
 				first = err;
@@ -794,8 +803,15 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			port->absent = true;
 			continue;
 		}
+		if (err == -ENODEV) {
+			/* The backend cannot judge a missing link; here it is
+			 * an adapter of the plan, so a failure. */
+			log_err(t->ctx, "takeover: adapter %s is not on this "
+				"system\n", port->ifname);
+			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
+		}
 		if (err < 0) {
-			log_err(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
+			log_dbg(t->ctx, "takeover: adapter %s: %s\n", port->ifname,
 				ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_CHECK_LINK, p, NULL, err);
 		}
@@ -837,7 +853,7 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 					 &t->ports[p].inj);
 		if (err < 0) {
 			t->ports[p].inj = NULL;
-			log_err(t->ctx, "takeover: cannot send frames on %s: %s\n",
+			log_dbg(t->ctx, "takeover: cannot send frames on %s: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_OPEN_PORT, p, NULL, err);
 		}
@@ -914,7 +930,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
 						      knobs[k].key, knobs[k].want);
 			if (err < 0) {
-				log_err(t->ctx, "takeover: cannot set %s on %s: %s\n",
+				log_dbg(t->ctx, "takeover: cannot set %s on %s: %s\n",
 					knobs[k].name, t->ports[p].ifname,
 					ipto_strerror(err));
 				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
@@ -935,7 +951,7 @@ static void log_addr_failure(struct ipto_takeover *t, const struct action *a,
 	bool add = a->kind == IPTO_PLAN_BIND;
 
 	ipto_addr_format(&a->ip, buf, sizeof(buf));
-	log_err(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
+	log_dbg(t->ctx, "takeover: cannot %s %s %s %s: %s\n",
 		add ? "add" : "remove", buf, add ? "to" : "from",
 		t->ports[a->port].ifname, ipto_strerror(err));
 }
@@ -1290,7 +1306,7 @@ static int raise_links(struct ipto_takeover *t, const bool *up)
 			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
 		err = ipto_binder_link_set_up(t->binder, t->ports[p].ifname, true);
 		if (err < 0) {
-			log_err(t->ctx, "takeover: cannot bring %s up: %s\n",
+			log_dbg(t->ctx, "takeover: cannot bring %s up: %s\n",
 				t->ports[p].ifname, ipto_strerror(err));
 			return fail_step(t, IPTO_REPORT_LINK_UP, p, NULL, err);
 		}
@@ -1373,7 +1389,7 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 			continue;
 		sent = send_all(port->inj, t->iov, n);
 		if (sent < 0) {
-			log_err(t->ctx, "takeover: round %u on %s: %s\n", round,
+			log_dbg(t->ctx, "takeover: round %u on %s: %s\n", round,
 				port->ifname, ipto_strerror(sent));
 			report_round(t, p, refresh, round, sent, 0);
 			if (!first)
@@ -1586,14 +1602,10 @@ IPTO_EXPORT int ipto_takeover_get_report(const struct ipto_takeover *t,
 					 size_t index,
 					 struct ipto_takeover_report *r)
 {
-	size_t n;
-
 	if (!t || !r || r->sz < sizeof(size_t))
 		return -EINVAL;
 	if (index >= t->n_reports)
 		return -ERANGE;
-	n = r->sz < sizeof(*r) ? r->sz : sizeof(*r);
-	memcpy((char *)r + sizeof(size_t), (const char *)&t->reports[index] + sizeof(size_t),
-	       n - sizeof(size_t));
+	ipto_sized_copy_out(r, &t->reports[index], sizeof(*r));
 	return 0;
 }

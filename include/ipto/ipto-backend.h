@@ -73,6 +73,17 @@ enum ipto_devconf {
 };
 
 /**
+ * ipto_devconf_name - a short stable name for @v, one of enum ipto_devconf (its sysctl name: "arp_ignore",
+ *	"arp_announce", "arp_filter", "promote_secondaries").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_devconf_name(enum ipto_devconf v);
+
+/**
  * enum ipto_bind_flags - flags of ipto_binder_addr_add().
  * @IPTO_BIND_NODAD: IPv6: skip duplicate address detection, so the address
  *	is usable at once instead of "tentative" for about a second. Ignored
@@ -115,6 +126,16 @@ enum ipto_addr_entry_flags {
 	IPTO_ADDR_ENTRY_SECONDARY = 1 << 0,
 	IPTO_ADDR_ENTRY_PROTO_RECORDED = 1 << 1,
 };
+
+/**
+ * ipto_addr_entry_flags_name - a short stable name for @v, one flag of enum
+ * ipto_addr_entry_flags ("secondary", "proto_recorded").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_addr_entry_flags_name(enum ipto_addr_entry_flags v);
 
 /**
  * struct ipto_addr_entry - one address of an address dump.
@@ -160,6 +181,16 @@ struct ipto_link_entry {
 	int arp_announce;
 	unsigned int mtu;
 };
+
+/**
+ * ipto_bind_flags_name - a short stable name for @v, one of enum ipto_bind_flags (a single flag: "nodad").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_bind_flags_name(enum ipto_bind_flags v);
 
 /**
  * struct ipto_link_info - the state of one interface.
@@ -546,6 +577,16 @@ enum ipto_binder_op {
 };
 
 /**
+ * ipto_binder_op_name - a short stable name for @v, one of enum ipto_binder_op (a single flag: "addr_add", ..., or the masks "mutating" and "all").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_binder_op_name(enum ipto_binder_op v);
+
+/**
  * ipto_binder_dryrun_add_link - add an interface to the model.
  * @binder: a dry-run binder.
  * @ifname: the name (1..15 characters), not yet in the model (-EEXIST).
@@ -800,6 +841,16 @@ enum ipto_injector_op {
 	IPTO_INJECTOR_OP_OPEN = 1 << 0,
 	IPTO_INJECTOR_OP_SEND = 1 << 1,
 };
+
+/**
+ * ipto_injector_op_name - a short stable name for @v, one of enum ipto_injector_op (a single flag: "open", "send").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_injector_op_name(enum ipto_injector_op v);
 
 /**
  * ipto_injector_dryrun_set_fault - make a future open or frame fail, as

@@ -97,8 +97,33 @@ enum ipto_frame_tha {
 	IPTO_FRAME_THA_SENDER = 3,
 };
 
-/** IPTO_FRAME_F_ROUTER - NA: set the Router flag. Ignored for ARP styles. */
-#define IPTO_FRAME_F_ROUTER (1u << 0)
+/**
+ * ipto_frame_tha_name - a short stable name for @v, one of enum ipto_frame_tha ("default", "zero", "broadcast", "sender").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_frame_tha_name(enum ipto_frame_tha v);
+
+/**
+ * enum ipto_frame_flags - flags of struct ipto_frame_opts.flags.
+ * @IPTO_FRAME_F_ROUTER: NA: set the Router flag. Ignored for ARP styles.
+ */
+enum ipto_frame_flags {
+	IPTO_FRAME_F_ROUTER = 1 << 0,
+};
+
+/**
+ * ipto_frame_flags_name - a short stable name for @v, one of enum ipto_frame_flags (a single flag: "router").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_frame_flags_name(enum ipto_frame_flags v);
 
 /**
  * struct ipto_frame_opts - options for ipto_frame_build().

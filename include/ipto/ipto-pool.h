@@ -123,6 +123,16 @@ enum ipto_adapter_flags {
 };
 
 /**
+ * ipto_adapter_flags_name - a short stable name for @v, one of enum ipto_adapter_flags (a single flag: "management").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_adapter_flags_name(enum ipto_adapter_flags v);
+
+/**
  * ipto_pool_add_adapter - add a takeover adapter to a standby.
  * @pool: the pool.
  * @standby: a standby added with ipto_pool_add_standby().
@@ -217,6 +227,16 @@ struct ipto_plan;
 enum ipto_plan_flags {
 	IPTO_PLAN_SHARE_ADAPTERS = 1 << 0,
 };
+
+/**
+ * ipto_plan_flags_name - a short stable name for @v, one of enum ipto_plan_flags (a single flag: "share_adapters").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_plan_flags_name(enum ipto_plan_flags v);
 
 /**
  * struct ipto_plan_opts - options of ipto_plan_takeover().
@@ -324,6 +344,16 @@ enum ipto_plan_action {
 };
 
 /**
+ * ipto_plan_action_name - a short stable name for @v, one of enum ipto_plan_action ("bind", "unbind").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_plan_action_name(enum ipto_plan_action v);
+
+/**
  * enum ipto_plan_step_flags - bits of struct ipto_plan_step.flags.
  * @IPTO_PLAN_STEP_MANAGEMENT: the adapter is its standby's management
  *	adapter.
@@ -334,6 +364,16 @@ enum ipto_plan_step_flags {
 	IPTO_PLAN_STEP_MANAGEMENT = 1 << 0,
 	IPTO_PLAN_STEP_SHARED = 1 << 1,
 };
+
+/**
+ * ipto_plan_step_flags_name - a short stable name for @v, one of enum ipto_plan_step_flags (a single flag: "management", "shared").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_plan_step_flags_name(enum ipto_plan_step_flags v);
 
 /**
  * struct ipto_plan_step - one address move.
@@ -471,6 +511,16 @@ struct ipto_plan_move {
 int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
 			const struct ipto_plan_move *moves, size_t n,
 			struct ipto_plan **ret);
+
+/**
+ * ipto_format_name - a short stable name for @v, one of enum ipto_format ("text", "json").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_format_name(enum ipto_format v);
 
 /**
  * ipto_plan_format - render a plan.

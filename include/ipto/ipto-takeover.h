@@ -56,6 +56,12 @@ extern "C" {
 #endif
 
 /**
+ * IPTO_ANNOUNCE_MAX_ROUNDS - the most rounds (struct ipto_announce_round) a
+ * schedule may have.
+ */
+#define IPTO_ANNOUNCE_MAX_ROUNDS 64
+
+/**
  * struct ipto_announce_round - one round of the announcement schedule.
  * @delay_ms: wait this long after the previous round (the first round:
  *	after binding; 0 means at once).
@@ -87,13 +93,26 @@ enum ipto_takeover_flags {
 };
 
 /**
+ * ipto_takeover_flags_name - a short stable name for @v, one of enum ipto_takeover_flags (a single flag: "keep_devconf", "dad").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
+
+/**
  * struct ipto_takeover_opts - how to run a takeover.
  * @sz: sizeof(struct ipto_takeover_opts).
  * @binder: binds addresses (required). The takeover takes a reference.
  * @injector: sends frames (required). The takeover takes a reference.
  * @rounds: the announcement schedule, or NULL for the default schedule
  *	(see ipto_takeover_default_schedule()). Copied.
- * @n_rounds: the number of @rounds (at most 64).
+ * @n_rounds: the number of @rounds, 1 to IPTO_ANNOUNCE_MAX_ROUNDS. Together
+ *	the rounds must send a frame for the plan's addresses (an ARP style
+ *	for IPv4, IPTO_FRAME_NA for IPv6), else ipto_takeover_new() says
+ *	-EINVAL.
  * @refresh_ms: after the last round, repeat it every @refresh_ms
  *	milliseconds; 0 for no periodic refresh.
  * @refresh_count: how many refreshes; 0 with a non-zero @refresh_ms means
@@ -222,6 +241,17 @@ enum ipto_report_op {
 };
 
 /**
+ * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
+ *	"link_up", "announce").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_op_name(enum ipto_report_op v);
+
+/**
  * enum ipto_report_outcome - how a report entry ended.
  * @IPTO_OUTCOME_DONE: the step changed the system as planned.
  * @IPTO_OUTCOME_FOUND: it was already so; nothing changed.
@@ -235,6 +265,16 @@ enum ipto_report_outcome {
 	IPTO_OUTCOME_FAILED = 3,
 	IPTO_OUTCOME_UNDONE = 4,
 };
+
+/**
+ * ipto_report_outcome_name - a short stable name for @v, one of enum ipto_report_outcome ("done", "found", "failed", "undone").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_report_outcome_name(enum ipto_report_outcome v);
 
 /**
  * struct ipto_takeover_report - one step of a takeover, as it happened.
@@ -307,6 +347,16 @@ struct ipto_lock_opts {
 	unsigned int flags;
 };
 
+/**
+ * ipto_lock_flags_name - a short stable name for @v, one flag of enum
+ * ipto_lock_flags ("nowait").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_lock_flags_name(enum ipto_lock_flags v);
+
 /** struct ipto_lock - a held lock (see ipto_lock_acquire()). Since: 1.0. */
 struct ipto_lock;
 
@@ -360,6 +410,17 @@ enum ipto_health {
 	IPTO_HEALTH_OTHER_ANSWERS = 1 << 2,
 	IPTO_HEALTH_MISSING = 1 << 3,
 };
+
+/**
+ * ipto_health_name - a short stable name for @v, one flag of enum
+ * ipto_health ("adapter_down", "arp_unguarded", "other_interface_answers",
+ * "missing": the names of the status JSON).
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not one of its values.
+ * Since: 1.0
+ */
+const char *ipto_health_name(enum ipto_health v);
 
 /**
  * struct ipto_status_opts - options of ipto_status_read().

@@ -16,12 +16,28 @@
  *   except through the context's log function.
  * - Constructors take a "struct ipto_x **ret" last and leave *ret untouched
  *   on failure.
- * - Options structs begin with "size_t sz", set by the caller to
- *   sizeof(struct ...) (use IPTO_OPTS()). The library reads only the fields
- *   that sz covers, so old callers keep working when fields are added, and it
- *   rejects a larger struct whose unknown tail is not all zero (-EINVAL).
- * - Objects are reference counted: ipto_x_unref() accepts NULL and always
- *   returns NULL.
+ * - Options structs (and ops tables) begin with "size_t sz", set by the
+ *   caller to sizeof(struct ...). Declare them with IPTO_OPTS(), which zeroes
+ *   the whole struct, padding included, or memset() them to zero first. The
+ *   library reads only the fields that sz covers, so old callers keep working
+ *   when fields are added; every byte that sz covers past the end of the
+ *   last field this library knows must be zero, else -EINVAL (logged): a
+ *   newer caller asking for something this version cannot do.
+ * - Sized output structs (struct ipto_link_info, ipto_frame_info,
+ *   ipto_plan_step, ipto_takeover_report) also begin with "size_t sz", set
+ *   by the caller. The library writes the fields both sides know, zeroes
+ *   the caller's bytes beyond the end of its own struct, and leaves sz as
+ *   the caller set it; a field the caller's sz does not cover is not written.
+ * - Reference counted handles: struct ipto_ctx, ipto_pool, ipto_plan,
+ *   ipto_binder, ipto_injector and ipto_takeover. Each has ipto_x_ref(),
+ *   which passes NULL through, and ipto_x_unref(), which accepts NULL and
+ *   always returns NULL; the last reference frees the object. An object
+ *   holds a reference to each object it was made from (its context, the
+ *   plan's pool, the takeover's plan, binder and injector).
+ * - Closed handles, owned by one caller and not reference counted:
+ *   struct ipto_injector_port (ipto_injector_close()) and struct
+ *   ipto_pcap_writer (ipto_pcap_writer_close()). Close each exactly once;
+ *   close accepts NULL. A port holds a reference to its injector.
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
  *   version IPTO_1.0) unless its comment says otherwise.
  */
@@ -32,6 +48,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memset(), for IPTO_OPTS() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,12 +61,41 @@ extern "C" {
 #endif
 
 /**
- * IPTO_OPTS - declare and initialise an options struct of type
- * "struct TYPE" named NAME, with sz set and the given designated
- * initialisers, e.g. IPTO_OPTS(ipto_frame_opts, o, .flags = 1);
+ * IPTO_OPTS - declare (at block scope) an options struct "struct TYPE NAME",
+ * zeroed whole (padding included, as the library checks every byte past the
+ * fields it knows), with sz set and the given designated initialisers:
+ *
+ *	IPTO_OPTS(ipto_frame_opts, o, .flags = IPTO_FRAME_F_ROUTER);
+ *	IPTO_OPTS(ipto_plan_opts, p);	(all defaults)
+ *
+ * Compiles warning-free with -Wall -Wextra -pedantic in C99 and later and in
+ * C++11 and later; designated initialisers before C++20 are a GNU extension
+ * that the macro's own diagnostic pragmas keep quiet, so from C++ either
+ * pass them or set the fields afterwards (o.flags = ...).
  */
-#define IPTO_OPTS(TYPE, NAME, ...) \
-	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+#define IPTO_OPTS(TYPE, ...) \
+	IPTO_OPTS_(TYPE, IPTO_OPTS_NAME_(__VA_ARGS__, ), \
+		   IPTO_OPTS_INIT_(__VA_ARGS__, ))
+/* Helpers of IPTO_OPTS(): the first argument, and the rest (each call
+ * gets one extra empty argument so that none is ever missing). */
+#define IPTO_OPTS_NAME_(NAME, ...) NAME
+#define IPTO_OPTS_INIT_(NAME, ...) __VA_ARGS__
+#ifdef __cplusplus
+#define IPTO_OPTS_(TYPE, NAME, INIT)                                      \
+	_Pragma("GCC diagnostic push")                                    \
+	_Pragma("GCC diagnostic ignored \"-Wpragmas\"")                   \
+	_Pragma("GCC diagnostic ignored \"-Wunknown-warning-option\"")    \
+	_Pragma("GCC diagnostic ignored \"-Wpedantic\"")                  \
+	_Pragma("GCC diagnostic ignored \"-Wc++20-extensions\"")          \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+	struct TYPE NAME = (::memset(&NAME, 0, sizeof(struct TYPE)),      \
+			    (struct TYPE){ .sz = sizeof(struct TYPE), INIT }); \
+	_Pragma("GCC diagnostic pop")
+#else
+#define IPTO_OPTS_(TYPE, NAME, INIT)                                      \
+	struct TYPE NAME = (memset(&NAME, 0, sizeof(struct TYPE)),        \
+			    (struct TYPE){ .sz = sizeof(struct TYPE), INIT })
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Version and errors                                                  */
@@ -67,6 +113,9 @@ const char *ipto_version(void);
  * @err: a negative errno as returned by a libipto function (a positive
  *       errno is accepted too).
  *
+ * The texts come from the library's own table of the errnos that it and
+ * the systems below it return, worded as the C library does in the C
+ * locale; any other value, INT_MIN included, is "Unknown error".
  * Thread-safe: it never uses a shared buffer.
  *
  * Returns: a static string owned by the library, never NULL.
@@ -92,6 +141,16 @@ enum ipto_log_priority {
 	IPTO_LOG_INFO = 20,
 	IPTO_LOG_DEBUG = 30,
 };
+
+/**
+ * ipto_log_priority_name - a short stable name for @v, one of enum ipto_log_priority ("error", "info", "debug").
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * one of its values.
+ * Since: 1.0
+ */
+const char *ipto_log_priority_name(enum ipto_log_priority v);
 
 /**
  * ipto_log_fn - a log handler.
@@ -196,6 +255,16 @@ enum ipto_addr_class {
 };
 
 /**
+ * ipto_addr_class_name - a short stable name for @v, one of enum ipto_addr_class (a single flag: "unicast", "link_local", ...).
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_addr_class_name(enum ipto_addr_class v);
+
+/**
  * ipto_addr_parse - parse "192.0.2.1", "192.0.2.1/24", "2001:db8::1/64".
  * @str: the text; nothing may follow the address or prefix.
  * @out: written only on success.
@@ -272,6 +341,16 @@ enum ipto_mac_class {
 	IPTO_MAC_ZERO = 1 << 3,
 	IPTO_MAC_LOCAL = 1 << 4,
 };
+
+/**
+ * ipto_mac_class_name - a short stable name for @v, one of enum ipto_mac_class (a single flag: "unicast", "zero", ...).
+ * @v: the value.
+ *
+ * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
+ * exactly one of its flags.
+ * Since: 1.0
+ */
+const char *ipto_mac_class_name(enum ipto_mac_class v);
 
 /**
  * ipto_mac_parse - parse "02:00:5e:00:53:01" (or with '-' separators, the

@@ -29,7 +29,18 @@ awk '/^IPTO_EXPORT/ { want = 1; buf = "" }
      want { buf = buf " " $0
             if (index($0, "(")) {
                     sub(/[[:space:]]*\(.*/, "", buf); n = split(buf, w, /[ \t*]+/)
-                    print w[n]; want = 0 } }' "$libdir"/*.c |
+                    print w[n]; want = 0 } }
+     # IPTO_DEFINE_REF_UNREF(ipto_x, free_fn) defines ipto_x_ref and _unref.
+     /^IPTO_DEFINE_REF_UNREF\(/ { s = $0; sub(/^IPTO_DEFINE_REF_UNREF\([[:space:]]*/, "", s)
+            sub(/[[:space:]]*,.*/, "", s); print s "_ref"; print s "_unref" }
+     # IPTO_DEFINE_BACKEND(ipto_x, who) defines ipto_x_new, _ref, _unref
+     # and _get_ctx.
+     /^IPTO_DEFINE_BACKEND\(/ { s = $0; sub(/^IPTO_DEFINE_BACKEND\([[:space:]]*/, "", s)
+            sub(/[[:space:]]*,.*/, "", s)
+            print s "_new"; print s "_ref"; print s "_unref"; print s "_get_ctx" }
+     # IPTO_DEFINE_ENUM_NAME(ipto_x_name, enum, ...) defines ipto_x_name.
+     /^IPTO_DEFINE_ENUM_NAME\(/ { s = $0; sub(/^IPTO_DEFINE_ENUM_NAME\([[:space:]]*/, "", s)
+            sub(/[[:space:]]*,.*/, "", s); print s }' "$libdir"/*.c |
 	sort -u > "$tmp/marked"
 
 status=0

@@ -77,15 +77,21 @@ snapshot() {
 # start_agent [-v]: the standby's ipto-agent on the management address
 # 198.51.100.2 (needs lan_up --second-subnet) with "$sc_tmp/cluster.conf";
 # waits until it answers. Its output goes to "$sc_tmp/agent.log".
+# Every request is authenticated: the nodes share "$AGENT_KEY"; the agent
+# serves peers in $AGENT_ALLOW (default: the management network).
 AGENT_AT=198.51.100.2:$PORT
+AGENT_KEY=$sc_tmp/agent.key
+"$AGENT" keygen "$AGENT_KEY" || { echo "not ok - ipto-agent keygen"; exit 1; }
 sc_agent=
 start_agent() {
-	ip netns exec "$(lan_ns sb)" "$AGENT" listen --config "$sc_tmp/cluster.conf" \
-		--standby sb --address "$AGENT_AT" "$@" >"$sc_tmp/agent.log" 2>&1 &
+	ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$AGENT_KEY" \
+		--config "$sc_tmp/cluster.conf" --standby sb --address "$AGENT_AT" \
+		--allow "${AGENT_ALLOW:-$LAN_NET4B}" "$@" >"$sc_tmp/agent.log" 2>&1 &
 	sc_agent=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
-		lan_exec a1 "$AGENT" instruct "$AGENT_AT" ping >/dev/null 2>&1 && return 0
+		lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" "$AGENT_AT" ping \
+			>/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	echo "# the agent did not answer:"
@@ -115,7 +121,8 @@ stop_agent() {
 instruct() {
 	local node=$1
 	shift
-	lan_exec "$node" "$AGENT" instruct "$AGENT_AT" "$@" >"$sc_tmp/out" 2>"$sc_tmp/err"
+	lan_exec "$node" "$AGENT" instruct --key "$AGENT_KEY" "$AGENT_AT" "$@" \
+		>"$sc_tmp/out" 2>"$sc_tmp/err"
 	rc=$?
 	out=$(cat "$sc_tmp/out")
 	err=$(cat "$sc_tmp/err")

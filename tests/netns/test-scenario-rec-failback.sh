@@ -33,6 +33,12 @@ quiet_adapters sb mgmt
 lan_sysctl c2 net.ipv4.conf.eth0.drop_gratuitous_arp=1
 for c in c1 c2; do pings $c "$IP1"; pings $c "$IP2"; done
 
+ipto_on a1 "${C[@]}" reclaim --node a1
+check "reclaim without --interface is a usage error (exit 2): $err" \
+	[ $rc = 2 -a -n "$(grep -- '--interface IF is required' <<<"$err")" ]
+ipto_on a1 "${C[@]}" reclaim --node zz --interface eth0
+check "reclaim of an unknown node is a usage error (exit 2)" [ $rc = 2 ]
+
 # The nodes fail and lose their addresses (as after a crash and reboot).
 nw=$(lan_neigh_watch_path)
 lan_exec a2 ip addr del "$IP2/24" dev eth0

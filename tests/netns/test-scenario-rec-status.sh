@@ -53,6 +53,8 @@ ipto_on sb "${C[@]}" status --node a2
 check "status --node a2: none of a2's addresses here: exit 3 ($rc)" [ $rc = 3 ]
 ipto_on sb "${C[@]}" status --node zz
 check "status --node zz: usage error 2 ($rc)" [ $rc = 2 ]
+ipto_on sb status
+check "status without a description: usage error 2 ($rc)" [ $rc = 2 ]
 
 lan_exec sb ip link set tk1 down
 status_json

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The _name() function of every public enum: one stable lower-case word
+ * per value (a flag enum names each single flag), for logs, command output
+ * and JSON. ipto_frame_style_name() lives with the frames it names and
+ * ipto_devconf_name() with the binder.
+ */
+#include "ipto-private.h"
+
+struct enum_name {
+	int value;
+	const char *name;
+};
+
+static const char *lookup(const struct enum_name *t, size_t n, int value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	return NULL;
+}
+
+#define IPTO_DEFINE_ENUM_NAME(fn, type, ...)                              \
+	IPTO_EXPORT const char *fn(enum type v)                           \
+	{                                                                 \
+		static const struct enum_name t[] = { __VA_ARGS__ };      \
+		return lookup(t, IPTO_ARRAY_SIZE(t), (int)v);             \
+	}
+
+IPTO_DEFINE_ENUM_NAME(ipto_log_priority_name, ipto_log_priority,
+	{ IPTO_LOG_ERROR, "error" },
+	{ IPTO_LOG_INFO, "info" },
+	{ IPTO_LOG_DEBUG, "debug" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_addr_class_name, ipto_addr_class,
+	{ IPTO_ADDR_UNICAST, "unicast" },
+	{ IPTO_ADDR_MULTICAST, "multicast" },
+	{ IPTO_ADDR_BROADCAST, "broadcast" },
+	{ IPTO_ADDR_UNSPECIFIED, "unspecified" },
+	{ IPTO_ADDR_LOOPBACK, "loopback" },
+	{ IPTO_ADDR_LINK_LOCAL, "link_local" },
+	{ IPTO_ADDR_NETWORK, "network" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_mac_class_name, ipto_mac_class,
+	{ IPTO_MAC_UNICAST, "unicast" },
+	{ IPTO_MAC_MULTICAST, "multicast" },
+	{ IPTO_MAC_BROADCAST, "broadcast" },
+	{ IPTO_MAC_ZERO, "zero" },
+	{ IPTO_MAC_LOCAL, "local" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_frame_tha_name, ipto_frame_tha,
+	{ IPTO_FRAME_THA_DEFAULT, "default" },
+	{ IPTO_FRAME_THA_ZERO, "zero" },
+	{ IPTO_FRAME_THA_BROADCAST, "broadcast" },
+	{ IPTO_FRAME_THA_SENDER, "sender" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_frame_flags_name, ipto_frame_flags,
+	{ IPTO_FRAME_F_ROUTER, "router" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
+	{ IPTO_BIND_NODAD, "nodad" },
+	{ IPTO_BIND_TAKEOVER, "takeover" },
+	{ IPTO_BIND_RECLAIM, "reclaim" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
+	{ IPTO_BINDER_OP_ADDR_ADD, "addr_add" },
+	{ IPTO_BINDER_OP_ADDR_DEL, "addr_del" },
+	{ IPTO_BINDER_OP_ADDR_LIST, "addr_list" },
+	{ IPTO_BINDER_OP_LINK_GET, "link_get" },
+	{ IPTO_BINDER_OP_LINK_SET_UP, "link_set_up" },
+	{ IPTO_BINDER_OP_DEVCONF_GET, "devconf_get" },
+	{ IPTO_BINDER_OP_DEVCONF_SET, "devconf_set" },
+	{ IPTO_BINDER_OP_ADDR_DUMP, "addr_dump" },
+	{ IPTO_BINDER_OP_LINK_DUMP, "link_dump" },
+	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
+	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
+	{ IPTO_BINDER_OPS_MUTATING, "mutating" },
+	{ IPTO_BINDER_OPS_ALL, "all" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_injector_op_name, ipto_injector_op,
+	{ IPTO_INJECTOR_OP_OPEN, "open" },
+	{ IPTO_INJECTOR_OP_SEND, "send" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_adapter_flags_name, ipto_adapter_flags,
+	{ IPTO_ADAPTER_MANAGEMENT, "management" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_plan_flags_name, ipto_plan_flags,
+	{ IPTO_PLAN_SHARE_ADAPTERS, "share_adapters" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_plan_action_name, ipto_plan_action,
+	{ IPTO_PLAN_BIND, "bind" },
+	{ IPTO_PLAN_UNBIND, "unbind" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_plan_step_flags_name, ipto_plan_step_flags,
+	{ IPTO_PLAN_STEP_MANAGEMENT, "management" },
+	{ IPTO_PLAN_STEP_SHARED, "shared" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
+	{ IPTO_FORMAT_TEXT, "text" },
+	{ IPTO_FORMAT_JSON, "json" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_takeover_flags_name, ipto_takeover_flags,
+	{ IPTO_TAKEOVER_KEEP_DEVCONF, "keep_devconf" },
+	{ IPTO_TAKEOVER_DAD, "dad" },
+	{ IPTO_TAKEOVER_RECLAIM, "reclaim" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_addr_entry_flags_name, ipto_addr_entry_flags,
+	{ IPTO_ADDR_ENTRY_SECONDARY, "secondary" },
+	{ IPTO_ADDR_ENTRY_PROTO_RECORDED, "proto_recorded" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_lock_flags_name, ipto_lock_flags,
+	{ IPTO_LOCK_NOWAIT, "nowait" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_health_name, ipto_health,
+	{ IPTO_HEALTH_ADAPTER_DOWN, "adapter_down" },
+	{ IPTO_HEALTH_ARP_UNGUARDED, "arp_unguarded" },
+	{ IPTO_HEALTH_OTHER_ANSWERS, "other_interface_answers" },
+	{ IPTO_HEALTH_MISSING, "missing" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
+	{ IPTO_REPORT_CHECK_LINK, "check_link" },
+	{ IPTO_REPORT_OPEN_PORT, "open_port" },
+	{ IPTO_REPORT_DEVCONF, "devconf" },
+	{ IPTO_REPORT_ADDR_ADD, "addr_add" },
+	{ IPTO_REPORT_ADDR_DEL, "addr_del" },
+	{ IPTO_REPORT_LINK_UP, "link_up" },
+	{ IPTO_REPORT_ANNOUNCE, "announce" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_report_outcome_name, ipto_report_outcome,
+	{ IPTO_OUTCOME_DONE, "done" },
+	{ IPTO_OUTCOME_FOUND, "found" },
+	{ IPTO_OUTCOME_FAILED, "failed" },
+	{ IPTO_OUTCOME_UNDONE, "undone" })
