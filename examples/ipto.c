@@ -299,9 +299,13 @@ static void json_error_value(void)
 	error.in_document = true;
 }
 
-/* Prints the recorded error; returns its exit status. */
+/* Prints the recorded error and forgets it (a later document of the same
+ * run, e.g. of another node's release, has its own); returns its exit
+ * status. */
 static int error_emit(void)
 {
+	int status = error.status;
+
 	fprintf(stderr, "ipto: %s%s\n", error.msg,
 		error.hint ? " (see ipto --help)" : "");
 	log_line(LOG_ERR, error.msg);
@@ -311,7 +315,8 @@ static int error_emit(void)
 		puts("}");
 	}
 	fflush(stdout);
-	return error.status;
+	error.status = 0;
+	return status;
 }
 
 static void die_usage(const char *fmt, ...)
@@ -427,12 +432,12 @@ static void usage(FILE *out)
 "      --keep-devconf     do not set arp_ignore/arp_announce; only warn (-v)\n"
 "      --dad              add IPv6 addresses with duplicate address detection\n"
 "      --binder NAME      netlink (default) or dryrun (changes nothing)\n"
+"      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
 "      --refresh SEC      takeover/reclaim: after the schedule, repeat its last\n"
 "                         round every SEC seconds until SIGTERM (exit 0)\n"
 "      --background       takeover/reclaim: exit 0 once the addresses are bound\n"
 "                         and the first round is out; a child process sends\n"
 "                         the rest of the schedule (and the refreshes)\n"
-"      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
 "\n"
 "Announce and frames options:\n"
 "  -i, --interface IF     announce: the adapter to send from\n"
