@@ -331,9 +331,86 @@ static int node_directive(struct cluster *c, const char *where, char **w,
 	return 0;
 }
 
+static int ensure_standby(struct cluster *c, const char *where,
+			  const char *standby, char *err, size_t errlen);
+
+/* adapter STANDBY macvlan:PARENT count N [base=MAC] [prefix=NAME]:
+ * N virtual takeover adapters on PARENT (doc/macvlan.md). */
+static int macvlan_directive(struct cluster *c, const char *where, char **w,
+			     size_t n, char *err, size_t errlen)
+{
+	IPTO_OPTS(ipto_macvlan_opts, o);
+	const char *parent = w[2] + strlen("macvlan:");
+	unsigned long count = 0;
+	size_t i;
+	int r;
+
+	for (i = 3; i < n; i++) {
+		const char *num = NULL;
+		char *end;
+
+		if (strcmp(w[i], "count") == 0 && i + 1 < n)
+			num = w[++i];
+		else if (strncmp(w[i], "count=", 6) == 0)
+			num = w[i] + 6;
+		if (num) {
+			errno = 0;
+			count = strtoul(num, &end, 10);
+			if (errno || end == num || *end || count == 0 || count > 4096)
+				return say(err, errlen, -EINVAL, "%s: count '%s' is "
+					   "not a number from 1 to 4096", where, num);
+		} else if (strncmp(w[i], "base=", 5) == 0) {
+			if (ipto_mac_parse(w[i] + 5, &o.base_mac) < 0)
+				return say(err, errlen, -EINVAL,
+					   "%s: '%s' is not a MAC address "
+					   "(xx:xx:xx:xx:xx:xx)", where, w[i] + 5);
+		} else if (strncmp(w[i], "prefix=", 7) == 0) {
+			o.name_prefix = w[i] + 7;
+		} else {
+			return say(err, errlen, -EINVAL,
+				   "%s: unknown macvlan attribute '%s' "
+				   "(count N, base=MAC, prefix=NAME)", where, w[i]);
+		}
+	}
+	if (!parent[0])
+		return say(err, errlen, -EINVAL, "%s: 'macvlan:' needs a parent "
+			   "interface (macvlan:eth0)", where);
+	if (count == 0)
+		return say(err, errlen, -EINVAL, "%s: macvlan adapters need "
+			   "'count N'", where);
+	r = ensure_standby(c, where, w[1], err, errlen);
+	if (r < 0)
+		return r;
+	diag_reset();
+	r = ipto_pool_add_macvlan_adapters(c->pool, w[1], parent,
+					   (unsigned int)count, &o);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	return 0;
+}
+
+static int ensure_standby(struct cluster *c, const char *where,
+			  const char *standby, char *err, size_t errlen)
+{
+	int r;
+
+	if (names_has(&c->standbys, standby))
+		return 0;
+	diag_reset();
+	r = ipto_pool_add_standby(c->pool, standby);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, diag_why(r));
+	r = names_add(&c->standbys, standby);
+	if (r < 0)
+		return say(err, errlen, r, "%s: %s", where, ipto_strerror(r));
+	return 0;
+}
+
 static int adapter_directive(struct cluster *c, const char *where, char **w,
 			     size_t n, char *err, size_t errlen)
 {
+	if (n >= 3 && strncmp(w[2], "macvlan:", 8) == 0)
+		return macvlan_directive(c, where, w, n, err, errlen);
 	struct ipto_mac m;
 	bool have_mac = false;
 	unsigned int flags = 0;

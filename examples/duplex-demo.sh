@@ -5,7 +5,7 @@
 # move to the standby's own takeover adapters, and every client follows.
 #
 #   .ci/deps && meson setup build && meson compile -C build
-#   examples/duplex-demo.sh [BUILD_DIR]        (as root; default ./build)
+#   examples/duplex-demo.sh [--macvlan] [BUILD_DIR]   (as root; default ./build)
 #
 # It builds a LAN of network namespaces with tests/netns/lan.sh: three
 # clients, an active node a1 with two service addresses, and a standby sb
@@ -23,11 +23,21 @@
 # exit, Ctrl-C or failure. Exit status: 0 every client followed and can
 # ping every address; 1 otherwise; 77 not root / no namespaces.
 #
+# --macvlan: the one-NIC variant. The standby has no spare adapter at all,
+# only mgmt (one veth into the LAN); the description gives it two virtual
+# takeover adapters ("adapter sb macvlan:mgmt count 2"), macvlans with
+# their own MACs that the takeover creates on mgmt (doc/macvlan.md).
+#
 # IPTO_DEMO_STUCK_CLIENT=c3 pins a1's addresses in that client's neighbour
 # table (static entries, as some hardened hosts have), to see what a client
 # that cannot follow looks like; the demo then fails.
 set -u
 
+MACVLAN=0
+if [ "${1:-}" = --macvlan ]; then
+	MACVLAN=1
+	shift
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=$(cd "${1:-./build}" 2>/dev/null && pwd) || {
@@ -58,8 +68,10 @@ head1() { printf '\n== %s\n' "$*"; }
 owner() {
 	local node ifn
 	for node in a1 sb; do
-		for ifn in $(lan_ifs $node); do
-			[ "$(lan_mac $node "$ifn")" = "$1" ] && { echo "$node $ifn"; return; }
+		# every interface the node has now (macvlans included)
+		for ifn in $(lan_exec $node ls /sys/class/net); do
+			[ "$(lan_exec $node cat "/sys/class/net/$ifn/address")" = "$1" ] &&
+				{ echo "$node $ifn"; return; }
 		done
 	done
 	echo "?"
@@ -88,8 +100,8 @@ pings() {
 }
 
 say "libipto duplex demo: a failed node's addresses move to the standby's own adapters"
-lan_up --prefix iptodm- --clients ${#CLIENTS[@]} --actives 1 --ips 2 --takeover 2 \
-	--second-subnet || { echo "duplex-demo: cannot build the LAN" >&2; exit 1; }
+lan_up --prefix iptodm- --clients ${#CLIENTS[@]} --actives 1 --ips 2 \
+	--takeover $((MACVLAN ? 0 : 2)) --second-subnet || { echo "duplex-demo: cannot build the LAN" >&2; exit 1; }
 tmp=$(mktemp -d)
 lan_atexit "rm -rf '$tmp'"
 IPS=("$(lan_ip4 a1 1)" "$(lan_ip4 a1 2)")
@@ -107,16 +119,30 @@ lan_sysctl sb net.ipv4.conf.mgmt.arp_ignore=1 net.ipv4.conf.mgmt.arp_announce=2
 cat >"$tmp/cluster.conf" <<EOF
 node a1 ${IPS[0]}/24 ${IPS[1]}/24 mac=$A1MAC
 adapter sb mgmt management
-adapter sb tk1
-adapter sb tk2
 EOF
+if [ $MACVLAN = 1 ]; then
+	echo "adapter sb macvlan:mgmt count 2" >>"$tmp/cluster.conf"
+else
+	printf 'adapter sb tk1\nadapter sb tk2\n' >>"$tmp/cluster.conf"
+fi
+# The takeover adapters and their MACs, as the plan gives them.
+TK=() TKMAC=()
+while read -r _ _ _ _ _ _ ifn mac _; do
+	TK+=("$ifn") TKMAC+=("${mac%,}")
+done < <(lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind')
 
 head1 "The LAN (namespaces iptodm-*, one bridge)"
 say "  c1..c3  clients       192.0.2.101-103"
 say "  a1      active node   eth0 $A1MAC  ${IPS[*]}  (management $(lan_ip4b a1))"
 say "  sb      standby       mgmt $(lan_mac sb mgmt)  $MGMT (management; listens on port $PORT)"
-say "                        tk1  $(lan_mac sb tk1)  takeover adapter"
-say "                        tk2  $(lan_mac sb tk2)  takeover adapter"
+if [ $MACVLAN = 1 ]; then
+	say "                        (its only NIC: no spare adapter)"
+	say "                        ${TK[0]}, ${TK[1]}: virtual takeover adapters, macvlans on mgmt"
+	say "                        that the takeover creates (MACs ${TKMAC[0]}, ${TKMAC[1]})"
+else
+	say "                        tk1  $(lan_mac sb tk1)  takeover adapter"
+	say "                        tk2  $(lan_mac sb tk2)  takeover adapter"
+fi
 say "  cluster.conf:"
 sed 's/^/    /' "$tmp/cluster.conf"
 say "  ipto plan --fail a1 (two addresses need two takeover adapters):"
@@ -145,7 +171,7 @@ declare -A WANT
 n=0
 for ip in "${IPS[@]}"; do
 	n=$((n + 1))
-	WANT[$ip]=$(lan_mac sb "tk$n")
+	WANT[$ip]=${TKMAC[$((n - 1))]}
 	for c in "${CLIENTS[@]}"; do
 		ip netns exec "$(lan_ns "$c")" "$NEIGH_WATCH" --wait "$ip" "${WANT[$ip]}" \
 			--abs -t 15000 --ready "$tmp/ready.$c.$ip" >"$tmp/watch.$c.$ip" 2>/dev/null &
@@ -225,10 +251,15 @@ held=$(lan_exec sb ip -o link show | grep -c "link/ether $A1MAC")
 if [ -z "$dups" ] && [ "$held" = 0 ] && [ "$total" -gt 10 ]; then
 	say "  $total adapters (hosts and switch ports), $total distinct MACs."
 	say "  a1's eth0 ($A1MAC) is still UP on the LAN;"
-	say "  the standby serves a1's addresses from tk1 $(lan_mac sb tk1) and tk2 $(lan_mac sb tk2)."
+	say "  the standby serves a1's addresses from ${TK[0]} ${TKMAC[0]} and ${TK[1]} ${TKMAC[1]}."
 else
 	say "  DUPLICATE MACs: $dups (the standby has a1's MAC on $held adapter(s))"
 	failed=1
+fi
+
+if [ $MACVLAN = 1 ]; then
+	head1 "The virtual adapters (ipto status on the standby)"
+	lan_exec sb "$IPTO" -c "$tmp/cluster.conf" status | sed 's/^/  /'
 fi
 
 echo

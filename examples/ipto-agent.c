@@ -487,6 +487,16 @@ static int single_step_plan(const char *node, const struct ipto_plan_step *step,
 	struct ipto_pool *pool = NULL;
 	int r;
 
+	if (step->flags & IPTO_PLAN_STEP_MACVLAN) {
+		/* A virtual adapter is known to the description only (its
+		 * parent and index): an explicit move in the cluster's pool. */
+		struct ipto_plan_move m = { .standby = step->standby,
+					    .ifname = step->ifname, .ip = step->ip };
+
+		(void)nodes;
+		return ipto_plan_new_moves(cluster_pool(ag.cluster), IPTO_PLAN_BIND,
+					   &m, 1, ret);
+	}
 	r = ipto_pool_new(ag.ctx, &pool);
 	if (r == 0)
 		r = ipto_pool_add_node(pool, node);

@@ -46,11 +46,13 @@ enum command {
 	CMD_FRAMES = 1 << 5,
 	CMD_STATUS = 1 << 6,
 	CMD_RECLAIM = 1 << 7,
+	CMD_ADAPTERS = 1 << 8,
+	CMD_CLEANUP = 1 << 9,
 };
 #define CMD_CLUSTER (CMD_CHECK | CMD_PLAN | CMD_TAKEOVER | CMD_RELEASE | \
-		     CMD_STATUS | CMD_RECLAIM)
+		     CMD_STATUS | CMD_RECLAIM | CMD_ADAPTERS | CMD_CLEANUP)
 #define CMD_RUN (CMD_TAKEOVER | CMD_RELEASE)
-#define CMD_ALL 0xff
+#define CMD_ALL 0x3ff
 /* ipto status: nothing of what was asked about is held here. */
 #define EXIT_NOTHING_HELD 3
 
@@ -66,17 +68,22 @@ static const struct {
 	{ "frames", CMD_FRAMES },
 	{ "status", CMD_STATUS },
 	{ "reclaim", CMD_RECLAIM },
+	{ "adapters", CMD_ADAPTERS },
+	{ "cleanup", CMD_CLEANUP },
 };
 
 enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
 	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
-	OPT_LOCK_TIMEOUT, OPT_REFRESH, OPT_BACKGROUND, OPT_SYSLOG,
+	OPT_LOCK_TIMEOUT, OPT_CREATE, OPT_DELETE, OPT_REFRESH, OPT_BACKGROUND,
+	OPT_SYSLOG,
 	OPT_LAST_ /* keep last */
 };
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
+	{ "create", no_argument, NULL, OPT_CREATE },
+	{ "delete", no_argument, NULL, OPT_DELETE },
 	{ "node", required_argument, NULL, 'n' },
 	{ "adapter", required_argument, NULL, 'a' },
 	{ "fail", required_argument, NULL, 'f' },
@@ -113,13 +120,14 @@ static unsigned int option_commands(int val)
 	case 'c': case 'n': case 'a': return CMD_CLUSTER;
 	case 'f': return CMD_PLAN | CMD_RUN;
 	case OPT_TAKEN_OVER: return CMD_PLAN | CMD_RUN;
-	case 's': return CMD_RUN | CMD_STATUS;
+	case 's': return CMD_RUN | CMD_STATUS | CMD_ADAPTERS | CMD_CLEANUP;
 	case OPT_SHARE: return CMD_PLAN | CMD_RUN;
 	case OPT_KEEP_DEVCONF: return CMD_TAKEOVER;
 	case OPT_DAD: case OPT_SCHEDULE: return CMD_TAKEOVER | CMD_RECLAIM;
 	case OPT_BINDER: return CMD_CLUSTER | CMD_ANNOUNCE;
 	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE | CMD_RECLAIM;
-	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM;
+	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM | CMD_ADAPTERS | CMD_CLEANUP;
+	case OPT_CREATE: case OPT_DELETE: return CMD_ADAPTERS;
 	case OPT_REFRESH: case OPT_BACKGROUND: return CMD_TAKEOVER | CMD_RECLAIM;
 	case 'i': return CMD_ANNOUNCE | CMD_RECLAIM;
 	case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
@@ -182,6 +190,7 @@ struct cli {
 	size_t n_dirs;
 	unsigned int lock_timeout_s; /* 0: the library's default */
 	const char *node_sel;        /* status/reclaim --node NODE */
+	int mv_action;               /* adapters: 0 list, 1 --create, 2 --delete */
 	unsigned int refresh_s;      /* --refresh SEC; 0: none */
 	bool background;
 	bool seen[OPT_LAST_];
@@ -405,12 +414,20 @@ static void usage(FILE *out)
 "                         all held and healthy, 1 degraded, 3 nothing held\n"
 "  reclaim  --node NODE --interface IF   on the recovered node: bind NODE's\n"
 "                         addresses on IF if missing and announce them\n"
+"  adapters [--create|--delete] --standby SB  the virtual (macvlan) takeover\n"
+"                         adapters: list the tagged links here; --create\n"
+"                         makes them now and leaves them in place (no link\n"
+"                         creation on the failover path); --delete removes\n"
+"                         those that hold no address\n"
+"  cleanup  [--standby SB] delete the macvlans a takeover created and a\n"
+"                         crashed run left behind (tagged, no address)\n"
 "  announce --interface IF --ip ADDR   send announcement frames now\n"
 "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
 "\n"
 "Cluster description (check, plan, takeover, release):\n"
 "  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
 "                         'adapter STANDBY IFNAME [mac=MAC] [management]'\n"
+"                         'adapter STANDBY macvlan:PARENT count N [base=MAC]'\n"
 "  -n, --node SPEC        NAME,ADDR/PREFIX,...[,mac=MAC]   (repeatable)\n"
 "  -a, --adapter SPEC     STANDBY,IFNAME[,mac=MAC][,management]   (repeatable)\n"
 "                         without mac=, the adapter's MAC is read here\n"
@@ -698,6 +715,8 @@ static void parse_command_line(int argc, char **argv)
 		case OPT_LOCK_TIMEOUT:
 			cli.lock_timeout_s = parse_uint("--lock-timeout", optarg, 1, 3600);
 			break;
+		case OPT_CREATE: cli.mv_action = 1; break;
+		case OPT_DELETE: cli.mv_action = 2; break;
 		case OPT_REFRESH:
 			cli.refresh_s = parse_uint("--refresh", optarg, 1, 86400);
 			break;
@@ -721,6 +740,8 @@ static void parse_command_line(int argc, char **argv)
 			  "status, reclaim, announce, frames)", cli.cmd_name);
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
+	if (cli.mv_action && cli.cmd != CMD_ADAPTERS)
+		die_usage("--create/--delete: options of 'adapters' only");
 	for (i = 0; i < OPT_LAST_; i++)
 		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
 			die_usage("%s: not an option of '%s'", option_name(i),
@@ -839,7 +860,16 @@ static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 	for (i = 0; i < n; i++) {
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 
-		if (ipto_plan_get_step(plan, i, &s) == 0)
+		const char *parent;
+
+		if (ipto_plan_get_step(plan, i, &s) < 0)
+			continue;
+		/* a virtual adapter: the takeover creates it on its parent */
+		if ((s.flags & IPTO_PLAN_STEP_MACVLAN) &&
+		    ipto_pool_get_adapter_macvlan(cluster_pool(cluster), s.standby,
+						  s.ifname, &parent, NULL) == 0)
+			ipto_binder_dryrun_add_link(binder, parent, NULL, true);
+		else
 			ipto_binder_dryrun_add_link(binder, s.ifname, &s.mac, false);
 	}
 }
@@ -999,13 +1029,17 @@ static int cmd_check(void)
 
 	if (cli.json) {
 		printf("{\"command\":\"check\",\"ok\":%s,\"required\":%zu,"
-		       "\"available\":%zu,\"error\":", r == 0 ? "true" : "false",
-		       need, have);
+		       "\"available\":%zu,\"virtual\":%zu,\"error\":",
+		       r == 0 ? "true" : "false", need, have,
+		       ipto_pool_get_macvlan_count(pool, NULL));
 		json_error_value();
 		puts("}");
 	} else {
 		printf("%s: the largest node has %zu IP(s); the largest standby has "
 		       "%zu takeover adapter(s)\n", r == 0 ? "ok" : "NOT OK", need, have);
+		if (ipto_pool_get_macvlan_count(pool, NULL))
+			printf("virtual takeover adapters (macvlans, created when "
+			       "needed): %zu\n", ipto_pool_get_macvlan_count(pool, NULL));
 	}
 	if (r < 0)
 		return error_emit();
@@ -1749,6 +1783,9 @@ static int cmd_release(void)
 	return r;
 }
 
+static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
+				  bool json, bool heading);
+
 /* ipto status: 0 all held and healthy, 1 degraded, 3 nothing held. */
 static int cmd_status(void)
 {
@@ -1763,9 +1800,10 @@ static int cmd_status(void)
 		return EXIT_FAILURE;
 	diag_reset();
 	r = ipto_status_read(cluster_pool(cluster), binder, &o, &st);
-	ipto_binder_unref(binder);
-	if (r < 0)
+	if (r < 0) {
+		ipto_binder_unref(binder);
 		return failure(r, "status: %s", diag_why(r));
+	}
 	n = ipto_status_get_count(st);
 	for (i = 0; i < n; i++) {
 		struct ipto_status_entry e = { .sz = sizeof(e) };
@@ -1777,9 +1815,29 @@ static int cmd_status(void)
 	}
 	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
 	ipto_status_unref(st);
-	if (r < 0)
+	if (r < 0) {
+		ipto_binder_unref(binder);
 		return failure(r, "status: %s", ipto_strerror(r));
-	fputs(text, stdout);
+	}
+	{
+		/* The virtual adapters (tagged macvlans) go with it: in JSON
+		 * as "virtual_adapters" of the same object. */
+		size_t len = strlen(text);
+
+		if (cli.json && len >= 2 && strcmp(text + len - 2, "}\n") == 0) {
+			text[len - 2] = '\0';
+			fputs(text, stdout);
+			fputs(",\"virtual_adapters\":", stdout);
+			if (print_virtual_adapters(binder, cli.standby, true, false) < 0)
+				fputs("null", stdout);
+			fputs("}\n", stdout);
+		} else {
+			fputs(text, stdout);
+			if (!cli.json)
+				print_virtual_adapters(binder, cli.standby, false, true);
+		}
+	}
+	ipto_binder_unref(binder);
 	free(text);
 	if (held == 0)
 		return EXIT_NOTHING_HELD;
@@ -1979,6 +2037,133 @@ static int cmd_frames(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Virtual (macvlan) takeover adapters                                 */
+/* ------------------------------------------------------------------ */
+
+/* The tagged links here, as text lines or a JSON array. */
+static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
+				  bool json, bool heading)
+{
+	struct ipto_macvlan_entry *e = NULL;
+	int n, i;
+
+	diag_reset();
+	n = ipto_macvlan_list(binder, standby, NULL, 0);
+	if (n > 0) {
+		e = calloc((size_t)n, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		for (i = 0; i < n; i++)
+			e[i].sz = sizeof(*e);
+		n = ipto_macvlan_list(binder, standby, e, (size_t)n);
+	}
+	if (n < 0) {
+		free(e);
+		return n;
+	}
+	if (json)
+		fputs("[", stdout);
+	else if (heading && n > 0)
+		puts("virtual takeover adapters (macvlans libipto made):");
+	for (i = 0; i < n; i++) {
+		char mac[IPTO_MAC_STRLEN];
+
+		ipto_mac_format(&e[i].mac, mac, sizeof(mac));
+		if (json) {
+			printf("%s{\"ifname\":", i ? "," : "");
+			json_str(e[i].ifname);
+			printf(",\"mac\":\"%s\",\"standby\":", mac);
+			json_str(e[i].standby);
+			printf(",\"index\":%u,\"kept\":%s,\"up\":%s,\"addresses\":%u}",
+			       e[i].index, e[i].flags & IPTO_MACVLAN_KEEP ? "true" : "false",
+			       e[i].up ? "true" : "false", e[i].n_addrs);
+		} else {
+			printf("%s %s: adapter %u of %s, %s, %s, %u address(es)\n",
+			       e[i].ifname, mac, e[i].index, e[i].standby,
+			       e[i].flags & IPTO_MACVLAN_KEEP ? "pre-created (kept)"
+							       : "created by a takeover",
+			       e[i].up ? "up" : "down", e[i].n_addrs);
+		}
+	}
+	if (json)
+		fputs("]", stdout);
+	free(e);
+	return n;
+}
+
+/* ipto adapters [--create|--delete] */
+static int cmd_adapters(void)
+{
+	struct ipto_pool *pool = cluster_pool(cluster);
+	struct ipto_binder *binder = NULL;
+	int r = 0, n;
+
+	if (cli.mv_action && !cli.standby)
+		die_usage("adapters: --create and --delete need --standby SB");
+	if (cli.standby && ipto_pool_get_macvlan_count(pool, cli.standby) == 0 &&
+	    cli.mv_action == 1)
+		die_usage("adapters: standby %s has no macvlan adapters in the "
+			  "description ('adapter %s macvlan:PARENT count N')",
+			  cli.standby, cli.standby);
+	if (cli.mv_action)
+		take_lock();
+	if (make_binder(&binder) < 0)
+		return EXIT_FAILURE;
+	diag_reset();
+	if (cli.mv_action == 1)
+		r = ipto_macvlan_setup(pool, cli.standby, binder, IPTO_MACVLAN_KEEP);
+	else if (cli.mv_action == 2)
+		r = ipto_macvlan_cleanup(binder, cli.standby, IPTO_MACVLAN_KEEP);
+	if (r < 0) {
+		ipto_binder_unref(binder);
+		return failure(r, "adapters: %s", diag_why(r));
+	}
+	if (cli.json) {
+		printf("{\"%s\":%d,\"described\":%zu,\"links\":",
+		       cli.mv_action == 1 ? "created" : cli.mv_action == 2 ? "deleted"
+									  : "changed",
+		       r, ipto_pool_get_macvlan_count(pool, cli.standby));
+	} else {
+		if (cli.mv_action)
+			printf("%s %d link(s)\n", cli.mv_action == 1 ? "created" : "deleted", r);
+		printf("%zu virtual takeover adapter(s) in the description\n",
+		       ipto_pool_get_macvlan_count(pool, cli.standby));
+	}
+	n = print_virtual_adapters(binder, cli.standby, cli.json, true);
+	ipto_binder_unref(binder);
+	if (n < 0)
+		error_set(EXIT_FAILURE, n, "adapters: %s", diag_why(n));
+	if (cli.json) {
+		/* The document is open: the error goes in it. */
+		fputs(n < 0 ? "null,\"error\":" : ",\"error\":", stdout);
+		json_error_value();
+		puts("}");
+	}
+	return n < 0 ? error_emit() : EXIT_SUCCESS;
+}
+
+/* ipto cleanup: a crashed run's leftovers, on purpose. */
+static int cmd_cleanup(void)
+{
+	struct ipto_binder *binder = NULL;
+	int r;
+
+	take_lock();
+	if (make_binder(&binder) < 0)
+		return EXIT_FAILURE;
+	diag_reset();
+	r = ipto_macvlan_cleanup(binder, cli.standby, 0);
+	ipto_binder_unref(binder);
+	if (r < 0)
+		return failure(r, "cleanup: %s", diag_why(r));
+	if (cli.json)
+		printf("{\"command\":\"cleanup\",\"deleted\":%d,\"error\":null}\n", r);
+	else
+		printf("deleted %d leftover link(s)\n", r);
+	return EXIT_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
 
 static void cleanup(void)
 {
@@ -2023,6 +2208,8 @@ int main(int argc, char **argv)
 	case CMD_FRAMES: r = cmd_frames(); break;
 	case CMD_STATUS: r = cmd_status(); break;
 	case CMD_RECLAIM: r = cmd_reclaim(); break;
+	case CMD_ADAPTERS: r = cmd_adapters(); break;
+	case CMD_CLEANUP: r = cmd_cleanup(); break;
 	}
 	return finish_output(r);
 }

@@ -19,6 +19,25 @@ struct ipto_injector {
 	void *userdata;
 };
 
+struct ipto_injector_port {
+	struct ipto_injector *injector;
+	void *handle;
+	char ifname[IPTO_IFNAME_MAX + 1];
+};
+
+/*
+ * The AF_PACKET injector's batch across ports (injector-packet.c). The
+ * hook is not in struct ipto_injector_ops (public, its layout is ABI) nor
+ * in struct ipto_injector (the ABI check reads its layout too): the
+ * generic layer asks whether @inj is the packet backend.
+ * ipto_packet_send_multi() sends frame i on @ports[i] (ports of @inj,
+ * arguments checked) and returns as ops.send_batch.
+ */
+bool ipto_injector_is_packet(const struct ipto_injector *inj);
+int ipto_packet_send_multi(struct ipto_injector *inj,
+			   struct ipto_injector_port *const *ports,
+			   const struct iovec *frames, size_t n);
+
 
 /*
  * The generic wrapper object around a caller's ops table, one way for the

@@ -20,6 +20,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet.h>
+#include <netlink/route/link/macvlan.h>
 #include <netlink/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1019,6 +1020,131 @@ static void nl_destroy(void *userdata)
 	free(nb);
 }
 
+/* ------------------------------------------------------------------ */
+/* Macvlan links (doc/macvlan.md)                                      */
+/* ------------------------------------------------------------------ */
+
+/* linux/if_link.h's MACVLAN_MODE_* */
+static int macvlan_mode_of(enum ipto_macvlan_mode mode)
+{
+	switch (mode) {
+	case IPTO_MACVLAN_PRIVATE:
+		return 1;
+	case IPTO_MACVLAN_VEPA:
+		return 2;
+	case IPTO_MACVLAN_BRIDGE:
+		break;
+	}
+	return 4;
+}
+
+static int nl_link_delete_by_name(struct nl_binder *nb, const char *ifname)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	int nle;
+
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_name(link, ifname);
+	request_begin(nb);
+	nle = rtnl_link_delete(nb->sk, link);
+	rtnl_link_put(link);
+	if (nle < 0 && (nle == -NLE_NODEV || nb->kernel_err == -ENODEV))
+		return -ENODEV;
+	return request_end(nb, nle, 0, "delete link", ifname);
+}
+
+/*
+ * Two requests: RTM_NEWLINK (kind macvlan, parent, MAC, mode; down), then
+ * one RTM_NEWLINK change with the alias and the IPv4 ARP settings (the
+ * kernel applies neither on creation). Should the second fail, the link
+ * goes again, so the caller sees all or nothing.
+ */
+static int nl_link_create_macvlan(void *userdata,
+				  const struct ipto_macvlan_req *req)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link, *kern = NULL, *change = NULL;
+	struct nl_addr *addr;
+	int parent, nle, r;
+
+	parent = ifindex_of(nb, req->parent);
+	if (parent < 0) {
+		log_err(nb->ctx, "netlink: no parent interface %s for %s\n",
+			req->parent, req->ifname);
+		return parent;
+	}
+	link = rtnl_link_macvlan_alloc();
+	addr = nl_addr_build(AF_LLC, req->mac.bytes, sizeof(req->mac.bytes));
+	if (!link || !addr) {
+		rtnl_link_put(link);
+		nl_addr_put(addr);
+		return -ENOMEM;
+	}
+	rtnl_link_set_name(link, req->ifname);
+	rtnl_link_set_link(link, parent);
+	rtnl_link_set_addr(link, addr);
+	nl_addr_put(addr);
+	nle = rtnl_link_macvlan_set_mode(link, (uint32_t)macvlan_mode_of(req->mode));
+	if (nle < 0) {
+		rtnl_link_put(link);
+		return nle_to_errno(nle);
+	}
+	request_begin(nb);
+	nle = rtnl_link_add(nb->sk, link, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(link);
+	r = request_end(nb, nle, -EEXIST, "create macvlan", req->ifname);
+	if (r < 0)
+		return r;
+	r = get_link(nb, req->ifname, &kern);
+	if (r == 0 && !(change = rtnl_link_alloc()))
+		r = -ENOMEM;
+	if (r == 0 && req->alias && req->alias[0])
+		rtnl_link_set_ifalias(change, req->alias);
+	if (r == 0 && req->arp_ignore >= 0)
+		r = nle_to_errno(rtnl_link_inet_set_conf(change, IPV4_DEVCONF_ARP_IGNORE,
+							 (uint32_t)req->arp_ignore));
+	if (r == 0 && req->arp_announce >= 0)
+		r = nle_to_errno(rtnl_link_inet_set_conf(change, IPV4_DEVCONF_ARP_ANNOUNCE,
+							 (uint32_t)req->arp_announce));
+	if (r == 0)
+		r = change_link(nb, kern, change, "tag and guard", req->ifname);
+	rtnl_link_put(change);
+	if (kern)
+		rtnl_link_put(kern);
+	if (r < 0)
+		nl_link_delete_by_name(nb, req->ifname);
+	return r;
+}
+
+static int nl_link_delete(void *userdata, const char *ifname)
+{
+	return nl_link_delete_by_name(userdata, ifname);
+}
+
+static int nl_link_get_alias(void *userdata, const char *ifname, char *buf,
+			     size_t len)
+{
+	struct nl_binder *nb = userdata;
+	struct rtnl_link *link;
+	const char *alias;
+	size_t n;
+	int r;
+
+	r = get_link(nb, ifname, &link);
+	if (r < 0)
+		return r;
+	alias = rtnl_link_get_ifalias(link);
+	n = alias ? strlen(alias) : 0;
+	if (n + 1 > len) {
+		rtnl_link_put(link);
+		return -ENOSPC;
+	}
+	memcpy(buf, alias ? alias : "", n + 1);
+	rtnl_link_put(link);
+	return (int)n;
+}
+
 static const struct ipto_binder_ops netlink_ops = {
 	.sz = sizeof(struct ipto_binder_ops),
 	.addr_add = nl_addr_add,
@@ -1034,6 +1160,9 @@ static const struct ipto_binder_ops netlink_ops = {
 	.link_dump = nl_link_dump,
 	.record_get = nl_record_get,
 	.record_set = nl_record_set,
+	.link_create_macvlan = nl_link_create_macvlan,
+	.link_delete = nl_link_delete,
+	.link_get_alias = nl_link_get_alias,
 };
 
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,

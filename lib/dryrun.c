@@ -75,6 +75,9 @@ struct dr_link {
 	struct ipto_addr *addrs;
 	unsigned char *protos; /* IFA_PROTO of each address */
 	size_t naddrs, cap_addrs;
+	char parent[IPTO_IFNAME_MAX + 1]; /* a macvlan's parent, or "" */
+	enum ipto_macvlan_mode mode;
+	char alias[256];
 };
 
 /* The record (what the netlink binder keeps under /run). */
@@ -553,6 +556,100 @@ static int dr_record_set(void *userdata, const char *key, const char *value)
 	return call_end(d, slot, 0);
 }
 
+static const char *mode_name(enum ipto_macvlan_mode mode)
+{
+	return mode == IPTO_MACVLAN_PRIVATE ? "private" :
+	       mode == IPTO_MACVLAN_VEPA ? "vepa" : "bridge";
+}
+
+static struct dr_link *new_link(struct dr_binder *d, const char *ifname,
+				int ifindex);
+
+/* Like the kernel: the name must be free, the parent present; the new
+ * link is down with every devconf value 0, then tagged and guarded. */
+static int dr_link_create_macvlan(void *userdata,
+				  const struct ipto_macvlan_req *req)
+{
+	struct dr_binder *d = userdata;
+	struct dr_link *l;
+	char mac[IPTO_MAC_STRLEN];
+	int slot, err;
+
+	ipto_mac_format(&req->mac, mac, sizeof(mac));
+	slot = call_begin(d, "link_create_macvlan %s parent %s mac %s mode %s "
+			  "alias %s arp_ignore %d arp_announce %d", req->ifname,
+			  req->parent, mac, mode_name(req->mode),
+			  req->alias && req->alias[0] ? req->alias : "-",
+			  req->arp_ignore, req->arp_announce);
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_CREATE);
+	if (err)
+		return call_end(d, slot, err);
+	if (find_link(d, req->ifname))
+		return call_end(d, slot, -EEXIST);
+	if (!find_link(d, req->parent))
+		return call_end(d, slot, -ENODEV);
+	l = new_link(d, req->ifname, 0);
+	if (!l)
+		return call_end(d, slot, -ENOMEM);
+	l->mac = req->mac;
+	memcpy(l->parent, req->parent, strlen(req->parent) + 1);
+	l->mode = req->mode;
+	snprintf(l->alias, sizeof(l->alias), "%s", req->alias ? req->alias : "");
+	if (req->arp_ignore >= 0)
+		l->devconf[IPTO_DEVCONF_ARP_IGNORE] = req->arp_ignore;
+	if (req->arp_announce >= 0)
+		l->devconf[IPTO_DEVCONF_ARP_ANNOUNCE] = req->arp_announce;
+	return call_end(d, slot, 0);
+}
+
+static int dr_link_delete(void *userdata, const char *ifname)
+{
+	struct dr_binder *d = userdata;
+	struct dr_link *l;
+	int slot, err;
+
+	slot = call_begin(d, "link_delete %s", ifname);
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_DELETE);
+	if (err)
+		return call_end(d, slot, err);
+	l = find_link(d, ifname);
+	if (!l)
+		return call_end(d, slot, -ENODEV);
+	free(l->addrs);
+	free(l->protos);
+	memmove(l, l + 1, (size_t)(d->links + d->nlinks - (l + 1)) * sizeof(*l));
+	d->nlinks--;
+	return call_end(d, slot, 0);
+}
+
+static int dr_link_get_alias(void *userdata, const char *ifname, char *buf,
+			     size_t len)
+{
+	struct dr_binder *d = userdata;
+	struct dr_link *l;
+	size_t n;
+	int slot, err;
+
+	slot = call_begin(d, "link_get_alias %s", ifname);
+	if (slot < 0)
+		return slot;
+	err = fault_hit(&d->fault, IPTO_BINDER_OP_LINK_GET_ALIAS);
+	if (err)
+		return call_end(d, slot, err);
+	l = find_link(d, ifname);
+	if (!l)
+		return call_end(d, slot, -ENODEV);
+	n = strlen(l->alias);
+	if (n + 1 > len)
+		return call_end(d, slot, -ENOSPC);
+	memcpy(buf, l->alias, n + 1);
+	return call_end(d, slot, (int)n);
+}
+
 static const struct ipto_binder_ops dryrun_binder_ops = {
 	.sz = sizeof(struct ipto_binder_ops),
 	.addr_add = dr_addr_add,
@@ -567,6 +664,9 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.link_dump = dr_link_dump,
 	.record_get = dr_record_get,
 	.record_set = dr_record_set,
+	.link_create_macvlan = dr_link_create_macvlan,
+	.link_delete = dr_link_delete,
+	.link_get_alias = dr_link_get_alias,
 };
 
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
@@ -735,8 +835,11 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 		return -EINVAL;
 	d->fault.ctx = binder->ctx;
 	d->fault.who = "dryrun binder";
-	d->fault.logged_ops = IPTO_BINDER_OPS_ALL;
-	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL, ops, nth, err) < 0) {
+	d->fault.logged_ops = IPTO_BINDER_OPS_ALL | IPTO_BINDER_OP_LINK_CREATE |
+			      IPTO_BINDER_OP_LINK_DELETE | IPTO_BINDER_OP_LINK_GET_ALIAS;
+	if (fault_set(&d->fault, IPTO_BINDER_OPS_ALL | IPTO_BINDER_OP_LINK_CREATE |
+		      IPTO_BINDER_OP_LINK_DELETE | IPTO_BINDER_OP_LINK_GET_ALIAS,
+		      ops, nth, err) < 0) {
 		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
 			"error %d\n", who, ops, err);
 		return -EINVAL;
@@ -839,6 +942,11 @@ IPTO_EXPORT int ipto_binder_dryrun_dump(const struct ipto_binder *binder,
 		fprintf(f, "link %s ifindex %d mac %s %s mtu %u%s\n", l->name,
 			l->ifindex, mac, l->up ? "up" : "down", l->mtu,
 			l->carrier ? " carrier" : "");
+		/* Shown only for created links, so older dumps read the same. */
+		if (l->parent[0])
+			fprintf(f, "macvlan %s parent %s mode %s alias %s\n",
+				l->name, l->parent, mode_name(l->mode),
+				l->alias[0] ? l->alias : "-");
 		if (l->naddrs) {
 			free(addrs);
 			addrs = malloc(l->naddrs * sizeof(*addrs));

@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The AF_PACKET injector: a SOCK_RAW packet socket bound to one interface,
- * protocol 0 so it never receives anything. Batches go out with sendmmsg()
- * through message headers preallocated in the port: no allocation per
- * frame. Needs CAP_NET_RAW (socket() says -EPERM otherwise).
+ * The AF_PACKET injector: ONE unbound SOCK_RAW packet socket per injector
+ * (per network namespace its ports were opened in), protocol 0 so it never
+ * receives anything. A port is only an ifindex: opening one costs an ioctl,
+ * not a socket. Every frame goes out with a sockaddr_ll naming its
+ * interface, so the frames of every port, in any mix, leave in one
+ * sendmmsg() (ipto_injector_send_multi()).
+ *
+ * Why one socket: closing an AF_PACKET socket waits for a network RCU grace
+ * period (packet_release() calls synchronize_net()), 8-16 ms apiece on a
+ * loaded machine. A socket per port made a takeover of 16 adapters pay
+ * 16 of them at teardown; this pays one, when the last port closes.
+ *
+ * The message headers and link addresses of a batch live on the stack
+ * (PACKET_BATCH of each, about 5 KiB): no allocation per frame, and two
+ * threads may send on different ports at once. Needs CAP_NET_RAW (the
+ * first open says -EPERM otherwise).
  */
 #include "backend-private.h"
 
@@ -12,70 +24,157 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PACKET_BATCH 64
 
-struct packet_port {
+/* One socket, shared by every port opened in one network namespace. */
+struct packet_sock {
+	struct packet_sock *next;
 	int fd;
-	struct mmsghdr msgs[PACKET_BATCH];
+	dev_t ns_dev;
+	ino_t ns_ino;
+	unsigned int users; /* open ports */
 };
 
-static int packet_open(void *userdata, const char *ifname, void **handle)
+struct packet_inj {
+	struct ipto_ctx *ctx;
+	struct packet_sock *socks;
+};
+
+struct packet_port {
+	struct packet_sock *sock;
+	int ifindex;
+};
+
+/* The calling thread's network namespace, as a key. Without /proc every
+ * port shares one socket (and the namespace it was made in). */
+static void netns_key(struct ipto_ctx *ctx, dev_t *dev, ino_t *ino)
 {
-	struct ipto_ctx *ctx = userdata;
-	struct packet_port *p;
-	struct sockaddr_ll sll;
-	struct ifreq ifr;
+	struct stat st;
+
+	if (stat("/proc/thread-self/ns/net", &st) == 0) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+		return;
+	}
+	log_dbg(ctx, "packet: cannot read the network namespace (%s); one "
+		"socket for every port\n", ipto_strerror(-errno));
+	*dev = 0;
+	*ino = 0;
+}
+
+static int sock_get(struct packet_inj *pi, struct packet_sock **ret)
+{
+	struct packet_sock *s;
+	dev_t dev;
+	ino_t ino;
 	int fd, r;
 
+	netns_key(pi->ctx, &dev, &ino);
+	for (s = pi->socks; s; s = s->next)
+		if (s->ns_dev == dev && s->ns_ino == ino) {
+			*ret = s;
+			return 0;
+		}
 	/* The socket first: without CAP_NET_RAW every open says -EPERM,
 	 * whether or not the interface exists. */
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		r = -errno;
-		log_err(ctx, "packet: socket(AF_PACKET): %s%s\n",
+		log_err(pi->ctx, "packet: socket(AF_PACKET): %s%s\n",
 			ipto_strerror(r),
 			r == -EPERM ? " (CAP_NET_RAW needed)" : "");
 		return r;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
-	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
-		r = -errno;
-		log_err(ctx, "packet: %s: %s\n", ifname, ipto_strerror(r));
-		close(fd);
-		return r;
-	}
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = 0; /* send only */
-	sll.sll_ifindex = ifr.ifr_ifindex;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		r = -errno;
-		log_err(ctx, "packet: bind to %s: %s\n", ifname,
-			ipto_strerror(r));
-		close(fd);
-		return r;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
+	s = calloc(1, sizeof(*s));
+	if (!s) {
 		close(fd);
 		return -ENOMEM;
 	}
-	p->fd = fd;
+	s->fd = fd;
+	s->ns_dev = dev;
+	s->ns_ino = ino;
+	s->next = pi->socks;
+	pi->socks = s;
+	log_dbg(pi->ctx, "packet: opened the injector's socket (fd %d)\n", fd);
+	*ret = s;
+	return 0;
+}
+
+/* Drops a port's use of @s; the last one closes the socket. */
+static void sock_put(struct packet_inj *pi, struct packet_sock *s)
+{
+	struct packet_sock **pp;
+
+	if (--s->users > 0)
+		return;
+	for (pp = &pi->socks; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	close(s->fd);
+	free(s);
+}
+
+static int packet_open(void *userdata, const char *ifname, void **handle)
+{
+	struct packet_inj *pi = userdata;
+	struct packet_port *p;
+	struct packet_sock *s = NULL;
+	struct ifreq ifr;
+	int r;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r = sock_get(pi, &s);
+	if (r < 0) {
+		free(p);
+		return r;
+	}
+	s->users++;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
+	if (ioctl(s->fd, SIOCGIFINDEX, &ifr) < 0) {
+		r = -errno;
+		log_err(pi->ctx, "packet: %s: %s\n", ifname, ipto_strerror(r));
+		sock_put(pi, s);
+		free(p);
+		return r;
+	}
+	p->sock = s;
+	p->ifindex = ifr.ifr_ifindex;
 	*handle = p;
 	return 0;
+}
+
+/* The link address of a frame for @p: its interface and its EtherType
+ * (bytes 12-13, already in network order). */
+static void fill_sll(struct sockaddr_ll *sll, const struct packet_port *p,
+		     const void *frame)
+{
+	const unsigned char *b = frame;
+
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = p->ifindex;
+	memcpy(&sll->sll_protocol, b + 12, sizeof(sll->sll_protocol));
 }
 
 static int packet_send(void *userdata, void *handle, const void *frame,
 		       size_t len)
 {
 	struct packet_port *p = handle;
+	struct sockaddr_ll sll;
 	ssize_t n;
 
+	fill_sll(&sll, p, frame);
 	do
-		n = send(p->fd, frame, len, 0);
+		n = sendto(p->sock->fd, frame, len, 0,
+			   (const struct sockaddr *)&sll, sizeof(sll));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -84,31 +183,50 @@ static int packet_send(void *userdata, void *handle, const void *frame,
 	return 0;
 }
 
-static int packet_send_batch(void *userdata, void *handle,
-			     const struct iovec *frames, size_t n)
+/*
+ * Sends @n frames, frame i on port @one or, when @one is NULL, on
+ * @ports[i]'s handle. Chunks of PACKET_BATCH frames, each one sendmmsg();
+ * a chunk also ends where the socket changes (ports opened in another
+ * namespace). Returns as send_batch does.
+ */
+static int packet_sendv(struct packet_port *one,
+			struct ipto_injector_port *const *ports,
+			const struct iovec *frames, size_t n)
 {
-	struct packet_port *p = handle;
+	struct mmsghdr msgs[PACKET_BATCH];
+	struct sockaddr_ll addrs[PACKET_BATCH];
 	size_t done = 0, chunk, i;
 	int r;
 
 	while (done < n) {
-		chunk = n - done < PACKET_BATCH ? n - done : PACKET_BATCH;
-		for (i = 0; i < chunk; i++) {
-			struct msghdr *h = &p->msgs[i].msg_hdr;
+		struct packet_port *first = one ? one : ports[done]->handle;
+		struct packet_sock *s = first->sock;
 
+		for (chunk = 0; chunk < PACKET_BATCH && done + chunk < n;
+		     chunk++) {
+			struct packet_port *p =
+				one ? one : ports[done + chunk]->handle;
+			struct msghdr *h = &msgs[chunk].msg_hdr;
+
+			if (p->sock != s)
+				break;
+			fill_sll(&addrs[chunk], p,
+				 frames[done + chunk].iov_base);
 			memset(h, 0, sizeof(*h));
+			h->msg_name = &addrs[chunk];
+			h->msg_namelen = sizeof(addrs[chunk]);
 			/* sendmmsg() does not write through msg_iov */
-			h->msg_iov = (struct iovec *)&frames[done + i];
+			h->msg_iov = (struct iovec *)&frames[done + chunk];
 			h->msg_iovlen = 1;
-			p->msgs[i].msg_len = 0;
+			msgs[chunk].msg_len = 0;
 		}
 		do
-			r = sendmmsg(p->fd, p->msgs, (unsigned int)chunk, 0);
+			r = sendmmsg(s->fd, msgs, (unsigned int)chunk, 0);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
 			return done > 0 ? (int)done : -errno;
 		for (i = 0; i < (size_t)r; i++)
-			if (p->msgs[i].msg_len != frames[done + i].iov_len)
+			if (msgs[i].msg_len != frames[done + i].iov_len)
 				return done + i > 0 ? (int)(done + i) : -EIO;
 		done += (size_t)r;
 		if ((size_t)r < chunk)
@@ -117,17 +235,34 @@ static int packet_send_batch(void *userdata, void *handle,
 	return (int)done;
 }
 
+static int packet_send_batch(void *userdata, void *handle,
+			     const struct iovec *frames, size_t n)
+{
+	return packet_sendv(handle, NULL, frames, n);
+}
+
+int ipto_packet_send_multi(struct ipto_injector *inj,
+			   struct ipto_injector_port *const *ports,
+			   const struct iovec *frames, size_t n)
+{
+	return packet_sendv(NULL, ports, frames, n);
+}
+
 static void packet_close(void *userdata, void *handle)
 {
 	struct packet_port *p = handle;
 
-	close(p->fd);
+	sock_put(userdata, p->sock);
 	free(p);
 }
 
 static void packet_destroy(void *userdata)
 {
-	ipto_ctx_unref(userdata);
+	struct packet_inj *pi = userdata;
+
+	/* Ports hold injector references: none is open by now. */
+	ipto_ctx_unref(pi->ctx);
+	free(pi);
 }
 
 static const struct ipto_injector_ops packet_ops = {
@@ -142,13 +277,25 @@ static const struct ipto_injector_ops packet_ops = {
 IPTO_EXPORT int ipto_injector_new_packet(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
+	struct packet_inj *pi;
 	int r;
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	/* userdata: a context reference, for the log */
-	r = ipto_injector_new(ctx, &packet_ops, ipto_ctx_ref(ctx), ret);
-	if (r < 0)
+	pi = calloc(1, sizeof(*pi));
+	if (!pi)
+		return -ENOMEM;
+	pi->ctx = ipto_ctx_ref(ctx); /* for the log */
+	r = ipto_injector_new(ctx, &packet_ops, pi, ret);
+	if (r < 0) {
 		ipto_ctx_unref(ctx);
+		free(pi);
+		return r;
+	}
 	return r;
+}
+
+bool ipto_injector_is_packet(const struct ipto_injector *inj)
+{
+	return inj->ops.open == packet_open;
 }

@@ -8,12 +8,6 @@
 #include <limits.h>
 #include <stdlib.h>
 
-struct ipto_injector_port {
-	struct ipto_injector *injector;
-	void *handle;
-	char ifname[IPTO_IFNAME_MAX + 1];
-};
-
 IPTO_DEFINE_BACKEND(ipto_injector, "injector")
 
 IPTO_EXPORT int ipto_injector_open(struct ipto_injector *injector,
@@ -98,29 +92,16 @@ IPTO_EXPORT int ipto_injector_send(struct ipto_injector_port *port,
 	return 0;
 }
 
-IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
-					 const struct iovec *frames, size_t n)
+/* Sends @n (>= 1) checked frames on @port through the backend; returns
+ * as ipto_injector_send_batch(), without logging the backend's failure
+ * (the backend, which knows why, does). */
+static int batch_on_port(struct ipto_injector_port *port,
+			 const struct iovec *frames, size_t n)
 {
-	struct ipto_injector *inj;
+	struct ipto_injector *inj = port->injector;
 	size_t i;
 	int r;
 
-	if (!port)
-		return -EINVAL;
-	inj = port->injector;
-	if (n == 0)
-		return 0;
-	if (!frames || n > INT_MAX) {
-		log_err(inj->ctx, "injector: send_batch: no frames or too "
-			"many\n");
-		return -EINVAL;
-	}
-	for (i = 0; i < n; i++) {
-		r = check_frame(inj->ctx, frames[i].iov_base,
-				frames[i].iov_len);
-		if (r < 0)
-			return r;
-	}
 	if (inj->ops.send_batch) {
 		r = inj->ops.send_batch(inj->userdata, port->handle, frames,
 					n);
@@ -129,22 +110,115 @@ IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
 				"returned %d for %zu frames\n", r, n);
 			r = -EIO;
 		}
-	} else {
-		for (i = 0; i < n; i++) {
-			r = inj->ops.send(inj->userdata, port->handle,
-					  frames[i].iov_base,
-					  frames[i].iov_len);
-			if (r < 0)
-				break;
-		}
-		r = i > 0 ? (int)i : r;
+		return r;
 	}
+	r = 0;
+	for (i = 0; i < n; i++) {
+		r = inj->ops.send(inj->userdata, port->handle,
+				  frames[i].iov_base, frames[i].iov_len);
+		if (r < 0)
+			break;
+	}
+	return i > 0 ? (int)i : r;
+}
+
+static int check_frames(struct ipto_ctx *ctx, const char *who,
+			const struct iovec *frames, size_t n)
+{
+	size_t i;
+	int r;
+
+	if (!frames || n > INT_MAX) {
+		log_err(ctx, "injector: %s: no frames or too many\n", who);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		r = check_frame(ctx, frames[i].iov_base, frames[i].iov_len);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+IPTO_EXPORT int ipto_injector_send_batch(struct ipto_injector_port *port,
+					 const struct iovec *frames, size_t n)
+{
+	struct ipto_injector *inj;
+	int r;
+
+	if (!port)
+		return -EINVAL;
+	inj = port->injector;
+	if (n == 0)
+		return 0;
+	r = check_frames(inj->ctx, "send_batch", frames, n);
+	if (r < 0)
+		return r;
+	r = batch_on_port(port, frames, n);
 	if (r < 0)
 		log_err(inj->ctx, "injector: send_batch on %s failed: %s\n",
 			port->ifname, ipto_strerror(r));
 	else if ((size_t)r < n)
 		log_dbg(inj->ctx, "injector: send_batch on %s sent %d of %zu "
 			"frames\n", port->ifname, r, n);
+	return r;
+}
+
+IPTO_EXPORT int ipto_injector_send_multi(struct ipto_injector *injector,
+					 struct ipto_injector_port *const *ports,
+					 const struct iovec *frames, size_t n)
+{
+	size_t i, done, run;
+	int r;
+
+	if (!injector)
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	if (!ports) {
+		log_err(injector->ctx, "injector: send_multi: NULL ports\n");
+		return -EINVAL;
+	}
+	r = check_frames(injector->ctx, "send_multi", frames, n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if (!ports[i] || ports[i]->injector != injector) {
+			log_err(injector->ctx, "injector: send_multi: frame %zu "
+				"has %s\n", i, ports[i] ? "a port of another "
+				"injector" : "no port");
+			return -EINVAL;
+		}
+	if (ipto_injector_is_packet(injector)) {
+		r = ipto_packet_send_multi(injector, ports, frames, n);
+		if (r == 0 || r > (int)n) {
+			log_err(injector->ctx, "injector: send_multi backend "
+				"returned %d for %zu frames\n", r, n);
+			r = -EIO;
+		}
+	} else {
+		/* Each run of consecutive frames on one port is one batch. */
+		r = 0;
+		for (done = 0; done < n; done += run) {
+			for (run = 1; done + run < n &&
+			     ports[done + run] == ports[done]; run++)
+				;
+			r = batch_on_port(ports[done], frames + done, run);
+			if (r < 0 || (size_t)r < run) {
+				if (r > 0)
+					done += (size_t)r;
+				break;
+			}
+		}
+		r = done > 0 ? (int)done : r;
+	}
+	if (r < 0)
+		log_err(injector->ctx, "injector: send_multi failed: %s\n",
+			ipto_strerror(r));
+	else if ((size_t)r < n)
+		log_dbg(injector->ctx, "injector: send_multi sent %d of %zu "
+			"frames; frame %d on %s failed\n", r, n, r,
+			ports[r]->ifname);
 	return r;
 }
 

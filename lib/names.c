@@ -77,7 +77,11 @@ IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_RECORD_GET, "record_get" },
 	{ IPTO_BINDER_OP_RECORD_SET, "record_set" },
 	{ IPTO_BINDER_OPS_MUTATING, "mutating" },
-	{ IPTO_BINDER_OPS_ALL, "all" })
+	{ IPTO_BINDER_OPS_ALL, "all" },
+	{ IPTO_BINDER_OP_LINK_CREATE, "link_create_macvlan" },
+	{ IPTO_BINDER_OP_LINK_DELETE, "link_delete" },
+	{ IPTO_BINDER_OP_LINK_GET_ALIAS, "link_get_alias" },
+	{ IPTO_BINDER_OPS_LINKS, "links" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_injector_op_name, ipto_injector_op,
 	{ IPTO_INJECTOR_OP_OPEN, "open" },
@@ -95,7 +99,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_plan_action_name, ipto_plan_action,
 
 IPTO_DEFINE_ENUM_NAME(ipto_plan_step_flags_name, ipto_plan_step_flags,
 	{ IPTO_PLAN_STEP_MANAGEMENT, "management" },
-	{ IPTO_PLAN_STEP_SHARED, "shared" })
+	{ IPTO_PLAN_STEP_SHARED, "shared" },
+	{ IPTO_PLAN_STEP_MACVLAN, "macvlan" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 	{ IPTO_FORMAT_TEXT, "text" },
@@ -126,7 +131,16 @@ IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_ADDR_ADD, "addr_add" },
 	{ IPTO_REPORT_ADDR_DEL, "addr_del" },
 	{ IPTO_REPORT_LINK_UP, "link_up" },
-	{ IPTO_REPORT_ANNOUNCE, "announce" })
+	{ IPTO_REPORT_ANNOUNCE, "announce" },
+	{ IPTO_REPORT_LINK_CREATE, "link_create" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_mode_name, ipto_macvlan_mode,
+	{ IPTO_MACVLAN_BRIDGE, "bridge" },
+	{ IPTO_MACVLAN_PRIVATE, "private" },
+	{ IPTO_MACVLAN_VEPA, "vepa" })
+
+IPTO_DEFINE_ENUM_NAME(ipto_macvlan_flags_name, ipto_macvlan_flags,
+	{ IPTO_MACVLAN_KEEP, "keep" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_outcome_name, ipto_report_outcome,
 	{ IPTO_OUTCOME_DONE, "done" },

@@ -827,6 +827,8 @@ static void fill_step(const struct ipto_plan *plan, size_t index,
 	s->mac = a->mac;
 	ipto_announce_target(&ip->addr, &s->announce_target);
 	s->flags = st->flags;
+	if (a->mv_parent)
+		s->flags |= IPTO_PLAN_STEP_MACVLAN;
 }
 
 IPTO_EXPORT int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
@@ -961,6 +963,14 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 			sb_str(b, " [management adapter]");
 		if (s->flags & IPTO_PLAN_STEP_SHARED)
 			sb_str(b, " [shared MAC]");
+		if (s->flags & IPTO_PLAN_STEP_MACVLAN) {
+			const struct pool_adapter *a =
+				&plan->pool->adapters[plan->steps[i].adapter];
+
+			sb_str(b, " [macvlan on ");
+			sb_str(b, a->mv_parent);
+			sb_str(b, "]");
+		}
 		sb_str(b, "\n");
 	}
 }
@@ -1002,6 +1012,15 @@ static void format_json(const struct ipto_plan *plan, struct sbuf *b)
 							       : "false");
 		sb_str(b, ",\"shared\":");
 		sb_str(b, s->flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
+		/* only for virtual adapters: other steps read as before */
+		if (s->flags & IPTO_PLAN_STEP_MACVLAN) {
+			const struct pool_adapter *a =
+				&plan->pool->adapters[plan->steps[i].adapter];
+
+			sb_str(b, ",\"macvlan\":{\"parent\":");
+			sb_json_str(b, a->mv_parent);
+			sb_printf(b, ",\"index\":%u}", a->mv_index);
+		}
 		sb_str(b, "}");
 	}
 	sb_str(b, "]}\n");

@@ -53,6 +53,8 @@ struct pool_adapter {
 	uint32_t standby;
 	unsigned int flags; /* enum ipto_adapter_flags */
 	uint32_t load;	    /* committed addresses on it */
+	char *mv_parent;    /* a macvlan on this parent (macvlan.c), or NULL */
+	uint32_t mv_index;  /* its index among its standby's macvlans */
 };
 
 struct pool_standby {
@@ -139,6 +141,11 @@ bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 
 /* The capacity rule; logs each failure when log is set. */
 int pool_check_rule(struct ipto_pool *pool, bool log);
+
+/* macvlan.c: the plan's adapter of @ifname on @standby, or NULL. */
+const struct pool_adapter *macvlan_plan_adapter(const struct ipto_plan *plan,
+						 const char *standby,
+						 const char *ifname);
 
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action);

@@ -177,8 +177,10 @@ static void pool_free(struct ipto_pool *pool)
 		free(pool->standbys[i].name);
 		free(pool->standbys[i].adapters);
 	}
-	for (i = 0; i < pool->n_adapters; i++)
+	for (i = 0; i < pool->n_adapters; i++) {
 		free(pool->adapters[i].ifname);
+		free(pool->adapters[i].mv_parent);
+	}
 	free(pool->nodes);
 	free(pool->standbys);
 	free(pool->adapters);
@@ -439,6 +441,15 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	if (idx < 0)
 		return idx;
 	n = &pool->nodes[idx];
+	other = pool_find_adapter_by_mac(pool, mac);
+	if (other != POOL_NONE && pool->adapters[other].mv_parent) {
+		/* A virtual adapter's MAC is the standby's alone. */
+		log_err(pool->ctx,
+			"cannot add MAC %s to node %s: macvlan adapter %s of standby %s has it\n",
+			mac_str(mac, buf), node, pool->adapters[other].ifname,
+			pool->standbys[pool->adapters[other].standby].name);
+		return -EADDRINUSE;
+	}
 	other = find_node_mac(pool, mac);
 	if (other != POOL_NONE) {
 		log_err(pool->ctx,
@@ -564,6 +575,8 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	ad->standby = s;
 	ad->flags = flags;
 	ad->load = 0;
+	ad->mv_parent = NULL;
+	ad->mv_index = 0;
 	sb->adapters[sb->n_adapters++] = (uint32_t)pool->n_adapters;
 	sb->adapters_sorted = false;
 	sb->n_free++;

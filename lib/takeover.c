@@ -10,6 +10,7 @@
  * ipto_takeover_undo()) can reverse exactly what this takeover did.
  */
 #include "backend-private.h"
+#include "macvlan-private.h"
 
 #include <limits.h>
 #include <poll.h>
@@ -38,6 +39,7 @@ static const struct ipto_announce_round default_rounds[] = {
 /* An adapter the plan touches. */
 struct port {
 	const char *ifname;           /* owned by the plan */
+	const char *standby;          /* its standby (owned likewise); NULL for host guards */
 	struct ipto_mac mac;          /* the plan's MAC for it */
 	bool announces;               /* has BIND actions */
 	bool has_v4_bind;             /* has IPv4 BIND actions: ARP flux matters */
@@ -62,7 +64,7 @@ struct action {
 
 /* One entry of the undo log: a change this takeover made. */
 enum undo_kind { UNDO_DEVCONF, UNDO_ADDR_ADDED, UNDO_ADDR_REMOVED, UNDO_LINK_RAISED,
-		 UNDO_RECORD };
+		 UNDO_RECORD, UNDO_LINK_CREATED };
 struct undo {
 	enum undo_kind kind;
 	size_t port;
@@ -200,6 +202,7 @@ static size_t find_or_add_port(struct ipto_takeover *t,
 		if (strcmp(t->ports[i].ifname, step->ifname) == 0)
 			return i;
 	t->ports[t->n_ports].ifname = step->ifname;
+	t->ports[t->n_ports].standby = step->standby;
 	t->ports[t->n_ports].mac = step->mac;
 	t->ports[t->n_ports].arp[0] = -1;
 	t->ports[t->n_ports].arp[1] = -1;
@@ -459,7 +462,7 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	 * check, an open, two devconf and a link entry, one per action, and
 	 * per port one per explicit round plus one for all refreshes. */
 	err = ipto_grow((void **)&t->reports, &t->cap_reports,
-			t->n_ports * (5 + t->n_rounds + 1) + t->n_actions,
+			t->n_ports * (6 + t->n_rounds + 1) + t->n_actions,
 			sizeof(*t->reports));
 	if (err)
 		goto fail;
@@ -558,6 +561,11 @@ static int rollback(struct ipto_takeover *t)
 			break;
 		case UNDO_LINK_RAISED:
 			err = ipto_binder_link_set_up(t->binder, ifname, false);
+			break;
+		case UNDO_LINK_CREATED:
+			err = ipto_binder_link_delete(t->binder, ifname);
+			if (err == -ENODEV)
+				err = 0;
 			break;
 		case UNDO_RECORD: {
 			char key[32];
@@ -1284,6 +1292,44 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 	return 0;
 }
 
+/* The virtual (macvlan) adapters the plan binds to and the system lacks:
+ * created down, tagged and with their ARP settings before anything else
+ * changes, and deleted last on rollback. */
+static int create_links(struct ipto_takeover *t)
+{
+	size_t p;
+	int err;
+
+	for (p = 0; p < t->n_ports; p++) {
+		struct undo u = { .kind = UNDO_LINK_CREATED, .port = p };
+		bool created;
+
+		if (!t->ports[p].announces)
+			continue;
+		err = macvlan_prepare(t->binder, t->plan, t->ports[p].standby,
+				      t->ports[p].ifname, &created);
+		if (err < 0)
+			return fail_step(t, IPTO_REPORT_LINK_CREATE, p, NULL, err);
+		if (!created)
+			continue;
+		err = done_step(t, IPTO_REPORT_LINK_CREATE, &u);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* After a release: the macvlans made on demand go once empty. */
+static void delete_empty_links(struct ipto_takeover *t)
+{
+	size_t p;
+
+	for (p = 0; p < t->n_ports; p++)
+		if (!t->ports[p].guard && t->ports[p].standby)
+			macvlan_release(t->binder, t->plan, t->ports[p].standby,
+					t->ports[p].ifname);
+}
+
 static int raise_links(struct ipto_takeover *t, const bool *up)
 {
 	size_t p;
@@ -1477,7 +1523,9 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 		return -ENOMEM;
 	t->started = true;
 	t->t0_ns = now_ns();
-	err = check_links(t, up, false);
+	err = t->is_release || reclaiming(t) ? 0 : create_links(t);
+	if (!err)
+		err = check_links(t, up, false);
 	if (!err)
 		err = read_dump(t);
 	if (!err)
@@ -1510,6 +1558,8 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 		err = fix_devconf(t, true);
 	if (!err && t->is_release && !reclaiming(t))
 		restore_after_release(t);
+	if (!err && t->is_release && !reclaiming(t))
+		delete_empty_links(t);
 	free(up);
 	if (err < 0) {
 		t->failed = true;

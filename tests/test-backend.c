@@ -591,7 +591,7 @@ START_TEST(dryrun_faults)
 	char *before, *after;
 	int res;
 
-	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 1u << 12, 1, -EIO),
+	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, 1u << 14, 1, -EIO),
 			 -EINVAL);
 	ck_assert_int_eq(ipto_binder_dryrun_set_fault(b, IPTO_BINDER_OPS_ALL,
 						      1, EIO),

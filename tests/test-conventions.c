@@ -328,7 +328,19 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_MUTATING), "mutating");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_ALL), "all");
 	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_RECORD_SET), "record_set");
-	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 11)));
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_CREATE),
+			 "link_create_macvlan");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OP_LINK_GET_ALIAS),
+			 "link_get_alias");
+	ck_assert_str_eq(ipto_binder_op_name(IPTO_BINDER_OPS_LINKS), "links");
+	ck_assert_ptr_null(ipto_binder_op_name((enum ipto_binder_op)(1 << 14)));
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_BRIDGE), "bridge");
+	ck_assert_str_eq(ipto_macvlan_mode_name(IPTO_MACVLAN_VEPA), "vepa");
+	ck_assert_ptr_null(ipto_macvlan_mode_name((enum ipto_macvlan_mode)0));
+	ck_assert_str_eq(ipto_macvlan_flags_name(IPTO_MACVLAN_KEEP), "keep");
+	ck_assert_ptr_null(ipto_macvlan_flags_name((enum ipto_macvlan_flags)2));
+	ck_assert_str_eq(ipto_plan_step_flags_name(IPTO_PLAN_STEP_MACVLAN), "macvlan");
+	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_CREATE), "link_create");
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
 	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
 	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
@@ -358,7 +370,7 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ADDR_DEL), "addr_del");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_LINK_UP), "link_up");
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_ANNOUNCE), "announce");
-	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)8));
+	ck_assert_ptr_null(ipto_report_op_name((enum ipto_report_op)9));
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_DONE), "done");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FOUND), "found");
 	ck_assert_str_eq(ipto_report_outcome_name(IPTO_OUTCOME_FAILED), "failed");

@@ -232,6 +232,59 @@ struct ipto_addr_req {
 };
 
 /**
+ * enum ipto_macvlan_mode - the macvlan mode of a link a binder creates
+ * (the kernel's MACVLAN_MODE_*). See doc/macvlan.md for why libipto
+ * uses IPTO_MACVLAN_BRIDGE.
+ * @IPTO_MACVLAN_BRIDGE: macvlans of one parent reach each other inside
+ *	the host; frames to the LAN leave through the parent.
+ * @IPTO_MACVLAN_PRIVATE: macvlans of one parent never reach each other.
+ * @IPTO_MACVLAN_VEPA: frames between macvlans go out to the switch,
+ *	which must hairpin them back.
+ * Since: 1.0.
+ */
+enum ipto_macvlan_mode {
+	IPTO_MACVLAN_BRIDGE = 1,
+	IPTO_MACVLAN_PRIVATE = 2,
+	IPTO_MACVLAN_VEPA = 3,
+};
+
+/**
+ * ipto_macvlan_mode_name - a short stable name for @v ("bridge",
+ * "private", "vepa").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL for an unknown value.
+ * Since: 1.0
+ */
+const char *ipto_macvlan_mode_name(enum ipto_macvlan_mode v);
+
+/**
+ * struct ipto_macvlan_req - a macvlan link to create, for
+ * ipto_binder_link_create_macvlan().
+ * @sz: sizeof(struct ipto_macvlan_req); use IPTO_OPTS().
+ * @ifname: the new link's name (1..15 characters), not in use.
+ * @parent: the interface it sits on (a NIC, a bond, a veth).
+ * @mac: its own unicast MAC.
+ * @mode: enum ipto_macvlan_mode.
+ * @alias: its alias (IFLA_IFALIAS, up to 255 bytes; "" or NULL: none):
+ *	libipto tags the links it makes with it (see ipto_macvlan_tag_parse()).
+ * @arp_ignore: the link's arp_ignore, set before it ever comes up; -1
+ *	leaves the kernel's default (0).
+ * @arp_announce: likewise for arp_announce.
+ * Since: 1.0.
+ */
+struct ipto_macvlan_req {
+	size_t sz;
+	const char *ifname;
+	const char *parent;
+	struct ipto_mac mac;
+	enum ipto_macvlan_mode mode;
+	const char *alias;
+	int arp_ignore;
+	int arp_announce;
+};
+
+/**
  * struct ipto_binder_ops - what a binder backend implements.
  * @sz: sizeof(struct ipto_binder_ops) as the backend was compiled.
  *
@@ -279,6 +332,16 @@ struct ipto_addr_req {
  * @record_set: write @value (NULL: delete; deleting an absent key is a
  *	success). Keys are 1..64 characters of [A-Za-z0-9._:-]; values up to
  *	255 bytes without newline. May be NULL (Since 1.0).
+ * @link_create_macvlan: create the macvlan link @req describes (its sz is
+ *	the library's), administratively down, with its alias and ARP
+ *	settings in place: all of it or nothing (a failure part-way deletes
+ *	the link again). -EEXIST when the name is taken, -ENODEV when the
+ *	parent is missing. May be NULL (Since 1.0).
+ * @link_delete: delete the link @ifname (with its addresses). -ENODEV.
+ *	May be NULL (Since 1.0).
+ * @link_get_alias: write the alias of @ifname into @buf of @len bytes,
+ *	NUL-terminated ("" when it has none) and return its length. -ENODEV,
+ *	-ENOSPC. May be NULL (Since 1.0).
  */
 struct ipto_binder_ops {
 	size_t sz;
@@ -305,6 +368,11 @@ struct ipto_binder_ops {
 	int (*record_get)(void *userdata, const char *key, char *buf,
 			  size_t len);
 	int (*record_set)(void *userdata, const char *key, const char *value);
+	int (*link_create_macvlan)(void *userdata,
+				   const struct ipto_macvlan_req *req);
+	int (*link_delete)(void *userdata, const char *ifname);
+	int (*link_get_alias)(void *userdata, const char *ifname, char *buf,
+			      size_t len);
 };
 
 /**
@@ -544,6 +612,43 @@ int ipto_binder_record_get(struct ipto_binder *binder, const char *key,
 int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
 			   const char *value);
 
+/**
+ * ipto_binder_link_create_macvlan - create a macvlan link, down, tagged
+ * and with its ARP settings, all or nothing.
+ * @binder: the binder.
+ * @req: the link (see struct ipto_macvlan_req); checked first: -EINVAL
+ *	for a bad name or parent, a MAC that is not unicast, an unknown
+ *	mode, a too long alias or ARP values out of range.
+ *
+ * Returns: 0; -EEXIST when a link of that name exists; -ENODEV without
+ * the parent; -EPERM; -EOPNOTSUPP; or another negative errno. Since: 1.0.
+ */
+int ipto_binder_link_create_macvlan(struct ipto_binder *binder,
+				    const struct ipto_macvlan_req *req);
+
+/**
+ * ipto_binder_link_delete - delete a link (and with it its addresses).
+ * @binder: the binder.
+ * @ifname: the link.
+ *
+ * Returns: 0; -ENODEV; -EPERM; -EOPNOTSUPP; or another negative errno.
+ * Since: 1.0.
+ */
+int ipto_binder_link_delete(struct ipto_binder *binder, const char *ifname);
+
+/**
+ * ipto_binder_link_get_alias - read a link's alias (IFLA_IFALIAS).
+ * @binder: the binder.
+ * @ifname: the link.
+ * @buf: receives the alias, NUL-terminated, "" when it has none.
+ * @len: the size of @buf (at least 1).
+ *
+ * Returns: the alias' length; -ENODEV; -ENOSPC when @buf is too small;
+ * -EOPNOTSUPP; or another negative errno. Since: 1.0.
+ */
+int ipto_binder_link_get_alias(struct ipto_binder *binder, const char *ifname,
+			       char *buf, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Dry-run binder                                                      */
 /* ------------------------------------------------------------------ */
@@ -556,8 +661,14 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
 /**
  * enum ipto_binder_op - the binder operations, as bits, for
  * ipto_binder_dryrun_set_fault().
- * @IPTO_BINDER_OPS_MUTATING: every operation that changes state.
- * @IPTO_BINDER_OPS_ALL: every operation.
+ * @IPTO_BINDER_OPS_MUTATING: every operation that changes state, except
+ *	creating and deleting links.
+ * @IPTO_BINDER_OPS_ALL: every operation of the first eleven.
+ * @IPTO_BINDER_OP_LINK_CREATE: link_create_macvlan (Since 1.0).
+ * @IPTO_BINDER_OP_LINK_DELETE: link_delete (Since 1.0).
+ * @IPTO_BINDER_OP_LINK_GET_ALIAS: link_get_alias (Since 1.0).
+ * @IPTO_BINDER_OPS_LINKS: creating and deleting links: OR it with
+ *	IPTO_BINDER_OPS_MUTATING to count every change (Since 1.0).
  */
 enum ipto_binder_op {
 	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
@@ -574,6 +685,10 @@ enum ipto_binder_op {
 	IPTO_BINDER_OPS_MUTATING = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 6) |
 				   (1 << 10),
 	IPTO_BINDER_OPS_ALL = (1 << 11) - 1,
+	IPTO_BINDER_OP_LINK_CREATE = 1 << 11,
+	IPTO_BINDER_OP_LINK_DELETE = 1 << 12,
+	IPTO_BINDER_OP_LINK_GET_ALIAS = 1 << 13,
+	IPTO_BINDER_OPS_LINKS = (1 << 11) | (1 << 12),
 };
 
 /**
@@ -742,7 +857,12 @@ int ipto_injector_new(struct ipto_ctx *ctx,
 
 /**
  * ipto_injector_new_packet - the AF_PACKET injector: no libpcap needed,
- * batches go out with sendmmsg(). Opening a port needs CAP_NET_RAW.
+ * batches go out with sendmmsg(). All its ports share one unbound packet
+ * socket (one per network namespace ports were opened in), made by the
+ * first open and closed with the last port: opening a port costs no
+ * socket, and closing them all costs one close() (which waits for a
+ * network RCU grace period, milliseconds). Opening a port needs
+ * CAP_NET_RAW.
  *
  * Returns: 0 or a negative errno.
  */
@@ -819,6 +939,31 @@ int ipto_injector_send(struct ipto_injector_port *port, const void *frame,
  * errno when none was sent.
  */
 int ipto_injector_send_batch(struct ipto_injector_port *port,
+			     const struct iovec *frames, size_t n);
+
+/**
+ * ipto_injector_send_multi - send frames for several ports, in order, in
+ * as few system calls as the backend allows.
+ * @injector: the injector every port belongs to.
+ * @ports: @n ports; frame i goes out on @ports[i] (repeats and any mix
+ *	allowed; a port of another injector gives -EINVAL).
+ * @frames: @n frames, each as for ipto_injector_send() (all checked
+ *	before any is sent).
+ * @n: how many; 0 sends nothing and returns 0.
+ *
+ * The AF_PACKET injector sends up to 64 frames per sendmmsg(), whatever
+ * their ports (ports opened in different network namespaces break the
+ * batch). Other backends send each run of consecutive frames on one port
+ * as ipto_injector_send_batch() would.
+ *
+ * Returns: the number of frames sent (fewer than @n means frame number
+ * <return value> failed and those after it were not tried), or a negative
+ * errno when none was sent.
+ *
+ * Since: 1.0
+ */
+int ipto_injector_send_multi(struct ipto_injector *injector,
+			     struct ipto_injector_port *const *ports,
 			     const struct iovec *frames, size_t n);
 
 /**

@@ -359,14 +359,18 @@ const char *ipto_plan_action_name(enum ipto_plan_action v);
  *	adapter.
  * @IPTO_PLAN_STEP_SHARED: after the plan the adapter carries more than one
  *	taken-over address (only with IPTO_PLAN_SHARE_ADAPTERS).
+ * @IPTO_PLAN_STEP_MACVLAN: the adapter is a virtual one (a macvlan, see
+ *	ipto_pool_add_macvlan_adapters()): a takeover creates it when the
+ *	system lacks it, a release deletes it once empty. (Since 1.0.)
  */
 enum ipto_plan_step_flags {
 	IPTO_PLAN_STEP_MANAGEMENT = 1 << 0,
 	IPTO_PLAN_STEP_SHARED = 1 << 1,
+	IPTO_PLAN_STEP_MACVLAN = 1 << 2,
 };
 
 /**
- * ipto_plan_step_flags_name - a short stable name for @v, one of enum ipto_plan_step_flags (a single flag: "management", "shared").
+ * ipto_plan_step_flags_name - a short stable name for @v, one of enum ipto_plan_step_flags (a single flag: "management", "shared", "macvlan").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
@@ -535,6 +539,200 @@ const char *ipto_format_name(enum ipto_format v);
  */
 int ipto_plan_format(const struct ipto_plan *plan, enum ipto_format format,
 		     char **out);
+
+/* ------------------------------------------------------------------ */
+/* Virtual takeover adapters: macvlans on one NIC (doc/macvlan.md)      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct ipto_macvlan_opts - options of ipto_pool_add_macvlan_adapters().
+ * @sz: sizeof(struct ipto_macvlan_opts); use IPTO_OPTS().
+ * @base_mac: all zero (the default): each adapter's MAC is derived from
+ *	the standby's name and the adapter's index by a hash; else the MAC
+ *	of index 0, a locally administered unicast MAC, and index i gets
+ *	@base_mac + i (the low 40 bits count, the first byte stays).
+ * @name_prefix: the interface names are this prefix and the index
+ *	("ipto" by default: ipto0, ipto1, ...); 1..12 bytes, the same
+ *	characters as an adapter name.
+ * Since: 1.0.
+ */
+struct ipto_macvlan_opts {
+	size_t sz;
+	struct ipto_mac base_mac;
+	const char *name_prefix;
+};
+
+/**
+ * ipto_pool_add_macvlan_adapters - give a standby @count virtual takeover
+ * adapters: macvlan links on its NIC @parent, each with its own MAC.
+ * @pool: the pool.
+ * @standby: a standby added with ipto_pool_add_standby(); its name is at
+ *	most 240 bytes (it goes into the links' tag).
+ * @parent: the interface they sit on (1..15 bytes), e.g. the standby's
+ *	only NIC or its bond. Copied.
+ * @count: how many, 1..4096.
+ * @opts: options, or NULL for the defaults.
+ *
+ * The adapters are ordinary takeover adapters of the standby: the capacity
+ * rule counts them, plans use them (their steps carry
+ * IPTO_PLAN_STEP_MACVLAN). Their indices continue the standby's earlier
+ * macvlan adapters, so the names and MACs of a description are stable.
+ * Each MAC is locally administered unicast and must be new to the
+ * description: equal to the MAC of any adapter or node, it is refused,
+ * and so is a later ipto_pool_add_node_mac() of a macvlan's MAC.
+ * A takeover creates the links its plan needs (see doc/macvlan.md).
+ *
+ * All or nothing: on error no adapter was added.
+ *
+ * Returns: 0; -ENOENT for an unknown standby; -EADDRINUSE when a derived
+ * MAC is another adapter's or a node's (the log names both); -EEXIST when
+ * a name is taken; -EINVAL; or another negative errno.
+ * Since: 1.0.
+ */
+int ipto_pool_add_macvlan_adapters(struct ipto_pool *pool, const char *standby,
+				   const char *parent, unsigned int count,
+				   const struct ipto_macvlan_opts *opts);
+
+/**
+ * ipto_pool_get_adapter_macvlan - whether an adapter is a macvlan, and on
+ * which parent.
+ * @pool: the pool.
+ * @standby: the standby.
+ * @ifname: one of its adapters.
+ * @parent: receives the parent's name (owned by the pool); may be NULL.
+ * @index: receives the adapter's index among the standby's macvlans; may
+ *	be NULL.
+ *
+ * Returns: 0 for a macvlan; -ENODATA for an ordinary adapter; -ENOENT for
+ * an unknown standby or adapter; -EINVAL. Since: 1.0.
+ */
+int ipto_pool_get_adapter_macvlan(const struct ipto_pool *pool,
+				  const char *standby, const char *ifname,
+				  const char **parent, unsigned int *index);
+
+/**
+ * ipto_pool_get_macvlan_count - how many of the takeover adapters are
+ * virtual (macvlan) adapters.
+ * @pool: the pool (NULL gives 0).
+ * @standby: one standby, or NULL for every standby.
+ *
+ * Returns: the count (0 for an unknown standby). Since: 1.0.
+ */
+size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
+				   const char *standby);
+
+/**
+ * enum ipto_macvlan_flags - flags of ipto_macvlan_setup(),
+ * ipto_macvlan_cleanup() and ipto_macvlan_tag_parse().
+ * @IPTO_MACVLAN_KEEP: a pre-created link, made at setup and left in place
+ *	by takeovers and releases (its tag ends in ":keep"). For cleanup:
+ *	remove those too.
+ * Since: 1.0.
+ */
+enum ipto_macvlan_flags {
+	IPTO_MACVLAN_KEEP = 1 << 0,
+};
+
+/**
+ * ipto_macvlan_flags_name - a short stable name for @v ("keep").
+ * @v: the value.
+ *
+ * Returns: a static string, or NULL when @v is not exactly one flag.
+ * Since: 1.0
+ */
+const char *ipto_macvlan_flags_name(enum ipto_macvlan_flags v);
+
+/**
+ * ipto_macvlan_setup - create a standby's macvlan adapters now, for
+ * callers who want no link creation on the failover path.
+ * @pool: the pool.
+ * @standby: the standby (the system @binder works on).
+ * @binder: creates the links tagged "ipto:STANDBY:INDEX:keep", with
+ *	arp_ignore=1 and arp_announce=2, then brings them up (no link change
+ *	is left for the failover path, and the switch learns their MACs now).
+ * @flags: 0 or IPTO_MACVLAN_KEEP (without it the links carry the on-demand
+ *	tag, so the next release deletes them once empty).
+ *
+ * Links that exist already with libipto's tag for that adapter are left
+ * as they are; a link of that name without the tag is refused (-EEXIST,
+ * nothing created). All or nothing.
+ *
+ * Returns: the number of links created, or a negative errno. Since: 1.0.
+ */
+int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
+		       struct ipto_binder *binder, unsigned int flags);
+
+/**
+ * ipto_macvlan_cleanup - delete the macvlan links libipto created that
+ * hold no address a takeover added (a crashed run's leftovers).
+ * @binder: the system.
+ * @standby: only links tagged for this standby; NULL: any.
+ * @flags: IPTO_MACVLAN_KEEP to delete pre-created links too.
+ *
+ * Only links whose alias is libipto's tag are considered; a link with any
+ * address but an IPv6 link-local one is kept and logged.
+ *
+ * Returns: the number of links deleted, or a negative errno. Since: 1.0.
+ */
+int ipto_macvlan_cleanup(struct ipto_binder *binder, const char *standby,
+			 unsigned int flags);
+
+/**
+ * struct ipto_macvlan_entry - one link libipto tagged, for
+ * ipto_macvlan_list().
+ * @sz: set by the caller to sizeof(struct ipto_macvlan_entry).
+ * @ifname: the link's name.
+ * @ifindex: its index.
+ * @mac: its MAC.
+ * @up: administratively up.
+ * @standby: the standby of its tag.
+ * @index: the adapter index of its tag.
+ * @flags: IPTO_MACVLAN_KEEP for a pre-created link, else 0.
+ * @n_addrs: its addresses other than IPv6 link-local ones.
+ * Since: 1.0.
+ */
+struct ipto_macvlan_entry {
+	size_t sz;
+	char ifname[16];
+	int ifindex;
+	struct ipto_mac mac;
+	bool up;
+	char standby[256];
+	unsigned int index;
+	unsigned int flags;
+	unsigned int n_addrs;
+};
+
+/**
+ * ipto_macvlan_list - the links of the binder's system that carry
+ * libipto's tag: what the kernel records about virtual adapters, for
+ * `ipto status` and for another process that wants to know which links
+ * libipto made.
+ * @binder: the system (a link dump, then each link's alias and addresses).
+ * @standby: only those tagged for this standby; NULL: all.
+ * @out: receives up to @max entries in link dump order, sz set by the
+ *	caller; may be NULL when @max is 0.
+ * @max: the room in @out.
+ *
+ * Returns: the number of such links (may exceed @max), or a negative
+ * errno. Since: 1.0.
+ */
+int ipto_macvlan_list(struct ipto_binder *binder, const char *standby,
+		      struct ipto_macvlan_entry *out, size_t max);
+
+/**
+ * ipto_macvlan_tag_parse - read libipto's tag from a link's alias.
+ * @alias: the alias, e.g. "ipto:sb:2" or "ipto:sb:2:keep".
+ * @standby: receives the standby's name, NUL-terminated; may be NULL.
+ * @len: the size of @standby.
+ * @index: receives the index; may be NULL.
+ * @flags: receives IPTO_MACVLAN_KEEP or 0; may be NULL.
+ *
+ * Returns: 0 when @alias is a tag; -ENODATA when it is not; -ENOSPC when
+ * @standby is too small; -EINVAL. Since: 1.0.
+ */
+int ipto_macvlan_tag_parse(const char *alias, char *standby, size_t len,
+			   unsigned int *index, unsigned int *flags);
 
 #ifdef __cplusplus
 }

@@ -229,6 +229,8 @@ int ipto_takeover_undo(struct ipto_takeover *t);
 
 /**
  * enum ipto_report_op - what a report entry did.
+ * IPTO_REPORT_LINK_CREATE: created a virtual (macvlan) adapter the plan
+ * needs; undone by deleting it (Since 1.0).
  */
 enum ipto_report_op {
 	IPTO_REPORT_CHECK_LINK = 1,
@@ -238,11 +240,12 @@ enum ipto_report_op {
 	IPTO_REPORT_ADDR_DEL = 5,
 	IPTO_REPORT_LINK_UP = 6,
 	IPTO_REPORT_ANNOUNCE = 7,
+	IPTO_REPORT_LINK_CREATE = 8,
 };
 
 /**
  * ipto_report_op_name - a short stable name for @v, one of enum ipto_report_op ("check_link", "open_port", "devconf", "addr_add", "addr_del",
- *	"link_up", "announce").
+ *	"link_up", "announce", "link_create").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not

@@ -22,6 +22,13 @@
  *                                of 192.0.2.250/24; prints the median
  *                                microseconds of each
  *
+ *   bench-floor close COUNT
+ *                                COUNT times: socket(AF_PACKET, SOCK_RAW,
+ *                                0) (unbound, as the injector's), then
+ *                                close() timed; prints the median, min and
+ *                                max microseconds of the close (it waits
+ *                                for a network RCU grace period)
+ *
  * seq/batch print "T_CALL T_DONE T_BOUND" (CLOCK_MONOTONIC ns; T_BOUND:
  * the last address was bound, the frames not sent yet). The timed part
  * starts like ipto_takeover_start(): with the configuration known and the
@@ -483,6 +490,27 @@ static void run_ops(const char *ifname, unsigned long count)
 	       bench_median_us(samples[3], count));
 }
 
+static void run_close(size_t count)
+{
+	static uint64_t samples[1000];
+	size_t i;
+
+	if (count < 1 || count > 1000)
+		bench_die("close: COUNT is 1..1000");
+	for (i = 0; i < count; i++) {
+		int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		uint64_t t0;
+
+		if (fd < 0)
+			bench_die("socket(AF_PACKET): %s", strerror(errno));
+		t0 = bench_now();
+		close(fd);
+		samples[i] = bench_now() - t0;
+	}
+	printf("%.1f", bench_median_us(samples, count)); /* sorts */
+	printf(" %.1f %.1f\n", samples[0] / 1e3, samples[count - 1] / 1e3);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t t_call, t_done;
@@ -494,6 +522,10 @@ int main(int argc, char **argv)
 			   strtoul(argv[4], NULL, 10));
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "close") == 0) {
+		run_close(strtoul(argv[2], NULL, 10));
+		return 0;
+	}
 	if (argc == 4 && strcmp(argv[1], "ops") == 0) {
 		run_ops(argv[2], strtoul(argv[3], NULL, 10));
 		return 0;
@@ -501,7 +533,8 @@ int main(int argc, char **argv)
 	if (argc != 3 || (strcmp(argv[1], "seq") && strcmp(argv[1], "batch"))) {
 		fprintf(stderr, "usage: bench-floor seq|batch WORKFILE\n"
 				"       bench-floor inject IFNAME FRAMES BATCH\n"
-				"       bench-floor ops IFNAME COUNT\n");
+				"       bench-floor ops IFNAME COUNT\n"
+				"       bench-floor close COUNT\n");
 		return 2;
 	}
 	n = bench_read_work(argv[2], work, BENCH_MAX_IPS, 1);

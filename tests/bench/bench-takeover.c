@@ -13,19 +13,32 @@
  *	per IPv6 address. Times ipto_takeover_start(), which binds every
  *	address and sends the round. Prints
  *	  T_CALL T_DONE NEW_NS ALLOCS BYTES CHECKED_US BOUND_US ANNOUNCED_US
+ *	  RETURNED_US
  *	(CLOCK_MONOTONIC ns of the call and return, the time
  *	ipto_takeover_new() took, the heap allocations and bytes made by
  *	start(), and from the takeover's report: when the adapter checks,
  *	the last bind and the last announcement were done, in microseconds
- *	after the call). Does not undo: the caller flushes the addresses.
+ *	after the call; RETURNED_US: start() plus the teardown, i.e. the
+ *	ipto_takeover_unref() that closes the ports and the injector's
+ *	socket). Does not undo: the caller flushes the addresses.
  *
  *   bench-takeover inject IFNAME FRAMES BATCH [INJECTOR]
  *	Sends FRAMES copies of one ARP announcement on IFNAME through the
  *	injector, with ipto_injector_send() (BATCH 1) or
  *	ipto_injector_send_batch() of BATCH frames. Prints
- *	  FRAMES SECONDS FRAMES_PER_SECOND ALLOCS OPEN_US
+ *	  FRAMES SECONDS FRAMES_PER_SECOND ALLOCS OPEN_US CLOSE_US
  *	(ALLOCS: heap allocations while sending; OPEN_US: how long
- *	ipto_injector_open() took).
+ *	ipto_injector_open() took; CLOSE_US: ipto_injector_close() and the
+ *	last ipto_injector_unref(), i.e. what one port costs at teardown).
+ *
+ *   bench-takeover ports IFLIST FRAMES [INJECTOR]
+ *	Opens a port on each interface of IFLIST ("pt1,pt2,..."), sends
+ *	FRAMES frames round robin over them with ipto_injector_send_multi()
+ *	in batches of 64, closes them all. Prints
+ *	  PORTS OPEN_US FRAMES_PER_SECOND ALLOCS CLOSE_US SOCKETS
+ *	(the time to open all ports; the heap allocations while sending; the
+ *	time to close them all with the last unref; the packet sockets the
+ *	process held with every port open).
  *
  *   bench-takeover ops IFNAME COUNT
  *	The netlink binder's calls one by one, COUNT times each on IFNAME:
@@ -53,6 +66,7 @@
 
 #include <ipto/ipto.h>
 
+#include <dirent.h>
 #include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
@@ -228,7 +242,8 @@ static const struct ipto_announce_round one_round[] = {
 static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 {
 	struct ipto_takeover *t;
-	uint64_t new_ns, t_call, t_done, checked = 0, bound = 0, announced = 0;
+	uint64_t new_ns, t_call, t_done, t_unref, checked = 0, bound = 0,
+		 announced = 0;
 	unsigned long allocs;
 	unsigned long long bytes;
 	size_t i, n;
@@ -267,12 +282,17 @@ static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 			break;
 		}
 	}
-	printf("%llu %llu %llu %lu %llu %llu %llu %llu\n",
+	/* Teardown: the last reference closes the ports (and with them the
+	 * injector's socket) and drops the backends. */
+	t_unref = bench_now();
+	ipto_takeover_unref(t);
+	t_unref = bench_now() - t_unref;
+	printf("%llu %llu %llu %lu %llu %llu %llu %llu %llu\n",
 	       (unsigned long long)t_call, (unsigned long long)t_done,
 	       (unsigned long long)new_ns, allocs, bytes,
 	       (unsigned long long)checked, (unsigned long long)bound,
-	       (unsigned long long)announced);
-	ipto_takeover_unref(t);
+	       (unsigned long long)announced,
+	       (unsigned long long)((t_done - t_call + t_unref) / 1000u));
 	return 0;
 }
 
@@ -286,7 +306,8 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 	struct ipto_addr ip;
 	uint8_t frame[IPTO_FRAME_MAX_LEN];
 	unsigned long total, batch, sent = 0, i;
-	uint64_t t0, t1, open_ns;
+	uint64_t t0, t1, t2, open_ns, close_ns;
+	unsigned long allocs;
 	int len, r;
 
 	if (argc < 5)
@@ -324,10 +345,124 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 		sent += (unsigned long)r;
 	}
 	t1 = bench_now();
-	printf("%lu %.6f %.0f %lu %.1f\n", sent, (double)(t1 - t0) / 1e9,
-	       (double)sent * 1e9 / (double)(t1 - t0), n_allocs, open_ns / 1e3);
+	allocs = n_allocs;
+	t2 = bench_now();
 	ipto_injector_close(port);
 	ipto_injector_unref(inj);
+	close_ns = bench_now() - t2;
+	printf("%lu %.6f %.0f %lu %.1f %.1f\n", sent, (double)(t1 - t0) / 1e9,
+	       (double)sent * 1e9 / (double)(t1 - t0), allocs, open_ns / 1e3,
+	       close_ns / 1e3);
+	return 0;
+}
+
+/* The number of this process's fds that are packet sockets. */
+static int count_packet_sockets(void)
+{
+	static unsigned long inodes[4096];
+	size_t n = 0, i;
+	char line[512], path[300], link[64];
+	struct dirent *de;
+	int count = 0;
+	FILE *f;
+	DIR *d;
+
+	f = fopen("/proc/self/net/packet", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && n < 4096)
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %lu",
+			   &inodes[n]) == 1)
+			n++;
+	fclose(f);
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		unsigned long ino;
+		ssize_t l;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		l = readlink(path, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (sscanf(link, "socket:[%lu]", &ino) != 1)
+			continue;
+		for (i = 0; i < n; i++)
+			if (inodes[i] == ino)
+				count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/* ports IFLIST FRAMES [INJECTOR]: open a port on each interface of IFLIST
+ * ("pt1,pt2,..."), send FRAMES frames round robin over them with
+ * ipto_injector_send_multi() in batches of 64, close every port and drop
+ * the injector. Prints
+ *   PORTS OPEN_US FRAMES_PER_SECOND ALLOCS CLOSE_US SOCKETS
+ * (OPEN_US: opening all the ports; CLOSE_US: closing them all and the
+ * last unref; SOCKETS: packet sockets the process held with every port
+ * open). */
+static int run_ports(struct ipto_ctx *ctx, char **argv, int argc)
+{
+	static struct ipto_injector_port *ports[256], *of[64];
+	static struct iovec iov[64];
+	struct ipto_link_info info = { .sz = sizeof(info) };
+	struct ipto_injector *inj;
+	struct ipto_binder *binder;
+	struct ipto_addr ip;
+	uint8_t frame[IPTO_FRAME_MAX_LEN];
+	char *ifname, *save = NULL;
+	unsigned long total, sent = 0, allocs, i;
+	uint64_t t0, open_ns, send_ns, close_ns;
+	size_t n = 0, k;
+	int len, r, sockets;
+
+	if (argc < 4)
+		return 2;
+	total = strtoul(argv[3], NULL, 10);
+	check(ipto_binder_new_netlink(ctx, &binder), "netlink binder");
+	inj = new_injector(ctx, argc > 4 ? argv[4] : NULL);
+	t0 = bench_now();
+	for (ifname = strtok_r(argv[2], ",", &save); ifname && n < 256;
+	     ifname = strtok_r(NULL, ",", &save))
+		check(ipto_injector_open(inj, ifname, &ports[n++]), ifname);
+	open_ns = bench_now() - t0;
+	sockets = count_packet_sockets();
+	check(ipto_binder_link_get(binder, ipto_injector_port_get_ifname(ports[0]),
+				   &info), "link");
+	ipto_binder_unref(binder);
+	check(ipto_addr_parse("192.0.2.250/24", &ip), "address");
+	len = ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &info.mac, &ip,
+			       NULL, frame, sizeof(frame));
+	check(len, "frame");
+	for (i = 0; i < 64; i++) {
+		iov[i].iov_base = frame;
+		iov[i].iov_len = (size_t)len;
+	}
+	count_reset();
+	t0 = bench_now();
+	for (k = 0; sent < total;) {
+		unsigned long b = total - sent < 64 ? total - sent : 64;
+
+		for (i = 0; i < b; i++)
+			of[i] = ports[k++ % n];
+		r = ipto_injector_send_multi(inj, of, iov, b);
+		check(r, "send_multi");
+		sent += (unsigned long)r;
+	}
+	send_ns = bench_now() - t0;
+	allocs = n_allocs;
+	t0 = bench_now();
+	for (k = 0; k < n; k++)
+		ipto_injector_close(ports[k]);
+	ipto_injector_unref(inj);
+	close_ns = bench_now() - t0;
+	printf("%zu %.1f %.0f %lu %.1f %d\n", n, open_ns / 1e3,
+	       (double)sent * 1e9 / (double)send_ns, allocs, close_ns / 1e3,
+	       sockets);
 	return 0;
 }
 
@@ -440,12 +575,15 @@ int main(int argc, char **argv)
 		r = run_inject(ctx, argv, argc);
 	else if (argc >= 2 && strcmp(argv[1], "ops") == 0)
 		r = run_ops(ctx, argv, argc);
+	else if (argc >= 2 && strcmp(argv[1], "ports") == 0)
+		r = run_ports(ctx, argv, argc);
 	else if (argc >= 2 && strcmp(argv[1], "allocs") == 0)
 		r = run_allocs(ctx, argv, argc);
 	if (r == 2)
 		fprintf(stderr,
 			"usage: bench-takeover takeover WORKFILE ADAPTERS [INJECTOR]\n"
 			"       bench-takeover inject IFNAME FRAMES BATCH [INJECTOR]\n"
+			"       bench-takeover ports IFLIST FRAMES [INJECTOR]\n"
 			"       bench-takeover ops IFNAME COUNT\n"
 			"       bench-takeover allocs WORKFILE ADAPTERS ROUNDS [INJECTOR]\n");
 	ipto_ctx_unref(ctx);

@@ -21,6 +21,9 @@
 #                         N <= 502, IPv6 above)
 #   --frames M            frames per injector measurement (default 200000)
 #   --keep DIR            keep the raw measurements in DIR
+#   --proc-n "1 16 64"    adapters (one address each) for the whole-process
+#                         rows: ipto takeover/release/status against ip -batch
+#   --proc-reps R         repetitions of the whole-process rows (default 7)
 #
 # The LAN (tests/netns/lan.sh, namespaces iptobn-*): client c1, the failed
 # active node a1 (its MAC is the one clients hold before the takeover) and
@@ -42,7 +45,7 @@
 # median wire time over the sequential floor's at the same N.
 
 usage() {
-	sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -56,6 +59,8 @@ K=16
 FAMILY=auto
 FRAMES=200000
 KEEP=
+PROC_NS="1 16 64"
+PROC_REPS=7
 while [ $# -gt 0 ]; do
 	case $1 in
 	--n) NS_LIST=$2; shift ;;
@@ -66,6 +71,8 @@ while [ $# -gt 0 ]; do
 	--family) FAMILY=$2; shift ;;
 	--frames) FRAMES=$2; shift ;;
 	--keep) KEEP=$2; shift ;;
+	--proc-n) PROC_NS=$2; shift ;;
+	--proc-reps) PROC_REPS=$2; shift ;;
 	-h | --help) usage ;;
 	-*) usage ;;
 	*) [ -z "$BUILD" ] || usage; BUILD=$1 ;;
@@ -324,6 +331,110 @@ done
 reset "$(set -- $NS_LIST; echo "$1")" >/dev/null 2>&1
 kill_ns_procs
 
+# ---- what a caller waits for: whole processes -------------------------------
+# N adapters pt1..ptN with one address each, on veth pairs private to the
+# standby (peers ptp*, so the frames flood no bridge): `ipto takeover
+# --schedule once`, `ipto status`, `ipto release`, each a whole process
+# (bench-exec: fork to exit), against one `ip -batch` making the same
+# address changes, and `ip -o addr show` beside status. IPaddr2 start,
+# monitor and stop for N = 1.
+PROC=$TMP/proc.tsv
+: >"$PROC"
+PMAX=0
+for n in $PROC_NS; do [ "$n" -gt "$PMAX" ] && PMAX=$n; done
+[ "$PMAX" -le 250 ] || { log "--proc-n: at most 250 adapters"; exit 2; }
+HAVE_STATUS=0
+"$IPTO" --help 2>&1 | grep -q '^  status' && HAVE_STATUS=1
+for ((i = 1; i <= PMAX; i++)); do
+	echo "link add pt$i type veth peer name ptp$i"
+	echo "link set pt$i up"
+	echo "link set ptp$i up"
+done | ip -n "$SB" -batch - || exit 1
+for ((i = 1; i <= PMAX; i++)); do
+	echo "net.ipv4.conf.pt$i.arp_ignore=1"
+	echo "net.ipv4.conf.pt$i.arp_announce=2"
+done | ip netns exec "$SB" sysctl -q -p - >/dev/null || exit 1
+
+# proc_addrs N: "ADDR/24 ptI" lines, one address per adapter
+proc_addrs() {
+	local i h=0
+	for ((i = 1; i <= $1; i++)); do
+		h=$((h + 1))
+		case $h in 2 | 11 | 101) h=$((h + 1)) ;; esac
+		echo "192.0.2.$h/24 pt$i"
+	done
+}
+proc_count() { ip -n "$SB" -o -4 addr show | grep -c ' pt[0-9]* '; }
+# proc_time LABEL N REP CMD...: one timed process -> $PROC (ms). Exit
+# codes other than those in $PROC_OK (default 0) drop the sample, logged.
+proc_time() {
+	local label=$1 n=$2 rep=$3 c code
+	shift 3
+	: >"$TMP/proc.out"
+	ip netns exec "$SB" "$B/bench-exec" "$TMP/proc.out" "$@" >/dev/null 2>"$TMP/proc.err"
+	c=$(cat "$TMP/proc.out")
+	set -- $c
+	code=${4:-none}
+	case " ${PROC_OK:-0} " in
+	*" $code "*) ;;
+	*)	log "  $label N=$n rep $rep: exit $code: $(head -c 300 "$TMP/proc.err")"
+		return 1 ;;
+	esac
+	[ "$code" = 0 ] || log "  $label N=$n rep $rep: exit $code (timed all the same)"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$rep" "$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')" "$code" >>"$PROC"
+}
+log "whole processes: N = $PROC_NS adapters, $PROC_REPS runs (ipto status: $([ $HAVE_STATUS = 1 ] && echo yes || echo "not in this ipto"))"
+for ((r = 1; r <= PROC_REPS; r++)); do
+	for n in $PROC_NS; do
+		proc_addrs "$n" >"$TMP/paddr"
+		desc=(-n "a1,$(awk '{ print $1 }' "$TMP/paddr" | paste -sd, -)")
+		for ((i = 1; i <= n; i++)); do desc+=(-a "sb,pt$i"); done
+		awk '{ print "addr add " $1 " dev " $2 }' "$TMP/paddr" >"$TMP/padd.batch"
+		awk '{ print "addr del " $1 " dev " $2 }' "$TMP/paddr" >"$TMP/pdel.batch"
+		for ((i = 1; i <= PMAX; i++)); do echo "addr flush dev pt$i"; done |
+			ip -n "$SB" -batch - >/dev/null 2>&1
+		proc_time ipto-takeover "$n" "$r" "$IPTO" takeover "${desc[@]}" --fail a1 --schedule once
+		[ "$(proc_count)" = "$n" ] || log "  ipto takeover N=$n rep $r: $(proc_count) addresses, not $n"
+		# status: 0 all held and healthy, 1 degraded, 3 nothing held
+		[ $HAVE_STATUS = 1 ] && PROC_OK="0 1 3" proc_time ipto-status "$n" "$r" "$IPTO" status "${desc[@]}"
+		proc_time ip-addr-show "$n" "$r" ip -o addr show
+		proc_time ipto-release "$n" "$r" "$IPTO" release "${desc[@]}" --fail a1
+		[ "$(proc_count)" = 0 ] || log "  ipto release N=$n rep $r: $(proc_count) addresses left"
+		proc_time ip-batch-add "$n" "$r" ip -batch "$TMP/padd.batch"
+		[ "$(proc_count)" = "$n" ] || log "  ip -batch add N=$n rep $r: $(proc_count) addresses, not $n"
+		proc_time ip-batch-del "$n" "$r" ip -batch "$TMP/pdel.batch"
+		[ "$(proc_count)" = 0 ] || log "  ip -batch del N=$n rep $r: $(proc_count) addresses left"
+		# the same takeover without the packet socket: what its close costs
+		proc_time ipto-takeover-dryinj "$n" "$r" "$IPTO" takeover "${desc[@]}" --fail a1 \
+			--schedule once --injector dryrun
+		[ "$(proc_count)" = "$n" ] || log "  ipto takeover --injector dryrun N=$n rep $r: $(proc_count) addresses, not $n"
+	done
+	if [ $HAVE_IPADDR2 = 1 ] && [ "$r" -le "$SLOW_REPS" ]; then
+		rm -f /run/resource-agents/send_arp-192.0.2.*
+		ocf=(env OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.1 OCF_RESKEY_cidr_netmask=24
+			OCF_RESKEY_nic=pt1 OCF_RESOURCE_INSTANCE=bench-proc "$IPADDR2")
+		proc_time IPaddr2-start 1 "$r" "${ocf[@]}" start
+		proc_time IPaddr2-monitor 1 "$r" "${ocf[@]}" monitor
+		proc_time IPaddr2-stop 1 "$r" "${ocf[@]}" stop
+		kill_ns_procs
+	fi
+done
+CLOSE=$(ip netns exec "$SB" "$B/bench-floor" close 50)
+# The injectors with K ports at once: open them all, send_multi round
+# robin, close them all (bench-takeover ports), 3 runs each.
+PORTS=$TMP/ports.tsv
+: >"$PORTS"
+for ((r = 1; r <= 3; r++)); do
+	for k in $PROC_NS; do
+		for inj in packet pcap; do
+			out=$(ip netns exec "$SB" "$B/bench-takeover" ports \
+				"$(seq -f pt%g -s, 1 "$k" | sed 's/,$//')" 20000 "$inj" 2>/dev/null) || continue
+			printf '%s\t%s\t%s\n' "$inj" "$k" "${out// /$'\t'}" >>"$PORTS"
+		done
+	done
+done
+for ((i = 1; i <= PMAX; i++)); do echo "link del pt$i"; done | ip -n "$SB" -batch - >/dev/null 2>&1
+
 # ---- injectors ------------------------------------------------------------
 INJ=$TMP/inject.tsv
 : >"$INJ"
@@ -361,7 +472,7 @@ reset "$ALLOC_N" >/dev/null 2>&1
 kill_ns_procs
 T_END=$(date +%s)
 
-[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$RAW" "$INJ" "$KEEP/"
+[ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$RAW" "$INJ" "$PROC" "$PORTS" "$KEEP/"
 
 # ---- the table --------------------------------------------------------------
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -408,6 +519,7 @@ function cell(key, col,   m) {
 	if (m == "libipto") { val[key, i, "new"] = $14 / 1e6; val[key, i, "allocs"] = $15
 		val[key, i, "checked"] = $17 / 1e3; val[key, i, "bound"] = $18 / 1e3
 		val[key, i, "announced"] = $19 / 1e3 }
+	if (m ~ /^libipto/) val[key, i, "returned"] = $20 / 1e3
 	if (m ~ /^floor/) val[key, i, "bound"] = ($14 - call) / 1e6
 }
 END {
@@ -432,17 +544,19 @@ END {
 		if (km[key] == "IPaddr2") ip2[kn[key]] = md[key, "wire"]
 		if (km[key] == "libipto") {
 			a = stat(key, "allocs")
-			detail[kn[key]] = sprintf("N=%s: libipto new() %.3f ms; start(): adapters checked %.3f, last bind %.3f, announced %.3f ms; %.0f heap allocations in start() (%.1f per address)",
+			detail[kn[key]] = sprintf("N=%s: libipto new() %.3f ms; start(): adapters checked %.3f, last bind %.3f, announced %.3f ms; returned (start() + ipto_takeover_unref()) %.3f ms; %.0f heap allocations in start() (%.1f per address)",
 				kn[key], stat(key, "new"), stat(key, "checked"), stat(key, "bound"),
-				stat(key, "announced"), a, a / kn[key])
+				stat(key, "announced"), stat(key, "returned"), a, a / kn[key])
 			dorder[++nd] = kn[key]
 		}
+		if (km[key] == "libipto-pcap")
+			pdetail[kn[key]] = sprintf("; libipto-pcap: returned %.3f ms", stat(key, "returned"))
 		if (km[key] ~ /^floor/)
 			detail[kn[key]] = detail[kn[key]] sprintf("; %s: last bind %.3f ms", km[key], stat(key, "bound"))
 	}
 	print ""
 	print "Where the time goes (medians; libipto from its takeover report):"
-	for (k = 1; k <= nd; k++) print "  " detail[dorder[k]]
+	for (k = 1; k <= nd; k++) print "  " detail[dorder[k]] pdetail[dorder[k]]
 	print ""
 	print "Targets:"
 	worst = 0; best_b = 1e9; s = ""
@@ -459,14 +573,94 @@ END {
 }' "$RAW"
 
 echo
+awk -F'\t' -v have_status="$HAVE_STATUS" -v reps="$PROC_REPS" -v close_us="$CLOSE" '
+function fmt(v) {
+	if (v < 0.1) return sprintf("%.3f", v)
+	if (v < 10) return sprintf("%.2f", v)
+	if (v < 100) return sprintf("%.1f", v)
+	return sprintf("%.0f", v)
+}
+function med(key,   a, i, j, t, n) {
+	n = cnt[key]
+	for (i = 1; i <= n; i++) a[i] = v[key, i]
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	lo[key] = a[1]; hi[key] = a[n]
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function cell(n, m,   key) {
+	key = n SUBSEP m
+	if (!(key in cnt)) return "n/a"
+	md[key] = med(key)
+	return sprintf("%s [%s-%s]", fmt(md[key]), fmt(lo[key]), fmt(hi[key]))
+}
+function ratio(n, a, b) {
+	if (!((n SUBSEP a) in md) || !((n SUBSEP b) in md) || md[n SUBSEP b] <= 0) return "-"
+	return sprintf("%.2fx", md[n SUBSEP a] / md[n SUBSEP b])
+}
+{ key = $1 SUBSEP $2; if (!($1 in seen)) { seen[$1] = 1; ns[++nn] = $1 }
+  cnt[key]++; v[key, cnt[key]] = $4 }
+END {
+	printf "What a caller waits for: whole processes, fork to exit (ms, median [min-max] of %d runs; N adapters, one address each):\n", reps
+	printf "%-4s %-20s %-20s %6s   %-20s %-20s %6s   %-20s %-20s\n", "N", "ipto takeover", "ip -batch add", "ratio",
+		"ipto release", "ip -batch del", "ratio", "ipto status", "ip -o addr show"
+	for (k = 1; k <= nn; k++) {
+		n = ns[k]
+		c1 = cell(n, "ipto-takeover"); c2 = cell(n, "ip-batch-add")
+		c3 = cell(n, "ipto-release"); c4 = cell(n, "ip-batch-del")
+		c5 = cell(n, "ipto-status"); c6 = cell(n, "ip-addr-show")
+		if (c1 == "n/a" && c2 == "n/a") continue
+		printf "%-4s %-20s %-20s %6s   %-20s %-20s %6s   %-20s %-20s\n", n, c1, c2, ratio(n, "ipto-takeover", "ip-batch-add"),
+			c3, c4, ratio(n, "ipto-release", "ip-batch-del"), c5, c6
+	}
+	if (("1" SUBSEP "IPaddr2-start") in cnt)
+		printf "IPaddr2, N=1 (%d runs): start %s, monitor %s, stop %s\n", cnt["1" SUBSEP "IPaddr2-start"],
+			cell(1, "IPaddr2-start"), cell(1, "IPaddr2-monitor"), cell(1, "IPaddr2-stop")
+	s = ""
+	for (k = 1; k <= nn; k++) { n = ns[k]; c = cell(n, "ipto-takeover-dryinj"); if (c != "n/a") s = s sprintf("  N=%s %s", n, c) }
+	if (s != "") printf "ipto takeover --injector dryrun (the same, no packet socket):%s\n", s
+	split(close_us, cu, " ")
+	if (cu[1] != "") printf "one close() of an unbound AF_PACKET socket (bench-floor close, 50 times): %s [%s-%s] ms\n", fmt(cu[1] / 1e3), fmt(cu[2] / 1e3), fmt(cu[3] / 1e3)
+	print ""
+	print "Targets (whole processes, medians of this run):"
+	s = ""; ok = 1; any = 0
+	for (k = 1; k <= nn; k++) { n = ns[k]; if (n != 16 && n != 64) continue
+		r = ratio(n, "ipto-takeover", "ip-batch-add"); if (r == "-") continue
+		any = 1; s = s sprintf(" N=%s %s", n, r); if (md[n SUBSEP "ipto-takeover"] > 2.0 * md[n SUBSEP "ip-batch-add"]) ok = 0 }
+	printf "  ipto takeover within 2.0x of ip -batch (adds) at N=16 and 64:%s -> %s\n", (any ? s : " not measured"), (any ? (ok ? "MET" : "NOT MET") : "-")
+	s = ""
+	for (k = 1; k <= nn; k++) { n = ns[k]; if (n != 16 && n != 64) continue
+		r = ratio(n, "ipto-takeover-dryinj", "ip-batch-add"); if (r != "-") s = s sprintf(" N=%s %s", n, r) }
+	if (s != "") printf "    the same with --injector dryrun (no packet socket):%s; the difference is about one close() of the packet socket\n", s
+	s = ""; ok = 1; any = 0
+	for (k = 1; k <= nn; k++) { n = ns[k]
+		r = ratio(n, "ipto-release", "ip-batch-del"); if (r == "-") continue
+		any = 1; s = s sprintf(" N=%s %s", n, r); if (md[n SUBSEP "ipto-release"] > 1.5 * md[n SUBSEP "ip-batch-del"]) ok = 0 }
+	printf "  ipto release within 1.5x of ip -batch (deletes):%s -> %s\n", (any ? s : " not measured"), (any ? (ok ? "MET" : "NOT MET") : "-")
+	if (!have_status) print "  ipto status under 20 ms at N=64: n/a (this ipto has no status command)"
+	else if (("64" SUBSEP "ipto-status") in md)
+		printf "  ipto status under 20 ms at N=64: %s ms -> %s\n", fmt(md["64" SUBSEP "ipto-status"]), (md["64" SUBSEP "ipto-status"] < 20 ? "MET" : "NOT MET")
+	else print "  ipto status under 20 ms at N=64: not measured (N=64 not run)"
+}' "$PROC"
+echo
+echo "Injector ports (median of 3): K ports opened at once, 20000 frames round robin with ipto_injector_send_multi(), all closed:"
+awk -F'\t' '
+function med3(a, b, c) { return (a >= b) ? ((b >= c) ? b : (a >= c ? c : a)) : ((a >= c) ? a : (b >= c ? c : b)) }
+function m(f, k) { return n[k] >= 3 ? med3(v[k,1,f], v[k,2,f], v[k,3,f]) : v[k,1,f] }
+{ k = $1 " " $2; if (!(k in n)) o[++no] = k; n[k]++; for (f = 3; f <= 8; f++) v[k, n[k], f] = $f }
+END { printf "  %-8s %5s %14s %16s %14s %14s %8s\n", "injector", "K", "open all ms", "frames/s", "close all ms", "packet sockets", "allocs"
+	for (i = 1; i <= no; i++) { k = o[i]; split(k, kk, " ")
+		printf "  %-8s %5s %14.2f %16.0f %14.2f %14d %8d\n", kk[1], kk[2], m(4, k) / 1e3, m(5, k), m(7, k) / 1e3, m(8, k), m(6, k) } }' "$PORTS"
+
+echo
 echo "Injector rates (frames/s, median of 3; $FRAMES frames of 60 bytes to a veth peer):"
 awk -F'\t' '
 function med3(a, b, c) { return (a >= b) ? ((b >= c) ? b : (a >= c ? c : a)) : ((a >= c) ? a : (b >= c ? c : b)) }
-{ k = $1; if (!(k in n)) o[++no] = k; n[k]++; v[k, n[k]] = $5; op[k, n[k]] = $7; al[k] += $6 }
+{ k = $1; if (!(k in n)) o[++no] = k; n[k]++; v[k, n[k]] = $5; op[k, n[k]] = $7; cl[k, n[k]] = $8; al[k] += $6 }
 END { for (i = 1; i <= no; i++) { k = o[i]
 	m = n[k] >= 3 ? med3(v[k,1], v[k,2], v[k,3]) : v[k,1]
 	p = n[k] >= 3 ? med3(op[k,1], op[k,2], op[k,3]) : op[k,1]
-	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us; %.0f heap allocations while sending", p, al[k]) : "") } }' "$INJ"
+	c = n[k] >= 3 ? med3(cl[k,1], cl[k,2], cl[k,3]) : cl[k,1]
+	printf "  %-50s %8.0f%s\n", k, m, (k ~ /^libipto/ ? sprintf("   port open %.0f us, close %.0f us; %.0f heap allocations while sending", p, c, al[k]) : "") } }' "$INJ"
 
 echo
 set -- $OPS_LIB $OPS_RAW
@@ -487,5 +681,6 @@ set -- $ALLOCS
 if [ $# -ge 4 ]; then
 	awk -v r="$1" -v f="$2" -v a="$3" -v b="$4" -v rep="$5" -v n="$ALLOC_N" 'BEGIN {
 		printf "  announcement path: %d rounds x %d addresses = %d frames through ipto_takeover_dispatch(): %d heap allocations (%.4f per frame, %d bytes); report entries kept: %d\n",
-			r, n, f, a, f ? a / f : 0, b, rep }'
+			r, n, f, a, f ? a / f : 0, b, rep
+		printf "  target: zero heap allocations per frame -> %s\n", (a == 0 && f > 0) ? "MET" : "NOT MET" }'
 fi
