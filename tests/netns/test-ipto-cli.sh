@@ -264,6 +264,14 @@ run check "${C2[@]}"
 	ok "check of a pool that breaks the capacity rule exits 1" ||
 	bad "check: rc=$rc out=$out err=$err"
 op_error "--interface eth9" announce -i eth9 --ip 192.0.2.1 --binder dryrun --injector dryrun
+op_error "--output nodir/x.pcap" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o nodir/x.pcap
+if [ -w /dev/full ]; then
+	op_error "--output /dev/full" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o /dev/full
+	# When stdout itself fails, the message goes to stderr only.
+	"$IPTO" --json --version >/dev/full 2>"$tmp/err"
+	[ $? = 1 ] && [[ $(cat "$tmp/err") == "ipto: cannot write the output: "* ]] &&
+		ok "--version to a full disk: exit 1, says why" || bad "--version >/dev/full: $(cat "$tmp/err")"
+fi
 
 # --- the patent's figures --------------------------------------------------------
 # Fig. 2: one active node (28) with one IP, standby (32) with the management
