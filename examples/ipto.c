@@ -1315,6 +1315,8 @@ static void block_stop_signals(void)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	stop_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (stop_fd < 0) /* then the signals end the run the default way */
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /*
