@@ -31,7 +31,10 @@
 # IPTO_DEMO_STUCK_CLIENT=c3 pins a1's addresses in that client's neighbour
 # table (static entries, as some hardened hosts have), to see what a client
 # that cannot follow looks like; the demo then fails.
+# IPTO_DEMO_PREFIX names its namespaces (default iptodm-; lan.sh lets one
+# run at a time use a prefix, so a test gives each run its own).
 set -u
+PREFIX=${IPTO_DEMO_PREFIX:-iptodm-}
 
 MACVLAN=0
 if [ "${1:-}" = --macvlan ]; then
@@ -100,7 +103,7 @@ pings() {
 }
 
 say "libipto duplex demo: a failed node's addresses move to the standby's own adapters"
-lan_up --prefix iptodm- --clients ${#CLIENTS[@]} --actives 1 --ips 2 \
+lan_up --prefix "$PREFIX" --clients ${#CLIENTS[@]} --actives 1 --ips 2 \
 	--takeover $((MACVLAN ? 0 : 2)) --second-subnet || { echo "duplex-demo: cannot build the LAN" >&2; exit 1; }
 tmp=$(mktemp -d)
 lan_atexit "rm -rf '$tmp'"
@@ -131,7 +134,7 @@ while read -r _ _ _ _ _ _ ifn mac _; do
 	TK+=("$ifn") TKMAC+=("${mac%,}")
 done < <(lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind')
 
-head1 "The LAN (namespaces iptodm-*, one bridge)"
+head1 "The LAN (namespaces $PREFIX*, one bridge)"
 say "  c1..c3  clients       192.0.2.101-103"
 say "  a1      active node   eth0 $A1MAC  ${IPS[*]}  (management $(lan_ip4b a1))"
 say "  sb      standby       mgmt $(lan_mac sb mgmt)  $MGMT (management; listens on port $PORT)"
@@ -155,11 +158,10 @@ lan_exec sb "$IPTO" -c "$tmp/cluster.conf" plan --fail a1 | grep '^bind' | sed '
 ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$tmp/agent.key" \
 	--config "$tmp/cluster.conf" --standby sb --address "$MGMT:$PORT" \
 	--allow "$LAN_NET4B" >"$tmp/agent.log" 2>&1 &
-for ((i = 0; i < 100; i++)); do
-	lan_exec a1 "$AGENT" instruct --key "$tmp/agent.key" "$MGMT:$PORT" ping >/dev/null 2>&1 && break
-	sleep 0.1
-done
-[ $i -lt 100 ] || { echo "duplex-demo: the agent did not start:" >&2; cat "$tmp/agent.log" >&2; exit 1; }
+# It answers within 30 s by the clock, or the demo stops.
+lan_poll 30 lan_exec a1 "$AGENT" instruct --key "$tmp/agent.key" "$MGMT:$PORT" ping \
+	>/dev/null 2>&1 ||
+	{ echo "duplex-demo: the agent did not start:" >&2; cat "$tmp/agent.log" >&2; exit 1; }
 
 head1 "Before: the clients use a1"
 pings
@@ -168,6 +170,7 @@ for c in "${CLIENTS[@]}"; do table "$c"; done
 # Watch every client's entries from now on: neigh-watch prints the
 # CLOCK_MONOTONIC time at which the entry took the standby's MAC.
 declare -A WANT
+WATCHERS=()
 n=0
 for ip in "${IPS[@]}"; do
 	n=$((n + 1))
@@ -175,12 +178,14 @@ for ip in "${IPS[@]}"; do
 	for c in "${CLIENTS[@]}"; do
 		ip netns exec "$(lan_ns "$c")" "$NEIGH_WATCH" --wait "$ip" "${WANT[$ip]}" \
 			--abs -t 15000 --ready "$tmp/ready.$c.$ip" >"$tmp/watch.$c.$ip" 2>/dev/null &
+		WATCHERS+=("$!")
 	done
 done
-for ((i = 0; i < 200; i++)); do
-	[ "$(ls "$tmp"/ready.* 2>/dev/null | wc -l)" -ge $((${#CLIENTS[@]} * ${#IPS[@]})) ] && break
-	sleep 0.05
-done
+# every watcher has subscribed (30 s at most, by the clock)
+all_ready() {
+	[ "$(ls "$tmp"/ready.* 2>/dev/null | wc -l)" -ge $((${#CLIENTS[@]} * ${#IPS[@]})) ]
+}
+lan_poll 30 all_ready
 
 if [ -n "${IPTO_DEMO_STUCK_CLIENT:-}" ]; then
 	for ip in "${IPS[@]}"; do
@@ -214,14 +219,8 @@ done
 head1 "After: the clients follow the standby"
 say "  time from a1's instruction until the client's entry holds the standby's MAC:"
 wait_all=0
-for ip in "${IPS[@]}"; do
-	for c in "${CLIENTS[@]}"; do
-		for ((i = 0; i < 400; i++)); do
-			[ -s "$tmp/watch.$c.$ip" ] && break
-			sleep 0.05
-		done
-	done
-done
+# Each watcher ends by itself: when its entry moved, or after its own 15 s.
+wait "${WATCHERS[@]}"
 for c in "${CLIENTS[@]}"; do
 	line=
 	for ip in "${IPS[@]}"; do
@@ -242,7 +241,7 @@ pings
 for c in "${CLIENTS[@]}"; do table "$c"; done
 
 head1 "No MAC appears twice on the LAN"
-all=$(for ns in $(ip netns list | awk '{ print $1 }' | grep '^iptodm-'); do
+all=$(for ns in $(ip netns list | awk '{ print $1 }' | grep "^$PREFIX"); do
 	ip -n "$ns" -o link show 2>/dev/null | grep -o 'link/ether [0-9a-f:]*' | awk '{ print $2 }'
 done)
 total=$(wc -l <<<"$all")

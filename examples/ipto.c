@@ -29,7 +29,9 @@
 
 #include <ipto/ipto.h>
 
+#include "cli-error.h"
 #include "cluster-config.h"
+#include "ipto-watch.h"
 /* The library's one JSON escaper, a static helper compiled in here too. */
 #include "../lib/json-escape.h"
 
@@ -204,130 +206,13 @@ static struct ipto_lock *host_lock;     /* held until exit */
 static struct ipto_binder *run_binder;  /* when set, run_plan() uses it */
 static unsigned int run_flags;          /* extra takeover flags */
 
-static void json_str(const char *s);
-
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 /* ------------------------------------------------------------------ */
 
-/*
- * Errors. Every failure of the command goes through error_set() and
- * error_emit(): one line "ipto: MESSAGE" on stderr (and to syslog with
- * --syslog) and, with --json, one JSON object on stdout whose "error"
- * member is {"code":"EINVAL","errno":22,"message":"...","exit":2}. A
- * command that prints a result document puts that same object in its
- * "error" member (null on success) and prints nothing else (see
- * json_error_value()).
- */
-static struct {
-	int status;       /* the exit status; 0: no error */
-	int err;          /* a positive errno */
-	bool hint;        /* a usage error: add "(see ipto --help)" on stderr */
-	bool in_document; /* a result document carried it to stdout */
-	char msg[1024];
-} error;
-
-static const char *errno_code(int err)
-{
-	static const struct { int err; const char *code; } codes[] = {
-#define C(e) { e, #e }
-		C(EPERM), C(ENOENT), C(ESRCH), C(EINTR), C(EIO), C(ENXIO),
-		C(E2BIG), C(EBADF), C(EAGAIN), C(ENOMEM), C(EACCES), C(EFAULT),
-		C(EBUSY), C(EEXIST), C(ENODEV), C(ENOTDIR), C(EISDIR),
-		C(EINVAL), C(ENFILE), C(EMFILE), C(EFBIG), C(ENOSPC), C(EROFS),
-		C(EPIPE), C(ERANGE), C(ENAMETOOLONG), C(ENOSYS), C(ELOOP),
-		C(ENODATA), C(EPROTO), C(EBADMSG), C(EOVERFLOW), C(EMSGSIZE),
-		C(EPROTONOSUPPORT), C(EOPNOTSUPP), C(EAFNOSUPPORT),
-		C(EADDRINUSE), C(EADDRNOTAVAIL), C(ENETDOWN), C(ENETUNREACH),
-		C(ENOBUFS), C(ENOTCONN), C(ETIMEDOUT), C(ECONNREFUSED),
-		C(EHOSTUNREACH), C(EALREADY), C(EINPROGRESS), C(ESTALE),
-		C(ECANCELED), C(ENOTRECOVERABLE), C(ENOMEDIUM), C(ENOKEY),
-		C(EUCLEAN), C(EREMCHG), C(ENOTUNIQ), C(EBADE),
-#undef C
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (codes[i].err == err)
-			return codes[i].code;
-	return NULL;
-}
-
-/* Sends @msg to syslog with --syslog (see main()). */
-static bool use_syslog;
-
-static void log_line(int prio, const char *msg)
-{
-	if (use_syslog)
-		syslog(prio, "%s", msg);
-}
-
-static int error_vset(int status, int err, bool hint, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-static int error_vset(int status, int err, bool hint, const char *fmt, va_list ap)
-{
-	error.status = status;
-	error.err = err < 0 ? -err : err ? err : EINVAL;
-	error.hint = hint;
-	error.in_document = false;
-	vsnprintf(error.msg, sizeof(error.msg), fmt, ap);
-	return status;
-}
-
-/* Records the error (@err: an errno of either sign); returns @status. */
-static int error_set(int status, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int error_set(int status, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	error_vset(status, err, false, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-/* The recorded error as a JSON value (null when there is none); marks it
- * as carried by the document being printed. */
-static void json_error_value(void)
-{
-	const char *code = errno_code(error.err);
-
-	if (!error.status) {
-		fputs("null", stdout);
-		return;
-	}
-	fputs("{\"code\":", stdout);
-	if (code)
-		printf("\"%s\"", code);
-	else
-		fputs("null", stdout);
-	printf(",\"errno\":%d,\"message\":", error.err);
-	json_str(error.msg);
-	printf(",\"exit\":%d}", error.status);
-	error.in_document = true;
-}
-
-/* Prints the recorded error and forgets it (a later document of the same
- * run, e.g. of another node's release, has its own); returns its exit
- * status. */
-static int error_emit(void)
-{
-	int status = error.status;
-
-	fprintf(stderr, "ipto: %s%s\n", error.msg,
-		error.hint ? " (see ipto --help)" : "");
-	log_line(LOG_ERR, error.msg);
-	if (cli.json && !error.in_document) {
-		fputs("{\"error\":", stdout);
-		json_error_value();
-		puts("}");
-	}
-	fflush(stdout);
-	error.status = 0;
-	return status;
-}
-
+/* Errors: every failure goes through cli-error.c (cli_error_set() and
+ * cli_error_emit(); see cli-error.h), so that with --json each prints
+ * the one JSON error object. */
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...)
@@ -335,9 +220,9 @@ static void die_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
+	cli_error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
 	va_end(ap);
-	exit(error_emit());
+	exit(cli_error_emit());
 }
 
 /* A bad description or argument found with an errno (exit 2). */
@@ -348,9 +233,9 @@ static void die_config(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	error_vset(EXIT_USAGE, err, false, fmt, ap);
+	cli_error_vset(EXIT_USAGE, err, false, fmt, ap);
 	va_end(ap);
-	exit(error_emit());
+	exit(cli_error_emit());
 }
 
 /* Prints "ipto: ..." (and its JSON) and returns EXIT_FAILURE; @err is
@@ -361,9 +246,9 @@ static int failure(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	error_vset(EXIT_FAILURE, err, false, fmt, ap);
+	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
 	va_end(ap);
-	return error_emit();
+	return cli_error_emit();
 }
 
 /* Flushes stdout: @status, or 1 when the output could not be written. */
@@ -373,6 +258,7 @@ static int finish_output(int status)
 		int e = errno ? errno : EIO;
 
 		cli.json = false; /* no JSON: stdout is what failed */
+		cli_error_set_json(false);
 		return failure(e, "cannot write the output: %s", strerror(e));
 	}
 	return status;
@@ -423,6 +309,7 @@ static void usage(FILE *out)
 "                         crashed run left behind (tagged, no address)\n"
 "  announce --interface IF --ip ADDR   send announcement frames now\n"
 "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
+"  watch, probe, tickle   after the takeover: see 'ipto watch -h', doc/watch.md\n"
 "\n"
 "Cluster description (check, plan, takeover, release):\n"
 "  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
@@ -610,11 +497,11 @@ static void prescan(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, copy, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
 				NULL)) != -1) {
-		if (c == 'j')
+		if (c == 'j') {
 			cli.json = true;
-		else if (c == OPT_SYSLOG && !use_syslog) {
-			use_syslog = true;
-			openlog("ipto", LOG_PID, LOG_DAEMON);
+			cli_error_set_json(true);
+		} else if (c == OPT_SYSLOG) {
+			cli_error_set_syslog(true);
 		}
 	}
 	free(copy);
@@ -625,6 +512,7 @@ static void parse_command_line(int argc, char **argv)
 {
 	int c, i;
 
+	cli_error_setup("ipto", " (see ipto --help)");
 	prescan(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
@@ -1007,9 +895,9 @@ static int plan_failed(int r)
 	/* A node named twice or already taken over is a bad argument; no
 	 * room on the standbys is a failure of the operation. */
 	if (r == -EEXIST || r == -EALREADY || r == -ENOENT) {
-		error_set(EXIT_USAGE, r, "--fail %s: %s", list_text(&cli.fail),
+		cli_error_set(EXIT_USAGE, r, "--fail %s: %s", list_text(&cli.fail),
 			  diag_why(r));
-		return error_emit();
+		return cli_error_emit();
 	}
 	return failure(r, "%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
 		       diag_why(r));
@@ -1025,14 +913,14 @@ static int cmd_check(void)
 	diag_reset();
 	r = ipto_pool_check(pool);
 	if (r < 0)
-		error_set(EXIT_FAILURE, r, "check: %s", diag_why(r));
+		cli_error_set(EXIT_FAILURE, r, "check: %s", diag_why(r));
 
 	if (cli.json) {
 		printf("{\"command\":\"check\",\"ok\":%s,\"required\":%zu,"
 		       "\"available\":%zu,\"virtual\":%zu,\"error\":",
 		       r == 0 ? "true" : "false", need, have,
 		       ipto_pool_get_macvlan_count(pool, NULL));
-		json_error_value();
+		cli_error_json_value();
 		puts("}");
 	} else {
 		printf("%s: the largest node has %zu IP(s); the largest standby has "
@@ -1042,7 +930,7 @@ static int cmd_check(void)
 			       "needed): %zu\n", ipto_pool_get_macvlan_count(pool, NULL));
 	}
 	if (r < 0)
-		return error_emit();
+		return cli_error_emit();
 	return EXIT_SUCCESS;
 }
 
@@ -1244,7 +1132,7 @@ static void json_result(int r, bool rolled_back, struct ipto_plan *plan,
 
 	printf("{\"command\":\"%s\",\"ok\":%s,\"result\":%d,\"error\":",
 	       cli.cmd_name, r == 0 ? "true" : "false", r);
-	json_error_value();
+	cli_error_json_value();
 	printf(",\"rolled_back\":%s,", rolled_back ? "true" : "false");
 	json_dry_run();
 	fputs(",\"standby\":", stdout);
@@ -1352,7 +1240,7 @@ static int run_schedule(struct ipto_takeover *t)
 
 				snprintf(msg, sizeof(msg), "%s: stopped by signal %u; the "
 					 "addresses stay bound", run_subject(), si.ssi_signo);
-				log_line(LOG_NOTICE, msg);
+				cli_log(LOG_NOTICE, msg);
 				if (cli.verbose)
 					fprintf(stderr, "ipto: %s\n", msg);
 			}
@@ -1376,7 +1264,7 @@ static void log_done(struct ipto_takeover *t, const char *how)
 	else
 		snprintf(msg, sizeof(msg), "%s: done%s", run_subject(),
 			 dryrun_binder() ? " (dry run: nothing changed)" : "");
-	log_line(LOG_NOTICE, msg);
+	cli_log(LOG_NOTICE, msg);
 }
 
 /*
@@ -1397,12 +1285,12 @@ static int go_background(struct ipto_takeover *t, struct ipto_plan *plan)
 	pid = fork();
 	if (pid < 0) {
 		r = -errno;
-		error_set(EXIT_FAILURE, r, "%s: the addresses are bound and the first "
+		cli_error_set(EXIT_FAILURE, r, "%s: the addresses are bound and the first "
 			  "round is out, but --background cannot fork: %s",
 			  run_subject(), strerror(-r));
 		if (cli.json)
 			json_result(r, false, plan, t, 0);
-		return error_emit();
+		return cli_error_emit();
 	}
 	if (pid > 0) {
 		unsigned int frames, rounds;
@@ -1480,10 +1368,10 @@ static int run_plan(struct ipto_plan *plan)
 	diag_reset();
 	r = ipto_takeover_new(ctx, plan, &opts, &t);
 	if (r < 0) {
-		error_set(EXIT_FAILURE, r, "%s: %s", run_subject(), diag_why(r));
+		cli_error_set(EXIT_FAILURE, r, "%s: %s", run_subject(), diag_why(r));
 		if (cli.json)
 			json_result(r, false, plan, NULL, 0);
-		error_emit();
+		cli_error_emit();
 		goto out;
 	}
 	if (announces && cli.refresh_s)
@@ -1494,14 +1382,14 @@ static int run_plan(struct ipto_plan *plan)
 	if (r < 0) {
 		size_t left = not_undone(t);
 
-		error_set(EXIT_FAILURE, r, "%s: %s; %s", run_subject(), diag_why(r),
+		cli_error_set(EXIT_FAILURE, r, "%s: %s; %s", run_subject(), diag_why(r),
 			  left == 0 ? "nothing was changed" :
 			  "AND some changes could not be undone (see -v)");
 		if (cli.json)
 			json_result(r, left == 0, plan, t, 0);
 		else if (cli.verbose)
 			print_report_entries(t);
-		error_emit();
+		cli_error_emit();
 		goto out;
 	}
 	if (!cli.json)
@@ -1513,7 +1401,7 @@ static int run_plan(struct ipto_plan *plan)
 	r = run_schedule(t);
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s", diag_why(r));
-		error_set(EXIT_FAILURE, r, "%s: the addresses are bound, but "
+		cli_error_set(EXIT_FAILURE, r, "%s: the addresses are bound, but "
 			  "announcing failed: %s", run_subject(), why);
 	}
 	if (cli.json) {
@@ -1529,7 +1417,7 @@ static int run_plan(struct ipto_plan *plan)
 		}
 	}
 	if (r < 0) {
-		error_emit();
+		cli_error_emit();
 		goto out;
 	}
 	log_done(t, NULL);
@@ -1835,8 +1723,11 @@ static int cmd_status(void)
 			fputs("}\n", stdout);
 		} else {
 			fputs(text, stdout);
-			if (!cli.json)
+			if (!cli.json) {
 				print_virtual_adapters(binder, cli.standby, false, true);
+				/* what ipto watch recorded (examples/ipto-watch.c) */
+				watch_status_conflicts(stdout, 10);
+			}
 		}
 	}
 	ipto_binder_unref(binder);
@@ -2134,14 +2025,14 @@ static int cmd_adapters(void)
 	n = print_virtual_adapters(binder, cli.standby, cli.json, true);
 	ipto_binder_unref(binder);
 	if (n < 0)
-		error_set(EXIT_FAILURE, n, "adapters: %s", diag_why(n));
+		cli_error_set(EXIT_FAILURE, n, "adapters: %s", diag_why(n));
 	if (cli.json) {
 		/* The document is open: the error goes in it. */
 		fputs(n < 0 ? "null,\"error\":" : ",\"error\":", stdout);
-		json_error_value();
+		cli_error_json_value();
 		puts("}");
 	}
-	return n < 0 ? error_emit() : EXIT_SUCCESS;
+	return n < 0 ? cli_error_emit() : EXIT_SUCCESS;
 }
 
 /* ipto cleanup: a crashed run's leftovers, on purpose. */
@@ -2188,6 +2079,10 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	/* watch, probe, tickle: examples/ipto-watch.c */
+	r = watch_cmd_main(argc, argv);
+	if (r >= 0)
+		return r;
 	atexit(cleanup);
 	parse_command_line(argc, argv);
 	check_command_line();
@@ -2197,7 +2092,7 @@ int main(int argc, char **argv)
 		return failure(r, "cannot create a context: %s", ipto_strerror(r));
 
 	diag_setup(ctx, "ipto", cli.verbose);
-	diag_set_syslog(use_syslog);
+	diag_set_syslog(cli_error_syslog());
 	if (cli.cmd & CMD_CLUSTER)
 		load_cluster();
 

@@ -22,15 +22,24 @@ static int max_prefix(int family)
 	return family == AF_INET ? 32 : 128;
 }
 
+/*
+ * The one check of an address that enters the library: a known family, a
+ * prefix length in range (or unknown), and for IPv4 bytes[4..15] all zero
+ * (struct ipto_addr's contract), so that no two addresses that compare
+ * unequal can ever stand for the same IPv4 address.
+ */
 bool ipto_addr_valid(const struct ipto_addr *addr)
 {
-	size_t len = ipto_addr_len(addr);
+	size_t len = ipto_addr_len(addr), i;
 
 	if (!len)
 		return false;
 	if (addr->prefixlen != IPTO_PREFIX_UNKNOWN &&
 	    (addr->prefixlen < 0 || addr->prefixlen > max_prefix(addr->family)))
 		return false;
+	for (i = len; i < sizeof(addr->bytes); i++)
+		if (addr->bytes[i])
+			return false;
 	return true;
 }
 
@@ -170,13 +179,14 @@ IPTO_EXPORT int ipto_addr_classify(const struct ipto_addr *addr)
 	return addr->family == AF_INET ? classify_v4(addr) : classify_v6(addr);
 }
 
+/* Equal exactly when ipto_addr_compare() says 0 once the prefix lengths
+ * are set aside: same family, all 16 bytes (a valid IPv4 address has
+ * zeros after its 4). */
 IPTO_EXPORT bool ipto_addr_equal(const struct ipto_addr *a,
 				 const struct ipto_addr *b)
 {
-	size_t len = ipto_addr_len(a);
-
-	return len && b && a->family == b->family &&
-	       memcmp(a->bytes, b->bytes, len) == 0;
+	return a && b && a->family == b->family &&
+	       memcmp(a->bytes, b->bytes, sizeof(a->bytes)) == 0;
 }
 
 IPTO_EXPORT int ipto_addr_compare(const struct ipto_addr *a,

@@ -185,7 +185,7 @@ START_TEST(binder_old_table_size)
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
 						 IPTO_DEVCONF_ARP_IGNORE, &v),
 			 -EOPNOTSUPP);
-	ck_assert_ptr_nonnull(strstr(log.last, "does not support"));
+	ck_assert_log(&log, "does not support");
 	ck_assert_int_eq(f.calls, 1);
 	ipto_binder_unref(b);
 	ck_assert_int_eq(f.destroyed, 0); /* destroy was past sz too */
@@ -239,7 +239,7 @@ START_TEST(binder_rejects_bad_input)
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &bad, 0), -EINVAL);
 	bad = test_addr("192.0.2.255/24"); /* the subnet's broadcast address */
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &bad, 0), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(log.last, "not a unicast"));
+	ck_assert_log(&log, "not a unicast");
 	ck_assert_int_eq(ipto_binder_addr_list(b, "eth0", NULL, 2), -EINVAL);
 	ck_assert_int_eq(ipto_binder_addr_list(b, NULL, out, 2), -EINVAL);
 	ck_assert_int_eq(ipto_binder_link_get(b, "eth0", NULL), -EINVAL);
@@ -259,7 +259,7 @@ START_TEST(binder_rejects_bad_input)
 	ck_assert_int_eq(ipto_binder_devconf_set(b, "eth0",
 						 IPTO_DEVCONF_ARP_FILTER, -1),
 			 -EINVAL);
-	ck_assert_ptr_nonnull(strstr(log.last, "arp_filter must be 0..1"));
+	ck_assert_log(&log, "arp_filter must be 0..1");
 	ck_assert_int_eq(v, 42);
 	/* None of that reached the backend. */
 	ck_assert_int_eq(f.calls, 0);
@@ -319,8 +319,8 @@ START_TEST(binder_passes_through)
 	log.count = 0;
 	ck_assert_int_eq(ipto_binder_addr_add(b, "eth0", &a, 0), -EBUSY);
 	ck_assert_int_ge(log.count, 1);
-	ck_assert_ptr_nonnull(strstr(log.last, "addr_add eth0 192.0.2.1/32"));
-	ck_assert_ptr_nonnull(strstr(log.last, "busy"));
+	ck_assert_log(&log, "addr_add eth0 192.0.2.1/32");
+	ck_assert_log(&log, "busy");
 	v = 3;
 	ck_assert_int_eq(ipto_binder_devconf_get(b, "eth0",
 						 IPTO_DEVCONF_ARP_FILTER, &v),
@@ -385,7 +385,7 @@ START_TEST(binder_netlink_exists)
 	r = ipto_binder_new_netlink(ctx, &b);
 	if (r == -EOPNOTSUPP) {
 		ck_assert_ptr_null(b);
-		ck_assert_ptr_nonnull(strstr(log.last, "without libnl"));
+		ck_assert_log(&log, "without libnl");
 	} else {
 		struct ipto_link_info info = { .sz = sizeof(info) };
 
@@ -638,7 +638,7 @@ START_TEST(dryrun_faults)
 							     true),
 				 -EINVAL);
 		ck_assert_uint_eq(ipto_binder_dryrun_get_call_count(o), 0);
-		ck_assert_ptr_nonnull(strstr(log.last, "not a dry-run"));
+		ck_assert_log(&log, "not a dry-run");
 		ipto_binder_unref(o);
 	}
 	ipto_binder_unref(b);
@@ -925,7 +925,7 @@ START_TEST(injector_dryrun_faults)
 	ck_assert_int_eq(ipto_injector_dryrun_set_fault(
 				 inj, IPTO_INJECTOR_OP_SEND, 1, -ENETDOWN), 0);
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 4), -ENETDOWN);
-	ck_assert_ptr_nonnull(strstr(log.last, "send_batch on eth0 failed"));
+	ck_assert_log(&log, "send_batch on eth0 failed");
 	ck_assert_int_eq(ipto_injector_dryrun_set_fault(
 				 inj, IPTO_INJECTOR_OP_SEND, 0, -EIO), 0);
 	ck_assert_int_eq(ipto_injector_send(p, frame60, 60), -EIO);
@@ -1010,7 +1010,7 @@ START_TEST(injector_custom)
 	f.fail_send_at = 4;
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 3);
 	ck_assert_int_eq(f.sends, 4); /* stopped at the failure */
-	ck_assert_ptr_nonnull(strstr(log.last, "sent 3 of 5"));
+	ck_assert_log(&log, "sent 3 of 5");
 	f.sends = 0;
 	f.fail_send_at = 1;
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), -EMSGSIZE);
@@ -1054,7 +1054,7 @@ START_TEST(injector_real_backends_exist)
 	inj = NULL;
 	r = ipto_injector_new_pcap(ctx, &inj);
 	if (r == -EOPNOTSUPP) {
-		ck_assert_ptr_nonnull(strstr(log.last, "without libpcap"));
+		ck_assert_log(&log, "without libpcap");
 	} else {
 		ck_assert_int_eq(r, 0);
 		r = ipto_injector_open(inj, "iptobe-nosuch0", &p);

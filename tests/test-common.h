@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Shared scaffolding for the Check-based unit tests. */
+/*
+ * What the Check-based tests share, compiled once (test-common.c, linked
+ * into every test program): a context whose log the test can read, literal
+ * addresses and MACs, the pool builders, the patent's Fig. 1 pool, and the
+ * suite runner.
+ */
 #ifndef IPTO_TEST_COMMON_H
 #define IPTO_TEST_COMMON_H
 
 #include <check.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ipto/ipto.h>
+#include <ipto/ipto-pool.h>
 
 /*
  * A log handler that keeps the last message so tests can assert that an
@@ -21,64 +28,58 @@ struct test_log {
 	int count;
 };
 
-static inline void test_log_fn(struct ipto_ctx *ctx,
-			       enum ipto_log_priority priority, void *userdata,
-			       const char *format, va_list args)
+/* The handler test_ctx_new() installs; userdata is a struct test_log. */
+void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
+		 void *userdata, const char *format, va_list args)
 	IPTO_PRINTF_ATTR(4, 0);
 
-static inline void test_log_fn(struct ipto_ctx *ctx,
-			       enum ipto_log_priority priority, void *userdata,
-			       const char *format, va_list args)
-{
-	struct test_log *log = userdata;
-	(void)ctx;
-	(void)priority;
-	size_t used;
-
-	vsnprintf(log->last, sizeof(log->last), format, args);
-	used = strlen(log->all);
-	snprintf(log->all + used, sizeof(log->all) - used, "%s", log->last);
-	log->count++;
-}
-
 /* A context whose messages (all priorities) land in *log. */
-static inline struct ipto_ctx *test_ctx_new(struct test_log *log)
-{
-	struct ipto_ctx *ctx = NULL;
+struct ipto_ctx *test_ctx_new(struct test_log *log);
 
-	memset(log, 0, sizeof(*log));
-	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
-	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_DEBUG, log);
-	return ctx;
-}
+/* Whether the last message contains @needle. */
+bool log_has(const struct test_log *log, const char *needle);
+
+/* The last message contains @needle; on failure shows the message. */
+#define ck_assert_log(log, needle)                                         \
+	ck_assert_msg(log_has(log, needle), "log \"%s\" lacks \"%s\"",     \
+		      (log)->last, needle)
+
+/* The text (a modelled state, a log) has / lacks a line; on failure the
+ * message shows the whole text, which is what one needs to see. */
+void has(const char *text, const char *want);
+void lacks(const char *text, const char *unwanted);
 
 /* Parse a literal the test knows is valid; a typo fails the test. */
-static inline struct ipto_addr test_addr(const char *s)
-{
-	struct ipto_addr a;
+struct ipto_addr test_addr(const char *s);
+struct ipto_mac test_mac(const char *s);
 
-	ck_assert_msg(ipto_addr_parse(s, &a) == 0, "bad test address %s", s);
-	return a;
-}
+/* A new pool (asserted). */
+struct ipto_pool *pool_new(struct ipto_ctx *ctx);
 
-static inline struct ipto_mac test_mac(const char *s)
-{
-	struct ipto_mac m;
+/* ipto_pool_add_node_ip / _node_mac / _adapter with literal values; they
+ * return the library's result for the test to assert. */
+int add_ip(struct ipto_pool *pool, const char *node, const char *ip);
+int add_mac(struct ipto_pool *pool, const char *node, const char *mac);
+int add_adapter(struct ipto_pool *pool, const char *standby,
+		const char *ifname, const char *mac, unsigned int flags);
 
-	ck_assert_msg(ipto_mac_parse(s, &m) == 0, "bad test MAC %s", s);
-	return m;
-}
+/*
+ * The patent's Fig. 1 with [0063]: active node op6 has two IPs
+ * (192.0.2.1/24, .2/24; MACs ...:04, ...:05), op8 one (192.0.2.3/24,
+ * ...:07); standby sb13's adapter lan9 (...:09) takes instructions and
+ * doubles as a takeover adapter, lan10 (...:0a) is a takeover adapter, so
+ * 9 and 10 are enough for either failure.
+ */
+struct ipto_pool *fig1_pool(struct ipto_ctx *ctx);
+
+/* Run one suite (forking per test unless @nofork); the exit status. */
+int test_run_suite(Suite *suite, bool nofork);
 
 /* main() for a test program made of one suite. */
 #define IPTO_TEST_MAIN(suite_fn)                                          \
 	int main(void)                                                    \
 	{                                                                 \
-		SRunner *sr = srunner_create(suite_fn());                 \
-		int failed;                                               \
-		srunner_run_all(sr, CK_ENV);                              \
-		failed = srunner_ntests_failed(sr);                       \
-		srunner_free(sr);                                         \
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS;              \
+		return test_run_suite(suite_fn(), false);                 \
 	}
 
 #endif /* IPTO_TEST_COMMON_H */

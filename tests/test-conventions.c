@@ -50,7 +50,6 @@ struct fixture {
 static void fixture_init_ips(struct fixture *f, const char *const *ips)
 {
 	const char *failed[] = { "alpha" };
-	struct ipto_addr a;
 	struct ipto_mac m;
 	size_t i;
 
@@ -59,10 +58,8 @@ static void fixture_init_ips(struct fixture *f, const char *const *ips)
 	ipto_ctx_set_log_fn(f->ctx, prio_log_fn, IPTO_LOG_DEBUG, &f->log);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
-	for (i = 0; ips[i]; i++) {
-		a = test_addr(ips[i]);
-		ck_assert_int_eq(ipto_pool_add_node_ip(f->pool, "alpha", &a), 0);
-	}
+	for (i = 0; ips[i]; i++)
+		ck_assert_int_eq(add_ip(f->pool, "alpha", ips[i]), 0);
 	ck_assert_int_eq(ipto_pool_add_standby(f->pool, "standby"), 0);
 	m = test_mac("02:00:5e:10:02:01");
 	ck_assert_int_eq(ipto_pool_add_adapter(f->pool, "standby", "eth1", &m, 0), 0);

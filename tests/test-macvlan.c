@@ -23,13 +23,6 @@ struct fx {
 	struct ipto_injector *injector;
 };
 
-static void add_ip(struct fx *f, const char *node, const char *ip)
-{
-	struct ipto_addr a = test_addr(ip);
-
-	ck_assert_int_eq(ipto_pool_add_node_ip(f->pool, node, &a), 0);
-}
-
 /* alpha has three addresses; the standby "sb" has one NIC, eth0 (the
  * management adapter), and @count macvlans on it. */
 static void fx_init(struct fx *f, unsigned int count)
@@ -40,9 +33,9 @@ static void fx_init(struct fx *f, unsigned int count)
 	f->ctx = test_ctx_new(&f->log);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
-	add_ip(f, "alpha", "192.0.2.10/24");
-	add_ip(f, "alpha", "192.0.2.11/24");
-	add_ip(f, "alpha", "198.51.100.10/24");
+	ck_assert_int_eq(add_ip(f->pool, "alpha", "192.0.2.10/24"), 0);
+	ck_assert_int_eq(add_ip(f->pool, "alpha", "192.0.2.11/24"), 0);
+	ck_assert_int_eq(add_ip(f->pool, "alpha", "198.51.100.10/24"), 0);
 	m = test_mac(MAC_ALPHA);
 	ck_assert_int_eq(ipto_pool_add_node_mac(f->pool, "alpha", &m), 0);
 	ck_assert_int_eq(ipto_pool_add_standby(f->pool, "sb"), 0);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "prop.h"
 #include "test-common.h"
 
 static void node(struct ipto_pool *pool, const char *name, const char *ips,
@@ -19,9 +20,7 @@ static void node(struct ipto_pool *pool, const char *name, const char *ips,
 	snprintf(buf, sizeof(buf), "%s", ips);
 	for (tok = strtok_r(buf, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
-		struct ipto_addr a = test_addr(tok);
-
-		ck_assert_int_eq(ipto_pool_add_node_ip(pool, name, &a), 0);
+		ck_assert_int_eq(add_ip(pool, name, tok), 0);
 	}
 	snprintf(buf, sizeof(buf), "%s", macs);
 	for (tok = strtok_r(buf, " ", &save); tok;
@@ -43,14 +42,6 @@ static void adapter(struct ipto_pool *pool, const char *sb, const char *ifname,
 	struct ipto_mac m = test_mac(mac);
 
 	ck_assert_int_eq(ipto_pool_add_adapter(pool, sb, ifname, &m, flags), 0);
-}
-
-static struct ipto_pool *pool_new(struct ipto_ctx *ctx)
-{
-	struct ipto_pool *pool = NULL;
-
-	ck_assert_int_eq(ipto_pool_new(ctx, &pool), 0);
-	return pool;
 }
 
 static struct ipto_plan *plan_of(struct ipto_pool *pool,
@@ -100,10 +91,6 @@ static void assert_step(const struct ipto_plan *plan, size_t i,
 		      "step %zu: wrong announcement target", i);
 	ck_assert_uint_eq(s.flags, flags);
 }
-
-#define ck_assert_log(log, needle)                                         \
-	ck_assert_msg(strstr((log)->last, needle) != NULL,                 \
-		      "log \"%s\" lacks \"%s\"", (log)->last, needle)
 
 /* ------------------------------------------------------------------ */
 /* The patent's figures                                                */
@@ -199,23 +186,7 @@ START_TEST(fig4_two_ips_spare_and_management)
 }
 END_TEST
 
-/* Fig. 1 with [0063]: active node 6 has two IPs, node 8 one; the standby's
- * adapter 9 takes instructions and doubles as a takeover adapter, so 9 and
- * 10 are enough for either failure. */
-static struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
-{
-	struct ipto_pool *pool = pool_new(ctx);
-
-	node(pool, "op6", "192.0.2.1/24 192.0.2.2/24",
-	     "02:00:00:00:00:04 02:00:00:00:00:05");
-	node(pool, "op8", "192.0.2.3/24", "02:00:00:00:00:07");
-	standby(pool, "sb13");
-	adapter(pool, "sb13", "lan9", "02:00:00:00:00:09",
-		IPTO_ADAPTER_MANAGEMENT);
-	adapter(pool, "sb13", "lan10", "02:00:00:00:00:0a", 0);
-	return pool;
-}
-
+/* Fig. 1 with [0063]: fig1_pool() of test-common.c. */
 START_TEST(fig1_two_nodes_two_adapters)
 {
 	struct test_log log;
@@ -740,14 +711,7 @@ END_TEST
 /* Property test over random clusters                                  */
 /* ------------------------------------------------------------------ */
 
-/* Check records every passing assertion; thousands of clusters need a
- * check that only calls into Check when it fails. */
-#define REQUIRE(cond, ...)                                                 \
-	do {                                                               \
-		if (!(cond))                                               \
-			ck_abort_msg(__VA_ARGS__);                         \
-	} while (0)
-
+/* REQUIRE and the random cluster generator: prop.h. */
 static struct ipto_plan_step pstep(const struct ipto_plan *plan, size_t i)
 {
 	struct ipto_plan_step s = { .sz = sizeof(s) };
@@ -762,279 +726,6 @@ static char *pfmt(const struct ipto_plan *plan)
 
 	REQUIRE(ipto_plan_format(plan, IPTO_FORMAT_JSON, &out) == 0, "format");
 	return out;
-}
-
-#define G_NODES 12
-#define G_IPS 7
-#define G_MACS 2
-#define G_SB 4
-#define G_AD 8
-
-struct gnode {
-	char name[8];
-	struct ipto_addr ips[G_IPS];
-	size_t n_ips;
-	struct ipto_mac macs[G_MACS];
-	size_t n_macs;
-};
-
-struct gadapter {
-	char ifname[8];
-	struct ipto_mac mac;
-	unsigned int flags;
-};
-
-struct gsb {
-	char name[8];
-	struct gadapter ad[G_AD];
-	size_t n_ad;
-};
-
-struct gcluster {
-	struct gnode nodes[G_NODES];
-	size_t n_nodes;
-	struct gsb sb[G_SB];
-	size_t n_sb;
-};
-
-static uint64_t rng_next(uint64_t *s)
-{
-	/* splitmix64 */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static size_t rng_below(uint64_t *s, size_t n)
-{
-	return n ? (size_t)(rng_next(s) % n) : 0;
-}
-
-static void shuffle(uint64_t *s, size_t *v, size_t n)
-{
-	size_t i;
-
-	for (i = n; i > 1; i--) {
-		size_t j = rng_below(s, i), t = v[i - 1];
-
-		v[i - 1] = v[j];
-		v[j] = t;
-	}
-}
-
-static bool name_taken(const struct gcluster *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->n_nodes; i++)
-		if (!strcmp(c->nodes[i].name, name))
-			return true;
-	for (i = 0; i < c->n_sb; i++)
-		if (!strcmp(c->sb[i].name, name))
-			return true;
-	return false;
-}
-
-static void random_name(uint64_t *s, const struct gcluster *c, char *out)
-{
-	do {
-		size_t i;
-
-		for (i = 0; i < 3; i++)
-			out[i] = (char)('a' + rng_below(s, 6));
-		out[3] = '\0';
-	} while (name_taken(c, out));
-}
-
-static void gen_cluster(uint64_t *s, struct gcluster *c)
-{
-	static const int v4_prefixes[] = { 24, 25, 31, 32, IPTO_PREFIX_UNKNOWN };
-	static const int v6_prefixes[] = { 64, 128, IPTO_PREFIX_UNKNOWN };
-	bool used_v4[256] = { false };
-	unsigned int next_v6 = 1, next_mac = 1;
-	struct ipto_mac node_macs[G_NODES * G_MACS];
-	bool node_mac_used[G_NODES * G_MACS] = { false };
-	size_t n_node_macs = 0, i, j;
-
-	size_t want_nodes = 1 + rng_below(s, G_NODES);
-	size_t want_sb = rng_below(s, G_SB + 1);
-
-	memset(c, 0, sizeof(*c));
-	/* counts grow as names are drawn, so each name is checked against
-	 * the earlier ones only */
-	for (i = 0; i < want_nodes; i++) {
-		struct gnode *n = &c->nodes[i];
-
-		random_name(s, c, n->name);
-		c->n_nodes++;
-		n->n_ips = rng_below(s, G_IPS + 1);
-		for (j = 0; j < n->n_ips; j++) {
-			struct ipto_addr *a = &n->ips[j];
-
-			memset(a, 0, sizeof(*a));
-			if (rng_below(s, 3)) {
-				size_t k;
-
-				do
-					k = rng_below(s, 252);
-				while (used_v4[k]);
-				used_v4[k] = true;
-				a->family = AF_INET;
-				a->bytes[0] = k < 126 ? 192 : 198;
-				a->bytes[1] = k < 126 ? 0 : 51;
-				a->bytes[2] = k < 126 ? 2 : 100;
-				a->bytes[3] = (uint8_t)(1 + k % 126);
-				a->prefixlen = v4_prefixes[rng_below(s, 5)];
-			} else {
-				a->family = AF_INET6;
-				a->bytes[0] = 0x20;
-				a->bytes[1] = 0x01;
-				a->bytes[2] = 0x0d;
-				a->bytes[3] = 0xb8;
-				a->bytes[14] = (uint8_t)(next_v6 >> 8);
-				a->bytes[15] = (uint8_t)next_v6;
-				next_v6++;
-				a->prefixlen = v6_prefixes[rng_below(s, 3)];
-			}
-		}
-		n->n_macs = rng_below(s, G_MACS + 1);
-		for (j = 0; j < n->n_macs; j++) {
-			struct ipto_mac m = { { 0x02, 0, 0, 0, (uint8_t)(next_mac >> 8),
-						(uint8_t)next_mac } };
-
-			next_mac++;
-			n->macs[j] = m;
-			node_macs[n_node_macs++] = m;
-		}
-	}
-	for (i = 0; i < want_sb; i++) {
-		struct gsb *sb = &c->sb[i];
-		size_t names[G_AD], mgmt;
-
-		random_name(s, c, sb->name);
-		c->n_sb++;
-		sb->n_ad = rng_below(s, G_AD + 1);
-		for (j = 0; j < G_AD; j++)
-			names[j] = j;
-		shuffle(s, names, G_AD);
-		mgmt = rng_below(s, 2) ? rng_below(s, G_AD) : G_AD;
-		for (j = 0; j < sb->n_ad; j++) {
-			struct gadapter *ad = &sb->ad[j];
-
-			snprintf(ad->ifname, sizeof(ad->ifname), "if%zu", names[j]);
-			ad->flags = j == mgmt ? IPTO_ADAPTER_MANAGEMENT : 0;
-			/* one adapter in ten wears a node's MAC */
-			if (n_node_macs && rng_below(s, 10) == 0) {
-				size_t k = rng_below(s, n_node_macs);
-
-				if (!node_mac_used[k]) {
-					node_mac_used[k] = true;
-					ad->mac = node_macs[k];
-					continue;
-				}
-			}
-			ad->mac = (struct ipto_mac){ { 0x02, 0, 1, 0,
-						       (uint8_t)(next_mac >> 8),
-						       (uint8_t)next_mac } };
-			next_mac++;
-		}
-	}
-}
-
-/* Build the pool; with shuffle, in a random (dependency-respecting) order. */
-static struct ipto_pool *build(struct ipto_ctx *ctx, const struct gcluster *c,
-			       uint64_t *s, bool shuffled)
-{
-	struct ipto_pool *pool = NULL;
-	size_t ops[G_NODES + G_SB + G_NODES * (G_IPS + G_MACS) + G_SB * G_AD];
-	size_t n_names = c->n_nodes + c->n_sb, n_ops = 0, i, j;
-	int r;
-
-	REQUIRE(ipto_pool_new(ctx, &pool) == 0, "pool");
-	/* encode: names, then per-item ops */
-	for (i = 0; i < n_names; i++)
-		ops[n_ops++] = i;
-	if (shuffled)
-		shuffle(s, ops, n_ops);
-	for (i = 0; i < n_ops; i++) {
-		size_t k = ops[i];
-
-		if (k < c->n_nodes)
-			r = ipto_pool_add_node(pool, c->nodes[k].name);
-		else
-			r = ipto_pool_add_standby(pool, c->sb[k - c->n_nodes].name);
-		REQUIRE(r == 0, "adding name %zu: %s", k, ipto_strerror(r));
-	}
-	n_ops = 0;
-	for (i = 0; i < c->n_nodes; i++) {
-		for (j = 0; j < c->nodes[i].n_ips; j++)
-			ops[n_ops++] = (0u << 24) | (i << 8) | j;
-		for (j = 0; j < c->nodes[i].n_macs; j++)
-			ops[n_ops++] = (1u << 24) | (i << 8) | j;
-	}
-	for (i = 0; i < c->n_sb; i++)
-		for (j = 0; j < c->sb[i].n_ad; j++)
-			ops[n_ops++] = (2u << 24) | (i << 8) | j;
-	if (shuffled)
-		shuffle(s, ops, n_ops);
-	for (i = 0; i < n_ops; i++) {
-		size_t kind = ops[i] >> 24, a = (ops[i] >> 8) & 0xffff,
-		       b = ops[i] & 0xff;
-
-		if (kind == 0)
-			r = ipto_pool_add_node_ip(pool, c->nodes[a].name,
-						  &c->nodes[a].ips[b]);
-		else if (kind == 1)
-			r = ipto_pool_add_node_mac(pool, c->nodes[a].name,
-						   &c->nodes[a].macs[b]);
-		else
-			r = ipto_pool_add_adapter(pool, c->sb[a].name,
-						  c->sb[a].ad[b].ifname,
-						  &c->sb[a].ad[b].mac,
-						  c->sb[a].ad[b].flags);
-		REQUIRE(r == 0, "adding item %zu/%zu/%zu: %s", kind, a, b,
-			ipto_strerror(r));
-	}
-	return pool;
-}
-
-static size_t clashes(const struct gsb *sb, const struct gnode *n)
-{
-	size_t i, j, c = 0;
-
-	for (i = 0; i < sb->n_ad; i++)
-		for (j = 0; j < n->n_macs; j++)
-			if (ipto_mac_equal(&sb->ad[i].mac, &n->macs[j]))
-				c++;
-	return c;
-}
-
-static const struct gnode *gfind_node(const struct gcluster *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->n_nodes; i++)
-		if (!strcmp(c->nodes[i].name, name))
-			return &c->nodes[i];
-	return NULL;
-}
-
-static const struct gadapter *gfind_adapter(const struct gcluster *c,
-					    const char *sb, const char *ifname,
-					    size_t *sb_index)
-{
-	size_t i, j;
-
-	for (i = 0; i < c->n_sb; i++)
-		for (j = 0; j < c->sb[i].n_ad; j++)
-			if (!strcmp(c->sb[i].name, sb) &&
-			    !strcmp(c->sb[i].ad[j].ifname, ifname)) {
-				*sb_index = i;
-				return &c->sb[i].ad[j];
-			}
-	return NULL;
 }
 
 static void expected_target(const struct ipto_addr *ip, struct ipto_addr *t)
@@ -1088,7 +779,7 @@ static void verify_plan(const struct gcluster *c, const struct ipto_plan *plan,
 	REQUIRE(n == expect, "seed %" PRIu64 ": %zu steps for %zu IPs", seed, n, expect);
 	for (i = 0; i < n; i++) {
 		struct ipto_plan_step st = pstep(plan, i);
-		const struct gnode *gn = gfind_node(c, st.node);
+		const struct gnode *gn = prop_find_node(c, st.node);
 		const struct gadapter *ad;
 		struct ipto_addr t;
 		size_t ni, si, ai, k;
@@ -1101,7 +792,7 @@ static void verify_plan(const struct gcluster *c, const struct ipto_plan *plan,
 		REQUIRE(k < gn->n_ips, "seed %" PRIu64 ": IP not of node %s", seed, st.node);
 		REQUIRE(!seen[ni][k], "seed %" PRIu64 ": an IP planned twice", seed);
 		seen[ni][k] = true;
-		ad = gfind_adapter(c, st.standby, st.ifname, &si);
+		ad = prop_find_adapter(c, st.standby, st.ifname, &si);
 		REQUIRE(ad != NULL, "seed %" PRIu64 ": unknown adapter", seed);
 		ai = (size_t)(ad - c->sb[si].ad);
 		REQUIRE(ipto_mac_equal(&ad->mac, &st.mac), "seed %" PRIu64 ": wrong MAC", seed);
@@ -1128,7 +819,7 @@ static void verify_plan(const struct gcluster *c, const struct ipto_plan *plan,
 	for (i = 0; i < n; i++) {
 		struct ipto_plan_step st = pstep(plan, i);
 		size_t si;
-		const struct gadapter *ad = gfind_adapter(c, st.standby, st.ifname, &si);
+		const struct gadapter *ad = prop_find_adapter(c, st.standby, st.ifname, &si);
 		size_t ai = (size_t)(ad - c->sb[si].ad);
 
 		REQUIRE(!!(st.flags & IPTO_PLAN_STEP_SHARED) ==
@@ -1197,9 +888,9 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 	int r, r_share, r2;
 	char *j1, *j2;
 
-	gen_cluster(&s, &c);
-	pool = build(ctx, &c, &s, false);
-	pool2 = build(ctx, &c, &s, true);
+	prop_gen_cluster(&s, &c);
+	pool = prop_build_pool(ctx, &c, &s, false);
+	pool2 = prop_build_pool(ctx, &c, &s, true);
 	st->clusters++;
 
 	/* the capacity rule, against a plain reference */
@@ -1209,9 +900,9 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 		if (c.nodes[i].n_ips > req)
 			req = c.nodes[i].n_ips;
 		for (j = 0; j < c.n_sb; j++) {
-			if (clashes(&c.sb[j], &c.nodes[i]))
+			if (prop_clashes(&c.sb[j], &c.nodes[i]))
 				any_clash = true;
-			if (c.sb[j].n_ad - clashes(&c.sb[j], &c.nodes[i]) >= c.nodes[i].n_ips)
+			if (c.sb[j].n_ad - prop_clashes(&c.sb[j], &c.nodes[i]) >= c.nodes[i].n_ips)
 				ok = true;
 		}
 		check_ref = check_ref && ok;
@@ -1232,8 +923,8 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 	/* a random set of failed nodes, given in two different orders */
 	for (i = 0; i < c.n_nodes; i++)
 		order[i] = i;
-	shuffle(&s, order, c.n_nodes);
-	nf = 1 + (rng_below(&s, 2) ? 0 : rng_below(&s, c.n_nodes));
+	prop_shuffle(&s, order, c.n_nodes);
+	nf = 1 + (prop_rng_below(&s, 2) ? 0 : prop_rng_below(&s, c.n_nodes));
 	for (i = 0; i < nf; i++) {
 		fl[i] = order[i];
 		failed[order[i]] = true;
@@ -1241,7 +932,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 	}
 	for (i = 0; i < nf; i++)
 		order[i] = i;
-	shuffle(&s, order, nf);
+	prop_shuffle(&s, order, nf);
 	for (i = 0; i < nf; i++)
 		names2[i] = names[order[i]];
 
@@ -1296,7 +987,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 			bool any = gn->n_ips == 0;
 
 			for (j = 0; j < c.n_sb; j++)
-				if (c.sb[j].n_ad > clashes(&c.sb[j], gn))
+				if (c.sb[j].n_ad > prop_clashes(&c.sb[j], gn))
 					any = true;
 			can = can && any;
 		}
@@ -1313,9 +1004,9 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 		for (i = 0; i < ipto_plan_get_step_count(plan_s); i++) {
 			struct ipto_plan_step a = pstep(plan_s, i);
 			size_t si, same = 0, k;
-			const struct gnode *gn = gfind_node(&c, a.node);
+			const struct gnode *gn = prop_find_node(&c, a.node);
 
-			gfind_adapter(&c, a.standby, a.ifname, &si);
+			prop_find_adapter(&c, a.standby, a.ifname, &si);
 			for (k = 0; k < ipto_plan_get_step_count(plan_s); k++) {
 				struct ipto_plan_step b = pstep(plan_s, k);
 
@@ -1323,7 +1014,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 					same++;
 			}
 			{
-				size_t usable = c.sb[si].n_ad - clashes(&c.sb[si], gn);
+				size_t usable = c.sb[si].n_ad - prop_clashes(&c.sb[si], gn);
 
 				REQUIRE(same <= (gn->n_ips + usable - 1) / usable,
 					      "seed %" PRIu64 ": unbalanced sharing", seed);
@@ -1352,7 +1043,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 
 		REQUIRE(ipto_pool_commit(pool, plan) == 0, "seed %" PRIu64 ": commit", seed);
 		for (i = 0; i < c.n_nodes; i++)
-			if (!failed[i] && rng_below(&s, 2))
+			if (!failed[i] && prop_rng_below(&s, 2))
 				rest[n_rest++] = c.nodes[i].name;
 		if (n_rest) {
 			bool failed2[G_NODES];
@@ -1360,7 +1051,7 @@ static void one_cluster(struct ipto_ctx *ctx, uint64_t seed, struct prop_stats *
 			for (i = 0; i < c.n_nodes; i++)
 				failed2[i] = false;
 			for (i = 0; i < n_rest; i++)
-				failed2[gfind_node(&c, rest[i]) - c.nodes] = true;
+				failed2[prop_find_node(&c, rest[i]) - c.nodes] = true;
 			if (ipto_plan_takeover(pool, rest, n_rest, NULL, &second) == 0) {
 				st->successive++;
 				verify_plan(&c, second, failed2, false, seed, use);

@@ -5,46 +5,6 @@
 
 #include "test-common.h"
 
-static int add_ip(struct ipto_pool *pool, const char *node, const char *ip)
-{
-	struct ipto_addr a = test_addr(ip);
-
-	return ipto_pool_add_node_ip(pool, node, &a);
-}
-
-static int add_mac(struct ipto_pool *pool, const char *node, const char *mac)
-{
-	struct ipto_mac m = test_mac(mac);
-
-	return ipto_pool_add_node_mac(pool, node, &m);
-}
-
-static int add_adapter(struct ipto_pool *pool, const char *sb,
-		       const char *ifname, const char *mac, unsigned int flags)
-{
-	struct ipto_mac m = test_mac(mac);
-
-	return ipto_pool_add_adapter(pool, sb, ifname, &m, flags);
-}
-
-static struct ipto_pool *pool_new(struct ipto_ctx *ctx)
-{
-	struct ipto_pool *pool = NULL;
-
-	ck_assert_int_eq(ipto_pool_new(ctx, &pool), 0);
-	ck_assert_ptr_nonnull(pool);
-	return pool;
-}
-
-static bool log_has(const struct test_log *log, const char *needle)
-{
-	return strstr(log->last, needle) != NULL;
-}
-
-#define ck_assert_log(log, needle)                                         \
-	ck_assert_msg(log_has(log, needle), "log \"%s\" lacks \"%s\"",     \
-		      (log)->last, needle)
-
 START_TEST(pool_lifecycle)
 {
 	struct test_log log;
@@ -381,25 +341,6 @@ START_TEST(pool_check_logs_each_node)
 	ipto_ctx_unref(ctx);
 }
 END_TEST
-
-static struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
-{
-	struct ipto_pool *pool = pool_new(ctx);
-
-	ck_assert_int_eq(ipto_pool_add_node(pool, "op6"), 0);
-	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.1/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.2/24"), 0);
-	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:04"), 0);
-	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:05"), 0);
-	ck_assert_int_eq(ipto_pool_add_node(pool, "op8"), 0);
-	ck_assert_int_eq(add_ip(pool, "op8", "192.0.2.3/24"), 0);
-	ck_assert_int_eq(add_mac(pool, "op8", "02:00:00:00:00:07"), 0);
-	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb13"), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb13", "lan9", "02:00:00:00:00:09",
-				     IPTO_ADAPTER_MANAGEMENT), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb13", "lan10", "02:00:00:00:00:0a", 0), 0);
-	return pool;
-}
 
 static struct ipto_plan *takeover(struct ipto_pool *pool, const char *node)
 {

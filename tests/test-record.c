@@ -119,17 +119,6 @@ static char *dump(struct fx *f)
 	return s;
 }
 
-static void has(const char *text, const char *want)
-{
-	ck_assert_msg(strstr(text, want) != NULL, "missing \"%s\" in:\n%s", want, text);
-}
-
-static void lacks(const char *text, const char *unwanted)
-{
-	ck_assert_msg(strstr(text, unwanted) == NULL, "unexpected \"%s\" in:\n%s",
-		      unwanted, text);
-}
-
 START_TEST(occupancy_steers_the_next_plan)
 {
 	struct fx f;

@@ -4,6 +4,11 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include <ipto/ipto-backend.h>
+#include <ipto/ipto-frame.h>
+#include <ipto/ipto-pool.h>
+
+#include "prop.h"
 #include "test-common.h"
 
 START_TEST(ctx_refcount_and_userdata)
@@ -188,6 +193,173 @@ START_TEST(addr_broadcast_equal_compare)
 }
 END_TEST
 
+/* A binder backend that only counts the calls that reach it. */
+static int reached;
+
+static int count_add(void *u, const char *ifname, const struct ipto_addr *a,
+		     unsigned int flags)
+{
+	reached++;
+	return 0;
+}
+
+static int count_del(void *u, const char *ifname, const struct ipto_addr *a)
+{
+	reached++;
+	return 0;
+}
+
+static int count_batch(void *u, const struct ipto_addr_req *reqs, size_t n,
+		       int *results)
+{
+	reached++;
+	return 0;
+}
+
+/* An IPv4 address with a non-zero byte after its four is refused with
+ * -EINVAL, and explained, by every call that takes one; nothing reaches a
+ * backend or a pool. Each byte of the tail on its own. */
+START_TEST(addr_ipv4_tail_refused_everywhere)
+{
+	static const struct ipto_binder_ops ops = {
+		.sz = sizeof(ops), .addr_add = count_add, .addr_del = count_del,
+		.addr_add_batch = count_batch,
+	};
+	struct test_log log;
+	struct ipto_ctx *ctx = test_ctx_new(&log);
+	struct ipto_binder *binder = NULL;
+	struct ipto_pool *pool = NULL;
+	struct ipto_addr bad = test_addr("192.0.2.10/24"), out;
+	struct ipto_mac mac = test_mac("02:00:5e:00:53:01");
+	struct ipto_addr_req req = { .ifname = "eth0" };
+	char buf[IPTO_ADDR_STRLEN];
+	uint8_t frame[IPTO_FRAME_MAX_LEN];
+	int res = 1;
+	IPTO_OPTS(ipto_frame_opts, fo, .target = test_addr("192.0.2.255"));
+
+	ck_assert_int_eq(ipto_binder_new(ctx, &ops, NULL, &binder), 0);
+	ck_assert_int_eq(ipto_pool_new(ctx, &pool), 0);
+	ck_assert_int_eq(ipto_pool_add_node(pool, "a1"), 0);
+	/* the clean address is accepted by each, so a refusal below is the
+	 * tail's doing */
+	ck_assert_int_gt(ipto_addr_format(&bad, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(ipto_binder_addr_add(binder, "eth0", &bad, 0), 0);
+	ck_assert_int_eq(reached, 1);
+	reached = 0;
+
+	bad.bytes[4 + _i] = 0x01;
+	ck_assert_int_eq(ipto_addr_format(&bad, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(ipto_addr_classify(&bad), -EINVAL);
+	ck_assert_int_eq(ipto_addr_subnet_broadcast(&bad, &out), -EINVAL);
+
+	log.count = 0;
+	ck_assert_int_eq(ipto_binder_addr_add(binder, "eth0", &bad, 0), -EINVAL);
+	ck_assert_int_eq(ipto_binder_addr_del(binder, "eth0", &bad), -EINVAL);
+	req.addr = bad;
+	ck_assert_int_eq(ipto_binder_addr_add_batch(binder, &req, 1, &res), 0);
+	ck_assert_int_eq(res, -EINVAL);
+	ck_assert_int_eq(reached, 0);
+	ck_assert_int_ge(log.count, 3);
+	ck_assert_log(&log, "invalid address");
+
+	log.count = 0;
+	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &bad), -EINVAL);
+	ck_assert_int_eq(ipto_pool_get_required_capacity(pool), 0);
+	ck_assert_int_eq(log.count, 1);
+
+	log.count = 0;
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_ANNOUNCE, &mac,
+					  &bad, NULL, frame, sizeof(frame)),
+			 -EINVAL);
+	ck_assert_int_eq(log.count, 1);
+	/* ... and as the target of a request (the style that reads it) */
+	bad.bytes[4 + _i] = 0;
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac,
+					  &bad, &fo, frame, sizeof(frame)), 60);
+	fo.target.bytes[4 + _i] = 0x80;
+	ck_assert_int_eq(ipto_frame_build(ctx, IPTO_FRAME_ARP_REQUEST, &mac,
+					  &bad, &fo, frame, sizeof(frame)),
+			 -EINVAL);
+	ck_assert_int_eq(log.count, 2);
+
+	ipto_pool_unref(pool);
+	ipto_binder_unref(binder);
+	ipto_ctx_unref(ctx);
+}
+END_TEST
+
+/* The property engine's generator (prop.h): the same pairs on every run. */
+static uint64_t prop_state = 20261201;
+
+static uint32_t prop_next(void)
+{
+	return (uint32_t)prop_rng_next(&prop_state);
+}
+
+/* A random address from a small space, so that pairs often share a family,
+ * bytes or prefix; a few are invalid (unknown family, IPv4 tail). */
+static struct ipto_addr prop_addr(void)
+{
+	struct ipto_addr a;
+	uint32_t r = prop_next();
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	a.family = (r & 7) == 0 ? 99 : (r & 1) ? AF_INET : AF_INET6;
+	a.prefixlen = (int)(prop_next() % 4) * 8 - 1;	/* -1 (unknown), 7, 15, 23 */
+	for (i = 0; i < (a.family == AF_INET ? 4 : 16); i++)
+		a.bytes[i] = (uint8_t)(prop_next() % 3);
+	if (a.family == AF_INET && prop_next() % 8 == 0)
+		a.bytes[4 + prop_next() % 12] = 1;
+	return a;
+}
+
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+/* ipto_addr_equal and ipto_addr_compare agree on every pair of addresses,
+ * valid or not: equal exactly when compare says 0 with the prefix lengths
+ * made the same; compare is antisymmetric and transitive. */
+START_TEST(addr_equal_agrees_with_compare)
+{
+	int n;
+
+	for (n = 0; n < 50000; n++) {
+		struct ipto_addr a = prop_addr(), b = prop_addr(), c = prop_addr();
+		struct ipto_addr bp = b;
+		int ab, bc, ac;
+
+		bp.prefixlen = a.prefixlen;
+		ck_assert_msg(ipto_addr_equal(&a, &b) == (ipto_addr_compare(&a, &bp) == 0),
+			      "pair %d: equal %d, compare %d", n,
+			      ipto_addr_equal(&a, &b), ipto_addr_compare(&a, &bp));
+		ck_assert(ipto_addr_equal(&a, &b) == ipto_addr_equal(&b, &a));
+		ck_assert(ipto_addr_equal(&a, &a));
+		ck_assert_int_eq(ipto_addr_compare(&a, &a), 0);
+		ab = sign(ipto_addr_compare(&a, &b));
+		bc = sign(ipto_addr_compare(&b, &c));
+		ac = sign(ipto_addr_compare(&a, &c));
+		ck_assert_int_eq(ab, -sign(ipto_addr_compare(&b, &a)));
+		if (ab <= 0 && bc <= 0)
+			ck_assert_int_le(ac, 0);
+		/* the library accepts an address exactly when it is valid:
+		 * then it equals its parsed text */
+		if (ipto_addr_classify(&a) >= 0) {
+			char buf[IPTO_ADDR_STRLEN];
+			struct ipto_addr back;
+
+			ck_assert_int_gt(ipto_addr_format(&a, buf, sizeof(buf)), 0);
+			ck_assert_int_eq(ipto_addr_parse(buf, &back), 0);
+			ck_assert(ipto_addr_equal(&a, &back));
+			ck_assert_int_eq(ipto_addr_compare(&a, &back), 0);
+		}
+	}
+	ck_assert(!ipto_addr_equal(NULL, NULL));
+}
+END_TEST
+
 START_TEST(mac_parse_format_classify)
 {
 	struct ipto_mac m, canary;
@@ -248,6 +420,8 @@ static Suite *values_suite(void)
 	tcase_add_loop_test(tc, addr_classify, 0,
 			    sizeof(classes) / sizeof(classes[0]));
 	tcase_add_test(tc, addr_broadcast_equal_compare);
+	tcase_add_loop_test(tc, addr_ipv4_tail_refused_everywhere, 0, 12);
+	tcase_add_test(tc, addr_equal_agrees_with_compare);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mac");

@@ -222,9 +222,12 @@ void *ipto_ctx_get_user_data(const struct ipto_ctx *ctx);
  * @family: AF_INET or AF_INET6.
  * @prefixlen: 0..32 (IPv4) or 0..128 (IPv6), or IPTO_PREFIX_UNKNOWN.
  * @bytes: the address in network byte order; IPv4 uses bytes[0..3] and
- *         the rest is zero.
+ *         the rest must be zero.
  *
- * A plain value: copy it freely. Its layout is part of the ABI.
+ * A plain value: copy it freely. Its layout is part of the ABI. Every call
+ * that takes one and can fail refuses an invalid one with -EINVAL: an
+ * unknown family, a prefix length out of range, or an IPv4 address with a
+ * non-zero byte in bytes[4..15]. ipto_addr_parse() always zeroes them.
  */
 struct ipto_addr {
 	int family;
@@ -297,6 +300,10 @@ int ipto_addr_classify(const struct ipto_addr *addr);
 /**
  * ipto_addr_equal - whether two addresses are the same address (family and
  * bytes; the prefix length is ignored). NULL equals nothing.
+ *
+ * For any two non-NULL addresses it agrees with ipto_addr_compare(): they
+ * are equal exactly when ipto_addr_compare() returns 0 for them with the
+ * same prefix length.
  */
 bool ipto_addr_equal(const struct ipto_addr *a, const struct ipto_addr *b);
 
@@ -391,6 +398,7 @@ struct ipto_injector;
 struct ipto_injector_port;
 struct ipto_pcap_writer;
 struct ipto_takeover;
+struct ipto_watch;
 
 #ifdef __cplusplus
 }
@@ -400,5 +408,6 @@ struct ipto_takeover;
 #include <ipto/ipto-pool.h>
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
+#include <ipto/ipto-watch.h>
 
 #endif /* IPTO_IPTO_H */

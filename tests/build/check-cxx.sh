@@ -16,7 +16,9 @@ for std in c++11 c++14 c++17 c99 c11; do
 	c++*) compile="$cxx -x c++" ;;
 	*) compile="$cc -x c" ;;
 	esac
-	if ! $compile -std=$std -Wall -Wextra -pedantic -Werror -I"$inc" "$src" \
+	# SANITIZE_FLAGS: the library's -fsanitize=, if any (see meson.build)
+	# shellcheck disable=SC2086
+	if ! $compile -std=$std -Wall -Wextra -pedantic -Werror ${SANITIZE_FLAGS:-} -I"$inc" "$src" \
 		-x none -o "$tmp/consumer-$std" -L"$libdir" -lipto; then
 		echo "FAIL: the consumer does not build cleanly as $std"
 		status=1

@@ -18,7 +18,9 @@ if pkg-config --print-requires libipto | grep -q .; then
 	echo "FAIL: libipto must not have public Requires (only Requires.private)"
 	exit 1
 fi
-${CC:-cc} -std=c99 -pedantic -Werror -Wall -Wextra "$consumer" -o "$tmp/consumer" $flags
+# CC: the library's compiler; SANITIZE_FLAGS: its -fsanitize=, if any
+# shellcheck disable=SC2086 # both are word lists
+${CC:-cc} -std=c99 -pedantic -Werror -Wall -Wextra ${SANITIZE_FLAGS:-} "$consumer" -o "$tmp/consumer" $flags
 libdir=$(pkg-config --variable=libdir libipto)
 case $libdir in "$tmp/root"/*) ;; *) libdir=$tmp/root$libdir ;; esac
 soname=$(readelf -d "$libdir/libipto.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')

@@ -79,6 +79,55 @@ lan_neigh_watch_path() {
 
 _lan_err() { echo "lan: $*" >&2; }
 
+# Waits in the harness and the tests read a clock; none counts loop turns
+# or assumes how long a command takes on this machine.
+# lan_clock: set LAN_NOW_MS to a monotonic clock in milliseconds
+# (CLOCK_BOOTTIME through /proc/uptime, 10 ms steps), without a fork.
+lan_clock() {
+	local up _
+	read -r up _ </proc/uptime
+	LAN_NOW_MS=$((10#${up/./} * 10))
+}
+
+# lan_sleep_us US: sleep US microseconds (any number of them).
+lan_sleep_us() {
+	[ "$1" -gt 0 ] || return 0
+	sleep "$(($1 / 1000000)).$(printf '%06d' $(($1 % 1000000)))"
+}
+
+# lan_now_us: CLOCK_MONOTONIC in microseconds (neigh-watch --now), the
+# clock of neigh-watch --abs.
+lan_now_us() {
+	local nw
+	nw=$(lan_neigh_watch_path) && "$nw" --now
+}
+
+# lan_until_us T: return once lan_now_us reads T or later (sleeps what is
+# left, then reads the clock again).
+lan_until_us() {
+	local now
+	while now=$(lan_now_us) && [ "$now" -lt "$1" ]; do
+		lan_sleep_us $(($1 - now))
+	done
+}
+
+# lan_poll SECONDS CMD...: run CMD until it succeeds (returns 0) or, by
+# the clock, SECONDS have passed since the first try (returns 1). CMD is
+# tried once more after the deadline, so a slow try is never cut short.
+lan_poll() {
+	local secs=$1 end
+	shift
+	lan_clock
+	end=$((LAN_NOW_MS + secs * 1000))
+	while :; do
+		"$@" && return 0
+		lan_clock
+		[ "$LAN_NOW_MS" -lt "$end" ] || break
+		sleep 0.05
+	done
+	"$@"
+}
+
 # Exit 77 (skip) with a reason.
 lan_skip() {
 	echo "SKIP: $*" >&2
@@ -336,7 +385,10 @@ _lan_wait_ready() {
 	local i node ns ifn ok down
 	down='^$'
 	[ "$LAN_TAKEOVER_STATE" = down ] && down='^(sb-)?tk[0-9]+$'
-	for ((i = 0; i < 200; i++)); do
+	local end
+	lan_clock
+	end=$((LAN_NOW_MS + 60000))
+	while :; do
 		ok=1
 		for ifn in $(bridge -n "$(lan_ns sw)" link show |
 			awk '/master/ && !/state forwarding/ { sub(/@.*/, "", $2); print $2 }'); do
@@ -355,9 +407,11 @@ _lan_wait_ready() {
 			fi
 		done
 		[ $ok = 1 ] && return 0
+		lan_clock
+		[ "$LAN_NOW_MS" -lt "$end" ] || break
 		sleep 0.05
 	done
-	_lan_err "the LAN did not come up within 10 s"
+	_lan_err "the LAN did not come up within 60 s"
 	return 1
 }
 
@@ -386,21 +440,28 @@ _lan_holders() {
 }
 
 # _lan_kill_inodes INODE...: end every process inside those namespaces:
-# TERM, then KILL after 2 s. Looks again until none is left, to catch one
-# that was entering (ip netns exec) while we looked.
+# TERM, then KILL once 2 s have passed (by the clock); gives up after 30 s.
+# Looks again until none is left twice in a row, to catch one that was
+# entering (ip netns exec) while we looked.
 _lan_kill_inodes() {
-	local pids pid i quiet=0
-	for ((i = 0; i < 60; i++)); do
+	local pids pid quiet=0 start sig
+	lan_clock
+	start=$LAN_NOW_MS
+	while :; do
 		pids=$(_lan_holders "$@")
+		lan_clock
 		if [ -z "$pids" ]; then
 			quiet=$((quiet + 1))
 			[ $quiet -ge 2 ] && return 0
 		else
 			quiet=0
+			sig=TERM
+			[ $((LAN_NOW_MS - start)) -lt 2000 ] || sig=KILL
 			for pid in $pids; do
-				kill -s "$([ $i -lt 40 ] && echo TERM || echo KILL)" "$pid" 2>/dev/null
+				kill -s $sig "$pid" 2>/dev/null
 			done
 		fi
+		[ $((LAN_NOW_MS - start)) -lt 30000 ] || break
 		sleep 0.05
 	done
 	_lan_err "processes still inside the LAN: $(_lan_holders "$@" | tr '\n' ' ')"

@@ -76,7 +76,8 @@ snapshot() {
 
 # start_agent [-v]: the standby's ipto-agent on the management address
 # 198.51.100.2 (needs lan_up --second-subnet) with "$sc_tmp/cluster.conf";
-# waits until it answers. Its output goes to "$sc_tmp/agent.log".
+# waits until it answers (30 s at most, by the clock). Its output goes to
+# "$sc_tmp/agent.log".
 # Every request is authenticated: the nodes share "$AGENT_KEY"; the agent
 # serves peers in $AGENT_ALLOW (default: the management network).
 AGENT_AT=198.51.100.2:$PORT
@@ -88,12 +89,8 @@ start_agent() {
 		--config "$sc_tmp/cluster.conf" --standby sb --address "$AGENT_AT" \
 		--allow "${AGENT_ALLOW:-$LAN_NET4B}" "$@" >"$sc_tmp/agent.log" 2>&1 &
 	sc_agent=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" "$AGENT_AT" ping \
-			>/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
+	lan_poll 30 lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" "$AGENT_AT" ping \
+		>/dev/null 2>&1 && return 0
 	echo "# the agent did not answer:"
 	sed 's/^/#   /' "$sc_tmp/agent.log"
 	return 1
@@ -154,22 +151,22 @@ quiet_adapters() {
 
 # capture_start NODE FILE TSHARK-ARGS...: capture in NODE's namespace into
 # FILE (pcap) with tshark; returns once packets are being captured (its
-# "Capture started"), or fails after 10 s. capture_stop ends it.
+# "Capture started"), or fails after 30 s (by the clock). capture_stop
+# ends it.
 sc_cap=
 capture_start() {
-	local node=$1 file=$2 i
+	local node=$1 file=$2
 	shift 2
 	ip netns exec "$(lan_ns "$node")" tshark -n -q "$@" -w "$file" -F pcap \
 		>"$file.log" 2>&1 &
 	sc_cap=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -qs 'Capture started' "$file.log" && return 0
-		sleep 0.1
-	done
+	lan_poll 30 grep -qs 'Capture started' "$file.log" && return 0
 	echo "# tshark did not start:"
 	sed 's/^/#   /' "$file.log"
 	return 1
 }
+# log_count_ge FILE PATTERN N: FILE has at least N lines matching PATTERN.
+log_count_ge() { [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
 capture_stop() {
 	[ -n "$sc_cap" ] || return 0
 	kill -INT "$sc_cap"

@@ -99,12 +99,10 @@ check "IPv6 wildcard bind: exit 2" [ $rc = 2 ]
 ip netns exec "$(lan_ns sb)" "$AGENT" listen --key "$AGENT_KEY" --config "$sc_tmp/cluster.conf" \
 	--standby sb --address "0.0.0.0:$((PORT + 1))" --allow-unsafe-address >"$sc_tmp/wild.log" 2>&1 &
 wild=$!
-for ((i = 0; i < 100; i++)); do
-	lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" "198.51.100.2:$((PORT + 1))" ping \
-		>/dev/null 2>&1 && break
-	sleep 0.1
-done
-check "--allow-unsafe-address: the wildcard listener serves" [ $i -lt 100 ]
+# (30 s at most, by the clock)
+check "--allow-unsafe-address: the wildcard listener serves" \
+	lan_poll 30 lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" "198.51.100.2:$((PORT + 1))" ping \
+	>/dev/null 2>&1
 kill -TERM $wild && wait $wild
 
 # --- requests ---------------------------------------------------------------
@@ -174,8 +172,8 @@ fake() { # REPLY: c1 pretends to be the standby; a1 instructs it; sets $rc, $err
 	rm -f "$sc_tmp/fake.ready"
 	lan_exec c1 python3 "$ABUSE" fake-standby 198.51.100.101:7499 "$1" \
 		--ready "$sc_tmp/fake.ready" >"$sc_tmp/fake.out" 2>&1 &
-	local f=$! i
-	for ((i = 0; i < 100; i++)); do [ -s "$sc_tmp/fake.ready" ] && break; sleep 0.05; done
+	local f=$!
+	lan_poll 30 test -s "$sc_tmp/fake.ready"
 	lan_exec a1 "$AGENT" instruct --key "$AGENT_KEY" 198.51.100.101:7499 takeover a1 \
 		>"$sc_tmp/out" 2>"$sc_tmp/err"
 	rc=$?
@@ -206,10 +204,7 @@ lan_exec c2 python3 "$ABUSE" slowreader "$AGENT_AT" "$AGENT_KEY" --max 25 \
 	>"$sc_tmp/reader.out" 2>&1 &
 reader=$!
 lan_atexit "kill $flood $loris $reader 2>/dev/null; true"
-for ((i = 0; i < 300; i++)); do
-	[ -s "$sc_tmp/flood.ready" ] && break
-	sleep 0.1
-done
+lan_poll 60 test -s "$sc_tmp/flood.ready"
 check "the flood opened its 1,000 connections" [ "$(cat "$sc_tmp/flood.ready" 2>/dev/null)" = 1000 ]
 held=$(lan_exec sb ss -Htn state established "( sport = :$PORT )" | wc -l)
 note "connections the agent holds now: $held"

@@ -116,8 +116,10 @@ answers() { echo "$(wc -l <"$tmp/replies.$1") replies to 3 requests from $(macs 
 own_request() {
 	lan_exec c1 ping -n -q -c 1 -W 2 "$ip1" >/dev/null 2>&1
 	lan_exec sb "$ipto" announce -i tk1 --ip "$ip1" --style arp-announce >/dev/null
-	lan_neigh_wait c1 "$ip1" "$tk1" -t 3000 >/dev/null || { echo "not-on-tk1"; return; }
-	sleep 1.2	# past the client's locktime (1 s): any ARP from ip1 may move it
+	local moved
+	moved=$(lan_neigh_wait c1 "$ip1" "$tk1" -t 10000 --abs) || { echo "not-on-tk1"; return; }
+	# past the client's locktime (1 s) by the clock: any ARP from ip1 may move it
+	lan_until_us $((moved + 1200000))
 	lan_exec sb ip neigh flush all
 	lan_exec c1 ping -n -q -c 1 -W 2 "$ip1" >/dev/null 2>&1
 	lan_neigh c1 "$ip1" | awk '{ print $3 }'

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Sourced by the test-backend-*.sh scripts: two namespaces joined by a veth
 # pair, removed on exit whatever happens, and small assertion helpers.
-#   iptobe-a-PID: veth-a (02:00:5e:00:53:0a)  <->  iptobe-b-PID: veth-b
+#   iptobe-a-ID: veth-a (02:00:5e:00:53:0a)  <->  iptobe-b-ID: veth-b
+# ID is unique per run (the PID and mktemp's random part), so two runs at
+# once, or a namespace left by a killed run, never share a name.
 # Nothing here ever touches an interface outside these namespaces.
 
 TOOL=${1:?usage: $0 PATH-TO-test-backend-tool}
-NS_A=iptobe-a-$$
-NS_B=iptobe-b-$$
 WORK=$(mktemp -d)
+RUN_ID=$$-${WORK##*.}
+NS_A=iptobe-a-$RUN_ID
+NS_B=iptobe-b-$RUN_ID
 FAILS=0
 
 cleanup() {

@@ -16,9 +16,14 @@ nfail=0
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 bad() { n=$((n + 1)); echo "not ok $n - $*"; nfail=$((nfail + 1)); }
-ours() { ip netns list | awk '{ print $1 }' | grep '^iptodm-'; }
+# This run's own namespace prefix: another run's demo is never "ours".
+export IPTO_DEMO_PREFIX=iptodm-$$-
+ours() { ip netns list | awk '{ print $1 }' | grep "^$IPTO_DEMO_PREFIX"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# lan_poll and the clock (the demo itself builds the LAN)
+# shellcheck source=lan.sh
+. "$src/tests/netns/lan.sh"
 
 if [ -n "$(ours)" ]; then
 	echo "# namespaces of an earlier run are left: $(ours | tr '\n' ' ')"
@@ -61,22 +66,18 @@ set -m
 "$demo" "$build" >"$tmp/out2" 2>&1 &
 pid=$!
 set +m
-for ((i = 0; i < 600; i++)); do
-	grep -q "a1 -> sb  takeover a1 192.0.2.11" "$tmp/out2" && break
-	sleep 0.05
-done
+reached=0
+lan_poll 120 grep -q "a1 -> sb  takeover a1 192.0.2.11" "$tmp/out2" && reached=1
 kill -INT -- -"$pid"
 wait "$pid"
 rc=$?
-[ $i -lt 600 ] && ok "interrupted during the takeover" || bad "the demo never got to the takeover"
+[ $reached = 1 ] && ok "interrupted during the takeover" || bad "the demo never got to the takeover"
 [ $rc = 130 ] && ok "Ctrl-C: the demo exits 130" || bad "Ctrl-C: exit $rc"
 [ -z "$(ours)" ] && ok "Ctrl-C: no namespace is left" || bad "Ctrl-C: namespaces left: $(ours)"
 # Its children got the same SIGINT and may still be on their way out
-# (slowly under the sanitizers): give them a moment, not forever.
-for ((i = 0; i < 100; i++)); do
-	kill -0 -- -"$pid" 2>/dev/null || break
-	sleep 0.05
-done
+# (slowly under the sanitizers): give them 30 s by the clock, not forever.
+group_gone() { ! kill -0 -- -"$pid" 2>/dev/null; }
+lan_poll 30 group_gone
 if kill -0 -- -"$pid" 2>/dev/null; then
 	bad "Ctrl-C: processes of the demo are still running: $(pgrep -g "$pid" | tr '\n' ' ')"
 else

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../test-common.h"
@@ -90,8 +91,13 @@ static void on_signal(int sig)
 
 static bool lan_build(void)
 {
-	snprintf(ns_a, sizeof(ns_a), "iptofr-a-%d", (int)getpid());
-	snprintf(ns_b, sizeof(ns_b), "iptofr-b-%d", (int)getpid());
+	struct timespec ts;
+
+	/* unique per run: two runs at once, or a namespace left by a killed
+	 * run with a recycled PID, never share a name */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(ns_a, sizeof(ns_a), "iptofr-a-%d-%ld", (int)getpid(), ts.tv_nsec);
+	snprintf(ns_b, sizeof(ns_b), "iptofr-b-%d-%ld", (int)getpid(), ts.tv_nsec);
 	if (run("'%s' netns add %s", ipcmd, ns_a) != 0)
 		return false;
 	lan_up = true;
@@ -155,27 +161,37 @@ static void drain(int fd)
 
 typedef bool (*frame_pred)(const uint8_t *f, size_t len, const void *arg);
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * The next frame on @fd that @pred accepts, skipping others. Waits at most
- * 15 s for it (a bound for a hung test, not a timing assertion; frames
- * arrive in milliseconds, the kernel's NA after its ~1 s DAD).
+ * The next frame on @fd that @pred accepts, skipping others. Waits until
+ * 30 s have passed on CLOCK_MONOTONIC (a bound for a hung test, not a
+ * timing assertion; frames arrive in milliseconds, the kernel's NA after
+ * its ~1 s DAD).
  */
 static size_t wait_frame(int fd, frame_pred pred, const void *arg,
 			 uint8_t *out, size_t size, const char *what)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int waited = 0;
+	int64_t deadline = mono_ms() + 30000;
 
 	for (;;) {
 		ssize_t n = recv(fd, out, size, MSG_DONTWAIT);
+		int64_t left;
 
 		if (n > 0 && pred(out, (size_t)n, arg))
 			return (size_t)n;
 		if (n > 0)
 			continue;
-		ck_assert_msg(waited < 15, "no %s frame within 15 s", what);
-		if (poll(&p, 1, 1000) == 0)
-			waited++;
+		left = deadline - mono_ms();
+		ck_assert_msg(left > 0, "no %s frame within 30 s", what);
+		poll(&p, 1, (int)left);
 	}
 }
 
@@ -454,6 +470,8 @@ static void send_and_sync(int inj, int cap_a, const uint8_t *frame, size_t len)
  * locktime (1/100 s) and drop_gratuitous_arp. */
 static void b_prepare(int locktime, int drop_garp)
 {
+	struct timespec until;
+
 	ck_assert_int_eq(run("'%s' netns exec %s sysctl -qw "
 			     "net.ipv4.neigh.vb.locktime=%d "
 			     "net.ipv4.conf.vb.drop_gratuitous_arp=%d",
@@ -464,9 +482,17 @@ static void b_prepare(int locktime, int drop_garp)
 			     "00:00:5e:00:53:99 dev vb nud stale",
 			     ipcmd, ns_b), 0);
 	/* Locktime 0 still needs the entry to be older than the frame by
-	 * one jiffy (time_after()); 50 ms is five jiffies at HZ=100. Only a
+	 * one jiffy (time_after()): wait until CLOCK_MONOTONIC is 50 ms (five
+	 * jiffies at HZ=100) past the moment the entry was in place. Only a
 	 * lower bound: a slower machine waits longer, which is fine. */
-	usleep(50000);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += 50 * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
 }
 
 struct garp_cell {
@@ -541,8 +567,7 @@ static Suite *arping_suite(void)
 int main(int argc, char **argv)
 {
 	cpu_set_t one;
-	SRunner *sr;
-	int failed;
+	int status;
 
 	arping = argc > 1 ? argv[1] : "";
 	ipcmd = argc > 2 ? argv[2] : "";
@@ -566,12 +591,8 @@ int main(int argc, char **argv)
 		printf("cannot build the namespaces: skip\n");
 		return 77;
 	}
-	sr = srunner_create(arping_suite());
 	/* the tests share the namespaces and this process's sockets */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run_suite(arping_suite(), true);
 	lan_down();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -16,7 +16,9 @@ if ! command -v ping >/dev/null; then
 fi
 lan_neigh_watch_path >/dev/null || exit 1
 
-P=iptolan-t-
+# A prefix of this run's own: the checks below look for what is left
+# under it, which another run's LAN must never match.
+P=iptolan-$$-
 tmp=$(mktemp -d)
 nfail=0
 ok() { echo "ok - $*"; }
@@ -115,10 +117,7 @@ check "failing body: the process started inside was ended" gone "$(cat "$tmp/f1.
 	wait
 ) >"$tmp/f2.log" 2>&1 &
 pid=$!
-for ((i = 0; i < 300; i++)); do
-	[ -e "$tmp/f2.ready" ] && break
-	sleep 0.1
-done
+lan_poll 60 test -e "$tmp/f2.ready"
 kill -TERM $pid
 wait $pid
 rc=$?
@@ -231,7 +230,7 @@ out=$(lan_neigh_wait c1 "$a1" "$(lan_mac a2 eth0)" -t 300 2>/dev/null)
 rc=$?
 check "neigh-watch --wait for a wrong MAC times out with 1" [ $rc = 1 ]
 check "... and prints the last state seen: '$out'" like "$out" "$a1 eth0 $m *"
-out=$(lan_neigh_wait c1 "$a1" "$m" -t 300 -s 0)
+out=$(lan_neigh_wait c1 "$a1" "$m" -t 5000 -s 0)
 check "neigh-watch --since 0 measures from boot: $out us" [ "${out:-0}" -gt 300000 ]
 lan_neigh_wait c1 not-an-ip "$m" 2>/dev/null
 check "neigh-watch rejects a bad IP with 2" [ $? = 2 ]
@@ -247,7 +246,7 @@ for tk in $(lan_takeover_ifs); do
 	lan_neigh_wait c2 "$ip" "$(lan_mac sb "$tk")" -t 10000 -r "$tmp/ready.$tk" \
 		>"$tmp/wait.$tk" 2>&1 &
 	wpid=$!
-	for ((i = 0; i < 100; i++)); do [ -e "$tmp/ready.$tk" ] && break; sleep 0.05; done
+	lan_poll 30 test -e "$tmp/ready.$tk"
 	ip -n "$(lan_ns sb)" addr add "$ip"/24 dev "$tk"
 	check "c2 pings $ip on sb $tk" pingq c2 "$ip"
 	wait $wpid

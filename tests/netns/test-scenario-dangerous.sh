@@ -29,6 +29,21 @@ for c in c1 c2; do
 	pings $c "$C"
 	check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
 done
+# a1's kernel answered those pings from an entry it had just learnt, so it
+# will probe each client once (unicast ARP, sender IP C, a1's MAC) after
+# delay_first_probe_time: that probe would pull the client back to a1
+# whenever it comes, before or after the takeover's last round. Wait (by
+# the clock) until a1 has no resolution pending, so that from here on a1
+# is a failed node that keeps C but sends nothing of its own.
+a1_quiet() {
+	local c
+	for c in c1 c2; do
+		case $(lan_neigh a1 "$(lan_ip4 $c)" | awk '{ print $4 }') in
+		*DELAY* | *PROBE* | *INCOMPLETE*) return 1 ;;
+		esac
+	done
+}
+check "a1 has no neighbour resolution pending" lan_poll 60 a1_quiet
 
 # Everything the standby sends, on every adapter (Linux cooked capture:
 # packet type 4 = outgoing).

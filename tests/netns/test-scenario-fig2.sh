@@ -67,19 +67,14 @@ done
 # The frames: every round of both schedules (the agent logs each
 # schedule's end), then until the capture holds them (dumpcap writes
 # behind), then stop the capture.
-for ((i = 0; i < 100; i++)); do
-	[ "$(grep -c 'schedule complete' "$sc_tmp/agent.log")" -ge 2 ] && break
-	sleep 0.1
-done
+lan_poll 60 log_count_ge "$sc_tmp/agent.log" 'schedule complete' 2
 patent_frames() {
 	tshark -n -r "$sc_tmp/c1.pcap" -Y "arp.opcode == 1 && arp.src.hw_mac == $E &&
 		arp.src.proto_ipv4 == $C && arp.dst.hw_mac == 00:00:00:00:00:00 &&
 		arp.dst.proto_ipv4 == 192.0.2.255" 2>/dev/null | wc -l
 }
-for ((i = 0; i < 50; i++)); do
-	[ "$(patent_frames)" -ge 6 ] && break
-	sleep 0.1
-done
+six_frames() { [ "$(patent_frames)" -ge 6 ]; }
+lan_poll 30 six_frames
 capture_stop
 patent=$(patent_frames)
 [ "$patent" = 6 ] || tshark -n -r "$sc_tmp/c1.pcap" 2>/dev/null | sed 's/^/# /'

@@ -54,14 +54,9 @@ na_frames() {
 		icmpv6.nd.na.flag.o == 1 && icmpv6.nd.na.flag.s == 0 &&
 		icmpv6.opt.linkaddr == $TK2 && ipv6.dst == ff02::1 && eth.src == $TK2" 2>/dev/null | wc -l
 }
-for ((i = 0; i < 100; i++)); do
-	[ "$(grep -c 'schedule complete' "$sc_tmp/agent.log")" -ge 1 ] && break
-	sleep 0.1
-done
-for ((i = 0; i < 20; i++)); do
-	[ "$(na_frames)" -ge 3 ] && break
-	sleep 0.1
-done
+lan_poll 60 log_count_ge "$sc_tmp/agent.log" 'schedule complete' 1
+three_frames() { [ "$(na_frames)" -ge 3 ]; }
+lan_poll 30 three_frames
 capture_stop
 na=$(na_frames)
 check "c2 received an unsolicited NA (Override, from tk2's MAC) in each of the 3 rounds: $na" [ "$na" = 3 ]

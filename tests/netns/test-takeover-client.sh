@@ -27,7 +27,7 @@ for inj in $injectors; do
 	# The client uses the active node.
 	lan_exec c1 ping -n -q -c 1 -W 2 "$ip" >/dev/null ||
 		bad "$inj: client reaches the active node"
-	lan_neigh_wait c1 "$ip" "$a1mac" -t 3000 >/dev/null ||
+	lan_neigh_wait c1 "$ip" "$a1mac" -t 15000 >/dev/null ||
 		bad "$inj: client starts on the active node's MAC"
 	# The active node fails (its address goes; its adapter stays up).
 	lan_exec a1 ip addr del "$ip/24" dev eth0
@@ -37,7 +37,7 @@ for inj in $injectors; do
 	else
 		bad "$inj: takeover exits 0"
 	fi
-	if us=$(lan_neigh_wait c1 "$ip" "$tkmac" -t 3000); then
+	if us=$(lan_neigh_wait c1 "$ip" "$tkmac" -t 15000); then
 		ok "$inj: client's entry moved to the takeover adapter $tkmac (${us} us)"
 	else
 		bad "$inj: client's entry moved to the takeover adapter ($us)"
@@ -59,7 +59,7 @@ for inj in $injectors; do
 	lan_exec a1 ip addr add "$ip/24" dev eth0
 	lan_exec a1 "$ipto" --injector "$inj" announce -i eth0 --ip "$ip/24" ||
 		bad "$inj: the active node announces its IP again"
-	if lan_neigh_wait c1 "$ip" "$a1mac" -t 3000 >/dev/null; then
+	if lan_neigh_wait c1 "$ip" "$a1mac" -t 15000 >/dev/null; then
 		ok "$inj: client followed the failback to $a1mac"
 	else
 		bad "$inj: client followed the failback"
@@ -96,7 +96,7 @@ if command -v capsh >/dev/null; then
 	else
 		bad "with only CAP_NET_ADMIN + CAP_NET_RAW: takeover exits 0"
 	fi
-	if lan_neigh_wait c1 "$ip" "$tkmac" -t 3000 >/dev/null; then
+	if lan_neigh_wait c1 "$ip" "$tkmac" -t 15000 >/dev/null; then
 		ok "with only CAP_NET_ADMIN + CAP_NET_RAW: the client followed"
 	else
 		bad "with only CAP_NET_ADMIN + CAP_NET_RAW: the client followed"

@@ -7,10 +7,18 @@ set -eu
 prog=$1
 injectors=${2:-packet pcap}
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-ns=iptotk-$$
-peer=iptotkp-$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; ip netns del "$peer" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# Names unique per run (the PID and mktemp's random part): two runs at
+# once, or a namespace left by a killed run, never collide.
+work=$(mktemp -d)
+ns=iptotk-$$-${work##*.}
+peer=iptotkp-$$-${work##*.}
+cleanup() {
+	ip netns del "$ns" 2>/dev/null || true
+	ip netns del "$peer" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 ip netns add "$ns" || { echo "SKIP: cannot create namespaces"; exit 77; }
 ip netns add "$peer"
 for i in 1 2; do

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../test-common.h"
+#include "test-common.h"
 
 static const char *tshark;
 static char pcap_path[] = "/tmp/ipto-frame-tshark-XXXXXX";
@@ -423,8 +423,7 @@ static Suite *tshark_suite(void)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed, fd;
+	int status, fd;
 
 	tshark = argc > 1 ? argv[1] : "";
 	if (!*tshark || access(tshark, X_OK) != 0) {
@@ -439,11 +438,7 @@ int main(int argc, char **argv)
 	close(fd);
 	snprintf(bad_path, sizeof(bad_path), "%s.bad", pcap_path);
 	write_pcap();
-	sr = srunner_create(tshark_suite());
-	srunner_set_fork_status(sr, CK_NOFORK); /* tests share the file */
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run_suite(tshark_suite(), true); /* tests share the file */
 	unlink(pcap_path);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

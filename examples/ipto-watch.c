@@ -1,0 +1,1051 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ipto watch | probe | tickle: what the standby does around a takeover
+ * (doc/watch.md). Linked into the ipto command; examples/ipto.c hands
+ * these three commands to watch_cmd_main() before its own parsing.
+ * Public libipto API only.
+ *
+ *   ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]
+ *        [--policy defend|report] [--defend-interval MS] [--run-dir DIR]
+ *   ipto [DESCRIPTION] probe  --fail NODE... [--standby SB] | -i IF --ip ADDR...
+ *        [--count N] [--interval MS] [--wait MS] [--json]
+ *   ipto [DESCRIPTION] tickle --conns FILE [--fail NODE]... [--ip ADDR]...
+ *        [--rounds N] [--interval MS] [--json]
+ *
+ * DESCRIPTION is --config FILE, --node SPEC, --adapter SPEC as for the
+ * other commands. Exit status: 0 success (probe: nobody else uses the
+ * addresses), 1 failure (probe: an address is in use), 2 bad usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ipto/ipto.h>
+
+#include "cluster-config.h"
+#include "ipto-watch.h"
+/* The library's one JSON escaper (a static helper, included by path). */
+#include "../lib/json-escape.h"
+
+#define EXIT_USAGE 2
+#define MAX_ADDRS 4096
+#define RECORD_MAX_BYTES (256 * 1024)
+
+enum { W_WATCH = 1, W_PROBE, W_TICKLE };
+
+enum {
+	O_POLICY = 300, O_DEFEND_INTERVAL, O_RUN_DIR, O_IP, O_COUNT,
+	O_INTERVAL, O_WAIT, O_CONNS, O_ROUNDS, O_RECENT,
+};
+
+static const struct option wopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "node", required_argument, NULL, 'n' },
+	{ "adapter", required_argument, NULL, 'a' },
+	{ "fail", required_argument, NULL, 'f' },
+	{ "standby", required_argument, NULL, 's' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "ip", required_argument, NULL, O_IP },
+	{ "policy", required_argument, NULL, O_POLICY },
+	{ "defend-interval", required_argument, NULL, O_DEFEND_INTERVAL },
+	{ "run-dir", required_argument, NULL, O_RUN_DIR },
+	{ "count", required_argument, NULL, O_COUNT },
+	{ "interval", required_argument, NULL, O_INTERVAL },
+	{ "wait", required_argument, NULL, O_WAIT },
+	{ "conns", required_argument, NULL, O_CONNS },
+	{ "rounds", required_argument, NULL, O_ROUNDS },
+	{ "recent", required_argument, NULL, O_RECENT },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+#define SHORT_OPTS ":c:n:a:f:s:i:jvh"
+
+struct dir {
+	int kind;
+	const char *arg;
+};
+
+static struct {
+	int cmd;
+	const char *name;
+	struct dir dirs[64];
+	size_t n_dirs;
+	const char *fail[64];
+	size_t n_fail;
+	const char *standby;
+	const char *interface;
+	struct ipto_addr ips[MAX_ADDRS];
+	size_t n_ips;
+	enum ipto_watch_policy policy;
+	unsigned int defend_interval;
+	const char *run_dir;
+	unsigned int count, interval, wait, rounds;
+	unsigned int recent; /* minutes; 0: watch */
+	bool interval_set;
+	const char *conns;
+	bool json;
+	int verbose;
+} o;
+
+static struct ipto_ctx *ctx;
+static struct cluster *cluster;
+
+static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipto %s: ", o.name ? o.name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see ipto watch --help)\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipto %s: ", o.name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAILURE;
+}
+
+static void usage(void)
+{
+	fputs("Usage: ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]\n"
+	      "                [--policy defend|report] [--defend-interval MS] [--run-dir DIR]\n"
+	      "       ipto watch --recent MINUTES [--json] [--run-dir DIR]\n"
+	      "       ipto [DESCRIPTION] probe  (--fail NODE... [--standby SB] | -i IF --ip ADDR...)\n"
+	      "                [--count N] [--interval MS] [--wait MS] [--json]\n"
+	      "       ipto [DESCRIPTION] tickle --conns FILE [--fail NODE]... [--ip ADDR]...\n"
+	      "                [--rounds N] [--interval MS] [--json]\n"
+	      "\n"
+	      "DESCRIPTION: -c/--config FILE, -n/--node SPEC, -a/--adapter SPEC (see ipto --help).\n"
+	      "\n"
+	      "watch   On the standby after a takeover: report every ARP frame or neighbour\n"
+	      "        advertisement in which another MAC claims an address this host holds\n"
+	      "        (those of the --fail nodes, or --ip), and with --policy defend (the\n"
+	      "        default) re-announce it, at most once per --defend-interval (10000 ms).\n"
+	      "        Records conflicts in DIR/conflicts (--run-dir, $IPTO_RUN_DIR, or\n"
+	      "        /run/ipto/NETNS-INODE, next to the library's record).\n"
+	      "        Runs until SIGTERM or SIGINT, then exits 0. With --recent MINUTES it\n"
+	      "        only prints the conflicts recorded in the last MINUTES and exits.\n"
+	      "probe   Before a takeover: ask the LAN whether another host uses the addresses\n"
+	      "        (RFC 5227 ARP probes, IPv6 DAD). Exit 0: free; 1: in use. Changes nothing.\n"
+	      "        Defaults: --count 3 --interval 200 --wait 200.\n"
+	      "tickle  After a takeover: send TCP tickle ACKs to the clients listed in the\n"
+	      "        connection file (doc/watch.md; see ipto-conns-from-ss) whose server\n"
+	      "        address this host holds, so they reset and reconnect at once.\n"
+	      "        Defaults: --rounds 3 --interval 500.\n", stdout);
+}
+
+static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
+			       unsigned int max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max || s[0] == '-' || s[0] == '+')
+		die_usage("%s: '%s' is not a number in %u..%u", opt, s, min, max);
+	return (unsigned int)v;
+}
+
+static int find_cmd(const char *w)
+{
+	if (strcmp(w, "watch") == 0)
+		return W_WATCH;
+	if (strcmp(w, "probe") == 0)
+		return W_PROBE;
+	if (strcmp(w, "tickle") == 0)
+		return W_TICKLE;
+	return 0;
+}
+
+/* The first word that is no option and no option's value, or NULL. Knows
+ * the ipto command's options that take a value. */
+static const char *command_word(int argc, char **argv)
+{
+	static const char *const with_value[] = {
+		"--config", "--node", "--adapter", "--fail", "--taken-over",
+		"--standby", "--schedule", "--binder", "--injector", "--interface",
+		"--ip", "--mac", "--style", "--count", "--interval", "--output",
+		"--policy", "--defend-interval", "--run-dir", "--wait", "--conns",
+		"--rounds",
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t k;
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' || a[1] == '\0')
+			return a;
+		if (a[1] == '-') {
+			if (strchr(a, '='))
+				continue;
+			for (k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
+				if (strcmp(a, with_value[k]) == 0) {
+					i++;
+					break;
+				}
+		} else if (strchr("cnafsimo", a[1]) && a[2] == '\0') {
+			i++;
+		}
+	}
+	return NULL;
+}
+
+static void parse(int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	o.policy = IPTO_WATCH_DEFEND;
+	while ((c = getopt_long(argc, argv, SHORT_OPTS, wopts, NULL)) != -1) {
+		switch (c) {
+		case ':': die_usage("%s needs a value", argv[optind - 1]);
+		case '?': die_usage("unknown option '%s'", argv[optind - 1]);
+		case 'h': usage(); exit(0);
+		case 'c': case 'n': case 'a':
+			if (o.n_dirs == 64)
+				die_usage("too many description options");
+			o.dirs[o.n_dirs].kind = c;
+			o.dirs[o.n_dirs++].arg = optarg;
+			break;
+		case 'f':
+			if (o.n_fail == 64)
+				die_usage("--fail: at most 64 nodes");
+			o.fail[o.n_fail++] = optarg;
+			break;
+		case 's': o.standby = optarg; break;
+		case 'i':
+			if (!*optarg || strlen(optarg) > 15)
+				die_usage("--interface: '%s' is not an interface name", optarg);
+			o.interface = optarg;
+			break;
+		case O_IP: {
+			struct ipto_addr a;
+			int cls;
+
+			if (o.n_ips == MAX_ADDRS)
+				die_usage("--ip: at most %d addresses", MAX_ADDRS);
+			if (ipto_addr_parse(optarg, &a) < 0)
+				die_usage("--ip: '%s' is not an IP address", optarg);
+			cls = ipto_addr_classify(&a);
+			if (!(cls & IPTO_ADDR_UNICAST) || (cls & IPTO_ADDR_LOOPBACK))
+				die_usage("--ip: '%s' is not a unicast address", optarg);
+			o.ips[o.n_ips++] = a;
+			break;
+		}
+		case O_POLICY:
+			if (strcmp(optarg, "defend") == 0)
+				o.policy = IPTO_WATCH_DEFEND;
+			else if (strcmp(optarg, "report") == 0)
+				o.policy = IPTO_WATCH_REPORT;
+			else
+				die_usage("--policy: '%s' (defend, report)", optarg);
+			break;
+		case O_DEFEND_INTERVAL:
+			o.defend_interval = parse_uint("--defend-interval", optarg, 1, 3600000);
+			break;
+		case O_RUN_DIR:
+			if (!*optarg)
+				die_usage("--run-dir: empty");
+			o.run_dir = optarg;
+			break;
+		case O_COUNT: o.count = parse_uint("--count", optarg, 1, 100); break;
+		case O_INTERVAL:
+			o.interval = parse_uint("--interval", optarg, 1, 60000);
+			o.interval_set = true;
+			break;
+		case O_WAIT: o.wait = parse_uint("--wait", optarg, 1, 60000); break;
+		case O_CONNS: o.conns = optarg; break;
+		case O_ROUNDS: o.rounds = parse_uint("--rounds", optarg, 1, 100); break;
+		case O_RECENT: o.recent = parse_uint("--recent", optarg, 1, 10080); break;
+		case 'j': o.json = true; break;
+		case 'v': o.verbose++; break;
+		}
+		/* which command takes which option */
+		if ((c == O_POLICY || c == O_DEFEND_INTERVAL || c == O_RUN_DIR || c == O_RECENT) &&
+		    o.cmd != W_WATCH)
+			die_usage("--policy, --defend-interval, --run-dir, --recent: options of 'watch' only");
+		if ((c == O_COUNT || c == O_WAIT || c == 'i') && o.cmd != W_PROBE)
+			die_usage("--%s: not an option of '%s'",
+				  c == O_COUNT ? "count" : c == O_WAIT ? "wait" : "interface", o.name);
+		if (c == O_INTERVAL && o.cmd == W_WATCH)
+			die_usage("--interval: not an option of 'watch'");
+		if ((c == O_CONNS || c == O_ROUNDS) && o.cmd != W_TICKLE)
+			die_usage("--%s: not an option of '%s'",
+				  c == O_CONNS ? "conns" : "rounds", o.name);
+		if (c == 's' && o.cmd != W_PROBE)
+			die_usage("--standby: not an option of '%s'", o.name);
+	}
+	/* the command word itself */
+	if (optind >= argc || strcmp(argv[optind], o.name) != 0)
+		die_usage("unexpected argument '%s'", optind < argc ? argv[optind] : "");
+	if (optind + 1 < argc)
+		die_usage("unexpected argument '%s'", argv[optind + 1]);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void load_cluster(void)
+{
+	char err[1024];
+	size_t i;
+	int r;
+
+	r = cluster_new(ctx, &cluster);
+	if (r < 0)
+		exit(fail_msg("cannot create a pool: %s", ipto_strerror(r)));
+	for (i = 0; i < o.n_dirs; i++) {
+		const struct dir *d = &o.dirs[i];
+
+		if (d->kind == 'c')
+			r = cluster_load_file(cluster, d->arg, err, sizeof(err));
+		else
+			r = cluster_add_spec(cluster, d->kind == 'n' ? "node" : "adapter",
+					     d->kind == 'n' ? "--node" : "--adapter",
+					     d->arg, err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "ipto %s: %s\n", o.name, err);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (cluster_unresolved(cluster)) {
+		struct ipto_binder *b = NULL;
+
+		r = ipto_binder_new_netlink(ctx, &b);
+		if (r < 0)
+			exit(fail_msg("netlink binder: %s", diag_why(r)));
+		r = cluster_resolve_macs(cluster, b, o.standby, err, sizeof(err));
+		ipto_binder_unref(b);
+		if (r < 0) {
+			fprintf(stderr, "ipto %s: %s\n", o.name, err);
+			exit(EXIT_USAGE);
+		}
+	}
+	for (i = 0; i < o.n_fail; i++)
+		if (!cluster_is_node(cluster, o.fail[i]))
+			die_usage("--fail: no active node '%s' in the cluster description",
+				  o.fail[i]);
+	if (o.standby && !cluster_is_standby(cluster, o.standby))
+		die_usage("--standby: no standby '%s' in the cluster description", o.standby);
+}
+
+/* The takeover plan of the --fail nodes (exits on failure). */
+static struct ipto_plan *fail_plan(void)
+{
+	struct ipto_plan *plan = NULL;
+	int r;
+
+	diag_reset();
+	r = ipto_plan_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
+	if (r < 0)
+		exit(fail_msg("cannot plan the takeover of the --fail nodes: %s",
+			      diag_why(r)));
+	return plan;
+}
+
+/* Adds the --fail nodes' addresses (from their takeover plan) to o.ips. */
+static void add_fail_ips(void)
+{
+	struct ipto_plan *plan;
+	size_t i, n;
+
+	if (!o.n_fail)
+		return;
+	plan = fail_plan();
+	n = ipto_plan_get_step_count(plan);
+	for (i = 0; i < n && o.n_ips < MAX_ADDRS; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+
+		if (ipto_plan_get_step(plan, i, &s) == 0 && s.action == IPTO_PLAN_BIND)
+			o.ips[o.n_ips++] = s.ip;
+	}
+	ipto_plan_unref(plan);
+}
+
+/* The interface of this host that holds @a (as the kernel says), or NULL. */
+static const char *holder(struct ifaddrs *ifa, const struct ipto_addr *a)
+{
+	for (; ifa; ifa = ifa->ifa_next) {
+		const struct sockaddr *sa = ifa->ifa_addr;
+
+		if (!sa || sa->sa_family != a->family)
+			continue;
+		if (a->family == AF_INET &&
+		    !memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, a->bytes, 4))
+			return ifa->ifa_name;
+		if (a->family == AF_INET6 &&
+		    !memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, a->bytes, 16))
+			return ifa->ifa_name;
+	}
+	return NULL;
+}
+
+static void put_stdout(void *unused, const char *p, size_t n)
+{
+	(void)unused;
+	fwrite(p, 1, n, stdout);
+}
+
+struct strbuf {
+	char *p;
+	size_t size, len;
+};
+
+static void put_buf(void *out, const char *p, size_t n)
+{
+	struct strbuf *b = out;
+
+	if (b->len + n < b->size) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	}
+}
+
+/* @s as a quoted JSON string on stdout. */
+static void json_str(const char *s)
+{
+	ipto_json_escape(s, put_stdout, NULL);
+}
+
+/* @s as a quoted JSON string in @buf (cut short, still a valid string
+ * prefix, only when @buf is too small for it). */
+static const char *json_q(const char *s, char *buf, size_t size)
+{
+	struct strbuf b = { buf, size, 0 };
+
+	buf[0] = '\0';
+	ipto_json_escape(s, put_buf, &b);
+	return buf;
+}
+
+static void fmt_time(uint64_t ns, char *buf, size_t size)
+{
+	time_t s = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char b[32];
+
+	gmtime_r(&s, &tm);
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06uZ", b, (unsigned int)(ns % 1000000000u / 1000));
+}
+
+/* ------------------------------------------------------------------ */
+/* watch                                                               */
+/* ------------------------------------------------------------------ */
+
+static char record_path[4096];
+static const char *run_dir(void);
+
+/* The JSON object of a conflict, one line (for stdout and the record). */
+static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
+{
+	char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
+	char ifn[6 * 16 + 3];
+	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
+
+	fmt_time(c->time_ns, t, sizeof(t));
+	ipto_addr_format(&c->addr, a, sizeof(a));
+	ipto_mac_format(&c->other_mac, m, sizeof(m));
+	ipto_mac_format(&c->own_mac, om, sizeof(om));
+	return snprintf(buf, size,
+			"{\"event\":\"conflict\",\"time\":\"%s\",\"time_ns\":%llu,"
+			"\"addr\":\"%s\",\"ifname\":%s,\"mac\":\"%s\",\"own_mac\":\"%s\","
+			"\"frame\":\"%s\",\"op\":%u,\"policy\":\"%s\",\"defended\":%s,"
+			"\"defend_error\":%d,\"count\":%llu}",
+			t, (unsigned long long)c->time_ns, a,
+			json_q(c->ifname, ifn, sizeof(ifn)), m, om,
+			style ? style : "none", c->op,
+			ipto_watch_policy_name(o.policy),
+			c->defended ? "true" : "false", c->defend_result,
+			(unsigned long long)c->count);
+}
+
+/* Appends one line to the record; keeps it bounded by moving a full file
+ * to conflicts.1 (doc/watch.md). Failing to record is reported, not fatal. */
+static void record(const char *line)
+{
+	struct stat st;
+	int fd;
+
+	if (!record_path[0])
+		return;
+	/* made on the first conflict, so a watcher that sees none leaves
+	 * nothing behind */
+	if (!o.run_dir && !getenv("IPTO_RUN_DIR"))
+		(void)mkdir("/run/ipto", 0755);
+	(void)mkdir(run_dir(), 0755);
+	if (stat(record_path, &st) == 0 && st.st_size > RECORD_MAX_BYTES) {
+		char old[sizeof(record_path) + 2];
+
+		snprintf(old, sizeof(old), "%s.1", record_path);
+		rename(record_path, old);
+	}
+	fd = open(record_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || dprintf(fd, "%s\n", line) < 0)
+		fprintf(stderr, "ipto watch: cannot record the conflict in %s: %s\n",
+			record_path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *c,
+			void *userdata)
+{
+	char line[1024];
+
+	(void)w;
+	(void)userdata;
+	conflict_json(c, line, sizeof(line));
+	record(line);
+	if (o.json) {
+		puts(line);
+	} else {
+		char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
+
+		fmt_time(c->time_ns, t, sizeof(t));
+		ipto_addr_format(&c->addr, a, sizeof(a));
+		ipto_mac_format(&c->other_mac, m, sizeof(m));
+		ipto_mac_format(&c->own_mac, om, sizeof(om));
+		printf("%s conflict: %s claims %s on %s (%s); %s\n", t, m, a, c->ifname,
+		       ipto_frame_style_name((enum ipto_frame_style)c->style) ? ipto_frame_style_name((enum ipto_frame_style)c->style) : "none",
+		       o.policy == IPTO_WATCH_REPORT ? "reported only" :
+		       c->defended ? (c->addr.family == AF_INET ? "defended: announced again from " :
+				      "defended: advertised again from ") :
+		       c->defend_result ? "defence FAILED" : "not defended (defended less than the interval ago)");
+		if (c->defended)
+			printf("%s\n", om);
+	}
+	fflush(stdout);
+}
+
+/* The string value of "key":"..." in a record line, into @buf. */
+static const char *field(const char *line, const char *key, char *buf, size_t size)
+{
+	char pat[32];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return "?";
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < size; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* --run-dir, $IPTO_RUN_DIR, or /run/ipto/<inode of this network namespace>
+ * (next to the library's own record: the conflicts belong to the
+ * namespace, as its addresses do). */
+static const char *run_dir(void)
+{
+	static char def[64];
+	const char *dir = o.run_dir ? o.run_dir : getenv("IPTO_RUN_DIR");
+	struct stat st;
+
+	if (dir && *dir)
+		return dir;
+	if (!def[0]) {
+		if (stat("/proc/self/ns/net", &st) == 0)
+			snprintf(def, sizeof(def), "/run/ipto/%lu", (unsigned long)st.st_ino);
+		else
+			snprintf(def, sizeof(def), "/run/ipto");
+	}
+	return def;
+}
+
+int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json)
+{
+	static const char *const names[] = { "conflicts.1", "conflicts" };
+	uint64_t now, since;
+	struct timespec ts;
+	size_t i, shown = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	since = now - (uint64_t)minutes * 60u * 1000000000u;
+	for (i = 0; i < 2; i++) {
+		char path[4096], *line = NULL;
+		size_t cap = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "re");
+		if (!f) {
+			if (errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		while (getline(&line, &cap, f) >= 0) {
+			const char *t = strstr(line, "\"time_ns\":");
+			char a[64], m[32], ifn[100], when[40], fr[32], pol[16];
+			unsigned long long ns;
+
+			if (!t || !strstr(line, "\"event\":\"conflict\""))
+				continue;
+			ns = strtoull(t + 10, NULL, 10);
+			if (ns < since || ns > now + 60000000000ull)
+				continue;
+			shown++;
+			line[strcspn(line, "\n")] = '\0';
+			if (json) {
+				fprintf(out, "%s\n", line);
+				continue;
+			}
+			fprintf(out, "%s conflict: %s claims %s on %s (%s, %s%s)\n",
+				field(line, "time", when, sizeof(when)),
+				field(line, "mac", m, sizeof(m)),
+				field(line, "addr", a, sizeof(a)),
+				field(line, "ifname", ifn, sizeof(ifn)),
+				field(line, "frame", fr, sizeof(fr)),
+				field(line, "policy", pol, sizeof(pol)),
+				strstr(line, "\"defended\":true") ? ", defended" : "");
+		}
+		free(line);
+		fclose(f);
+	}
+	return (int)shown;
+}
+
+void watch_status_conflicts(FILE *out, unsigned int minutes)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int n;
+
+	if (!mem)
+		return;
+	n = watch_print_recent(mem, run_dir(), minutes, false);
+	fclose(mem);
+	if (n > 0)
+		fprintf(out, "conflicts in the last %u minutes (ipto watch, %s/conflicts):\n%s",
+			minutes, run_dir(), buf);
+	free(buf);
+}
+
+static int cmd_recent(void)
+{
+	int r;
+
+	if (o.n_fail || o.n_ips || o.n_dirs)
+		die_usage("--recent reads the record only: no --fail, --ip or description");
+	r = watch_print_recent(stdout, run_dir(), o.recent, o.json);
+	if (r < 0)
+		return fail_msg("cannot read %s/conflicts: %s", run_dir(), strerror(-r));
+	if (!o.json)
+		printf("%d conflict(s) in the last %u minute(s)\n", r, o.recent);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_watch(void)
+{
+	struct ipto_binder *binder = NULL;
+	struct ipto_injector *injector = NULL;
+	struct ipto_watch *w = NULL;
+	struct ifaddrs *ifa = NULL;
+	sigset_t mask;
+	int sfd = -1, r, status = EXIT_FAILURE;
+	size_t i;
+	const char *dir;
+
+	if (o.recent)
+		return cmd_recent();
+	if (!o.n_fail && !o.n_ips)
+		die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
+	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
+	 * a stop that comes early still ends cleanly. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if (o.n_dirs)
+		load_cluster();
+	else if (o.n_fail)
+		die_usage("--fail needs a cluster description (--config, --node)");
+	add_fail_ips();
+
+	dir = run_dir();
+	snprintf(record_path, sizeof(record_path), "%s/conflicts", dir);
+
+	diag_reset();
+	r = ipto_binder_new_netlink(ctx, &binder);
+	if (r == 0 && o.policy == IPTO_WATCH_DEFEND)
+		r = ipto_injector_new_packet(ctx, &injector);
+	if (r < 0) {
+		fail_msg("cannot create the backends: %s", diag_why(r));
+		goto out;
+	}
+	{
+		IPTO_OPTS(ipto_watch_opts, wo, .binder = binder, .injector = injector,
+			  .policy = o.policy, .defend_interval_ms = o.defend_interval,
+			  .on_conflict = on_conflict);
+		r = ipto_watch_new(ctx, &wo, &w);
+	}
+	if (r < 0) {
+		fail_msg("%s", diag_why(r));
+		goto out;
+	}
+	if (getifaddrs(&ifa) < 0) {
+		fail_msg("getifaddrs: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < o.n_ips; i++) {
+		char a[IPTO_ADDR_STRLEN];
+		const char *ifname = holder(ifa, &o.ips[i]);
+
+		ipto_addr_format(&o.ips[i], a, sizeof(a));
+		if (!ifname) {
+			if (o.json) {
+				printf("{\"event\":\"skip\",\"addr\":");
+				json_str(a);
+				printf(",\"why\":\"not held by this host\"}\n");
+			} else {
+				printf("not watching %s: this host does not hold it\n", a);
+			}
+			continue;
+		}
+		diag_reset();
+		r = ipto_watch_add(w, ifname, &o.ips[i]);
+		if (r == -EEXIST)
+			continue;
+		if (r < 0) {
+			fail_msg("%s on %s: %s", a, ifname, diag_why(r));
+			goto out;
+		}
+		if (o.json) {
+			printf("{\"event\":\"watch\",\"addr\":");
+			json_str(a);
+			printf(",\"ifname\":");
+			json_str(ifname);
+			printf("}\n");
+		} else {
+			printf("watching %s on %s\n", a, ifname);
+		}
+	}
+	if (ipto_watch_get_addr_count(w) == 0) {
+		fail_msg("none of the addresses is held by this host: nothing to watch");
+		goto out;
+	}
+	diag_reset();
+	r = ipto_watch_start(w);
+	if (r < 0) {
+		fail_msg("cannot listen: %s", diag_why(r));
+		goto out;
+	}
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fail_msg("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	if (o.json)
+		printf("{\"event\":\"ready\",\"policy\":\"%s\",\"addresses\":%zu,\"record\":",
+		       ipto_watch_policy_name(o.policy),
+		       ipto_watch_get_addr_count(w));
+	else
+		printf("ready: policy %s, %zu address(es), recording in ",
+		       ipto_watch_policy_name(o.policy),
+		       ipto_watch_get_addr_count(w));
+	if (o.json) {
+		json_str(record_path);
+		printf("}\n");
+	} else {
+		printf("%s\n", record_path);
+	}
+	fflush(stdout);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = ipto_watch_get_fd(w), .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fail_msg("poll: %s", strerror(errno));
+			goto out;
+		}
+		if (p[0].revents) {
+			r = ipto_watch_dispatch(w);
+			if (r < 0) {
+				fail_msg("%s", diag_why(r));
+				goto out;
+			}
+		}
+		if (p[1].revents)
+			break;
+	}
+	if (o.json)
+		printf("{\"event\":\"stop\",\"conflicts\":%llu}\n",
+		       (unsigned long long)ipto_watch_get_conflict_count(w));
+	else
+		printf("stopped after %llu conflict(s)\n",
+		       (unsigned long long)ipto_watch_get_conflict_count(w));
+	status = EXIT_SUCCESS;
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (ifa)
+		freeifaddrs(ifa);
+	ipto_watch_unref(w);
+	ipto_injector_unref(injector);
+	ipto_binder_unref(binder);
+	return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* probe                                                               */
+/* ------------------------------------------------------------------ */
+
+static int cmd_probe(void)
+{
+	struct ipto_binder *binder = NULL;
+	struct ipto_plan *plan = NULL;
+	struct ipto_probe_target t[MAX_ADDRS];
+	struct ipto_watch_conflict c = { .sz = sizeof(c) };
+	struct timespec t0, t1;
+	double ms;
+	size_t i;
+	int r, status = EXIT_FAILURE;
+
+	if (o.n_fail && (o.interface || o.n_ips))
+		die_usage("give --fail NODE or -i IF --ip ADDR, not both");
+	if (!o.n_fail && (!o.interface || !o.n_ips))
+		die_usage("--fail NODE, or --interface IF with --ip ADDR, is required");
+	if (o.n_fail) {
+		if (!o.n_dirs)
+			die_usage("--fail needs a cluster description (--config, --node, --adapter)");
+		load_cluster();
+		plan = fail_plan();
+	}
+	diag_reset();
+	r = ipto_binder_new_netlink(ctx, &binder);
+	if (r < 0) {
+		fail_msg("netlink binder: %s", diag_why(r));
+		goto out;
+	}
+	{
+		IPTO_OPTS(ipto_probe_opts, po, .binder = binder, .count = o.count,
+			  .interval_ms = o.interval, .wait_ms = o.wait);
+
+		diag_reset();
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (plan) {
+			r = ipto_probe_plan(ctx, plan, o.standby, &po, &c);
+		} else {
+			for (i = 0; i < o.n_ips; i++) {
+				t[i].ifname = o.interface;
+				t[i].addr = o.ips[i];
+			}
+			r = ipto_probe(ctx, t, o.n_ips, &po, &c);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	}
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (r == -EADDRINUSE) {
+		char a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN];
+
+		ipto_addr_format(&c.addr, a, sizeof(a));
+		ipto_mac_format(&c.other_mac, m, sizeof(m));
+		char ifn[6 * 16 + 3];
+
+		if (o.json)
+			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
+			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
+			       json_q(c.ifname, ifn, sizeof(ifn)),
+			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
+		fail_msg("%s is in use: %s answers for it on %s; do not take it over",
+			 a, m, c.ifname);
+		goto out;
+	}
+	if (r < 0) {
+		char why[1024];
+
+		if (o.json)
+			printf("{\"result\":\"error\",\"error\":%s}\n",
+			       json_q(diag_why(r), why, sizeof(why)));
+		fail_msg("%s", diag_why(r));
+		goto out;
+	}
+	if (o.json)
+		printf("{\"result\":\"free\",\"ms\":%.1f}\n", ms);
+	else
+		printf("no other host answered in %.0f ms: the address(es) are free\n", ms);
+	status = EXIT_SUCCESS;
+out:
+	ipto_plan_unref(plan);
+	ipto_binder_unref(binder);
+	return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* tickle                                                              */
+/* ------------------------------------------------------------------ */
+
+static bool wanted(const struct ipto_conn *c)
+{
+	size_t i;
+
+	if (!o.n_ips)
+		return true;
+	for (i = 0; i < o.n_ips; i++)
+		if (ipto_addr_equal(&o.ips[i], &c->server))
+			return true;
+	return false;
+}
+
+static int cmd_tickle(void)
+{
+	struct ipto_conn *conns = NULL;
+	int *results = NULL;
+	size_t n = 0, cap = 0, lineno = 0, i, skipped = 0, ok = 0;
+	unsigned int round, rounds = o.rounds ? o.rounds : 3;
+	unsigned int interval = o.interval_set ? o.interval : 500;
+	char *line = NULL;
+	size_t linecap = 0;
+	FILE *f;
+	int status = EXIT_FAILURE, r = 0;
+
+	if (!o.conns)
+		die_usage("--conns FILE is required");
+	if (o.n_fail) {
+		if (!o.n_dirs)
+			die_usage("--fail needs a cluster description (--config, --node)");
+		load_cluster();
+		add_fail_ips();
+	}
+	f = strcmp(o.conns, "-") == 0 ? stdin : fopen(o.conns, "re");
+	if (!f) {
+		fprintf(stderr, "ipto tickle: --conns %s: %s\n", o.conns, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (getline(&line, &linecap, f) >= 0) {
+		struct ipto_conn c;
+
+		lineno++;
+		r = ipto_conn_parse(line, &c);
+		if (r < 0) {
+			fprintf(stderr, "ipto tickle: %s:%zu: not a connection "
+				"(SERVER:PORT CLIENT:PORT, [IPv6]:PORT)\n", o.conns, lineno);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if (r == 0 || !wanted(&c))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			conns = realloc(conns, cap * sizeof(*conns));
+			if (!conns) {
+				fail_msg("out of memory");
+				goto out;
+			}
+		}
+		conns[n++] = c;
+	}
+	results = calloc(n ? n : 1, sizeof(*results));
+	if (!results)
+		goto out;
+	for (round = 0; round < rounds && n; round++) {
+		struct timespec ts = { interval / 1000, (long)(interval % 1000) * 1000000 };
+
+		if (round)
+			nanosleep(&ts, NULL);
+		diag_reset();
+		r = ipto_tickle_send(ctx, conns, n, NULL, results);
+		if (r < 0) {
+			fail_msg("%s", diag_why(r));
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char t[IPTO_CONN_STRLEN];
+
+		ipto_conn_format(&conns[i], t, sizeof(t));
+		if (results[i] == 0)
+			ok++;
+		else if (results[i] == -EADDRNOTAVAIL)
+			skipped++;
+		if (o.json)
+			printf("{\"conn\":\"%s\",\"result\":\"%s\"}\n", t,
+			       results[i] == 0 ? "tickled" :
+			       results[i] == -EADDRNOTAVAIL ? "not-held" : ipto_strerror(results[i]));
+		else if (o.verbose || results[i])
+			printf("%s: %s\n", t, results[i] == 0 ? "tickled" :
+			       results[i] == -EADDRNOTAVAIL ? "skipped (this host does not hold the server address)" :
+			       ipto_strerror(results[i]));
+	}
+	if (!o.json)
+		printf("tickled %zu connection(s) %u time(s); %zu skipped (server address "
+		       "not here), %zu failed\n", ok, rounds, skipped, n - ok - skipped);
+	status = n - ok - skipped ? EXIT_FAILURE : EXIT_SUCCESS;
+out:
+	if (f != stdin)
+		fclose(f);
+	free(line);
+	free(conns);
+	free(results);
+	return status;
+}
+
+/* ------------------------------------------------------------------ */
+
+int watch_cmd_main(int argc, char **argv)
+{
+	const char *w = command_word(argc, argv);
+	int r;
+
+	if (!w || !(o.cmd = find_cmd(w)))
+		return -1;
+	o.name = w;
+	parse(argc, argv);
+	r = ipto_ctx_new(&ctx);
+	if (r < 0)
+		return fail_msg("cannot create a context: %s", ipto_strerror(r));
+	diag_setup(ctx, "ipto", o.verbose);
+	switch (o.cmd) {
+	case W_WATCH: r = cmd_watch(); break;
+	case W_PROBE: r = cmd_probe(); break;
+	default: r = cmd_tickle(); break;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		r = fail_msg("cannot write the output: %s", strerror(errno));
+	cluster_free(cluster);
+	ipto_ctx_unref(ctx);
+	return r;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ipto watch, probe, tickle (examples/ipto-watch.c), linked into ipto. */
+#ifndef IPTO_EXAMPLES_IPTO_WATCH_H
+#define IPTO_EXAMPLES_IPTO_WATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* watch_cmd_main - run "ipto watch|probe|tickle ..." and return the exit
+ * status, or -1 when the command word of @argv is none of the three. */
+int watch_cmd_main(int argc, char **argv);
+
+/* watch_print_recent - print the conflicts `ipto watch` recorded in
+ * DIR/conflicts.1 and DIR/conflicts (DIR: /run/ipto unless --run-dir or
+ * $IPTO_RUN_DIR say otherwise) during the last @minutes, one line each
+ * (the recorded JSON object with @json, else text), for `ipto status`.
+ * Returns the number printed or a negative errno. */
+int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json);
+
+/* watch_status_conflicts - for `ipto status` (text): when `ipto watch`
+ * recorded conflicts in the last @minutes (in /run/ipto or $IPTO_RUN_DIR),
+ * a header line and one line per conflict; nothing otherwise. */
+void watch_status_conflicts(FILE *out, unsigned int minutes);
+
+#endif

@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# After the takeover (doc/watch.md): the failed node wakes up with its old
+# IP and MAC and announces the address again (a gratuitous ARP, as a node
+# whose stack comes back does). `ipto watch` on the standby must report
+# the conflict from that very frame, and:
+#  - with --policy report: only report it (the clients go to the woken
+#    node, and the standby sends nothing about the address);
+#  - with --policy defend: re-announce at once, so the clients end on the
+#    standby's MAC; in the capture on the standby's adapter the frame
+#    right after the woken node's is the standby's announcement.
+# Each conflict is recorded under --run-dir, and the watcher exits 0 on
+# SIGTERM.
+# shellcheck source=scenario-lib.sh
+. "$(dirname "$0")/scenario-lib.sh"
+command -v jq >/dev/null || { echo "not ok - jq is missing (.ci/deps)"; exit 1; }
+command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
+command -v tshark >/dev/null || { echo "not ok - tshark is missing (.ci/deps)"; exit 1; }
+
+lan_up --prefix wch-w- --clients 2 --actives 1 --ips 1 --takeover 1 || exit 1
+C=$(lan_ip4 a1)
+A1MAC=$(lan_mac a1 eth0)
+E=$(lan_mac sb tk1)
+cat >"$sc_tmp/cluster.conf" <<EOT
+node a1 $C/24 mac=$A1MAC
+adapter sb tk1
+EOT
+quiet_adapters sb mgmt
+for c in c1 c2; do
+	pings $c "$C"
+	check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
+done
+# a1 fails without bringing anything down; the standby takes C over.
+ipto_on sb -c "$sc_tmp/cluster.conf" takeover --fail a1
+check "ipto takeover exits 0" [ $rc = 0 ]
+for c in c1 c2; do
+	check "$c follows the standby ($E)" follows $c "$C" "$E"
+done
+
+# wait_for FILE JQ-FILTER: poll FILE (JSON lines) until a line matches,
+# for up to 15 s by the clock.
+wait_for() {
+	local file=$1 filter=$2 t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 15 ]; do
+		jq -e -c "select($filter)" "$file" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	return 1
+}
+w_pid=
+start_watch() { # POLICY
+	ip netns exec "$(lan_ns sb)" "$IPTO" -c "$sc_tmp/cluster.conf" watch --fail a1 \
+		--json --policy "$1" --run-dir "$sc_tmp/run" \
+		>"$sc_tmp/watch-$1.out" 2>"$sc_tmp/watch-$1.err" &
+	w_pid=$!
+	wait_for "$sc_tmp/watch-$1.out" '.event == "ready"'
+}
+stop_watch() { # POLICY
+	local rc
+	kill -TERM "$w_pid"
+	wait "$w_pid"
+	rc=$?
+	w_pid=
+	[ $rc = 0 ] && [ ! -s "$sc_tmp/watch-$1.err" ] &&
+		[ "$(tail -n1 "$sc_tmp/watch-$1.out" | jq -r .event)" = stop ] ||
+		{ echo "# watch exited $rc:"; sed 's/^/#   /' "$sc_tmp/watch-$1.out" "$sc_tmp/watch-$1.err"; return 1; }
+}
+lan_atexit '[ -z "$w_pid" ] || kill -TERM "$w_pid" 2>/dev/null; true'
+# about_c PCAP: the sender MAC of every ARP frame about C, in order.
+about_c() {
+	tshark -n -r "$1" -Y "arp.src.proto_ipv4 == $C" -T fields -e arp.src.hw_mac \
+		2>/dev/null | tr '\n' ' '
+}
+# wake: a1's stack comes back and announces C with its old MAC.
+wake() { lan_exec a1 arping -q -U -c 1 -I eth0 "$C"; }
+conflict() { # POLICY DEFENDED
+	wait_for "$sc_tmp/watch-$1.out" ".event == \"conflict\" and .addr == \"$C/24\" and
+		.mac == \"$A1MAC\" and .ifname == \"tk1\" and .own_mac == \"$E\" and
+		.frame == \"arp-announce\" and .policy == \"$1\" and .defended == $2"
+}
+# cap_has PCAP FILTER N: until the live capture holds N frames matching
+# FILTER (tshark writes in batches), for up to 10 s by the clock.
+cap_has() {
+	local t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 10 ]; do
+		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+n_conflicts() { jq -c 'select(.event == "conflict")' "$1" | wc -l; }
+
+# --- report ---------------------------------------------------------------
+check "ipto watch --policy report starts (ready)" start_watch report
+check "it watches C on tk1" \
+	wait_for "$sc_tmp/watch-report.out" ".event == \"watch\" and .addr == \"$C/24\" and .ifname == \"tk1\""
+check "tshark captures on sb tk1" capture_start sb "$sc_tmp/report.pcap" -i tk1 -f arp
+wake
+check "the conflict is reported: $A1MAC claims $C on tk1, not defended" conflict report false
+for c in c1 c2; do
+	check "report only: $c goes to the woken a1 ($A1MAC)" follows $c "$C" "$A1MAC"
+done
+check "ipto watch exits 0 on SIGTERM, last line {\"event\":\"stop\"}" stop_watch report
+cap_has "$sc_tmp/report.pcap" "arp.src.proto_ipv4 == $C" 1
+capture_stop
+check "one frame, one report ($(n_conflicts "$sc_tmp/watch-report.out"))" \
+	[ "$(n_conflicts "$sc_tmp/watch-report.out")" = 1 ]
+seq_r=$(about_c "$sc_tmp/report.pcap")
+note "ARP about C on sb tk1, by sender MAC: $seq_r"
+check "the standby sent nothing about C: only a1's frame" [ "$seq_r" = "$A1MAC " ]
+check "the conflict is recorded in the run directory" \
+	[ "$(jq -c "select(.event == \"conflict\" and .mac == \"$A1MAC\")" "$sc_tmp/run/conflicts" | wc -l)" = 1 ]
+
+# --- defend ---------------------------------------------------------------
+check "ipto watch --policy defend starts (ready)" start_watch defend
+check "tshark captures on sb tk1" capture_start sb "$sc_tmp/defend.pcap" -i tk1 -f arp
+wake
+check "the conflict is reported and defended" conflict defend true
+for c in c1 c2; do
+	check "defend: $c ends on the standby ($E) again" follows $c "$C" "$E"
+done
+check "ipto watch exits 0 on SIGTERM" stop_watch defend
+cap_has "$sc_tmp/defend.pcap" "arp.src.proto_ipv4 == $C" 2
+capture_stop
+check "one frame, one report ($(n_conflicts "$sc_tmp/watch-defend.out"))" \
+	[ "$(n_conflicts "$sc_tmp/watch-defend.out")" = 1 ]
+seq_d=$(about_c "$sc_tmp/defend.pcap")
+note "ARP about C on sb tk1, by sender MAC: $seq_d"
+check "the frame right after a1's is the standby's announcement from $E" \
+	[ "$seq_d" = "$A1MAC $E " ]
+ann=$(tshark -n -r "$sc_tmp/defend.pcap" -Y "arp.src.hw_mac == $E" -T fields \
+	-e eth.dst -e arp.opcode -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 -e arp.dst.hw_mac 2>/dev/null)
+check "it is an RFC 5227 announcement: broadcast request, target IP = sender IP = C ($ann)" \
+	[ "$ann" = "$(printf 'ff:ff:ff:ff:ff:ff\t1\t%s\t%s\t00:00:00:00:00:00' "$C" "$C")" ]
+t_garp=$(tshark -n -r "$sc_tmp/defend.pcap" -Y "arp.src.hw_mac == $A1MAC" -T fields -e frame.time_epoch 2>/dev/null | head -n1)
+t_def=$(tshark -n -r "$sc_tmp/defend.pcap" -Y "arp.src.hw_mac == $E" -T fields -e frame.time_epoch 2>/dev/null | head -n1)
+note "defence on the wire $(awk -v a="$t_garp" -v b="$t_def" 'BEGIN { printf "%.3f", (b - a) * 1000 }') ms after a1's frame"
+check "both conflicts are in the record" [ "$(jq -c 'select(.event == "conflict")' "$sc_tmp/run/conflicts" | wc -l)" = 2 ]
+
+# --- a1 talks again: an ordinary ARP request (for c1) from C, a1's MAC ----
+check "ipto watch (defend) starts again" start_watch defend
+lan_exec a1 arping -q -c 1 -s "$C" -I eth0 "$(lan_ip4 c1)"
+check "its ARP request is a conflict too, defended" \
+	wait_for "$sc_tmp/watch-defend.out" ".event == \"conflict\" and .mac == \"$A1MAC\" and
+		.frame == \"arp-request\" and .defended == true"
+for c in c1 c2; do
+	check "$c ends on the standby ($E)" follows $c "$C" "$E"
+done
+check "ipto watch exits 0 on SIGTERM" stop_watch defend
+ipto_on sb watch --recent 10 --run-dir "$sc_tmp/run"
+check "ipto watch --recent 10 lists the three conflicts: $(tail -n1 <<<"$out")" \
+	[ "$(grep -c "claims $C/24 on tk1" <<<"$out")" = 3 ]
+IPTO_RUN_DIR=$sc_tmp/run ipto_on sb -c "$sc_tmp/cluster.conf" status
+note "ipto status:" "$out"
+check "ipto status shows them too" [ "$(grep -c "conflict: $A1MAC claims $C/24 on tk1" <<<"$out")" = 3 ]
+IPTO_RUN_DIR=$sc_tmp/none ipto_on sb -c "$sc_tmp/cluster.conf" status
+check "... and says nothing of conflicts when none is recorded" [ "$(grep -c conflict <<<"$out")" = 0 ]
+finish

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The shared test fixtures (test-common.h), compiled once. */
+#include "test-common.h"
+
+void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
+		 void *userdata, const char *format, va_list args)
+{
+	struct test_log *log = userdata;
+	size_t used;
+
+	(void)ctx;
+	(void)priority;
+	vsnprintf(log->last, sizeof(log->last), format, args);
+	used = strlen(log->all);
+	snprintf(log->all + used, sizeof(log->all) - used, "%s", log->last);
+	log->count++;
+}
+
+struct ipto_ctx *test_ctx_new(struct test_log *log)
+{
+	struct ipto_ctx *ctx = NULL;
+
+	memset(log, 0, sizeof(*log));
+	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
+	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_DEBUG, log);
+	return ctx;
+}
+
+bool log_has(const struct test_log *log, const char *needle)
+{
+	return strstr(log->last, needle) != NULL;
+}
+
+void has(const char *text, const char *want)
+{
+	ck_assert_msg(strstr(text, want) != NULL, "missing \"%s\" in:\n%s", want, text);
+}
+
+void lacks(const char *text, const char *unwanted)
+{
+	ck_assert_msg(strstr(text, unwanted) == NULL, "unexpected \"%s\" in:\n%s",
+		      unwanted, text);
+}
+
+struct ipto_addr test_addr(const char *s)
+{
+	struct ipto_addr a;
+
+	ck_assert_msg(ipto_addr_parse(s, &a) == 0, "bad test address %s", s);
+	return a;
+}
+
+struct ipto_mac test_mac(const char *s)
+{
+	struct ipto_mac m;
+
+	ck_assert_msg(ipto_mac_parse(s, &m) == 0, "bad test MAC %s", s);
+	return m;
+}
+
+struct ipto_pool *pool_new(struct ipto_ctx *ctx)
+{
+	struct ipto_pool *pool = NULL;
+
+	ck_assert_int_eq(ipto_pool_new(ctx, &pool), 0);
+	ck_assert_ptr_nonnull(pool);
+	return pool;
+}
+
+int add_ip(struct ipto_pool *pool, const char *node, const char *ip)
+{
+	struct ipto_addr a = test_addr(ip);
+
+	return ipto_pool_add_node_ip(pool, node, &a);
+}
+
+int add_mac(struct ipto_pool *pool, const char *node, const char *mac)
+{
+	struct ipto_mac m = test_mac(mac);
+
+	return ipto_pool_add_node_mac(pool, node, &m);
+}
+
+int add_adapter(struct ipto_pool *pool, const char *standby,
+		const char *ifname, const char *mac, unsigned int flags)
+{
+	struct ipto_mac m = test_mac(mac);
+
+	return ipto_pool_add_adapter(pool, standby, ifname, &m, flags);
+}
+
+struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
+{
+	struct ipto_pool *pool = pool_new(ctx);
+
+	ck_assert_int_eq(ipto_pool_add_node(pool, "op6"), 0);
+	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.1/24"), 0);
+	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.2/24"), 0);
+	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:04"), 0);
+	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:05"), 0);
+	ck_assert_int_eq(ipto_pool_add_node(pool, "op8"), 0);
+	ck_assert_int_eq(add_ip(pool, "op8", "192.0.2.3/24"), 0);
+	ck_assert_int_eq(add_mac(pool, "op8", "02:00:00:00:00:07"), 0);
+	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb13"), 0);
+	ck_assert_int_eq(add_adapter(pool, "sb13", "lan9", "02:00:00:00:00:09",
+				     IPTO_ADAPTER_MANAGEMENT), 0);
+	ck_assert_int_eq(add_adapter(pool, "sb13", "lan10", "02:00:00:00:00:0a", 0), 0);
+	return pool;
+}
+
+int test_run_suite(Suite *suite, bool nofork)
+{
+	SRunner *sr = srunner_create(suite);
+	int failed;
+
+	if (nofork)
+		srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
