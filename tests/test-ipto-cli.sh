@@ -48,8 +48,9 @@ json_error() {
 		bad "--json $*: rc=$rc (want $want_rc), stderr '$err' (want '$text_err'), stdout: $out"
 		return
 	fi
-	local msg=${text_err#ipto: }
-	msg=${msg% (see ipto --help)}
+	# "ipto: " or "ipto probe: ", "(see ipto --help)" or "(see ipto watch --help)"
+	local msg=${text_err#*: }
+	msg=${msg% (see ipto*--help)}
 	if jq -e --arg msg "$msg" --argjson rc "$want_rc" '.error |
 		type == "object" and keys == ["code", "errno", "exit", "message"] and
 		.exit == $rc and .message == $msg and (.errno | type) == "number" and
@@ -250,6 +251,20 @@ for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "status --binder dryrun
 	usage_error "node a2 has no address in the cluster description" \
 		-n a1,192.0.2.11/24 -n a2,mac=02:00:5e:20:02:00 -a sb,tk1,mac=02:00:5e:30:01:01 $cmd
 done
+# The watch, probe and tickle commands (examples/ipto-watch.c) take the
+# same error path.
+printf 'garbage\n' >conns.txt
+for args in "probe" "watch --bogus" "tickle --conns nofile --ip 192.0.2.1" \
+	"tickle --conns conns.txt --ip 192.0.2.1"; do
+	# shellcheck disable=SC2086 # the words of $args
+	run $args
+	# shellcheck disable=SC2086
+	[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [[ $err == "ipto ${args%% *}: "* ]] &&
+		ok "ipto $args: exit 2, one line" || bad "ipto $args: rc=$rc err=$err"
+	# shellcheck disable=SC2086
+	json_error 2 $args
+done
+
 # Options of the hooks: only where they apply, with a value in range.
 usage_error "--refresh: not an option of 'plan'" -c nomac.conf plan -f a1 --refresh 2
 usage_error "--background: not an option of 'release'" -c nomac.conf release -f a1 --background "${DRY[@]}"
