@@ -884,26 +884,27 @@ static int cmd_probe(void)
 		ipto_mac_format(&c.other_mac, m, sizeof(m));
 		char ifn[6 * 16 + 3];
 
-		if (o.json)
+		cli_error_set(EXIT_FAILURE, EADDRINUSE, "%s is in use: %s answers for "
+			      "it on %s; do not take it over", a, m, c.ifname);
+		if (o.json) {
+			/* The result document carries the error object. */
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
-			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
+			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f,\"error\":", a, m,
 			       json_q(c.ifname, ifn, sizeof(ifn)),
 			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
-		fail_msg(EADDRINUSE, "%s is in use: %s answers for it on %s; do not take it over",
-			 a, m, c.ifname);
+			cli_error_json_value();
+			puts("}");
+		}
+		cli_error_emit();
 		goto out;
 	}
 	if (r < 0) {
-		char why[1024];
-
-		if (o.json)
-			printf("{\"result\":\"error\",\"error\":%s}\n",
-			       json_q(diag_why(r), why, sizeof(why)));
+		/* With --json, the one error object. */
 		fail_msg(r, "%s", diag_why(r));
 		goto out;
 	}
 	if (o.json)
-		printf("{\"result\":\"free\",\"ms\":%.1f}\n", ms);
+		printf("{\"result\":\"free\",\"ms\":%.1f,\"error\":null}\n", ms);
 	else
 		printf("no other host answered in %.0f ms: the address(es) are free\n", ms);
 	status = EXIT_SUCCESS;
