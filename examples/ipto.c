@@ -8,7 +8,8 @@
  *
  * Exit status: 0 on success, 1 when the operation failed, 2 for a bad
  * command line or cluster description; every failure prints one line to
- * stderr that names the bad argument or says what failed.
+ * stderr that names the bad argument or says what failed, and with --json
+ * one error object on stdout (examples/cli-error.c).
  */
 #include <errno.h>
 #include <getopt.h>
