@@ -34,9 +34,16 @@
  * "takeover NODE" without IP takes over every address of NODE at once (all
  * or nothing). An instruction that is repeated (say, after a lost reply,
  * with a fresh nonce) is harmless: what is already bound stays and is
- * announced again. The first instruction for a node plans the whole node
- * and reserves its adapters, so a second failing node is planned onto what
- * is still free.
+ * announced again.
+ *
+ * The kernel is the record (doc/record.md): the agent keeps no memory of
+ * what it took over. Each takeover and release takes the host's lock
+ * without waiting (a busy reply, EBUSY, that instruct retries until its
+ * deadline: the loop never blocks), reads the description afresh and
+ * loads what this standby holds from the kernel, then plans on that: a
+ * release removes exactly the marked addresses whoever added them (ipto,
+ * this agent, another), and a takeover lands only on adapters no other
+ * node's address holds.
  *
  * Abuse: a peer outside the --allow list is refused at accept; each peer
  * holds at most --per-peer connections; each connection lives at most
@@ -224,14 +231,10 @@ static int64_t wall_ms(void)
 /* listen: the standby                                                 */
 /* ================================================================== */
 
-struct node_state {
-	char *name;
-	struct ipto_plan *plan;  /* the committed whole-node plan */
-};
-
 /* A takeover whose announcement schedule is still running. */
 struct job {
 	struct ipto_takeover *t;
+	struct ipto_plan *plan;  /* what it bound, checked before each round */
 	char node[256];
 	char what[128];
 };
@@ -261,8 +264,7 @@ static struct agent {
 	const char *standby;
 	struct ipto_binder *binder;
 	struct ipto_injector *injector;
-	struct node_state *nodes;
-	size_t n_nodes;
+	const char *config;     /* read afresh for each takeover / release */
 	struct job jobs[MAX_JOBS];
 	size_t n_jobs;
 	struct conn **conns;    /* slots; NULL is free */
@@ -342,27 +344,6 @@ static void refusal(const char *peer, const char *why, const void *bytes, size_t
 	} else {
 		logf_("denied %s: %s", peer, why);
 	}
-}
-
-static struct node_state *node_state(const char *name)
-{
-	struct node_state *n;
-	size_t i;
-
-	for (i = 0; i < ag.n_nodes; i++)
-		if (strcmp(ag.nodes[i].name, name) == 0)
-			return &ag.nodes[i];
-	n = realloc(ag.nodes, (ag.n_nodes + 1) * sizeof(*n));
-	if (!n)
-		return NULL;
-	ag.nodes = n;
-	n = &ag.nodes[ag.n_nodes];
-	n->name = strdup(name);
-	n->plan = NULL;
-	if (!n->name)
-		return NULL;
-	ag.n_nodes++;
-	return n;
 }
 
 /* ---- connections ---------------------------------------------------- */
@@ -446,7 +427,8 @@ static void reply(struct conn *c, int err, const char *fmt, ...)
 }
 
 
-static void add_job(struct ipto_takeover *t, const char *node, const char *what)
+static void add_job(struct ipto_takeover *t, struct ipto_plan *plan, const char *node,
+		    const char *what)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.u64 = EV(EV_JOB, ag.n_jobs) };
@@ -462,6 +444,7 @@ static void add_job(struct ipto_takeover *t, const char *node, const char *what)
 	}
 	j = &ag.jobs[ag.n_jobs++];
 	j->t = t;
+	j->plan = ipto_plan_ref(plan);
 	snprintf(j->node, sizeof(j->node), "%s", node);
 	snprintf(j->what, sizeof(j->what), "%s", what);
 }
@@ -470,48 +453,13 @@ static void drop_job(size_t i)
 {
 	epoll_ctl(ag.epfd, EPOLL_CTL_DEL, ipto_takeover_get_fd(ag.jobs[i].t), NULL);
 	ipto_takeover_unref(ag.jobs[i].t);
+	ipto_plan_unref(ag.jobs[i].plan);
 	ag.jobs[i] = ag.jobs[--ag.n_jobs];
 	if (i < ag.n_jobs) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV(EV_JOB, i) };
 
 		epoll_ctl(ag.epfd, EPOLL_CTL_MOD, ipto_takeover_get_fd(ag.jobs[i].t), &ev);
 	}
-}
-
-/* A one-step plan for @step alone: a pool with just its address and its
- * adapter gives exactly that placement. */
-static int single_step_plan(const char *node, const struct ipto_plan_step *step,
-			    struct ipto_plan **ret)
-{
-	const char *nodes[1] = { node };
-	struct ipto_pool *pool = NULL;
-	int r;
-
-	if (step->flags & IPTO_PLAN_STEP_MACVLAN) {
-		/* A virtual adapter is known to the description only (its
-		 * parent and index): an explicit move in the cluster's pool. */
-		struct ipto_plan_move m = { .standby = step->standby,
-					    .ifname = step->ifname, .ip = step->ip };
-
-		(void)nodes;
-		return ipto_plan_new_moves(cluster_pool(ag.cluster), IPTO_PLAN_BIND,
-					   &m, 1, ret);
-	}
-	r = ipto_pool_new(ag.ctx, &pool);
-	if (r == 0)
-		r = ipto_pool_add_node(pool, node);
-	if (r == 0)
-		r = ipto_pool_add_node_ip(pool, node, &step->ip);
-	if (r == 0)
-		r = ipto_pool_add_standby(pool, step->standby);
-	if (r == 0)
-		r = ipto_pool_add_adapter(pool, step->standby, step->ifname, &step->mac,
-					  step->flags & IPTO_PLAN_STEP_MANAGEMENT ?
-					  IPTO_ADAPTER_MANAGEMENT : 0);
-	if (r == 0)
-		r = ipto_plan_takeover(pool, nodes, 1, NULL, ret);
-	ipto_pool_unref(pool);
-	return r;
 }
 
 /* Runs @plan on this standby: start (all or nothing); the rest of the
@@ -548,20 +496,247 @@ static int run(struct ipto_plan *plan, const char *node, bool keep_job,
 					i ? "; " : "", ip, s.ifname, mac);
 	}
 	if (keep_job)
-		add_job(t, node, done);
+		add_job(t, plan, node, done);
 	else
 		ipto_takeover_unref(t);
 	return 0;
 }
 
-static void do_takeover(struct conn *c, const char *node, const char *ip_text)
+/* ---- one request's view of the host ----------------------------------- */
+
+/*
+ * What one takeover or release works on: the host's lock, held for the
+ * request, and the description read afresh with what this standby holds
+ * now loaded from the kernel (the kernel is the record, doc/record.md).
+ * The agent keeps no memory of its own of what it took over, so an
+ * `ipto takeover` or `ipto release` run (or another program) between two
+ * instructions is seen, and nothing it did is undone or doubled.
+ */
+struct view {
+	struct ipto_lock *lock;
+	struct cluster *cluster;
+};
+
+static void view_close(struct view *v)
+{
+	cluster_free(v->cluster);
+	v->cluster = NULL;
+	v->lock = ipto_lock_release(v->lock);
+}
+
+/* Takes the lock without waiting (the loop must not block: the
+ * instructing node retries a busy reply), then reads the description and
+ * the occupancy. Replies and returns a negative errno on failure. */
+static int view_open(struct conn *c, const char *what, struct view *v)
+{
+	IPTO_OPTS(ipto_lock_opts, lo, .flags = IPTO_LOCK_NOWAIT);
+	char err[1024];
+	int r;
+
+	*v = (struct view){ 0 };
+	diag_reset();
+	r = ipto_lock_acquire(ag.ctx, &lo, &v->lock);
+	if (r == -EBUSY || r == -ETIMEDOUT) {
+		logf_("%s: busy: another takeover or release runs on this host", what);
+		reply(c, -EBUSY, "busy: another takeover or release runs on this host; "
+		      "retry");
+		return -EBUSY;
+	}
+	if (r < 0) {
+		reply(c, r, "cannot take the host's takeover lock: %s", diag_why(r));
+		return r;
+	}
+	r = cluster_new(ag.ctx, &v->cluster);
+	if (r < 0) {
+		view_close(v);
+		reply(c, r, "out of memory");
+		return r;
+	}
+	err[0] = '\0';
+	diag_reset();
+	r = cluster_load_file(v->cluster, ag.config, err, sizeof(err));
+	if (r >= 0)
+		/* An adapter of the description that left the host since
+		 * start fails here: -ENODEV, naming it. */
+		r = cluster_resolve_macs(v->cluster, ag.binder, ag.standby, err,
+					 sizeof(err));
+	if (r < 0) {
+		view_close(v);
+		logf_("%s: cannot read the cluster description: %s", what, err);
+		reply(c, r, "cannot read the cluster description: %s", err);
+		return r;
+	}
+	diag_reset();
+	r = ipto_pool_load_occupancy(cluster_pool(v->cluster), ag.standby, ag.binder);
+	if (r < 0) {
+		view_close(v);
+		reply(c, r, "cannot read what this host holds: %s", diag_why(r));
+		return r;
+	}
+	return 0;
+}
+
+/* What the kernel shows taken over here for @node: its release plan on the
+ * loaded pool (NULL when nothing is held). */
+static struct ipto_plan *held_plan(struct view *v, const char *node)
 {
 	const char *nodes[1] = { node };
-	struct node_state *st;
-	struct ipto_plan *one = NULL;
-	struct ipto_addr ip;
+	struct ipto_plan *p = NULL;
+
+	if (ipto_plan_release(cluster_pool(v->cluster), nodes, 1, &p) < 0)
+		return NULL;
+	if (ipto_plan_get_step_count(p) == 0)
+		p = ipto_plan_unref(p);
+	return p;
+}
+
+/* Index of the step of @plan for @ip, or -1. */
+static ssize_t step_of(const struct ipto_plan *plan, const struct ipto_addr *ip,
+		       struct ipto_plan_step *out)
+{
+	size_t i, n = plan ? ipto_plan_get_step_count(plan) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+
+		if (ipto_plan_get_step(plan, i, &s) == 0 && ipto_addr_equal(&s.ip, ip)) {
+			if (out)
+				*out = s;
+			return (ssize_t)i;
+		}
+	}
+	return -1;
+}
+
+/* Whether @plan has a step on adapter @ifname (of this standby). */
+static bool uses_adapter(const struct ipto_plan *plan, const char *ifname)
+{
+	size_t i, n = plan ? ipto_plan_get_step_count(plan) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+
+		if (ipto_plan_get_step(plan, i, &s) == 0 && strcmp(s.ifname, ifname) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The moves that put @want (@n addresses of @node) on this standby, with
+ * the occupancy loaded: an address the kernel shows here already keeps its
+ * adapter (it is announced again); each other one goes where the planner
+ * puts it on the pool with @node's own held addresses set aside, unless
+ * that adapter carries one of them (a takeover by another process chose
+ * differently), then on another adapter of the node's plan that is free.
+ */
+static int takeover_moves(struct conn *c, struct view *v, const char *node,
+			  const struct ipto_addr *want, size_t n, bool all,
+			  struct ipto_plan **ret)
+{
+	const char *nodes[1] = { node };
+	struct ipto_pool *pool = cluster_pool(v->cluster);
+	struct ipto_plan *held = held_plan(v, node), *whole = NULL;
+	struct ipto_plan_move moves[64];
+	size_t i, k, nw;
+	int r = 0;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n && step_of(held, &want[i], NULL) >= 0; i++)
+		;
+	if (i < n) {
+		/* Something to place: plan the node as if active, its held
+		 * addresses' adapters then excluded below. */
+		diag_reset();
+		if (held)
+			r = ipto_pool_commit(pool, held);
+		if (r == 0)
+			r = ipto_plan_takeover(pool, nodes, 1, NULL, &whole);
+		if (r < 0) {
+			ipto_plan_unref(held);
+			reply(c, r, "cannot plan the takeover of %s: %s", node, diag_why(r));
+			return r;
+		}
+		nw = ipto_plan_get_step_count(whole);
+		for (k = 0; k < nw; k++) {
+			struct ipto_plan_step s = { .sz = sizeof(s) };
+
+			if (ipto_plan_get_step(whole, k, &s) == 0 &&
+			    strcmp(s.standby, ag.standby) != 0) {
+				reply(c, -EXDEV, "the plan puts %s on standby %s, not %s",
+				      node, s.standby, ag.standby);
+				ipto_plan_unref(whole);
+				ipto_plan_unref(held);
+				return -EXDEV;
+			}
+		}
+		if (all && !held) {
+			/* Nothing of the node here: the planner's own plan. */
+			*ret = whole;
+			return 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+		const char *ifname = NULL;
+
+		if (step_of(held, &want[i], &s) >= 0) {
+			ifname = s.ifname;
+		} else {
+			size_t j;
+			bool taken;
+
+			if (step_of(whole, &want[i], &s) >= 0) {
+				taken = uses_adapter(held, s.ifname);
+				for (j = 0; j < i && !taken; j++)
+					taken = strcmp(moves[j].ifname, s.ifname) == 0;
+				if (!taken)
+					ifname = s.ifname;
+			}
+			nw = ipto_plan_get_step_count(whole);
+			for (k = 0; k < nw && !ifname; k++) {
+				if (ipto_plan_get_step(whole, k, &s) < 0 ||
+				    uses_adapter(held, s.ifname))
+					continue;
+				taken = false;
+				for (j = 0; j < i && !taken; j++)
+					taken = strcmp(moves[j].ifname, s.ifname) == 0;
+				if (!taken)
+					ifname = s.ifname;
+			}
+		}
+		if (!ifname) {
+			char ip[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&want[i], ip, sizeof(ip));
+			reply(c, -ENOSPC, "no free takeover adapter for %s", ip);
+			ipto_plan_unref(whole);
+			ipto_plan_unref(held);
+			return -ENOSPC;
+		}
+		/* The name lives in the plans until they go, after the moves
+		 * have become a plan of their own. */
+		moves[i] = (struct ipto_plan_move){ .standby = ag.standby, .ifname = ifname,
+						    .ip = want[i] };
+	}
+	diag_reset();
+	r = ipto_plan_new_moves(pool, IPTO_PLAN_BIND, moves, n, ret);
+	if (r < 0)
+		reply(c, r, "cannot plan the takeover of %s: %s", node, diag_why(r));
+	ipto_plan_unref(whole);
+	ipto_plan_unref(held);
+	return r;
+}
+
+static void do_takeover(struct conn *c, const char *node, const char *ip_text)
+{
+	struct ipto_addr ip, ips[64];
+	struct ipto_plan *plan = NULL;
+	struct view v;
 	char done[400], why[400];
-	size_t i, n;
+	const char *owner;
+	size_t n;
 	int r;
 
 	if (!cluster_is_node(ag.cluster, node))
@@ -569,61 +744,35 @@ static void do_takeover(struct conn *c, const char *node, const char *ip_text)
 			     node);
 	if (ip_text && ipto_addr_parse(ip_text, &ip) < 0)
 		return reply(c, -EINVAL, "'%s' is not an IP address", ip_text);
-	st = node_state(node);
-	if (!st)
-		return reply(c, -ENOMEM, "out of memory");
-	if (!st->plan) {
-		struct ipto_plan *plan = NULL;
-
-		diag_reset();
-		r = ipto_plan_takeover(cluster_pool(ag.cluster), nodes, 1, NULL, &plan);
-		if (r < 0)
-			return reply(c, r, "cannot plan the takeover of %s: %s", node,
-				     diag_why(r));
-		n = ipto_plan_get_step_count(plan);
-		for (i = 0; i < n; i++) {
-			struct ipto_plan_step s = { .sz = sizeof(s) };
-
-			if (ipto_plan_get_step(plan, i, &s) == 0 &&
-			    strcmp(s.standby, ag.standby) != 0) {
-				reply(c, -EXDEV, "the plan puts %s on standby %s, not %s",
-				      node, s.standby, ag.standby);
-				ipto_plan_unref(plan);
-				return;
-			}
-		}
-		diag_reset();
-		r = ipto_pool_commit(cluster_pool(ag.cluster), plan);
-		if (r < 0) {
-			ipto_plan_unref(plan);
-			return reply(c, r, "cannot reserve adapters for %s: %s", node,
-				     diag_why(r));
-		}
-		st->plan = plan;
-		if (ag.verbose)
-			logf_("planned %s: %zu address(es), adapters reserved", node, n);
+	if (view_open(c, "takeover", &v) < 0)
+		return;
+	if (!cluster_is_node(v.cluster, node)) {
+		view_close(&v);
+		return reply(c, -ENOENT, "no active node '%s' in the cluster description",
+			     node);
 	}
 	if (ip_text) {
-		n = ipto_plan_get_step_count(st->plan);
-		for (i = 0; i < n; i++) {
-			struct ipto_plan_step s = { .sz = sizeof(s) };
-
-			if (ipto_plan_get_step(st->plan, i, &s) == 0 &&
-			    ipto_addr_equal(&s.ip, &ip)) {
-				diag_reset();
-				r = single_step_plan(node, &s, &one);
-				if (r < 0)
-					return reply(c, r, "cannot plan %s alone: %s",
-						     ip_text, diag_why(r));
-				break;
-			}
+		owner = cluster_node_of(v.cluster, &ip);
+		if (!owner || strcmp(owner, node) != 0) {
+			view_close(&v);
+			return reply(c, -ENOENT, "%s is not an address of %s", ip_text, node);
 		}
-		if (!one)
-			return reply(c, -ENOENT, "%s is not an address of %s", ip_text,
-				     node);
+		ips[0] = ip;
+		n = 1;
+	} else {
+		n = cluster_node_ips(v.cluster, node, ips, 64);
+		if (n > 64) {
+			view_close(&v);
+			return reply(c, -E2BIG, "%s has more than 64 addresses", node);
+		}
 	}
-	r = run(one ? one : st->plan, node, true, done, sizeof(done), why, sizeof(why));
-	ipto_plan_unref(one);
+	if (takeover_moves(c, &v, node, ips, n, !ip_text, &plan) < 0) {
+		view_close(&v);
+		return;
+	}
+	r = run(plan, node, true, done, sizeof(done), why, sizeof(why));
+	ipto_plan_unref(plan);
+	view_close(&v);
 	if (r < 0) {
 		logf_("takeover %s%s%s failed, nothing changed: %s", node,
 		      ip_text ? " " : "", ip_text ? ip_text : "", why);
@@ -633,11 +782,12 @@ static void do_takeover(struct conn *c, const char *node, const char *ip_text)
 	reply(c, 0, "%s", done);
 }
 
+/* Removes what the kernel shows takeovers added here for @node, by
+ * whichever process: exactly the marked addresses. */
 static void do_release(struct conn *c, const char *node)
 {
-	const char *nodes[1] = { node };
-	struct node_state *st;
-	struct ipto_plan *plan = NULL;
+	struct ipto_plan *plan;
+	struct view v;
 	char done[400], why[400];
 	size_t i;
 	int r;
@@ -645,33 +795,24 @@ static void do_release(struct conn *c, const char *node)
 	if (!cluster_is_node(ag.cluster, node))
 		return reply(c, -ENOENT, "no active node '%s' in the cluster description",
 			     node);
-	st = node_state(node);
-	if (!st)
-		return reply(c, -ENOMEM, "out of memory");
-	if (!st->plan)
+	if (view_open(c, "release", &v) < 0)
+		return;
+	plan = held_plan(&v, node);
+	if (!plan) {
+		view_close(&v);
 		return reply(c, -EALREADY, "%s is not taken over here", node);
+	}
 	/* Its schedules must not announce addresses we are giving back. */
 	for (i = ag.n_jobs; i-- > 0;)
 		if (strcmp(ag.jobs[i].node, node) == 0)
 			drop_job(i);
-	diag_reset();
-	r = ipto_plan_release(cluster_pool(ag.cluster), nodes, 1, &plan);
-	if (r < 0)
-		return reply(c, r, "cannot plan the release of %s: %s", node,
-			     diag_why(r));
 	r = run(plan, node, false, done, sizeof(done), why, sizeof(why));
-	if (r == 0) {
-		diag_reset();
-		r = ipto_pool_commit(cluster_pool(ag.cluster), plan);
-		if (r < 0)
-			snprintf(why, sizeof(why), "%s", diag_why(r));
-	}
 	ipto_plan_unref(plan);
+	view_close(&v);
 	if (r < 0) {
 		logf_("release %s failed: %s", node, why);
 		return reply(c, r, "release failed: %s", why);
 	}
-	st->plan = ipto_plan_unref(st->plan);
 	logf_("released %s: %s", node, done);
 	reply(c, 0, "released %s", done);
 }
@@ -889,10 +1030,61 @@ static void accept_conns(int lfd)
 	}
 }
 
+/*
+ * Whether every address job @j bound still carries the takeover mark on
+ * its adapter: another process (`ipto release`, another agent) may have
+ * released it since, and announcing an address this host no longer has
+ * would draw its clients here. 1 yes, 0 no, a negative errno when the
+ * kernel cannot be read (then the round goes on: the binding is ours).
+ */
+static int job_still_held(const struct job *j)
+{
+	struct ipto_link_entry links[256];
+	struct ipto_addr_entry addrs[512];
+	size_t i, n = ipto_plan_get_step_count(j->plan);
+	int nl, na, k, m;
+
+	for (k = 0; k < 256; k++)
+		links[k].sz = sizeof(links[k]);
+	for (k = 0; k < 512; k++)
+		addrs[k].sz = sizeof(addrs[k]);
+	nl = ipto_binder_link_dump(ag.binder, links, 256);
+	if (nl < 0)
+		return nl;
+	na = ipto_binder_addr_dump(ag.binder, 0, addrs, 512);
+	if (na < 0)
+		return na;
+	for (i = 0; i < n; i++) {
+		struct ipto_plan_step s = { .sz = sizeof(s) };
+		int ifindex = 0;
+
+		if (ipto_plan_get_step(j->plan, i, &s) < 0)
+			continue;
+		for (k = 0; k < nl && k < 256; k++)
+			if (strcmp(links[k].ifname, s.ifname) == 0)
+				ifindex = links[k].ifindex;
+		for (m = 0; m < na && m < 512; m++)
+			if (addrs[m].ifindex == ifindex &&
+			    addrs[m].proto == IPTO_ADDR_PROTO_TAKEOVER &&
+			    ipto_addr_equal(&addrs[m].addr, &s.ip))
+				break;
+		if (!ifindex || m == na || m == 512)
+			return 0;
+	}
+	return 1;
+}
+
 static void on_job_due(size_t i)
 {
-	int r = ipto_takeover_dispatch(ag.jobs[i].t);
+	int r = job_still_held(&ag.jobs[i]);
 
+	if (r == 0) {
+		logf_("announcing %s: released on this host since; its announcements stop",
+		      ag.jobs[i].what);
+		drop_job(i);
+		return;
+	}
+	r = ipto_takeover_dispatch(ag.jobs[i].t);
 	if (r < 0)
 		logf_("announcing %s: a round failed (the addresses stay bound): %s",
 		      ag.jobs[i].what, ipto_strerror(r));
@@ -1037,6 +1229,7 @@ static int cmd_listen(const struct listen_opts *o)
 	}
 	diag_setup(ag.ctx, "ipto-agent", ag.verbose);
 	ag.standby = o->standby;
+	ag.config = o->config;
 	r = cluster_new(ag.ctx, &ag.cluster);
 	if (r == 0 && cluster_load_file(ag.cluster, o->config, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipto-agent: %s\n", err);
@@ -1165,11 +1358,6 @@ out:
 		drop_job(0);
 	if (ag.epfd >= 0)
 		close(ag.epfd);
-	for (i = 0; i < ag.n_nodes; i++) {
-		ipto_plan_unref(ag.nodes[i].plan);
-		free(ag.nodes[i].name);
-	}
-	free(ag.nodes);
 	free(ag.conns);
 	free(ag.replay);
 	ipto_injector_unref(ag.injector);
@@ -1216,9 +1404,10 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 	char nonce_hex[2 * AGENT_NONCE_LEN + 1], esc[4 * AGENT_MAX_LINE];
 	unsigned char nonce[AGENT_NONCE_LEN];
 	const char *text;
-	size_t got = 0, off;
+	size_t got = 0, off, rlen;
 	int64_t deadline = now_ms() + timeout_ms;
-	int fd, r, soerr = 0, i;
+	int fd, r, soerr = 0, i, busy_tries = 0;
+	int64_t busy_ms = 50;
 	long code;
 
 	if (!keyfile)
@@ -1254,6 +1443,9 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 		fprintf(stderr, "ipto-agent: %s\n", err);
 		return EXIT_USAGE;
 	}
+	signal(SIGPIPE, SIG_IGN);
+again:
+	got = 0;
 	if (agent_random(nonce, sizeof(nonce)) < 0) {
 		fprintf(stderr, "ipto-agent: no random bytes for a nonce\n");
 		return EXIT_FAILURE;
@@ -1266,7 +1458,6 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 		die_usage("instruct: the request is too long");
 	off = (size_t)r;
 
-	signal(SIGPIPE, SIG_IGN);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return noreply(address, "socket", -errno);
@@ -1352,9 +1543,9 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 		}
 	}
 	close(fd);
-	len = (socklen_t)((char *)memchr(reply_buf, '\n', got) - reply_buf);
-	agent_escape(reply_buf, len, esc, sizeof(esc));
-	r = agent_reply_verify(&ag.key, nonce_hex, reply_buf, len, &code, &text);
+	rlen = (size_t)((char *)memchr(reply_buf, '\n', got) - reply_buf);
+	agent_escape(reply_buf, rlen, esc, sizeof(esc));
+	r = agent_reply_verify(&ag.key, nonce_hex, reply_buf, rlen, &code, &text);
 	if (r == 1) {
 		fprintf(stderr, "ipto-agent: standby at %s denied the request (a wrong "
 			"key, clocks further apart than its window, a peer not on its "
@@ -1366,6 +1557,24 @@ static int cmd_instruct(const char *keyfile, const char *address, char **words, 
 			address, esc);
 		return EXIT_NOREPLY;
 	}
+	if (code == EBUSY) {
+		/* Another takeover or release holds the standby's lock: ask
+		 * again (a fresh nonce) until our own deadline. */
+		int64_t left = deadline - now_ms();
+
+		if (left > busy_ms) {
+			struct timespec ts = { .tv_sec = busy_ms / 1000,
+					       .tv_nsec = (busy_ms % 1000) * 1000000 };
+
+			nanosleep(&ts, NULL);
+			busy_ms = busy_ms * 2 > 1000 ? 1000 : busy_ms * 2;
+			busy_tries++;
+			goto again;
+		}
+	}
+	if (busy_tries)
+		fprintf(stderr, "ipto-agent: standby at %s was busy; asked %d more "
+			"time(s)\n", address, busy_tries);
 	agent_escape(text, strlen(text), esc, sizeof(esc));
 	if (code == 0) {
 		printf("%s\n", esc);

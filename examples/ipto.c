@@ -1674,6 +1674,84 @@ static int cmd_release(void)
 	return r;
 }
 
+/*
+ * status --node NODE on NODE's own host: the addresses a reclaim bound here
+ * (marked IPTO_ADDR_PROTO_RECLAIM) are held here. Returns -1 when none is
+ * (the standby status stands), else the exit status: 0 every address of
+ * NODE reclaimed here, 1 some of them (the others missing).
+ */
+static int status_reclaimed(struct ipto_binder *binder, const char *node)
+{
+	struct ipto_link_entry links[256];
+	struct ipto_addr_entry addrs[1024];
+	struct ipto_addr ips[256];
+	char a[64], m[32];
+	size_t n, i, held = 0;
+	int nl, na, j, k;
+
+	for (j = 0; j < 256; j++)
+		links[j].sz = sizeof(links[j]);
+	for (j = 0; j < 1024; j++)
+		addrs[j].sz = sizeof(addrs[j]);
+	n = cluster_node_ips(cluster, node, ips, 256);
+	nl = ipto_binder_link_dump(binder, links, 256);
+	na = nl < 0 ? nl : ipto_binder_addr_dump(binder, 0, addrs, 1024);
+	if (n == 0 || n > 256 || nl < 0 || na < 0)
+		return -1;
+	if (nl > 256)
+		nl = 256;
+	if (na > 1024)
+		na = 1024;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < na; j++)
+			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
+			    ipto_addr_equal(&addrs[j].addr, &ips[i])) {
+				held++;
+				break;
+			}
+	if (held == 0)
+		return -1;
+	if (cli.json)
+		printf("{\"standby\":null,\"node\":");
+	if (cli.json)
+		json_str(node);
+	if (cli.json)
+		printf(",\"addresses\":[");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < na; j++)
+			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
+			    ipto_addr_equal(&addrs[j].addr, &ips[i]))
+				break;
+		for (k = 0; j < na && k < nl && links[k].ifindex != addrs[j].ifindex; k++)
+			;
+		ipto_addr_format(&ips[i], a, sizeof(a));
+		if (j < na && k < nl)
+			ipto_mac_format(&links[k].mac, m, sizeof(m));
+		if (!cli.json) {
+			if (j < na && k < nl)
+				printf("%s of %s: reclaimed on %s (%s)\n", a, node,
+				       links[k].ifname, m);
+			else
+				printf("%s of %s: missing\n", a, node);
+			continue;
+		}
+		printf("%s{\"node\":", i ? "," : "");
+		json_str(node);
+		printf(",\"ip\":\"%s\",\"held\":%s,\"standby\":null,\"adapter\":", a,
+		       j < na && k < nl ? "true" : "false");
+		if (j < na && k < nl) {
+			json_str(links[k].ifname);
+			printf(",\"mac\":\"%s\",\"health\":[],\"reclaimed\":true}", m);
+		} else {
+			printf("null,\"mac\":null,\"health\":[\"missing\"],\"reclaimed\":false}");
+		}
+	}
+	if (cli.json)
+		printf("],\"held\":%zu,\"missing\":%zu,\"unhealthy\":%zu}\n", held,
+		       n - held, n - held);
+	return held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
 				  bool json, bool heading);
 
@@ -1703,6 +1781,15 @@ static int cmd_status(void)
 			continue;
 		held += e.ifname != NULL;
 		unhealthy += e.health != 0;
+	}
+	/* nothing taken over here: NODE's own host, after a reclaim? */
+	if (held == 0 && cli.node_sel && !cli.standby) {
+		r = status_reclaimed(binder, cli.node_sel);
+		if (r >= 0) {
+			ipto_binder_unref(binder);
+			ipto_status_unref(st);
+			return r;
+		}
 	}
 	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
 	ipto_status_unref(st);

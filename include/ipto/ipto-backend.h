@@ -91,7 +91,7 @@ const char *ipto_devconf_name(enum ipto_devconf v);
  * @IPTO_BIND_TAKEOVER: mark the address as added by a takeover: the
  *	kernel keeps IPTO_ADDR_PROTO_TAKEOVER as its protocol (IFA_PROTO),
  *	so any process can tell it from an administrator's (see
- *	doc/record.md). (Since 1.0.)
+ *	record.md). (Since 1.0.)
  * @IPTO_BIND_RECLAIM: mark it as bound back on its home node by a
  *	reclaim: IPTO_ADDR_PROTO_RECLAIM. At most one of the two marks.
  *	(Since 1.0.)
@@ -233,7 +233,7 @@ struct ipto_addr_req {
 
 /**
  * enum ipto_macvlan_mode - the macvlan mode of a link a binder creates
- * (the kernel's MACVLAN_MODE_*). See doc/macvlan.md for why libipto
+ * (the kernel's MACVLAN_MODE_*). See macvlan.md for why libipto
  * uses IPTO_MACVLAN_BRIDGE.
  * @IPTO_MACVLAN_BRIDGE: macvlans of one parent reach each other inside
  *	the host; frames to the LAN leave through the parent.
@@ -588,7 +588,7 @@ int ipto_binder_link_dump(struct ipto_binder *binder,
 /**
  * ipto_binder_record_get - read one value of the binder's record: what a
  * takeover must leave for a later process (e.g. the ARP settings it
- * changed, to restore on release). See doc/record.md.
+ * changed, to restore on release). See record.md.
  * @binder: the binder.
  * @key: 1..64 characters of [A-Za-z0-9._:-].
  * @buf: receives the value, NUL-terminated.

@@ -5,7 +5,7 @@
  * Announcement frames tell every host on the LAN that an IP address now
  * lives at a new MAC address: ARP frames for IPv4 and unsolicited neighbour
  * advertisements for IPv6. No single ARP style converges every client (see
- * doc/frames.md), so the builder offers each style the peers use, and a
+ * frames.md), so the builder offers each style the peers use, and a
  * schedule picks several of them.
  *
  * Building is allocation-free: the caller owns the buffer; a buffer of
@@ -49,7 +49,7 @@ extern "C" {
  *	broadcast address of the sender IP's prefix (the patent's frame).
  *	With prefix 31, 32 or an unknown prefix there is no subnet broadcast
  *	address, and the frame uses 255.255.255.255, which no host answers
- *	either and which Linux treats the same way (see doc/frames.md).
+ *	either and which Linux treats the same way (see frames.md).
  *	Passes drop_gratuitous_arp; Linux applies locktime to it.
  * @IPTO_FRAME_ARP_REQUEST: ARP request with an explicit target IP,
  *	struct ipto_frame_opts.target.

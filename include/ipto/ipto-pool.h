@@ -26,7 +26,7 @@ extern "C" {
  * A name is either an active node or a standby, never both. Nothing added
  * to a pool can be removed; build a new pool when the cluster changes shape.
  * Every result depends only on what was added, never on the order it was
- * added in (see doc/planning.md).
+ * added in (see planning.md).
  *
  * Reference counted; holds a reference to its context.
  */
@@ -456,7 +456,7 @@ struct ipto_binder;
 /**
  * ipto_pool_load_occupancy - record in the pool what a standby holds now,
  * read from the kernel through a binder: every address that carries the
- * takeover mark (IPTO_ADDR_PROTO_TAKEOVER, see doc/record.md) on one of
+ * takeover mark (IPTO_ADDR_PROTO_TAKEOVER, see record.md) on one of
  * the standby's takeover adapters.
  * @pool: the pool.
  * @standby: the standby the binder's system is; NULL: every standby
@@ -531,7 +531,7 @@ const char *ipto_format_name(enum ipto_format v);
  * @plan: the plan.
  * @format: IPTO_FORMAT_TEXT (one line per step, for people) or
  *          IPTO_FORMAT_JSON (one object, for programs; see
- *          doc/planning.md for the schema).
+ *          planning.md for the schema).
  * @out: on success a NUL-terminated string ending in a newline, allocated
  *       with malloc(); the caller free()s it. Untouched on failure.
  *
@@ -541,7 +541,7 @@ int ipto_plan_format(const struct ipto_plan *plan, enum ipto_format format,
 		     char **out);
 
 /* ------------------------------------------------------------------ */
-/* Virtual takeover adapters: macvlans on one NIC (doc/macvlan.md)      */
+/* Virtual takeover adapters: macvlans on one NIC (macvlan.md)      */
 /* ------------------------------------------------------------------ */
 
 /**
@@ -580,7 +580,7 @@ struct ipto_macvlan_opts {
  * Each MAC is locally administered unicast and must be new to the
  * description: equal to the MAC of any adapter or node, it is refused,
  * and so is a later ipto_pool_add_node_mac() of a macvlan's MAC.
- * A takeover creates the links its plan needs (see doc/macvlan.md).
+ * A takeover creates the links its plan needs (see macvlan.md).
  *
  * All or nothing: on error no adapter was added.
  *

@@ -23,7 +23,7 @@
  *              every local address of the host with its own MAC. Done
  *              right after the first round, off the path to the wire.
  *
- * The kernel is the record (see doc/record.md): every address a takeover
+ * The kernel is the record (see record.md): every address a takeover
  * adds is marked IPTO_ADDR_PROTO_TAKEOVER, and the settings and link
  * states it changes are noted in the binder's record. Before any change,
  * a taken address that already sits on another interface of the host
@@ -143,7 +143,7 @@ struct ipto_takeover_opts {
  * the patent's broadcast-target request (the only ARP frame a client with
  * drop_gratuitous_arp=1 accepts, once its locktime has passed) and, for
  * IPv6, an unsolicited NA with the Override flag. Rounds 1.1 s apart
- * outlast the default locktime of 1 s. doc/client-matrix.md has the
+ * outlast the default locktime of 1 s. client-matrix.md has the
  * measurement behind this choice.
  *
  * Returns: a static array owned by the library.
@@ -373,7 +373,7 @@ struct ipto_lock;
  * holder exits or crashes, so no stale lock outlives its process. The
  * ipto command takes it around every takeover, release and reclaim;
  * programs that link libipto and change addresses of a standby take it
- * too. See doc/record.md.
+ * too. See record.md.
  *
  * Returns: 0; -ETIMEDOUT when another process held it for the whole
  * timeout (logged with the lock file's name); -EBUSY with
@@ -507,7 +507,7 @@ int ipto_status_get_entry(const struct ipto_status *status, size_t index,
 
 /**
  * ipto_status_format - render a status as text (one line per address) or
- * JSON (see doc/record.md for the schema).
+ * JSON (see record.md for the schema).
  * @status: the status.
  * @format: IPTO_FORMAT_TEXT or IPTO_FORMAT_JSON.
  * @out: a malloc()ed string ending in a newline; the caller frees it.

@@ -2,7 +2,7 @@
 /*
  * libipto: after the takeover. Include <ipto/ipto.h> rather than this file.
  *
- * Three independent parts (doc/watch.md says when to use each):
+ * Three independent parts (watch.md says when to use each):
  *
  * - the watcher: listens on the takeover adapters with one packet socket
  *   and reports every ARP frame or neighbour advertisement in which
@@ -297,7 +297,7 @@ struct ipto_probe_target {
  *
  * RFC 5227's own timing (probes 1-2 s apart, ANNOUNCE_WAIT 2 s) is
  * interval_ms = 1000, wait_ms = 2000: about 4 s per probe. The defaults
- * cost about 600 ms (doc/watch.md has the measurement).
+ * cost about 600 ms (watch.md has the measurement).
  *
  * Since: 1.0
  */
@@ -381,7 +381,7 @@ struct ipto_conn {
 
 /**
  * ipto_conn_parse - parse one line of a connection file.
- * @line: the line, with or without its newline. The format (doc/watch.md):
+ * @line: the line, with or without its newline. The format (watch.md):
  *	"SERVER CLIENT", each "IPv4:PORT" or "[IPv6]:PORT", separated by
  *	blanks; '#' starts a comment; blank lines are allowed.
  * @out: written only when the line holds a connection.

@@ -40,6 +40,10 @@
  *   close accepts NULL. A port holds a reference to its injector.
  * - Since: every declaration below first appeared in libipto 1.0 (symbol
  *   version IPTO_1.0) unless its comment says otherwise.
+ *
+ * The documents these headers name (frames.md, planning.md, ...) are
+ * installed with libipto's documentation, in <datadir>/doc/libipto (e.g.
+ * /usr/share/doc/libipto/frames.md); libipto(3) is the overview.
  */
 #ifndef IPTO_IPTO_H
 #define IPTO_IPTO_H

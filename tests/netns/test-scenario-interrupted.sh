@@ -8,9 +8,10 @@
 #     fails after the IPv4 address was bound and the ARP sysctls were set
 #     (the takeover adapters start down, so no link was raised yet);
 #  2. the same through the agent's whole-node instruction;
-#  3. an adapter disappears between planning and running: the agent plans
-#     the whole node at the first instruction, then tk2 is deleted; the
-#     instruction for the address planned on tk2 fails with ENODEV and
+#  3. an adapter disappears between two instructions: the first address
+#     goes on tk1, then tk2 is deleted; the instruction for the address
+#     that needs tk2 fails with ENODEV (the agent reads the description
+#     afresh for each instruction and names the missing adapter) and
 #     changes nothing; the address already taken over stays.
 # shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
@@ -70,14 +71,14 @@ check "... and nothing changed on the standby" [ "$(snapshot sb)" = "$before" ]
 instruct a1 takeover a1 "$V6"
 check "the IPv6 address alone fails the same way" [ $rc = 1 -a "$(snapshot sb)" = "$before" ]
 
-# --- 3. an adapter disappears after planning ------------------------------------------
+# --- 3. an adapter disappears between two instructions -----------------------------
 lan_sysctl sb net.ipv6.conf.tk2.disable_ipv6=0
 instruct a1 takeover a1 "$V4"
 check "the first address goes over: $out" [ $rc = 0 -a "$out" = "$V4/24 on tk1 $(lan_mac sb tk1)" ]
 lan_exec sb ip link del tk2
 mid=$(snapshot sb)
 instruct a1 takeover a1 "$V6"
-check "the address planned on the vanished tk2 fails with ENODEV (19)" \
+check "the address that needs the vanished tk2 fails with ENODEV (19): $err" \
 	[ $rc = 1 -a -n "$(grep 'errno 19' <<<"$err")" ]
 after=$(snapshot sb)
 unchanged() { [ "$after" = "$mid" ] && has_addr sb tk1 "$V4/24"; }
