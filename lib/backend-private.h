@@ -88,6 +88,36 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * grown until they fit: the count, with *@ret to free(), or a negative
  * errno.
  */
+/* First room for the entries of a link or address dump: a dump that
+ * does not fit is made again with room for all, so too small a guess
+ * costs a second whole dump (with 129 links, a second tenth of a takeover
+ * on a loaded machine: tests/bench). A few tens of kilobytes. */
+#define IPTO_DUMP_ROOM_LINKS 512
+#define IPTO_DUMP_ROOM_ADDRS 1024
+
+/* The netlink binder's link dump with each link's IFLA_IFALIAS ("" when
+ * none) in @aliases[i]; -EOPNOTSUPP for other binders. */
+#define IPTO_LINK_ALIAS_MAX 256
+int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out,
+			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max);
+
+/* One IPv4 setting of one link, for netlink_devconf_set_batch(). */
+struct netlink_devconf_req {
+	int ifindex;
+	const char *ifname; /* for messages */
+	enum ipto_devconf key;
+	int value;
+};
+
+/* The netlink binder's devconf_set for @n settings, pipelined (one
+ * sendmsg for up to 256 requests, each its own RTM_NEWLINK and ACK):
+ * @results[i] is 0 or the negative errno of request i. Returns 0, a
+ * negative errno of the socket (then the requests without an answer
+ * failed with it), or -EOPNOTSUPP for other binders (nothing sent). */
+int netlink_devconf_set_batch(struct ipto_binder *b,
+			      const struct netlink_devconf_req *reqs, size_t n,
+			      int *results);
+
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
 

@@ -547,7 +547,8 @@ static int nl_addr_del(void *userdata, const char *ifname,
  * caches would parse every object of the namespace.
  */
 static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
-		nl_recvmsg_msg_cb_t fn, void *arg, const char *what)
+		uint32_t ext_mask, nl_recvmsg_msg_cb_t fn, void *arg,
+		const char *what)
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
 	struct nl_cb *cb, *base;
@@ -555,7 +556,8 @@ static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
 
 	if (!msg)
 		return -ENOMEM;
-	if (nlmsg_append(msg, (void *)hdr, hdrlen, NLMSG_ALIGNTO) < 0) {
+	if (nlmsg_append(msg, (void *)hdr, hdrlen, NLMSG_ALIGNTO) < 0 ||
+	    (ext_mask && nla_put_u32(msg, IFLA_EXT_MASK, ext_mask) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -657,7 +659,7 @@ static int nl_addr_dump(void *userdata, int ifindex,
 		if (dir)
 			closedir(dir);
 	}
-	r = dump(nb, RTM_GETADDR, &ifa, sizeof(ifa), on_addr, &c,
+	r = dump(nb, RTM_GETADDR, &ifa, sizeof(ifa), 0, on_addr, &c,
 		 "dump addresses");
 	if (r < 0)
 		return r;
@@ -718,10 +720,23 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_link_info *in
 	}
 }
 
+/* Link reads leave out the statistics (RTEXT_FILTER_SKIP_STATS, Linux
+ * 5.2; older kernels ignore the bit): the kernel gathered them for every
+ * link of a dump, and libipto reads none (tests/bench: most of the kernel
+ * time of a takeover on a host with many interfaces). */
+#ifndef RTEXT_FILTER_SKIP_STATS
+#define RTEXT_FILTER_SKIP_STATS (1 << 3)
+#endif
+#define LINK_EXT_MASK RTEXT_FILTER_SKIP_STATS
+
 /* What on_link (with the link dump) fills: up to @max entries. */
 struct link_dump_ctx {
 	struct ipto_link_entry *out;
 	size_t max, n;
+	char (*aliases)[IPTO_LINK_ALIAS_MAX]; /* if set: IFLA_IFALIAS of each */
+	char *alias; /* if set, IFLA_IFALIAS of the (one) link goes here */
+	size_t alias_len;
+	int alias_n; /* its length, or -ENOSPC */
 };
 
 static int on_link(struct nl_msg *msg, void *arg);
@@ -731,13 +746,10 @@ static int on_link(struct nl_msg *msg, void *arg);
  * place by the link dump's parser: what a takeover reads for every
  * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
-static int nl_link_get(void *userdata, const char *ifname,
-		       struct ipto_link_info *info)
+static int link_get_raw(struct nl_binder *nb, const char *ifname,
+			struct link_dump_ctx *c)
 {
-	struct nl_binder *nb = userdata;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct ipto_link_entry e = { .sz = sizeof(e) };
-	struct link_dump_ctx c = { &e, 1, 0 };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
 	struct nl_cb *cb, *base;
 	int nle;
@@ -745,7 +757,8 @@ static int nl_link_get(void *userdata, const char *ifname,
 	if (!msg)
 		return -ENOMEM;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0) {
+	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+	    nla_put_u32(msg, IFLA_EXT_MASK, LINK_EXT_MASK) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -759,7 +772,7 @@ static int nl_link_get(void *userdata, const char *ifname,
 	nl_cb_put(base);
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, &c);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, c);
 	nle = nl_recvmsgs(nb->sk, cb);
 	nl_cb_put(cb);
 	if (nle >= 0)
@@ -770,8 +783,18 @@ static int nl_link_get(void *userdata, const char *ifname,
 	}
 	if (nle < 0)
 		return request_end(nb, nle, 0, "get link", ifname);
-	if (c.n != 1)
-		return -EPROTO;
+	return c->n == 1 ? 0 : -EPROTO;
+}
+
+static int nl_link_get(void *userdata, const char *ifname,
+		       struct ipto_link_info *info)
+{
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { .out = &e, .max = 1 };
+	int r = link_get_raw(userdata, ifname, &c);
+
+	if (r < 0)
+		return r;
 	info->ifindex = e.ifindex;
 	info->mac = e.mac;
 	info->up = e.up;
@@ -794,28 +817,17 @@ static int change_link(struct nl_binder *nb, struct rtnl_link *link,
 	return request_end(nb, nle, 0, what, ifname);
 }
 
+static int link_request(struct nl_binder *nb, const char *ifname,
+			const struct ifinfomsg *tmpl, int key, int value,
+			const char *what);
+
 static int nl_link_set_up(void *userdata, const char *ifname, bool up)
 {
 	struct nl_binder *nb = userdata;
-	struct rtnl_link *link, *change;
-	int r;
+	struct ifinfomsg ifi = { .ifi_flags = up ? IFF_UP : 0,
+				 .ifi_change = IFF_UP };
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(link);
-		return -ENOMEM;
-	}
-	if (up)
-		rtnl_link_set_flags(change, IFF_UP);
-	else
-		rtnl_link_unset_flags(change, IFF_UP);
-	r = change_link(nb, link, change, up ? "set up" : "set down", ifname);
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return r;
+	return link_request(nb, ifname, &ifi, 0, 0, up ? "set up" : "set down");
 }
 
 static unsigned int devconf_id(enum ipto_devconf key)
@@ -858,34 +870,157 @@ static int nl_devconf_get(void *userdata, const char *ifname,
 	return 0;
 }
 
+/*
+ * Sends one RTM_NEWLINK for the link @ifname (index by SIOCGIFINDEX) with
+ * what @fill adds, and waits for its ACK. Built directly: a change through
+ * libnl's rtnl_link objects first reads and parses the whole link (an
+ * RTM_GETLINK with its statistics) only to diff it; with the ARP guard on
+ * every interface of the host that read was most of a takeover's and of a
+ * release's time (tests/bench, doc/benchmarks.md).
+ */
+static int link_request(struct nl_binder *nb, const char *ifname,
+			const struct ifinfomsg *tmpl, int key, int value,
+			const char *what)
+{
+	struct ifinfomsg ifi = *tmpl;
+	struct nlattr *spec, *af, *conf;
+	struct nl_msg *msg;
+	int ifindex, nle;
+
+	ifindex = ifindex_of(nb, ifname);
+	if (ifindex < 0)
+		return ifindex;
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex;
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_ACK);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
+		goto nomem;
+	if (key > 0) {
+		if (!(spec = nla_nest_start(msg, IFLA_AF_SPEC)) ||
+		    !(af = nla_nest_start(msg, AF_INET)) ||
+		    !(conf = nla_nest_start(msg, IFLA_INET_CONF)) ||
+		    nla_put_u32(msg, key, (uint32_t)value) < 0)
+			goto nomem;
+		nla_nest_end(msg, conf);
+		nla_nest_end(msg, af);
+		nla_nest_end(msg, spec);
+	}
+	request_begin(nb);
+	nle = nl_send_sync(nb->sk, msg); /* frees msg */
+	if (nle < 0 && nb->kernel_err == -ENODEV) {
+		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
+		return -ENODEV;
+	}
+	return request_end(nb, nle, 0, what, ifname);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+/* Room for one RTM_NEWLINK with one IPv4 setting: header, ifinfomsg,
+ * IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { key: u32 } } }. */
+#define DEVCONF_MSG_LEN \
+	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + 4 * NLA_HDRLEN + 4)
+
+static size_t build_devconf(char *buf, uint32_t seq,
+			    const struct netlink_devconf_req *r)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifinfomsg *ifi = (struct ifinfomsg *)(buf + NLMSG_HDRLEN);
+	struct nlattr *a;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifi));
+	uint32_t v = (uint32_t)r->value;
+	unsigned short types[3] = { IFLA_AF_SPEC, AF_INET, IFLA_INET_CONF };
+	int i;
+
+	memset(buf, 0, DEVCONF_MSG_LEN);
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = seq;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = r->ifindex;
+	for (i = 0; i < 3; i++) { /* the nests, each around the rest */
+		a = (struct nlattr *)(buf + off);
+		a->nla_type = types[i];
+		/* the nests below it, then the setting's attribute */
+		a->nla_len = (unsigned short)((3 - i) * NLA_HDRLEN + NLA_HDRLEN + 4);
+		off += NLA_HDRLEN;
+	}
+	off = put_attr(buf, off, (unsigned short)devconf_id(r->key), &v, sizeof(v));
+	h->nlmsg_len = (uint32_t)off;
+	return off;
+}
+
+static int nl_devconf_set(void *userdata, const char *ifname,
+			  enum ipto_devconf key, int value);
+
+int netlink_devconf_set_batch(struct ipto_binder *b,
+			      const struct netlink_devconf_req *reqs, size_t n,
+			      int *results)
+{
+	struct nl_binder *nb;
+	bool sent[BATCH_CHUNK];
+	size_t base, i;
+	char *buf;
+	int r = 0;
+
+	if (!b || b->ops.devconf_set != nl_devconf_set)
+		return -EOPNOTSUPP;
+	nb = b->userdata;
+	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(DEVCONF_MSG_LEN));
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		results[i] = 1; /* no answer yet */
+	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
+		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
+		uint32_t seq0 = nb->raw_seq;
+		size_t off = 0;
+
+		nb->raw_seq += (uint32_t)m;
+		for (i = 0; i < m; i++) {
+			sent[i] = reqs[base + i].ifindex > 0 && reqs[base + i].value >= 0;
+			if (!sent[i]) {
+				results[base + i] = -EINVAL;
+				continue;
+			}
+			off += build_devconf(buf + off, seq0 + (uint32_t)i,
+					     &reqs[base + i]);
+		}
+		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
+			r = -errno;
+		if (r == 0)
+			r = read_acks(nb, seq0, m, results + base, sent);
+		if (r < 0)
+			log_err(nb->ctx, "netlink: settings batch: %s\n",
+				ipto_strerror(r));
+	}
+	free(buf);
+	for (i = 0; i < n; i++) {
+		if (results[i] > 0)
+			results[i] = r < 0 ? r : -EIO;
+		if (r == 0 && results[i] < 0)
+			log_err(nb->ctx, "netlink: set %s=%d on %s: %s\n",
+				ipto_devconf_name(reqs[i].key), reqs[i].value,
+				reqs[i].ifname, ipto_strerror(results[i]));
+	}
+	return r;
+}
+
 static int nl_devconf_set(void *userdata, const char *ifname,
 			  enum ipto_devconf key, int value)
 {
 	struct nl_binder *nb = userdata;
-	struct rtnl_link *link, *change;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	char what[48];
-	int r, nle;
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(link);
-		return -ENOMEM;
-	}
-	nle = rtnl_link_inet_set_conf(change, devconf_id(key),
-				      (uint32_t)value);
-	if (nle < 0) {
-		r = nle_to_errno(nle);
-	} else {
-		snprintf(what, sizeof(what), "set %s=%d on",
-			 ipto_devconf_name(key), value);
-		r = change_link(nb, link, change, what, ifname);
-	}
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return r;
+	if (value < 0)
+		return -EINVAL;
+	snprintf(what, sizeof(what), "set %s=%d on", ipto_devconf_name(key),
+		 value);
+	return link_request(nb, ifname, &ifi, (int)devconf_id(key), value, what);
 }
 
 static int on_link(struct nl_msg *msg, void *arg)
@@ -917,11 +1052,54 @@ static int on_link(struct nl_msg *msg, void *arg)
 		parse_inet_conf(tb[IFLA_AF_SPEC], &info);
 	e.arp_ignore = info.arp_ignore;
 	e.arp_announce = info.arp_announce;
+	if (c->alias) {
+		size_t n = 0;
+		const char *a = "";
+
+		if (tb[IFLA_IFALIAS]) {
+			a = nla_data(tb[IFLA_IFALIAS]);
+			n = strnlen(a, (size_t)nla_len(tb[IFLA_IFALIAS]));
+		}
+		if (n + 1 > c->alias_len) {
+			c->alias_n = -ENOSPC;
+		} else {
+			memcpy(c->alias, a, n);
+			c->alias[n] = '\0';
+			c->alias_n = (int)n;
+		}
+	}
+	if (c->aliases && c->n < c->max) {
+		const char *a = tb[IFLA_IFALIAS] ? nla_data(tb[IFLA_IFALIAS]) : "";
+		int n = tb[IFLA_IFALIAS] ? nla_len(tb[IFLA_IFALIAS]) : 0;
+
+		snprintf(c->aliases[c->n], sizeof(c->aliases[c->n]), "%.*s", n, a);
+	}
 	if (c->n < c->max) {
 		ipto_sized_copy_out(&c->out[c->n], &e, sizeof(e));
 	}
 	c->n++;
 	return NL_OK;
+}
+
+static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
+			size_t max);
+
+/* The link dump with each link's alias (ipto_macvlan_list(): tagged
+ * links are found by their alias), in the one request. */
+int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_link_entry *out,
+			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct link_dump_ctx c = { .out = out, .max = max, .aliases = aliases };
+	int r;
+
+	if (!b || b->ops.link_dump != nl_link_dump)
+		return -EOPNOTSUPP;
+	r = dump(b->userdata, RTM_GETLINK, &ifi, sizeof(ifi), LINK_EXT_MASK,
+		 on_link, &c, "dump links");
+	if (r < 0)
+		return r;
+	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
 static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
@@ -932,7 +1110,7 @@ static int nl_link_dump(void *userdata, struct ipto_link_entry *out,
 	struct link_dump_ctx c = { out, max, 0 };
 	int r;
 
-	r = dump(nb, RTM_GETLINK, &ifi, sizeof(ifi), on_link, &c,
+	r = dump(nb, RTM_GETLINK, &ifi, sizeof(ifi), LINK_EXT_MASK, on_link, &c,
 		 "dump links");
 	if (r < 0)
 		return r;
@@ -992,12 +1170,16 @@ static int nl_record_set(void *userdata, const char *key, const char *value)
 			return -errno;
 		return 0;
 	}
-	if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
 	f = fopen(tmp, "we");
+	if (!f && errno == ENOENT) {
+		/* the first write of this namespace (or since a reboot) */
+		if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		f = fopen(tmp, "we");
+	}
 	if (!f)
 		return -errno;
 	fprintf(f, "%s\n", value);
@@ -1122,27 +1304,20 @@ static int nl_link_delete(void *userdata, const char *ifname)
 	return nl_link_delete_by_name(userdata, ifname);
 }
 
+/* One RTM_GETLINK parsed in place, as nl_link_get: ipto_macvlan_list()
+ * asks for every link of the namespace (status, cleanup). */
 static int nl_link_get_alias(void *userdata, const char *ifname, char *buf,
 			     size_t len)
 {
-	struct nl_binder *nb = userdata;
-	struct rtnl_link *link;
-	const char *alias;
-	size_t n;
+	struct ipto_link_entry e = { .sz = sizeof(e) };
+	struct link_dump_ctx c = { .out = &e, .max = 1, .alias = buf,
+				   .alias_len = len, .alias_n = -EPROTO };
 	int r;
 
-	r = get_link(nb, ifname, &link);
-	if (r < 0)
-		return r;
-	alias = rtnl_link_get_ifalias(link);
-	n = alias ? strlen(alias) : 0;
-	if (n + 1 > len) {
-		rtnl_link_put(link);
-		return -ENOSPC;
-	}
-	memcpy(buf, alias ? alias : "", n + 1);
-	rtnl_link_put(link);
-	return (int)n;
+	if (!buf || !len)
+		return -EINVAL;
+	r = link_get_raw(userdata, ifname, &c);
+	return r < 0 ? r : c.alias_n;
 }
 
 static const struct ipto_binder_ops netlink_ops = {

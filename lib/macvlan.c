@@ -563,7 +563,7 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 /* Every link of the system, in *links (malloc'd); the count or -errno. */
 static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links)
 {
-	size_t room = 64, i;
+	size_t room = IPTO_DUMP_ROOM_LINKS, i;
 	int n;
 
 	for (;;) {
@@ -581,6 +581,41 @@ static int dump_links(struct ipto_binder *binder, struct ipto_link_entry **links
 	if (n < 0) {
 		free(*links);
 		*links = NULL;
+	}
+	return n;
+}
+
+/* As dump_links(), with each link's alias from the same request (the
+ * netlink binder), instead of one request per link; -EOPNOTSUPP from
+ * other binders. */
+static int dump_links_aliases(struct ipto_binder *binder,
+			      struct ipto_link_entry **links,
+			      char (**aliases)[IPTO_LINK_ALIAS_MAX])
+{
+	size_t room = IPTO_DUMP_ROOM_LINKS, i;
+	int n;
+
+	for (;;) {
+		*links = calloc(room, sizeof(**links));
+		*aliases = calloc(room, sizeof(**aliases));
+		if (!*links || !*aliases) {
+			n = -ENOMEM;
+			break;
+		}
+		for (i = 0; i < room; i++)
+			(*links)[i].sz = sizeof(**links);
+		n = netlink_link_dump_aliases(binder, *links, *aliases, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 16;
+		free(*links);
+		free(*aliases);
+	}
+	if (n < 0) {
+		free(*links);
+		free(*aliases);
+		*links = NULL;
+		*aliases = NULL;
 	}
 	return n;
 }
@@ -610,6 +645,7 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 				  struct ipto_macvlan_entry *out, size_t max)
 {
 	struct ipto_link_entry *links = NULL;
+	char (*aliases)[IPTO_LINK_ALIAS_MAX] = NULL;
 	size_t i, found = 0;
 	int n;
 
@@ -618,17 +654,22 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 	for (i = 0; i < max; i++)
 		if (out[i].sz < sizeof(size_t))
 			return -EINVAL;
-	n = dump_links(binder, &links);
+	n = dump_links_aliases(binder, &links, &aliases);
+	if (n == -EOPNOTSUPP)
+		n = dump_links(binder, &links);
 	if (n < 0)
 		return n;
 	for (i = 0; i < (size_t)n; i++) {
 		struct ipto_macvlan_entry e = { .sz = sizeof(e) };
-		char alias[256];
+		char alias[IPTO_LINK_ALIAS_MAX];
 		int c;
 
-		if (ipto_binder_link_get_alias(binder, links[i].ifname, alias,
-					       sizeof(alias)) < 0 ||
-		    ipto_macvlan_tag_parse(alias, e.standby, sizeof(e.standby),
+		if (aliases)
+			memcpy(alias, aliases[i], sizeof(alias));
+		else if (ipto_binder_link_get_alias(binder, links[i].ifname, alias,
+						    sizeof(alias)) < 0)
+			continue;
+		if (ipto_macvlan_tag_parse(alias, e.standby, sizeof(e.standby),
 					   &e.index, &e.flags) < 0 ||
 		    (standby && strcmp(e.standby, standby) != 0))
 			continue;
@@ -643,6 +684,7 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 		found++;
 	}
 	free(links);
+	free(aliases);
 	return found > INT32_MAX ? INT32_MAX : (int)found;
 }
 

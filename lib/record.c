@@ -6,6 +6,7 @@
  * from explicit moves, reads the status of a standby, and holds the lock
  * that serialises takeovers and releases on one host. See doc/record.md.
  */
+#include "backend-private.h"
 #include "pool-private.h"
 
 #include <fcntl.h>
@@ -41,7 +42,7 @@ static int snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 	int n;
 
 	memset(s, 0, sizeof(*s));
-	for (room = 32;;) {
+	for (room = IPTO_DUMP_ROOM_LINKS;;) {
 		s->links = calloc(room, sizeof(*s->links));
 		if (!s->links)
 			return -ENOMEM;
@@ -56,7 +57,7 @@ static int snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 	if (n < 0)
 		goto fail;
 	s->n_links = (size_t)n;
-	for (room = 64;;) {
+	for (room = IPTO_DUMP_ROOM_ADDRS;;) {
 		s->addrs = calloc(room, sizeof(*s->addrs));
 		if (!s->addrs) {
 			n = -ENOMEM;

@@ -47,6 +47,7 @@ struct port {
 				       * on the LAN, only kept from answering ARP
 				       * for the taken-over addresses */
 	bool absent;                  /* a guard the system does not have */
+	bool from_dump;               /* a host guard read by the link dump */
 	struct ipto_injector_port *inj;
 	size_t first_frame, n_frames; /* its slice of the frame table */
 	int arp[2];                   /* arp_ignore, arp_announce from link_get; -1 unknown */
@@ -627,7 +628,7 @@ static unsigned int our_proto(const struct ipto_takeover *t)
  * A binder without dumps leaves t->dump NULL: no checks, no marks read. */
 static int read_dump(struct ipto_takeover *t)
 {
-	size_t room = 64, i;
+	size_t room = IPTO_DUMP_ROOM_ADDRS, i;
 	int n;
 
 	free(t->dump);
@@ -747,17 +748,19 @@ static bool note_parse(const char *s, struct link_note *n)
 
 enum note_field { NOTE_UP, NOTE_ARP_IGNORE, NOTE_ARP_ANNOUNCE };
 
-/* Notes in the record the value a takeover is about to replace on port p,
- * unless an earlier takeover noted it already (its value is the one to
- * restore). Undone with the rest on rollback. */
-static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
-		       int old)
+/* Notes in the record the values a takeover is about to replace on port p
+ * (@old, by enum note_field; < 0: not replaced), unless an earlier
+ * takeover noted them already (its value is the one to restore). One read
+ * and at most one write of the port's record for all of them. Undone with
+ * the rest on rollback. */
+static int note_changes(struct ipto_takeover *t, size_t p, const int old[3])
 {
 	struct port *port = &t->ports[p];
 	struct undo u = { .kind = UNDO_RECORD, .port = p };
 	struct link_note n;
 	char key[32], value[256];
-	int *field, r;
+	bool changed = false;
+	int r, f;
 
 	if (!t->binder->ops.record_get || !t->binder->ops.record_set)
 		return 0;
@@ -777,16 +780,31 @@ static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
 	}
 	n.ifindex = port->ifindex;
 	n.mac = port->have_mac;
-	field = f == NOTE_UP ? &n.up : f == NOTE_ARP_IGNORE ? &n.arp_ignore
-							  : &n.arp_announce;
-	if (*field >= 0 && u.had_record)
+	for (f = NOTE_UP; f <= NOTE_ARP_ANNOUNCE; f++) {
+		int *field = f == NOTE_UP ? &n.up : f == NOTE_ARP_IGNORE
+					? &n.arp_ignore : &n.arp_announce;
+
+		if (old[f] < 0 || (*field >= 0 && u.had_record))
+			continue;
+		*field = old[f];
+		changed = true;
+	}
+	if (!changed)
 		return 0;
-	*field = old;
 	note_format(&n, value, sizeof(value));
 	r = ipto_binder_record_set(t->binder, key, value);
 	if (r < 0)
 		return r;
 	return push_undo(t, &u);
+}
+
+static int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
+		       int old)
+{
+	int olds[3] = { -1, -1, -1 };
+
+	olds[f] = old;
+	return note_changes(t, p, olds);
 }
 
 /* Reads the links of the plan's adapters (@guards false) or of the
@@ -804,6 +822,15 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 
 		if (port->guard != guards)
 			continue;
+		if (port->from_dump) {
+			/* a host guard: add_host_guards() read it with the
+			 * link dump just now, no second request */
+			err = report(t, IPTO_REPORT_CHECK_LINK, IPTO_OUTCOME_FOUND,
+				     0, p, NULL, 0, 0);
+			if (err < 0)
+				return err;
+			continue;
+		}
 		err = ipto_binder_link_get(t->binder, port->ifname, &info);
 		if (err == -ENODEV && port->guard) {
 			log_info(t->ctx, "takeover: %s, an adapter of the pool, is "
@@ -875,6 +902,11 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 
 /* arp_ignore=1: answer only for addresses on the receiving adapter.
  * arp_announce=2: use the best local address of the outgoing adapter. */
+static int set_devconf_batch(struct ipto_takeover *t,
+			     const struct netlink_devconf_req *reqs,
+			     const size_t *req_port, const int *req_old,
+			     size_t n);
+
 static int fix_devconf(struct ipto_takeover *t, bool guards)
 {
 	static const struct {
@@ -886,19 +918,34 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 		{ IPTO_DEVCONF_ARP_ANNOUNCE, "arp_announce", 2 },
 	};
 	bool keep = t->flags & IPTO_TAKEOVER_KEEP_DEVCONF;
-	size_t p, k;
-	int err, value;
+	struct netlink_devconf_req *reqs = NULL;
+	size_t p, k, n_reqs = 0, *req_port = NULL;
+	int err = 0, value, *req_old = NULL;
 
 	if (reclaiming(t))
 		return 0; /* the node's own interface: its settings are its own */
+	/* With the netlink binder the changes go in one pipelined batch
+	 * after all their notes are written (each note still before its
+	 * change): one sendmsg instead of a round trip per setting, which
+	 * on a host with a hundred interfaces to guard was most of the
+	 * takeover (tests/bench). Other binders: one call each. */
+	if (netlink_devconf_set_batch(t->binder, NULL, 0, NULL) == 0) {
+		reqs = calloc(2 * t->n_ports + 1, sizeof(*reqs));
+		req_port = calloc(2 * t->n_ports + 1, sizeof(*req_port));
+		req_old = calloc(2 * t->n_ports + 1, sizeof(*req_old));
+		if (!reqs || !req_port || !req_old) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
 	for (p = 0; p < t->n_ports; p++) {
+		int values[2], olds[3] = { -1, -1, -1 };
+		bool set[2] = { false, false };
+
 		if (t->ports[p].guard != guards || t->ports[p].absent ||
 		    (!guards && !t->ports[p].has_v4_bind))
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
-			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
-					  .key = knobs[k].key };
-
 			if (t->ports[p].arp[k] >= 0) {
 				/* link_get read it already: no second request. */
 				value = t->ports[p].arp[k];
@@ -913,15 +960,19 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 					 "takeover: binder cannot read %s on %s; "
 					 "check it allows no ARP flux\n",
 					 knobs[k].name, t->ports[p].ifname);
+				err = 0;
 				continue;
 			}
-			if (err < 0)
-				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			if (err < 0) {
+				err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+				goto out;
+			}
 			if (value >= knobs[k].want) {
 				err = report(t, IPTO_REPORT_DEVCONF, IPTO_OUTCOME_FOUND,
 					     0, p, NULL, 0, 0);
 				if (err < 0)
-					return err;
+					goto out;
+				err = 0;
 				continue;
 			}
 			if (keep) {
@@ -931,24 +982,91 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 					 knobs[k].name, value, t->ports[p].ifname);
 				continue;
 			}
-			err = note_change(t, p, k == 0 ? NOTE_ARP_IGNORE
-						       : NOTE_ARP_ANNOUNCE, value);
-			if (err < 0)
-				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			values[k] = value;
+			set[k] = true;
+			olds[k == 0 ? NOTE_ARP_IGNORE : NOTE_ARP_ANNOUNCE] = value;
+		}
+		if (!set[0] && !set[1])
+			continue;
+		/* both old values in one note: one write of the record */
+		err = note_changes(t, p, olds);
+		if (err < 0) {
+			err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+			goto out;
+		}
+		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
+			struct undo u = { .kind = UNDO_DEVCONF, .port = p,
+					  .key = knobs[k].key };
+
+			if (!set[k])
+				continue;
+			if (reqs && t->ports[p].ifindex > 0) {
+				reqs[n_reqs] = (struct netlink_devconf_req){
+					.ifindex = t->ports[p].ifindex,
+					.ifname = t->ports[p].ifname,
+					.key = knobs[k].key, .value = knobs[k].want };
+				req_port[n_reqs] = p;
+				req_old[n_reqs++] = values[k];
+				continue;
+			}
 			err = ipto_binder_devconf_set(t->binder, t->ports[p].ifname,
 						      knobs[k].key, knobs[k].want);
 			if (err < 0) {
 				log_dbg(t->ctx, "takeover: cannot set %s on %s: %s\n",
 					knobs[k].name, t->ports[p].ifname,
 					ipto_strerror(err));
-				return fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+				err = fail_step(t, IPTO_REPORT_DEVCONF, p, NULL, err);
+				goto out;
 			}
-			u.old_value = value;
+			u.old_value = values[k];
 			err = done_step(t, IPTO_REPORT_DEVCONF, &u);
 			if (err < 0)
-				return err;
+				goto out;
 		}
 	}
+	err = set_devconf_batch(t, reqs, req_port, req_old, n_reqs);
+out:
+	free(reqs);
+	free(req_port);
+	free(req_old);
+	return err < 0 ? err : 0;
+}
+
+/* Sends the batch of fix_devconf(), then puts every change that took on
+ * the undo log before the first failure is returned (all or nothing). */
+static int set_devconf_batch(struct ipto_takeover *t,
+			     const struct netlink_devconf_req *reqs,
+			     const size_t *req_port, const int *req_old,
+			     size_t n)
+{
+	size_t i, failed = n;
+	int *results, err;
+
+	if (n == 0)
+		return 0;
+	results = calloc(n, sizeof(*results));
+	if (!results)
+		return -ENOMEM;
+	netlink_devconf_set_batch(t->binder, reqs, n, results);
+	for (i = 0; i < n; i++) {
+		struct undo u = { .kind = UNDO_DEVCONF, .port = req_port[i],
+				  .key = reqs[i].key, .old_value = req_old[i] };
+
+		if (results[i] < 0) {
+			if (failed == n)
+				failed = i;
+			continue;
+		}
+		err = done_step(t, IPTO_REPORT_DEVCONF, &u);
+		if (err < 0) {
+			free(results);
+			return err;
+		}
+	}
+	err = failed < n ? results[failed] : 0;
+	free(results);
+	if (failed < n)
+		return fail_step(t, IPTO_REPORT_DEVCONF, req_port[failed], NULL, err);
 	return 0;
 }
 
@@ -1139,11 +1257,22 @@ static int unbind_addresses(struct ipto_takeover *t)
  * host holds no taken-over address at all (until then every interface
  * must keep leaving ARP to the owning adapter). Best effort: the
  * addresses are gone already, so a failure is logged, never undone. */
+/* A link's note read by restore_after_release(), to write back once its
+ * settings are restored. */
+struct restore_note {
+	struct link_note note;
+	char key[32];
+};
+
 static void restore_after_release(struct ipto_takeover *t)
 {
 	struct ipto_link_entry *links = NULL;
-	bool host_holds = false;
-	size_t i, k, room = 32;
+	struct restore_note *notes = NULL;
+	struct netlink_devconf_req *reqs = NULL;
+	size_t *req_note = NULL;
+	int *results = NULL;
+	bool host_holds = false, batch;
+	size_t i, k, room = IPTO_DUMP_ROOM_LINKS, n_notes = 0, n_reqs = 0;
 	int n;
 
 	if (!t->binder->ops.link_dump || !t->binder->ops.record_get ||
@@ -1161,22 +1290,36 @@ static void restore_after_release(struct ipto_takeover *t)
 		room = (size_t)n + 16;
 		free(links);
 	}
+	if (n <= 0)
+		goto out;
+	/* With the netlink binder the settings to restore go in one
+	 * pipelined batch (as fix_devconf() sets them), the notes are
+	 * written after it from its results. */
+	batch = netlink_devconf_set_batch(t->binder, NULL, 0, NULL) == 0;
+	notes = calloc((size_t)n, sizeof(*notes));
+	reqs = calloc(2 * (size_t)n, sizeof(*reqs));
+	req_note = calloc(2 * (size_t)n, sizeof(*req_note));
+	results = calloc(2 * (size_t)n, sizeof(*results));
+	if (!notes || !reqs || !req_note || !results)
+		goto out;
 	for (i = 0; i < t->n_dump; i++)
 		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
-	for (k = 0; n > 0 && k < (size_t)n; k++) {
+	for (k = 0; k < (size_t)n; k++) {
 		const struct ipto_link_entry *l = &links[k];
-		struct link_note note;
-		char key[32], value[256];
+		struct restore_note *rn = &notes[n_notes];
+		struct link_note *note = &rn->note;
+		char value[256];
 		bool busy = false, any = false;
 
-		snprintf(key, sizeof(key), "link.%s", l->ifname);
-		if (ipto_binder_record_get(t->binder, key, value, sizeof(value)) < 0)
+		snprintf(rn->key, sizeof(rn->key), "link.%s", l->ifname);
+		if (ipto_binder_record_get(t->binder, rn->key, value, sizeof(value)) < 0)
 			continue;
-		if (!note_parse(value, &note) || note.ifindex != l->ifindex ||
-		    !ipto_mac_equal(&note.mac, &l->mac)) {
-			ipto_binder_record_set(t->binder, key, NULL); /* stale */
+		if (!note_parse(value, note) || note->ifindex != l->ifindex ||
+		    !ipto_mac_equal(&note->mac, &l->mac)) {
+			ipto_binder_record_set(t->binder, rn->key, NULL); /* stale */
 			continue;
 		}
+		n_notes++;
 		for (i = 0; i < t->n_dump; i++) {
 			const struct ipto_addr_entry *e = &t->dump[i];
 
@@ -1187,35 +1330,64 @@ static void restore_after_release(struct ipto_takeover *t)
 			any |= !(e->addr.family == AF_INET6 && e->addr.bytes[0] == 0xfe &&
 				 (e->addr.bytes[1] & 0xc0) == 0x80);
 		}
-		if (!busy && !any && note.up == 0) {
+		if (!busy && !any && note->up == 0) {
 			if (ipto_binder_link_set_up(t->binder, l->ifname, false) == 0) {
 				log_info(t->ctx, "release: %s is down again, as the "
 					 "takeover found it\n", l->ifname);
-				note.up = -1;
+				note->up = -1;
 			}
-		} else if (!busy && note.up == 0) {
-			note.up = -1; /* another address serves on it now: leave it up */
+		} else if (!busy && note->up == 0) {
+			note->up = -1; /* another address serves on it now: leave it up */
 		}
-		if (!host_holds) {
-			if (note.arp_ignore >= 0 &&
-			    ipto_binder_devconf_set(t->binder, l->ifname,
-						    IPTO_DEVCONF_ARP_IGNORE,
-						    note.arp_ignore) == 0)
-				note.arp_ignore = -1;
-			if (note.arp_announce >= 0 &&
-			    ipto_binder_devconf_set(t->binder, l->ifname,
-						    IPTO_DEVCONF_ARP_ANNOUNCE,
-						    note.arp_announce) == 0)
-				note.arp_announce = -1;
-		}
-		if (note.up < 0 && note.arp_ignore < 0 && note.arp_announce < 0) {
-			ipto_binder_record_set(t->binder, key, NULL);
-		} else {
-			note_format(&note, value, sizeof(value));
-			ipto_binder_record_set(t->binder, key, value);
+		if (host_holds)
+			continue;
+		for (i = 0; i < 2; i++) {
+			int *field = i == 0 ? &note->arp_ignore : &note->arp_announce;
+			enum ipto_devconf key = i == 0 ? IPTO_DEVCONF_ARP_IGNORE
+						       : IPTO_DEVCONF_ARP_ANNOUNCE;
+
+			if (*field < 0)
+				continue;
+			if (batch) {
+				reqs[n_reqs] = (struct netlink_devconf_req){
+					.ifindex = l->ifindex, .ifname = l->ifname,
+					.key = key, .value = *field };
+				req_note[n_reqs++] = n_notes - 1;
+			} else if (ipto_binder_devconf_set(t->binder, l->ifname, key,
+							   *field) == 0) {
+				*field = -1;
+			}
 		}
 	}
+	if (n_reqs)
+		netlink_devconf_set_batch(t->binder, reqs, n_reqs, results);
+	for (i = 0; i < n_reqs; i++) {
+		struct link_note *note = &notes[req_note[i]].note;
+
+		if (results[i] != 0)
+			continue; /* logged by the binder; the note keeps it */
+		if (reqs[i].key == IPTO_DEVCONF_ARP_IGNORE)
+			note->arp_ignore = -1;
+		else
+			note->arp_announce = -1;
+	}
+	for (k = 0; k < n_notes; k++) {
+		struct link_note *note = &notes[k].note;
+		char value[256];
+
+		if (note->up < 0 && note->arp_ignore < 0 && note->arp_announce < 0) {
+			ipto_binder_record_set(t->binder, notes[k].key, NULL);
+		} else {
+			note_format(note, value, sizeof(value));
+			ipto_binder_record_set(t->binder, notes[k].key, value);
+		}
+	}
+out:
 	free(links);
+	free(notes);
+	free(reqs);
+	free(req_note);
+	free(results);
 }
 
 /* Adds every other interface of the host with IPv4 settings as a guard:
@@ -1223,7 +1395,7 @@ static void restore_after_release(struct ipto_takeover *t)
 static int add_host_guards(struct ipto_takeover *t, bool **up)
 {
 	struct ipto_link_entry *links = NULL;
-	size_t room = 32, i, k, extra = 0;
+	size_t room = IPTO_DUMP_ROOM_LINKS, i, k, extra = 0;
 	struct port *ports;
 	bool *grown;
 	char **names;
@@ -1280,12 +1452,22 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 		memset(port, 0, sizeof(*port));
 		port->ifname = names[t->n_host_names++];
 		port->guard = true;
-		port->arp[0] = port->arp[1] = -1;
+		port->from_dump = true;
+		port->ifindex = l->ifindex;
+		port->have_mac = l->mac;
+		port->arp[0] = l->arp_ignore;
+		port->arp[1] = l->arp_announce;
 		port->refresh_report = -1;
 		(*up)[t->n_ports++] = l->up;
 		extra++;
 	}
 	free(links);
+	/* Their entries (a check and two devconf each) get room now, with
+	 * the rest reserved by ipto_takeover_new(): the announcements that
+	 * follow append without allocating. */
+	if (extra && ipto_grow((void **)&t->reports, &t->cap_reports,
+			       t->cap_reports + 3 * extra, sizeof(*t->reports)))
+		return -ENOMEM;
 	if (extra)
 		log_info(t->ctx, "takeover: guarding %zu other interface(s) of the "
 			 "host against ARP flux\n", extra);
