@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                         */
@@ -16,6 +18,7 @@ static char diag_buf[512];
 static bool diag_have;
 static const char *diag_prog = "ipto";
 static int diag_verbose;
+static bool diag_syslog;
 
 static void diag_log(struct ipto_ctx *ctx, enum ipto_log_priority prio,
 		     void *userdata, const char *fmt, va_list args)
@@ -36,10 +39,19 @@ static void diag_log(struct ipto_ctx *ctx, enum ipto_log_priority prio,
 		memcpy(diag_buf, msg, len + 1);
 		diag_have = true;
 	}
-	if (diag_verbose)
-		fprintf(stderr, "%s: %s%s\n", diag_prog,
-			prio == IPTO_LOG_PRIORITY_ERROR ? "" :
-			prio == IPTO_LOG_PRIORITY_INFO ? "note: " : "debug: ", msg);
+	if (!diag_verbose)
+		return;
+	fprintf(stderr, "%s: %s%s\n", diag_prog,
+		prio == IPTO_LOG_PRIORITY_ERROR ? "" :
+		prio == IPTO_LOG_PRIORITY_INFO ? "note: " : "debug: ", msg);
+	if (diag_syslog)
+		syslog(prio == IPTO_LOG_PRIORITY_ERROR ? LOG_ERR :
+		       prio == IPTO_LOG_PRIORITY_INFO ? LOG_INFO : LOG_DEBUG, "%s", msg);
+}
+
+void diag_set_syslog(bool on)
+{
+	diag_syslog = on;
 }
 
 void diag_setup(struct ipto_ctx *ctx, const char *prog, int verbose)
@@ -182,6 +194,19 @@ bool cluster_is_node(const struct cluster *c, const char *name)
 bool cluster_is_standby(const struct cluster *c, const char *name)
 {
 	return names_has(&c->standbys, name);
+}
+
+const char *cluster_node_without_ips(const struct cluster *c)
+{
+	size_t i, k;
+
+	for (i = 0; i < c->nodes.n; i++) {
+		for (k = 0; k < c->n_ips && strcmp(c->ips[k].node, c->nodes.v[i]); k++)
+			;
+		if (k == c->n_ips)
+			return c->nodes.v[i];
+	}
+	return NULL;
 }
 
 size_t cluster_node_ips(const struct cluster *c, const char *node,
@@ -469,12 +494,19 @@ int cluster_load_file(struct cluster *c, const char *path, char *err,
 	char line[MAX_LINE + 2], where[300], *w[MAX_WORDS];
 	unsigned int lineno = 0;
 	FILE *f = fopen(path, "re");
+	struct stat st;
 	size_t n;
 	int r = 0;
 
 	if (!f)
-		return say(err, errlen, -errno, "--config %s: %s", path,
-			   strerror(errno));
+		return say(err, errlen, -errno, "--config %s: cannot open it: %s",
+			   path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return say(err, errlen, -EISDIR, "--config %s: is a directory, "
+			   "not a cluster description file", path);
+	}
+	errno = 0;
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
 		char *hash;
@@ -500,8 +532,16 @@ int cluster_load_file(struct cluster *c, const char *path, char *err,
 		if (r < 0)
 			break;
 	}
-	if (r == 0 && ferror(f))
-		r = say(err, errlen, -EIO, "--config %s: read error", path);
+	if (r == 0 && ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		if (lineno)
+			r = say(err, errlen, -e, "--config %s: cannot read it after "
+				"line %u: %s", path, lineno, strerror(e));
+		else
+			r = say(err, errlen, -e, "--config %s: cannot read it: %s",
+				path, strerror(e));
+	}
 	fclose(f);
 	return r;
 }
@@ -565,10 +605,15 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 			c->n_pending--;
 			continue;
 		}
+		if (r == -ENODEV)
+			return say(err, errlen, r,
+				   "%s: adapter %s has no mac= and this host has no "
+				   "interface %s to read it from", p->where, p->ifname,
+				   p->ifname);
 		if (r < 0)
 			return say(err, errlen, r,
 				   "%s: cannot read the MAC of adapter %s here: %s",
-				   p->where, p->ifname, ipto_strerror(r));
+				   p->where, p->ifname, diag_why(r));
 		diag_reset();
 		r = ipto_pool_add_adapter(c->pool, p->standby, p->ifname,
 					  &info.mac, p->flags);

@@ -38,6 +38,9 @@
  * stderr as "PROG: ..." as well.
  */
 void diag_setup(struct ipto_ctx *ctx, const char *prog, int verbose);
+/* diag_set_syslog - with @on, every message diag prints to stderr goes
+ * to syslog(3) too (the program calls openlog()). */
+void diag_set_syslog(bool on);
 /* diag_reset - forget the kept error. */
 void diag_reset(void);
 /* diag_first - the first library error since diag_reset() (without the
@@ -86,6 +89,10 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 			      char *err, size_t errlen);
 /* cluster_unresolved - how many adapters still wait for their MAC. */
 size_t cluster_unresolved(const struct cluster *c);
+
+/* cluster_node_without_ips - the first node described without any
+ * address, or NULL. */
+const char *cluster_node_without_ips(const struct cluster *c);
 
 /* cluster_is_node / cluster_is_standby - whether the name was described. */
 bool cluster_is_node(const struct cluster *c, const char *name);

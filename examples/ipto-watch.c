@@ -36,6 +36,7 @@
 
 #include <ipto/ipto.h>
 
+#include "cli-error.h"
 #include "cluster-config.h"
 #include "ipto-watch.h"
 /* The library's one JSON escaper (a static helper, included by path). */
@@ -107,29 +108,27 @@ static struct ipto_ctx *ctx;
 static struct cluster *cluster;
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Both print through cli-error.c: with --json, the one error object. */
 static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ipto %s: ", o.name ? o.name : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
 	va_end(ap);
-	fputs(" (see ipto watch --help)\n", stderr);
-	exit(EXIT_USAGE);
+	exit(cli_error_emit());
 }
 
-static int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail_msg(const char *fmt, ...)
+/* @err: the errno of the failure, of either sign. */
+static int fail_msg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail_msg(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ipto %s: ", o.name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE;
+	return cli_error_emit();
 }
 
 static void usage(void)
@@ -289,7 +288,7 @@ static void parse(int argc, char **argv)
 		case O_CONNS: o.conns = optarg; break;
 		case O_ROUNDS: o.rounds = parse_uint("--rounds", optarg, 1, 100); break;
 		case O_RECENT: o.recent = parse_uint("--recent", optarg, 1, 10080); break;
-		case 'j': o.json = true; break;
+		case 'j': o.json = true; cli_error_set_json(true); break;
 		case 'v': o.verbose++; break;
 		}
 		/* which command takes which option */
@@ -324,7 +323,7 @@ static void load_cluster(void)
 
 	r = cluster_new(ctx, &cluster);
 	if (r < 0)
-		exit(fail_msg("cannot create a pool: %s", ipto_strerror(r)));
+		exit(fail_msg(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < o.n_dirs; i++) {
 		const struct dir *d = &o.dirs[i];
 
@@ -335,8 +334,8 @@ static void load_cluster(void)
 					     d->kind == 'n' ? "--node" : "--adapter",
 					     d->arg, err, sizeof(err));
 		if (r < 0) {
-			fprintf(stderr, "ipto %s: %s\n", o.name, err);
-			exit(EXIT_USAGE);
+			cli_error_set(EXIT_USAGE, r, "%s", err);
+			exit(cli_error_emit());
 		}
 	}
 	if (cluster_unresolved(cluster)) {
@@ -344,12 +343,12 @@ static void load_cluster(void)
 
 		r = ipto_binder_new_netlink(ctx, &b);
 		if (r < 0)
-			exit(fail_msg("netlink binder: %s", diag_why(r)));
+			exit(fail_msg(r, "netlink binder: %s", diag_why(r)));
 		r = cluster_resolve_macs(cluster, b, o.standby, err, sizeof(err));
 		ipto_binder_unref(b);
 		if (r < 0) {
-			fprintf(stderr, "ipto %s: %s\n", o.name, err);
-			exit(EXIT_USAGE);
+			cli_error_set(EXIT_USAGE, r, "%s", err);
+			exit(cli_error_emit());
 		}
 	}
 	for (i = 0; i < o.n_fail; i++)
@@ -369,7 +368,7 @@ static struct ipto_plan *fail_plan(void)
 	diag_reset();
 	r = ipto_plan_new_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
 	if (r < 0)
-		exit(fail_msg("cannot plan the takeover of the --fail nodes: %s",
+		exit(fail_msg(r, "cannot plan the takeover of the --fail nodes: %s",
 			      diag_why(r)));
 	return plan;
 }
@@ -668,7 +667,7 @@ static int cmd_recent(void)
 		die_usage("--recent reads the record only: no --fail, --ip or description");
 	r = watch_print_recent(stdout, run_dir(), o.recent, o.json);
 	if (r < 0)
-		return fail_msg("cannot read %s/conflicts: %s", run_dir(), strerror(-r));
+		return fail_msg(r, "cannot read %s/conflicts: %s", run_dir(), strerror(-r));
 	if (!o.json)
 		printf("%d conflict(s) in the last %u minute(s)\n", r, o.recent);
 	return EXIT_SUCCESS;
@@ -709,7 +708,7 @@ static int cmd_watch(void)
 	if (r == 0 && o.policy == IPTO_WATCH_POLICY_DEFEND)
 		r = ipto_injector_new_packet(ctx, &injector);
 	if (r < 0) {
-		fail_msg("cannot create the backends: %s", diag_why(r));
+		fail_msg(r, "cannot create the backends: %s", diag_why(r));
 		goto out;
 	}
 	{
@@ -719,11 +718,11 @@ static int cmd_watch(void)
 		r = ipto_watch_new(ctx, &wo, &w);
 	}
 	if (r < 0) {
-		fail_msg("%s", diag_why(r));
+		fail_msg(r, "%s", diag_why(r));
 		goto out;
 	}
 	if (getifaddrs(&ifa) < 0) {
-		fail_msg("getifaddrs: %s", strerror(errno));
+		fail_msg(errno, "getifaddrs: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < o.n_ips; i++) {
@@ -746,7 +745,7 @@ static int cmd_watch(void)
 		if (r == -EEXIST)
 			continue;
 		if (r < 0) {
-			fail_msg("%s on %s: %s", a, ifname, diag_why(r));
+			fail_msg(r, "%s on %s: %s", a, ifname, diag_why(r));
 			goto out;
 		}
 		if (o.json) {
@@ -760,18 +759,18 @@ static int cmd_watch(void)
 		}
 	}
 	if (ipto_watch_get_addr_count(w) == 0) {
-		fail_msg("none of the addresses is held by this host: nothing to watch");
+		fail_msg(EADDRNOTAVAIL, "none of the addresses is held by this host: nothing to watch");
 		goto out;
 	}
 	diag_reset();
 	r = ipto_watch_start(w);
 	if (r < 0) {
-		fail_msg("cannot listen: %s", diag_why(r));
+		fail_msg(r, "cannot listen: %s", diag_why(r));
 		goto out;
 	}
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		fail_msg("signalfd: %s", strerror(errno));
+		fail_msg(errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
 	if (o.json)
@@ -798,13 +797,13 @@ static int cmd_watch(void)
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fail_msg("poll: %s", strerror(errno));
+			fail_msg(errno, "poll: %s", strerror(errno));
 			goto out;
 		}
 		if (p[0].revents) {
 			r = ipto_watch_dispatch(w);
 			if (r < 0) {
-				fail_msg("%s", diag_why(r));
+				fail_msg(r, "%s", diag_why(r));
 				goto out;
 			}
 		}
@@ -857,7 +856,7 @@ static int cmd_probe(void)
 	diag_reset();
 	r = ipto_binder_new_netlink(ctx, &binder);
 	if (r < 0) {
-		fail_msg("netlink binder: %s", diag_why(r));
+		fail_msg(r, "netlink binder: %s", diag_why(r));
 		goto out;
 	}
 	{
@@ -885,26 +884,27 @@ static int cmd_probe(void)
 		ipto_mac_format(&c.other_mac, m, sizeof(m));
 		char ifn[6 * 16 + 3];
 
-		if (o.json)
+		cli_error_set(EXIT_FAILURE, EADDRINUSE, "%s is in use: %s answers for "
+			      "it on %s; do not take it over", a, m, c.ifname);
+		if (o.json) {
+			/* The result document carries the error object. */
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
-			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f}\n", a, m,
+			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f,\"error\":", a, m,
 			       json_q(c.ifname, ifn, sizeof(ifn)),
 			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
-		fail_msg("%s is in use: %s answers for it on %s; do not take it over",
-			 a, m, c.ifname);
+			cli_error_json_value();
+			puts("}");
+		}
+		cli_error_emit();
 		goto out;
 	}
 	if (r < 0) {
-		char why[1024];
-
-		if (o.json)
-			printf("{\"result\":\"error\",\"error\":%s}\n",
-			       json_q(diag_why(r), why, sizeof(why)));
-		fail_msg("%s", diag_why(r));
+		/* With --json, the one error object. */
+		fail_msg(r, "%s", diag_why(r));
 		goto out;
 	}
 	if (o.json)
-		printf("{\"result\":\"free\",\"ms\":%.1f}\n", ms);
+		printf("{\"result\":\"free\",\"ms\":%.1f,\"error\":null}\n", ms);
 	else
 		printf("no other host answered in %.0f ms: the address(es) are free\n", ms);
 	status = EXIT_SUCCESS;
@@ -952,8 +952,8 @@ static int cmd_tickle(void)
 	}
 	f = strcmp(o.conns, "-") == 0 ? stdin : fopen(o.conns, "re");
 	if (!f) {
-		fprintf(stderr, "ipto tickle: --conns %s: %s\n", o.conns, strerror(errno));
-		return EXIT_USAGE;
+		cli_error_set(EXIT_USAGE, errno, "--conns %s: %s", o.conns, strerror(errno));
+		return cli_error_emit();
 	}
 	while (getline(&line, &linecap, f) >= 0) {
 		struct ipto_conn c;
@@ -961,9 +961,9 @@ static int cmd_tickle(void)
 		lineno++;
 		r = ipto_conn_parse(line, &c);
 		if (r < 0) {
-			fprintf(stderr, "ipto tickle: %s:%zu: not a connection "
-				"(SERVER:PORT CLIENT:PORT, [IPv6]:PORT)\n", o.conns, lineno);
-			status = EXIT_USAGE;
+			cli_error_set(EXIT_USAGE, r, "%s:%zu: not a connection "
+				      "(SERVER:PORT CLIENT:PORT, [IPv6]:PORT)", o.conns, lineno);
+			status = cli_error_emit();
 			goto out;
 		}
 		if (r == 0 || !wanted(&c))
@@ -972,7 +972,7 @@ static int cmd_tickle(void)
 			cap = cap ? 2 * cap : 64;
 			conns = realloc(conns, cap * sizeof(*conns));
 			if (!conns) {
-				fail_msg("out of memory");
+				fail_msg(ENOMEM, "out of memory");
 				goto out;
 			}
 		}
@@ -989,7 +989,7 @@ static int cmd_tickle(void)
 		diag_reset();
 		r = ipto_tickle_send(ctx, conns, n, NULL, results);
 		if (r < 0) {
-			fail_msg("%s", diag_why(r));
+			fail_msg(r, "%s", diag_why(r));
 			goto out;
 		}
 	}
@@ -1028,23 +1028,33 @@ out:
 int watch_cmd_main(int argc, char **argv)
 {
 	const char *w = command_word(argc, argv);
+	static char prefix[32];
 	int r;
 
 	if (!w || !(o.cmd = find_cmd(w)))
 		return -1;
 	o.name = w;
+	snprintf(prefix, sizeof(prefix), "ipto %s", w);
+	cli_error_setup(prefix, " (see ipto watch --help)");
+	for (r = 1; r < argc && strcmp(argv[r], "--"); r++)
+		if (strcmp(argv[r], "--json") == 0 || strcmp(argv[r], "-j") == 0)
+			cli_error_set_json(true); /* for the errors of parse() too */
 	parse(argc, argv);
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return fail_msg("cannot create a context: %s", ipto_strerror(r));
+		return fail_msg(r, "cannot create a context: %s", ipto_strerror(r));
 	diag_setup(ctx, "ipto", o.verbose);
 	switch (o.cmd) {
 	case W_WATCH: r = cmd_watch(); break;
 	case W_PROBE: r = cmd_probe(); break;
 	default: r = cmd_tickle(); break;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		r = fail_msg("cannot write the output: %s", strerror(errno));
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+
+		cli_error_set_json(false); /* stdout is what failed */
+		r = fail_msg(e, "cannot write the output: %s", strerror(e));
+	}
 	cluster_free(cluster);
 	ipto_ctx_unref(ctx);
 	return r;

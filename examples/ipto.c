@@ -8,7 +8,8 @@
  *
  * Exit status: 0 on success, 1 when the operation failed, 2 for a bad
  * command line or cluster description; every failure prints one line to
- * stderr that names the bad argument or says what failed.
+ * stderr that names the bad argument or says what failed, and with --json
+ * one error object on stdout (examples/cli-error.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,13 +18,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <ipto/ipto.h>
 #include <ipto/ipto-dryrun.h> /* --dry-run: outside the stable ABI */
 
+#include "cli-error.h"
 #include "cluster-config.h"
 #include "ipto-watch.h"
 /* The library's one JSON escaper, a static helper compiled in here too. */
@@ -71,7 +79,9 @@ static const struct {
 enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
 	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
-	OPT_LOCK_TIMEOUT, OPT_CREATE, OPT_DELETE,
+	OPT_LOCK_TIMEOUT, OPT_CREATE, OPT_DELETE, OPT_REFRESH, OPT_BACKGROUND,
+	OPT_SYSLOG,
+	OPT_LAST_ /* keep last */
 };
 
 static const struct option long_opts[] = {
@@ -97,6 +107,9 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "background", no_argument, NULL, OPT_BACKGROUND },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -119,11 +132,12 @@ static unsigned int option_commands(int val)
 	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE | CMD_RECLAIM;
 	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM | CMD_ADAPTERS | CMD_CLEANUP;
 	case OPT_CREATE: case OPT_DELETE: return CMD_ADAPTERS;
+	case OPT_REFRESH: case OPT_BACKGROUND: return CMD_TAKEOVER | CMD_RECLAIM;
 	case 'i': return CMD_ANNOUNCE | CMD_RECLAIM;
 	case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
 	case OPT_IP: case 'm': case OPT_STYLE: return CMD_ANNOUNCE | CMD_FRAMES;
 	case 'o': return CMD_FRAMES;
-	default: return CMD_ALL; /* -j -v -h -V */
+	default: return CMD_ALL; /* -j -v -h -V --syslog */
 	}
 }
 
@@ -181,7 +195,9 @@ struct cli {
 	unsigned int lock_timeout_s; /* 0: the library's default */
 	const char *node_sel;        /* status/reclaim --node NODE */
 	int mv_action;               /* adapters: 0 list, 1 --create, 2 --delete */
-	bool seen[OPT_LOCK_TIMEOUT + 1];
+	unsigned int refresh_s;      /* --refresh SEC; 0: none */
+	bool background;
+	bool seen[OPT_LAST_];
 };
 
 /* Global so that everything stays reachable when a usage error exits. */
@@ -196,41 +212,65 @@ static unsigned int run_flags;          /* extra takeover flags */
 /* Messages                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Errors: every failure goes through cli-error.c (cli_error_set() and
+ * cli_error_emit(); see cli-error.h), so that with --json each prints
+ * the one JSON error object. */
 static void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ipto: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
 	va_end(ap);
-	fputs(" (see ipto --help)\n", stderr);
-	exit(EXIT_USAGE);
+	exit(cli_error_emit());
 }
 
-/* Prints "ipto: ..." and returns EXIT_FAILURE. */
-static int failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int failure(const char *fmt, ...)
+/* A bad description or argument found with an errno (exit 2). */
+static void die_config(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+static void die_config(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ipto: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_error_vset(EXIT_USAGE, err, false, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE;
+	exit(cli_error_emit());
+}
+
+/* Prints "ipto: ..." (and its JSON) and returns EXIT_FAILURE; @err is
+ * the errno of the failure, of either sign. */
+static int failure(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failure(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
+	va_end(ap);
+	return cli_error_emit();
+}
+
+/* Flushes stdout: @status, or 1 when the output could not be written. */
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+
+		cli.json = false; /* no JSON: stdout is what failed */
+		cli_error_set_json(false);
+		return failure(e, "cannot write the output: %s", strerror(e));
+	}
+	return status;
 }
 
 static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("ipto: out of memory\n", stderr);
-		exit(EXIT_FAILURE);
-	}
+	if (!p)
+		exit(failure(ENOMEM, "out of memory"));
 	return p;
 }
 
@@ -299,6 +339,11 @@ static void usage(FILE *out)
 "      --dad              add IPv6 addresses with duplicate address detection\n"
 "      --binder NAME      netlink (default) or dryrun (changes nothing)\n"
 "      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
+"      --refresh SEC      takeover/reclaim: after the schedule, repeat its last\n"
+"                         round every SEC seconds until SIGTERM (exit 0)\n"
+"      --background       takeover/reclaim: exit 0 once the addresses are bound\n"
+"                         and the first round is out; a child process sends\n"
+"                         the rest of the schedule (and the refreshes)\n"
 "\n"
 "Announce and frames options:\n"
 "  -i, --interface IF     announce: the adapter to send from\n"
@@ -313,11 +358,13 @@ static void usage(FILE *out)
 "General options:\n"
 "  -j, --json             machine-readable output on stdout\n"
 "  -v, --verbose          more messages (twice: debug)\n"
+"      --syslog           messages also to syslog (facility daemon, ident ipto)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 bad command line or configuration\n"
-"(status: 3 nothing held here).\n",
+"(status: 3 nothing held here). With --json, a failure prints one object\n"
+"{\"error\":{\"code\":..,\"errno\":..,\"message\":..,\"exit\":..}} on stdout.\n",
 	      out);
 }
 
@@ -440,10 +487,35 @@ static void parse_schedule(const char *spec)
 	}
 }
 
+/* --json and --syslog apply to the errors of the command line itself:
+ * a first pass finds them. */
+static void prescan(int argc, char **argv)
+{
+	/* On a copy: getopt_long() permutes what it reads. */
+	char **copy = xrealloc(NULL, ((size_t)argc + 1) * sizeof(*copy));
+	int c;
+
+	memcpy(copy, argv, ((size_t)argc + 1) * sizeof(*copy));
+	opterr = 0;
+	while ((c = getopt_long(argc, copy, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
+				NULL)) != -1) {
+		if (c == 'j') {
+			cli.json = true;
+			cli_error_set_json(true);
+		} else if (c == OPT_SYSLOG) {
+			cli_error_set_syslog(true);
+		}
+	}
+	free(copy);
+	optind = 0; /* glibc: start over, fully reinitialised */
+}
+
 static void parse_command_line(int argc, char **argv)
 {
 	int c, i;
 
+	cli_error_setup("ipto", " (see ipto --help)");
+	prescan(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
 				NULL)) != -1) {
@@ -462,10 +534,10 @@ static void parse_command_line(int argc, char **argv)
 			}
 		case 'h':
 			usage(stdout);
-			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+			exit(finish_output(0));
 		case 'V':
 			printf("ipto (libipto) %s\n", ipto_version());
-			exit(fflush(stdout) || ferror(stdout) ? EXIT_FAILURE : 0);
+			exit(finish_output(0));
 		case 'c':
 		case 'n':
 		case 'a':
@@ -535,10 +607,15 @@ static void parse_command_line(int argc, char **argv)
 			break;
 		case OPT_CREATE: cli.mv_action = 1; break;
 		case OPT_DELETE: cli.mv_action = 2; break;
+		case OPT_REFRESH:
+			cli.refresh_s = parse_uint("--refresh", optarg, 1, 86400);
+			break;
+		case OPT_BACKGROUND: cli.background = true; break;
+		case OPT_SYSLOG: break; /* see prescan() */
 		case 'j': cli.json = true; break;
 		case 'v': cli.verbose++; break;
 		}
-		if (c >= 0 && c <= OPT_TAKEN_OVER)
+		if (c >= 0 && c < OPT_LAST_)
 			cli.seen[c] = true;
 	}
 	if (optind >= argc)
@@ -555,7 +632,7 @@ static void parse_command_line(int argc, char **argv)
 		die_usage("unexpected argument '%s'", argv[optind]);
 	if (cli.mv_action && cli.cmd != CMD_ADAPTERS)
 		die_usage("--create/--delete: options of 'adapters' only");
-	for (i = 0; i <= OPT_TAKEN_OVER; i++)
+	for (i = 0; i < OPT_LAST_; i++)
 		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
 			die_usage("%s: not an option of '%s'", option_name(i),
 				  cli.cmd_name);
@@ -643,7 +720,7 @@ static int make_binder(struct ipto_binder **ret)
 	r = strcmp(name, "dryrun") == 0 ? ipto_binder_new_dryrun(ctx, ret)
 					: ipto_binder_new_netlink(ctx, ret);
 	if (r < 0)
-		failure("--binder %s: %s", name, diag_why(r));
+		failure(r, "--binder %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -660,7 +737,7 @@ static int make_injector(struct ipto_injector **ret)
 	else
 		r = ipto_injector_new_packet(ctx, ret);
 	if (r < 0)
-		failure("--injector %s: %s", name, diag_why(r));
+		failure(r, "--injector %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -691,6 +768,20 @@ static void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan)
 /* Cluster and plans                                                   */
 /* ------------------------------------------------------------------ */
 
+/* An empty description, or a node without an address, describes nothing
+ * to take over: an error for every command that reads one. */
+static void check_description(void)
+{
+	const char *empty = cluster_node_without_ips(cluster);
+
+	if (cluster_node_count(cluster) == 0)
+		die_config(EINVAL, "the cluster description has no active node "
+			   "(give -c FILE with 'node' lines, or --node)");
+	if (empty)
+		die_config(EINVAL, "node %s has no address in the cluster description",
+			   empty);
+}
+
 static void load_cluster(void)
 {
 	char err[1024];
@@ -699,7 +790,7 @@ static void load_cluster(void)
 
 	r = cluster_new(ctx, &cluster);
 	if (r < 0)
-		exit(failure("cannot create a pool: %s", ipto_strerror(r)));
+		exit(failure(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < cli.n_dirs; i++) {
 		const struct directive *d = &cli.dirs[i];
 
@@ -709,11 +800,15 @@ static void load_cluster(void)
 			r = cluster_add_spec(cluster, d->kind == 'n' ? "node" : "adapter",
 					     d->kind == 'n' ? "--node" : "--adapter",
 					     d->arg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "ipto: %s\n", err);
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "%s", err);
 	}
+	/* Before the MACs are read, which only the named standby's adapters
+	 * may leave out. */
+	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
+		die_usage("--standby: no standby '%s' in the cluster description",
+			  cli.standby);
+	check_description();
 	if (cluster_unresolved(cluster)) {
 		struct ipto_binder *binder = NULL;
 
@@ -723,10 +818,8 @@ static void load_cluster(void)
 					      cli.cmd & (CMD_STATUS | CMD_RECLAIM | CMD_RELEASE),
 					      err, sizeof(err));
 		ipto_binder_unref(binder);
-		if (r < 0) {
-			fprintf(stderr, "ipto: %s\n", err);
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "%s", err);
 	}
 	for (i = 0; i < cli.fail.n; i++)
 		if (!cluster_is_node(cluster, cli.fail.v[i]))
@@ -743,9 +836,6 @@ static void load_cluster(void)
 	if (cli.node_sel && !cluster_is_node(cluster, cli.node_sel))
 		die_usage("--node: no active node '%s' in the cluster description",
 			  cli.node_sel);
-	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
-		die_usage("--standby: no standby '%s' in the cluster description",
-			  cli.standby);
 }
 
 static const char *list_text(const struct list *l)
@@ -784,11 +874,9 @@ static void replay_history(void)
 			r = ipto_pool_commit(cluster_pool(cluster), plan);
 		}
 		ipto_plan_unref(plan);
-		if (r < 0) {
-			fprintf(stderr, "ipto: --taken-over %s: %s\n",
-				list_text(&cli.taken[i]), diag_why(r));
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			die_config(r, "--taken-over %s: %s", list_text(&cli.taken[i]),
+				   diag_why(r));
 	}
 }
 
@@ -809,11 +897,11 @@ static int plan_failed(int r)
 	/* A node named twice or already taken over is a bad argument; no
 	 * room on the standbys is a failure of the operation. */
 	if (r == -EEXIST || r == -EALREADY || r == -ENOENT) {
-		fprintf(stderr, "ipto: --fail %s: %s\n", list_text(&cli.fail),
-			diag_why(r));
-		return EXIT_USAGE;
+		cli_error_set(EXIT_USAGE, r, "--fail %s: %s", list_text(&cli.fail),
+			  diag_why(r));
+		return cli_error_emit();
 	}
-	return failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
+	return failure(r, "%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
 		       diag_why(r));
 }
 
@@ -826,15 +914,15 @@ static int cmd_check(void)
 
 	diag_reset();
 	r = ipto_pool_check(pool);
+	if (r < 0)
+		cli_error_set(EXIT_FAILURE, r, "check: %s", diag_why(r));
 
 	if (cli.json) {
-		printf("{\"ok\":%s,\"required\":%zu,\"available\":%zu,"
-		       "\"virtual\":%zu,\"error\":", r == 0 ? "true" : "false",
-		       need, have, ipto_pool_get_macvlan_count(pool, NULL));
-		if (r == 0)
-			fputs("null", stdout);
-		else
-			json_str(diag_why(r));
+		printf("{\"command\":\"check\",\"ok\":%s,\"required\":%zu,"
+		       "\"available\":%zu,\"virtual\":%zu,\"error\":",
+		       r == 0 ? "true" : "false", need, have,
+		       ipto_pool_get_macvlan_count(pool, NULL));
+		cli_error_json_value();
 		puts("}");
 	} else {
 		printf("%s: the largest node has %zu IP(s); the largest standby has "
@@ -844,7 +932,7 @@ static int cmd_check(void)
 			       "needed): %zu\n", ipto_pool_get_macvlan_count(pool, NULL));
 	}
 	if (r < 0)
-		return failure("check: %s", diag_why(r));
+		return cli_error_emit();
 	return EXIT_SUCCESS;
 }
 
@@ -857,7 +945,7 @@ static int print_plan(struct ipto_plan *plan)
 	r = ipto_plan_format(plan, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT,
 			     &text);
 	if (r < 0)
-		return failure("cannot format the plan: %s", diag_why(r));
+		return failure(r, "cannot format the plan: %s", diag_why(r));
 	fputs(text, stdout);
 	free(text);
 	return EXIT_SUCCESS;
@@ -897,6 +985,20 @@ static bool get_report(struct ipto_takeover *t, size_t i,
 	return ipto_takeover_get_report(t, i, rep) == 0;
 }
 
+/* What went wrong in a failed report entry, in words: the library's
+ * errno alone can mislead (a MAC check that fails is -ESTALE, "Stale file
+ * handle"). */
+static const char *report_error_text(const struct ipto_takeover_report *rep)
+{
+	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ESTALE)
+		return "the adapter's MAC is not the one the cluster description gives";
+	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ENODEV)
+		return "no such interface on this host";
+	if (rep->op == IPTO_REPORT_OP_ADDR_ADD && rep->result == -EADDRINUSE)
+		return "the address is on another interface of this host";
+	return ipto_strerror(rep->result);
+}
+
 /* The report as a table (-v) or a JSON array. */
 static void print_report_entries(struct ipto_takeover *t)
 {
@@ -913,7 +1015,7 @@ static void print_report_entries(struct ipto_takeover *t)
 			       "\"error\":", i ? "," : "", op_name(rep.op),
 			       outcome_name(rep.outcome), rep.result);
 			if (rep.result)
-				json_str(ipto_strerror(rep.result));
+				json_str(report_error_text(&rep));
 			else
 				fputs("null", stdout);
 			fputs(",\"ifname\":", stdout);
@@ -926,7 +1028,7 @@ static void print_report_entries(struct ipto_takeover *t)
 			       (double)rep.time_us / 1000.0, op_name(rep.op),
 			       outcome_name(rep.outcome), rep.ifname ? rep.ifname : "",
 			       abuf, rep.result ? "  " : "",
-			       rep.result ? ipto_strerror(rep.result) : "");
+			       rep.result ? report_error_text(&rep) : "");
 		}
 	}
 }
@@ -991,22 +1093,57 @@ static size_t steps_here(struct ipto_plan *plan)
 	return here;
 }
 
-static void json_result(int r, const char *error, bool rolled_back,
-			struct ipto_plan *plan, struct ipto_takeover *t)
+/* What a dry run leaves out: the binder changes nothing, the injector
+ * sends nothing. */
+static bool dryrun_injector(void)
+{
+	return cli.injector && strcmp(cli.injector, "dryrun") == 0;
+}
+
+static bool dry_run(void)
+{
+	return dryrun_binder() || dryrun_injector();
+}
+
+/* Text output: the first line of a dry run says so. */
+static void say_dry_run(void)
+{
+	if (cli.json || !dry_run())
+		return;
+	printf("dry run: %s%s%s\n",
+	       dryrun_binder() ? "nothing is changed on this host" : "",
+	       dryrun_binder() && dryrun_injector() ? ", " : "",
+	       dryrun_injector() ? "no frame is sent" : "");
+}
+
+/* The "dry_run" member of a JSON document (after a comma). */
+static void json_dry_run(void)
+{
+	printf("\"dry_run\":%s,\"dry_run_binder\":%s,\"dry_run_injector\":%s",
+	       dry_run() ? "true" : "false", dryrun_binder() ? "true" : "false",
+	       dryrun_injector() ? "true" : "false");
+}
+
+/* The result document of takeover, release and reclaim; its "error" is
+ * the recorded error (null on success). @background: the pid of the
+ * process that goes on with the schedule, or 0. */
+static void json_result(int r, bool rolled_back, struct ipto_plan *plan,
+			struct ipto_takeover *t, long background)
 {
 	char *text = NULL;
 
 	printf("{\"command\":\"%s\",\"ok\":%s,\"result\":%d,\"error\":",
 	       cli.cmd_name, r == 0 ? "true" : "false", r);
-	if (error)
-		json_str(error);
-	else
-		fputs("null", stdout);
-	printf(",\"rolled_back\":%s,\"standby\":", rolled_back ? "true" : "false");
+	cli_error_json_value();
+	printf(",\"rolled_back\":%s,", rolled_back ? "true" : "false");
+	json_dry_run();
+	fputs(",\"standby\":", stdout);
 	if (cli.standby)
 		json_str(cli.standby);
 	else
 		fputs("null", stdout);
+	if (background)
+		printf(",\"background\":{\"pid\":%ld}", background);
 	fputs(",\"plan\":", stdout);
 	if (ipto_plan_format(plan, IPTO_FORMAT_JSON, &text) == 0) {
 		text[strcspn(text, "\n")] = '\0';
@@ -1021,6 +1158,175 @@ static void json_result(int r, const char *error, bool rolled_back,
 	puts("]}");
 }
 
+/* "takeover --fail a1" or "reclaim --node a1": what the messages are about. */
+static const char *run_subject(void)
+{
+	static char buf[1100];
+
+	snprintf(buf, sizeof(buf), "%s %s %s", cli.cmd_name,
+		 cli.cmd == CMD_RECLAIM ? "--node" : "--fail", list_text(&cli.fail));
+	return buf;
+}
+
+/* Frames and rounds the report shows sent. */
+static void count_sent(struct ipto_takeover *t, unsigned int *frames,
+		       unsigned int *rounds)
+{
+	size_t i, n = ipto_takeover_get_report_count(t);
+	struct ipto_takeover_report rep;
+
+	size_t scheduled = cli.n_rounds;
+
+	if (!scheduled)
+		ipto_takeover_default_schedule(&scheduled);
+	*frames = *rounds = 0;
+	for (i = 0; i < n && get_report(t, i, &rep); i++)
+		if (rep.op == IPTO_REPORT_OP_ANNOUNCE && rep.outcome == IPTO_REPORT_OUTCOME_DONE) {
+			/* The library keeps one entry for all the refreshes of a
+			 * port, updated in place: each sent the same frames. */
+			*frames += rep.frames * (rep.round >= scheduled ?
+						 rep.round - (unsigned int)scheduled + 1 : 1);
+			if (rep.round + 1 > *rounds)
+				*rounds = rep.round + 1;
+		}
+}
+
+/* SIGTERM, SIGINT and SIGHUP end a --refresh run (exit 0), read through a
+ * signalfd so that no frame is cut in the middle. */
+static int stop_fd = -1;
+
+static void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	stop_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (stop_fd < 0) /* then the signals end the run the default way */
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/*
+ * The rest of the schedule after ipto_takeover_start(); with --refresh,
+ * the refreshes until a stop signal. Returns 0 or the first negative errno
+ * (a round that could not be sent; the rounds after it still go out).
+ */
+static int run_schedule(struct ipto_takeover *t)
+{
+	int first = 0, r;
+
+	if (!cli.refresh_s)
+		return ipto_takeover_run(t);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = ipto_takeover_get_fd(t), .events = POLLIN },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+
+		diag_reset();
+		r = ipto_takeover_dispatch(t);
+		if (r < 0 && !first)
+			first = r;
+		if (r == 0)
+			return first;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return first ? first : -errno;
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(stop_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				char msg[1300];
+
+				snprintf(msg, sizeof(msg), "%s: stopped by signal %u; the "
+					 "addresses stay bound", run_subject(), si.ssi_signo);
+				cli_log(LOG_NOTICE, msg);
+				if (cli.verbose)
+					fprintf(stderr, "ipto: %s\n", msg);
+			}
+			return first;
+		}
+	}
+}
+
+/* Logs what a run did, for --syslog. */
+static void log_done(struct ipto_takeover *t, const char *how)
+{
+	unsigned int frames, rounds;
+	char msg[1400];
+
+	count_sent(t, &frames, &rounds);
+	if (cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM))
+		snprintf(msg, sizeof(msg), "%s: done%s%s: %u frame(s) in %u round(s)%s",
+			 run_subject(), how ? ", " : "", how ? how : "", frames,
+			 rounds, dryrun_binder() ? " (dry run: nothing changed)" :
+			 dryrun_injector() ? " (dry run: no frame sent)" : "");
+	else
+		snprintf(msg, sizeof(msg), "%s: done%s", run_subject(),
+			 dryrun_binder() ? " (dry run: nothing changed)" : "");
+	cli_log(LOG_NOTICE, msg);
+}
+
+/*
+ * --background: the addresses are bound and the first round is out. The
+ * lock is released (the rest only sends frames), then a child takes over
+ * the schedule, detached from the caller's terminal and pipes, and the
+ * parent reports what it has so far. Returns in both processes: the
+ * parent's exit status, or in the child the schedule's.
+ */
+static int go_background(struct ipto_takeover *t, struct ipto_plan *plan)
+{
+	pid_t pid;
+	int r, fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	host_lock = ipto_lock_release(host_lock);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		cli_error_set(EXIT_FAILURE, r, "%s: the addresses are bound and the first "
+			  "round is out, but --background cannot fork: %s",
+			  run_subject(), strerror(-r));
+		if (cli.json)
+			json_result(r, false, plan, t, 0);
+		return cli_error_emit();
+	}
+	if (pid > 0) {
+		unsigned int frames, rounds;
+
+		if (cli.json) {
+			json_result(0, false, plan, t, (long)pid);
+		} else {
+			if (cli.verbose)
+				print_report_entries(t);
+			count_sent(t, &frames, &rounds);
+			printf("announced: %u frame(s) in %u round(s); process %ld "
+			       "sends the rest of the schedule\n", frames, rounds,
+			       (long)pid);
+		}
+		return EXIT_SUCCESS;
+	}
+	/* The child: nothing of it reaches the caller's stdout or stderr. */
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	r = run_schedule(t);
+	if (r < 0)
+		exit(failure(r, "%s: the addresses are bound, but announcing failed: %s",
+			     run_subject(), diag_why(r)));
+	log_done(t, "in the background");
+	exit(EXIT_SUCCESS);
+}
+
 static int run_plan(struct ipto_plan *plan)
 {
 	struct ipto_binder *binder = NULL;
@@ -1030,6 +1336,7 @@ static int run_plan(struct ipto_plan *plan)
 		  .standby = run_flags & IPTO_TAKEOVER_RECLAIM ? NULL : cli.standby,
 		  .flags = (cli.keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0) |
 			   (cli.dad ? IPTO_TAKEOVER_DAD : 0) | run_flags);
+	bool announces = cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM);
 	char why[600] = "";
 	int r, status = EXIT_FAILURE;
 
@@ -1037,10 +1344,15 @@ static int run_plan(struct ipto_plan *plan)
 		opts.rounds = cli.rounds;
 		opts.n_rounds = cli.n_rounds;
 	}
+	if (announces && cli.refresh_s) {
+		/* Until a stop signal (see run_schedule()). */
+		opts.refresh_ms = cli.refresh_s * 1000u;
+		opts.refresh_count = 0;
+	}
 	if (!(run_flags & IPTO_TAKEOVER_RECLAIM) && steps_here(plan) == 0) {
 		/* The plan puts these nodes on other standbys. */
 		if (cli.json)
-			json_result(0, NULL, false, plan, NULL);
+			json_result(0, false, plan, NULL, 0);
 		else
 			printf("nothing to do on standby %s\n", cli.standby);
 		return EXIT_SUCCESS;
@@ -1058,57 +1370,59 @@ static int run_plan(struct ipto_plan *plan)
 	diag_reset();
 	r = ipto_takeover_new(ctx, plan, &opts, &t);
 	if (r < 0) {
+		cli_error_set(EXIT_FAILURE, r, "%s: %s", run_subject(), diag_why(r));
 		if (cli.json)
-			json_result(r, diag_why(r), false, plan, NULL);
-		failure("%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
-			diag_why(r));
+			json_result(r, false, plan, NULL, 0);
+		cli_error_emit();
 		goto out;
 	}
+	if (announces && cli.refresh_s)
+		block_stop_signals();
+	say_dry_run();
+	diag_reset();
 	r = ipto_takeover_start(t);
 	if (r < 0) {
 		size_t left = not_undone(t);
 
-		snprintf(why, sizeof(why), "%s", diag_why(r));
+		cli_error_set(EXIT_FAILURE, r, "%s: %s; %s", run_subject(), diag_why(r),
+			  left == 0 ? "nothing was changed" :
+			  "AND some changes could not be undone (see -v)");
 		if (cli.json)
-			json_result(r, why, left == 0, plan, t);
+			json_result(r, left == 0, plan, t, 0);
 		else if (cli.verbose)
 			print_report_entries(t);
-		failure("%s --fail %s: %s; %s", cli.cmd_name, list_text(&cli.fail),
-			why, left == 0 ? "nothing was changed" :
-			"AND some changes could not be undone (see -v)");
+		cli_error_emit();
 		goto out;
 	}
 	if (!cli.json)
 		print_addresses(t, plan);
-	diag_reset();
-	r = ipto_takeover_run(t);
-	if (r < 0)
+	if (announces && cli.background) {
+		status = go_background(t, plan);
+		goto out;
+	}
+	r = run_schedule(t);
+	if (r < 0) {
 		snprintf(why, sizeof(why), "%s", diag_why(r));
+		cli_error_set(EXIT_FAILURE, r, "%s: the addresses are bound, but "
+			  "announcing failed: %s", run_subject(), why);
+	}
 	if (cli.json) {
-		json_result(r, r < 0 ? why : NULL, false, plan, t);
+		json_result(r, false, plan, t, 0);
 	} else {
 		if (cli.verbose)
 			print_report_entries(t);
-		if (cli.cmd == CMD_TAKEOVER && r == 0) {
-			size_t i, n = ipto_takeover_get_report_count(t);
-			unsigned int rounds = 0, frames = 0;
-			struct ipto_takeover_report rep;
+		if (announces && r == 0) {
+			unsigned int frames, rounds;
 
-			for (i = 0; i < n && get_report(t, i, &rep); i++)
-				if (rep.op == IPTO_REPORT_OP_ANNOUNCE &&
-				    rep.outcome == IPTO_REPORT_OUTCOME_DONE) {
-					frames += rep.frames;
-					if (rep.round + 1 > rounds)
-						rounds = rep.round + 1;
-				}
+			count_sent(t, &frames, &rounds);
 			printf("announced: %u frame(s) in %u round(s)\n", frames, rounds);
 		}
 	}
 	if (r < 0) {
-		failure("%s --fail %s: the addresses are bound, but announcing failed: %s",
-			cli.cmd_name, list_text(&cli.fail), why);
+		cli_error_emit();
 		goto out;
 	}
+	log_done(t, NULL);
 	status = EXIT_SUCCESS;
 out:
 	ipto_takeover_unref(t);
@@ -1129,7 +1443,7 @@ static void take_lock(void)
 	diag_reset();
 	r = ipto_lock_acquire(ctx, &o, &host_lock);
 	if (r < 0)
-		exit(failure("%s: another takeover or release runs on this host: %s",
+		exit(failure(r, "%s: another takeover or release runs on this host: %s",
 			     cli.cmd_name, diag_why(r)));
 }
 
@@ -1143,7 +1457,7 @@ static void load_occupancy(void)
 	diag_reset();
 	r = ipto_pool_load_occupancy(cluster_pool(cluster), cli.standby, run_binder);
 	if (r < 0)
-		exit(failure("%s: cannot read what this host holds: %s", cli.cmd_name,
+		exit(failure(r, "%s: cannot read what this host holds: %s", cli.cmd_name,
 			     diag_why(r)));
 }
 
@@ -1181,7 +1495,7 @@ static int cmd_takeover(void)
 			return EXIT_SUCCESS;
 		}
 		if (held)
-			return failure("takeover --fail %s: some of these nodes are taken "
+			return failure(EEXIST, "takeover --fail %s: some of these nodes are taken "
 				       "over here already; take over the others alone",
 				       list_text(&cli.fail));
 	}
@@ -1255,7 +1569,7 @@ static int release_reclaimed(const char *node, bool *found)
 	nl = ipto_binder_adapter_dump(run_binder, links, 256);
 	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
 	if (nl < 0 || na < 0)
-		return failure("release: cannot read this host's addresses: %s",
+		return failure(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
 			       diag_why(nl < 0 ? nl : na));
 	for (i = 0; i < na && i < 1024 && n < 256; i++) {
 		const char *owner;
@@ -1280,7 +1594,7 @@ static int release_reclaimed(const char *node, bool *found)
 	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
-		return failure("release: %s", diag_why(r));
+		return failure(r, "release: %s", diag_why(r));
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
@@ -1336,7 +1650,7 @@ static int cmd_release(void)
 				      held.n, &release);
 		free_list(&held);
 		if (r < 0)
-			return failure("release: %s", diag_why(r));
+			return failure(r, "release: %s", diag_why(r));
 		r = run_plan(release);
 		ipto_plan_unref(release);
 		return r != EXIT_SUCCESS ? r : status;
@@ -1349,7 +1663,7 @@ static int cmd_release(void)
 		r = ipto_pool_commit(cluster_pool(cluster), takeover);
 		ipto_plan_unref(takeover);
 		if (r < 0)
-			return failure("release: %s", diag_why(r));
+			return failure(r, "release: %s", diag_why(r));
 	}
 	diag_reset();
 	r = ipto_plan_new_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
@@ -1458,7 +1772,7 @@ static int cmd_status(void)
 	r = ipto_status_new(cluster_pool(cluster), binder, &o, &st);
 	if (r < 0) {
 		ipto_binder_unref(binder);
-		return failure("status: %s", diag_why(r));
+		return failure(r, "status: %s", diag_why(r));
 	}
 	n = ipto_status_get_count(st);
 	for (i = 0; i < n; i++) {
@@ -1482,7 +1796,7 @@ static int cmd_status(void)
 	ipto_status_unref(st);
 	if (r < 0) {
 		ipto_binder_unref(binder);
-		return failure("status: %s", ipto_strerror(r));
+		return failure(r, "status: %s", ipto_strerror(r));
 	}
 	{
 		/* The virtual adapters (tagged macvlans) go with it: in JSON
@@ -1537,7 +1851,7 @@ static int cmd_reclaim(void)
 	diag_reset();
 	r = ipto_binder_adapter_get(run_binder, cli.interface, &info);
 	if (r < 0)
-		return failure("reclaim: --interface %s: %s", cli.interface, diag_why(r));
+		return failure(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
 	for (i = 0; i < n; i++) {
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
@@ -1546,7 +1860,7 @@ static int cmd_reclaim(void)
 			 &plan);
 	if (r < 0) {
 		ipto_pool_unref(pool);
-		return failure("reclaim --node %s: %s", cli.node_sel, diag_why(r));
+		return failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
@@ -1624,10 +1938,10 @@ static int cmd_announce(void)
 		r = ipto_binder_adapter_get(binder, cli.interface, &info);
 		ipto_binder_unref(binder);
 		if (r < 0)
-			return failure("--interface %s: %s", cli.interface, diag_why(r));
+			return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
 		mac = info.mac;
 		if (!(ipto_mac_classify(&mac) & IPTO_MAC_CLASS_UNICAST))
-			return failure("--interface %s: has no unicast MAC; give --mac",
+			return failure(EADDRNOTAVAIL, "--interface %s: has no unicast MAC; give --mac",
 				       cli.interface);
 	}
 	n = build_frames(&mac);
@@ -1637,7 +1951,7 @@ static int cmd_announce(void)
 	r = ipto_injector_open(injector, cli.interface, &port);
 	if (r < 0) {
 		ipto_injector_unref(injector);
-		return failure("--interface %s: %s", cli.interface, diag_why(r));
+		return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
 	}
 	for (round = 0; round < cli.count && r >= 0; round++) {
 		if (round) {
@@ -1656,16 +1970,18 @@ static int cmd_announce(void)
 	ipto_injector_close(port);
 	ipto_injector_unref(injector);
 	if (r < 0)
-		return failure("announce on %s: round %u: %s", cli.interface, round,
+		return failure(r, "announce on %s: round %u: %s", cli.interface, round,
 			       diag_why(r));
 	ipto_mac_format(&mac, macs, sizeof(macs));
 	if (cli.json) {
-		fputs("{\"interface\":", stdout);
+		fputs("{\"command\":\"announce\",\"interface\":", stdout);
 		json_str(cli.interface);
-		printf(",\"mac\":\"%s\",\"frames\":%zu,\"rounds\":%u}\n", macs, n,
-		       cli.count);
+		printf(",\"mac\":\"%s\",\"frames\":%zu,\"rounds\":%u,"
+		       "\"dry_run\":%s,\"error\":null}\n", macs, n, cli.count,
+		       dryrun_injector() ? "true" : "false");
 	} else {
-		printf("sent %zu frame(s) from %s (%s), %u round(s)\n", n,
+		printf("%s %zu frame(s) from %s (%s), %u round(s)\n",
+		       dryrun_injector() ? "dry run: would have sent" : "sent", n,
 		       cli.interface, macs, cli.count);
 	}
 	return EXIT_SUCCESS;
@@ -1681,7 +1997,7 @@ static int cmd_frames(void)
 	diag_reset();
 	r = ipto_pcap_writer_new(ctx, cli.output, &w);
 	if (r < 0)
-		return failure("--output %s: %s", cli.output, diag_why(r));
+		return failure(r, "--output %s: %s", cli.output, diag_why(r));
 	for (i = 0; i < n && r >= 0; i++)
 		r = ipto_pcap_writer_write(w, frame_iov[i].iov_base, frame_iov[i].iov_len);
 	if (r >= 0)
@@ -1689,11 +2005,11 @@ static int cmd_frames(void)
 	else
 		ipto_pcap_writer_close(w);
 	if (r < 0)
-		return failure("--output %s: %s", cli.output, diag_why(r));
+		return failure(r, "--output %s: %s", cli.output, diag_why(r));
 	if (cli.json) {
-		fputs("{\"output\":", stdout);
+		fputs("{\"command\":\"frames\",\"output\":", stdout);
 		json_str(cli.output);
-		printf(",\"frames\":%zu}\n", n);
+		printf(",\"frames\":%zu,\"error\":null}\n", n);
 	} else {
 		/* With --output -, stdout is the pcap stream. */
 		fprintf(strcmp(cli.output, "-") == 0 ? stderr : stdout,
@@ -1782,7 +2098,7 @@ static int cmd_adapters(void)
 		r = ipto_macvlan_cleanup(binder, cli.standby, IPTO_MACVLAN_KEEP);
 	if (r < 0) {
 		ipto_binder_unref(binder);
-		return failure("adapters: %s", diag_why(r));
+		return failure(r, "adapters: %s", diag_why(r));
 	}
 	if (cli.json) {
 		printf("{\"%s\":%d,\"described\":%zu,\"links\":",
@@ -1798,10 +2114,14 @@ static int cmd_adapters(void)
 	n = print_virtual_adapters(binder, cli.standby, cli.json, true);
 	ipto_binder_unref(binder);
 	if (n < 0)
-		return failure("adapters: %s", diag_why(n));
-	if (cli.json)
+		cli_error_set(EXIT_FAILURE, n, "adapters: %s", diag_why(n));
+	if (cli.json) {
+		/* The document is open: the error goes in it. */
+		fputs(n < 0 ? "null,\"error\":" : ",\"error\":", stdout);
+		cli_error_json_value();
 		puts("}");
-	return EXIT_SUCCESS;
+	}
+	return n < 0 ? cli_error_emit() : EXIT_SUCCESS;
 }
 
 /* ipto cleanup: a crashed run's leftovers, on purpose. */
@@ -1817,9 +2137,9 @@ static int cmd_cleanup(void)
 	r = ipto_macvlan_cleanup(binder, cli.standby, 0);
 	ipto_binder_unref(binder);
 	if (r < 0)
-		return failure("cleanup: %s", diag_why(r));
+		return failure(r, "cleanup: %s", diag_why(r));
 	if (cli.json)
-		printf("{\"deleted\":%d}\n", r);
+		printf("{\"command\":\"cleanup\",\"deleted\":%d,\"error\":null}\n", r);
 	else
 		printf("deleted %d leftover link(s)\n", r);
 	return EXIT_SUCCESS;
@@ -1858,8 +2178,10 @@ int main(int argc, char **argv)
 
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return failure("cannot create a context: %s", ipto_strerror(r));
+		return failure(r, "cannot create a context: %s", ipto_strerror(r));
+
 	diag_setup(ctx, "ipto", cli.verbose);
+	diag_set_syslog(cli_error_syslog());
 	if (cli.cmd & CMD_CLUSTER)
 		load_cluster();
 
@@ -1875,9 +2197,5 @@ int main(int argc, char **argv)
 	case CMD_ADAPTERS: r = cmd_adapters(); break;
 	case CMD_CLEANUP: r = cmd_cleanup(); break;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "ipto: cannot write the output: %s\n", strerror(errno));
-		return EXIT_FAILURE;
-	}
-	return r;
+	return finish_output(r);
 }

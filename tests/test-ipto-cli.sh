@@ -10,10 +10,13 @@ set -u
 IPTO=${1:?usage: test-ipto-cli.sh PATH/TO/ipto [cluster.conf]}
 EXAMPLE_CONF=${2:+$(realpath "$2")}
 IPTO=$(realpath "$IPTO") && [ -x "$IPTO" ] || { echo "not ok - $IPTO is not executable"; exit 1; }
-if ! command -v python3 >/dev/null; then
-	echo "not ok - python3 is needed to check --json output"
+if ! command -v python3 >/dev/null || ! command -v jq >/dev/null; then
+	echo "not ok - python3 and jq (.ci/deps) are needed to check --json output"
 	exit 1
 fi
+# The interpreter itself, not a wrapper script (pyenv's shims cost ~0.1 s
+# a call, and the helpers call it for every case).
+PY=$(python3 -c 'import sys; print(sys.executable)')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -31,8 +34,38 @@ run() {
 	err=$(cat "$tmp/err")
 }
 
+# json_error RC ARGS...: the same run with --json in front exits RC,
+# writes the same one line to stderr, and stdout is exactly one line: a
+# JSON object whose "error" is {"code": "E...", "errno": N, "message": the
+# stderr line without "ipto: " and " (see ipto --help)", "exit": RC} (the
+# one shape of every error; a result document may carry more members).
+json_error() {
+	local want_rc=$1 text_err=$err
+	shift
+	run --json "$@"
+	if [ "$rc" != "$want_rc" ] || [ "$err" != "$text_err" ] ||
+		[ "$(wc -l <"$tmp/out")" != 1 ]; then
+		bad "--json $*: rc=$rc (want $want_rc), stderr '$err' (want '$text_err'), stdout: $out"
+		return
+	fi
+	# "ipto: " or "ipto probe: ", "(see ipto --help)" or "(see ipto watch --help)"
+	local msg=${text_err#*: }
+	msg=${msg% (see ipto*--help)}
+	if jq -e --arg msg "$msg" --argjson rc "$want_rc" '.error |
+		type == "object" and keys == ["code", "errno", "exit", "message"] and
+		.exit == $rc and .message == $msg and (.errno | type) == "number" and
+		.errno > 0 and (.code | type) == "string"' "$tmp/out" >/dev/null; then
+		# Each code is checked against its errno once, at the end.
+		jq -r '.error | "\(.code) \(.errno)"' "$tmp/out" >>"$tmp/codes"
+		ok "--json error object: ipto --json $*"
+	else
+		bad "--json $*: not the error object: $out"
+	fi
+}
+
 # usage_error NEEDLE ARGS...: exit 2, nothing on stdout, exactly one line
-# on stderr, and that line contains NEEDLE (the argument it names).
+# on stderr, and that line contains NEEDLE (the argument it names); with
+# --json, the error object (json_error).
 usage_error() {
 	local needle=$1
 	shift
@@ -43,6 +76,7 @@ usage_error() {
 	else
 		bad "usage error naming '$needle' expected: ipto $* (rc=$rc, stderr: $err, stdout: $out)"
 	fi
+	json_error 2 "$@"
 }
 
 # op_error NEEDLE ARGS...: exit 1 and one line on stderr containing NEEDLE.
@@ -55,6 +89,7 @@ op_error() {
 	else
 		bad "exit 1 saying '$needle' expected: ipto $* (rc=$rc, stderr: $err)"
 	fi
+	json_error 1 "$@"
 }
 
 # succeeds ARGS...: exit 0 and nothing on stderr.
@@ -78,11 +113,11 @@ json_ok() {
 		bad "ipto $* exits $rc: $err"
 		return
 	fi
-	if ! python3 -m json.tool <"$tmp/out" >/dev/null 2>"$tmp/jerr"; then
+	if ! "$PY" -m json.tool <"$tmp/out" >/dev/null 2>"$tmp/jerr"; then
 		bad "ipto $*: stdout is not JSON: $(cat "$tmp/jerr"): $out"
 		return
 	fi
-	if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ('"$expr"') else 1)' "$tmp/out"; then
+	if "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ('"$expr"') else 1)' "$tmp/out"; then
 		ok "JSON of ipto $* parses and $expr"
 	else
 		bad "JSON of ipto $*: $expr does not hold: $out"
@@ -154,7 +189,7 @@ usage_error "--node a1,192.0.2.11/24: " plan -n a1,192.0.2.11/24 -n a1,192.0.2.1
 usage_error "'zz:zz'" check -a sb,tk1,mac=zz:zz
 usage_error "not a unicast MAC" check -a sb,tk1,mac=01:00:5e:00:00:01
 usage_error "unknown adapter attribute 'foo'" check -a sb,tk1,mac=02:00:5e:30:01:01,foo
-usage_error "--adapter sb,tk9" check -a sb,tk9 --binder dryrun
+usage_error "--adapter sb,tk9: adapter tk9 has no mac= and this host has no interface tk9" check -n a1,192.0.2.11/24 -a sb,tk9 --binder dryrun
 usage_error "--config nofile" check -c nofile
 usage_error "--count: '0' is not a number" announce -i eth0 --ip 192.0.2.1 --count 0
 usage_error "--count: '-1' is not a number" announce -i eth0 --ip 192.0.2.1 --count -1
@@ -167,7 +202,10 @@ usage_error "--mac: 'ff:ff:ff:ff:ff:ff' is not a unicast" frames --ip 192.0.2.1 
 usage_error "--output FILE is required" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01
 usage_error "--mac MAC is required" frames --ip 192.0.2.1 -o x
 usage_error "no style given applies to '2001:db8::1'" frames --ip 2001:db8::1 --mac 02:00:00:00:00:01 -o x --style arp-announce
-usage_error "--json: stdout carries the pcap" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o - --json
+run frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o - --json
+[ $rc = 2 ] && [[ $err == *"--json: stdout carries the pcap"* ]] &&
+	[[ $out == '{"error":{"code":"EINVAL"'* ]] &&
+	ok "frames -o - --json: a usage error, in JSON" || bad "frames -o - --json: rc=$rc $err $out"
 
 # The config file: errors name FILE:LINE.
 cat >bad.conf <<'EOF'
@@ -184,6 +222,54 @@ usage_error "short.conf:1: 'adapter' needs a standby and an interface" check -c 
 printf 'node a1 192.0.2.11/24\nadapter a1 tk1 mac=02:00:5e:30:01:01\n' >clash.conf
 usage_error "clash.conf:2: " check -c clash.conf
 
+# Messages that say what is wrong.
+printf 'node a1 192.0.2.11/24\nadapter sb tk1 mac=02:00:5e:30:01:01\nadapter sb2 tk9\n' >nomac.conf
+usage_error "--standby: no standby 'nosuch' in the cluster description" \
+	-c nomac.conf takeover -f a1 -s nosuch "${DRY[@]}"
+run -c nomac.conf takeover -f a1 -s nosuch "${DRY[@]}"
+[[ $err != *mac=* ]] && ok "an unknown --standby is not blamed on a mac= of line 3" ||
+	bad "--standby nosuch: $err"
+mkdir conf.d
+usage_error "--config conf.d: is a directory" check -c conf.d
+run --json check -c conf.d
+[ "$("$PY" -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])' <<<"$out")" = EISDIR ] &&
+	ok "-c DIR: code EISDIR" || bad "-c DIR --json: $out"
+if [ -r /proc/self/mem ]; then
+	usage_error "--config /proc/self/mem: cannot read it: Input/output error" check -c /proc/self/mem
+fi
+# An empty description, or a node without an address, is an error for
+# every command that reads one.
+printf '# nothing here\n\n' >empty.conf
+for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "release -f a1 ${DRY[*]}" \
+	"status --binder dryrun" "reclaim --node a1 -i eth0 ${DRY[*]}"; do
+	# shellcheck disable=SC2086 # the words of $cmd
+	usage_error "the cluster description has no active node" -c empty.conf $cmd
+done
+usage_error "the cluster description has no active node" check -a sb,tk1,mac=02:00:5e:30:01:01
+for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "status --binder dryrun"; do
+	# shellcheck disable=SC2086
+	usage_error "node a2 has no address in the cluster description" \
+		-n a1,192.0.2.11/24 -n a2,mac=02:00:5e:20:02:00 -a sb,tk1,mac=02:00:5e:30:01:01 $cmd
+done
+# The watch, probe and tickle commands (examples/ipto-watch.c) take the
+# same error path.
+printf 'garbage\n' >conns.txt
+for args in "probe" "watch --bogus" "tickle --conns nofile --ip 192.0.2.1" \
+	"tickle --conns conns.txt --ip 192.0.2.1"; do
+	# shellcheck disable=SC2086 # the words of $args
+	run $args
+	# shellcheck disable=SC2086
+	[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [[ $err == "ipto ${args%% *}: "* ]] &&
+		ok "ipto $args: exit 2, one line" || bad "ipto $args: rc=$rc err=$err"
+	# shellcheck disable=SC2086
+	json_error 2 $args
+done
+
+# Options of the hooks: only where they apply, with a value in range.
+usage_error "--refresh: not an option of 'plan'" -c nomac.conf plan -f a1 --refresh 2
+usage_error "--background: not an option of 'release'" -c nomac.conf release -f a1 --background "${DRY[@]}"
+usage_error "--refresh: '0' is not a number from 1 to 86400" -c nomac.conf takeover -f a1 --refresh 0 "${DRY[@]}"
+
 # --- operations that fail exit 1 with one line ----------------------------------
 C2=(-n a1,192.0.2.11/24,192.0.2.12/24 -a sb,tk1,mac=02:00:5e:30:01:01)
 op_error "node a1 has 2 IPs, standby sb has 1 adapters" plan "${C2[@]}" -f a1
@@ -193,6 +279,14 @@ run check "${C2[@]}"
 	ok "check of a pool that breaks the capacity rule exits 1" ||
 	bad "check: rc=$rc out=$out err=$err"
 op_error "--interface eth9" announce -i eth9 --ip 192.0.2.1 --binder dryrun --injector dryrun
+op_error "--output nodir/x.pcap" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o nodir/x.pcap
+if [ -w /dev/full ]; then
+	op_error "--output /dev/full" frames --ip 192.0.2.1 --mac 02:00:00:00:00:01 -o /dev/full
+	# When stdout itself fails, the message goes to stderr only.
+	"$IPTO" --json --version >/dev/full 2>"$tmp/err"
+	[ $? = 1 ] && [[ $(cat "$tmp/err") == "ipto: cannot write the output: "* ]] &&
+		ok "--version to a full disk: exit 1, says why" || bad "--version >/dev/full: $(cat "$tmp/err")"
+fi
 
 # --- the patent's figures --------------------------------------------------------
 # Fig. 2: one active node (28) with one IP, standby (32) with the management
@@ -257,7 +351,7 @@ json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [(
 	-c fig1.conf -a sb,tk2,mac=02:00:5e:30:01:02 release --taken-over a1 --taken-over a2 -f a2 "${DRY[@]}" --json
 
 # --- JSON of every command ------------------------------------------------------------
-JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]' check "${C2[@]}" --json
+JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]["message"] and j["error"]["code"] == "ENOSPC" and j["error"]["exit"] == 1' check "${C2[@]}" --json
 json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_adapter", "devconf", "addr_add", "adapter_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4' \
 	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
 json_ok 'j["command"] == "release" and j["ok"] and j["plan"]["kind"] == "release" and [s["action"] for s in j["plan"]["steps"]] == ["unbind", "unbind"]' \
@@ -272,23 +366,40 @@ run -c fig2.conf -a sb2,tk1,mac=02:00:5e:40:01:01 -a sb2,tk2,mac=02:00:5e:40:01:
 [ $rc = 0 ] && [ "$out" = "nothing to do on standby sb2" ] &&
 	ok "takeover on a standby the plan does not use does nothing and succeeds" ||
 	bad "takeover -s sb2: rc=$rc out=$out err=$err"
-json_ok 'j == {"interface": "eth0", "mac": "02:00:5e:30:01:01", "frames": 3, "rounds": 2}' \
+json_ok 'j == {"command": "announce", "interface": "eth0", "mac": "02:00:5e:30:01:01", "frames": 3, "rounds": 2, "dry_run": True, "error": None}' \
 	announce -i eth0 --ip 192.0.2.11/24,2001:db8::11 --mac 02:00:5e:30:01:01 --injector dryrun \
 	--count 2 --interval 0 --json
-json_ok 'j == {"output": "f.pcap", "frames": 2}' frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o f.pcap --json
+json_ok 'j == {"command": "frames", "output": "f.pcap", "frames": 2, "error": None}' frames --ip 192.0.2.11/24 --mac 02:00:5e:30:01:01 -o f.pcap --json
 # Names with JSON's special characters come out escaped.
 json_ok 'j["nodes"] == ["a\"1\\x"] and j["steps"][0]["ifname"] == "t\"k"' \
 	-n 'a"1\x,192.0.2.11/24' -a 'sb,t"k,mac=02:00:5e:30:01:01' plan -f 'a"1\x' --json
 # A failed takeover still writes its JSON, exits 1 and says why on stderr.
-run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}" --json
-[ $rc = 1 ] && [ -z "$out" ] && [[ $err == *"node a2 has 1 IPs"* ]] &&
-	ok "a takeover that cannot be planned exits 1 with nothing on stdout" ||
+run -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
+json_error 1 -c fig1.conf takeover --taken-over a1 -f a2 "${DRY[@]}"
+[[ $err == *"node a2 has 1 IPs"* ]] && ok "a takeover that cannot be planned says why" ||
 	bad "unplannable takeover: rc=$rc out=$out err=$err"
+
+# A dry run says so: in JSON, and on the first line of the text.
+json_ok 'j["dry_run"] is True and j["dry_run_binder"] is True and j["dry_run_injector"] is True and j["error"] is None' \
+	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
+json_ok 'j["dry_run"] is True and j["dry_run_binder"] is True and j["dry_run_injector"] is False' \
+	-c fig4.conf release -f a1 --binder dryrun --json
+run -c fig4.conf release -f a1 --binder dryrun
+[ $rc = 0 ] && [ "$(head -n1 <<<"$out")" = "dry run: nothing is changed on this host" ] &&
+	ok "a dry-run release says so first" || bad "dry-run release: rc=$rc $out $err"
+run announce -i eth0 --ip 192.0.2.11 --mac 02:00:5e:30:01:01 --injector dryrun
+[ "$out" = "dry run: would have sent 2 frame(s) from eth0 (02:00:5e:30:01:01), 1 round(s)" ] &&
+	ok "a dry-run announce says so" || bad "dry-run announce: $out"
+# --background and --refresh in a dry run: the parent reports the first
+# round; the child (no output of its own) finishes the rest.
+json_ok 'j["ok"] and j["background"]["pid"] > 0 and max(r["round"] for r in j["report"]) == 0' \
+	-c fig4.conf takeover -f a1 --schedule 0:arp-announce,50:arp-announce "${DRY[@]}" --background --json
 
 # --- text output of the operations ----------------------------------------------------
 run -c fig4.conf takeover -f a1 --schedule 0:arp-announce,1:arp-bcast-target "${DRY[@]}"
 same_text "takeover prints each bound address and the announcement count" \
-"192.0.2.11/24 of a1 bound on sb tk1 (02:00:5e:30:01:01)
+"dry run: nothing is changed on this host, no frame is sent
+192.0.2.11/24 of a1 bound on sb tk1 (02:00:5e:30:01:01)
 192.0.2.12/24 of a1 bound on sb mgmt (02:00:5e:30:01:00) [management adapter]
 announced: 4 frame(s) in 2 round(s)"
 run frames --ip 192.0.2.11/24,2001:db8::11/64 --mac 02:00:5e:30:01:01 -o f.pcap
@@ -306,6 +417,19 @@ if [ -n "$EXAMPLE_CONF" ]; then
 		bad "examples/cluster.conf: rc=$rc $out $err"
 	json_ok '[s["ifname"] for s in j["steps"]] == ["mgmt"]' \
 		-c "$EXAMPLE_CONF" plan --taken-over a1 -f a2 --json
+fi
+
+# Every code the error objects gave is the name of their errno.
+if "$PY" - "$tmp/codes" <<'PY'; then
+import errno, sys
+pairs = {tuple(l.split()) for l in open(sys.argv[1])}
+wrong = [p for p in pairs if errno.errorcode.get(int(p[1])) != p[0]]
+print("# codes seen:", " ".join(sorted(c for c, _ in pairs)))
+sys.exit(1 if wrong or not pairs else 0)
+PY
+	ok "every error object's code names its errno"
+else
+	bad "an error object's code is not its errno's name (see $tmp/codes)"
 fi
 
 echo "1..$n"
