@@ -159,16 +159,28 @@ mount -t tmpfs -o mode=0755 hooks-dev /dev || exit 1
 mknod -m 666 /dev/null c 1 3 && mknod -m 444 /dev/urandom c 1 9 || exit 1
 python3 "$here/syslog-sink.py" /dev/log "$log" &
 sink=$!
-for _ in $(seq 200); do grep -qx ready "$log" 2>/dev/null && break; sleep 0.05; done
+# wait_log PATTERN SECS: poll the sink's file until PATTERN shows up, by
+# bash's SECONDS clock (the sink may read a queued datagram late).
+wait_log() {
+	local end=$((SECONDS + $2))
+	until grep -qE "$1" "$log" 2>/dev/null; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+wait_log '^ready$' 10
 ip netns exec "$ns" "$ipto" --syslog -c "$tmp/cluster.conf" takeover -f zz
 echo "error-rc=$?"
 ip netns exec "$ns" "$ipto" --syslog -c "$tmp/cluster.conf" takeover -f a1 \
 	--schedule "$sched" --background
 echo "background-rc=$?"
 # The child logs when its schedule is done (or fails).
-for _ in $(seq 600); do grep -q 'in the background' "$log" && break; sleep 0.05; done
+wait_log 'in the background' 30
 ip netns exec "$ns" "$ipto" --syslog -c "$tmp/cluster.conf" release -f a1
 echo "release-rc=$?"
+# The release's datagram is queued when it exits: let the sink write it
+# before it is stopped.
+wait_log 'release --fail a1: done' 10
 kill $sink
 EOS
 sed 's/^/# /' "$LOG" 2>/dev/null
