@@ -922,8 +922,12 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 	size_t p, k, n_reqs = 0, *req_port = NULL;
 	int err = 0, value, *req_old = NULL;
 
-	if (reclaiming(t))
-		return 0; /* the node's own interface: its settings are its own */
+	/* A reclaim leaves the node's own interface as its administrator
+	 * set it; the host's other interfaces are guarded as on a standby
+	 * (one on the same LAN would answer ARP for the reclaimed address
+	 * with its own MAC). */
+	if (reclaiming(t) && !guards)
+		return 0;
 	/* With the netlink binder the changes go in one pipelined batch
 	 * after all their notes are written (each note still before its
 	 * change): one sendmsg instead of a round trip per setting, which
@@ -1254,7 +1258,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 
 /* After a release: a link the takeovers raised goes down once it has no
  * address left, and the ARP settings they changed are restored once the
- * host holds no taken-over address at all (until then every interface
+ * host holds no taken-over or reclaimed address at all (until then every interface
  * must keep leaving ARP to the owning adapter). Best effort: the
  * addresses are gone already, so a failure is logged, never undone. */
 /* A link's note read by restore_after_release(), to write back once its
@@ -1303,7 +1307,8 @@ static void restore_after_release(struct ipto_takeover *t)
 	if (!notes || !reqs || !req_note || !results)
 		goto out;
 	for (i = 0; i < t->n_dump; i++)
-		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
+		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER ||
+			      t->dump[i].proto == IPTO_ADDR_PROTO_RECLAIM;
 	for (k = 0; k < (size_t)n; k++) {
 		const struct ipto_adapter_entry *l = &links[k];
 		struct restore_note *rn = &notes[n_notes];
@@ -1732,13 +1737,13 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	 * which matters from the first request a client makes, not for the
 	 * announcement itself, so their reads stay off the path from the
 	 * call to the wire. Still all or nothing. */
-	if (!err && t->has_guards && !reclaiming(t))
+	if (!err && t->has_guards)
 		err = add_host_guards(t, &up);
 	if (!err)
 		err = check_links(t, up, true);
 	if (!err)
 		err = fix_devconf(t, true);
-	if (!err && t->is_release && !reclaiming(t))
+	if (!err && t->is_release)
 		restore_after_release(t);
 	if (!err && t->is_release && !reclaiming(t))
 		delete_empty_links(t);
