@@ -466,6 +466,13 @@ START_TEST(takeover_bad_input)
 }
 END_TEST
 
+/* Three announcement rounds 5 ms apart. */
+static const struct ipto_announce_round three_rounds[] = {
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+	{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+	{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+};
+
 START_TEST(takeover_schedule_rounds_and_fd)
 {
 	static const struct ipto_announce_round rounds[] = {
@@ -542,16 +549,11 @@ END_TEST
 
 START_TEST(takeover_run_blocking_sends_every_round)
 {
-	static const struct ipto_announce_round rounds[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-	};
 	struct fixture f;
 	struct ipto_takeover *t;
 
 	fixture_init(&f, false);
-	t = new_takeover(&f, rounds, 3, 0);
+	t = new_takeover(&f, three_rounds, 3, 0);
 	ck_assert_int_eq(ipto_takeover_run(t), 0);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 6);
 	ck_assert_int_eq(ipto_takeover_dispatch(t), 0);
@@ -568,11 +570,6 @@ END_TEST
  */
 START_TEST(takeover_later_rounds_skip_released_addresses)
 {
-	static const struct ipto_announce_round rounds[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-	};
 	struct ipto_frame_info info = { .sz = sizeof(info) };
 	struct ipto_addr gone, kept;
 	struct ipto_takeover *t;
@@ -583,7 +580,7 @@ START_TEST(takeover_later_rounds_skip_released_addresses)
 	ck_assert_int_eq(ipto_addr_parse("192.0.2.10/24", &gone), 0);
 	ck_assert_int_eq(ipto_addr_parse("198.51.100.10", &kept), 0);
 	fixture_init(&f, false);
-	t = new_takeover(&f, rounds, 3, 0);
+	t = new_takeover(&f, three_rounds, 3, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
 	/* another process removes one of the two addresses */
@@ -604,7 +601,7 @@ START_TEST(takeover_later_rounds_skip_released_addresses)
 	 * schedule ends at once */
 	ipto_injector_unref(f.injector);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f.ctx, &f.injector), 0);
-	t = new_takeover(&f, rounds, 3, 0);
+	t = new_takeover(&f, three_rounds, 3, 0);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
 	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth1", &gone), 0);
 	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth2", &kept), 0);
