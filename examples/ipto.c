@@ -985,12 +985,12 @@ static bool get_report(struct ipto_takeover *t, size_t i,
 	return ipto_takeover_get_report(t, i, rep) == 0;
 }
 
-/* What went wrong in a failed report entry, in words: the library's
- * errno alone can mislead (a MAC check that fails is -ESTALE, "Stale file
- * handle"). */
+/* What went wrong in a failed report entry, in words: the errno's own
+ * text is generic (a MAC check that fails is -EADDRNOTAVAIL, "Cannot
+ * assign requested address"). */
 static const char *report_error_text(const struct ipto_takeover_report *rep)
 {
-	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ESTALE)
+	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -EADDRNOTAVAIL)
 		return "the adapter's MAC is not the one the cluster description gives";
 	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ENODEV)
 		return "no such interface on this host";

@@ -191,7 +191,13 @@ struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t);
  * All or nothing (see the top of this header). May be called once.
  *
  * Returns: 0 on success; a negative errno (the first error) after undoing
- * everything it did; -EALREADY when called twice.
+ * everything it did; -EALREADY when called twice. Among them: -ENODEV for
+ * an adapter of the plan that is not on the system, -EADDRNOTAVAIL for an
+ * adapter whose MAC is not the one the plan (the description) gives (the
+ * step's report entry is IPTO_REPORT_OP_CHECK_ADAPTER; a binder's "address
+ * absent" answer, the same errno, never reaches the caller: a release
+ * counts it as found), -EADDRINUSE for a taken address that already sits
+ * on another interface of the host.
  */
 int ipto_takeover_start(struct ipto_takeover *t);
 
