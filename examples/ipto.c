@@ -1508,6 +1508,79 @@ static int cmd_takeover(void)
 }
 
 /*
+ * The kernel's answers, sized from the kernel: a dump returns how many
+ * entries there are, so ask again with room for that many (plus some, for
+ * what appears meanwhile) until it fits, as the library's own dumps do.
+ * Each returns the count (*out malloc()ed, the caller frees it) or a
+ * negative errno.
+ */
+static int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **out)
+{
+	size_t room = 64, i;
+	int n;
+
+	for (;;) {
+		*out = xrealloc(NULL, room * sizeof(**out));
+		for (i = 0; i < room; i++)
+			(*out)[i] = (struct ipto_adapter_entry){ .sz = sizeof(**out) };
+		n = ipto_binder_adapter_dump(binder, *out, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 16;
+		free(*out);
+	}
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+static int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out)
+{
+	size_t room = 256, i;
+	int n;
+
+	for (;;) {
+		*out = xrealloc(NULL, room * sizeof(**out));
+		for (i = 0; i < room; i++)
+			(*out)[i] = (struct ipto_addr_entry){ .sz = sizeof(**out) };
+		n = ipto_binder_addr_dump(binder, 0, *out, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 64;
+		free(*out);
+	}
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+/* Every address the description gives @node (*out malloc()ed, or NULL
+ * for none); returns how many. */
+static size_t node_ips(const char *node, struct ipto_addr **out)
+{
+	size_t n = cluster_node_ips(cluster, node, NULL, 0);
+
+	*out = n ? xrealloc(NULL, n * sizeof(**out)) : NULL;
+	return n ? cluster_node_ips(cluster, node, *out, n) : 0;
+}
+
+/* The dumped link of @ifindex, or NULL. */
+static const struct ipto_adapter_entry *link_of(const struct ipto_adapter_entry *links,
+						int nl, int ifindex)
+{
+	int k;
+
+	for (k = 0; k < nl; k++)
+		if (links[k].ifindex == ifindex)
+			return &links[k];
+	return NULL;
+}
+
+/*
  * A pool of one node and one pseudo-standby whose adapters are the node's
  * own interfaces: what reclaim binds, and what release removes of a
  * reclaim. @ifnames[i] carries @ips[i].
@@ -1550,28 +1623,33 @@ static int reclaim_plan(enum ipto_plan_action action, const char *node,
 /* What a reclaim of @node added on this host (marked in the kernel). */
 static int release_reclaimed(const char *node, bool *found)
 {
-	struct ipto_adapter_entry links[256];
-	struct ipto_addr_entry addrs[1024];
-	struct ipto_addr ips[256];
-	struct ipto_mac macs[256];
-	char ifnames[256][16];
+	struct ipto_adapter_entry *links = NULL;
+	struct ipto_addr_entry *addrs = NULL;
+	struct ipto_addr *ips = NULL;
+	struct ipto_mac *macs = NULL;
+	char (*ifnames)[16] = NULL;
 	struct ipto_pool *pool = NULL;
 	struct ipto_plan *plan = NULL;
-	int nl, na, i, k, r;
+	int nl, na = 0, i, r;
 	size_t n = 0;
 
 	*found = false;
-	for (i = 0; i < 256; i++)
-		links[i].sz = sizeof(links[i]);
-	for (i = 0; i < 1024; i++)
-		addrs[i].sz = sizeof(addrs[i]);
 	diag_reset();
-	nl = ipto_binder_adapter_dump(run_binder, links, 256);
-	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
-	if (nl < 0 || na < 0)
+	nl = dump_links(run_binder, &links);
+	if (nl >= 0)
+		na = dump_addrs(run_binder, &addrs);
+	if (nl < 0 || na < 0) {
+		free(links);
 		return failure(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
 			       diag_why(nl < 0 ? nl : na));
-	for (i = 0; i < na && i < 1024 && n < 256; i++) {
+	}
+	if (na > 0) {
+		ips = xrealloc(NULL, (size_t)na * sizeof(*ips));
+		macs = xrealloc(NULL, (size_t)na * sizeof(*macs));
+		ifnames = xrealloc(NULL, (size_t)na * sizeof(*ifnames));
+	}
+	for (i = 0; i < na; i++) {
+		const struct ipto_adapter_entry *l;
 		const char *owner;
 
 		if (addrs[i].proto != IPTO_ADDR_PROTO_RECLAIM)
@@ -1579,28 +1657,34 @@ static int release_reclaimed(const char *node, bool *found)
 		owner = cluster_node_of(cluster, &addrs[i].addr);
 		if (!owner || strcmp(owner, node) != 0)
 			continue;
-		for (k = 0; k < nl && k < 256 && links[k].ifindex != addrs[i].ifindex; k++)
-			;
-		if (k == nl || k == 256)
+		l = link_of(links, nl, addrs[i].ifindex);
+		if (!l)
 			continue;
 		ips[n] = addrs[i].addr;
-		macs[n] = links[k].mac;
-		snprintf(ifnames[n], sizeof(ifnames[n]), "%s", links[k].ifname);
+		macs[n] = l->mac;
+		snprintf(ifnames[n], sizeof(ifnames[n]), "%s", l->ifname);
 		n++;
 	}
+	free(links);
+	free(addrs);
+	r = EXIT_SUCCESS;
 	if (n == 0)
-		return EXIT_SUCCESS;
+		goto out;
 	*found = true;
 	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
-		ipto_pool_unref(pool);
-		return failure(r, "release: %s", diag_why(r));
+		r = failure(r, "release: %s", diag_why(r));
+		goto out;
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
 	run_flags = 0;
+out:
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
+	free(ips);
+	free(macs);
+	free(ifnames);
 	return r;
 }
 
@@ -1683,55 +1767,50 @@ static int cmd_release(void)
  */
 static int status_reclaimed(struct ipto_binder *binder, const char *node)
 {
-	struct ipto_adapter_entry links[256];
-	struct ipto_addr_entry addrs[1024];
-	struct ipto_addr ips[256];
+	struct ipto_adapter_entry *links = NULL;
+	struct ipto_addr_entry *addrs = NULL;
+	struct ipto_addr *ips = NULL;
+	const struct ipto_addr_entry **found = NULL;
 	char a[64], m[32];
 	size_t n, i, held = 0;
-	int nl, na, j, k;
+	int nl, na = -1, j, r = -1;
 
-	for (j = 0; j < 256; j++)
-		links[j].sz = sizeof(links[j]);
-	for (j = 0; j < 1024; j++)
-		addrs[j].sz = sizeof(addrs[j]);
-	n = cluster_node_ips(cluster, node, ips, 256);
-	nl = ipto_binder_adapter_dump(binder, links, 256);
-	na = nl < 0 ? nl : ipto_binder_addr_dump(binder, 0, addrs, 1024);
-	if (n == 0 || n > 256 || nl < 0 || na < 0)
-		return -1;
-	if (nl > 256)
-		nl = 256;
-	if (na > 1024)
-		na = 1024;
-	for (i = 0; i < n; i++)
+	n = node_ips(node, &ips);
+	nl = n ? dump_links(binder, &links) : -1;
+	if (nl >= 0)
+		na = dump_addrs(binder, &addrs);
+	if (n == 0 || nl < 0 || na < 0)
+		goto out;
+	/* found[i]: where ips[i] is reclaimed here (on a link the dump has) */
+	found = xrealloc(NULL, n * sizeof(*found));
+	for (i = 0; i < n; i++) {
+		found[i] = NULL;
 		for (j = 0; j < na; j++)
 			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
-			    ipto_addr_equal(&addrs[j].addr, &ips[i])) {
+			    ipto_addr_equal(&addrs[j].addr, &ips[i]) &&
+			    link_of(links, nl, addrs[j].ifindex)) {
+				found[i] = &addrs[j];
 				held++;
 				break;
 			}
+	}
 	if (held == 0)
-		return -1;
-	if (cli.json)
+		goto out;
+	if (cli.json) {
 		printf("{\"standby\":null,\"node\":");
-	if (cli.json)
 		json_str(node);
-	if (cli.json)
 		printf(",\"addresses\":[");
+	}
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < na; j++)
-			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
-			    ipto_addr_equal(&addrs[j].addr, &ips[i]))
-				break;
-		for (k = 0; j < na && k < nl && links[k].ifindex != addrs[j].ifindex; k++)
-			;
+		const struct ipto_adapter_entry *l =
+			found[i] ? link_of(links, nl, found[i]->ifindex) : NULL;
+
 		ipto_addr_format(&ips[i], a, sizeof(a));
-		if (j < na && k < nl)
-			ipto_mac_format(&links[k].mac, m, sizeof(m));
+		if (l)
+			ipto_mac_format(&l->mac, m, sizeof(m));
 		if (!cli.json) {
-			if (j < na && k < nl)
-				printf("%s of %s: reclaimed on %s (%s)\n", a, node,
-				       links[k].ifname, m);
+			if (l)
+				printf("%s of %s: reclaimed on %s (%s)\n", a, node, l->ifname, m);
 			else
 				printf("%s of %s: missing\n", a, node);
 			continue;
@@ -1739,9 +1818,9 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 		printf("%s{\"node\":", i ? "," : "");
 		json_str(node);
 		printf(",\"ip\":\"%s\",\"held\":%s,\"standby\":null,\"adapter\":", a,
-		       j < na && k < nl ? "true" : "false");
-		if (j < na && k < nl) {
-			json_str(links[k].ifname);
+		       l ? "true" : "false");
+		if (l) {
+			json_str(l->ifname);
 			printf(",\"mac\":\"%s\",\"health\":[],\"reclaimed\":true}", m);
 		} else {
 			printf("null,\"mac\":null,\"health\":[\"missing\"],\"reclaimed\":false}");
@@ -1750,7 +1829,13 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 	if (cli.json)
 		printf("],\"held\":%zu,\"missing\":%zu,\"unhealthy\":%zu}\n", held,
 		       n - held, n - held);
-	return held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+	r = held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+out:
+	free(found);
+	free(ips);
+	free(links);
+	free(addrs);
+	return r;
 }
 
 static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
@@ -1831,18 +1916,17 @@ static int cmd_status(void)
 static int cmd_reclaim(void)
 {
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
-	struct ipto_addr ips[256];
-	struct ipto_mac macs[256];
-	char ifnames[256][16];
+	struct ipto_addr *ips = NULL;
+	struct ipto_mac *macs;
+	char (*ifnames)[16];
 	struct ipto_pool *pool = NULL;
 	struct ipto_plan *plan = NULL;
 	size_t i, n;
 	int r;
 
-	n = cluster_node_ips(cluster, cli.node_sel, ips, 256);
-	if (n == 0 || n > 256)
-		die_usage("--node %s: the description gives it %s addresses",
-			  cli.node_sel, n ? "too many" : "no");
+	n = node_ips(cli.node_sel, &ips);
+	if (n == 0)
+		die_usage("--node %s: the description gives it no addresses", cli.node_sel);
 	take_lock();
 	if (make_binder(&run_binder) < 0)
 		return EXIT_FAILURE;
@@ -1850,22 +1934,29 @@ static int cmd_reclaim(void)
 		ipto_binder_dryrun_add_adapter(run_binder, cli.interface, NULL, true);
 	diag_reset();
 	r = ipto_binder_adapter_get(run_binder, cli.interface, &info);
-	if (r < 0)
+	if (r < 0) {
+		free(ips);
 		return failure(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
+	}
+	macs = xrealloc(NULL, n * sizeof(*macs));
+	ifnames = xrealloc(NULL, n * sizeof(*ifnames));
 	for (i = 0; i < n; i++) {
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
 	}
 	r = reclaim_plan(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
 			 &plan);
-	if (r < 0) {
-		ipto_pool_unref(pool);
-		return failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
+	if (r < 0)
+		r = failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
+	else {
+		run_flags = IPTO_TAKEOVER_RECLAIM;
+		r = run_plan(plan);
 	}
-	run_flags = IPTO_TAKEOVER_RECLAIM;
-	r = run_plan(plan);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
+	free(ips);
+	free(macs);
+	free(ifnames);
 	return r;
 }
 
