@@ -1759,6 +1759,81 @@ static int cmd_release(void)
 	return r;
 }
 
+static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
+				  bool json, bool heading);
+
+/* The conflicts `ipto watch` recorded in the last STATUS_CONFLICT_MINUTES
+ * (examples/ipto-watch.c), read once by cmd_status(). */
+#define STATUS_CONFLICT_MINUTES 10
+static struct watch_conflict *status_conflicts;
+static size_t n_status_conflicts;
+
+/* The recorded conflicts about @ip, as a JSON array. */
+static void print_conflicts_json(const struct ipto_addr *ip)
+{
+	size_t i, k = 0;
+
+	putchar('[');
+	for (i = 0; i < n_status_conflicts; i++) {
+		const struct watch_conflict *c = &status_conflicts[i];
+
+		if (!ipto_addr_equal(&c->addr, ip))
+			continue;
+		printf("%s{\"time\":", k++ ? "," : "");
+		json_str(c->time);
+		printf(",\"time_ns\":%llu,\"mac\":", c->time_ns);
+		json_str(c->mac);
+		printf(",\"adapter\":");
+		json_str(c->ifname);
+		printf(",\"frame\":");
+		json_str(c->frame);
+		printf(",\"policy\":");
+		json_str(c->policy);
+		printf(",\"defended\":%s}", c->defended ? "true" : "false");
+	}
+	putchar(']');
+}
+
+/*
+ * The library's status JSON with "conflicts" (print_conflicts_json()) added
+ * to each address object and "virtual_adapters" to the whole. Every entry
+ * object starts with {"node": and the array ends with ],"held": -- the
+ * library escapes every quote inside a string, so neither sequence can
+ * occur inside a value -- and entries come in ipto_status_get_entry() order.
+ */
+static void print_status_json(const struct ipto_status *st, struct ipto_binder *binder,
+			      const char *text)
+{
+	size_t i, n = ipto_status_get_count(st);
+	const char *p = text, *cur = strstr(text, "{\"node\":");
+	size_t len;
+
+	for (i = 0; cur && i < n; i++) {
+		struct ipto_status_entry e = { .sz = sizeof(e) };
+		const char *next = strstr(cur + 1, ",{\"node\":");
+
+		if (!next || i + 1 == n)
+			next = strstr(cur, "],\"held\":");
+		if (!next || next[-1] != '}' || ipto_status_get_entry(st, i, &e) < 0)
+			break; /* not the shape above: leave the rest as it is */
+		fwrite(p, 1, (size_t)(next - 1 - p), stdout);
+		fputs(",\"conflicts\":", stdout);
+		print_conflicts_json(&e.ip);
+		p = next - 1; /* the entry's closing brace */
+		cur = next + 1;
+	}
+	len = strlen(p);
+	if (len >= 2 && strcmp(p + len - 2, "}\n") == 0) {
+		fwrite(p, 1, len - 2, stdout);
+		fputs(",\"virtual_adapters\":", stdout);
+		if (print_virtual_adapters(binder, cli.standby, true, false) < 0)
+			fputs("null", stdout);
+		fputs("}\n", stdout);
+	} else {
+		fputs(p, stdout);
+	}
+}
+
 /*
  * status --node NODE on NODE's own host: the addresses a reclaim bound here
  * (marked IPTO_ADDR_PROTO_RECLAIM) are held here. Returns -1 when none is
@@ -1772,7 +1847,7 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 	struct ipto_addr *ips = NULL;
 	const struct ipto_addr_entry **found = NULL;
 	char a[64], m[32];
-	size_t n, i, held = 0;
+	size_t n, i, held = 0, unmarked = 0;
 	int nl, na = -1, j, r = -1;
 
 	n = node_ips(node, &ips);
@@ -1804,13 +1879,24 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 	for (i = 0; i < n; i++) {
 		const struct ipto_adapter_entry *l =
 			found[i] ? link_of(links, nl, found[i]->ifindex) : NULL;
+		const struct ipto_adapter_entry *u = NULL;
 
+		/* not reclaimed: an administrator's copy (no mark) is here? */
+		for (j = 0; !l && !u && j < na; j++)
+			if (addrs[j].proto != IPTO_ADDR_PROTO_RECLAIM &&
+			    addrs[j].proto != IPTO_ADDR_PROTO_TAKEOVER &&
+			    ipto_addr_equal(&addrs[j].addr, &ips[i]))
+				u = link_of(links, nl, addrs[j].ifindex);
+		unmarked += u != NULL;
 		ipto_addr_format(&ips[i], a, sizeof(a));
 		if (l)
 			ipto_mac_format(&l->mac, m, sizeof(m));
 		if (!cli.json) {
 			if (l)
 				printf("%s of %s: reclaimed on %s (%s)\n", a, node, l->ifname, m);
+			else if (u)
+				printf("%s of %s (on %s, not added by libipto): unmarked\n", a,
+				       node, u->ifname);
 			else
 				printf("%s of %s: missing\n", a, node);
 			continue;
@@ -1821,14 +1907,24 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 		       l ? "true" : "false");
 		if (l) {
 			json_str(l->ifname);
-			printf(",\"mac\":\"%s\",\"health\":[],\"reclaimed\":true}", m);
+			printf(",\"mac\":\"%s\",\"health\":[],\"unmarked_on\":null,"
+			       "\"reclaimed\":true", m);
 		} else {
-			printf("null,\"mac\":null,\"health\":[\"missing\"],\"reclaimed\":false}");
+			printf("null,\"mac\":null,\"health\":[\"%s\"],\"unmarked_on\":",
+			       u ? "unmarked" : "missing");
+			if (u)
+				json_str(u->ifname);
+			else
+				fputs("null", stdout);
+			printf(",\"reclaimed\":false");
 		}
+		printf(",\"conflicts\":");
+		print_conflicts_json(&ips[i]);
+		printf("}");
 	}
 	if (cli.json)
-		printf("],\"held\":%zu,\"missing\":%zu,\"unhealthy\":%zu}\n", held,
-		       n - held, n - held);
+		printf("],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,\"unhealthy\":%zu}\n",
+		       held, n - held - unmarked, unmarked, n - held);
 	r = held == n ? EXIT_SUCCESS : EXIT_FAILURE;
 out:
 	free(found);
@@ -1838,21 +1934,23 @@ out:
 	return r;
 }
 
-static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
-				  bool json, bool heading);
-
 /* ipto status: 0 all held and healthy, 1 degraded, 3 nothing held. */
 static int cmd_status(void)
 {
 	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
 	struct ipto_binder *binder = NULL;
 	struct ipto_status *st = NULL;
-	size_t i, n, held = 0, unhealthy = 0;
+	size_t i, n, held = 0, unmarked = 0, unhealthy = 0;
 	char *text = NULL;
 	int r;
 
 	if (make_binder(&binder) < 0)
 		return EXIT_FAILURE;
+	if (cli.json) {
+		/* unreadable record: no conflicts to show, status stands */
+		r = watch_recent_conflicts(STATUS_CONFLICT_MINUTES, &status_conflicts);
+		n_status_conflicts = r > 0 ? (size_t)r : 0;
+	}
 	diag_reset();
 	r = ipto_status_new(cluster_pool(cluster), binder, &o, &st);
 	if (r < 0) {
@@ -1866,6 +1964,7 @@ static int cmd_status(void)
 		if (ipto_status_get_entry(st, i, &e) < 0)
 			continue;
 		held += e.ifname != NULL;
+		unmarked += (e.health & IPTO_HEALTH_UNMARKED) != 0;
 		unhealthy += e.health != 0;
 	}
 	/* nothing taken over here: NODE's own host, after a reclaim? */
@@ -1878,35 +1977,27 @@ static int cmd_status(void)
 		}
 	}
 	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
-	ipto_status_unref(st);
 	if (r < 0) {
+		ipto_status_unref(st);
 		ipto_binder_unref(binder);
 		return failure(r, "status: %s", ipto_strerror(r));
 	}
-	{
-		/* The virtual adapters (tagged macvlans) go with it: in JSON
-		 * as "virtual_adapters" of the same object. */
-		size_t len = strlen(text);
-
-		if (cli.json && len >= 2 && strcmp(text + len - 2, "}\n") == 0) {
-			text[len - 2] = '\0';
-			fputs(text, stdout);
-			fputs(",\"virtual_adapters\":", stdout);
-			if (print_virtual_adapters(binder, cli.standby, true, false) < 0)
-				fputs("null", stdout);
-			fputs("}\n", stdout);
-		} else {
-			fputs(text, stdout);
-			if (!cli.json) {
-				print_virtual_adapters(binder, cli.standby, false, true);
-				/* what ipto watch recorded (examples/ipto-watch.c) */
-				watch_status_conflicts(stdout, 10);
-			}
-		}
+	if (cli.json) {
+		/* The virtual adapters (tagged macvlans) and the conflicts
+		 * go in the same object. */
+		print_status_json(st, binder, text);
+	} else {
+		fputs(text, stdout);
+		print_virtual_adapters(binder, cli.standby, false, true);
+		/* what ipto watch recorded (examples/ipto-watch.c) */
+		watch_status_conflicts(stdout, STATUS_CONFLICT_MINUTES);
 	}
+	ipto_status_unref(st);
 	ipto_binder_unref(binder);
 	free(text);
-	if (held == 0)
+	/* An administrator's unmarked copy is here but not held: degraded
+	 * (1), not "nothing held" (3). */
+	if (held == 0 && unmarked == 0)
 		return EXIT_NOTHING_HELD;
 	return unhealthy ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -2253,6 +2344,7 @@ static void cleanup(void)
 	free_list(&cli.ip_text);
 	free(cli.ips);
 	free(cli.dirs);
+	free(status_conflicts);
 }
 
 int main(int argc, char **argv)

@@ -7,8 +7,10 @@
 #    as reclaimed (protocol 113, read with a raw dump, addr-dump.py);
 #  - `ipto status --node a1 --json` lists all 1100 as reclaimed on eth0
 #    (exit 0), and after one is deleted by hand that one as missing (1);
+#  - an administrator's copy put back by hand is "unmarked" (present, not
+#    held by libipto), not "missing", and keeps status degraded (exit 1);
 #  - `ipto release --fail a1` removes exactly the 1099 reclaimed ones and
-#    leaves the host's own address alone.
+#    leaves the host's own address and the administrator's copy alone.
 # shellcheck source=scenario-lib.sh
 . "$(dirname "$0")/scenario-lib.sh"
 # shellcheck source=record-lib.sh
@@ -59,14 +61,31 @@ lan_exec a1 ip addr del 2001:db8:7::900/64 dev eth0
 ipto_on a1 "${C[@]}" status --node a1 --json
 check "one deleted by hand: exit 1 ($rc)" [ $rc = 1 ]
 check "... it is the one missing: $(jq -c '[.addresses[] | select(.held | not) | .ip] | .[0:3]' <<<"$out")" \
-	[ "$(jq -c '[.held, .missing, [.addresses[] | select(.held | not) | .ip]]' <<<"$out")" = "[$((N - 1)),1,[\"2001:db8:7::900/64\"]]" ]
+	[ "$(jq -c '[.held, .missing, [.addresses[] | select(.held | not) | [.ip, .health, .unmarked_on]]]' <<<"$out")" = "[$((N - 1)),1,[[\"2001:db8:7::900/64\",[\"missing\"],null]]]" ]
+
+# The administrator puts it back by hand: present, but not reclaim's.
+lan_exec a1 ip addr add 2001:db8:7::900/64 dev eth0 nodad
+ipto_on a1 "${C[@]}" status --node a1 --json
+check "an administrator's copy of it: still exit 1 ($rc)" [ $rc = 1 ]
+check "... listed as unmarked on eth0, not missing: $(jq -c '[.addresses[] | select(.held | not) | [.ip, .health, .unmarked_on]]' <<<"$out")" \
+	[ "$(jq -c '[.held, .missing, .unmarked, [.addresses[] | select(.held | not) | [.ip, .health, .unmarked_on]]]' <<<"$out")" = "[$((N - 1)),0,1,[[\"2001:db8:7::900/64\",[\"unmarked\"],\"eth0\"]]]" ]
+ipto_on a1 "${C[@]}" status --node a1
+check "... the text says so: $(grep '::900/' <<<"$out")" \
+	[ "$(grep '::900/' <<<"$out")" = "2001:db8:7::900/64 of a1 (on eth0, not added by libipto): unmarked" ]
 
 ipto_on a1 "${C[@]}" release --fail a1
 check "release --fail a1 on a1 exits 0 ($rc: $(tail -n 1 <<<"$err"))" [ $rc = 0 ]
 check "... no reclaimed address is left ($(reclaimed))" [ "$(reclaimed)" = 0 ]
 check "... the host's own $OWN stays on eth0" has_addr a1 eth0 "$OWN/24"
-check "... and nothing of the description is left on eth0" \
-	[ "$(lan_exec a1 ip -o addr show dev eth0 | grep -c -e ' 198\.51\.100\.' -e ' 2001:db8:7::')" = 0 ]
+check "... the administrator's 2001:db8:7::900 stays on eth0" has_addr a1 eth0 2001:db8:7::900/64
+check "... and nothing else of the description is left on eth0" \
+	[ "$(lan_exec a1 ip -o addr show dev eth0 | grep -c -e ' 198\.51\.100\.' -e ' 2001:db8:7::')" = 1 ]
+ipto_on a1 "${C[@]}" status --node a1 --json
+check "status after the release: the unmarked copy is here, so degraded (1), not nothing held (3): $rc" \
+	[ $rc = 1 ]
+check "... $((N - 1)) missing, 1 unmarked ($(jq -c '[.held, .missing, .unmarked]' <<<"$out"))" \
+	[ "$(jq -c '[.held, .missing, .unmarked]' <<<"$out")" = "[0,$((N - 1)),1]" ]
+lan_exec a1 ip addr del 2001:db8:7::900/64 dev eth0
 ipto_on a1 "${C[@]}" status --node a1
-check "status after the release: nothing held, exit 3 ($rc)" [ $rc = 3 ]
+check "once it is gone too: nothing held, exit 3 ($rc)" [ $rc = 3 ]
 finish
