@@ -412,7 +412,7 @@ for ((r = 1; r <= PROC_REPS; r++)); do
 		[ "$(proc_count)" = "$n" ] || log "  ipto takeover --injector dryrun N=$n rep $r: $(proc_count) addresses, not $n"
 		# untimed: release it, so that the next takeover starts from a
 		# released standby too (a flush by hand would leave its guards)
-		"$IPTO" release "${desc[@]}" --fail a1 >/dev/null 2>&1 ||
+		ip netns exec "$SB" "$IPTO" release "${desc[@]}" --fail a1 >/dev/null 2>&1 ||
 			log "  ipto release after the dry-run-injector takeover N=$n rep $r failed"
 		[ "$(proc_count)" = 0 ] || log "  ipto release after --injector dryrun N=$n rep $r: $(proc_count) addresses left"
 	done
