@@ -861,7 +861,7 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			log_err(t->ctx,
 				"takeover: adapter %s has MAC %s but the plan expects %s\n",
 				port->ifname, have, want);
-			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, -ESTALE);
+			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, -EADDRNOTAVAIL);
 		}
 		up[p] = info.up;
 		port->ifindex = info.ifindex;
