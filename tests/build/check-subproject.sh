@@ -55,4 +55,8 @@ for want in '/bin/ipto$' '/resource.d/libipto/ipto$' '/doc/libipto/cluster-manag
 		{ echo "FAIL: with examples+docs enabled, nothing matches $want"; fail=1; }
 done
 [ $fail = 0 ] && echo "ok: -Dlibipto:examples=enabled -Dlibipto:docs=enabled installs the command, the agent, the docs"
+# On its own, with the tests and docs off (as CI's fuzzing build does).
+meson setup "$tmp/minimal" "$src" -Dtests=disabled -Ddocs=disabled >"$tmp/setup.log" 2>&1 ||
+	{ cat "$tmp/setup.log"; echo "FAIL: meson setup -Dtests=disabled -Ddocs=disabled"; exit 1; }
+echo "ok: -Dtests=disabled -Ddocs=disabled configures"
 exit $fail
