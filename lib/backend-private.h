@@ -44,7 +44,8 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * binder and the injector: defines the exported name_new() (checks and
  * copies the table, takes a context reference), name_ref()/name_unref()
  * (the last reference calls the table's destroy(object) and drops the
- * context), name_get_ctx() and name_get_userdata(). Written without a trailing semicolon.
+ * context), name_get_ctx() and name_get_userdata(), and the internal
+ * name_new_builtin() below. Written without a trailing semicolon.
  */
 #define IPTO_DEFINE_BACKEND(name, who)                                    \
 	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
@@ -85,7 +86,63 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 	IPTO_EXPORT void *name##_get_userdata(const struct name *o)       \
 	{                                                                 \
 		return o ? o->userdata : NULL;                            \
+	}                                                                 \
+	int name##_new_builtin(struct ipto_ctx *ctx,                      \
+			       const struct name##_ops *ops,              \
+			       size_t state_sz,                           \
+			       int (*init)(struct ipto_ctx *, void *),    \
+			       void (*fini)(void *), struct name **ret)   \
+	{                                                                 \
+		void *state;                                              \
+		int r;                                                    \
+									  \
+		if (!ctx || !ret)                                         \
+			return -EINVAL;                                   \
+		state = calloc(1, state_sz);                              \
+		if (!state)                                               \
+			return -ENOMEM;                                   \
+		r = init ? init(ctx, state) : 0;                          \
+		if (r == 0) {                                             \
+			r = name##_new(ctx, ops, state, ret);             \
+			if (r < 0 && fini)                                \
+				fini(state);                              \
+		}                                                         \
+		if (r < 0)                                                \
+			free(state);                                      \
+		return r;                                                 \
 	}
+
+/*
+ * The constructor of a built-in backend (netlink, packet, dry runs), one
+ * way for all: checks @ctx and @ret, allocates @state_sz zeroed bytes of
+ * the backend's state, runs @init on them (NULL: nothing to do; on failure
+ * it undoes its own work and returns a negative errno) and wraps the state,
+ * as userdata, in a new object with @ops, whose destroy releases it from
+ * then on. On failure *@ret is untouched and the state is gone: @fini
+ * (NULL: nothing to undo) undoes a successful @init, then it is freed.
+ */
+/* The destroy op @fn of a built-in backend made by name_new_builtin():
+ * @fini (the state's whole teardown, also the constructor's undo), then
+ * the state itself is freed. */
+#define IPTO_DEFINE_BUILTIN_DESTROY(name, fn, fini)                       \
+	static void fn(struct name *o)                                    \
+	{                                                                 \
+		void *state = name##_get_userdata(o);                     \
+									  \
+		fini(state);                                              \
+		free(state);                                              \
+	}
+
+int ipto_binder_new_builtin(struct ipto_ctx *ctx,
+			    const struct ipto_binder_ops *ops, size_t state_sz,
+			    int (*init)(struct ipto_ctx *ctx, void *state),
+			    void (*fini)(void *state), struct ipto_binder **ret);
+int ipto_injector_new_builtin(struct ipto_ctx *ctx,
+			      const struct ipto_injector_ops *ops,
+			      size_t state_sz,
+			      int (*init)(struct ipto_ctx *ctx, void *state),
+			      void (*fini)(void *state),
+			      struct ipto_injector **ret);
 
 /*
  * All of @ifname's addresses through ipto_binder_addr_list(), in an array

@@ -1207,14 +1207,15 @@ static int nl_record_set(struct ipto_binder *binder, const char *key, const char
 	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
 }
 
-static void nb_destroy(struct nl_binder *nb)
+/* Undoes nb_init(). */
+static void nb_fini(void *state)
 {
+	struct nl_binder *nb = state;
 
 	nl_socket_free(nb->sk);
 	if (nb->raw_fd >= 0)
 		close(nb->raw_fd);
 	ipto_ctx_unref(nb->ctx);
-	free(nb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1339,10 +1340,7 @@ static int nl_link_get_alias(struct ipto_binder *binder, const char *ifname, cha
 	return r < 0 ? r : c.alias_n;
 }
 
-static void nl_destroy(struct ipto_binder *binder)
-{
-	nb_destroy(ipto_binder_get_userdata(binder));
-}
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_binder, nl_destroy, nb_fini)
 
 static const struct ipto_binder_ops netlink_ops = {
 	.sz = sizeof(struct ipto_binder_ops),
@@ -1364,17 +1362,12 @@ static const struct ipto_binder_ops netlink_ops = {
 	.adapter_get_alias = nl_link_get_alias,
 };
 
-IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
-					struct ipto_binder **ret)
+/* The sockets of a new netlink binder; undone by nb_fini(). */
+static int nb_init(struct ipto_ctx *ctx, void *state)
 {
-	struct nl_binder *nb;
+	struct nl_binder *nb = state;
 	int one = 1, nle, r;
 
-	if (!ctx || !ret)
-		return -EINVAL;
-	nb = calloc(1, sizeof(*nb));
-	if (!nb)
-		return -ENOMEM;
 	nb->raw_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nb->raw_fd >= 0)
 		/* Error replies without a copy of the request: smaller. */
@@ -1385,7 +1378,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 		if (nb->raw_fd >= 0)
 			close(nb->raw_fd);
 		nl_socket_free(nb->sk);
-		free(nb);
 		return -ENOMEM;
 	}
 	nle = nl_connect(nb->sk, NETLINK_ROUTE);
@@ -1395,7 +1387,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 			"%s\n", nl_geterror(nle));
 		nl_socket_free(nb->sk);
 		close(nb->raw_fd);
-		free(nb);
 		return r;
 	}
 	/* Ask for the kernel's reason with each error (best effort). */
@@ -1413,8 +1404,13 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 				 RECORD_ROOT, (unsigned long)st.st_ino);
 	}
 	nb->ctx = ipto_ctx_ref(ctx);
-	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
-	if (r < 0)
-		nb_destroy(nb);
-	return r;
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
+					struct ipto_binder **ret)
+{
+	return ipto_binder_new_builtin(ctx, &netlink_ops,
+				       sizeof(struct nl_binder), nb_init,
+				       nb_fini, ret);
 }

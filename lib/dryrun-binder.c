@@ -332,9 +332,9 @@ static void clear_calls(struct dr_binder *d)
 	d->ncalls = 0;
 }
 
-static void dr_binder_destroy(struct ipto_binder *binder)
+static void dr_binder_fini(void *state)
 {
-	struct dr_binder *d = ipto_binder_get_userdata(binder);
+	struct dr_binder *d = state;
 	size_t i;
 
 	for (i = 0; i < d->nlinks; i++) {
@@ -349,8 +349,9 @@ static void dr_binder_destroy(struct ipto_binder *binder)
 	free(d->records);
 	clear_calls(d);
 	free(d->calls);
-	free(d);
 }
+
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_binder, dr_binder_destroy, dr_binder_fini)
 
 static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
@@ -584,22 +585,21 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.adapter_get_alias = dr_link_get_alias,
 };
 
+static int dr_binder_init(struct ipto_ctx *ctx, void *state)
+{
+	struct dr_binder *d = state;
+
+	(void)ctx;
+	d->next_ifindex = 1;
+	return 0;
+}
+
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
 				       struct ipto_binder **ret)
 {
-	struct dr_binder *d;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->next_ifindex = 1;
-	r = ipto_binder_new(ctx, &dryrun_binder_ops, d, ret);
-	if (r < 0)
-		free(d);
-	return r;
+	return ipto_binder_new_builtin(ctx, &dryrun_binder_ops,
+				       sizeof(struct dr_binder), dr_binder_init,
+				       NULL, ret);
 }
 
 /* The model behind a dry-run binder, or NULL (logged) for any other. */

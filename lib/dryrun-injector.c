@@ -110,14 +110,15 @@ static void clear_frames(struct dr_injector *d)
 	d->nframes = 0;
 }
 
-static void dri_destroy(struct ipto_injector *injector)
+static void dri_fini(void *state)
 {
-	struct dr_injector *d = ipto_injector_get_userdata(injector);
+	struct dr_injector *d = state;
 
 	clear_frames(d);
 	free(d->frames);
-	free(d);
 }
+
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_injector, dri_destroy, dri_fini)
 
 static const struct ipto_injector_ops dryrun_injector_ops = {
 	.sz = sizeof(struct ipto_injector_ops),
@@ -131,18 +132,9 @@ static const struct ipto_injector_ops dryrun_injector_ops = {
 IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
-	struct dr_injector *d;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	r = ipto_injector_new(ctx, &dryrun_injector_ops, d, ret);
-	if (r < 0)
-		free(d);
-	return r;
+	return ipto_injector_new_builtin(ctx, &dryrun_injector_ops,
+					 sizeof(struct dr_injector), NULL, NULL,
+					 ret);
 }
 
 static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
