@@ -179,6 +179,18 @@ int netlink_devconf_set_batch(struct ipto_binder *b,
 			      const struct netlink_devconf_req *reqs, size_t n,
 			      int *results);
 
+/* What every link op's public wrapper checks first: a binder, and a valid
+ * interface name (-EINVAL otherwise, logged naming "binder: @op"). */
+int ipto_binder_check_op(struct ipto_binder *b, const char *op,
+			 const char *ifname);
+
+/* Logs an op's failure @r at debug (the backend, which knows why, logged
+ * the error), or at info for a "state answer" a caller may probe for;
+ * returns @r. @detail (or NULL) follows @ifname in the message. */
+int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
+			  const char *what, const char *ifname,
+			  const char *detail);
+
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
 

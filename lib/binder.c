@@ -44,8 +44,9 @@ IPTO_DEFINE_BACKEND(ipto_binder, "binder")
 /* Logs an op's failure at debug: the backend, which knows why, logged the
  * error; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on delete) are
  * what a caller may probe for, so they are only info. */
-static int op_result(struct ipto_binder *b, int r, bool state_answer,
-		     const char *what, const char *ifname, const char *detail)
+int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
+			  const char *what, const char *ifname,
+			  const char *detail)
 {
 	if (r >= 0)
 		return r;
@@ -60,8 +61,8 @@ static int op_result(struct ipto_binder *b, int r, bool state_answer,
 	return r;
 }
 
-/* What every op checks first: a binder, and a valid interface name. */
-static int check_op(struct ipto_binder *b, const char *op, const char *ifname)
+int ipto_binder_check_op(struct ipto_binder *b, const char *op,
+			 const char *ifname)
 {
 	char who[32];
 
@@ -77,11 +78,16 @@ static int unsupported(struct ipto_binder *b, const char *what)
 	return -EOPNOTSUPP;
 }
 
-static int check_addr(struct ipto_binder *b, const char *what,
-		      const struct ipto_addr *addr)
+/* ipto_binder_check_op(), then a valid address. */
+static int check_op_addr(struct ipto_binder *b, const char *op,
+			 const char *ifname, const struct ipto_addr *addr)
 {
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
 	if (!addr || !ipto_addr_valid(addr)) {
-		log_err(b->ctx, "binder: %s: invalid address\n", what);
+		log_err(b->ctx, "binder: %s: invalid address\n", op);
 		return -EINVAL;
 	}
 	return 0;
@@ -95,10 +101,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 {
 	int r, cls;
 
-	r = check_op(binder, "addr_add", ifname);
-	if (r < 0)
-		return r;
-	r = check_addr(binder, "addr_add", addr);
+	r = check_op_addr(binder, "addr_add", ifname, addr);
 	if (r < 0)
 		return r;
 	if ((flags & ~(unsigned int)(IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER |
@@ -139,7 +142,7 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
 	r = binder->ops.addr_add(binder, ifname, &a, flags);
-	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
+	return ipto_binder_op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
 }
 
 IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
@@ -195,7 +198,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 			int ri = r < 0 ? r : res[i];
 
 			ipto_addr_format(&checked[i].addr, text, sizeof(text));
-			results[where[i]] = op_result(binder, ri, ri == -EEXIST,
+			results[where[i]] = ipto_binder_op_result(binder, ri, ri == -EEXIST,
 						      "addr_add",
 						      checked[i].ifname, text);
 		}
@@ -263,10 +266,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	r = check_op(binder, "addr_del", ifname);
-	if (r < 0)
-		return r;
-	r = check_addr(binder, "addr_del", addr);
+	r = check_op_addr(binder, "addr_del", ifname, addr);
 	if (r < 0)
 		return r;
 	if (!binder->ops.addr_del)
@@ -276,14 +276,14 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 		r = lookup_prefix(binder, ifname, addr, &a.prefixlen);
 		if (r < 0) {
 			ipto_addr_format(addr, text, sizeof(text));
-			return op_result(binder, r, r == -EADDRNOTAVAIL,
+			return ipto_binder_op_result(binder, r, r == -EADDRNOTAVAIL,
 					 "addr_del", ifname, text);
 		}
 	}
 	ipto_addr_format(&a, text, sizeof(text));
 	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
 	r = binder->ops.addr_del(binder, ifname, &a);
-	return op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
+	return ipto_binder_op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
 			 text);
 }
 
@@ -293,7 +293,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 {
 	int r;
 
-	r = check_op(binder, "addr_list", ifname);
+	r = ipto_binder_check_op(binder, "addr_list", ifname);
 	if (r < 0)
 		return r;
 	if (!out && max) {
@@ -308,7 +308,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 		return unsupported(binder, "listing addresses");
 	r = binder->ops.addr_list(binder, ifname, max ? out : NULL,
 				  max);
-	return op_result(binder, r, false, "addr_list", ifname, NULL);
+	return ipto_binder_op_result(binder, r, false, "addr_list", ifname, NULL);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
@@ -318,7 +318,7 @@ IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 	struct ipto_adapter_info tmp;
 	int r;
 
-	r = check_op(binder, "adapter_get", ifname);
+	r = ipto_binder_check_op(binder, "adapter_get", ifname);
 	if (r < 0)
 		return r;
 	if (!info || info->sz < offsetof(struct ipto_adapter_info, ifindex) +
@@ -335,7 +335,7 @@ IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 	tmp.arp_announce = -1;
 	r = binder->ops.adapter_get(binder, ifname, &tmp);
 	if (r < 0)
-		return op_result(binder, r, false, "adapter_get", ifname, NULL);
+		return ipto_binder_op_result(binder, r, false, "adapter_get", ifname, NULL);
 	if (tmp.ifindex <= 0) {
 		log_err(binder->ctx, "binder: adapter_get %s: backend gave no "
 			"ifindex\n", ifname);
@@ -350,7 +350,7 @@ IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 {
 	int r;
 
-	r = check_op(binder, "adapter_set_up", ifname);
+	r = ipto_binder_check_op(binder, "adapter_set_up", ifname);
 	if (r < 0)
 		return r;
 	if (!binder->ops.adapter_set_up)
@@ -358,15 +358,20 @@ IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
 	r = binder->ops.adapter_set_up(binder, ifname, up);
-	return op_result(binder, r, false, "adapter_set_up", ifname,
+	return ipto_binder_op_result(binder, r, false, "adapter_set_up", ifname,
 			 up ? "up" : "down");
 }
 
-static int check_key(struct ipto_binder *b, const char *what,
-		     enum ipto_devconf key)
+/* ipto_binder_check_op(), then a known devconf key. */
+static int check_op_key(struct ipto_binder *b, const char *op,
+			const char *ifname, enum ipto_devconf key)
 {
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
 	if (!ipto_devconf_name(key)) {
-		log_err(b->ctx, "binder: %s: unknown devconf key %d\n", what,
+		log_err(b->ctx, "binder: %s: unknown devconf key %d\n", op,
 			(int)key);
 		return -EINVAL;
 	}
@@ -379,10 +384,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 {
 	int r, v = 0;
 
-	r = check_op(binder, "devconf_get", ifname);
-	if (r < 0)
-		return r;
-	r = check_key(binder, "devconf_get", key);
+	r = check_op_key(binder, "devconf_get", ifname, key);
 	if (r < 0)
 		return r;
 	if (!value) {
@@ -393,7 +395,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 		return unsupported(binder, "reading devconf values");
 	r = binder->ops.devconf_get(binder, ifname, key, &v);
 	if (r < 0)
-		return op_result(binder, r, false, "devconf_get", ifname,
+		return ipto_binder_op_result(binder, r, false, "devconf_get", ifname,
 				 ipto_devconf_name(key));
 	*value = v;
 	return 0;
@@ -406,10 +408,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	char detail[48];
 	int r;
 
-	r = check_op(binder, "devconf_set", ifname);
-	if (r < 0)
-		return r;
-	r = check_key(binder, "devconf_set", key);
+	r = check_op_key(binder, "devconf_set", ifname, key);
 	if (r < 0)
 		return r;
 	if (value < 0 || value > devconf_max(key)) {
@@ -424,45 +423,52 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
 	r = binder->ops.devconf_set(binder, ifname, key, value);
-	return op_result(binder, r, false, "devconf_set", ifname, detail);
+	return ipto_binder_op_result(binder, r, false, "devconf_set", ifname, detail);
+}
+
+/* Every entry of a dump array (of @stride bytes each) has its sz set. */
+static int check_entries(struct ipto_binder *b, const char *what,
+			 const void *out, size_t max, size_t stride)
+{
+	size_t i;
+
+	for (i = 0; i < max; i++)
+		if (ipto_sized_get_sz((const char *)out + i * stride) <
+		    sizeof(size_t)) {
+			log_err(b->ctx, "binder: %s: entry sz not set\n", what);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 				      struct ipto_addr_entry *out, size_t max)
 {
-	size_t i;
 	int r;
 
 	if (!binder || ifindex < 0 || (max && !out))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: addr_dump: entry sz not set\n");
-			return -EINVAL;
-		}
+	if (check_entries(binder, "addr_dump", out, max, sizeof(*out)) < 0)
+		return -EINVAL;
 	if (!binder->ops.addr_dump)
 		return unsupported(binder, "address dumps");
 	r = binder->ops.addr_dump(binder, ifindex, out, max);
-	return op_result(binder, r, false, "addr_dump", "", "");
+	return ipto_binder_op_result(binder, r, false, "addr_dump", "", "");
 }
 
 IPTO_EXPORT int ipto_binder_adapter_dump(struct ipto_binder *binder,
 				      struct ipto_adapter_entry *out, size_t max)
 {
-	size_t i;
 	int r;
 
 	if (!binder || (max && !out))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: adapter_dump: entry sz not set\n");
-			return -EINVAL;
-		}
+	if (check_entries(binder, "adapter_dump", out, max, sizeof(*out)) < 0)
+		return -EINVAL;
 	if (!binder->ops.adapter_dump)
 		return unsupported(binder, "link dumps");
 	r = binder->ops.adapter_dump(binder, out, max);
-	return op_result(binder, r, false, "adapter_dump", "", "");
+	return ipto_binder_op_result(binder, r, false, "adapter_dump", "", "");
 }
 
 static int check_record_key(struct ipto_binder *b, const char *key)
@@ -500,7 +506,7 @@ IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
 	if (!binder->ops.record_get)
 		return unsupported(binder, "a record");
 	r = binder->ops.record_get(binder, key, buf, len);
-	return op_result(binder, r, r == -ENOENT, "record_get", key, "");
+	return ipto_binder_op_result(binder, r, r == -ENOENT, "record_get", key, "");
 }
 
 IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
@@ -520,7 +526,7 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	if (!binder->ops.record_set)
 		return unsupported(binder, "a record");
 	r = binder->ops.record_set(binder, key, value);
-	return op_result(binder, r, false, "record_set", key, "");
+	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
 }
 
 #if !HAVE_NETLINK

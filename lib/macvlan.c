@@ -778,10 +778,9 @@ IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
 		r.parent);
 	err = binder->ops.adapter_create_macvlan(binder, &r);
-	if (err < 0) /* the backend logged why */
-		log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s "
-			"failed: %s\n", r.ifname, r.parent, ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false,
+				     "adapter_create_macvlan", r.ifname,
+				     r.parent);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
@@ -789,9 +788,7 @@ IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
 {
 	int err;
 
-	if (!binder)
-		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: adapter_delete", ifname);
+	err = ipto_binder_check_op(binder, "adapter_delete", ifname);
 	if (err < 0)
 		return err;
 	if (!binder->ops.adapter_delete) {
@@ -800,10 +797,8 @@ IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
 	}
 	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
 	err = binder->ops.adapter_delete(binder, ifname);
-	if (err < 0)
-		log_dbg(binder->ctx, "binder: adapter_delete %s failed: %s\n", ifname,
-			ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false, "adapter_delete",
+				     ifname, NULL);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
@@ -812,9 +807,9 @@ IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
 {
 	int err;
 
-	if (!binder || !buf || len == 0)
+	if (!buf || len == 0)
 		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: adapter_get_alias", ifname);
+	err = ipto_binder_check_op(binder, "adapter_get_alias", ifname);
 	if (err < 0)
 		return err;
 	if (!binder->ops.adapter_get_alias) {
@@ -823,8 +818,6 @@ IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
 	}
 	buf[0] = '\0';
 	err = binder->ops.adapter_get_alias(binder, ifname, buf, len);
-	if (err < 0)
-		log_dbg(binder->ctx, "binder: adapter_get_alias %s failed: %s\n",
-			ifname, ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false, "adapter_get_alias",
+				     ifname, NULL);
 }
