@@ -184,12 +184,46 @@ int netlink_devconf_set_batch(struct ipto_binder *b,
 int ipto_binder_check_op(struct ipto_binder *b, const char *op,
 			 const char *ifname);
 
+/* ipto_binder_check_op(), then the op @member in the binder's table
+ * (ipto_binder_unsupported(@what) otherwise): 0 or a negative errno. For
+ * wrappers with nothing else to check in between. */
+int ipto_binder_check_op_has(struct ipto_binder *b, const char *op,
+			     const char *ifname, bool has, const char *what);
+#define ipto_binder_op_begin(b, member, ifname, what)                     \
+	ipto_binder_check_op_has((b), #member, (ifname),                  \
+				 (b) != NULL && (b)->ops.member != NULL,  \
+				 (what))
+
 /* Logs an op's failure @r at debug (the backend, which knows why, logged
  * the error), or at info for a "state answer" a caller may probe for;
  * returns @r. @detail (or NULL) follows @ifname in the message. */
 int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
 			  const char *what, const char *ifname,
 			  const char *detail);
+
+/*
+ * A whole dump in an array grown until it fits, one way for every caller:
+ * first room for IPTO_DUMP_ROOM_LINKS (or _ADDRS) entries, each entry's
+ * sz set; a dump that did not fit is made again with room for all. The
+ * count, with *@ret to free(), or a negative errno (*@ret untouched).
+ * - ipto_binder_adapter_dump_alloc(): every link (ipto_binder_adapter_dump());
+ * - ..._aliases(): the same with each link's alias in (*@aliases)[i], to
+ *   free() as well (netlink_link_dump_aliases(): -EOPNOTSUPP for binders
+ *   other than netlink);
+ * - ipto_binder_addr_dump_alloc(): the addresses of @ifindex, 0 for all
+ *   (ipto_binder_addr_dump()).
+ */
+int ipto_binder_adapter_dump_alloc(struct ipto_binder *binder,
+				   struct ipto_adapter_entry **ret);
+int ipto_binder_adapter_dump_alloc_aliases(
+	struct ipto_binder *binder, struct ipto_adapter_entry **ret,
+	char (**aliases)[IPTO_LINK_ALIAS_MAX]);
+int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
+				struct ipto_addr_entry **ret);
+
+/* An op the backend's table lacks: -EOPNOTSUPP, logged as an error
+ * ("this backend does not support @what"). */
+int ipto_binder_unsupported(struct ipto_binder *b, const char *what);
 
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);

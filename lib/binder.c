@@ -72,10 +72,20 @@ int ipto_binder_check_op(struct ipto_binder *b, const char *op,
 	return ipto_ifname_check(b->ctx, who, ifname);
 }
 
-static int unsupported(struct ipto_binder *b, const char *what)
+int ipto_binder_unsupported(struct ipto_binder *b, const char *what)
 {
 	log_err(b->ctx, "binder: this backend does not support %s\n", what);
 	return -EOPNOTSUPP;
+}
+
+int ipto_binder_check_op_has(struct ipto_binder *b, const char *op,
+			     const char *ifname, bool has, const char *what)
+{
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
+	return has ? 0 : ipto_binder_unsupported(b, what);
 }
 
 /* ipto_binder_check_op(), then a valid address. */
@@ -138,7 +148,7 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 	if (r < 0)
 		return r;
 	if (!binder->ops.addr_add)
-		return unsupported(binder, "adding addresses");
+		return ipto_binder_unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
 	r = binder->ops.addr_add(binder, ifname, &a, flags);
@@ -158,7 +168,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 		return -EINVAL;
 	if (!binder->ops.addr_add_batch) {
 		if (!binder->ops.addr_add)
-			return unsupported(binder, "adding addresses");
+			return ipto_binder_unsupported(binder, "adding addresses");
 		for (i = 0; i < n; i++)
 			results[i] = ipto_binder_addr_add(binder, reqs[i].ifname,
 							  &reqs[i].addr,
@@ -242,8 +252,8 @@ static int lookup_prefix(struct ipto_binder *b, const char *ifname,
 	int n, i, r = -EADDRNOTAVAIL;
 
 	if (!b->ops.addr_list)
-		return unsupported(b, "listing addresses (needed to delete "
-				   "an address given without prefix)");
+		return ipto_binder_unsupported(b, "listing addresses (needed to "
+					       "delete an address given without prefix)");
 	n = ipto_binder_addr_list_alloc(b, ifname, &list);
 	if (n < 0)
 		return n;
@@ -270,7 +280,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	if (r < 0)
 		return r;
 	if (!binder->ops.addr_del)
-		return unsupported(binder, "removing addresses");
+		return ipto_binder_unsupported(binder, "removing addresses");
 	a = *addr;
 	if (a.prefixlen == IPTO_PREFIX_UNKNOWN) {
 		r = lookup_prefix(binder, ifname, addr, &a.prefixlen);
@@ -305,7 +315,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.addr_list)
-		return unsupported(binder, "listing addresses");
+		return ipto_binder_unsupported(binder, "listing addresses");
 	r = binder->ops.addr_list(binder, ifname, max ? out : NULL,
 				  max);
 	return ipto_binder_op_result(binder, r, false, "addr_list", ifname, NULL);
@@ -328,7 +338,7 @@ IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.adapter_get)
-		return unsupported(binder, "reading links");
+		return ipto_binder_unsupported(binder, "reading links");
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
 	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
@@ -350,11 +360,10 @@ IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 {
 	int r;
 
-	r = ipto_binder_check_op(binder, "adapter_set_up", ifname);
+	r = ipto_binder_op_begin(binder, adapter_set_up, ifname,
+				 "setting links up or down");
 	if (r < 0)
 		return r;
-	if (!binder->ops.adapter_set_up)
-		return unsupported(binder, "setting links up or down");
 	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
 	r = binder->ops.adapter_set_up(binder, ifname, up);
@@ -392,7 +401,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.devconf_get)
-		return unsupported(binder, "reading devconf values");
+		return ipto_binder_unsupported(binder, "reading devconf values");
 	r = binder->ops.devconf_get(binder, ifname, key, &v);
 	if (r < 0)
 		return ipto_binder_op_result(binder, r, false, "devconf_get", ifname,
@@ -418,7 +427,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.devconf_set)
-		return unsupported(binder, "writing devconf values");
+		return ipto_binder_unsupported(binder, "writing devconf values");
 	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
@@ -451,7 +460,7 @@ IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 	if (check_entries(binder, "addr_dump", out, max, sizeof(*out)) < 0)
 		return -EINVAL;
 	if (!binder->ops.addr_dump)
-		return unsupported(binder, "address dumps");
+		return ipto_binder_unsupported(binder, "address dumps");
 	r = binder->ops.addr_dump(binder, ifindex, out, max);
 	return ipto_binder_op_result(binder, r, false, "addr_dump", "", "");
 }
@@ -466,7 +475,7 @@ IPTO_EXPORT int ipto_binder_adapter_dump(struct ipto_binder *binder,
 	if (check_entries(binder, "adapter_dump", out, max, sizeof(*out)) < 0)
 		return -EINVAL;
 	if (!binder->ops.adapter_dump)
-		return unsupported(binder, "link dumps");
+		return ipto_binder_unsupported(binder, "link dumps");
 	r = binder->ops.adapter_dump(binder, out, max);
 	return ipto_binder_op_result(binder, r, false, "adapter_dump", "", "");
 }
@@ -504,7 +513,7 @@ IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
 	if (r < 0)
 		return r;
 	if (!binder->ops.record_get)
-		return unsupported(binder, "a record");
+		return ipto_binder_unsupported(binder, "a record");
 	r = binder->ops.record_get(binder, key, buf, len);
 	return ipto_binder_op_result(binder, r, r == -ENOENT, "record_get", key, "");
 }
@@ -524,9 +533,78 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.record_set)
-		return unsupported(binder, "a record");
+		return ipto_binder_unsupported(binder, "a record");
 	r = binder->ops.record_set(binder, key, value);
 	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
+}
+
+/* How a dump array is filled: links, links with aliases (the netlink
+ * binder only), or addresses. */
+enum dump_kind { DUMP_LINKS, DUMP_LINKS_ALIASES, DUMP_ADDRS };
+
+/* The one loop behind the *_dump_alloc() calls below. */
+static int dump_alloc(struct ipto_binder *b, enum dump_kind kind, int ifindex,
+		      void **ret, char (**aliases)[IPTO_LINK_ALIAS_MAX])
+{
+	size_t elem = kind == DUMP_ADDRS ? sizeof(struct ipto_addr_entry)
+					 : sizeof(struct ipto_adapter_entry);
+	size_t room = kind == DUMP_ADDRS ? IPTO_DUMP_ROOM_ADDRS
+					 : IPTO_DUMP_ROOM_LINKS;
+	char (*al)[IPTO_LINK_ALIAS_MAX] = NULL;
+	char *out;
+	size_t i;
+	int n;
+
+	for (;;) {
+		out = calloc(room, elem);
+		if (kind == DUMP_LINKS_ALIASES)
+			al = calloc(room, sizeof(*al));
+		if (!out || (kind == DUMP_LINKS_ALIASES && !al)) {
+			free(out);
+			free(al);
+			return -ENOMEM;
+		}
+		for (i = 0; i < room; i++)
+			memcpy(out + i * elem, &elem, sizeof(elem));
+		if (kind == DUMP_ADDRS)
+			n = ipto_binder_addr_dump(b, ifindex, (void *)out, room);
+		else if (kind == DUMP_LINKS)
+			n = ipto_binder_adapter_dump(b, (void *)out, room);
+		else
+			n = netlink_link_dump_aliases(b, (void *)out, al, room);
+		if (n >= 0 && (size_t)n <= room)
+			break;
+		free(out);
+		free(al);
+		if (n < 0)
+			return n;
+		/* it grew meanwhile: again, with room to spare */
+		room = (size_t)n + (kind == DUMP_ADDRS ? 32 : 16);
+	}
+	*ret = out;
+	if (aliases)
+		*aliases = al;
+	return n;
+}
+
+int ipto_binder_adapter_dump_alloc(struct ipto_binder *binder,
+				   struct ipto_adapter_entry **ret)
+{
+	return dump_alloc(binder, DUMP_LINKS, 0, (void **)ret, NULL);
+}
+
+int ipto_binder_adapter_dump_alloc_aliases(
+	struct ipto_binder *binder, struct ipto_adapter_entry **ret,
+	char (**aliases)[IPTO_LINK_ALIAS_MAX])
+{
+	return dump_alloc(binder, DUMP_LINKS_ALIASES, 0, (void **)ret,
+			  aliases);
+}
+
+int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
+				struct ipto_addr_entry **ret)
+{
+	return dump_alloc(binder, DUMP_ADDRS, ifindex, (void **)ret, NULL);
 }
 
 #if !HAVE_NETLINK

@@ -38,46 +38,20 @@ static void snapshot_free(struct snapshot *s)
 
 static int snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 {
-	size_t room, i;
 	int n;
 
 	memset(s, 0, sizeof(*s));
-	for (room = IPTO_DUMP_ROOM_LINKS;;) {
-		s->links = calloc(room, sizeof(*s->links));
-		if (!s->links)
-			return -ENOMEM;
-		for (i = 0; i < room; i++)
-			s->links[i].sz = sizeof(*s->links);
-		n = ipto_binder_adapter_dump(binder, s->links, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(s->links);
-	}
+	n = ipto_binder_adapter_dump_alloc(binder, &s->links);
 	if (n < 0)
-		goto fail;
+		return n;
 	s->n_links = (size_t)n;
-	for (room = IPTO_DUMP_ROOM_ADDRS;;) {
-		s->addrs = calloc(room, sizeof(*s->addrs));
-		if (!s->addrs) {
-			n = -ENOMEM;
-			goto fail;
-		}
-		for (i = 0; i < room; i++)
-			s->addrs[i].sz = sizeof(*s->addrs);
-		n = ipto_binder_addr_dump(binder, 0, s->addrs, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 32;
-		free(s->addrs);
+	n = ipto_binder_addr_dump_alloc(binder, 0, &s->addrs);
+	if (n < 0) {
+		snapshot_free(s);
+		return n;
 	}
-	if (n < 0)
-		goto fail;
 	s->n_addrs = (size_t)n;
 	return 0;
-fail:
-	snapshot_free(s);
-	return n;
 }
 
 static const struct ipto_adapter_entry *snapshot_link(const struct snapshot *s,
