@@ -133,6 +133,15 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 		free(state);                                              \
 	}
 
+/* A built-in backend's constructor @fn when libipto was built without
+ * @lib: -EOPNOTSUPP, logged by ipto_not_built() naming @who. */
+#define IPTO_DEFINE_NOT_BUILT(name, fn, who, lib)                         \
+	IPTO_EXPORT int fn(struct ipto_ctx *ctx, struct name **ret)       \
+	{                                                                 \
+		return ctx && ret ? ipto_not_built(ctx, who, lib)         \
+				  : -EINVAL;                              \
+	}
+
 int ipto_binder_new_builtin(struct ipto_ctx *ctx,
 			    const struct ipto_binder_ops *ops, size_t state_sz,
 			    int (*init)(struct ipto_ctx *ctx, void *state),

@@ -608,10 +608,23 @@ int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
 }
 
 #if !HAVE_NETLINK
-IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
-					struct ipto_binder **ret)
+IPTO_DEFINE_NOT_BUILT(ipto_binder, ipto_binder_new_netlink, "netlink binder",
+		      "libnl")
+
+/* The netlink binder's private fast paths: not this binder. */
+int netlink_link_dump_aliases(struct ipto_binder *b,
+			      struct ipto_adapter_entry *out,
+			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
 {
-	return ctx && ret ? ipto_not_built(ctx, "netlink binder", "libnl")
-			  : -EINVAL;
+	(void)b, (void)out, (void)aliases, (void)max;
+	return -EOPNOTSUPP;
+}
+
+int netlink_devconf_set_batch(struct ipto_binder *b,
+			      const struct netlink_devconf_req *reqs, size_t n,
+			      int *results)
+{
+	(void)b, (void)reqs, (void)n, (void)results;
+	return -EOPNOTSUPP;
 }
 #endif
