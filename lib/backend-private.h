@@ -61,10 +61,9 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 		r = ipto_ops_copy(ctx, who, &copy, sizeof(copy), ops);    \
 		if (r < 0)                                                \
 			return r;                                         \
-		o = calloc(1, sizeof(*o));                                \
+		o = ipto_obj_alloc(name);                                 \
 		if (!o)                                                   \
 			return -ENOMEM;                                   \
-		o->refcount = 1;                                          \
 		o->ctx = ipto_ctx_ref(ctx);                               \
 		o->ops = copy;                                            \
 		o->userdata = userdata;                                   \

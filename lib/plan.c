@@ -31,11 +31,10 @@
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action)
 {
-	struct ipto_plan *plan = calloc(1, sizeof(*plan));
+	struct ipto_plan *plan = ipto_obj_alloc(ipto_plan);
 
 	if (!plan)
 		return NULL;
-	plan->refcount = 1;
 	plan->pool = ipto_pool_ref(pool);
 	plan->action = action;
 	return plan;
@@ -43,10 +42,8 @@ struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 
 static void plan_free(struct ipto_plan *plan)
 {
-	free(plan->steps);
-	free(plan->nodes);
-	free(plan->epochs);
-	free(plan->all_adapters);
+	ipto_free_all(plan->steps, plan->nodes, plan->epochs,
+		      plan->all_adapters);
 	ipto_pool_unref(plan->pool);
 	free(plan);
 }

@@ -155,10 +155,9 @@ IPTO_EXPORT int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret)
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	pool = calloc(1, sizeof(*pool));
+	pool = ipto_obj_alloc(ipto_pool);
 	if (!pool)
 		return -ENOMEM;
-	pool->refcount = 1;
 	pool->ctx = ipto_ctx_ref(ctx);
 	*ret = pool;
 	return 0;
@@ -181,18 +180,13 @@ static void pool_free(struct ipto_pool *pool)
 		free(pool->adapters[i].ifname);
 		free(pool->adapters[i].mv_parent);
 	}
-	free(pool->nodes);
-	free(pool->standbys);
-	free(pool->adapters);
-	free(pool->ips);
-	free(pool->node_macs);
+	ipto_free_all(pool->nodes, pool->standbys, pool->adapters, pool->ips,
+		      pool->node_macs, pool->by_rank, pool->by_size);
 	pool_set_free(&pool->names);
 	pool_set_free(&pool->ip_set);
 	pool_set_free(&pool->node_mac_set);
 	pool_set_free(&pool->adapter_mac_set);
 	pool_set_free(&pool->adapter_name_set);
-	free(pool->by_rank);
-	free(pool->by_size);
 	ipto_ctx_unref(pool->ctx);
 	free(pool);
 }

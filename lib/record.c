@@ -452,6 +452,13 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 	return c ? c : ipto_addr_compare(&ix->addr, &iy->addr);
 }
 
+static void status_free(struct ipto_status *status)
+{
+	ipto_free_all(status->entries, status->standby, status->node);
+	ipto_pool_unref(status->pool);
+	free(status);
+}
+
 IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 				 struct ipto_binder *binder,
 				 const struct ipto_status_opts *opts,
@@ -488,7 +495,7 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 			ipto_strerror(r));
 		return r;
 	}
-	st = calloc(1, sizeof(*st));
+	st = ipto_obj_alloc(ipto_status);
 	held_on = malloc((pool->n_ips + 1) * sizeof(*held_on));
 	node_here = calloc(pool->n_nodes + 1, sizeof(*node_here));
 	cap = pool->n_ips + 1;
@@ -500,7 +507,6 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 		r = -ENOMEM;
 		goto fail;
 	}
-	st->refcount = 1;
 	st->pool = ipto_pool_ref(pool);
 	for (i = 0; i < pool->n_ips; i++)
 		held_on[i] = POOL_NONE;
@@ -552,23 +558,9 @@ fail:
 	snapshot_free(&snap);
 	free(held_on);
 	free(node_here);
-	if (st) {
-		free(st->entries);
-		free(st->standby);
-		free(st->node);
-		ipto_pool_unref(st->pool);
-		free(st);
-	}
+	if (st)
+		status_free(st);
 	return r;
-}
-
-static void status_free(struct ipto_status *status)
-{
-	free(status->entries);
-	free(status->standby);
-	free(status->node);
-	ipto_pool_unref(status->pool);
-	free(status);
 }
 
 IPTO_DEFINE_REF_UNREF(ipto_status, status_free)

@@ -215,10 +215,9 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 		log_err(ctx, "watch: the defend policy needs an injector\n");
 		return -EINVAL;
 	}
-	w = calloc(1, sizeof(*w));
+	w = ipto_obj_alloc(ipto_watch);
 	if (!w)
 		return -ENOMEM;
-	w->refcount = 1;
 	w->ctx = ipto_ctx_ref(ctx);
 	w->binder = ipto_binder_ref(binder);
 	w->injector = policy == IPTO_WATCH_POLICY_DEFEND ? ipto_injector_ref(injector) : NULL;
@@ -240,8 +239,7 @@ static void watch_free(struct ipto_watch *w)
 		close(w->fd);
 	for (i = 0; i < w->n_ports; i++)
 		ipto_injector_close(w->ports[i].port);
-	free(w->ports);
-	free(w->addrs);
+	ipto_free_all(w->ports, w->addrs);
 	ipto_injector_unref(w->injector);
 	ipto_binder_unref(w->binder);
 	ipto_ctx_unref(w->ctx);
