@@ -89,6 +89,7 @@ struct link_note {
 struct frame {
 	uint8_t style;
 	uint8_t len;
+	bool gone;                    /* its address left its adapter: never again */
 	size_t action;
 	uint8_t bytes[IPTO_FRAME_MAX_LEN];
 };
@@ -112,6 +113,7 @@ struct ipto_takeover {
 	size_t n_actions;
 	struct frame *frames;
 	size_t n_frames;
+	size_t n_gone;                /* frames dropped by drop_released() */
 	struct iovec *iov;            /* scratch for one port's batch */
 	struct ipto_addr_req *reqs;   /* scratch for the address batch */
 	size_t *req_action;
@@ -922,8 +924,12 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 	size_t p, k, n_reqs = 0, *req_port = NULL;
 	int err = 0, value, *req_old = NULL;
 
-	if (reclaiming(t))
-		return 0; /* the node's own interface: its settings are its own */
+	/* A reclaim leaves the node's own interface as its administrator
+	 * set it; the host's other interfaces are guarded as on a standby
+	 * (one on the same LAN would answer ARP for the reclaimed address
+	 * with its own MAC). */
+	if (reclaiming(t) && !guards)
+		return 0;
 	/* With the netlink binder the changes go in one pipelined batch
 	 * after all their notes are written (each note still before its
 	 * change): one sendmsg instead of a round trip per setting, which
@@ -1254,7 +1260,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 
 /* After a release: a link the takeovers raised goes down once it has no
  * address left, and the ARP settings they changed are restored once the
- * host holds no taken-over address at all (until then every interface
+ * host holds no taken-over or reclaimed address at all (until then every interface
  * must keep leaving ARP to the owning adapter). Best effort: the
  * addresses are gone already, so a failure is logged, never undone. */
 /* A link's note read by restore_after_release(), to write back once its
@@ -1303,7 +1309,8 @@ static void restore_after_release(struct ipto_takeover *t)
 	if (!notes || !reqs || !req_note || !results)
 		goto out;
 	for (i = 0; i < t->n_dump; i++)
-		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER;
+		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER ||
+			      t->dump[i].proto == IPTO_ADDR_PROTO_RECLAIM;
 	for (k = 0; k < (size_t)n; k++) {
 		const struct ipto_adapter_entry *l = &links[k];
 		struct restore_note *rn = &notes[n_notes];
@@ -1607,7 +1614,7 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 		for (i = 0; i < port->n_frames; i++) {
 			struct frame *f = &t->frames[port->first_frame + i];
 
-			if (!(styles & IPTO_FRAME_STYLE_BIT(f->style)))
+			if (f->gone || !(styles & IPTO_FRAME_STYLE_BIT(f->style)))
 				continue;
 			t->iov[n].iov_base = f->bytes;
 			t->iov[n].iov_len = f->len;
@@ -1635,6 +1642,8 @@ static size_t rounds_left(const struct ipto_takeover *t)
 
 	if (t->stopped || t->n_frames == 0)
 		return 0; /* a release sends nothing: never wait for a schedule */
+	if (t->n_gone == t->n_frames)
+		return 0; /* nothing it announces is held here any more */
 	left = t->n_rounds - (t->next_round < t->n_rounds ? t->next_round : t->n_rounds);
 	if (t->refresh_ms) {
 		if (t->refresh_count == 0)
@@ -1657,6 +1666,37 @@ static void arm_timer(struct ipto_takeover *t)
 	timerfd_settime(t->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* Before every round after the first: drops the frames of the addresses
+ * that are no longer where this run bound them (a release in another
+ * process, an administrator, a cluster manager that moved them back).
+ * A later round, or a refresh, must never pull clients to this host for
+ * an address another node serves now. One address dump per round, off
+ * the path to the first round; a binder without dumps keeps them all. */
+static void drop_released(struct ipto_takeover *t)
+{
+	size_t i, k;
+
+	if (!t->binder->ops.addr_dump || read_dump(t) < 0 || !t->dump)
+		return;
+	for (i = 0; i < t->n_frames; i++) {
+		struct frame *f = &t->frames[i];
+		const struct action *a = &t->actions[f->action];
+		char text[IPTO_ADDR_STRLEN];
+
+		if (f->gone || dump_find(t, t->ports[a->port].ifindex, &a->ip))
+			continue;
+		for (k = 0; k < t->n_frames; k++) {
+			if (t->frames[k].action == f->action && !t->frames[k].gone) {
+				t->frames[k].gone = true;
+				t->n_gone++;
+			}
+		}
+		ipto_addr_format(&a->ip, text, sizeof(text));
+		log_info(t->ctx, "takeover: %s is no longer on %s: its announcements "
+			 "stop\n", text, t->ports[a->port].ifname);
+	}
+}
+
 /* Sends every round that is due at @now; advances the schedule. */
 static int send_due(struct ipto_takeover *t, uint64_t now)
 {
@@ -1668,6 +1708,11 @@ static int send_due(struct ipto_takeover *t, uint64_t now)
 			&t->rounds[refresh ? t->n_rounds - 1 : t->next_round];
 		unsigned int number = (unsigned int)t->next_round + t->refreshes_done;
 
+		if (number > 0) {
+			drop_released(t);
+			if (rounds_left(t) == 0)
+				break;
+		}
 		err = send_round(t, number, r->styles, refresh);
 		if (err < 0 && !first)
 			first = err;
@@ -1732,13 +1777,13 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	 * which matters from the first request a client makes, not for the
 	 * announcement itself, so their reads stay off the path from the
 	 * call to the wire. Still all or nothing. */
-	if (!err && t->has_guards && !reclaiming(t))
+	if (!err && t->has_guards)
 		err = add_host_guards(t, &up);
 	if (!err)
 		err = check_links(t, up, true);
 	if (!err)
 		err = fix_devconf(t, true);
-	if (!err && t->is_release && !reclaiming(t))
+	if (!err && t->is_release)
 		restore_after_release(t);
 	if (!err && t->is_release && !reclaiming(t))
 		delete_empty_links(t);

@@ -466,6 +466,13 @@ START_TEST(takeover_bad_input)
 }
 END_TEST
 
+/* Three announcement rounds 5 ms apart. */
+static const struct ipto_announce_round three_rounds[] = {
+	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+	{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+	{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+};
+
 START_TEST(takeover_schedule_rounds_and_fd)
 {
 	static const struct ipto_announce_round rounds[] = {
@@ -542,18 +549,64 @@ END_TEST
 
 START_TEST(takeover_run_blocking_sends_every_round)
 {
-	static const struct ipto_announce_round rounds[] = {
-		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-		{ .delay_ms = 5, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-	};
 	struct fixture f;
 	struct ipto_takeover *t;
 
 	fixture_init(&f, false);
-	t = new_takeover(&f, rounds, 3, 0);
+	t = new_takeover(&f, three_rounds, 3, 0);
 	ck_assert_int_eq(ipto_takeover_run(t), 0);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 6);
+	ck_assert_int_eq(ipto_takeover_dispatch(t), 0);
+	ipto_takeover_unref(t);
+	fixture_fini(&f);
+}
+END_TEST
+
+/*
+ * A later round never announces an address that left its adapter while
+ * the schedule ran (a release in another process, an administrator): it
+ * would pull clients to this host for an address another node serves.
+ * Once nothing it announces is held, the schedule ends.
+ */
+START_TEST(takeover_later_rounds_skip_released_addresses)
+{
+	struct ipto_frame_info info = { .sz = sizeof(info) };
+	struct ipto_addr gone, kept;
+	struct ipto_takeover *t;
+	struct fixture f;
+	const void *frame;
+	size_t len, i;
+
+	ck_assert_int_eq(ipto_addr_parse("192.0.2.10/24", &gone), 0);
+	ck_assert_int_eq(ipto_addr_parse("198.51.100.10", &kept), 0);
+	fixture_init(&f, false);
+	t = new_takeover(&f, three_rounds, 3, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
+	/* another process removes one of the two addresses */
+	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth1", &gone), 0);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	/* rounds 1 and 2 carried only the address still held */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 4);
+	for (i = 2; i < 4; i++) {
+		ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, i, NULL,
+								&frame, &len), 0);
+		ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
+		ck_assert(ipto_addr_equal(&info.sender_ip, &kept));
+	}
+	ck_assert_ptr_nonnull(strstr(f.log.all, "192.0.2.10/24 is no longer on eth1"));
+	ipto_takeover_unref(t);
+
+	/* both gone after the first round: nothing more is sent, and the
+	 * schedule ends at once */
+	ipto_injector_unref(f.injector);
+	ck_assert_int_eq(ipto_injector_new_dryrun(f.ctx, &f.injector), 0);
+	t = new_takeover(&f, three_rounds, 3, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth1", &gone), 0);
+	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth2", &kept), 0);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
 	ck_assert_int_eq(ipto_takeover_dispatch(t), 0);
 	ipto_takeover_unref(t);
 	fixture_fini(&f);
@@ -726,6 +779,7 @@ static Suite *takeover_suite(void)
 	tcase_add_test(tc, takeover_run_blocking_sends_every_round);
 	tcase_add_test(tc, takeover_reads_arp_settings_with_the_link);
 	tcase_add_test(tc, takeover_refresh_report_stays_bounded);
+	tcase_add_test(tc, takeover_later_rounds_skip_released_addresses);
 	tcase_add_test(tc, takeover_guards_every_adapter_of_the_standby);
 	suite_add_tcase(s, tc);
 	return s;

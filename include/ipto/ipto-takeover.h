@@ -47,7 +47,11 @@
  * harmless. Later rounds of the schedule are driven by
  * ipto_takeover_dispatch() (event loops) or ipto_takeover_run() (blocking);
  * a failure to send a later round is reported but never undoes the binding,
- * because the addresses are already serving.
+ * because the addresses are already serving. Before each later round (and
+ * each refresh) the engine reads the host's addresses once: an address that
+ * is no longer on the adapter it was bound to (released by another
+ * process, removed by hand) is announced no more, and when none is left
+ * the schedule ends.
  *
  * The library starts no threads and installs no signal handlers.
  */

@@ -103,6 +103,23 @@ wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
 check "the child exits after the schedule" eval '! kill -0 "$pid" 2>/dev/null'
 check "release after the background takeover" release
 
+# A release while the child still has rounds to send: its next round finds
+# the address gone and sends nothing (it would pull the clients back to a
+# host that no longer has the address); the child then exits.
+base=$(frames)
+out=$(lan_exec sb "$IPTO" "${C[@]}" takeover -f a1 --schedule "$SCHED" --background --json \
+	2>"$sc_tmp/err")
+rc=$?
+pid=$(jq -r '.background.pid' <<<"$out")
+check "takeover --background again exits 0 and names the child ($rc, $pid)" \
+	[ $rc = 0 ] && kill -0 "$pid"
+wait_for 10 frames_at_least $((base + 1))
+check "release before the child's 2nd round" release
+wait_for 30 eval '! kill -0 "$pid" 2>/dev/null'
+check "the child exits at its 2nd round" eval '! kill -0 "$pid" 2>/dev/null'
+check "... having sent nothing after the release: $(($(frames) - base)) frame(s) in all" \
+	[ $(($(frames) - base)) = 1 ]
+
 # Without --background the same command returns after the whole schedule.
 base=$(frames)
 ipto_on sb "${C[@]}" takeover -f a1 --schedule "$SCHED"
