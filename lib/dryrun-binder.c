@@ -325,11 +325,7 @@ static int dr_devconf_set(struct ipto_binder *binder, const char *ifname,
 
 static void clear_calls(struct dr_binder *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->ncalls; i++)
-		free(d->calls[i].text);
-	d->ncalls = 0;
+	dr_log_clear(d->calls, d->ncalls, text);
 }
 
 static void dr_binder_fini(void *state)
@@ -746,20 +742,13 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 	const char *who = "binder: dryrun_set_fault";
 	struct dr_binder *d = dr_binder_of(binder, who);
 
+	const unsigned int all = IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
+		IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS;
+
 	if (!d)
 		return -EINVAL;
-	d->fault.ctx = binder->ctx;
-	d->fault.who = "dryrun binder";
-	d->fault.logged_ops = IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
-			      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS;
-	if (fault_set(&d->fault, IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
-		      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS,
-		      ops, nth, err) < 0) {
-		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
-			"error %d\n", who, ops, err);
-		return -EINVAL;
-	}
-	return 0;
+	return fault_arm(&d->fault, binder->ctx, who, "dryrun binder", all, all,
+			 ops, nth, err);
 }
 
 IPTO_EXPORT size_t ipto_binder_dryrun_get_call_count(

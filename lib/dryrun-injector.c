@@ -103,11 +103,7 @@ static void dri_close(struct ipto_injector *injector, void *handle)
 
 static void clear_frames(struct dr_injector *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->nframes; i++)
-		free(d->frames[i].data);
-	d->nframes = 0;
+	dr_log_clear(d->frames, d->nframes, data);
 }
 
 static void dri_fini(void *state)
@@ -158,17 +154,10 @@ IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
 
 	if (!d)
 		return -EINVAL;
-	d->fault.ctx = injector->ctx;
-	d->fault.who = "dryrun injector";
-	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
-	if (fault_set(&d->fault,
-		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
-		      err) < 0) {
-		log_err(injector->ctx, "%s: unknown op bits 0x%x or positive "
-			"error %d\n", who, ops, err);
-		return -EINVAL;
-	}
-	return 0;
+	/* the generic injector logs failed sends */
+	return fault_arm(&d->fault, injector->ctx, who, "dryrun injector",
+			 IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND,
+			 IPTO_INJECTOR_OP_OPEN, ops, nth, err);
 }
 
 IPTO_EXPORT size_t ipto_injector_dryrun_get_frame_count(

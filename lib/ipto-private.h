@@ -120,6 +120,15 @@ int ipto_opts_check(struct ipto_ctx *ctx, const char *who, const void *opts,
 #define ipto_opts_valid(ctx, who, opts, type, last)                       \
 	ipto_opts_check((ctx), (who), (opts), ipto_offsetofend(type, last))
 
+/* ipto_opts_valid() for options a call cannot do without: NULL is -EINVAL
+ * as well, logged as "<who>: options are required (@what)". */
+#define ipto_opts_required(ctx, who, opts, type, last, what)              \
+	ipto_opts_check_required((ctx), (who), (opts),                    \
+				 ipto_offsetofend(type, last), (what))
+int ipto_opts_check_required(struct ipto_ctx *ctx, const char *who,
+			     const void *opts, size_t known_end,
+			     const char *what);
+
 /* True when the caller's struct is large enough to contain @field. */
 #define ipto_opts_has(opts, type, field)                                  \
 	((opts) != NULL &&                                                \

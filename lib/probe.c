@@ -149,11 +149,8 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 
 	if (!ctx || !targets || n == 0 || n > 65536)
 		return -EINVAL;
-	if (!opts) {
-		log_err(ctx, "probe: options are required (a binder at least)\n");
-		return -EINVAL;
-	}
-	if (ipto_opts_valid(ctx, "probe", opts, ipto_probe_opts, wait_ms) < 0)
+	if (ipto_opts_required(ctx, "probe", opts, ipto_probe_opts, wait_ms,
+			       "a binder at least") < 0)
 		return -EINVAL;
 	if (conflict && ipto_sized_get_sz(conflict) < sizeof(size_t))
 		return -EINVAL;

@@ -191,11 +191,8 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (!opts) {
-		log_err(ctx, "watch: options are required (a binder at least)\n");
-		return -EINVAL;
-	}
-	if (ipto_opts_valid(ctx, "watch", opts, ipto_watch_opts, userdata) < 0)
+	if (ipto_opts_required(ctx, "watch", opts, ipto_watch_opts, userdata,
+			       "a binder at least") < 0)
 		return -EINVAL;
 	binder = ipto_opts_get(opts, ipto_watch_opts, binder, NULL);
 	injector = ipto_opts_get(opts, ipto_watch_opts, injector, NULL);
