@@ -522,6 +522,22 @@ static int record_nodes(struct ipto_plan *plan, uint32_t *nodes, size_t n)
 	return 0;
 }
 
+/* A new plan of @action for the @n nodes (pool indices) in @nodes, which
+ * it owns from here on (freed on failure too); NULL when out of memory. */
+static struct ipto_plan *plan_new_nodes(struct ipto_pool *pool,
+					enum ipto_plan_action action,
+					uint32_t *nodes, size_t n)
+{
+	struct ipto_plan *plan = plan_alloc(pool, action);
+
+	if (!plan || record_nodes(plan, nodes, n) < 0) {
+		free(nodes);
+		ipto_plan_unref(plan);
+		return NULL;
+	}
+	return plan;
+}
+
 static void mark_shared(struct planner *p)
 {
 	struct ipto_plan *plan = p->plan;
@@ -636,17 +652,9 @@ IPTO_EXPORT int ipto_plan_new_takeover(struct ipto_pool *pool,
 			return r;
 		}
 	}
-	plan = plan_alloc(pool, IPTO_PLAN_ACTION_BIND);
-	if (!plan) {
-		free(nodes);
+	plan = plan_new_nodes(pool, IPTO_PLAN_ACTION_BIND, nodes, n_failed);
+	if (!plan)
 		return -ENOMEM;
-	}
-	r = record_nodes(plan, nodes, n_failed);
-	if (r < 0) {
-		free(nodes);
-		ipto_plan_unref(plan);
-		return r;
-	}
 	log_dbg(pool->ctx, "plan: takeover of %zu nodes%s\n", n_failed,
 		flags & IPTO_PLAN_SHARE_ADAPTERS ? ", sharing allowed" : "");
 	r = planner_init(&p, pool, flags & IPTO_PLAN_SHARE_ADAPTERS);
@@ -682,14 +690,11 @@ IPTO_EXPORT int ipto_plan_new_release(struct ipto_pool *pool,
 	r = resolve_nodes(pool, nodes, n, true, "release", cmp_node_name, &v);
 	if (r < 0)
 		return r;
-	plan = plan_alloc(pool, IPTO_PLAN_ACTION_UNBIND);
+	plan = plan_new_nodes(pool, IPTO_PLAN_ACTION_UNBIND, v, n);
 	if (!plan) {
-		free(v);
+		log_err(pool->ctx, "cannot plan release: out of memory\n");
 		return -ENOMEM;
 	}
-	r = record_nodes(plan, v, n);
-	if (r < 0)
-		free(v);
 	for (i = 0; i < n && r == 0; i++) {
 		struct pool_node *node = &pool->nodes[v[i]];
 
