@@ -602,13 +602,9 @@ IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
 static struct dr_binder *dr_binder_of(const struct ipto_binder *b,
 				      const char *who)
 {
-	if (!b)
-		return NULL;
-	if (b->ops.addr_add != dr_addr_add) {
-		log_err(b->ctx, "%s: not a dry-run binder\n", who);
-		return NULL;
-	}
-	return b->userdata;
+	return b ? dr_model_of(b->ctx, b->userdata, b->ops.addr_add == dr_addr_add,
+			       who, "binder")
+		 : NULL;
 }
 
 static int ifindex_used(struct dr_binder *d, int ifindex)

@@ -133,16 +133,13 @@ IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
 					 ret);
 }
 
+/* The model behind a dry-run injector, or NULL (logged) for any other. */
 static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
 					  const char *who)
 {
-	if (!inj)
-		return NULL;
-	if (inj->ops.open != dri_open) {
-		log_err(inj->ctx, "%s: not a dry-run injector\n", who);
-		return NULL;
-	}
-	return inj->userdata;
+	return inj ? dr_model_of(inj->ctx, inj->userdata,
+				 inj->ops.open == dri_open, who, "injector")
+		   : NULL;
 }
 
 IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,

@@ -78,6 +78,20 @@ static inline int fault_arm(struct fault *f, struct ipto_ctx *ctx,
 	return 0;
 }
 
+/* The model behind a dry-run backend (its @userdata), or NULL when the
+ * object is another backend (@is_dryrun false), logged as "<who>: not a
+ * dry-run <kind>". */
+static inline void *dr_model_of(struct ipto_ctx *ctx, void *userdata,
+				bool is_dryrun, const char *who,
+				const char *kind)
+{
+	if (!is_dryrun) {
+		log_err(ctx, "%s: not a dry-run %s\n", who, kind);
+		return NULL;
+	}
+	return userdata;
+}
+
 /* Empties a dry run's log (the binder's calls, the injector's frames):
  * frees the heap member @field of each of its @n records, sets @n to 0. */
 #define dr_log_clear(records, n, field)                                   \

@@ -900,6 +900,20 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	sb_add(b, tmp, (size_t)len);
 }
 
+/* sb_str() of each argument in turn, up to a NULL. */
+static void sb_strs(struct sbuf *b, const char *s, ...)
+	__attribute__((sentinel));
+
+static void sb_strs(struct sbuf *b, const char *s, ...)
+{
+	va_list ap;
+
+	va_start(ap, s);
+	for (; s; s = va_arg(ap, const char *))
+		sb_str(b, s);
+	va_end(ap);
+}
+
 static void sb_put(void *ctx, const char *p, size_t n)
 {
 	sb_add(ctx, p, n);
@@ -947,20 +961,11 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 		const struct ipto_plan_step *s = &t.s;
 
 		step_text(plan, i, &t);
-		sb_str(b, bind ? "bind " : "unbind ");
-		sb_str(b, t.ip);
-		sb_str(b, " of ");
-		sb_str(b, s->node);
-		sb_str(b, bind ? " on " : " from ");
-		sb_str(b, s->standby);
-		sb_str(b, " ");
-		sb_str(b, s->ifname);
-		sb_str(b, " ");
-		sb_str(b, t.mac);
-		if (bind) {
-			sb_str(b, ", announce to ");
-			sb_str(b, t.tgt);
-		}
+		sb_strs(b, bind ? "bind " : "unbind ", t.ip, " of ", s->node,
+			bind ? " on " : " from ", s->standby, " ", s->ifname, " ",
+			t.mac, (const char *)NULL);
+		if (bind)
+			sb_strs(b, ", announce to ", t.tgt, (const char *)NULL);
 		if (s->flags & IPTO_PLAN_STEP_MANAGEMENT)
 			sb_str(b, " [management adapter]");
 		if (s->flags & IPTO_PLAN_STEP_SHARED)
