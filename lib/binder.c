@@ -25,19 +25,14 @@ IPTO_EXPORT const char *ipto_devconf_name(enum ipto_devconf key)
 	return NULL;
 }
 
-static int devconf_max(enum ipto_devconf key)
-{
-	switch (key) {
-	case IPTO_DEVCONF_ARP_IGNORE:
-		return 8;
-	case IPTO_DEVCONF_ARP_ANNOUNCE:
-		return 2;
-	case IPTO_DEVCONF_ARP_FILTER:
-	case IPTO_DEVCONF_PROMOTE_SECONDARIES:
-		return 1;
-	}
-	return -1;
-}
+/* The largest value of each known setting (the kernel's range); index
+ * only with a key ipto_devconf_name() knows. */
+static const int devconf_max[] = {
+	[IPTO_DEVCONF_ARP_IGNORE] = 8,
+	[IPTO_DEVCONF_ARP_ANNOUNCE] = 2,
+	[IPTO_DEVCONF_ARP_FILTER] = 1,
+	[IPTO_DEVCONF_PROMOTE_SECONDARIES] = 1,
+};
 
 IPTO_DEFINE_BACKEND(ipto_binder, "binder")
 
@@ -420,9 +415,9 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	r = check_op_key(binder, "devconf_set", ifname, key);
 	if (r < 0)
 		return r;
-	if (value < 0 || value > devconf_max(key)) {
+	if (value < 0 || value > devconf_max[key]) {
 		log_err(binder->ctx, "binder: devconf_set: %s must be 0..%d, "
-			"not %d\n", ipto_devconf_name(key), devconf_max(key),
+			"not %d\n", ipto_devconf_name(key), devconf_max[key],
 			value);
 		return -EINVAL;
 	}
