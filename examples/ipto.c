@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1327,6 +1328,66 @@ static int go_background(struct ipto_takeover *t, struct ipto_plan *plan)
 	exit(EXIT_SUCCESS);
 }
 
+/*
+ * The packet socket's last close() waits for a network grace period
+ * (about 16 ms here, more than the rest of the process: doc/benchmarks.md),
+ * and a hook waits for this process, not for that. So after a successful
+ * run the lock is released and a small detached child takes a reference
+ * to the AF_PACKET sockets, closes everything else, and exits when this
+ * process has: the grace period is then paid by the child, off the
+ * caller's clock (the approach of systemd's asynchronous_close()). The
+ * child changes nothing; if the fork fails the parent just closes as
+ * before.
+ */
+static void close_later(void)
+{
+	int p[2], fd, dom;
+	socklen_t len;
+	struct dirent *de;
+	DIR *dir;
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid > 0) {
+		close(p[0]); /* p[1] goes with this process */
+		return;
+	}
+	setsid();
+	dir = opendir("/proc/self/fd");
+	while (dir && (de = readdir(dir))) {
+		fd = atoi(de->d_name);
+		if (fd <= STDERR_FILENO || fd == p[0] || fd == dirfd(dir))
+			continue;
+		len = sizeof(dom);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 &&
+		    dom == AF_PACKET)
+			continue;
+		close(fd);
+	}
+	if (dir)
+		closedir(dir);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	/* EOF: the parent has exited (its copy of p[1] is gone). */
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(EXIT_SUCCESS);
+}
+
 static int run_plan(struct ipto_plan *plan)
 {
 	struct ipto_binder *binder = NULL;
@@ -1424,6 +1485,10 @@ static int run_plan(struct ipto_plan *plan)
 	}
 	log_done(t, NULL);
 	status = EXIT_SUCCESS;
+	if (announces && !dryrun_injector() && !(cli.injector && strcmp(cli.injector, "pcap") == 0)) {
+		host_lock = ipto_lock_release(host_lock);
+		close_later();
+	}
 out:
 	ipto_takeover_unref(t);
 	ipto_injector_unref(injector);

@@ -150,6 +150,10 @@ static const char *errno_text(int err)
 		return "Operation canceled";
 	case ENOTSOCK:
 		return "Socket operation on non-socket";
+#ifdef ELIBACC
+	case ELIBACC:
+		return "Can not access a needed shared library";
+#endif
 	}
 	return NULL;
 }

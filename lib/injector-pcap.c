@@ -7,7 +7,7 @@
  */
 #include "backend-private.h"
 
-#include <pcap/pcap.h>
+#include "pcap-dl.h"
 #include <stdlib.h>
 
 static int pcap_status_to_errno(int status)
@@ -129,6 +129,9 @@ IPTO_EXPORT int ipto_injector_new_pcap(struct ipto_ctx *ctx,
 
 	if (!ctx || !ret)
 		return -EINVAL;
+	r = ipto_pcap_load(ctx);
+	if (r < 0)
+		return r;
 	r = ipto_injector_new(ctx, &pcap_ops, ipto_ctx_ref(ctx), ret);
 	if (r < 0)
 		ipto_ctx_unref(ctx);

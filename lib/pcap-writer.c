@@ -6,7 +6,7 @@
  */
 #include "ipto-private.h"
 
-#include <pcap/pcap.h>
+#include "pcap-dl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
@@ -57,6 +57,10 @@ IPTO_EXPORT int ipto_pcap_writer_new(struct ipto_ctx *ctx, const char *path,
 		log_err(ctx, "pcap: NULL or empty argument\n");
 		return -EINVAL;
 	}
+	err = ipto_pcap_load(ctx);
+	if (err < 0)
+		return err;
+	err = -EIO;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;

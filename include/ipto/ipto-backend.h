@@ -726,9 +726,11 @@ int ipto_injector_new_packet(struct ipto_ctx *ctx,
 
 /**
  * ipto_injector_new_pcap - the libpcap injector (pcap_inject()). Opening an
- * adapter needs CAP_NET_RAW.
+ * adapter needs CAP_NET_RAW. libpcap is loaded (dlopen) by the first call
+ * in the process, not when libipto is.
  *
- * Returns: 0, -EOPNOTSUPP when libipto was built without libpcap, or a
+ * Returns: 0, -EOPNOTSUPP when libipto was built without libpcap,
+ * -ELIBACC when libpcap cannot be loaded (the log says why), or a
  * negative errno.
  */
 int ipto_injector_new_pcap(struct ipto_ctx *ctx, struct ipto_injector **ret);

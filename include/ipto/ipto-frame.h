@@ -295,8 +295,9 @@ struct ipto_pcap_writer;
  * @ret: on success, the writer, owned by the caller, who closes it with
  *	ipto_pcap_writer_close().
  *
- * Returns: 0, -EOPNOTSUPP without libpcap, -ENOMEM, a negative errno from
- * opening the file, or -EINVAL.
+ * Returns: 0, -EOPNOTSUPP without libpcap, -ELIBACC when libpcap cannot
+ * be loaded (it is loaded by the first call, see ipto_injector_new_pcap()),
+ * -ENOMEM, a negative errno from opening the file, or -EINVAL.
  */
 int ipto_pcap_writer_new(struct ipto_ctx *ctx, const char *path,
 			 struct ipto_pcap_writer **ret);

@@ -69,4 +69,24 @@ if wait $rpid; then ok "nothing arrived from the unprivileged run"; else
 # A link that is down: the send (or the open) fails with -ENETDOWN.
 ip -n "$NS_A" link set veth-a down
 expect_rc $ENETDOWN "sending on a down link" in_a "$TOOL" send "$BACKEND" veth-a 0 1 single
+
+# libpcap is loaded when the pcap injector is first made, not with libipto:
+# the library does not link it, and a libpcap that cannot be loaded (here
+# hidden under /dev/null in a private mount namespace) is -ELIBACC with a
+# message, not a failure to start.
+if [ "$BACKEND" = pcap ]; then
+	ELIBACC=79
+	lib=$(ldd "$TOOL" | awk '$1 ~ /^libipto\.so/ { print $3 }')
+	if readelf -d "$lib" | grep -q 'NEEDED.*libpcap'; then
+		not_ok "$lib links libpcap"
+	else
+		ok "$(basename "$lib") does not link libpcap"
+	fi
+	real=$(readlink -f "$(ldconfig -p | awk '/libpcap\.so/ { print $NF; exit }')")
+	expect_rc $ELIBACC "without a loadable libpcap" unshare -m sh -c \
+		'mount --bind /dev/null "$0" && exec ip netns exec "$1" "$2" send pcap veth-a 0 1 single' \
+		"$real" "$NS_A" "$TOOL"
+	grep -q "cannot load libpcap" "$WORK/err" && ok "... and the log says so" ||
+		not_ok "no 'cannot load libpcap' in the log: $(cat "$WORK/err")"
+fi
 finish

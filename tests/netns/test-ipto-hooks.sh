@@ -126,6 +126,13 @@ ipto_on sb "${C[@]}" takeover -f a1 --schedule "$SCHED"
 wait_for 10 frames_at_least $((base + 3))
 check "without --background, the parent returns after all 3 rounds ($(($(frames) - base)))" \
 	[ $rc = 0 ] && [ $(($(frames) - base)) = 3 ]
+# The packet socket's close is left to a detached child that exits after
+# the parent: the lock is free when the command returns, the child keeps
+# nothing of the caller's, and is gone soon after.
+check "the lock is free when the command has returned" lock_free
+ipto_left() { ip netns pids "$(lan_ns sb)" | xargs -r ps -o comm= -p | grep -c '^ipto$'; }
+wait_for 10 eval '[ "$(ipto_left)" = 0 ]'
+check "no ipto process is left in sb after it ($(ipto_left))" [ "$(ipto_left)" = 0 ]
 check "release" release
 
 # --- --refresh ----------------------------------------------------------------
