@@ -589,7 +589,11 @@ static const char *run_dir(void)
 	return def;
 }
 
-int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json)
+/* Calls @fn for every conflict line recorded in DIR/conflicts.1 then
+ * DIR/conflicts during the last @minutes (the line without its newline,
+ * and its time_ns). Returns the number of lines or a negative errno. */
+static int each_recent(const char *dir, unsigned int minutes,
+		       void (*fn)(char *line, unsigned long long ns, void *arg), void *arg)
 {
 	static const char *const names[] = { "conflicts.1", "conflicts" };
 	uint64_t now, since;
@@ -613,7 +617,6 @@ int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool js
 		}
 		while (getline(&line, &cap, f) >= 0) {
 			const char *t = strstr(line, "\"time_ns\":");
-			char a[64], m[32], ifn[100], when[40], fr[32], pol[16];
 			unsigned long long ns;
 
 			if (!t || !strstr(line, "\"event\":\"conflict\""))
@@ -623,23 +626,91 @@ int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool js
 				continue;
 			shown++;
 			line[strcspn(line, "\n")] = '\0';
-			if (json) {
-				fprintf(out, "%s\n", line);
-				continue;
-			}
-			fprintf(out, "%s conflict: %s claims %s on %s (%s, %s%s)\n",
-				field(line, "time", when, sizeof(when)),
-				field(line, "mac", m, sizeof(m)),
-				field(line, "addr", a, sizeof(a)),
-				field(line, "ifname", ifn, sizeof(ifn)),
-				field(line, "frame", fr, sizeof(fr)),
-				field(line, "policy", pol, sizeof(pol)),
-				strstr(line, "\"defended\":true") ? ", defended" : "");
+			fn(line, ns, arg);
 		}
 		free(line);
 		fclose(f);
 	}
 	return (int)shown;
+}
+
+struct print_arg {
+	FILE *out;
+	bool json;
+};
+
+static void print_line(char *line, unsigned long long ns, void *arg)
+{
+	struct print_arg *pa = arg;
+	char a[64], m[32], ifn[100], when[40], fr[32], pol[16];
+
+	(void)ns;
+	if (pa->json) {
+		fprintf(pa->out, "%s\n", line);
+		return;
+	}
+	fprintf(pa->out, "%s conflict: %s claims %s on %s (%s, %s%s)\n",
+		field(line, "time", when, sizeof(when)),
+		field(line, "mac", m, sizeof(m)),
+		field(line, "addr", a, sizeof(a)),
+		field(line, "ifname", ifn, sizeof(ifn)),
+		field(line, "frame", fr, sizeof(fr)),
+		field(line, "policy", pol, sizeof(pol)),
+		strstr(line, "\"defended\":true") ? ", defended" : "");
+}
+
+int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json)
+{
+	struct print_arg pa = { out, json };
+
+	return each_recent(dir, minutes, print_line, &pa);
+}
+
+struct collect_arg {
+	struct watch_conflict *v;
+	size_t n, cap;
+};
+
+static void collect_line(char *line, unsigned long long ns, void *arg)
+{
+	struct collect_arg *ca = arg;
+	struct watch_conflict *c;
+	char a[64];
+
+	if (ca->n == ca->cap) {
+		size_t cap = ca->cap ? 2 * ca->cap : 16;
+		struct watch_conflict *v = realloc(ca->v, cap * sizeof(*v));
+
+		if (!v)
+			return; /* out of memory: the rest is left out */
+		ca->v = v;
+		ca->cap = cap;
+	}
+	c = &ca->v[ca->n];
+	memset(c, 0, sizeof(*c));
+	if (ipto_addr_parse(field(line, "addr", a, sizeof(a)), &c->addr) < 0)
+		return; /* not an address: not a conflict about one */
+	field(line, "mac", c->mac, sizeof(c->mac));
+	field(line, "ifname", c->ifname, sizeof(c->ifname));
+	field(line, "time", c->time, sizeof(c->time));
+	field(line, "frame", c->frame, sizeof(c->frame));
+	field(line, "policy", c->policy, sizeof(c->policy));
+	c->time_ns = ns;
+	c->defended = strstr(line, "\"defended\":true") != NULL;
+	ca->n++;
+}
+
+int watch_recent_conflicts(unsigned int minutes, struct watch_conflict **out)
+{
+	struct collect_arg ca = { 0 };
+	int r = each_recent(run_dir(), minutes, collect_line, &ca);
+
+	if (r < 0) {
+		free(ca.v);
+		return r;
+	}
+	*out = ca.v;
+	return (int)ca.n;
 }
 
 void watch_status_conflicts(FILE *out, unsigned int minutes)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <ipto/ipto.h>
+
 /* watch_cmd_main - run "ipto watch|probe|tickle ..." and return the exit
  * status, or -1 when the command word of @argv is none of the three. */
 int watch_cmd_main(int argc, char **argv);
@@ -16,6 +18,24 @@ int watch_cmd_main(int argc, char **argv);
  * (the recorded JSON object with @json, else text), for `ipto status`.
  * Returns the number printed or a negative errno. */
 int watch_print_recent(FILE *out, const char *dir, unsigned int minutes, bool json);
+
+/* One conflict `ipto watch` recorded (the fields of its JSON line). */
+struct watch_conflict {
+	struct ipto_addr addr;     /* the address claimed */
+	char mac[32];              /* the other host's MAC */
+	char ifname[64];           /* the adapter it came in on */
+	char time[40];             /* UTC, ISO 8601 */
+	unsigned long long time_ns; /* CLOCK_REALTIME */
+	char frame[32];            /* the frame style */
+	char policy[16];           /* defend or report */
+	bool defended;
+};
+
+/* watch_recent_conflicts - the conflicts recorded in the last @minutes
+ * (the record watch_print_recent() reads, in the same directory), oldest
+ * first: *out is malloc()ed (NULL for none). Returns the count or a
+ * negative errno. */
+int watch_recent_conflicts(unsigned int minutes, struct watch_conflict **out);
 
 /* watch_status_conflicts - for `ipto status` (text): when `ipto watch`
  * recorded conflicts in the last @minutes (in /run/ipto or $IPTO_RUN_DIR),

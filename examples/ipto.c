@@ -986,12 +986,12 @@ static bool get_report(struct ipto_takeover *t, size_t i,
 	return ipto_takeover_get_report(t, i, rep) == 0;
 }
 
-/* What went wrong in a failed report entry, in words: the library's
- * errno alone can mislead (a MAC check that fails is -ESTALE, "Stale file
- * handle"). */
+/* What went wrong in a failed report entry, in words: the errno's own
+ * text is generic (a MAC check that fails is -EADDRNOTAVAIL, "Cannot
+ * assign requested address"). */
 static const char *report_error_text(const struct ipto_takeover_report *rep)
 {
-	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ESTALE)
+	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -EADDRNOTAVAIL)
 		return "the adapter's MAC is not the one the cluster description gives";
 	if (rep->op == IPTO_REPORT_OP_CHECK_ADAPTER && rep->result == -ENODEV)
 		return "no such interface on this host";
@@ -1573,6 +1573,79 @@ static int cmd_takeover(void)
 }
 
 /*
+ * The kernel's answers, sized from the kernel: a dump returns how many
+ * entries there are, so ask again with room for that many (plus some, for
+ * what appears meanwhile) until it fits, as the library's own dumps do.
+ * Each returns the count (*out malloc()ed, the caller frees it) or a
+ * negative errno.
+ */
+static int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **out)
+{
+	size_t room = 64, i;
+	int n;
+
+	for (;;) {
+		*out = xrealloc(NULL, room * sizeof(**out));
+		for (i = 0; i < room; i++)
+			(*out)[i] = (struct ipto_adapter_entry){ .sz = sizeof(**out) };
+		n = ipto_binder_adapter_dump(binder, *out, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 16;
+		free(*out);
+	}
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+static int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out)
+{
+	size_t room = 256, i;
+	int n;
+
+	for (;;) {
+		*out = xrealloc(NULL, room * sizeof(**out));
+		for (i = 0; i < room; i++)
+			(*out)[i] = (struct ipto_addr_entry){ .sz = sizeof(**out) };
+		n = ipto_binder_addr_dump(binder, 0, *out, room);
+		if (n < 0 || (size_t)n <= room)
+			break;
+		room = (size_t)n + 64;
+		free(*out);
+	}
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+/* Every address the description gives @node (*out malloc()ed, or NULL
+ * for none); returns how many. */
+static size_t node_ips(const char *node, struct ipto_addr **out)
+{
+	size_t n = cluster_node_ips(cluster, node, NULL, 0);
+
+	*out = n ? xrealloc(NULL, n * sizeof(**out)) : NULL;
+	return n ? cluster_node_ips(cluster, node, *out, n) : 0;
+}
+
+/* The dumped link of @ifindex, or NULL. */
+static const struct ipto_adapter_entry *link_of(const struct ipto_adapter_entry *links,
+						int nl, int ifindex)
+{
+	int k;
+
+	for (k = 0; k < nl; k++)
+		if (links[k].ifindex == ifindex)
+			return &links[k];
+	return NULL;
+}
+
+/*
  * A pool of one node and one pseudo-standby whose adapters are the node's
  * own interfaces: what reclaim binds, and what release removes of a
  * reclaim. @ifnames[i] carries @ips[i].
@@ -1615,28 +1688,33 @@ static int reclaim_plan(enum ipto_plan_action action, const char *node,
 /* What a reclaim of @node added on this host (marked in the kernel). */
 static int release_reclaimed(const char *node, bool *found)
 {
-	struct ipto_adapter_entry links[256];
-	struct ipto_addr_entry addrs[1024];
-	struct ipto_addr ips[256];
-	struct ipto_mac macs[256];
-	char ifnames[256][16];
+	struct ipto_adapter_entry *links = NULL;
+	struct ipto_addr_entry *addrs = NULL;
+	struct ipto_addr *ips = NULL;
+	struct ipto_mac *macs = NULL;
+	char (*ifnames)[16] = NULL;
 	struct ipto_pool *pool = NULL;
 	struct ipto_plan *plan = NULL;
-	int nl, na, i, k, r;
+	int nl, na = 0, i, r;
 	size_t n = 0;
 
 	*found = false;
-	for (i = 0; i < 256; i++)
-		links[i].sz = sizeof(links[i]);
-	for (i = 0; i < 1024; i++)
-		addrs[i].sz = sizeof(addrs[i]);
 	diag_reset();
-	nl = ipto_binder_adapter_dump(run_binder, links, 256);
-	na = nl < 0 ? nl : ipto_binder_addr_dump(run_binder, 0, addrs, 1024);
-	if (nl < 0 || na < 0)
+	nl = dump_links(run_binder, &links);
+	if (nl >= 0)
+		na = dump_addrs(run_binder, &addrs);
+	if (nl < 0 || na < 0) {
+		free(links);
 		return failure(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
 			       diag_why(nl < 0 ? nl : na));
-	for (i = 0; i < na && i < 1024 && n < 256; i++) {
+	}
+	if (na > 0) {
+		ips = xrealloc(NULL, (size_t)na * sizeof(*ips));
+		macs = xrealloc(NULL, (size_t)na * sizeof(*macs));
+		ifnames = xrealloc(NULL, (size_t)na * sizeof(*ifnames));
+	}
+	for (i = 0; i < na; i++) {
+		const struct ipto_adapter_entry *l;
 		const char *owner;
 
 		if (addrs[i].proto != IPTO_ADDR_PROTO_RECLAIM)
@@ -1644,28 +1722,34 @@ static int release_reclaimed(const char *node, bool *found)
 		owner = cluster_node_of(cluster, &addrs[i].addr);
 		if (!owner || strcmp(owner, node) != 0)
 			continue;
-		for (k = 0; k < nl && k < 256 && links[k].ifindex != addrs[i].ifindex; k++)
-			;
-		if (k == nl || k == 256)
+		l = link_of(links, nl, addrs[i].ifindex);
+		if (!l)
 			continue;
 		ips[n] = addrs[i].addr;
-		macs[n] = links[k].mac;
-		snprintf(ifnames[n], sizeof(ifnames[n]), "%s", links[k].ifname);
+		macs[n] = l->mac;
+		snprintf(ifnames[n], sizeof(ifnames[n]), "%s", l->ifname);
 		n++;
 	}
+	free(links);
+	free(addrs);
+	r = EXIT_SUCCESS;
 	if (n == 0)
-		return EXIT_SUCCESS;
+		goto out;
 	*found = true;
 	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
-		ipto_pool_unref(pool);
-		return failure(r, "release: %s", diag_why(r));
+		r = failure(r, "release: %s", diag_why(r));
+		goto out;
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
 	r = run_plan(plan);
 	run_flags = 0;
+out:
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
+	free(ips);
+	free(macs);
+	free(ifnames);
 	return r;
 }
 
@@ -1740,6 +1824,81 @@ static int cmd_release(void)
 	return r;
 }
 
+static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
+				  bool json, bool heading);
+
+/* The conflicts `ipto watch` recorded in the last STATUS_CONFLICT_MINUTES
+ * (examples/ipto-watch.c), read once by cmd_status(). */
+#define STATUS_CONFLICT_MINUTES 10
+static struct watch_conflict *status_conflicts;
+static size_t n_status_conflicts;
+
+/* The recorded conflicts about @ip, as a JSON array. */
+static void print_conflicts_json(const struct ipto_addr *ip)
+{
+	size_t i, k = 0;
+
+	putchar('[');
+	for (i = 0; i < n_status_conflicts; i++) {
+		const struct watch_conflict *c = &status_conflicts[i];
+
+		if (!ipto_addr_equal(&c->addr, ip))
+			continue;
+		printf("%s{\"time\":", k++ ? "," : "");
+		json_str(c->time);
+		printf(",\"time_ns\":%llu,\"mac\":", c->time_ns);
+		json_str(c->mac);
+		printf(",\"adapter\":");
+		json_str(c->ifname);
+		printf(",\"frame\":");
+		json_str(c->frame);
+		printf(",\"policy\":");
+		json_str(c->policy);
+		printf(",\"defended\":%s}", c->defended ? "true" : "false");
+	}
+	putchar(']');
+}
+
+/*
+ * The library's status JSON with "conflicts" (print_conflicts_json()) added
+ * to each address object and "virtual_adapters" to the whole. Every entry
+ * object starts with {"node": and the array ends with ],"held": -- the
+ * library escapes every quote inside a string, so neither sequence can
+ * occur inside a value -- and entries come in ipto_status_get_entry() order.
+ */
+static void print_status_json(const struct ipto_status *st, struct ipto_binder *binder,
+			      const char *text)
+{
+	size_t i, n = ipto_status_get_count(st);
+	const char *p = text, *cur = strstr(text, "{\"node\":");
+	size_t len;
+
+	for (i = 0; cur && i < n; i++) {
+		struct ipto_status_entry e = { .sz = sizeof(e) };
+		const char *next = strstr(cur + 1, ",{\"node\":");
+
+		if (!next || i + 1 == n)
+			next = strstr(cur, "],\"held\":");
+		if (!next || next[-1] != '}' || ipto_status_get_entry(st, i, &e) < 0)
+			break; /* not the shape above: leave the rest as it is */
+		fwrite(p, 1, (size_t)(next - 1 - p), stdout);
+		fputs(",\"conflicts\":", stdout);
+		print_conflicts_json(&e.ip);
+		p = next - 1; /* the entry's closing brace */
+		cur = next + 1;
+	}
+	len = strlen(p);
+	if (len >= 2 && strcmp(p + len - 2, "}\n") == 0) {
+		fwrite(p, 1, len - 2, stdout);
+		fputs(",\"virtual_adapters\":", stdout);
+		if (print_virtual_adapters(binder, cli.standby, true, false) < 0)
+			fputs("null", stdout);
+		fputs("}\n", stdout);
+	} else {
+		fputs(p, stdout);
+	}
+}
+
 /*
  * status --node NODE on NODE's own host: the addresses a reclaim bound here
  * (marked IPTO_ADDR_PROTO_RECLAIM) are held here. Returns -1 when none is
@@ -1748,55 +1907,61 @@ static int cmd_release(void)
  */
 static int status_reclaimed(struct ipto_binder *binder, const char *node)
 {
-	struct ipto_adapter_entry links[256];
-	struct ipto_addr_entry addrs[1024];
-	struct ipto_addr ips[256];
+	struct ipto_adapter_entry *links = NULL;
+	struct ipto_addr_entry *addrs = NULL;
+	struct ipto_addr *ips = NULL;
+	const struct ipto_addr_entry **found = NULL;
 	char a[64], m[32];
-	size_t n, i, held = 0;
-	int nl, na, j, k;
+	size_t n, i, held = 0, unmarked = 0;
+	int nl, na = -1, j, r = -1;
 
-	for (j = 0; j < 256; j++)
-		links[j].sz = sizeof(links[j]);
-	for (j = 0; j < 1024; j++)
-		addrs[j].sz = sizeof(addrs[j]);
-	n = cluster_node_ips(cluster, node, ips, 256);
-	nl = ipto_binder_adapter_dump(binder, links, 256);
-	na = nl < 0 ? nl : ipto_binder_addr_dump(binder, 0, addrs, 1024);
-	if (n == 0 || n > 256 || nl < 0 || na < 0)
-		return -1;
-	if (nl > 256)
-		nl = 256;
-	if (na > 1024)
-		na = 1024;
-	for (i = 0; i < n; i++)
+	n = node_ips(node, &ips);
+	nl = n ? dump_links(binder, &links) : -1;
+	if (nl >= 0)
+		na = dump_addrs(binder, &addrs);
+	if (n == 0 || nl < 0 || na < 0)
+		goto out;
+	/* found[i]: where ips[i] is reclaimed here (on a link the dump has) */
+	found = xrealloc(NULL, n * sizeof(*found));
+	for (i = 0; i < n; i++) {
+		found[i] = NULL;
 		for (j = 0; j < na; j++)
 			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
-			    ipto_addr_equal(&addrs[j].addr, &ips[i])) {
+			    ipto_addr_equal(&addrs[j].addr, &ips[i]) &&
+			    link_of(links, nl, addrs[j].ifindex)) {
+				found[i] = &addrs[j];
 				held++;
 				break;
 			}
+	}
 	if (held == 0)
-		return -1;
-	if (cli.json)
+		goto out;
+	if (cli.json) {
 		printf("{\"standby\":null,\"node\":");
-	if (cli.json)
 		json_str(node);
-	if (cli.json)
 		printf(",\"addresses\":[");
+	}
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < na; j++)
-			if (addrs[j].proto == IPTO_ADDR_PROTO_RECLAIM &&
+		const struct ipto_adapter_entry *l =
+			found[i] ? link_of(links, nl, found[i]->ifindex) : NULL;
+		const struct ipto_adapter_entry *u = NULL;
+
+		/* not reclaimed: an administrator's copy (no mark) is here? */
+		for (j = 0; !l && !u && j < na; j++)
+			if (addrs[j].proto != IPTO_ADDR_PROTO_RECLAIM &&
+			    addrs[j].proto != IPTO_ADDR_PROTO_TAKEOVER &&
 			    ipto_addr_equal(&addrs[j].addr, &ips[i]))
-				break;
-		for (k = 0; j < na && k < nl && links[k].ifindex != addrs[j].ifindex; k++)
-			;
+				u = link_of(links, nl, addrs[j].ifindex);
+		unmarked += u != NULL;
 		ipto_addr_format(&ips[i], a, sizeof(a));
-		if (j < na && k < nl)
-			ipto_mac_format(&links[k].mac, m, sizeof(m));
+		if (l)
+			ipto_mac_format(&l->mac, m, sizeof(m));
 		if (!cli.json) {
-			if (j < na && k < nl)
-				printf("%s of %s: reclaimed on %s (%s)\n", a, node,
-				       links[k].ifname, m);
+			if (l)
+				printf("%s of %s: reclaimed on %s (%s)\n", a, node, l->ifname, m);
+			else if (u)
+				printf("%s of %s (on %s, not added by libipto): unmarked\n", a,
+				       node, u->ifname);
 			else
 				printf("%s of %s: missing\n", a, node);
 			continue;
@@ -1804,22 +1969,35 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 		printf("%s{\"node\":", i ? "," : "");
 		json_str(node);
 		printf(",\"ip\":\"%s\",\"held\":%s,\"standby\":null,\"adapter\":", a,
-		       j < na && k < nl ? "true" : "false");
-		if (j < na && k < nl) {
-			json_str(links[k].ifname);
-			printf(",\"mac\":\"%s\",\"health\":[],\"reclaimed\":true}", m);
+		       l ? "true" : "false");
+		if (l) {
+			json_str(l->ifname);
+			printf(",\"mac\":\"%s\",\"health\":[],\"unmarked_on\":null,"
+			       "\"reclaimed\":true", m);
 		} else {
-			printf("null,\"mac\":null,\"health\":[\"missing\"],\"reclaimed\":false}");
+			printf("null,\"mac\":null,\"health\":[\"%s\"],\"unmarked_on\":",
+			       u ? "unmarked" : "missing");
+			if (u)
+				json_str(u->ifname);
+			else
+				fputs("null", stdout);
+			printf(",\"reclaimed\":false");
 		}
+		printf(",\"conflicts\":");
+		print_conflicts_json(&ips[i]);
+		printf("}");
 	}
 	if (cli.json)
-		printf("],\"held\":%zu,\"missing\":%zu,\"unhealthy\":%zu}\n", held,
-		       n - held, n - held);
-	return held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+		printf("],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,\"unhealthy\":%zu}\n",
+		       held, n - held - unmarked, unmarked, n - held);
+	r = held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+out:
+	free(found);
+	free(ips);
+	free(links);
+	free(addrs);
+	return r;
 }
-
-static int print_virtual_adapters(struct ipto_binder *binder, const char *standby,
-				  bool json, bool heading);
 
 /* ipto status: 0 all held and healthy, 1 degraded, 3 nothing held. */
 static int cmd_status(void)
@@ -1827,12 +2005,17 @@ static int cmd_status(void)
 	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
 	struct ipto_binder *binder = NULL;
 	struct ipto_status *st = NULL;
-	size_t i, n, held = 0, unhealthy = 0;
+	size_t i, n, held = 0, unmarked = 0, unhealthy = 0;
 	char *text = NULL;
 	int r;
 
 	if (make_binder(&binder) < 0)
 		return EXIT_FAILURE;
+	if (cli.json) {
+		/* unreadable record: no conflicts to show, status stands */
+		r = watch_recent_conflicts(STATUS_CONFLICT_MINUTES, &status_conflicts);
+		n_status_conflicts = r > 0 ? (size_t)r : 0;
+	}
 	diag_reset();
 	r = ipto_status_new(cluster_pool(cluster), binder, &o, &st);
 	if (r < 0) {
@@ -1846,6 +2029,7 @@ static int cmd_status(void)
 		if (ipto_status_get_entry(st, i, &e) < 0)
 			continue;
 		held += e.ifname != NULL;
+		unmarked += (e.health & IPTO_HEALTH_UNMARKED) != 0;
 		unhealthy += e.health != 0;
 	}
 	/* nothing taken over here: NODE's own host, after a reclaim? */
@@ -1858,35 +2042,27 @@ static int cmd_status(void)
 		}
 	}
 	r = ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT, &text);
-	ipto_status_unref(st);
 	if (r < 0) {
+		ipto_status_unref(st);
 		ipto_binder_unref(binder);
 		return failure(r, "status: %s", ipto_strerror(r));
 	}
-	{
-		/* The virtual adapters (tagged macvlans) go with it: in JSON
-		 * as "virtual_adapters" of the same object. */
-		size_t len = strlen(text);
-
-		if (cli.json && len >= 2 && strcmp(text + len - 2, "}\n") == 0) {
-			text[len - 2] = '\0';
-			fputs(text, stdout);
-			fputs(",\"virtual_adapters\":", stdout);
-			if (print_virtual_adapters(binder, cli.standby, true, false) < 0)
-				fputs("null", stdout);
-			fputs("}\n", stdout);
-		} else {
-			fputs(text, stdout);
-			if (!cli.json) {
-				print_virtual_adapters(binder, cli.standby, false, true);
-				/* what ipto watch recorded (examples/ipto-watch.c) */
-				watch_status_conflicts(stdout, 10);
-			}
-		}
+	if (cli.json) {
+		/* The virtual adapters (tagged macvlans) and the conflicts
+		 * go in the same object. */
+		print_status_json(st, binder, text);
+	} else {
+		fputs(text, stdout);
+		print_virtual_adapters(binder, cli.standby, false, true);
+		/* what ipto watch recorded (examples/ipto-watch.c) */
+		watch_status_conflicts(stdout, STATUS_CONFLICT_MINUTES);
 	}
+	ipto_status_unref(st);
 	ipto_binder_unref(binder);
 	free(text);
-	if (held == 0)
+	/* An administrator's unmarked copy is here but not held: degraded
+	 * (1), not "nothing held" (3). */
+	if (held == 0 && unmarked == 0)
 		return EXIT_NOTHING_HELD;
 	return unhealthy ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -1896,18 +2072,17 @@ static int cmd_status(void)
 static int cmd_reclaim(void)
 {
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
-	struct ipto_addr ips[256];
-	struct ipto_mac macs[256];
-	char ifnames[256][16];
+	struct ipto_addr *ips = NULL;
+	struct ipto_mac *macs;
+	char (*ifnames)[16];
 	struct ipto_pool *pool = NULL;
 	struct ipto_plan *plan = NULL;
 	size_t i, n;
 	int r;
 
-	n = cluster_node_ips(cluster, cli.node_sel, ips, 256);
-	if (n == 0 || n > 256)
-		die_usage("--node %s: the description gives it %s addresses",
-			  cli.node_sel, n ? "too many" : "no");
+	n = node_ips(cli.node_sel, &ips);
+	if (n == 0)
+		die_usage("--node %s: the description gives it no addresses", cli.node_sel);
 	take_lock();
 	if (make_binder(&run_binder) < 0)
 		return EXIT_FAILURE;
@@ -1915,22 +2090,29 @@ static int cmd_reclaim(void)
 		ipto_binder_dryrun_add_adapter(run_binder, cli.interface, NULL, true);
 	diag_reset();
 	r = ipto_binder_adapter_get(run_binder, cli.interface, &info);
-	if (r < 0)
+	if (r < 0) {
+		free(ips);
 		return failure(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
+	}
+	macs = xrealloc(NULL, n * sizeof(*macs));
+	ifnames = xrealloc(NULL, n * sizeof(*ifnames));
 	for (i = 0; i < n; i++) {
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
 	}
 	r = reclaim_plan(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
 			 &plan);
-	if (r < 0) {
-		ipto_pool_unref(pool);
-		return failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
+	if (r < 0)
+		r = failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
+	else {
+		run_flags = IPTO_TAKEOVER_RECLAIM;
+		r = run_plan(plan);
 	}
-	run_flags = IPTO_TAKEOVER_RECLAIM;
-	r = run_plan(plan);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
+	free(ips);
+	free(macs);
+	free(ifnames);
 	return r;
 }
 
@@ -2227,6 +2409,7 @@ static void cleanup(void)
 	free_list(&cli.ip_text);
 	free(cli.ips);
 	free(cli.dirs);
+	free(status_conflicts);
 }
 
 int main(int argc, char **argv)

@@ -233,6 +233,24 @@ int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
  * ("this backend does not support @what"). */
 int ipto_binder_unsupported(struct ipto_binder *b, const char *what);
 
+/*
+ * Removed addresses, as the kernel announces them: for a takeover's later
+ * rounds, which must not announce an address that left its adapter. The
+ * netlink binder opens a socket of its own in the current namespace,
+ * subscribed to the IPv4 and IPv6 address groups; reading drains what
+ * arrived since, without blocking and without allocating, and calls @gone
+ * for each RTM_DELADDR. netlink_addr_watch_read() returns 0, 1 when the
+ * kernel dropped notifications (the socket overflowed: read the addresses
+ * instead), or a negative errno. _open() returns -EOPNOTSUPP for other
+ * binders.
+ */
+struct netlink_addr_watch;
+int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **ret);
+int netlink_addr_watch_read(struct netlink_addr_watch *w,
+			    void (*gone)(void *data, int ifindex, const struct ipto_addr *addr),
+			    void *data);
+void netlink_addr_watch_close(struct netlink_addr_watch *w);
+
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
 

@@ -622,4 +622,25 @@ int netlink_devconf_set_batch(struct ipto_binder *b,
 	(void)b, (void)reqs, (void)n, (void)results;
 	return -EOPNOTSUPP;
 }
+
+int netlink_addr_watch_open(struct ipto_binder *b,
+			    struct netlink_addr_watch **ret)
+{
+	(void)b, (void)ret;
+	return -EOPNOTSUPP;
+}
+
+int netlink_addr_watch_read(struct netlink_addr_watch *w,
+			    void (*gone)(void *data, int ifindex,
+					 const struct ipto_addr *addr),
+			    void *data)
+{
+	(void)w, (void)gone, (void)data;
+	return -EOPNOTSUPP;
+}
+
+void netlink_addr_watch_close(struct netlink_addr_watch *w)
+{
+	(void)w;
+}
 #endif

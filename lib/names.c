@@ -124,7 +124,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_health_name, ipto_health,
 	{ IPTO_HEALTH_ADAPTER_DOWN, "adapter_down" },
 	{ IPTO_HEALTH_ARP_UNGUARDED, "arp_unguarded" },
 	{ IPTO_HEALTH_OTHER_ANSWERS, "other_interface_answers" },
-	{ IPTO_HEALTH_MISSING, "missing" })
+	{ IPTO_HEALTH_MISSING, "missing" },
+	{ IPTO_HEALTH_UNMARKED, "unmarked" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_report_op_name, ipto_report_op,
 	{ IPTO_REPORT_OP_CHECK_ADAPTER, "check_adapter" },

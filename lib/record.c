@@ -393,6 +393,7 @@ struct status_entry {
 	uint32_t ip;      /* pool index */
 	uint32_t adapter; /* pool index, POOL_NONE when missing */
 	unsigned int health;
+	char unmarked_on[16]; /* IPTO_HEALTH_UNMARKED: the interface it is on */
 };
 
 struct ipto_status {
@@ -410,6 +411,7 @@ static const unsigned int health_bits[] = {
 	IPTO_HEALTH_ARP_UNGUARDED,
 	IPTO_HEALTH_OTHER_ANSWERS,
 	IPTO_HEALTH_MISSING,
+	IPTO_HEALTH_UNMARKED,
 };
 
 static unsigned int health_of(const struct snapshot *s,
@@ -440,6 +442,28 @@ static unsigned int health_of(const struct snapshot *s,
 				h |= IPTO_HEALTH_OTHER_ANSWERS;
 		}
 	return h;
+}
+
+/* Whether @addr is on an interface of the host without libipto's mark
+ * (an administrator's copy); writes that interface's name to @ifname. */
+static bool unmarked_copy(const struct snapshot *s, const struct ipto_addr *addr,
+			  char ifname[16])
+{
+	size_t i;
+
+	for (i = 0; i < s->n_addrs; i++) {
+		const struct ipto_addr_entry *e = &s->addrs[i];
+		const struct ipto_adapter_entry *l;
+
+		if (e->proto == IPTO_ADDR_PROTO_TAKEOVER ||
+		    e->proto == IPTO_ADDR_PROTO_RECLAIM ||
+		    !ipto_addr_equal(&e->addr, addr))
+			continue;
+		l = snapshot_link(s, e->ifindex);
+		snprintf(ifname, 16, "%s", l ? l->ifname : "?");
+		return true;
+	}
+	return false;
 }
 
 static int cmp_entries(const void *a, const void *b, void *arg)
@@ -544,7 +568,10 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 				continue;
 			st->entries[st->n].ip = ipi;
 			st->entries[st->n].adapter = POOL_NONE;
-			st->entries[st->n].health = IPTO_HEALTH_MISSING;
+			st->entries[st->n].health =
+				unmarked_copy(&snap, &pool->ips[ipi].addr,
+					      st->entries[st->n].unmarked_on)
+					? IPTO_HEALTH_UNMARKED : IPTO_HEALTH_MISSING;
 			st->n++;
 		}
 	}
@@ -621,7 +648,7 @@ static void json_str(FILE *f, const char *s)
 IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 				   enum ipto_format format, char **out)
 {
-	size_t i, k, size = 0, held = 0, missing = 0, unhealthy = 0;
+	size_t i, k, size = 0, held = 0, missing = 0, unmarked = 0, unhealthy = 0;
 	char *buf = NULL;
 	FILE *f;
 
@@ -632,10 +659,12 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 	if (!f)
 		return -ENOMEM;
 	for (i = 0; i < status->n; i++) {
-		if (status->entries[i].adapter == POOL_NONE)
-			missing++;
-		else
+		if (status->entries[i].adapter != POOL_NONE)
 			held++;
+		else if (status->entries[i].health & IPTO_HEALTH_UNMARKED)
+			unmarked++;
+		else
+			missing++;
 		if (status->entries[i].health)
 			unhealthy++;
 	}
@@ -672,12 +701,18 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 						ipto_health_name((enum ipto_health)health_bits[k]));
 					first = false;
 				}
-			fputs("]}", f);
+			fputs("],\"unmarked_on\":", f);
+			json_str(f, status->entries[i].unmarked_on[0]
+					    ? status->entries[i].unmarked_on : NULL);
+			fputs("}", f);
 			continue;
 		}
 		if (e.ifname)
 			fprintf(f, "%s of %s on %s %s (%s):", ip, e.node, e.standby,
 				e.ifname, mac);
+		else if (status->entries[i].unmarked_on[0])
+			fprintf(f, "%s of %s (on %s, not added by libipto):", ip, e.node,
+				status->entries[i].unmarked_on);
 		else
 			fprintf(f, "%s of %s:", ip, e.node);
 		for (k = 0; k < IPTO_ARRAY_SIZE(health_bits); k++)
@@ -689,8 +724,8 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 		fputs(first ? " ok\n" : "\n", f);
 	}
 	if (format == IPTO_FORMAT_JSON)
-		fprintf(f, "],\"held\":%zu,\"missing\":%zu,\"unhealthy\":%zu}\n",
-			held, missing, unhealthy);
+		fprintf(f, "],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,"
+			"\"unhealthy\":%zu}\n", held, missing, unmarked, unhealthy);
 	else if (status->n == 0)
 		fputs("no taken-over address held here\n", f);
 	if (fclose(f) != 0) {

@@ -114,6 +114,7 @@ struct ipto_takeover {
 	struct frame *frames;
 	size_t n_frames;
 	size_t n_gone;                /* frames dropped by drop_released() */
+	struct netlink_addr_watch *addr_watch; /* removals, for later rounds */
 	struct iovec *iov;            /* scratch for one port's batch */
 	struct ipto_addr_req *reqs;   /* scratch for the address batch */
 	size_t *req_action;
@@ -500,6 +501,7 @@ static void takeover_free(struct ipto_takeover *t)
 		close(t->timerfd);
 	ipto_free_all(t->ports, t->actions, t->frames, t->iov, t->reqs,
 		      t->req_action, t->results, t->undo, t->reports, t->dump);
+	netlink_addr_watch_close(t->addr_watch);
 	for (size_t i = 0; i < t->n_host_names; i++)
 		free(t->host_names[i]);
 	free(t->host_names);
@@ -835,7 +837,7 @@ static int check_links(struct ipto_takeover *t, bool *up, bool guards)
 			log_err(t->ctx,
 				"takeover: adapter %s has MAC %s but the plan expects %s\n",
 				port->ifname, have, want);
-			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, -ESTALE);
+			return fail_step(t, IPTO_REPORT_OP_CHECK_ADAPTER, p, NULL, -EADDRNOTAVAIL);
 		}
 		up[p] = info.up;
 		port->ifindex = info.ifindex;
@@ -1618,34 +1620,72 @@ static void arm_timer(struct ipto_takeover *t)
 	timerfd_settime(t->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-/* Before every round after the first: drops the frames of the addresses
+/* Stops announcing action @a's address: every frame of it is dropped. */
+static void drop_action(struct ipto_takeover *t, size_t a)
+{
+	char text[IPTO_ADDR_STRLEN];
+	size_t k;
+
+	for (k = 0; k < t->n_frames; k++) {
+		if (t->frames[k].action == a && !t->frames[k].gone) {
+			t->frames[k].gone = true;
+			t->n_gone++;
+		}
+	}
+	ipto_addr_format(&t->actions[a].ip, text, sizeof(text));
+	log_info(t->ctx, "takeover: %s is no longer on %s: its announcements "
+		 "stop\n", text, t->ports[t->actions[a].port].ifname);
+}
+
+/* netlink_addr_watch_read()'s callback: @addr left interface @ifindex. */
+static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
+{
+	struct ipto_takeover *t = data;
+	size_t i;
+
+	for (i = 0; i < t->n_frames; i++) {
+		const struct frame *f = &t->frames[i];
+		const struct action *a = &t->actions[f->action];
+		int at = t->ports[a->port].ifindex;
+
+		if (!f->gone && (!at || at == ifindex) && ipto_addr_equal(&a->ip, addr))
+			drop_action(t, f->action);
+	}
+}
+
+/*
+ * Before every round after the first: drops the frames of the addresses
  * that are no longer where this run bound them (a release in another
  * process, an administrator, a cluster manager that moved them back).
  * A later round, or a refresh, must never pull clients to this host for
- * an address another node serves now. One address dump per round, off
- * the path to the first round; a binder without dumps keeps them all. */
+ * an address another node serves now. With the netlink binder the
+ * kernel's own removal notices say so (subscribed before binding; read
+ * without blocking or allocating); when they overflowed, and with other
+ * binders, one address dump per round does. Off the path to the first
+ * round; a binder without dumps keeps them all.
+ */
 static void drop_released(struct ipto_takeover *t)
 {
-	size_t i, k;
+	size_t i;
 
+	if (t->addr_watch) {
+		int r = netlink_addr_watch_read(t->addr_watch, on_addr_gone, t);
+
+		if (r == 0)
+			return;
+		if (r < 0) { /* the notices cannot be trusted: dumps from now on */
+			netlink_addr_watch_close(t->addr_watch);
+			t->addr_watch = NULL;
+		}
+	}
 	if (!t->binder->ops.addr_dump || read_dump(t) < 0 || !t->dump)
 		return;
 	for (i = 0; i < t->n_frames; i++) {
-		struct frame *f = &t->frames[i];
+		const struct frame *f = &t->frames[i];
 		const struct action *a = &t->actions[f->action];
-		char text[IPTO_ADDR_STRLEN];
 
-		if (f->gone || dump_find(t, t->ports[a->port].ifindex, &a->ip))
-			continue;
-		for (k = 0; k < t->n_frames; k++) {
-			if (t->frames[k].action == f->action && !t->frames[k].gone) {
-				t->frames[k].gone = true;
-				t->n_gone++;
-			}
-		}
-		ipto_addr_format(&a->ip, text, sizeof(text));
-		log_info(t->ctx, "takeover: %s is no longer on %s: its announcements "
-			 "stop\n", text, t->ports[a->port].ifname);
+		if (!f->gone && !dump_find(t, t->ports[a->port].ifindex, &a->ip))
+			drop_action(t, f->action);
 	}
 }
 
@@ -1713,6 +1753,11 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 		err = open_ports(t, up, true);
 	if (!err)
 		err = fix_devconf(t, false);
+	/* A schedule with later rounds hears of removals from before the
+	 * first bind on (drop_released()). */
+	if (!err && t->n_frames && (t->n_rounds > 1 || t->refresh_ms) &&
+	    netlink_addr_watch_open(t->binder, &t->addr_watch) < 0)
+		t->addr_watch = NULL;
 	if (!err)
 		err = bind_addresses(t);
 	if (!err)

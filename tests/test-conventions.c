@@ -340,6 +340,7 @@ START_TEST(enum_names)
 	ck_assert_str_eq(ipto_report_op_name(IPTO_REPORT_OP_ADAPTER_CREATE), "adapter_create");
 	ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_TAKEOVER), "takeover");
 	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_OTHER_ANSWERS), "other_interface_answers");
+	ck_assert_str_eq(ipto_health_name(IPTO_HEALTH_UNMARKED), "unmarked");
 	ck_assert_ptr_null(ipto_health_name((enum ipto_health)0));
 	ck_assert_str_eq(ipto_lock_flags_name(IPTO_LOCK_NOWAIT), "nowait");
 	ck_assert_str_eq(ipto_addr_entry_flags_name(IPTO_ADDR_ENTRY_SECONDARY), "secondary");

@@ -414,6 +414,27 @@ START_TEST(status_reports_health)
 		has(json, "\"held\":0,\"missing\":1");
 		free(json);
 		st = ipto_status_unref(st);
+
+		/* An administrator puts it on tk2 (no mark): present, not
+		 * held by libipto, so "unmarked", not "missing". */
+		{
+			struct ipto_addr a = test_addr("192.0.2.21/24");
+
+			ck_assert_int_eq(ipto_binder_addr_add(f.binder, "tk2", &a, 0), 0);
+		}
+		ck_assert_int_eq(ipto_status_new(p, f.binder, &o, &st), 0);
+		ck_assert_uint_eq(ipto_status_get_count(st), 1);
+		ck_assert_uint_eq(health_of(st, "192.0.2.21/24", &ifname), IPTO_HEALTH_UNMARKED);
+		ck_assert_ptr_null(ifname);
+		ck_assert_int_eq(ipto_status_format(st, IPTO_FORMAT_JSON, &json), 0);
+		has(json, "\"ip\":\"192.0.2.21/24\",\"held\":false");
+		has(json, "\"health\":[\"unmarked\"],\"unmarked_on\":\"tk2\"");
+		has(json, "\"held\":0,\"missing\":0,\"unmarked\":1,\"unhealthy\":1");
+		free(json);
+		ck_assert_int_eq(ipto_status_format(st, IPTO_FORMAT_TEXT, &json), 0);
+		ck_assert_str_eq(json, "192.0.2.21/24 of a2 (on tk2, not added by libipto): unmarked\n");
+		free(json);
+		st = ipto_status_unref(st);
 	}
 	{
 		IPTO_OPTS(ipto_status_opts, o, .node = "zz");

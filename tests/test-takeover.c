@@ -437,12 +437,12 @@ START_TEST(takeover_bad_input)
 	ck_assert_int_eq(ipto_takeover_start(NULL), -EINVAL);
 	ck_assert_int_eq(ipto_takeover_dispatch(NULL), -EINVAL);
 
-	/* An adapter whose MAC is not the plan's: stale plan, nothing done. */
+	/* An adapter whose MAC is not the plan's: -EADDRNOTAVAIL, nothing done. */
 	ipto_binder_unref(f.binder);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f.ctx, &f.binder), 0);
 	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f.binder, "eth1", &other, false), 0);
 	t = new_takeover(&f, NULL, 0, 0);
-	ck_assert_int_eq(ipto_takeover_start(t), -ESTALE);
+	ck_assert_int_eq(ipto_takeover_start(t), -EADDRNOTAVAIL);
 	ck_assert_log(&f.log, "eth1");
 	ck_assert_int_eq(ipto_takeover_start(t), -EALREADY);
 	ck_assert_int_eq(ipto_takeover_dispatch(t), -ENOTCONN);

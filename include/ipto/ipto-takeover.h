@@ -195,7 +195,13 @@ struct ipto_takeover *ipto_takeover_unref(struct ipto_takeover *t);
  * All or nothing (see the top of this header). May be called once.
  *
  * Returns: 0 on success; a negative errno (the first error) after undoing
- * everything it did; -EALREADY when called twice.
+ * everything it did; -EALREADY when called twice. Among them: -ENODEV for
+ * an adapter of the plan that is not on the system, -EADDRNOTAVAIL for an
+ * adapter whose MAC is not the one the plan (the description) gives (the
+ * step's report entry is IPTO_REPORT_OP_CHECK_ADAPTER; a binder's "address
+ * absent" answer, the same errno, never reaches the caller: a release
+ * counts it as found), -EADDRINUSE for a taken address that already sits
+ * on another interface of the host.
  */
 int ipto_takeover_start(struct ipto_takeover *t);
 
@@ -414,6 +420,12 @@ struct ipto_lock *ipto_lock_release(struct ipto_lock *lock);
  *	and its own arp_ignore is 0, or it has the address too).
  * @IPTO_HEALTH_MISSING: the description gives the address to a node held
  *	here (or to the node asked about), and it is on no adapter.
+ * @IPTO_HEALTH_UNMARKED: instead of missing: the address is on an
+ *	interface of this host, but no takeover or reclaim added it (an
+ *	administrator did; IFA_PROTO neither IPTO_ADDR_PROTO_TAKEOVER nor
+ *	IPTO_ADDR_PROTO_RECLAIM): present, not held by libipto, so a release
+ *	leaves it. The entry's @ifname stays NULL; ipto_status_format() names
+ *	the interface ("unmarked_on").
  * Since: 1.0.
  */
 enum ipto_health {
@@ -421,12 +433,13 @@ enum ipto_health {
 	IPTO_HEALTH_ARP_UNGUARDED = 1 << 1,
 	IPTO_HEALTH_OTHER_ANSWERS = 1 << 2,
 	IPTO_HEALTH_MISSING = 1 << 3,
+	IPTO_HEALTH_UNMARKED = 1 << 4,
 };
 
 /**
  * ipto_health_name - a short stable name for @v, one flag of enum
  * ipto_health ("adapter_down", "arp_unguarded", "other_interface_answers",
- * "missing": the names of the status JSON).
+ * "missing", "unmarked": the names of the status JSON).
  * @v: the value.
  *
  * Returns: a static string, or NULL when @v is not one of its values.

@@ -73,6 +73,10 @@ check "... and nowhere says 'Stale file handle'" eval '! grep -qi "stale file" <
 check "... the JSON report's check_adapter entry gives the reason in words" \
 	eval '[ "$(jq -r ".report[] | select(.outcome == \"failed\") | .error" <<<"$out")" = "the adapter'"'"'s MAC is not the one the cluster description gives" ]'
 check "... the error object: exit 1" [ "$(jq -c '.error | [.exit, (.message | test("has MAC"))]' <<<"$out")" = '[1,true]' ]
+check "... the error object: code EADDRNOTAVAIL, errno 99 (not ESTALE)" \
+	[ "$(jq -c '.error | [.code, .errno]' <<<"$out")" = '["EADDRNOTAVAIL",99]' ]
+check "... the failed check_adapter entry's result is -99" \
+	[ "$(jq -c '[.report[] | select(.outcome == "failed") | [.op, .result]]' <<<"$out")" = '[["check_adapter",-99]]' ]
 check "... nothing was bound" eval '[ -z "$(addrs sb tk1)" ]'
 
 # --- --background -------------------------------------------------------------

@@ -155,6 +155,17 @@ check "ipto watch --recent 10 lists the three conflicts: $(tail -n1 <<<"$out")" 
 IPTO_RUN_DIR=$sc_tmp/run ipto_on sb -c "$sc_tmp/cluster.conf" status
 note "ipto status:" "$out"
 check "ipto status shows them too" [ "$(grep -c "conflict: $A1MAC claims $C/24 on tk1" <<<"$out")" = 3 ]
+IPTO_RUN_DIR=$sc_tmp/run ipto_on sb -c "$sc_tmp/cluster.conf" status --json
+check "ipto status --json exits 0 ($rc) and carries them in C's entry: $(jq -c --arg a "$C/24" '.addresses[] | select(.ip == $a) | [.conflicts[] | [.mac, .adapter, .frame, .defended]]' <<<"$out")" \
+	[ $rc = 0 -a "$(jq -c --arg a "$C/24" '.addresses[] | select(.ip == $a) | [.conflicts[] | [.mac, .adapter, .frame, .policy, .defended]]' <<<"$out")" = \
+	  "[[\"$A1MAC\",\"tk1\",\"arp-announce\",\"report\",false],[\"$A1MAC\",\"tk1\",\"arp-announce\",\"defend\",true],[\"$A1MAC\",\"tk1\",\"arp-request\",\"defend\",true]]" ]
+now_ns=$(date +%s%N)
+check "... each with its time (UTC text, and time_ns within the last 10 minutes)" \
+	jq -e --arg a "$C/24" --argjson now "$now_ns" '[.addresses[] | select(.ip == $a) | .conflicts[] |
+		(.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z$")) and .time_ns <= $now and .time_ns > $now - 600000000000] |
+		length == 3 and all' <<<"$out"
 IPTO_RUN_DIR=$sc_tmp/none ipto_on sb -c "$sc_tmp/cluster.conf" status
 check "... and says nothing of conflicts when none is recorded" [ "$(grep -c conflict <<<"$out")" = 0 ]
+IPTO_RUN_DIR=$sc_tmp/none ipto_on sb -c "$sc_tmp/cluster.conf" status --json
+check "... (JSON: an empty array)" [ "$(jq -c '[.addresses[].conflicts]' <<<"$out")" = "[[]]" ]
 finish
