@@ -39,6 +39,17 @@ int ipto_opts_check(struct ipto_ctx *ctx, const char *who, const void *opts,
 	return 0;
 }
 
+int ipto_opts_check_required(struct ipto_ctx *ctx, const char *who,
+			     const void *opts, size_t known_end,
+			     const char *what)
+{
+	if (!opts) {
+		log_err(ctx, "%s: options are required (%s)\n", who, what);
+		return -EINVAL;
+	}
+	return ipto_opts_check(ctx, who, opts, known_end);
+}
+
 void ipto_sized_copy_out(void *out, const void *ours, size_t our_sz)
 {
 	size_t caller_sz = ipto_sized_get_sz(out);

@@ -44,7 +44,8 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
  * binder and the injector: defines the exported name_new() (checks and
  * copies the table, takes a context reference), name_ref()/name_unref()
  * (the last reference calls the table's destroy(object) and drops the
- * context), name_get_ctx() and name_get_userdata(). Written without a trailing semicolon.
+ * context), name_get_ctx() and name_get_userdata(), and the internal
+ * name_new_builtin() below. Written without a trailing semicolon.
  */
 #define IPTO_DEFINE_BACKEND(name, who)                                    \
 	IPTO_EXPORT int name##_new(struct ipto_ctx *ctx,                  \
@@ -60,10 +61,9 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 		r = ipto_ops_copy(ctx, who, &copy, sizeof(copy), ops);    \
 		if (r < 0)                                                \
 			return r;                                         \
-		o = calloc(1, sizeof(*o));                                \
+		o = ipto_obj_alloc(name);                                 \
 		if (!o)                                                   \
 			return -ENOMEM;                                   \
-		o->refcount = 1;                                          \
 		o->ctx = ipto_ctx_ref(ctx);                               \
 		o->ops = copy;                                            \
 		o->userdata = userdata;                                   \
@@ -85,7 +85,72 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 	IPTO_EXPORT void *name##_get_userdata(const struct name *o)       \
 	{                                                                 \
 		return o ? o->userdata : NULL;                            \
+	}                                                                 \
+	int name##_new_builtin(struct ipto_ctx *ctx,                      \
+			       const struct name##_ops *ops,              \
+			       size_t state_sz,                           \
+			       int (*init)(struct ipto_ctx *, void *),    \
+			       void (*fini)(void *), struct name **ret)   \
+	{                                                                 \
+		void *state;                                              \
+		int r;                                                    \
+									  \
+		if (!ctx || !ret)                                         \
+			return -EINVAL;                                   \
+		state = calloc(1, state_sz);                              \
+		if (!state)                                               \
+			return -ENOMEM;                                   \
+		r = init ? init(ctx, state) : 0;                          \
+		if (r == 0) {                                             \
+			r = name##_new(ctx, ops, state, ret);             \
+			if (r < 0 && fini)                                \
+				fini(state);                              \
+		}                                                         \
+		if (r < 0)                                                \
+			free(state);                                      \
+		return r;                                                 \
 	}
+
+/*
+ * The constructor of a built-in backend (netlink, packet, dry runs), one
+ * way for all: checks @ctx and @ret, allocates @state_sz zeroed bytes of
+ * the backend's state, runs @init on them (NULL: nothing to do; on failure
+ * it undoes its own work and returns a negative errno) and wraps the state,
+ * as userdata, in a new object with @ops, whose destroy releases it from
+ * then on. On failure *@ret is untouched and the state is gone: @fini
+ * (NULL: nothing to undo) undoes a successful @init, then it is freed.
+ */
+/* The destroy op @fn of a built-in backend made by name_new_builtin():
+ * @fini (the state's whole teardown, also the constructor's undo), then
+ * the state itself is freed. */
+#define IPTO_DEFINE_BUILTIN_DESTROY(name, fn, fini)                       \
+	static void fn(struct name *o)                                    \
+	{                                                                 \
+		void *state = name##_get_userdata(o);                     \
+									  \
+		fini(state);                                              \
+		free(state);                                              \
+	}
+
+/* A built-in backend's constructor @fn when libipto was built without
+ * @lib: -EOPNOTSUPP, logged by ipto_not_built() naming @who. */
+#define IPTO_DEFINE_NOT_BUILT(name, fn, who, lib)                         \
+	IPTO_EXPORT int fn(struct ipto_ctx *ctx, struct name **ret)       \
+	{                                                                 \
+		return ctx && ret ? ipto_not_built(ctx, who, lib)         \
+				  : -EINVAL;                              \
+	}
+
+int ipto_binder_new_builtin(struct ipto_ctx *ctx,
+			    const struct ipto_binder_ops *ops, size_t state_sz,
+			    int (*init)(struct ipto_ctx *ctx, void *state),
+			    void (*fini)(void *state), struct ipto_binder **ret);
+int ipto_injector_new_builtin(struct ipto_ctx *ctx,
+			      const struct ipto_injector_ops *ops,
+			      size_t state_sz,
+			      int (*init)(struct ipto_ctx *ctx, void *state),
+			      void (*fini)(void *state),
+			      struct ipto_injector **ret);
 
 /*
  * All of @ifname's addresses through ipto_binder_addr_list(), in an array
@@ -121,6 +186,52 @@ struct netlink_devconf_req {
 int netlink_devconf_set_batch(struct ipto_binder *b,
 			      const struct netlink_devconf_req *reqs, size_t n,
 			      int *results);
+
+/* What every link op's public wrapper checks first: a binder, and a valid
+ * interface name (-EINVAL otherwise, logged naming "binder: @op"). */
+int ipto_binder_check_op(struct ipto_binder *b, const char *op,
+			 const char *ifname);
+
+/* ipto_binder_check_op(), then the op @member in the binder's table
+ * (ipto_binder_unsupported(@what) otherwise): 0 or a negative errno. For
+ * wrappers with nothing else to check in between. */
+int ipto_binder_check_op_has(struct ipto_binder *b, const char *op,
+			     const char *ifname, bool has, const char *what);
+#define ipto_binder_op_begin(b, member, ifname, what)                     \
+	ipto_binder_check_op_has((b), #member, (ifname),                  \
+				 (b) != NULL && (b)->ops.member != NULL,  \
+				 (what))
+
+/* Logs an op's failure @r at debug (the backend, which knows why, logged
+ * the error), or at info for a "state answer" a caller may probe for;
+ * returns @r. @detail (or NULL) follows @ifname in the message. */
+int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
+			  const char *what, const char *ifname,
+			  const char *detail);
+
+/*
+ * A whole dump in an array grown until it fits, one way for every caller:
+ * first room for IPTO_DUMP_ROOM_LINKS (or _ADDRS) entries, each entry's
+ * sz set; a dump that did not fit is made again with room for all. The
+ * count, with *@ret to free(), or a negative errno (*@ret untouched).
+ * - ipto_binder_adapter_dump_alloc(): every link (ipto_binder_adapter_dump());
+ * - ..._aliases(): the same with each link's alias in (*@aliases)[i], to
+ *   free() as well (netlink_link_dump_aliases(): -EOPNOTSUPP for binders
+ *   other than netlink);
+ * - ipto_binder_addr_dump_alloc(): the addresses of @ifindex, 0 for all
+ *   (ipto_binder_addr_dump()).
+ */
+int ipto_binder_adapter_dump_alloc(struct ipto_binder *binder,
+				   struct ipto_adapter_entry **ret);
+int ipto_binder_adapter_dump_alloc_aliases(
+	struct ipto_binder *binder, struct ipto_adapter_entry **ret,
+	char (**aliases)[IPTO_LINK_ALIAS_MAX]);
+int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
+				struct ipto_addr_entry **ret);
+
+/* An op the backend's table lacks: -EOPNOTSUPP, logged as an error
+ * ("this backend does not support @what"). */
+int ipto_binder_unsupported(struct ipto_binder *b, const char *what);
 
 /*
  * Removed addresses, as the kernel announces them: for a takeover's later

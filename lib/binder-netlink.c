@@ -341,25 +341,20 @@ static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	int r, nle;
+	int ifindex = ifindex_of(nb, ifname), nle, r;
 
-	r = ifindex_of(nb, ifname);
-	if (r < 0)
-		return r;
+	if (ifindex < 0)
+		return ifindex;
 	/* NLM_F_EXCL: an address that is there already is -EEXIST, never
 	 * silently "replaced" (which would hide a rollback bug). */
-	{
-		int ifindex = r;
-
-		nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
-				   addr, addr->family == AF_INET6 &&
-				   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
-				   wire_proto(flags));
-		r = request_end(nb, nle, -EEXIST, "add address on", ifname);
-		if (r == 0)
-			keep_mark(nb, ifindex, addr, proto_of_flags(flags));
-		return r;
-	}
+	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+			   addr, addr->family == AF_INET6 &&
+			   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
+			   wire_proto(flags));
+	r = request_end(nb, nle, -EEXIST, "add address on", ifname);
+	if (r == 0)
+		keep_mark(nb, ifindex, addr, proto_of_flags(flags));
+	return r;
 }
 
 /* Appends one attribute; the caller reserved room. */
@@ -451,18 +446,34 @@ static int read_acks(struct nl_binder *nb, uint32_t seq0, size_t n,
 	return 0;
 }
 
-/* Pipelines RTM_NEWADDR requests: one sendmsg per BATCH_CHUNK, one ACK
- * each, so every address still gets its own result. */
-static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
-			     size_t n, int *results)
+/*
+ * Builds request @i of a batch into @buf with sequence number @seq: its
+ * length; or 0, the request not sent, with its result in *@result.
+ */
+typedef size_t (*batch_build_fn)(struct nl_binder *nb, const void *reqs,
+				 size_t i, char *buf, uint32_t seq,
+				 int *result);
+
+/*
+ * The one pipelined batch (addresses, settings): @n requests of at most
+ * @msg_max bytes each, built by @build, sent BATCH_CHUNK to a sendmsg,
+ * each with its own ACK, so every request gets its own result in
+ * @results. Requests never sent, or whose answer did not come (the socket
+ * failed; its buffer holds far more than a chunk's ACKs), fail with the
+ * socket's error or -EIO. *@sock_err is 0 or the socket's negative errno,
+ * logged naming @what. Returns 0, or -ENOMEM with nothing sent and
+ * @results untouched.
+ */
+static int batch_send(struct nl_binder *nb, const void *reqs, size_t n,
+		      size_t msg_max, batch_build_fn build, int *results,
+		      const char *what, int *sock_err)
 {
-	struct nl_binder *nb = ipto_binder_get_userdata(binder);
 	bool sent[BATCH_CHUNK];
 	size_t base, i;
 	char *buf;
 	int r = 0;
 
-	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(BATCH_MSG_MAX));
+	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(msg_max));
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -470,35 +481,59 @@ static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_
 	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
 		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
 		uint32_t seq0 = nb->raw_seq;
-		size_t off = 0;
+		size_t off = 0, len;
 
 		nb->raw_seq += (uint32_t)m;
 		for (i = 0; i < m; i++) {
-			int ifindex = ifindex_of(nb, reqs[base + i].ifname);
-
-			sent[i] = ifindex > 0;
-			if (!sent[i]) {
-				results[base + i] = ifindex < 0 ? ifindex : -ENODEV;
-				continue;
-			}
-			off += build_newaddr(buf + off, seq0 + (uint32_t)i, ifindex,
-					     &reqs[base + i]);
+			len = build(nb, reqs, base + i, buf + off,
+				    seq0 + (uint32_t)i, &results[base + i]);
+			sent[i] = len > 0;
+			off += len;
 		}
 		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
 			r = -errno;
 		if (r == 0)
 			r = read_acks(nb, seq0, m, results + base, sent);
 		if (r < 0)
-			log_err(nb->ctx, "netlink: address batch: %s\n",
+			log_err(nb->ctx, "netlink: %s batch: %s\n", what,
 				ipto_strerror(r));
 	}
-	/* Requests never sent, or whose answer did not come (the socket
-	 * failed; its buffer holds far more than a chunk's ACKs), failed. */
-	for (i = 0; i < n; i++) {
+	free(buf);
+	for (i = 0; i < n; i++)
 		if (results[i] > 0)
 			results[i] = r < 0 ? r : -EIO;
+	*sock_err = r;
+	return 0;
+}
+
+static size_t build_addr_req(struct nl_binder *nb, const void *reqs, size_t i,
+			     char *buf, uint32_t seq, int *result)
+{
+	const struct ipto_addr_req *req = (const struct ipto_addr_req *)reqs + i;
+	int ifindex = ifindex_of(nb, req->ifname);
+
+	if (ifindex <= 0) {
+		*result = ifindex < 0 ? ifindex : -ENODEV;
+		return 0;
+	}
+	return build_newaddr(buf, seq, ifindex, req);
+}
+
+/* Pipelines RTM_NEWADDR requests (batch_send()). */
+static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
+			     size_t n, int *results)
+{
+	struct nl_binder *nb = ipto_binder_get_userdata(binder);
+	size_t i;
+	int r, err;
+
+	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_addr_req, results,
+			 "address", &r);
+	if (err < 0)
+		return err;
+	for (i = 0; i < n; i++) {
 		/* each refusal logged here, where the kernel's answer is
-		 * read (a failed socket was logged above, once); an address
+		 * read (a failed socket was logged by batch_send(), once); an address
 		 * already there is no error, a missing link the caller's to
 		 * judge */
 		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
@@ -514,7 +549,6 @@ static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_
 		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
 			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
 				  proto_of_flags(reqs[i].flags));
-	free(buf);
 	return 0;
 }
 
@@ -522,23 +556,44 @@ static int nl_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	int r, nle;
+	int ifindex = ifindex_of(nb, ifname), nle, r;
+	char key[96];
 
-	r = ifindex_of(nb, ifname);
-	if (r < 0)
-		return r;
-	{
-		int ifindex = r;
-		char key[96];
-
-		nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
-		r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
-		if (r == 0 && nb->proto_mode == PROTO_RECORD) {
-			mark_key(ifindex, addr, key, sizeof(key));
-			nb_record_set(nb, key, NULL);
-		}
-		return r;
+	if (ifindex < 0)
+		return ifindex;
+	nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
+	r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
+	if (r == 0 && nb->proto_mode == PROTO_RECORD) {
+		mark_key(ifindex, addr, key, sizeof(key));
+		nb_record_set(nb, key, NULL);
 	}
+	return r;
+}
+
+/*
+ * Sends @msg (freed here) and reads the replies, each valid message to
+ * @fn(@arg), through libnl's core message API: *@nle is libnl's answer.
+ * -ENOMEM (nothing read) when no callback set can be made, else 0.
+ */
+static int send_recv(struct nl_binder *nb, struct nl_msg *msg,
+		     nl_recvmsg_msg_cb_t fn, void *arg, int *nle)
+{
+	struct nl_cb *cb, *base;
+
+	request_begin(nb);
+	*nle = nl_send_auto(nb->sk, msg);
+	nlmsg_free(msg);
+	if (*nle < 0)
+		return 0;
+	base = nl_socket_get_cb(nb->sk);
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
+	*nle = nl_recvmsgs(nb->sk, cb);
+	nl_cb_put(cb);
+	return 0;
 }
 
 /*
@@ -551,7 +606,6 @@ static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
 		const char *what)
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
-	struct nl_cb *cb, *base;
 	int nle;
 
 	if (!msg)
@@ -561,19 +615,8 @@ static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	request_begin(nb);
-	nle = nl_send_auto(nb->sk, msg);
-	nlmsg_free(msg);
-	if (nle < 0)
-		return request_end(nb, nle, 0, what, "");
-	base = nl_socket_get_cb(nb->sk);
-	cb = base ? nl_cb_clone(base) : NULL;
-	nl_cb_put(base);
-	if (!cb)
+	if (send_recv(nb, msg, fn, arg, &nle) < 0)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);
-	nle = nl_recvmsgs(nb->sk, cb);
-	nl_cb_put(cb);
 	return request_end(nb, nle < 0 ? nle : 0, 0, what, "");
 }
 
@@ -756,7 +799,6 @@ static int link_get_raw(struct nl_binder *nb, const char *ifname,
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
-	struct nl_cb *cb, *base;
 	int nle;
 
 	if (!msg)
@@ -767,19 +809,8 @@ static int link_get_raw(struct nl_binder *nb, const char *ifname,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	request_begin(nb);
-	nle = nl_send_auto(nb->sk, msg);
-	nlmsg_free(msg);
-	if (nle < 0)
-		return request_end(nb, nle, 0, "get link", ifname);
-	base = nl_socket_get_cb(nb->sk);
-	cb = base ? nl_cb_clone(base) : NULL;
-	nl_cb_put(base);
-	if (!cb)
+	if (send_recv(nb, msg, on_link, c, &nle) < 0)
 		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, c);
-	nle = nl_recvmsgs(nb->sk, cb);
-	nl_cb_put(cb);
 	if (nle >= 0)
 		nle = nl_wait_for_ack(nb->sk); /* the request's ACK */
 	if (nle < 0 && nb->kernel_err == -ENODEV) {
@@ -963,51 +994,36 @@ static size_t build_devconf(char *buf, uint32_t seq,
 static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 			  enum ipto_devconf key, int value);
 
+static size_t build_devconf_req(struct nl_binder *nb, const void *reqs,
+				size_t i, char *buf, uint32_t seq, int *result)
+{
+	const struct netlink_devconf_req *req =
+		(const struct netlink_devconf_req *)reqs + i;
+
+	(void)nb;
+	if (req->ifindex <= 0 || req->value < 0) {
+		*result = -EINVAL;
+		return 0;
+	}
+	return build_devconf(buf, seq, req);
+}
+
 int netlink_devconf_set_batch(struct ipto_binder *b,
 			      const struct netlink_devconf_req *reqs, size_t n,
 			      int *results)
 {
 	struct nl_binder *nb;
-	bool sent[BATCH_CHUNK];
-	size_t base, i;
-	char *buf;
-	int r = 0;
+	size_t i;
+	int r, err;
 
 	if (!b || b->ops.devconf_set != nl_devconf_set)
 		return -EOPNOTSUPP;
 	nb = b->userdata;
-	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(DEVCONF_MSG_LEN));
-	if (!buf)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		results[i] = 1; /* no answer yet */
-	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
-		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
-		uint32_t seq0 = nb->raw_seq;
-		size_t off = 0;
-
-		nb->raw_seq += (uint32_t)m;
-		for (i = 0; i < m; i++) {
-			sent[i] = reqs[base + i].ifindex > 0 && reqs[base + i].value >= 0;
-			if (!sent[i]) {
-				results[base + i] = -EINVAL;
-				continue;
-			}
-			off += build_devconf(buf + off, seq0 + (uint32_t)i,
-					     &reqs[base + i]);
-		}
-		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
-			r = -errno;
-		if (r == 0)
-			r = read_acks(nb, seq0, m, results + base, sent);
-		if (r < 0)
-			log_err(nb->ctx, "netlink: settings batch: %s\n",
-				ipto_strerror(r));
-	}
-	free(buf);
+	err = batch_send(nb, reqs, n, DEVCONF_MSG_LEN, build_devconf_req,
+			 results, "settings", &r);
+	if (err < 0)
+		return err;
 	for (i = 0; i < n; i++) {
-		if (results[i] > 0)
-			results[i] = r < 0 ? r : -EIO;
 		if (r == 0 && results[i] < 0)
 			log_err(nb->ctx, "netlink: set %s=%d on %s: %s\n",
 				ipto_devconf_name(reqs[i].key), reqs[i].value,
@@ -1207,14 +1223,15 @@ static int nl_record_set(struct ipto_binder *binder, const char *key, const char
 	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
 }
 
-static void nb_destroy(struct nl_binder *nb)
+/* Undoes nb_init(). */
+static void nb_fini(void *state)
 {
+	struct nl_binder *nb = state;
 
 	nl_socket_free(nb->sk);
 	if (nb->raw_fd >= 0)
 		close(nb->raw_fd);
 	ipto_ctx_unref(nb->ctx);
-	free(nb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1339,10 +1356,7 @@ static int nl_link_get_alias(struct ipto_binder *binder, const char *ifname, cha
 	return r < 0 ? r : c.alias_n;
 }
 
-static void nl_destroy(struct ipto_binder *binder)
-{
-	nb_destroy(ipto_binder_get_userdata(binder));
-}
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_binder, nl_destroy, nb_fini)
 
 static const struct ipto_binder_ops netlink_ops = {
 	.sz = sizeof(struct ipto_binder_ops),
@@ -1364,17 +1378,12 @@ static const struct ipto_binder_ops netlink_ops = {
 	.adapter_get_alias = nl_link_get_alias,
 };
 
-IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
-					struct ipto_binder **ret)
+/* The sockets of a new netlink binder; undone by nb_fini(). */
+static int nb_init(struct ipto_ctx *ctx, void *state)
 {
-	struct nl_binder *nb;
+	struct nl_binder *nb = state;
 	int one = 1, nle, r;
 
-	if (!ctx || !ret)
-		return -EINVAL;
-	nb = calloc(1, sizeof(*nb));
-	if (!nb)
-		return -ENOMEM;
 	nb->raw_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nb->raw_fd >= 0)
 		/* Error replies without a copy of the request: smaller. */
@@ -1385,7 +1394,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 		if (nb->raw_fd >= 0)
 			close(nb->raw_fd);
 		nl_socket_free(nb->sk);
-		free(nb);
 		return -ENOMEM;
 	}
 	nle = nl_connect(nb->sk, NETLINK_ROUTE);
@@ -1395,7 +1403,6 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 			"%s\n", nl_geterror(nle));
 		nl_socket_free(nb->sk);
 		close(nb->raw_fd);
-		free(nb);
 		return r;
 	}
 	/* Ask for the kernel's reason with each error (best effort). */
@@ -1413,10 +1420,15 @@ IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 				 RECORD_ROOT, (unsigned long)st.st_ino);
 	}
 	nb->ctx = ipto_ctx_ref(ctx);
-	r = ipto_binder_new(ctx, &netlink_ops, nb, ret);
-	if (r < 0)
-		nb_destroy(nb);
-	return r;
+	return 0;
+}
+
+IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
+					struct ipto_binder **ret)
+{
+	return ipto_binder_new_builtin(ctx, &netlink_ops,
+				       sizeof(struct nl_binder), nb_init,
+				       nb_fini, ret);
 }
 
 /* ------------------------------------------------------------------ */

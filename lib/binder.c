@@ -25,27 +25,23 @@ IPTO_EXPORT const char *ipto_devconf_name(enum ipto_devconf key)
 	return NULL;
 }
 
-static int devconf_max(enum ipto_devconf key)
-{
-	switch (key) {
-	case IPTO_DEVCONF_ARP_IGNORE:
-		return 8;
-	case IPTO_DEVCONF_ARP_ANNOUNCE:
-		return 2;
-	case IPTO_DEVCONF_ARP_FILTER:
-	case IPTO_DEVCONF_PROMOTE_SECONDARIES:
-		return 1;
-	}
-	return -1;
-}
+/* The largest value of each known setting (the kernel's range); index
+ * only with a key ipto_devconf_name() knows. */
+static const int devconf_max[] = {
+	[IPTO_DEVCONF_ARP_IGNORE] = 8,
+	[IPTO_DEVCONF_ARP_ANNOUNCE] = 2,
+	[IPTO_DEVCONF_ARP_FILTER] = 1,
+	[IPTO_DEVCONF_PROMOTE_SECONDARIES] = 1,
+};
 
 IPTO_DEFINE_BACKEND(ipto_binder, "binder")
 
 /* Logs an op's failure at debug: the backend, which knows why, logged the
  * error; "state answers" (-EEXIST on add, -EADDRNOTAVAIL on delete) are
  * what a caller may probe for, so they are only info. */
-static int op_result(struct ipto_binder *b, int r, bool state_answer,
-		     const char *what, const char *ifname, const char *detail)
+int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
+			  const char *what, const char *ifname,
+			  const char *detail)
 {
 	if (r >= 0)
 		return r;
@@ -60,8 +56,8 @@ static int op_result(struct ipto_binder *b, int r, bool state_answer,
 	return r;
 }
 
-/* What every op checks first: a binder, and a valid interface name. */
-static int check_op(struct ipto_binder *b, const char *op, const char *ifname)
+int ipto_binder_check_op(struct ipto_binder *b, const char *op,
+			 const char *ifname)
 {
 	char who[32];
 
@@ -71,17 +67,32 @@ static int check_op(struct ipto_binder *b, const char *op, const char *ifname)
 	return ipto_ifname_check(b->ctx, who, ifname);
 }
 
-static int unsupported(struct ipto_binder *b, const char *what)
+int ipto_binder_unsupported(struct ipto_binder *b, const char *what)
 {
 	log_err(b->ctx, "binder: this backend does not support %s\n", what);
 	return -EOPNOTSUPP;
 }
 
-static int check_addr(struct ipto_binder *b, const char *what,
-		      const struct ipto_addr *addr)
+int ipto_binder_check_op_has(struct ipto_binder *b, const char *op,
+			     const char *ifname, bool has, const char *what)
 {
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
+	return has ? 0 : ipto_binder_unsupported(b, what);
+}
+
+/* ipto_binder_check_op(), then a valid address. */
+static int check_op_addr(struct ipto_binder *b, const char *op,
+			 const char *ifname, const struct ipto_addr *addr)
+{
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
 	if (!addr || !ipto_addr_valid(addr)) {
-		log_err(b->ctx, "binder: %s: invalid address\n", what);
+		log_err(b->ctx, "binder: %s: invalid address\n", op);
 		return -EINVAL;
 	}
 	return 0;
@@ -95,10 +106,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 {
 	int r, cls;
 
-	r = check_op(binder, "addr_add", ifname);
-	if (r < 0)
-		return r;
-	r = check_addr(binder, "addr_add", addr);
+	r = check_op_addr(binder, "addr_add", ifname, addr);
 	if (r < 0)
 		return r;
 	if ((flags & ~(unsigned int)(IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER |
@@ -135,11 +143,11 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 	if (r < 0)
 		return r;
 	if (!binder->ops.addr_add)
-		return unsupported(binder, "adding addresses");
+		return ipto_binder_unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
 	r = binder->ops.addr_add(binder, ifname, &a, flags);
-	return op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
+	return ipto_binder_op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
 }
 
 IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
@@ -155,7 +163,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 		return -EINVAL;
 	if (!binder->ops.addr_add_batch) {
 		if (!binder->ops.addr_add)
-			return unsupported(binder, "adding addresses");
+			return ipto_binder_unsupported(binder, "adding addresses");
 		for (i = 0; i < n; i++)
 			results[i] = ipto_binder_addr_add(binder, reqs[i].ifname,
 							  &reqs[i].addr,
@@ -195,7 +203,7 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 			int ri = r < 0 ? r : res[i];
 
 			ipto_addr_format(&checked[i].addr, text, sizeof(text));
-			results[where[i]] = op_result(binder, ri, ri == -EEXIST,
+			results[where[i]] = ipto_binder_op_result(binder, ri, ri == -EEXIST,
 						      "addr_add",
 						      checked[i].ifname, text);
 		}
@@ -239,8 +247,8 @@ static int lookup_prefix(struct ipto_binder *b, const char *ifname,
 	int n, i, r = -EADDRNOTAVAIL;
 
 	if (!b->ops.addr_list)
-		return unsupported(b, "listing addresses (needed to delete "
-				   "an address given without prefix)");
+		return ipto_binder_unsupported(b, "listing addresses (needed to "
+					       "delete an address given without prefix)");
 	n = ipto_binder_addr_list_alloc(b, ifname, &list);
 	if (n < 0)
 		return n;
@@ -263,27 +271,24 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	char text[IPTO_ADDR_STRLEN];
 	int r;
 
-	r = check_op(binder, "addr_del", ifname);
-	if (r < 0)
-		return r;
-	r = check_addr(binder, "addr_del", addr);
+	r = check_op_addr(binder, "addr_del", ifname, addr);
 	if (r < 0)
 		return r;
 	if (!binder->ops.addr_del)
-		return unsupported(binder, "removing addresses");
+		return ipto_binder_unsupported(binder, "removing addresses");
 	a = *addr;
 	if (a.prefixlen == IPTO_PREFIX_UNKNOWN) {
 		r = lookup_prefix(binder, ifname, addr, &a.prefixlen);
 		if (r < 0) {
 			ipto_addr_format(addr, text, sizeof(text));
-			return op_result(binder, r, r == -EADDRNOTAVAIL,
+			return ipto_binder_op_result(binder, r, r == -EADDRNOTAVAIL,
 					 "addr_del", ifname, text);
 		}
 	}
 	ipto_addr_format(&a, text, sizeof(text));
 	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
 	r = binder->ops.addr_del(binder, ifname, &a);
-	return op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
+	return ipto_binder_op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
 			 text);
 }
 
@@ -293,7 +298,7 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 {
 	int r;
 
-	r = check_op(binder, "addr_list", ifname);
+	r = ipto_binder_check_op(binder, "addr_list", ifname);
 	if (r < 0)
 		return r;
 	if (!out && max) {
@@ -305,10 +310,10 @@ IPTO_EXPORT int ipto_binder_addr_list(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.addr_list)
-		return unsupported(binder, "listing addresses");
+		return ipto_binder_unsupported(binder, "listing addresses");
 	r = binder->ops.addr_list(binder, ifname, max ? out : NULL,
 				  max);
-	return op_result(binder, r, false, "addr_list", ifname, NULL);
+	return ipto_binder_op_result(binder, r, false, "addr_list", ifname, NULL);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
@@ -318,7 +323,7 @@ IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 	struct ipto_adapter_info tmp;
 	int r;
 
-	r = check_op(binder, "adapter_get", ifname);
+	r = ipto_binder_check_op(binder, "adapter_get", ifname);
 	if (r < 0)
 		return r;
 	if (!info || info->sz < offsetof(struct ipto_adapter_info, ifindex) +
@@ -328,14 +333,14 @@ IPTO_EXPORT int ipto_binder_adapter_get(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.adapter_get)
-		return unsupported(binder, "reading links");
+		return ipto_binder_unsupported(binder, "reading links");
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
 	tmp.arp_ignore = -1; /* "not read", unless the backend fills them */
 	tmp.arp_announce = -1;
 	r = binder->ops.adapter_get(binder, ifname, &tmp);
 	if (r < 0)
-		return op_result(binder, r, false, "adapter_get", ifname, NULL);
+		return ipto_binder_op_result(binder, r, false, "adapter_get", ifname, NULL);
 	if (tmp.ifindex <= 0) {
 		log_err(binder->ctx, "binder: adapter_get %s: backend gave no "
 			"ifindex\n", ifname);
@@ -350,23 +355,27 @@ IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 {
 	int r;
 
-	r = check_op(binder, "adapter_set_up", ifname);
+	r = ipto_binder_op_begin(binder, adapter_set_up, ifname,
+				 "setting links up or down");
 	if (r < 0)
 		return r;
-	if (!binder->ops.adapter_set_up)
-		return unsupported(binder, "setting links up or down");
 	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
 	r = binder->ops.adapter_set_up(binder, ifname, up);
-	return op_result(binder, r, false, "adapter_set_up", ifname,
+	return ipto_binder_op_result(binder, r, false, "adapter_set_up", ifname,
 			 up ? "up" : "down");
 }
 
-static int check_key(struct ipto_binder *b, const char *what,
-		     enum ipto_devconf key)
+/* ipto_binder_check_op(), then a known devconf key. */
+static int check_op_key(struct ipto_binder *b, const char *op,
+			const char *ifname, enum ipto_devconf key)
 {
+	int r = ipto_binder_check_op(b, op, ifname);
+
+	if (r < 0)
+		return r;
 	if (!ipto_devconf_name(key)) {
-		log_err(b->ctx, "binder: %s: unknown devconf key %d\n", what,
+		log_err(b->ctx, "binder: %s: unknown devconf key %d\n", op,
 			(int)key);
 		return -EINVAL;
 	}
@@ -379,10 +388,7 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 {
 	int r, v = 0;
 
-	r = check_op(binder, "devconf_get", ifname);
-	if (r < 0)
-		return r;
-	r = check_key(binder, "devconf_get", key);
+	r = check_op_key(binder, "devconf_get", ifname, key);
 	if (r < 0)
 		return r;
 	if (!value) {
@@ -390,10 +396,10 @@ IPTO_EXPORT int ipto_binder_devconf_get(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.devconf_get)
-		return unsupported(binder, "reading devconf values");
+		return ipto_binder_unsupported(binder, "reading devconf values");
 	r = binder->ops.devconf_get(binder, ifname, key, &v);
 	if (r < 0)
-		return op_result(binder, r, false, "devconf_get", ifname,
+		return ipto_binder_op_result(binder, r, false, "devconf_get", ifname,
 				 ipto_devconf_name(key));
 	*value = v;
 	return 0;
@@ -406,63 +412,67 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	char detail[48];
 	int r;
 
-	r = check_op(binder, "devconf_set", ifname);
+	r = check_op_key(binder, "devconf_set", ifname, key);
 	if (r < 0)
 		return r;
-	r = check_key(binder, "devconf_set", key);
-	if (r < 0)
-		return r;
-	if (value < 0 || value > devconf_max(key)) {
+	if (value < 0 || value > devconf_max[key]) {
 		log_err(binder->ctx, "binder: devconf_set: %s must be 0..%d, "
-			"not %d\n", ipto_devconf_name(key), devconf_max(key),
+			"not %d\n", ipto_devconf_name(key), devconf_max[key],
 			value);
 		return -EINVAL;
 	}
 	if (!binder->ops.devconf_set)
-		return unsupported(binder, "writing devconf values");
+		return ipto_binder_unsupported(binder, "writing devconf values");
 	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
 	r = binder->ops.devconf_set(binder, ifname, key, value);
-	return op_result(binder, r, false, "devconf_set", ifname, detail);
+	return ipto_binder_op_result(binder, r, false, "devconf_set", ifname, detail);
+}
+
+/* Every entry of a dump array (of @stride bytes each) has its sz set. */
+static int check_entries(struct ipto_binder *b, const char *what,
+			 const void *out, size_t max, size_t stride)
+{
+	size_t i;
+
+	for (i = 0; i < max; i++)
+		if (ipto_sized_get_sz((const char *)out + i * stride) <
+		    sizeof(size_t)) {
+			log_err(b->ctx, "binder: %s: entry sz not set\n", what);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 IPTO_EXPORT int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 				      struct ipto_addr_entry *out, size_t max)
 {
-	size_t i;
 	int r;
 
 	if (!binder || ifindex < 0 || (max && !out))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: addr_dump: entry sz not set\n");
-			return -EINVAL;
-		}
+	if (check_entries(binder, "addr_dump", out, max, sizeof(*out)) < 0)
+		return -EINVAL;
 	if (!binder->ops.addr_dump)
-		return unsupported(binder, "address dumps");
+		return ipto_binder_unsupported(binder, "address dumps");
 	r = binder->ops.addr_dump(binder, ifindex, out, max);
-	return op_result(binder, r, false, "addr_dump", "", "");
+	return ipto_binder_op_result(binder, r, false, "addr_dump", "", "");
 }
 
 IPTO_EXPORT int ipto_binder_adapter_dump(struct ipto_binder *binder,
 				      struct ipto_adapter_entry *out, size_t max)
 {
-	size_t i;
 	int r;
 
 	if (!binder || (max && !out))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t)) {
-			log_err(binder->ctx, "binder: adapter_dump: entry sz not set\n");
-			return -EINVAL;
-		}
+	if (check_entries(binder, "adapter_dump", out, max, sizeof(*out)) < 0)
+		return -EINVAL;
 	if (!binder->ops.adapter_dump)
-		return unsupported(binder, "link dumps");
+		return ipto_binder_unsupported(binder, "link dumps");
 	r = binder->ops.adapter_dump(binder, out, max);
-	return op_result(binder, r, false, "adapter_dump", "", "");
+	return ipto_binder_op_result(binder, r, false, "adapter_dump", "", "");
 }
 
 static int check_record_key(struct ipto_binder *b, const char *key)
@@ -498,9 +508,9 @@ IPTO_EXPORT int ipto_binder_record_get(struct ipto_binder *binder,
 	if (r < 0)
 		return r;
 	if (!binder->ops.record_get)
-		return unsupported(binder, "a record");
+		return ipto_binder_unsupported(binder, "a record");
 	r = binder->ops.record_get(binder, key, buf, len);
-	return op_result(binder, r, r == -ENOENT, "record_get", key, "");
+	return ipto_binder_op_result(binder, r, r == -ENOENT, "record_get", key, "");
 }
 
 IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
@@ -518,16 +528,119 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 		return -EINVAL;
 	}
 	if (!binder->ops.record_set)
-		return unsupported(binder, "a record");
+		return ipto_binder_unsupported(binder, "a record");
 	r = binder->ops.record_set(binder, key, value);
-	return op_result(binder, r, false, "record_set", key, "");
+	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
+}
+
+/* How a dump array is filled: links, links with aliases (the netlink
+ * binder only), or addresses. */
+enum dump_kind { DUMP_LINKS, DUMP_LINKS_ALIASES, DUMP_ADDRS };
+
+/* The one loop behind the *_dump_alloc() calls below. */
+static int dump_alloc(struct ipto_binder *b, enum dump_kind kind, int ifindex,
+		      void **ret, char (**aliases)[IPTO_LINK_ALIAS_MAX])
+{
+	size_t elem = kind == DUMP_ADDRS ? sizeof(struct ipto_addr_entry)
+					 : sizeof(struct ipto_adapter_entry);
+	size_t room = kind == DUMP_ADDRS ? IPTO_DUMP_ROOM_ADDRS
+					 : IPTO_DUMP_ROOM_LINKS;
+	char (*al)[IPTO_LINK_ALIAS_MAX] = NULL;
+	char *out;
+	size_t i;
+	int n;
+
+	for (;;) {
+		out = calloc(room, elem);
+		if (kind == DUMP_LINKS_ALIASES)
+			al = calloc(room, sizeof(*al));
+		if (!out || (kind == DUMP_LINKS_ALIASES && !al)) {
+			free(out);
+			free(al);
+			return -ENOMEM;
+		}
+		for (i = 0; i < room; i++)
+			memcpy(out + i * elem, &elem, sizeof(elem));
+		if (kind == DUMP_ADDRS)
+			n = ipto_binder_addr_dump(b, ifindex, (void *)out, room);
+		else if (kind == DUMP_LINKS)
+			n = ipto_binder_adapter_dump(b, (void *)out, room);
+		else
+			n = netlink_link_dump_aliases(b, (void *)out, al, room);
+		if (n >= 0 && (size_t)n <= room)
+			break;
+		free(out);
+		free(al);
+		if (n < 0)
+			return n;
+		/* it grew meanwhile: again, with room to spare */
+		room = (size_t)n + (kind == DUMP_ADDRS ? 32 : 16);
+	}
+	*ret = out;
+	if (aliases)
+		*aliases = al;
+	return n;
+}
+
+int ipto_binder_adapter_dump_alloc(struct ipto_binder *binder,
+				   struct ipto_adapter_entry **ret)
+{
+	return dump_alloc(binder, DUMP_LINKS, 0, (void **)ret, NULL);
+}
+
+int ipto_binder_adapter_dump_alloc_aliases(
+	struct ipto_binder *binder, struct ipto_adapter_entry **ret,
+	char (**aliases)[IPTO_LINK_ALIAS_MAX])
+{
+	return dump_alloc(binder, DUMP_LINKS_ALIASES, 0, (void **)ret,
+			  aliases);
+}
+
+int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
+				struct ipto_addr_entry **ret)
+{
+	return dump_alloc(binder, DUMP_ADDRS, ifindex, (void **)ret, NULL);
 }
 
 #if !HAVE_NETLINK
-IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
-					struct ipto_binder **ret)
+IPTO_DEFINE_NOT_BUILT(ipto_binder, ipto_binder_new_netlink, "netlink binder",
+		      "libnl")
+
+/* The netlink binder's private fast paths: not this binder. */
+int netlink_link_dump_aliases(struct ipto_binder *b,
+			      struct ipto_adapter_entry *out,
+			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
 {
-	return ctx && ret ? ipto_not_built(ctx, "netlink binder", "libnl")
-			  : -EINVAL;
+	(void)b, (void)out, (void)aliases, (void)max;
+	return -EOPNOTSUPP;
+}
+
+int netlink_devconf_set_batch(struct ipto_binder *b,
+			      const struct netlink_devconf_req *reqs, size_t n,
+			      int *results)
+{
+	(void)b, (void)reqs, (void)n, (void)results;
+	return -EOPNOTSUPP;
+}
+
+int netlink_addr_watch_open(struct ipto_binder *b,
+			    struct netlink_addr_watch **ret)
+{
+	(void)b, (void)ret;
+	return -EOPNOTSUPP;
+}
+
+int netlink_addr_watch_read(struct netlink_addr_watch *w,
+			    void (*gone)(void *data, int ifindex,
+					 const struct ipto_addr *addr),
+			    void *data)
+{
+	(void)w, (void)gone, (void)data;
+	return -EOPNOTSUPP;
+}
+
+void netlink_addr_watch_close(struct netlink_addr_watch *w)
+{
+	(void)w;
 }
 #endif

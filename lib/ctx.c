@@ -179,10 +179,9 @@ IPTO_EXPORT int ipto_ctx_new(struct ipto_ctx **ret)
 
 	if (!ret)
 		return -EINVAL;
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = ipto_obj_alloc(ipto_ctx);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->refcount = 1;
 	ctx->log_fn = log_to_stderr;
 	ctx->log_priority = IPTO_LOG_PRIORITY_ERROR;
 	*ret = ctx;

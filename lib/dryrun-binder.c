@@ -325,16 +325,12 @@ static int dr_devconf_set(struct ipto_binder *binder, const char *ifname,
 
 static void clear_calls(struct dr_binder *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->ncalls; i++)
-		free(d->calls[i].text);
-	d->ncalls = 0;
+	dr_log_clear(d->calls, d->ncalls, text);
 }
 
-static void dr_binder_destroy(struct ipto_binder *binder)
+static void dr_binder_fini(void *state)
 {
-	struct dr_binder *d = ipto_binder_get_userdata(binder);
+	struct dr_binder *d = state;
 	size_t i;
 
 	for (i = 0; i < d->nlinks; i++) {
@@ -349,8 +345,9 @@ static void dr_binder_destroy(struct ipto_binder *binder)
 	free(d->records);
 	clear_calls(d);
 	free(d->calls);
-	free(d);
 }
+
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_binder, dr_binder_destroy, dr_binder_fini)
 
 static int dr_addr_dump(struct ipto_binder *binder, int ifindex,
 			struct ipto_addr_entry *out, size_t max)
@@ -584,35 +581,30 @@ static const struct ipto_binder_ops dryrun_binder_ops = {
 	.adapter_get_alias = dr_link_get_alias,
 };
 
+static int dr_binder_init(struct ipto_ctx *ctx, void *state)
+{
+	struct dr_binder *d = state;
+
+	(void)ctx;
+	d->next_ifindex = 1;
+	return 0;
+}
+
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
 				       struct ipto_binder **ret)
 {
-	struct dr_binder *d;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->next_ifindex = 1;
-	r = ipto_binder_new(ctx, &dryrun_binder_ops, d, ret);
-	if (r < 0)
-		free(d);
-	return r;
+	return ipto_binder_new_builtin(ctx, &dryrun_binder_ops,
+				       sizeof(struct dr_binder), dr_binder_init,
+				       NULL, ret);
 }
 
 /* The model behind a dry-run binder, or NULL (logged) for any other. */
 static struct dr_binder *dr_binder_of(const struct ipto_binder *b,
 				      const char *who)
 {
-	if (!b)
-		return NULL;
-	if (b->ops.addr_add != dr_addr_add) {
-		log_err(b->ctx, "%s: not a dry-run binder\n", who);
-		return NULL;
-	}
-	return b->userdata;
+	return b ? dr_model_of(b->ctx, b->userdata, b->ops.addr_add == dr_addr_add,
+			       who, "binder")
+		 : NULL;
 }
 
 static int ifindex_used(struct dr_binder *d, int ifindex)
@@ -746,20 +738,13 @@ IPTO_EXPORT int ipto_binder_dryrun_set_fault(struct ipto_binder *binder,
 	const char *who = "binder: dryrun_set_fault";
 	struct dr_binder *d = dr_binder_of(binder, who);
 
+	const unsigned int all = IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
+		IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS;
+
 	if (!d)
 		return -EINVAL;
-	d->fault.ctx = binder->ctx;
-	d->fault.who = "dryrun binder";
-	d->fault.logged_ops = IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
-			      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS;
-	if (fault_set(&d->fault, IPTO_BINDER_OP_ALL | IPTO_BINDER_OP_ADAPTER_CREATE |
-		      IPTO_BINDER_OP_ADAPTER_DELETE | IPTO_BINDER_OP_ADAPTER_GET_ALIAS,
-		      ops, nth, err) < 0) {
-		log_err(binder->ctx, "%s: unknown op bits 0x%x or positive "
-			"error %d\n", who, ops, err);
-		return -EINVAL;
-	}
-	return 0;
+	return fault_arm(&d->fault, binder->ctx, who, "dryrun binder", all, all,
+			 ops, nth, err);
 }
 
 IPTO_EXPORT size_t ipto_binder_dryrun_get_call_count(

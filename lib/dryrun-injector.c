@@ -103,21 +103,18 @@ static void dri_close(struct ipto_injector *injector, void *handle)
 
 static void clear_frames(struct dr_injector *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->nframes; i++)
-		free(d->frames[i].data);
-	d->nframes = 0;
+	dr_log_clear(d->frames, d->nframes, data);
 }
 
-static void dri_destroy(struct ipto_injector *injector)
+static void dri_fini(void *state)
 {
-	struct dr_injector *d = ipto_injector_get_userdata(injector);
+	struct dr_injector *d = state;
 
 	clear_frames(d);
 	free(d->frames);
-	free(d);
 }
+
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_injector, dri_destroy, dri_fini)
 
 static const struct ipto_injector_ops dryrun_injector_ops = {
 	.sz = sizeof(struct ipto_injector_ops),
@@ -131,30 +128,18 @@ static const struct ipto_injector_ops dryrun_injector_ops = {
 IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
-	struct dr_injector *d;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	r = ipto_injector_new(ctx, &dryrun_injector_ops, d, ret);
-	if (r < 0)
-		free(d);
-	return r;
+	return ipto_injector_new_builtin(ctx, &dryrun_injector_ops,
+					 sizeof(struct dr_injector), NULL, NULL,
+					 ret);
 }
 
+/* The model behind a dry-run injector, or NULL (logged) for any other. */
 static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
 					  const char *who)
 {
-	if (!inj)
-		return NULL;
-	if (inj->ops.open != dri_open) {
-		log_err(inj->ctx, "%s: not a dry-run injector\n", who);
-		return NULL;
-	}
-	return inj->userdata;
+	return inj ? dr_model_of(inj->ctx, inj->userdata,
+				 inj->ops.open == dri_open, who, "injector")
+		   : NULL;
 }
 
 IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
@@ -166,17 +151,10 @@ IPTO_EXPORT int ipto_injector_dryrun_set_fault(struct ipto_injector *injector,
 
 	if (!d)
 		return -EINVAL;
-	d->fault.ctx = injector->ctx;
-	d->fault.who = "dryrun injector";
-	d->fault.logged_ops = IPTO_INJECTOR_OP_OPEN;
-	if (fault_set(&d->fault,
-		      IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND, ops, nth,
-		      err) < 0) {
-		log_err(injector->ctx, "%s: unknown op bits 0x%x or positive "
-			"error %d\n", who, ops, err);
-		return -EINVAL;
-	}
-	return 0;
+	/* the generic injector logs failed sends */
+	return fault_arm(&d->fault, injector->ctx, who, "dryrun injector",
+			 IPTO_INJECTOR_OP_OPEN | IPTO_INJECTOR_OP_SEND,
+			 IPTO_INJECTOR_OP_OPEN, ops, nth, err);
 }
 
 IPTO_EXPORT size_t ipto_injector_dryrun_get_frame_count(

@@ -53,15 +53,52 @@ static inline int fault_hit(struct fault *f, unsigned int op)
 	return fault_fire(f, op, err);
 }
 
-static inline int fault_set(struct fault *f, unsigned int known, unsigned int ops,
-		     unsigned int nth, int err)
+/*
+ * A dry run's set_fault call: arms @f to fail the @nth call (0: every
+ * call) of the @ops (of the @known bits) with @err; the failures of the
+ * @logged ops are logged by the backend, as @backend. -EINVAL, logged
+ * naming @who, for unknown bits or a positive @err.
+ */
+static inline int fault_arm(struct fault *f, struct ipto_ctx *ctx,
+			    const char *who, const char *backend,
+			    unsigned int known, unsigned int logged,
+			    unsigned int ops, unsigned int nth, int err)
 {
-	if ((ops & ~known) || err > 0)
+	f->ctx = ctx;
+	f->who = backend;
+	f->logged_ops = logged;
+	if ((ops & ~known) || err > 0) {
+		log_err(ctx, "%s: unknown op bits 0x%x or positive error %d\n",
+			who, ops, err);
 		return -EINVAL;
+	}
 	f->ops = ops;
 	f->countdown = nth;
 	f->err = err;
 	return 0;
 }
+
+/* The model behind a dry-run backend (its @userdata), or NULL when the
+ * object is another backend (@is_dryrun false), logged as "<who>: not a
+ * dry-run <kind>". */
+static inline void *dr_model_of(struct ipto_ctx *ctx, void *userdata,
+				bool is_dryrun, const char *who,
+				const char *kind)
+{
+	if (!is_dryrun) {
+		log_err(ctx, "%s: not a dry-run %s\n", who, kind);
+		return NULL;
+	}
+	return userdata;
+}
+
+/* Empties a dry run's log (the binder's calls, the injector's frames):
+ * frees the heap member @field of each of its @n records, sets @n to 0. */
+#define dr_log_clear(records, n, field)                                   \
+	do {                                                              \
+		for (size_t i_ = 0; i_ < (n); i_++)                       \
+			free((records)[i_].field);                        \
+		(n) = 0;                                                  \
+	} while (0)
 
 #endif /* IPTO_DRYRUN_PRIVATE_H */

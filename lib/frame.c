@@ -5,6 +5,7 @@
  * See doc/frames.md for what each style does to real clients.
  */
 #include "ipto-private.h"
+#include "wire-private.h"
 
 #include <sys/socket.h>
 
@@ -54,54 +55,12 @@ static const char *const style_names[] = {
 	[IPTO_FRAME_STYLE_NA] = "na",
 };
 
-static inline void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 static void eth_header(uint8_t *p, const uint8_t *dst, const uint8_t *src,
 		       uint16_t type)
 {
 	memcpy(p, dst, 6);
 	memcpy(p + 6, src, 6);
 	put16(p + 12, type);
-}
-
-/* One's complement sum of 16-bit big-endian words, folded later. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* The ICMPv6 checksum (RFC 8200 8.1): pseudo-header + message. Computed

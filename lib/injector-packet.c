@@ -256,14 +256,23 @@ static void packet_close(struct ipto_injector *injector, void *handle)
 	free(p);
 }
 
-static void packet_destroy(struct ipto_injector *injector)
+static int packet_init(struct ipto_ctx *ctx, void *state)
 {
-	struct packet_inj *pi = ipto_injector_get_userdata(injector);
+	struct packet_inj *pi = state;
 
-	/* Ports hold injector references: none is open by now. */
-	ipto_ctx_unref(pi->ctx);
-	free(pi);
+	pi->ctx = ipto_ctx_ref(ctx); /* for the log */
+	return 0;
 }
+
+static void packet_fini(void *state)
+{
+	struct packet_inj *pi = state;
+
+	ipto_ctx_unref(pi->ctx);
+}
+
+/* Ports hold injector references: none is open by the destroy. */
+IPTO_DEFINE_BUILTIN_DESTROY(ipto_injector, packet_destroy, packet_fini)
 
 static const struct ipto_injector_ops packet_ops = {
 	.sz = sizeof(struct ipto_injector_ops),
@@ -277,22 +286,9 @@ static const struct ipto_injector_ops packet_ops = {
 IPTO_EXPORT int ipto_injector_new_packet(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
-	struct packet_inj *pi;
-	int r;
-
-	if (!ctx || !ret)
-		return -EINVAL;
-	pi = calloc(1, sizeof(*pi));
-	if (!pi)
-		return -ENOMEM;
-	pi->ctx = ipto_ctx_ref(ctx); /* for the log */
-	r = ipto_injector_new(ctx, &packet_ops, pi, ret);
-	if (r < 0) {
-		ipto_ctx_unref(ctx);
-		free(pi);
-		return r;
-	}
-	return r;
+	return ipto_injector_new_builtin(ctx, &packet_ops,
+					 sizeof(struct packet_inj), packet_init,
+					 packet_fini, ret);
 }
 
 bool ipto_injector_is_packet(const struct ipto_injector *inj)

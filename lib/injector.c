@@ -237,10 +237,6 @@ IPTO_EXPORT void ipto_injector_close(struct ipto_injector_adapter *port)
 }
 
 #if !HAVE_PCAP
-IPTO_EXPORT int ipto_injector_new_pcap(struct ipto_ctx *ctx,
-				       struct ipto_injector **ret)
-{
-	return ctx && ret ? ipto_not_built(ctx, "pcap injector", "libpcap")
-			  : -EINVAL;
-}
+IPTO_DEFINE_NOT_BUILT(ipto_injector, ipto_injector_new_pcap, "pcap injector",
+		      "libpcap")
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ipto/ipto.h>
@@ -50,7 +51,7 @@ bool ipto_log_enabled(const struct ipto_ctx *ctx,
 
 /*
  * Reference counting, one way for every object: the struct has an
- * "int refcount" set to 1 by its constructor, and a
+ * "int refcount", set to 1 by its allocation (ipto_obj_alloc()), and a
  * "static void free_fn(struct name *)" that releases it. This defines the
  * exported name_ref() (NULL passes through) and name_unref() (NULL
  * accepted; the last reference calls free_fn; always returns NULL).
@@ -70,6 +71,37 @@ bool ipto_log_enabled(const struct ipto_ctx *ctx,
 		return NULL;                                              \
 	}
 
+/*
+ * The allocation of every reference-counted object: a zeroed struct @type
+ * holding its one reference (refcount 1), or NULL. Used with
+ * IPTO_DEFINE_REF_UNREF().
+ */
+#define ipto_obj_alloc(type)                                              \
+	((struct type *)ipto_obj_alloc_sz(sizeof(struct type),            \
+					  offsetof(struct type, refcount)))
+static inline void *ipto_obj_alloc_sz(size_t sz, size_t refcount_off)
+{
+	char *p = calloc(1, sz);
+	int one = 1;
+
+	if (p)
+		memcpy(p + refcount_off, &one, sizeof(one));
+	return p;
+}
+
+/* free() each argument (NULL ones too): the arrays an object owns, in
+ * one statement of its destructor. */
+#define ipto_free_all(...)                                                \
+	ipto_free_n((void *[]){ __VA_ARGS__ },                            \
+		    sizeof((void *[]){ __VA_ARGS__ }) / sizeof(void *))
+static inline void ipto_free_n(void *const *ptrs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ptrs[i]);
+}
+
 /* The end of @field in struct @type: the size a caller's struct must
  * reach to contain it. */
 #define ipto_offsetofend(type, field)                                     \
@@ -87,6 +119,15 @@ int ipto_opts_check(struct ipto_ctx *ctx, const char *who, const void *opts,
 		    size_t known_end);
 #define ipto_opts_valid(ctx, who, opts, type, last)                       \
 	ipto_opts_check((ctx), (who), (opts), ipto_offsetofend(type, last))
+
+/* ipto_opts_valid() for options a call cannot do without: NULL is -EINVAL
+ * as well, logged as "<who>: options are required (@what)". */
+#define ipto_opts_required(ctx, who, opts, type, last, what)              \
+	ipto_opts_check_required((ctx), (who), (opts),                    \
+				 ipto_offsetofend(type, last), (what))
+int ipto_opts_check_required(struct ipto_ctx *ctx, const char *who,
+			     const void *opts, size_t known_end,
+			     const char *what);
 
 /* True when the caller's struct is large enough to contain @field. */
 #define ipto_opts_has(opts, type, field)                                  \

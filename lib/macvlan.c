@@ -560,84 +560,20 @@ IPTO_EXPORT int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 	return (int)made;
 }
 
-/* Every link of the system, in *links (malloc'd); the count or -errno. */
-static int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **links)
-{
-	size_t room = IPTO_DUMP_ROOM_LINKS, i;
-	int n;
-
-	for (;;) {
-		*links = calloc(room, sizeof(**links));
-		if (!*links)
-			return -ENOMEM;
-		for (i = 0; i < room; i++)
-			(*links)[i].sz = sizeof(**links);
-		n = ipto_binder_adapter_dump(binder, *links, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(*links);
-	}
-	if (n < 0) {
-		free(*links);
-		*links = NULL;
-	}
-	return n;
-}
-
-/* As dump_links(), with each link's alias from the same request (the
- * netlink binder), instead of one request per link; -EOPNOTSUPP from
- * other binders. */
-static int dump_links_aliases(struct ipto_binder *binder,
-			      struct ipto_adapter_entry **links,
-			      char (**aliases)[IPTO_LINK_ALIAS_MAX])
-{
-	size_t room = IPTO_DUMP_ROOM_LINKS, i;
-	int n;
-
-	for (;;) {
-		*links = calloc(room, sizeof(**links));
-		*aliases = calloc(room, sizeof(**aliases));
-		if (!*links || !*aliases) {
-			n = -ENOMEM;
-			break;
-		}
-		for (i = 0; i < room; i++)
-			(*links)[i].sz = sizeof(**links);
-		n = netlink_link_dump_aliases(binder, *links, *aliases, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(*links);
-		free(*aliases);
-	}
-	if (n < 0) {
-		free(*links);
-		free(*aliases);
-		*links = NULL;
-		*aliases = NULL;
-	}
-	return n;
-}
-
 /* The number of addresses of @ifname other than IPv6 link-local ones. */
 static int count_addrs(struct ipto_binder *b, const char *ifname)
 {
 	struct ipto_addr *addrs;
 	int n, i, k = 0;
 
-	n = ipto_binder_addr_list(b, ifname, NULL, 0);
-	if (n <= 0)
+	n = ipto_binder_addr_list_alloc(b, ifname, &addrs);
+	if (n < 0)
 		return n;
-	addrs = calloc((size_t)n, sizeof(*addrs));
-	if (!addrs)
-		return -ENOMEM;
-	n = ipto_binder_addr_list(b, ifname, addrs, (size_t)n);
 	for (i = 0; i < n; i++)
 		k += !(addrs[i].family == AF_INET6 && addrs[i].bytes[0] == 0xfe &&
 		       (addrs[i].bytes[1] & 0xc0) == 0x80);
 	free(addrs);
-	return n < 0 ? n : k;
+	return k;
 }
 
 IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
@@ -654,9 +590,11 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 	for (i = 0; i < max; i++)
 		if (out[i].sz < sizeof(size_t))
 			return -EINVAL;
-	n = dump_links_aliases(binder, &links, &aliases);
+	/* With the netlink binder, the aliases come with the one dump,
+	 * instead of one request per link. */
+	n = ipto_binder_adapter_dump_alloc_aliases(binder, &links, &aliases);
 	if (n == -EOPNOTSUPP)
-		n = dump_links(binder, &links);
+		n = ipto_binder_adapter_dump_alloc(binder, &links);
 	if (n < 0)
 		return n;
 	for (i = 0; i < (size_t)n; i++) {
@@ -771,17 +709,14 @@ IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 			"(MAC, mode, alias or ARP values)\n", r.ifname);
 		return -EINVAL;
 	}
-	if (!binder->ops.adapter_create_macvlan) {
-		log_err(binder->ctx, "binder: this backend cannot create links\n");
-		return -EOPNOTSUPP;
-	}
+	if (!binder->ops.adapter_create_macvlan)
+		return ipto_binder_unsupported(binder, "creating links");
 	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
 		r.parent);
 	err = binder->ops.adapter_create_macvlan(binder, &r);
-	if (err < 0) /* the backend logged why */
-		log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s "
-			"failed: %s\n", r.ifname, r.parent, ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false,
+				     "adapter_create_macvlan", r.ifname,
+				     r.parent);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
@@ -789,21 +724,14 @@ IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
 {
 	int err;
 
-	if (!binder)
-		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: adapter_delete", ifname);
+	err = ipto_binder_op_begin(binder, adapter_delete, ifname,
+				   "deleting links");
 	if (err < 0)
 		return err;
-	if (!binder->ops.adapter_delete) {
-		log_err(binder->ctx, "binder: this backend cannot delete links\n");
-		return -EOPNOTSUPP;
-	}
 	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
 	err = binder->ops.adapter_delete(binder, ifname);
-	if (err < 0)
-		log_dbg(binder->ctx, "binder: adapter_delete %s failed: %s\n", ifname,
-			ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false, "adapter_delete",
+				     ifname, NULL);
 }
 
 IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
@@ -812,9 +740,9 @@ IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
 {
 	int err;
 
-	if (!binder || !buf || len == 0)
+	if (!buf || len == 0)
 		return -EINVAL;
-	err = ipto_ifname_check(binder->ctx, "binder: adapter_get_alias", ifname);
+	err = ipto_binder_check_op(binder, "adapter_get_alias", ifname);
 	if (err < 0)
 		return err;
 	if (!binder->ops.adapter_get_alias) {
@@ -823,8 +751,6 @@ IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
 	}
 	buf[0] = '\0';
 	err = binder->ops.adapter_get_alias(binder, ifname, buf, len);
-	if (err < 0)
-		log_dbg(binder->ctx, "binder: adapter_get_alias %s failed: %s\n",
-			ifname, ipto_strerror(err));
-	return err;
+	return ipto_binder_op_result(binder, err, false, "adapter_get_alias",
+				     ifname, NULL);
 }

@@ -31,11 +31,10 @@
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action)
 {
-	struct ipto_plan *plan = calloc(1, sizeof(*plan));
+	struct ipto_plan *plan = ipto_obj_alloc(ipto_plan);
 
 	if (!plan)
 		return NULL;
-	plan->refcount = 1;
 	plan->pool = ipto_pool_ref(pool);
 	plan->action = action;
 	return plan;
@@ -43,10 +42,8 @@ struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 
 static void plan_free(struct ipto_plan *plan)
 {
-	free(plan->steps);
-	free(plan->nodes);
-	free(plan->epochs);
-	free(plan->all_adapters);
+	ipto_free_all(plan->steps, plan->nodes, plan->epochs,
+		      plan->all_adapters);
 	ipto_pool_unref(plan->pool);
 	free(plan);
 }
@@ -525,6 +522,22 @@ static int record_nodes(struct ipto_plan *plan, uint32_t *nodes, size_t n)
 	return 0;
 }
 
+/* A new plan of @action for the @n nodes (pool indices) in @nodes, which
+ * it owns from here on (freed on failure too); NULL when out of memory. */
+static struct ipto_plan *plan_new_nodes(struct ipto_pool *pool,
+					enum ipto_plan_action action,
+					uint32_t *nodes, size_t n)
+{
+	struct ipto_plan *plan = plan_alloc(pool, action);
+
+	if (!plan || record_nodes(plan, nodes, n) < 0) {
+		free(nodes);
+		ipto_plan_unref(plan);
+		return NULL;
+	}
+	return plan;
+}
+
 static void mark_shared(struct planner *p)
 {
 	struct ipto_plan *plan = p->plan;
@@ -639,17 +652,9 @@ IPTO_EXPORT int ipto_plan_new_takeover(struct ipto_pool *pool,
 			return r;
 		}
 	}
-	plan = plan_alloc(pool, IPTO_PLAN_ACTION_BIND);
-	if (!plan) {
-		free(nodes);
+	plan = plan_new_nodes(pool, IPTO_PLAN_ACTION_BIND, nodes, n_failed);
+	if (!plan)
 		return -ENOMEM;
-	}
-	r = record_nodes(plan, nodes, n_failed);
-	if (r < 0) {
-		free(nodes);
-		ipto_plan_unref(plan);
-		return r;
-	}
 	log_dbg(pool->ctx, "plan: takeover of %zu nodes%s\n", n_failed,
 		flags & IPTO_PLAN_SHARE_ADAPTERS ? ", sharing allowed" : "");
 	r = planner_init(&p, pool, flags & IPTO_PLAN_SHARE_ADAPTERS);
@@ -685,14 +690,11 @@ IPTO_EXPORT int ipto_plan_new_release(struct ipto_pool *pool,
 	r = resolve_nodes(pool, nodes, n, true, "release", cmp_node_name, &v);
 	if (r < 0)
 		return r;
-	plan = plan_alloc(pool, IPTO_PLAN_ACTION_UNBIND);
+	plan = plan_new_nodes(pool, IPTO_PLAN_ACTION_UNBIND, v, n);
 	if (!plan) {
-		free(v);
+		log_err(pool->ctx, "cannot plan release: out of memory\n");
 		return -ENOMEM;
 	}
-	r = record_nodes(plan, v, n);
-	if (r < 0)
-		free(v);
 	for (i = 0; i < n && r == 0; i++) {
 		struct pool_node *node = &pool->nodes[v[i]];
 
@@ -898,6 +900,20 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	sb_add(b, tmp, (size_t)len);
 }
 
+/* sb_str() of each argument in turn, up to a NULL. */
+static void sb_strs(struct sbuf *b, const char *s, ...)
+	__attribute__((sentinel));
+
+static void sb_strs(struct sbuf *b, const char *s, ...)
+{
+	va_list ap;
+
+	va_start(ap, s);
+	for (; s; s = va_arg(ap, const char *))
+		sb_str(b, s);
+	va_end(ap);
+}
+
 static void sb_put(void *ctx, const char *p, size_t n)
 {
 	sb_add(ctx, p, n);
@@ -945,20 +961,11 @@ static void format_text(const struct ipto_plan *plan, struct sbuf *b)
 		const struct ipto_plan_step *s = &t.s;
 
 		step_text(plan, i, &t);
-		sb_str(b, bind ? "bind " : "unbind ");
-		sb_str(b, t.ip);
-		sb_str(b, " of ");
-		sb_str(b, s->node);
-		sb_str(b, bind ? " on " : " from ");
-		sb_str(b, s->standby);
-		sb_str(b, " ");
-		sb_str(b, s->ifname);
-		sb_str(b, " ");
-		sb_str(b, t.mac);
-		if (bind) {
-			sb_str(b, ", announce to ");
-			sb_str(b, t.tgt);
-		}
+		sb_strs(b, bind ? "bind " : "unbind ", t.ip, " of ", s->node,
+			bind ? " on " : " from ", s->standby, " ", s->ifname, " ",
+			t.mac, (const char *)NULL);
+		if (bind)
+			sb_strs(b, ", announce to ", t.tgt, (const char *)NULL);
 		if (s->flags & IPTO_PLAN_STEP_MANAGEMENT)
 			sb_str(b, " [management adapter]");
 		if (s->flags & IPTO_PLAN_STEP_SHARED)

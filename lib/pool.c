@@ -149,16 +149,36 @@ bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 /* Object life                                                         */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Room for one more item of a kind the pool keeps three ways (IPs, node
+ * MACs, adapters): its hash @set, the pool-wide array *@all (@n_all used,
+ * @elem bytes each, *@cap_all allocated) and its owner's index list
+ * *@mine (@n_mine used, *@cap_mine allocated). 0 or -ENOMEM; what was
+ * reserved stays reserved.
+ */
+static int reserve_item(struct pool_set *set, void **all, size_t *cap_all,
+			size_t n_all, size_t elem, uint32_t **mine,
+			size_t *cap_mine, size_t n_mine)
+{
+	int r = pool_set_reserve(set, 1);
+
+	if (r == 0)
+		r = ipto_grow(all, cap_all, n_all + 1, elem);
+	if (r == 0)
+		r = ipto_grow((void **)mine, cap_mine, n_mine + 1,
+			      sizeof(**mine));
+	return r;
+}
+
 IPTO_EXPORT int ipto_pool_new(struct ipto_ctx *ctx, struct ipto_pool **ret)
 {
 	struct ipto_pool *pool;
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	pool = calloc(1, sizeof(*pool));
+	pool = ipto_obj_alloc(ipto_pool);
 	if (!pool)
 		return -ENOMEM;
-	pool->refcount = 1;
 	pool->ctx = ipto_ctx_ref(ctx);
 	*ret = pool;
 	return 0;
@@ -181,18 +201,13 @@ static void pool_free(struct ipto_pool *pool)
 		free(pool->adapters[i].ifname);
 		free(pool->adapters[i].mv_parent);
 	}
-	free(pool->nodes);
-	free(pool->standbys);
-	free(pool->adapters);
-	free(pool->ips);
-	free(pool->node_macs);
+	ipto_free_all(pool->nodes, pool->standbys, pool->adapters, pool->ips,
+		      pool->node_macs, pool->by_rank, pool->by_size);
 	pool_set_free(&pool->names);
 	pool_set_free(&pool->ip_set);
 	pool_set_free(&pool->node_mac_set);
 	pool_set_free(&pool->adapter_mac_set);
 	pool_set_free(&pool->adapter_name_set);
-	free(pool->by_rank);
-	free(pool->by_size);
 	ipto_ctx_unref(pool->ctx);
 	free(pool);
 }
@@ -380,13 +395,9 @@ IPTO_EXPORT int ipto_pool_add_node_ip(struct ipto_pool *pool, const char *node,
 			addr_str(&a, buf));
 		return -E2BIG;
 	}
-	r = pool_set_reserve(&pool->ip_set, 1);
-	if (r == 0)
-		r = ipto_grow((void **)&pool->ips, &pool->cap_ips,
-			      pool->n_ips + 1, sizeof(*pool->ips));
-	if (r == 0)
-		r = ipto_grow((void **)&n->ips, &n->cap_ips, n->n_ips + 1,
-			      sizeof(*n->ips));
+	r = reserve_item(&pool->ip_set, (void **)&pool->ips, &pool->cap_ips,
+			 pool->n_ips, sizeof(*pool->ips), &n->ips, &n->cap_ips,
+			 n->n_ips);
 	if (r < 0) {
 		log_err(pool->ctx, "cannot add IP %s: out of memory\n",
 			addr_str(&a, buf));
@@ -460,13 +471,10 @@ IPTO_EXPORT int ipto_pool_add_node_mac(struct ipto_pool *pool,
 	}
 	if (pool->n_node_macs >= POOL_MAX_ITEMS)
 		return -E2BIG;
-	r = pool_set_reserve(&pool->node_mac_set, 1);
-	if (r == 0)
-		r = ipto_grow((void **)&pool->node_macs, &pool->cap_node_macs,
-			      pool->n_node_macs + 1, sizeof(*pool->node_macs));
-	if (r == 0)
-		r = ipto_grow((void **)&n->macs, &n->cap_macs, n->n_macs + 1,
-			      sizeof(*n->macs));
+	r = reserve_item(&pool->node_mac_set, (void **)&pool->node_macs,
+			 &pool->cap_node_macs, pool->n_node_macs,
+			 sizeof(*pool->node_macs), &n->macs, &n->cap_macs,
+			 n->n_macs);
 	if (r < 0) {
 		log_err(pool->ctx, "cannot add MAC %s: out of memory\n",
 			mac_str(mac, buf));
@@ -555,15 +563,12 @@ IPTO_EXPORT int ipto_pool_add_adapter(struct ipto_pool *pool,
 	}
 	if (pool->n_adapters >= POOL_MAX_ITEMS)
 		return -E2BIG;
-	r = pool_set_reserve(&pool->adapter_name_set, 1);
+	r = pool_set_reserve(&pool->adapter_mac_set, 1);
 	if (r == 0)
-		r = pool_set_reserve(&pool->adapter_mac_set, 1);
-	if (r == 0)
-		r = ipto_grow((void **)&pool->adapters, &pool->cap_adapters,
-			      pool->n_adapters + 1, sizeof(*pool->adapters));
-	if (r == 0)
-		r = ipto_grow((void **)&sb->adapters, &sb->cap_adapters,
-			      sb->n_adapters + 1, sizeof(*sb->adapters));
+		r = reserve_item(&pool->adapter_name_set, (void **)&pool->adapters,
+				 &pool->cap_adapters, pool->n_adapters,
+				 sizeof(*pool->adapters), &sb->adapters,
+				 &sb->cap_adapters, sb->n_adapters);
 	ad = &pool->adapters[pool->n_adapters];
 	ad->ifname = r == 0 ? strdup(ifname) : NULL;
 	if (!ad->ifname) {

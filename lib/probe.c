@@ -8,6 +8,7 @@
  * ipto_frame_parse(). Sends probes only: nothing on the system changes.
  */
 #include "watch-private.h"
+#include "wire-private.h"
 
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -30,24 +31,6 @@ struct ptarget {
 	size_t len;
 	uint8_t dst[6];
 };
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static void build_arp_probe(struct ptarget *p)
 {
@@ -73,7 +56,6 @@ static void build_dad_ns(struct ptarget *p)
 	uint8_t *f = p->frame, *ip = f + 14, *icmp = f + 54;
 	const uint8_t *a = p->t->addr.bytes;
 	uint32_t sum;
-	uint16_t c;
 
 	memset(f, 0, PROBE_NS_LEN);
 	/* solicited-node group ff02::1:ffXX:XXXX and its MAC 33:33:ff:XX:XX:XX */
@@ -93,8 +75,7 @@ static void build_dad_ns(struct ptarget *p)
 	sum = csum_add(0, ip + 8, 32); /* pseudo-header: addresses */
 	sum += 24 + 58;                /* upper-layer length, next header */
 	sum = csum_add(sum, icmp, 24);
-	c = csum_fold(sum);
-	icmp[2] = (uint8_t)(c >> 8), icmp[3] = (uint8_t)c;
+	put16(icmp + 2, csum_fold(sum));
 	memcpy(p->dst, f, 6);
 	p->len = PROBE_NS_LEN;
 }
@@ -168,11 +149,8 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 
 	if (!ctx || !targets || n == 0 || n > 65536)
 		return -EINVAL;
-	if (!opts) {
-		log_err(ctx, "probe: options are required (a binder at least)\n");
-		return -EINVAL;
-	}
-	if (ipto_opts_valid(ctx, "probe", opts, ipto_probe_opts, wait_ms) < 0)
+	if (ipto_opts_required(ctx, "probe", opts, ipto_probe_opts, wait_ms,
+			       "a binder at least") < 0)
 		return -EINVAL;
 	if (conflict && ipto_sized_get_sz(conflict) < sizeof(size_t))
 		return -EINVAL;

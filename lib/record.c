@@ -38,46 +38,20 @@ static void snapshot_free(struct snapshot *s)
 
 static int snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 {
-	size_t room, i;
 	int n;
 
 	memset(s, 0, sizeof(*s));
-	for (room = IPTO_DUMP_ROOM_LINKS;;) {
-		s->links = calloc(room, sizeof(*s->links));
-		if (!s->links)
-			return -ENOMEM;
-		for (i = 0; i < room; i++)
-			s->links[i].sz = sizeof(*s->links);
-		n = ipto_binder_adapter_dump(binder, s->links, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(s->links);
-	}
+	n = ipto_binder_adapter_dump_alloc(binder, &s->links);
 	if (n < 0)
-		goto fail;
+		return n;
 	s->n_links = (size_t)n;
-	for (room = IPTO_DUMP_ROOM_ADDRS;;) {
-		s->addrs = calloc(room, sizeof(*s->addrs));
-		if (!s->addrs) {
-			n = -ENOMEM;
-			goto fail;
-		}
-		for (i = 0; i < room; i++)
-			s->addrs[i].sz = sizeof(*s->addrs);
-		n = ipto_binder_addr_dump(binder, 0, s->addrs, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 32;
-		free(s->addrs);
+	n = ipto_binder_addr_dump_alloc(binder, 0, &s->addrs);
+	if (n < 0) {
+		snapshot_free(s);
+		return n;
 	}
-	if (n < 0)
-		goto fail;
 	s->n_addrs = (size_t)n;
 	return 0;
-fail:
-	snapshot_free(s);
-	return n;
 }
 
 static const struct ipto_adapter_entry *snapshot_link(const struct snapshot *s,
@@ -502,6 +476,13 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 	return c ? c : ipto_addr_compare(&ix->addr, &iy->addr);
 }
 
+static void status_free(struct ipto_status *status)
+{
+	ipto_free_all(status->entries, status->standby, status->node);
+	ipto_pool_unref(status->pool);
+	free(status);
+}
+
 IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 				 struct ipto_binder *binder,
 				 const struct ipto_status_opts *opts,
@@ -538,7 +519,7 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 			ipto_strerror(r));
 		return r;
 	}
-	st = calloc(1, sizeof(*st));
+	st = ipto_obj_alloc(ipto_status);
 	held_on = malloc((pool->n_ips + 1) * sizeof(*held_on));
 	node_here = calloc(pool->n_nodes + 1, sizeof(*node_here));
 	cap = pool->n_ips + 1;
@@ -550,7 +531,6 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 		r = -ENOMEM;
 		goto fail;
 	}
-	st->refcount = 1;
 	st->pool = ipto_pool_ref(pool);
 	for (i = 0; i < pool->n_ips; i++)
 		held_on[i] = POOL_NONE;
@@ -605,23 +585,9 @@ fail:
 	snapshot_free(&snap);
 	free(held_on);
 	free(node_here);
-	if (st) {
-		free(st->entries);
-		free(st->standby);
-		free(st->node);
-		ipto_pool_unref(st->pool);
-		free(st);
-	}
+	if (st)
+		status_free(st);
 	return r;
-}
-
-static void status_free(struct ipto_status *status)
-{
-	free(status->entries);
-	free(status->standby);
-	free(status->node);
-	ipto_pool_unref(status->pool);
-	free(status);
 }
 
 IPTO_DEFINE_REF_UNREF(ipto_status, status_free)

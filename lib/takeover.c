@@ -421,10 +421,9 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 		return -EINVAL;
 	}
 
-	t = calloc(1, sizeof(*t));
+	t = ipto_obj_alloc(ipto_takeover);
 	if (!t)
 		return -ENOMEM;
-	t->refcount = 1;
 	t->timerfd = -1;
 	t->ctx = ipto_ctx_ref(ctx);
 	t->plan = ipto_plan_ref(plan);
@@ -500,16 +499,8 @@ static void takeover_free(struct ipto_takeover *t)
 		close_ports(t);
 	if (t->timerfd >= 0)
 		close(t->timerfd);
-	free(t->ports);
-	free(t->actions);
-	free(t->frames);
-	free(t->iov);
-	free(t->reqs);
-	free(t->req_action);
-	free(t->results);
-	free(t->undo);
-	free(t->reports);
-	free(t->dump);
+	ipto_free_all(t->ports, t->actions, t->frames, t->iov, t->reqs,
+		      t->req_action, t->results, t->undo, t->reports, t->dump);
 	netlink_addr_watch_close(t->addr_watch);
 	for (size_t i = 0; i < t->n_host_names; i++)
 		free(t->host_names[i]);
@@ -632,7 +623,6 @@ static unsigned int our_proto(const struct ipto_takeover *t)
  * A binder without dumps leaves t->dump NULL: no checks, no marks read. */
 static int read_dump(struct ipto_takeover *t)
 {
-	size_t room = IPTO_DUMP_ROOM_ADDRS, i;
 	int n;
 
 	free(t->dump);
@@ -640,23 +630,9 @@ static int read_dump(struct ipto_takeover *t)
 	t->n_dump = 0;
 	if (!t->binder->ops.addr_dump)
 		return 0;
-	for (;;) {
-		t->dump = calloc(room, sizeof(*t->dump));
-		if (!t->dump)
-			return -ENOMEM;
-		for (i = 0; i < room; i++)
-			t->dump[i].sz = sizeof(*t->dump);
-		n = ipto_binder_addr_dump(t->binder, 0, t->dump, room);
-		if (n < 0) {
-			free(t->dump);
-			t->dump = NULL;
-			return n;
-		}
-		if ((size_t)n <= room)
-			break;
-		room = (size_t)n + 32;
-		free(t->dump);
-	}
+	n = ipto_binder_addr_dump_alloc(t->binder, 0, &t->dump);
+	if (n < 0)
+		return n;
 	t->n_dump = (size_t)n;
 	return 0;
 }
@@ -1280,24 +1256,13 @@ static void restore_after_release(struct ipto_takeover *t)
 	size_t *req_note = NULL;
 	int *results = NULL;
 	bool host_holds = false, batch;
-	size_t i, k, room = IPTO_DUMP_ROOM_LINKS, n_notes = 0, n_reqs = 0;
+	size_t i, k, n_notes = 0, n_reqs = 0;
 	int n;
 
 	if (!t->binder->ops.adapter_dump || !t->binder->ops.record_get ||
 	    !t->binder->ops.record_set || read_dump(t) < 0 || !t->dump)
 		return;
-	for (;;) {
-		links = calloc(room, sizeof(*links));
-		if (!links)
-			return;
-		for (i = 0; i < room; i++)
-			links[i].sz = sizeof(*links);
-		n = ipto_binder_adapter_dump(t->binder, links, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(links);
-	}
+	n = ipto_binder_adapter_dump_alloc(t->binder, &links);
 	if (n <= 0)
 		goto out;
 	/* With the netlink binder the settings to restore go in one
@@ -1404,7 +1369,7 @@ out:
 static int add_host_guards(struct ipto_takeover *t, bool **up)
 {
 	struct ipto_adapter_entry *links = NULL;
-	size_t room = IPTO_DUMP_ROOM_LINKS, i, k, extra = 0;
+	size_t i, k, extra = 0;
 	struct port *ports;
 	bool *grown;
 	char **names;
@@ -1412,22 +1377,9 @@ static int add_host_guards(struct ipto_takeover *t, bool **up)
 
 	if (!t->binder->ops.adapter_dump)
 		return 0;
-	for (;;) {
-		links = calloc(room, sizeof(*links));
-		if (!links)
-			return -ENOMEM;
-		for (i = 0; i < room; i++)
-			links[i].sz = sizeof(*links);
-		n = ipto_binder_adapter_dump(t->binder, links, room);
-		if (n < 0) {
-			free(links);
-			return n;
-		}
-		if ((size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(links);
-	}
+	n = ipto_binder_adapter_dump_alloc(t->binder, &links);
+	if (n < 0)
+		return n;
 	ports = realloc(t->ports, (t->n_ports + (size_t)n + 1) * sizeof(*ports));
 	if (ports)
 		t->ports = ports;

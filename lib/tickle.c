@@ -7,6 +7,7 @@
  * and the frame leaves with that adapter's own MAC.
  */
 #include "ipto-private.h"
+#include "wire-private.h"
 
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -159,30 +160,6 @@ IPTO_EXPORT int ipto_conn_format(const struct ipto_conn *conn, char *buf,
 	return n;
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 IPTO_EXPORT int ipto_tickle_build(const struct ipto_conn *conn, void *buf,
 				  size_t size)
 {
@@ -206,7 +183,7 @@ IPTO_EXPORT int ipto_tickle_build(const struct ipto_conn *conn, void *buf,
 		p[9] = IPPROTO_TCP;
 		memcpy(p + 12, conn->server.bytes, 4);
 		memcpy(p + 16, conn->client.bytes, 4);
-		put16(p + 10, fold(sum16(0, p, 20)));
+		put16(p + 10, csum_fold(csum_add(0, p, 20)));
 	} else {
 		p[0] = 0x60;
 		put16(p + 4, 20);
@@ -222,11 +199,11 @@ IPTO_EXPORT int ipto_tickle_build(const struct ipto_conn *conn, void *buf,
 	tcp[12] = 5 << 4;           /* data offset: 20 bytes, no options */
 	tcp[13] = 0x10;             /* ACK */
 	/* window 0, urgent pointer 0 */
-	sum = sum16(0, conn->server.bytes, alen);
-	sum = sum16(sum, conn->client.bytes, alen);
+	sum = csum_add(0, conn->server.bytes, alen);
+	sum = csum_add(sum, conn->client.bytes, alen);
 	sum += IPPROTO_TCP + 20;
-	sum = sum16(sum, tcp, 20);
-	put16(tcp + 16, fold(sum));
+	sum = csum_add(sum, tcp, 20);
+	put16(tcp + 16, csum_fold(sum));
 	return (int)len;
 }
 

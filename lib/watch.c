@@ -191,11 +191,8 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 
 	if (!ctx || !ret)
 		return -EINVAL;
-	if (!opts) {
-		log_err(ctx, "watch: options are required (a binder at least)\n");
-		return -EINVAL;
-	}
-	if (ipto_opts_valid(ctx, "watch", opts, ipto_watch_opts, userdata) < 0)
+	if (ipto_opts_required(ctx, "watch", opts, ipto_watch_opts, userdata,
+			       "a binder at least") < 0)
 		return -EINVAL;
 	binder = ipto_opts_get(opts, ipto_watch_opts, binder, NULL);
 	injector = ipto_opts_get(opts, ipto_watch_opts, injector, NULL);
@@ -215,10 +212,9 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 		log_err(ctx, "watch: the defend policy needs an injector\n");
 		return -EINVAL;
 	}
-	w = calloc(1, sizeof(*w));
+	w = ipto_obj_alloc(ipto_watch);
 	if (!w)
 		return -ENOMEM;
-	w->refcount = 1;
 	w->ctx = ipto_ctx_ref(ctx);
 	w->binder = ipto_binder_ref(binder);
 	w->injector = policy == IPTO_WATCH_POLICY_DEFEND ? ipto_injector_ref(injector) : NULL;
@@ -240,8 +236,7 @@ static void watch_free(struct ipto_watch *w)
 		close(w->fd);
 	for (i = 0; i < w->n_ports; i++)
 		ipto_injector_close(w->ports[i].port);
-	free(w->ports);
-	free(w->addrs);
+	ipto_free_all(w->ports, w->addrs);
 	ipto_injector_unref(w->injector);
 	ipto_binder_unref(w->binder);
 	ipto_ctx_unref(w->ctx);
