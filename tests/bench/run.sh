@@ -333,7 +333,8 @@ kill_ns_procs
 
 # ---- what a caller waits for: whole processes -------------------------------
 # N adapters pt1..ptN with one address each, on veth pairs private to the
-# standby (peers ptp*, so the frames flood no bridge): `ipto takeover
+# standby (peers ptp* in the switch's namespace, on no bridge, so the
+# frames flood nothing): `ipto takeover
 # --schedule once`, `ipto status`, `ipto release`, each a whole process
 # (bench-exec: fork to exit), against one `ip -batch` making the same
 # address changes, and `ip -o addr show` beside status. IPaddr2 start,
@@ -345,11 +346,18 @@ for n in $PROC_NS; do [ "$n" -gt "$PMAX" ] && PMAX=$n; done
 [ "$PMAX" -le 250 ] || { log "--proc-n: at most 250 adapters"; exit 2; }
 HAVE_STATUS=0
 "$IPTO" --help 2>&1 | grep -q '^  status' && HAVE_STATUS=1
+# The peers live in the switch's namespace (on no bridge): a standby's
+# adapters have their far ends on the switch, not on the standby, whose
+# every interface a takeover guards against ARP flux and a release
+# restores.
+SW=$(lan_ns sw)
 for ((i = 1; i <= PMAX; i++)); do
-	echo "link add pt$i type veth peer name ptp$i"
+	echo "link add pt$i type veth peer name ptp$i netns $SW"
 	echo "link set pt$i up"
-	echo "link set ptp$i up"
 done | ip -n "$SB" -batch - || exit 1
+for ((i = 1; i <= PMAX; i++)); do
+	echo "link set ptp$i up"
+done | ip -n "$SW" -batch - || exit 1
 for ((i = 1; i <= PMAX; i++)); do
 	echo "net.ipv4.conf.pt$i.arp_ignore=1"
 	echo "net.ipv4.conf.pt$i.arp_announce=2"
