@@ -52,6 +52,7 @@ struct port {
 	size_t first_frame, n_frames; /* its slice of the frame table */
 	int arp[2];                   /* arp_ignore, arp_announce from adapter_get; -1 unknown */
 	long refresh_report;          /* its refresh entry, updated in place; -1 none */
+	size_t round_first;           /* send_round(): its first frame in t->iov */
 	int ifindex;                  /* from adapter_get; 0 unknown */
 	struct ipto_mac have_mac;     /* the MAC adapter_get read */
 };
@@ -115,7 +116,8 @@ struct ipto_takeover {
 	size_t n_frames;
 	size_t n_gone;                /* frames dropped by drop_released() */
 	struct netlink_addr_watch *addr_watch; /* removals, for later rounds */
-	struct iovec *iov;            /* scratch for one port's batch */
+	struct iovec *iov;            /* scratch for one round's frames */
+	struct ipto_injector_adapter **iov_port; /* ... and their adapters */
 	struct ipto_addr_req *reqs;   /* scratch for the address batch */
 	size_t *req_action;
 	int *results;
@@ -393,8 +395,11 @@ static int build_frames(struct ipto_takeover *t)
 		if (t->ports[p].n_frames > max_batch)
 			max_batch = t->ports[p].n_frames;
 	}
-	t->iov = calloc(max_batch + 1, sizeof(*t->iov));
-	return t->iov ? 0 : -ENOMEM;
+	(void)max_batch;
+	/* One round's frames of every adapter at once (send_round()). */
+	t->iov = calloc(t->n_frames + 1, sizeof(*t->iov));
+	t->iov_port = calloc(t->n_frames + 1, sizeof(*t->iov_port));
+	return t->iov && t->iov_port ? 0 : -ENOMEM;
 }
 
 IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
@@ -499,6 +504,7 @@ static void takeover_free(struct ipto_takeover *t)
 		close_ports(t);
 	if (t->timerfd >= 0)
 		close(t->timerfd);
+	free(t->iov_port);
 	ipto_free_all(t->ports, t->actions, t->frames, t->iov, t->reqs,
 		      t->req_action, t->results, t->undo, t->reports, t->dump);
 	netlink_addr_watch_close(t->addr_watch);
@@ -1555,14 +1561,15 @@ static void report_round(struct ipto_takeover *t, size_t p, bool refresh,
 static int send_round(struct ipto_takeover *t, unsigned int round,
 		      uint32_t styles, bool refresh)
 {
-	int first = 0;
-	size_t p, i;
+	size_t p, i, n = 0, done;
+	int first_err = 0, sent;
 
+	/* Every adapter's frames of this round in one call: the AF_PACKET
+	 * injector sends them in one sendmmsg() (up to 64 per call). */
 	for (p = 0; p < t->n_ports; p++) {
 		struct port *port = &t->ports[p];
-		size_t n = 0;
-		int sent;
 
+		port->round_first = n;
 		if (!port->inj)
 			continue;
 		for (i = 0; i < port->n_frames; i++) {
@@ -1572,22 +1579,45 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 				continue;
 			t->iov[n].iov_base = f->bytes;
 			t->iov[n].iov_len = f->len;
+			t->iov_port[n] = port->inj;
 			n++;
 		}
-		if (n == 0)
+	}
+	sent = n ? ipto_injector_send_multi(t->injector, t->iov_port, t->iov, n) : 0;
+	done = sent > 0 ? (size_t)sent : 0;
+	for (p = 0; p < t->n_ports; p++) {
+		struct port *port = &t->ports[p];
+		size_t from = port->round_first;
+		size_t to = p + 1 < t->n_ports ? t->ports[p + 1].round_first : n;
+		int r;
+
+		if (!port->inj || from == to)
 			continue;
-		sent = send_all(port->inj, t->iov, n);
-		if (sent < 0) {
-			log_dbg(t->ctx, "takeover: round %u on %s: %s\n", round,
-				port->ifname, ipto_strerror(sent));
-			report_round(t, p, refresh, round, sent, 0);
-			if (!first)
-				first = sent;
+		if (to <= done) {
+			report_round(t, p, refresh, round, 0, (unsigned int)(to - from));
 			continue;
 		}
-		report_round(t, p, refresh, round, 0, (unsigned int)n);
+		/* The batch stopped in or before this adapter's frames. None
+		 * sent at all: the error is the first frame's, this adapter's.
+		 * Otherwise the rest goes adapter by adapter, for each one's
+		 * own result (a short count retried once, as send_all()
+		 * does). */
+		if (sent < 0 && from == 0)
+			r = sent;
+		else
+			r = send_all(port->inj, t->iov + (done > from ? done : from),
+				     to - (done > from ? done : from));
+		if (r < 0) {
+			log_dbg(t->ctx, "takeover: round %u on %s: %s\n", round,
+				port->ifname, ipto_strerror(r));
+			report_round(t, p, refresh, round, r, 0);
+			if (!first_err)
+				first_err = r;
+			continue;
+		}
+		report_round(t, p, refresh, round, 0, (unsigned int)(to - from));
 	}
-	return first;
+	return first_err;
 }
 
 static size_t rounds_left(const struct ipto_takeover *t)
