@@ -549,22 +549,32 @@ int cluster_load_file(struct cluster *c, const char *path, char *err,
 int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
 		     const char *spec, char *err, size_t errlen)
 {
-	char *copy, *w[MAX_WORDS], where[300];
-	size_t n;
+	char *copy, **w, where[300];
+	size_t n, max = 2;
+	const char *p;
 	int r;
 
 	snprintf(where, sizeof(where), "%s %s", opt, spec);
+	/* as many words as the spec has values: a node of thousands of
+	 * addresses fits on one --node */
+	for (p = spec; *p; p++)
+		max += *p == ',';
 	copy = strdup(spec);
-	if (!copy)
+	w = calloc(max + 1, sizeof(*w));
+	if (!copy || !w) {
+		free(copy);
+		free(w);
 		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	}
 	w[0] = (char *)kind;
-	r = split(copy, ",", w + 1, MAX_WORDS - 1, &n);
+	r = split(copy, ",", w + 1, max, &n);
 	if (r < 0)
 		r = say(err, errlen, r, "%s: too many values", where);
 	else if (n == 0)
 		r = say(err, errlen, -EINVAL, "%s: empty", where);
 	else
 		r = directive(c, where, w, n + 1, err, errlen);
+	free(w);
 	free(copy);
 	return r;
 }

@@ -270,6 +270,17 @@ usage_error "--refresh: not an option of 'plan'" -c nomac.conf plan -f a1 --refr
 usage_error "--background: not an option of 'release'" -c nomac.conf release -f a1 --background "${DRY[@]}"
 usage_error "--refresh: '0' is not a number from 1 to 86400" -c nomac.conf takeover -f a1 --refresh 0 "${DRY[@]}"
 
+# --- large nodes on the command line -------------------------------------------
+# One --node with 1500 addresses (more than a line of the config holds).
+spec=a1
+for ((i = 0; i < 1500; i++)); do spec+=",2001:db8:2::1:$(printf %x $i)/64"; done
+run -n "$spec" -a sb,tk1,mac=02:00:5e:30:01:01 --share "${DRY[@]}" takeover --fail a1 --schedule once
+if [ $rc = 0 ] && [ "$(grep -c ' of a1 bound on sb tk1 ' <<<"$out")" = 1500 ]; then
+	ok "--node with 1500 addresses: all 1500 bound (dry run)"
+else
+	bad "--node with 1500 addresses: rc=$rc, $(grep -c ' bound on ' <<<"$out") bound, stderr: $err"
+fi
+
 # --- operations that fail exit 1 with one line ----------------------------------
 C2=(-n a1,192.0.2.11/24,192.0.2.12/24 -a sb,tk1,mac=02:00:5e:30:01:01)
 op_error "node a1 has 2 IPs, standby sb has 1 adapters" plan "${C2[@]}" -f a1
