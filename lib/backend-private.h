@@ -244,6 +244,13 @@ int ipto_binder_unsupported(struct ipto_binder *b, const char *what);
  * instead), or a negative errno. _open() returns -EOPNOTSUPP for other
  * binders.
  */
+/* The netlink binder's addr_del for @n addresses, pipelined like
+ * netlink_devconf_set_batch(): @results[i] is 0 or the negative errno of
+ * request i (-EADDRNOTAVAIL: it was not there). With @n 0 it only says
+ * whether the binder can: 0, or -EOPNOTSUPP for other binders. */
+int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
+			   size_t n, int *results);
+
 struct netlink_addr_watch;
 int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **ret);
 int netlink_addr_watch_read(struct netlink_addr_watch *w,

@@ -519,6 +519,74 @@ static size_t build_addr_req(struct nl_binder *nb, const void *reqs, size_t i,
 	return build_newaddr(buf, seq, ifindex, req);
 }
 
+static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
+			  enum ipto_devconf key, int value);
+
+/* Builds RTM_DELADDR for @req at @buf (as addr_request() would). */
+static size_t build_deladdr_req(struct nl_binder *nb, const void *reqs, size_t i,
+				char *buf, uint32_t seq, int *result)
+{
+	const struct ipto_addr_req *req = (const struct ipto_addr_req *)reqs + i;
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
+	int ifindex = ifindex_of(nb, req->ifname);
+	size_t len = ipto_addr_len(&req->addr), off;
+
+	if (ifindex <= 0) {
+		*result = ifindex < 0 ? ifindex : -ENODEV;
+		return 0;
+	}
+	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
+	h->nlmsg_type = RTM_DELADDR;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = seq;
+	ifa->ifa_family = (unsigned char)req->addr.family;
+	ifa->ifa_prefixlen = (unsigned char)req->addr.prefixlen;
+	ifa->ifa_index = (unsigned int)ifindex;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	if (req->addr.family == AF_INET)
+		off = put_attr(buf, off, IFA_LOCAL, req->addr.bytes, len);
+	off = put_attr(buf, off, IFA_ADDRESS, req->addr.bytes, len);
+	h->nlmsg_len = (uint32_t)off;
+	return off;
+}
+
+int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
+			   size_t n, int *results)
+{
+	struct nl_binder *nb;
+	char key[96];
+	size_t i;
+	int r, err;
+
+	if (!b || b->ops.devconf_set != nl_devconf_set)
+		return -EOPNOTSUPP;
+	if (n == 0)
+		return 0;
+	nb = b->userdata;
+	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_deladdr_req, results,
+			 "address removal", &r);
+	if (err < 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		int ifindex = ifindex_of(nb, reqs[i].ifname);
+
+		if (r == 0 && results[i] < 0 && results[i] != -EADDRNOTAVAIL &&
+		    results[i] != -ENODEV) {
+			char text[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
+			log_err(nb->ctx, "netlink: delete address %s on %s: %s\n",
+				text, reqs[i].ifname, ipto_strerror(results[i]));
+		}
+		if (results[i] == 0 && nb->proto_mode == PROTO_RECORD && ifindex > 0) {
+			mark_key(ifindex, &reqs[i].addr, key, sizeof(key));
+			nb_record_set(nb, key, NULL);
+		}
+	}
+	return 0;
+}
+
 /* Pipelines RTM_NEWADDR requests (batch_send()). */
 static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
 			     size_t n, int *results)

@@ -623,6 +623,13 @@ int netlink_devconf_set_batch(struct ipto_binder *b,
 	return -EOPNOTSUPP;
 }
 
+int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
+			   size_t n, int *results)
+{
+	(void)b, (void)reqs, (void)n, (void)results;
+	return -EOPNOTSUPP;
+}
+
 int netlink_addr_watch_open(struct ipto_binder *b,
 			    struct netlink_addr_watch **ret)
 {

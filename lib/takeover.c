@@ -1176,12 +1176,87 @@ static bool has_secondaries(const struct ipto_takeover *t,
  * secondaries in its subnet (an administrator's, another node's) is done
  * with promote_secondaries=1 for the moment, so they stay.
  */
+/* Whether the removals can go in one pipelined batch: a netlink binder,
+ * a dump to check them against, and no address to remove with
+ * secondaries of its own (those go one by one, promote_secondaries set
+ * around each). */
+static bool unbind_in_batch(struct ipto_takeover *t)
+{
+	size_t i;
+
+	if (!t->dump || netlink_addr_del_batch(t->binder, NULL, 0, NULL) < 0)
+		return false;
+	for (i = 0; i < t->n_actions; i++) {
+		const struct action *a = &t->actions[i];
+		const struct ipto_addr_entry *e;
+
+		if (a->kind != IPTO_PLAN_ACTION_UNBIND)
+			continue;
+		e = dump_find(t, t->ports[a->port].ifindex, &a->ip);
+		if (e && e->proto == our_proto(t) && has_secondaries(t, e))
+			return false;
+	}
+	return true;
+}
+
+/* Removes the batch unbind_addresses() gathered; records each result in
+ * plan order (every success on the undo log before the first error is
+ * returned, as bind_addresses() does). */
+static int unbind_batch(struct ipto_takeover *t, const size_t *which,
+			const struct ipto_addr *dels, size_t n)
+{
+	struct ipto_addr_req *reqs = calloc(n + 1, sizeof(*reqs));
+	int *results = calloc(n + 1, sizeof(*results));
+	int err = 0, first = 0;
+	size_t k;
+
+	if (!reqs || !results) {
+		free(reqs);
+		free(results);
+		return -ENOMEM;
+	}
+	for (k = 0; k < n; k++) {
+		const struct action *a = &t->actions[which[k]];
+
+		reqs[k].ifname = t->ports[a->port].ifname;
+		reqs[k].addr = dels[k];
+	}
+	err = netlink_addr_del_batch(t->binder, reqs, n, results);
+	for (k = 0; k < n && err == 0; k++) {
+		const struct action *a = &t->actions[which[k]];
+		const struct ipto_addr_entry *e = dump_find(t, t->ports[a->port].ifindex,
+							    &a->ip);
+		int r = record_addr(t, a, results[k]);
+
+		if (r == 0 && e)
+			((struct ipto_addr_entry *)e)->ifindex = -1; /* gone */
+		if (r == 0 && t->n_undo && t->undo[t->n_undo - 1].kind == UNDO_ADDR_REMOVED)
+			t->undo[t->n_undo - 1].ip = dels[k];
+		if (r < 0 && !first)
+			first = r;
+	}
+	free(reqs);
+	free(results);
+	return err < 0 ? err : first;
+}
+
 static int unbind_addresses(struct ipto_takeover *t)
 {
 	char buf[IPTO_ADDR_STRLEN];
-	size_t i;
+	bool batch = unbind_in_batch(t);
+	struct ipto_addr *dels = NULL;
+	size_t i, *which = NULL, n_batch = 0;
 	int err;
 
+	if (batch) {
+		which = calloc(t->n_actions + 1, sizeof(*which));
+		dels = calloc(t->n_actions + 1, sizeof(*dels));
+		if (!which || !dels) {
+			free(which);
+			free(dels);
+			return -ENOMEM;
+		}
+	}
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
 		const char *ifname = t->ports[a->port].ifname;
@@ -1196,7 +1271,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 			if (!e) {
 				err = record_addr(t, a, -EADDRNOTAVAIL);
 				if (err < 0)
-					return err;
+					goto out;
 				continue;
 			}
 			if (e->proto != our_proto(t)) {
@@ -1208,7 +1283,7 @@ static int unbind_addresses(struct ipto_takeover *t)
 				err = report(t, IPTO_REPORT_OP_ADDR_DEL, IPTO_REPORT_OUTCOME_FOUND, 0,
 					     a->port, &a->ip, 0, 0);
 				if (err < 0)
-					return err;
+					goto out;
 				continue;
 			}
 			del = e->addr; /* the kernel's prefix length */
@@ -1222,10 +1297,17 @@ static int unbind_addresses(struct ipto_takeover *t)
 								      1);
 				else
 					old_promote = -1;
-				if (err < 0)
-					return fail_step(t, IPTO_REPORT_OP_ADDR_DEL, a->port,
-							 &a->ip, err);
+				if (err < 0) {
+					err = fail_step(t, IPTO_REPORT_OP_ADDR_DEL, a->port,
+							&a->ip, err);
+					goto out;
+				}
 			}
+		}
+		if (batch) {
+			which[n_batch] = i;
+			dels[n_batch++] = del;
+			continue;
 		}
 		err = record_addr(t, a, ipto_binder_addr_del(t->binder, ifname, &del));
 		if (t->dump && err == 0 && e)
@@ -1234,12 +1316,16 @@ static int unbind_addresses(struct ipto_takeover *t)
 			ipto_binder_devconf_set(t->binder, ifname,
 						IPTO_DEVCONF_PROMOTE_SECONDARIES, 0);
 		if (err < 0)
-			return err;
+			goto out;
 		if (t->dump && t->n_undo &&
 		    t->undo[t->n_undo - 1].kind == UNDO_ADDR_REMOVED)
 			t->undo[t->n_undo - 1].ip = del;
 	}
-	return 0;
+	err = n_batch ? unbind_batch(t, which, dels, n_batch) : 0;
+out:
+	free(which);
+	free(dels);
+	return err;
 }
 
 /* After a release: a link the takeovers raised goes down once it has no
