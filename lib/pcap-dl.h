@@ -4,7 +4,7 @@
  * made (dlopen), not when libipto is: most processes that link libipto
  * never use libpcap, and loading it with its dependencies (D-Bus,
  * libsystemd, libgcrypt, three compressors) cost every one of them about
- * 3 ms at start (doc/backends.md, "libpcap"). The calls in
+ * 2 ms at start (tests/bench/startup.sh, doc/backends.md). The calls in
  * injector-pcap.c and pcap-writer.c keep their libpcap names: after this
  * header each is a call through the table ipto_pcap_load() filled.
  */
