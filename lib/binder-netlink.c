@@ -375,26 +375,39 @@ static size_t put_attr(char *buf, size_t off, unsigned short type,
 #define BATCH_CHUNK 256
 
 /* Builds RTM_NEWADDR for @r at @buf; returns its length. */
+/* The start of an address request at @buf: header, ifaddrmsg, the local
+ * (IPv4) and the address attributes; returns the length so far. */
+static size_t addr_msg_head(char *buf, uint16_t type, uint16_t flags, uint32_t seq,
+			    int ifindex, const struct ipto_addr *a)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
+	size_t len = ipto_addr_len(a), off;
+
+	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
+	h->nlmsg_type = type;
+	h->nlmsg_flags = flags;
+	h->nlmsg_seq = seq;
+	ifa->ifa_family = (unsigned char)a->family;
+	ifa->ifa_prefixlen = (unsigned char)a->prefixlen;
+	ifa->ifa_index = (unsigned int)ifindex;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
+	if (a->family == AF_INET)
+		off = put_attr(buf, off, IFA_LOCAL, a->bytes, len);
+	return put_attr(buf, off, IFA_ADDRESS, a->bytes, len);
+}
+
 static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
 			    const struct ipto_addr_req *r)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
-	size_t len = ipto_addr_len(&r->addr), off;
 	struct ipto_addr bcast;
 	uint32_t flags = 0;
+	size_t off;
 
-	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
-	h->nlmsg_type = RTM_NEWADDR;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	h->nlmsg_seq = seq;
-	ifa->ifa_family = (unsigned char)r->addr.family;
-	ifa->ifa_prefixlen = (unsigned char)r->addr.prefixlen;
-	ifa->ifa_index = (unsigned int)ifindex;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
-	if (r->addr.family == AF_INET)
-		off = put_attr(buf, off, IFA_LOCAL, r->addr.bytes, len);
-	off = put_attr(buf, off, IFA_ADDRESS, r->addr.bytes, len);
+	off = addr_msg_head(buf, RTM_NEWADDR,
+			    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq,
+			    ifindex, &r->addr);
 	if (r->addr.family == AF_INET &&
 	    ipto_addr_subnet_broadcast(&r->addr, &bcast) == 0)
 		off = put_attr(buf, off, IFA_BROADCAST, bcast.bytes, 4);
@@ -527,27 +540,16 @@ static size_t build_deladdr_req(struct nl_binder *nb, const void *reqs, size_t i
 				char *buf, uint32_t seq, int *result)
 {
 	const struct ipto_addr_req *req = (const struct ipto_addr_req *)reqs + i;
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
 	int ifindex = ifindex_of(nb, req->ifname);
-	size_t len = ipto_addr_len(&req->addr), off;
+	size_t off;
 
 	if (ifindex <= 0) {
 		*result = ifindex < 0 ? ifindex : -ENODEV;
 		return 0;
 	}
-	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
-	h->nlmsg_type = RTM_DELADDR;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	h->nlmsg_seq = seq;
-	ifa->ifa_family = (unsigned char)req->addr.family;
-	ifa->ifa_prefixlen = (unsigned char)req->addr.prefixlen;
-	ifa->ifa_index = (unsigned int)ifindex;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
-	if (req->addr.family == AF_INET)
-		off = put_attr(buf, off, IFA_LOCAL, req->addr.bytes, len);
-	off = put_attr(buf, off, IFA_ADDRESS, req->addr.bytes, len);
-	h->nlmsg_len = (uint32_t)off;
+	off = addr_msg_head(buf, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, ifindex,
+			    &req->addr);
+	((struct nlmsghdr *)buf)->nlmsg_len = (uint32_t)off;
 	return off;
 }
 
