@@ -18,9 +18,10 @@
 #      completes, the address is bound and released where it should be,
 #      and the canary keeps its content and mtime.
 #   3. What only root could have left in the kit's directory (a link, a
-#      file of nobody's, a link for the directory, a directory writable by
-#      others) is refused with exit 2 and a message naming it; the canary
-#      and nobody's directory stay untouched; once removed, notify works.
+#      file of nobody's, a FIFO, a link for the directory, a directory
+#      writable by others, a hard link to root's file) is refused with
+#      exit 2 and a message naming it; the canary and nobody's directory
+#      stay untouched; once removed, notify works.
 #
 # On the script before the fix (opening /run/lock/ipto-notify-NODE.lock
 # with "exec 9>") step 2 fails: the canary is truncated (with
@@ -198,6 +199,11 @@ rm "$RUN/ipto/notify" && mv "$RUN/ipto/notify.kit" "$RUN/ipto/notify" && chmod 7
 	fail "plant 3e"
 refused "a directory others may write to"
 chmod 700 "$RUN/ipto/notify"
+# root's own file under a second name: passes the checks by name, not the
+# check of what was opened (one name only)
+ln "$CANARY" "$RUN/ipto/notify/a1.lock" || fail "plant 3f"
+refused "a second name of a root-owned file for the lock"
+rm -f "$RUN/ipto/notify/a1.lock"
 notify a1 --node a1 --interface eth0 stop || fail "a1 stop after the cleanup: exit $?"
 holds a1 eth0 && fail "a1 stop after the cleanup: $SVC still on eth0"
 canary_ok "the end"
