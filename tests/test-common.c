@@ -26,6 +26,11 @@ struct ipto_ctx *test_ctx_new(struct test_log *log)
 	return ctx;
 }
 
+void test_ctx_cleanup(struct ipto_ctx **ctx)
+{
+	*ctx = ipto_ctx_unref(*ctx);
+}
+
 bool log_has(const struct test_log *log, const char *needle)
 {
 	return strstr(log->last, needle) != NULL;

@@ -37,6 +37,19 @@ void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 /* A context whose messages (all priorities) land in *log. */
 struct ipto_ctx *test_ctx_new(struct test_log *log);
 
+/*
+ * The fixture most tests start with: TEST_CTX(ctx, log); declares a
+ * struct test_log LOG and a context CTX logging into it (test_ctx_new),
+ * unreferenced when CTX goes out of scope (cleanup attribute): declare it
+ * first, so that it outlives everything made from it. A failed assertion
+ * ends the forked test before, and the process takes the context along.
+ */
+void test_ctx_cleanup(struct ipto_ctx **ctx);
+#define TEST_CTX(ctx, log)                                                 \
+	struct test_log log;                                               \
+	struct ipto_ctx *ctx __attribute__((cleanup(test_ctx_cleanup))) =  \
+		test_ctx_new(&log)
+
 /* Whether the last message contains @needle. */
 bool log_has(const struct test_log *log, const char *needle);
 
