@@ -38,9 +38,9 @@
 
 #include "cli-error.h"
 #include "cluster-config.h"
-#include "ipto-watch.h"
+#include "watch.h"
 /* The library's one JSON escaper (a static helper, included by path). */
-#include "../lib/json-escape.h"
+#include "../../lib/json-escape.h"
 
 #define EXIT_USAGE 2
 #define MAX_ADDRS 4096

@@ -8,7 +8,7 @@
 #include <syslog.h>
 
 /* The library's one JSON escaper, a static helper compiled in here too. */
-#include "../lib/json-escape.h"
+#include "../../lib/json-escape.h"
 
 static struct {
 	const char *prefix, *hint;
