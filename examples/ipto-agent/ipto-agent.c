@@ -1039,43 +1039,39 @@ static void accept_conns(int lfd)
  */
 static int job_still_held(const struct job *j)
 {
-	struct ipto_adapter_entry links[256];
-	struct ipto_addr_entry addrs[512];
+	struct ipto_adapter_entry *links;
+	struct ipto_addr_entry *addrs;
 	size_t i, n = ipto_plan_get_step_count(j->plan);
-	int nl, na, k, m;
+	int nl, na, k, m, held = 1;
 
-	for (k = 0; k < 256; k++)
-		links[k].sz = sizeof(links[k]);
-	for (k = 0; k < 512; k++)
-		addrs[k].sz = sizeof(addrs[k]);
-	nl = ipto_binder_adapter_dump(ag.binder, links, 256);
+	nl = ipto_binder_adapter_dump_all(ag.binder, &links);
 	if (nl < 0)
 		return nl;
-	na = ipto_binder_addr_dump(ag.binder, 0, addrs, 512);
-	if (na < 0)
+	na = ipto_binder_addr_dump_all(ag.binder, 0, &addrs);
+	if (na < 0) {
+		free(links);
 		return na;
-	/* More than fit here: cannot tell. The round goes on, and the
-	 * library itself skips what left its adapter (ipto-takeover.h). */
-	if (nl > 256 || na > 512)
-		return -E2BIG;
-	for (i = 0; i < n; i++) {
+	}
+	for (i = 0; i < n && held; i++) {
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 		int ifindex = 0;
 
 		if (ipto_plan_get_step(j->plan, i, &s) < 0)
 			continue;
-		for (k = 0; k < nl && k < 256; k++)
+		for (k = 0; k < nl; k++)
 			if (strcmp(links[k].ifname, s.ifname) == 0)
 				ifindex = links[k].ifindex;
-		for (m = 0; m < na && m < 512; m++)
+		for (m = 0; m < na; m++)
 			if (addrs[m].ifindex == ifindex &&
 			    addrs[m].proto == IPTO_ADDR_PROTO_TAKEOVER &&
 			    ipto_addr_equal(&addrs[m].addr, &s.ip))
 				break;
-		if (!ifindex || m == na || m == 512)
-			return 0;
+		if (!ifindex || m == na)
+			held = 0;
 	}
-	return 1;
+	free(links);
+	free(addrs);
+	return held;
 }
 
 static void on_job_due(size_t i)

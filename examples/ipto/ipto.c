@@ -1572,54 +1572,24 @@ static int cmd_takeover(void)
 	return r;
 }
 
-/*
- * The kernel's answers, sized from the kernel: a dump returns how many
- * entries there are, so ask again with room for that many (plus some, for
- * what appears meanwhile) until it fits, as the library's own dumps do.
- * Each returns the count (*out malloc()ed, the caller frees it) or a
- * negative errno.
- */
+/* The kernel's answers, sized from the kernel (the library's whole
+ * dumps): the count (*out malloc()ed, the caller frees it) or a negative
+ * errno. */
 static int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **out)
 {
-	size_t room = 64, i;
-	int n;
+	int n = ipto_binder_adapter_dump_all(binder, out);
 
-	for (;;) {
-		*out = xrealloc(NULL, room * sizeof(**out));
-		for (i = 0; i < room; i++)
-			(*out)[i] = (struct ipto_adapter_entry){ .sz = sizeof(**out) };
-		n = ipto_binder_adapter_dump(binder, *out, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 16;
-		free(*out);
-	}
-	if (n < 0) {
-		free(*out);
+	if (n < 0)
 		*out = NULL;
-	}
 	return n;
 }
 
 static int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out)
 {
-	size_t room = 256, i;
-	int n;
+	int n = ipto_binder_addr_dump_all(binder, 0, out);
 
-	for (;;) {
-		*out = xrealloc(NULL, room * sizeof(**out));
-		for (i = 0; i < room; i++)
-			(*out)[i] = (struct ipto_addr_entry){ .sz = sizeof(**out) };
-		n = ipto_binder_addr_dump(binder, 0, *out, room);
-		if (n < 0 || (size_t)n <= room)
-			break;
-		room = (size_t)n + 64;
-		free(*out);
-	}
-	if (n < 0) {
-		free(*out);
+	if (n < 0)
 		*out = NULL;
-	}
 	return n;
 }
 
