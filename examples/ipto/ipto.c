@@ -213,46 +213,9 @@ static unsigned int run_flags;          /* extra takeover flags */
 /* Messages                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Errors: every failure goes through cli-error.c (cli_error_set() and
- * cli_error_emit(); see cli-error.h), so that with --json each prints
- * the one JSON error object. */
-static void die_usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
-	va_end(ap);
-	exit(cli_error_emit());
-}
-
-/* A bad description or argument found with an errno (exit 2). */
-static void die_config(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-static void die_config(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_error_vset(EXIT_USAGE, err, false, fmt, ap);
-	va_end(ap);
-	exit(cli_error_emit());
-}
-
-/* Prints "ipto: ..." (and its JSON) and returns EXIT_FAILURE; @err is
- * the errno of the failure, of either sign. */
-static int failure(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int failure(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
-	va_end(ap);
-	return cli_error_emit();
-}
+/* Errors: every failure goes through cli-error.c (cli_die_usage(),
+ * cli_die_config(), cli_fail(); see cli-error.h), so that with --json
+ * each prints the one JSON error object. */
 
 /* Flushes stdout: @status, or 1 when the output could not be written. */
 static int finish_output(int status)
@@ -262,7 +225,7 @@ static int finish_output(int status)
 
 		cli.json = false; /* no JSON: stdout is what failed */
 		cli_error_set_json(false);
-		return failure(e, "cannot write the output: %s", strerror(e));
+		return cli_fail(e, "cannot write the output: %s", strerror(e));
 	}
 	return status;
 }
@@ -271,7 +234,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		exit(failure(ENOMEM, "out of memory"));
+		exit(cli_fail(ENOMEM, "out of memory"));
 	return p;
 }
 
@@ -383,7 +346,7 @@ static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
 	v = strtoul(s, &end, 10);
 	if (!*s || *end || errno || s[0] == '-' || s[0] == '+' || s[0] == ' ' ||
 	    v < min || v > max)
-		die_usage("%s: '%s' is not a number from %u to %u", opt, s, min, max);
+		cli_die_usage("%s: '%s' is not a number from %u to %u", opt, s, min, max);
 	return (unsigned int)v;
 }
 
@@ -393,12 +356,12 @@ static void push_list(const char *opt, struct list *l, const char *value)
 	const char *p = value;
 
 	if (!*value)
-		die_usage("%s: empty value", opt);
+		cli_die_usage("%s: empty value", opt);
 	for (;;) {
 		size_t len = strcspn(p, ",");
 
 		if (len == 0)
-			die_usage("%s: empty item in '%s'", opt, value);
+			cli_die_usage("%s: empty item in '%s'", opt, value);
 		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 		l->v[l->n] = xrealloc(NULL, len + 1);
 		memcpy(l->v[l->n], p, len);
@@ -424,22 +387,22 @@ static uint32_t parse_styles(const char *opt, const char *spec, char sep)
 	const char *p = spec;
 
 	if (!*spec)
-		die_usage("%s: no frame style given", opt);
+		cli_die_usage("%s: no frame style given", opt);
 	for (;;) {
 		size_t len = strcspn(p, seps);
 		char name[32];
 		int s;
 
 		if (len == 0 || len >= sizeof(name))
-			die_usage("%s: bad style list '%s'", opt, spec);
+			cli_die_usage("%s: bad style list '%s'", opt, spec);
 		memcpy(name, p, len);
 		name[len] = '\0';
 		s = ipto_frame_style_from_name(name);
 		if (s == IPTO_FRAME_STYLE_ARP_REQUEST)
-			die_usage("%s: 'arp-request' needs an explicit target and "
+			cli_die_usage("%s: 'arp-request' needs an explicit target and "
 				  "cannot be used here", opt);
 		if (s < 0)
-			die_usage("%s: unknown frame style '%s' "
+			cli_die_usage("%s: unknown frame style '%s' "
 				  "(arp-announce, arp-bcast-target, arp-reply, na)",
 				  opt, name);
 		mask |= IPTO_FRAME_STYLE_BIT(s);
@@ -462,20 +425,20 @@ static void parse_schedule(const char *spec)
 		return;
 	}
 	if (!*spec)
-		die_usage("--schedule: empty");
+		cli_die_usage("--schedule: empty");
 	for (;;) {
 		size_t len = strcspn(p, ",");
 		char round[512], *colon;
 
 		if (len == 0 || len >= sizeof(round))
-			die_usage("--schedule: bad round in '%s'", spec);
+			cli_die_usage("--schedule: bad round in '%s'", spec);
 		if (cli.n_rounds == MAX_ROUNDS)
-			die_usage("--schedule: more than %d rounds", MAX_ROUNDS);
+			cli_die_usage("--schedule: more than %d rounds", MAX_ROUNDS);
 		memcpy(round, p, len);
 		round[len] = '\0';
 		colon = strchr(round, ':');
 		if (!colon)
-			die_usage("--schedule: '%s' is not DELAY_MS:STYLE+STYLE", round);
+			cli_die_usage("--schedule: '%s' is not DELAY_MS:STYLE+STYLE", round);
 		*colon = '\0';
 		cli.rounds[cli.n_rounds].delay_ms =
 			parse_uint("--schedule", round, 0, 3600000);
@@ -522,15 +485,15 @@ static void parse_command_line(int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case ':':
-			die_usage("%s needs a value", option_name(optopt));
+			cli_die_usage("%s needs a value", option_name(optopt));
 		case '?':
 			if (optopt)
-				die_usage("unknown option '-%c'", optopt);
+				cli_die_usage("unknown option '-%c'", optopt);
 			else {
 				const char *a = argv[optind - 1];
 				size_t len = strcspn(a, "=");
 
-				die_usage("unknown or ambiguous option '%.*s'",
+				cli_die_usage("unknown or ambiguous option '%.*s'",
 					  (int)len, a);
 			}
 		case 'h':
@@ -554,7 +517,7 @@ static void parse_command_line(int argc, char **argv)
 			break;
 		case 's':
 			if (!*optarg)
-				die_usage("--standby: empty name");
+				cli_die_usage("--standby: empty name");
 			cli.standby = optarg;
 			break;
 		case OPT_SHARE: cli.share = true; break;
@@ -566,30 +529,30 @@ static void parse_command_line(int argc, char **argv)
 			break;
 		case OPT_BINDER:
 			if (strcmp(optarg, "netlink") && strcmp(optarg, "dryrun"))
-				die_usage("--binder: unknown binder '%s' (netlink, dryrun)",
+				cli_die_usage("--binder: unknown binder '%s' (netlink, dryrun)",
 					  optarg);
 			cli.binder = optarg;
 			break;
 		case OPT_INJECTOR:
 			if (strcmp(optarg, "packet") && strcmp(optarg, "pcap") &&
 			    strcmp(optarg, "dryrun"))
-				die_usage("--injector: unknown injector '%s' "
+				cli_die_usage("--injector: unknown injector '%s' "
 					  "(packet, pcap, dryrun)", optarg);
 			cli.injector = optarg;
 			break;
 		case 'i':
 			if (!*optarg || strlen(optarg) > 15)
-				die_usage("--interface: '%s' is not an interface name",
+				cli_die_usage("--interface: '%s' is not an interface name",
 					  optarg);
 			cli.interface = optarg;
 			break;
 		case OPT_IP: push_list("--ip", &cli.ip_text, optarg); break;
 		case 'm':
 			if (ipto_mac_parse(optarg, &cli.mac) < 0)
-				die_usage("--mac: '%s' is not a MAC address "
+				cli_die_usage("--mac: '%s' is not a MAC address "
 					  "(xx:xx:xx:xx:xx:xx)", optarg);
 			if (!(ipto_mac_classify(&cli.mac) & IPTO_MAC_CLASS_UNICAST))
-				die_usage("--mac: '%s' is not a unicast MAC address",
+				cli_die_usage("--mac: '%s' is not a unicast MAC address",
 					  optarg);
 			cli.have_mac = true;
 			break;
@@ -600,7 +563,7 @@ static void parse_command_line(int argc, char **argv)
 			break;
 		case 'o':
 			if (!*optarg)
-				die_usage("--output: empty file name");
+				cli_die_usage("--output: empty file name");
 			cli.output = optarg;
 			break;
 		case OPT_LOCK_TIMEOUT:
@@ -620,22 +583,22 @@ static void parse_command_line(int argc, char **argv)
 			cli.seen[c] = true;
 	}
 	if (optind >= argc)
-		die_usage("no command given (check, plan, takeover, release, "
+		cli_die_usage("no command given (check, plan, takeover, release, "
 			  "status, reclaim, announce, frames)");
 	cli.cmd_name = argv[optind++];
 	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
 		if (strcmp(commands[i].name, cli.cmd_name) == 0)
 			cli.cmd = commands[i].cmd;
 	if (!cli.cmd)
-		die_usage("unknown command '%s' (check, plan, takeover, release, "
+		cli_die_usage("unknown command '%s' (check, plan, takeover, release, "
 			  "status, reclaim, announce, frames)", cli.cmd_name);
 	if (optind < argc)
-		die_usage("unexpected argument '%s'", argv[optind]);
+		cli_die_usage("unexpected argument '%s'", argv[optind]);
 	if (cli.mv_action && cli.cmd != CMD_ADAPTERS)
-		die_usage("--create/--delete: options of 'adapters' only");
+		cli_die_usage("--create/--delete: options of 'adapters' only");
 	for (i = 0; i < OPT_LAST_; i++)
 		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
-			die_usage("%s: not an option of '%s'", option_name(i),
+			cli_die_usage("%s: not an option of '%s'", option_name(i),
 				  cli.cmd_name);
 }
 
@@ -645,7 +608,7 @@ static void check_command_line(void)
 	size_t i;
 
 	if ((cli.cmd & (CMD_PLAN | CMD_RUN)) && cli.fail.n == 0)
-		die_usage("%s: --fail NODE is required", cli.cmd_name);
+		cli_die_usage("%s: --fail NODE is required", cli.cmd_name);
 	if (cli.cmd & (CMD_STATUS | CMD_RECLAIM)) {
 		/* Here --node NODE (a bare name) selects a node; --node SPEC
 		 * (NAME,ADDR...) still describes one. */
@@ -654,7 +617,7 @@ static void check_command_line(void)
 		for (i = 0; i < cli.n_dirs; i++) {
 			if (cli.dirs[i].kind == 'n' && !strchr(cli.dirs[i].arg, ',')) {
 				if (cli.node_sel)
-					die_usage("--node: give one node");
+					cli_die_usage("--node: give one node");
 				cli.node_sel = cli.dirs[i].arg;
 				continue;
 			}
@@ -663,43 +626,43 @@ static void check_command_line(void)
 		cli.n_dirs = k;
 	}
 	if ((cli.cmd & (CMD_STATUS | CMD_RECLAIM)) && cli.n_dirs == 0)
-		die_usage("%s: the cluster description is required (-c FILE, or "
+		cli_die_usage("%s: the cluster description is required (-c FILE, or "
 			  "--node SPEC and --adapter SPEC): it says which node each "
 			  "address belongs to", cli.cmd_name);
 	if (cli.cmd == CMD_RECLAIM) {
 		if (!cli.node_sel)
-			die_usage("reclaim: --node NODE is required");
+			cli_die_usage("reclaim: --node NODE is required");
 		if (!cli.interface)
-			die_usage("reclaim: --interface IF is required");
+			cli_die_usage("reclaim: --interface IF is required");
 		push_list("--node", &cli.fail, cli.node_sel);
 	}
 	if (cli.cmd & (CMD_ANNOUNCE | CMD_FRAMES)) {
 		if (cli.cmd == CMD_ANNOUNCE && !cli.interface)
-			die_usage("announce: --interface IF is required");
+			cli_die_usage("announce: --interface IF is required");
 		if (cli.ip_text.n == 0)
-			die_usage("%s: --ip ADDR is required", cli.cmd_name);
+			cli_die_usage("%s: --ip ADDR is required", cli.cmd_name);
 		if (cli.ip_text.n > MAX_FRAMES / 4)
-			die_usage("--ip: at most %d addresses", MAX_FRAMES / 4);
+			cli_die_usage("--ip: at most %d addresses", MAX_FRAMES / 4);
 		cli.ips = xrealloc(NULL, cli.ip_text.n * sizeof(*cli.ips));
 		for (i = 0; i < cli.ip_text.n; i++) {
 			struct ipto_addr *a = &cli.ips[i];
 
 			if (ipto_addr_parse(cli.ip_text.v[i], a) < 0)
-				die_usage("--ip: '%s' is not an IP address "
+				cli_die_usage("--ip: '%s' is not an IP address "
 					  "(ADDR or ADDR/PREFIX)", cli.ip_text.v[i]);
 			if (!(ipto_addr_classify(a) & IPTO_ADDR_CLASS_UNICAST) ||
 			    (ipto_addr_classify(a) & IPTO_ADDR_CLASS_LOOPBACK))
-				die_usage("--ip: '%s' is not a unicast address",
+				cli_die_usage("--ip: '%s' is not a unicast address",
 					  cli.ip_text.v[i]);
 		}
 	}
 	if (cli.cmd == CMD_FRAMES) {
 		if (!cli.output)
-			die_usage("frames: --output FILE is required");
+			cli_die_usage("frames: --output FILE is required");
 		if (!cli.have_mac)
-			die_usage("frames: --mac MAC is required");
+			cli_die_usage("frames: --mac MAC is required");
 		if (cli.json && strcmp(cli.output, "-") == 0)
-			die_usage("--json: stdout carries the pcap with --output -");
+			cli_die_usage("--json: stdout carries the pcap with --output -");
 	}
 }
 
@@ -721,7 +684,7 @@ static int make_binder(struct ipto_binder **ret)
 	r = strcmp(name, "dryrun") == 0 ? ipto_binder_new_dryrun(ctx, ret)
 					: ipto_binder_new_netlink(ctx, ret);
 	if (r < 0)
-		failure(r, "--binder %s: %s", name, diag_why(r));
+		cli_fail(r, "--binder %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -738,7 +701,7 @@ static int make_injector(struct ipto_injector **ret)
 	else
 		r = ipto_injector_new_packet(ctx, ret);
 	if (r < 0)
-		failure(r, "--injector %s: %s", name, diag_why(r));
+		cli_fail(r, "--injector %s: %s", name, diag_why(r));
 	return r;
 }
 
@@ -776,10 +739,10 @@ static void check_description(void)
 	const char *empty = cluster_node_without_ips(cluster);
 
 	if (cluster_node_count(cluster) == 0)
-		die_config(EINVAL, "the cluster description has no active node "
+		cli_die_config(EINVAL, "the cluster description has no active node "
 			   "(give -c FILE with 'node' lines, or --node)");
 	if (empty)
-		die_config(EINVAL, "node %s has no address in the cluster description",
+		cli_die_config(EINVAL, "node %s has no address in the cluster description",
 			   empty);
 }
 
@@ -791,7 +754,7 @@ static void load_cluster(void)
 
 	r = cluster_new(ctx, &cluster);
 	if (r < 0)
-		exit(failure(r, "cannot create a pool: %s", ipto_strerror(r)));
+		exit(cli_fail(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < cli.n_dirs; i++) {
 		const struct directive *d = &cli.dirs[i];
 
@@ -802,12 +765,12 @@ static void load_cluster(void)
 					     d->kind == 'n' ? "--node" : "--adapter",
 					     d->arg, err, sizeof(err));
 		if (r < 0)
-			die_config(r, "%s", err);
+			cli_die_config(r, "%s", err);
 	}
 	/* Before the MACs are read, which only the named standby's adapters
 	 * may leave out. */
 	if (cli.standby && !cluster_is_standby(cluster, cli.standby))
-		die_usage("--standby: no standby '%s' in the cluster description",
+		cli_die_usage("--standby: no standby '%s' in the cluster description",
 			  cli.standby);
 	check_description();
 	if (cluster_unresolved(cluster)) {
@@ -820,22 +783,22 @@ static void load_cluster(void)
 					      err, sizeof(err));
 		ipto_binder_unref(binder);
 		if (r < 0)
-			die_config(r, "%s", err);
+			cli_die_config(r, "%s", err);
 	}
 	for (i = 0; i < cli.fail.n; i++)
 		if (!cluster_is_node(cluster, cli.fail.v[i]))
-			die_usage("--fail: no active node '%s' in the cluster description",
+			cli_die_usage("--fail: no active node '%s' in the cluster description",
 				  cli.fail.v[i]);
 	for (i = 0; i < cli.n_taken; i++) {
 		size_t k;
 
 		for (k = 0; k < cli.taken[i].n; k++)
 			if (!cluster_is_node(cluster, cli.taken[i].v[k]))
-				die_usage("--taken-over: no active node '%s' in the "
+				cli_die_usage("--taken-over: no active node '%s' in the "
 					  "cluster description", cli.taken[i].v[k]);
 	}
 	if (cli.node_sel && !cluster_is_node(cluster, cli.node_sel))
-		die_usage("--node: no active node '%s' in the cluster description",
+		cli_die_usage("--node: no active node '%s' in the cluster description",
 			  cli.node_sel);
 }
 
@@ -876,7 +839,7 @@ static void replay_history(void)
 		}
 		ipto_plan_unref(plan);
 		if (r < 0)
-			die_config(r, "--taken-over %s: %s", list_text(&cli.taken[i]),
+			cli_die_config(r, "--taken-over %s: %s", list_text(&cli.taken[i]),
 				   diag_why(r));
 	}
 }
@@ -902,7 +865,7 @@ static int plan_failed(int r)
 			  diag_why(r));
 		return cli_error_emit();
 	}
-	return failure(r, "%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
+	return cli_fail(r, "%s --fail %s: %s", cli.cmd_name, list_text(&cli.fail),
 		       diag_why(r));
 }
 
@@ -946,7 +909,7 @@ static int print_plan(struct ipto_plan *plan)
 	r = ipto_plan_format(plan, cli.json ? IPTO_FORMAT_JSON : IPTO_FORMAT_TEXT,
 			     &text);
 	if (r < 0)
-		return failure(r, "cannot format the plan: %s", diag_why(r));
+		return cli_fail(r, "cannot format the plan: %s", diag_why(r));
 	fputs(text, stdout);
 	free(text);
 	return EXIT_SUCCESS;
@@ -1322,7 +1285,7 @@ static int go_background(struct ipto_takeover *t, struct ipto_plan *plan)
 	}
 	r = run_schedule(t);
 	if (r < 0)
-		exit(failure(r, "%s: the addresses are bound, but announcing failed: %s",
+		exit(cli_fail(r, "%s: the addresses are bound, but announcing failed: %s",
 			     run_subject(), diag_why(r)));
 	log_done(t, "in the background");
 	exit(EXIT_SUCCESS);
@@ -1508,7 +1471,7 @@ static void take_lock(void)
 	diag_reset();
 	r = ipto_lock_acquire(ctx, &o, &host_lock);
 	if (r < 0)
-		exit(failure(r, "%s: another takeover or release runs on this host: %s",
+		exit(cli_fail(r, "%s: another takeover or release runs on this host: %s",
 			     cli.cmd_name, diag_why(r)));
 }
 
@@ -1522,7 +1485,7 @@ static void load_occupancy(void)
 	diag_reset();
 	r = ipto_pool_load_occupancy(cluster_pool(cluster), cli.standby, run_binder);
 	if (r < 0)
-		exit(failure(r, "%s: cannot read what this host holds: %s", cli.cmd_name,
+		exit(cli_fail(r, "%s: cannot read what this host holds: %s", cli.cmd_name,
 			     diag_why(r)));
 }
 
@@ -1560,7 +1523,7 @@ static int cmd_takeover(void)
 			return EXIT_SUCCESS;
 		}
 		if (held)
-			return failure(EEXIST, "takeover --fail %s: some of these nodes are taken "
+			return cli_fail(EEXIST, "takeover --fail %s: some of these nodes are taken "
 				       "over here already; take over the others alone",
 				       list_text(&cli.fail));
 	}
@@ -1675,7 +1638,7 @@ static int release_reclaimed(const char *node, bool *found)
 		na = dump_addrs(run_binder, &addrs);
 	if (nl < 0 || na < 0) {
 		free(links);
-		return failure(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
+		return cli_fail(nl < 0 ? nl : na, "release: cannot read this host's addresses: %s",
 			       diag_why(nl < 0 ? nl : na));
 	}
 	if (na > 0) {
@@ -1708,7 +1671,7 @@ static int release_reclaimed(const char *node, bool *found)
 	*found = true;
 	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
 	if (r < 0) {
-		r = failure(r, "release: %s", diag_why(r));
+		r = cli_fail(r, "release: %s", diag_why(r));
 		goto out;
 	}
 	run_flags = IPTO_TAKEOVER_RECLAIM;
@@ -1740,7 +1703,7 @@ static int cmd_release(void)
 	for (i = 0; i < cli.fail.n; i++)
 		known += in_history(cli.fail.v[i]);
 	if (known && known != cli.fail.n)
-		die_usage("--fail: either every node to release is in --taken-over, "
+		cli_die_usage("--fail: either every node to release is in --taken-over, "
 			  "or none is");
 	if (!known && !dryrun_binder()) {
 		take_lock();
@@ -1769,7 +1732,7 @@ static int cmd_release(void)
 				      held.n, &release);
 		free_list(&held);
 		if (r < 0)
-			return failure(r, "release: %s", diag_why(r));
+			return cli_fail(r, "release: %s", diag_why(r));
 		r = run_plan(release);
 		ipto_plan_unref(release);
 		return r != EXIT_SUCCESS ? r : status;
@@ -1782,7 +1745,7 @@ static int cmd_release(void)
 		r = ipto_pool_commit(cluster_pool(cluster), takeover);
 		ipto_plan_unref(takeover);
 		if (r < 0)
-			return failure(r, "release: %s", diag_why(r));
+			return cli_fail(r, "release: %s", diag_why(r));
 	}
 	diag_reset();
 	r = ipto_plan_new_release(cluster_pool(cluster), (const char *const *)cli.fail.v,
@@ -1990,7 +1953,7 @@ static int cmd_status(void)
 	r = ipto_status_new(cluster_pool(cluster), binder, &o, &st);
 	if (r < 0) {
 		ipto_binder_unref(binder);
-		return failure(r, "status: %s", diag_why(r));
+		return cli_fail(r, "status: %s", diag_why(r));
 	}
 	n = ipto_status_get_count(st);
 	for (i = 0; i < n; i++) {
@@ -2015,7 +1978,7 @@ static int cmd_status(void)
 	if (r < 0) {
 		ipto_status_unref(st);
 		ipto_binder_unref(binder);
-		return failure(r, "status: %s", ipto_strerror(r));
+		return cli_fail(r, "status: %s", ipto_strerror(r));
 	}
 	if (cli.json) {
 		/* The virtual adapters (tagged macvlans) and the conflicts
@@ -2052,7 +2015,7 @@ static int cmd_reclaim(void)
 
 	n = node_ips(cli.node_sel, &ips);
 	if (n == 0)
-		die_usage("--node %s: the description gives it no addresses", cli.node_sel);
+		cli_die_usage("--node %s: the description gives it no addresses", cli.node_sel);
 	take_lock();
 	if (make_binder(&run_binder) < 0)
 		return EXIT_FAILURE;
@@ -2062,7 +2025,7 @@ static int cmd_reclaim(void)
 	r = ipto_binder_adapter_get(run_binder, cli.interface, &info);
 	if (r < 0) {
 		free(ips);
-		return failure(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
+		return cli_fail(r, "reclaim: --interface %s: %s", cli.interface, diag_why(r));
 	}
 	macs = xrealloc(NULL, n * sizeof(*macs));
 	ifnames = xrealloc(NULL, n * sizeof(*ifnames));
@@ -2073,7 +2036,7 @@ static int cmd_reclaim(void)
 	r = reclaim_plan(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
 			 &plan);
 	if (r < 0)
-		r = failure(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
+		r = cli_fail(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
 	else {
 		run_flags = IPTO_TAKEOVER_RECLAIM;
 		r = run_plan(plan);
@@ -2122,13 +2085,13 @@ static size_t build_frames(const struct ipto_mac *mac)
 			len = ipto_frame_build(ctx, style, mac, a, NULL, frame_bufs[n],
 					       IPTO_FRAME_MAX_LEN);
 			if (len < 0)
-				die_usage("--ip %s: %s", cli.ip_text.v[i], diag_why(len));
+				cli_die_usage("--ip %s: %s", cli.ip_text.v[i], diag_why(len));
 			frame_iov[n].iov_base = frame_bufs[n];
 			frame_iov[n].iov_len = (size_t)len;
 			n++;
 		}
 		if (n == before)
-			die_usage("--style: no style given applies to '%s' (%s)",
+			cli_die_usage("--style: no style given applies to '%s' (%s)",
 				  cli.ip_text.v[i], a->family == AF_INET6 ?
 				  "IPv6 takes na" : "IPv4 takes the arp-* styles");
 	}
@@ -2155,10 +2118,10 @@ static int cmd_announce(void)
 		r = ipto_binder_adapter_get(binder, cli.interface, &info);
 		ipto_binder_unref(binder);
 		if (r < 0)
-			return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
+			return cli_fail(r, "--interface %s: %s", cli.interface, diag_why(r));
 		mac = info.mac;
 		if (!(ipto_mac_classify(&mac) & IPTO_MAC_CLASS_UNICAST))
-			return failure(EADDRNOTAVAIL, "--interface %s: has no unicast MAC; give --mac",
+			return cli_fail(EADDRNOTAVAIL, "--interface %s: has no unicast MAC; give --mac",
 				       cli.interface);
 	}
 	n = build_frames(&mac);
@@ -2168,7 +2131,7 @@ static int cmd_announce(void)
 	r = ipto_injector_open(injector, cli.interface, &port);
 	if (r < 0) {
 		ipto_injector_unref(injector);
-		return failure(r, "--interface %s: %s", cli.interface, diag_why(r));
+		return cli_fail(r, "--interface %s: %s", cli.interface, diag_why(r));
 	}
 	for (round = 0; round < cli.count && r >= 0; round++) {
 		if (round) {
@@ -2187,7 +2150,7 @@ static int cmd_announce(void)
 	ipto_injector_close(port);
 	ipto_injector_unref(injector);
 	if (r < 0)
-		return failure(r, "announce on %s: round %u: %s", cli.interface, round,
+		return cli_fail(r, "announce on %s: round %u: %s", cli.interface, round,
 			       diag_why(r));
 	ipto_mac_format(&mac, macs, sizeof(macs));
 	if (cli.json) {
@@ -2214,7 +2177,7 @@ static int cmd_frames(void)
 	diag_reset();
 	r = ipto_pcap_writer_new(ctx, cli.output, &w);
 	if (r < 0)
-		return failure(r, "--output %s: %s", cli.output, diag_why(r));
+		return cli_fail(r, "--output %s: %s", cli.output, diag_why(r));
 	for (i = 0; i < n && r >= 0; i++)
 		r = ipto_pcap_writer_write(w, frame_iov[i].iov_base, frame_iov[i].iov_len);
 	if (r >= 0)
@@ -2222,7 +2185,7 @@ static int cmd_frames(void)
 	else
 		ipto_pcap_writer_close(w);
 	if (r < 0)
-		return failure(r, "--output %s: %s", cli.output, diag_why(r));
+		return cli_fail(r, "--output %s: %s", cli.output, diag_why(r));
 	if (cli.json) {
 		fputs("{\"command\":\"frames\",\"output\":", stdout);
 		json_str(cli.output);
@@ -2298,10 +2261,10 @@ static int cmd_adapters(void)
 	int r = 0, n;
 
 	if (cli.mv_action && !cli.standby)
-		die_usage("adapters: --create and --delete need --standby SB");
+		cli_die_usage("adapters: --create and --delete need --standby SB");
 	if (cli.standby && ipto_pool_get_macvlan_count(pool, cli.standby) == 0 &&
 	    cli.mv_action == 1)
-		die_usage("adapters: standby %s has no macvlan adapters in the "
+		cli_die_usage("adapters: standby %s has no macvlan adapters in the "
 			  "description ('adapter %s macvlan:PARENT count N')",
 			  cli.standby, cli.standby);
 	if (cli.mv_action)
@@ -2315,7 +2278,7 @@ static int cmd_adapters(void)
 		r = ipto_macvlan_cleanup(binder, cli.standby, IPTO_MACVLAN_KEEP);
 	if (r < 0) {
 		ipto_binder_unref(binder);
-		return failure(r, "adapters: %s", diag_why(r));
+		return cli_fail(r, "adapters: %s", diag_why(r));
 	}
 	if (cli.json) {
 		printf("{\"%s\":%d,\"described\":%zu,\"links\":",
@@ -2354,7 +2317,7 @@ static int cmd_cleanup(void)
 	r = ipto_macvlan_cleanup(binder, cli.standby, 0);
 	ipto_binder_unref(binder);
 	if (r < 0)
-		return failure(r, "cleanup: %s", diag_why(r));
+		return cli_fail(r, "cleanup: %s", diag_why(r));
 	if (cli.json)
 		printf("{\"command\":\"cleanup\",\"deleted\":%d,\"error\":null}\n", r);
 	else
@@ -2396,7 +2359,7 @@ int main(int argc, char **argv)
 
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return failure(r, "cannot create a context: %s", ipto_strerror(r));
+		return cli_fail(r, "cannot create a context: %s", ipto_strerror(r));
 
 	diag_setup(ctx, "ipto", cli.verbose);
 	diag_set_syslog(cli_error_syslog());
