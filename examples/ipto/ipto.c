@@ -34,6 +34,7 @@
 
 #include "cli-error.h"
 #include "cluster-config.h"
+#include "verbs.h"
 #include "watch.h"
 /* The library's one JSON escaper, a static helper compiled in here too. */
 #include "../../lib/json-escape.h"
@@ -42,40 +43,8 @@
 #define MAX_ROUNDS IPTO_ANNOUNCE_MAX_ROUNDS
 #define MAX_FRAMES 4096
 
-enum command {
-	CMD_CHECK = 1 << 0,
-	CMD_PLAN = 1 << 1,
-	CMD_TAKEOVER = 1 << 2,
-	CMD_RELEASE = 1 << 3,
-	CMD_ANNOUNCE = 1 << 4,
-	CMD_FRAMES = 1 << 5,
-	CMD_STATUS = 1 << 6,
-	CMD_RECLAIM = 1 << 7,
-	CMD_ADAPTERS = 1 << 8,
-	CMD_CLEANUP = 1 << 9,
-};
-#define CMD_CLUSTER (CMD_CHECK | CMD_PLAN | CMD_TAKEOVER | CMD_RELEASE | \
-		     CMD_STATUS | CMD_RECLAIM | CMD_ADAPTERS | CMD_CLEANUP)
-#define CMD_RUN (CMD_TAKEOVER | CMD_RELEASE)
-#define CMD_ALL 0x3ff
 /* ipto status: nothing of what was asked about is held here. */
 #define EXIT_NOTHING_HELD 3
-
-static const struct {
-	const char *name;
-	enum command cmd;
-} commands[] = {
-	{ "check", CMD_CHECK },
-	{ "plan", CMD_PLAN },
-	{ "takeover", CMD_TAKEOVER },
-	{ "release", CMD_RELEASE },
-	{ "announce", CMD_ANNOUNCE },
-	{ "frames", CMD_FRAMES },
-	{ "status", CMD_STATUS },
-	{ "reclaim", CMD_RECLAIM },
-	{ "adapters", CMD_ADAPTERS },
-	{ "cleanup", CMD_CLEANUP },
-};
 
 enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
@@ -118,30 +87,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which commands take each option (by its val). */
-static unsigned int option_commands(int val)
-{
-	switch (val) {
-	case 'c': case 'n': case 'a': return CMD_CLUSTER;
-	case 'f': return CMD_PLAN | CMD_RUN;
-	case OPT_TAKEN_OVER: return CMD_PLAN | CMD_RUN;
-	case 's': return CMD_RUN | CMD_STATUS | CMD_ADAPTERS | CMD_CLEANUP;
-	case OPT_SHARE: return CMD_PLAN | CMD_RUN;
-	case OPT_KEEP_DEVCONF: return CMD_TAKEOVER;
-	case OPT_DAD: case OPT_SCHEDULE: return CMD_TAKEOVER | CMD_RECLAIM;
-	case OPT_BINDER: return CMD_CLUSTER | CMD_ANNOUNCE;
-	case OPT_INJECTOR: return CMD_RUN | CMD_ANNOUNCE | CMD_RECLAIM;
-	case OPT_LOCK_TIMEOUT: return CMD_RUN | CMD_RECLAIM | CMD_ADAPTERS | CMD_CLEANUP;
-	case OPT_CREATE: case OPT_DELETE: return CMD_ADAPTERS;
-	case OPT_REFRESH: case OPT_BACKGROUND: return CMD_TAKEOVER | CMD_RECLAIM;
-	case 'i': return CMD_ANNOUNCE | CMD_RECLAIM;
-	case OPT_COUNT: case OPT_INTERVAL: return CMD_ANNOUNCE;
-	case OPT_IP: case 'm': case OPT_STYLE: return CMD_ANNOUNCE | CMD_FRAMES;
-	case 'o': return CMD_FRAMES;
-	default: return CMD_ALL; /* -j -v -h -V --syslog */
-	}
-}
-
 static const char *option_name(int val)
 {
 	static char buf[4];
@@ -169,7 +114,7 @@ struct directive {
 };
 
 struct cli {
-	enum command cmd;
+	const struct verb *verb;
 	const char *cmd_name;
 	bool json;
 	int verbose;
@@ -257,25 +202,9 @@ static void usage(FILE *out)
 "takeover adapters (keeping each adapter's own MAC), and announce each move\n"
 "with ARP / unsolicited neighbour advertisements.\n"
 "\n"
-"Commands:\n"
-"  check                  check the capacity rule: does every node fit?\n"
-"  plan     --fail NODE   print which IP goes on which adapter\n"
-"  takeover --fail NODE   bind NODE's IPs here and announce them\n"
-"  release  --fail NODE   remove what a takeover of NODE bound (failback)\n"
-"  status   [--node NODE] what this host holds, read from the kernel; exit 0\n"
-"                         all held and healthy, 1 degraded, 3 nothing held\n"
-"  reclaim  --node NODE --interface IF   on the recovered node: bind NODE's\n"
-"                         addresses on IF if missing and announce them\n"
-"  adapters [--create|--delete] --standby SB  the virtual (macvlan) takeover\n"
-"                         adapters: list the tagged links here; --create\n"
-"                         makes them now and leaves them in place (no link\n"
-"                         creation on the failover path); --delete removes\n"
-"                         those that hold no address\n"
-"  cleanup  [--standby SB] delete the macvlans a takeover created and a\n"
-"                         crashed run left behind (tagged, no address)\n"
-"  announce --interface IF --ip ADDR   send announcement frames now\n"
-"  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n"
-"  watch, probe, tickle   after the takeover: see 'ipto watch -h', doc/watch.md\n"
+"Commands:\n", out);
+	verb_print_usage(out);
+	fputs(
 "\n"
 "Cluster description (check, plan, takeover, release):\n"
 "  -c, --config FILE      lines 'node NAME ADDR/PREFIX... [mac=MAC]...' and\n"
@@ -474,6 +403,13 @@ static void prescan(int argc, char **argv)
 	optind = 0; /* glibc: start over, fully reinitialised */
 }
 
+/* The options every verb takes. */
+static bool general_option(int val)
+{
+	return val == 'j' || val == 'v' || val == 'h' || val == 'V' ||
+	       val == OPT_SYSLOG;
+}
+
 static void parse_command_line(int argc, char **argv)
 {
 	int c, i;
@@ -583,33 +519,33 @@ static void parse_command_line(int argc, char **argv)
 			cli.seen[c] = true;
 	}
 	if (optind >= argc)
-		cli_die_usage("no command given (check, plan, takeover, release, "
-			  "status, reclaim, announce, frames)");
+		cli_die_usage("no command given (%s)", verb_names());
 	cli.cmd_name = argv[optind++];
-	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
-		if (strcmp(commands[i].name, cli.cmd_name) == 0)
-			cli.cmd = commands[i].cmd;
-	if (!cli.cmd)
-		cli_die_usage("unknown command '%s' (check, plan, takeover, release, "
-			  "status, reclaim, announce, frames)", cli.cmd_name);
+	cli.verb = verb_find(cli.cmd_name);
+	if (!cli.verb)
+		cli_die_usage("unknown command '%s' (%s)", cli.cmd_name, verb_names());
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
-	if (cli.mv_action && cli.cmd != CMD_ADAPTERS)
+	if (cli.mv_action && !verb_takes(cli.verb, "create"))
 		cli_die_usage("--create/--delete: options of 'adapters' only");
+	/* option_name() is "--NAME" for every option: each has a long name */
 	for (i = 0; i < OPT_LAST_; i++)
-		if (cli.seen[i] && !(option_commands(i) & cli.cmd))
+		if (cli.seen[i] && !general_option(i) &&
+		    !verb_takes(cli.verb, option_name(i) + 2))
 			cli_die_usage("%s: not an option of '%s'", option_name(i),
-				  cli.cmd_name);
+				      cli.cmd_name);
 }
 
-/* Checks what each command needs, before anything is created. */
+/* Checks what each verb needs, before anything is created: the common
+ * checks its flags ask for, then its own (verb->check). */
 static void check_command_line(void)
 {
+	unsigned int flags = cli.verb->flags;
 	size_t i;
 
-	if ((cli.cmd & (CMD_PLAN | CMD_RUN)) && cli.fail.n == 0)
+	if ((flags & VERB_FAIL) && cli.fail.n == 0)
 		cli_die_usage("%s: --fail NODE is required", cli.cmd_name);
-	if (cli.cmd & (CMD_STATUS | CMD_RECLAIM)) {
+	if (flags & VERB_NODE_SELECT) {
 		/* Here --node NODE (a bare name) selects a node; --node SPEC
 		 * (NAME,ADDR...) still describes one. */
 		size_t k = 0;
@@ -624,46 +560,63 @@ static void check_command_line(void)
 			cli.dirs[k++] = cli.dirs[i];
 		}
 		cli.n_dirs = k;
+		if (cli.n_dirs == 0)
+			cli_die_usage("%s: the cluster description is required (-c FILE, or "
+				      "--node SPEC and --adapter SPEC): it says which node each "
+				      "address belongs to", cli.cmd_name);
 	}
-	if ((cli.cmd & (CMD_STATUS | CMD_RECLAIM)) && cli.n_dirs == 0)
-		cli_die_usage("%s: the cluster description is required (-c FILE, or "
-			  "--node SPEC and --adapter SPEC): it says which node each "
-			  "address belongs to", cli.cmd_name);
-	if (cli.cmd == CMD_RECLAIM) {
-		if (!cli.node_sel)
-			cli_die_usage("reclaim: --node NODE is required");
-		if (!cli.interface)
-			cli_die_usage("reclaim: --interface IF is required");
-		push_list("--node", &cli.fail, cli.node_sel);
-	}
-	if (cli.cmd & (CMD_ANNOUNCE | CMD_FRAMES)) {
-		if (cli.cmd == CMD_ANNOUNCE && !cli.interface)
-			cli_die_usage("announce: --interface IF is required");
-		if (cli.ip_text.n == 0)
-			cli_die_usage("%s: --ip ADDR is required", cli.cmd_name);
-		if (cli.ip_text.n > MAX_FRAMES / 4)
-			cli_die_usage("--ip: at most %d addresses", MAX_FRAMES / 4);
-		cli.ips = xrealloc(NULL, cli.ip_text.n * sizeof(*cli.ips));
-		for (i = 0; i < cli.ip_text.n; i++) {
-			struct ipto_addr *a = &cli.ips[i];
+	if (cli.verb->check)
+		cli.verb->check();
+}
 
-			if (ipto_addr_parse(cli.ip_text.v[i], a) < 0)
-				cli_die_usage("--ip: '%s' is not an IP address "
-					  "(ADDR or ADDR/PREFIX)", cli.ip_text.v[i]);
-			if (!(ipto_addr_classify(a) & IPTO_ADDR_CLASS_UNICAST) ||
-			    (ipto_addr_classify(a) & IPTO_ADDR_CLASS_LOOPBACK))
-				cli_die_usage("--ip: '%s' is not a unicast address",
-					  cli.ip_text.v[i]);
-		}
+void check_reclaim(void)
+{
+	if (!cli.node_sel)
+		cli_die_usage("reclaim: --node NODE is required");
+	if (!cli.interface)
+		cli_die_usage("reclaim: --interface IF is required");
+	push_list("--node", &cli.fail, cli.node_sel);
+}
+
+/* announce and frames: --ip, each a unicast address. */
+static void check_ips(void)
+{
+	size_t i;
+
+	if (cli.ip_text.n == 0)
+		cli_die_usage("%s: --ip ADDR is required", cli.cmd_name);
+	if (cli.ip_text.n > MAX_FRAMES / 4)
+		cli_die_usage("--ip: at most %d addresses", MAX_FRAMES / 4);
+	cli.ips = xrealloc(NULL, cli.ip_text.n * sizeof(*cli.ips));
+	for (i = 0; i < cli.ip_text.n; i++) {
+		struct ipto_addr *a = &cli.ips[i];
+
+		if (ipto_addr_parse(cli.ip_text.v[i], a) < 0)
+			cli_die_usage("--ip: '%s' is not an IP address "
+				      "(ADDR or ADDR/PREFIX)", cli.ip_text.v[i]);
+		if (!(ipto_addr_classify(a) & IPTO_ADDR_CLASS_UNICAST) ||
+		    (ipto_addr_classify(a) & IPTO_ADDR_CLASS_LOOPBACK))
+			cli_die_usage("--ip: '%s' is not a unicast address",
+				      cli.ip_text.v[i]);
 	}
-	if (cli.cmd == CMD_FRAMES) {
-		if (!cli.output)
-			cli_die_usage("frames: --output FILE is required");
-		if (!cli.have_mac)
-			cli_die_usage("frames: --mac MAC is required");
-		if (cli.json && strcmp(cli.output, "-") == 0)
-			cli_die_usage("--json: stdout carries the pcap with --output -");
-	}
+}
+
+void check_announce(void)
+{
+	if (!cli.interface)
+		cli_die_usage("announce: --interface IF is required");
+	check_ips();
+}
+
+void check_frames(void)
+{
+	check_ips();
+	if (!cli.output)
+		cli_die_usage("frames: --output FILE is required");
+	if (!cli.have_mac)
+		cli_die_usage("frames: --mac MAC is required");
+	if (cli.json && strcmp(cli.output, "-") == 0)
+		cli_die_usage("--json: stdout carries the pcap with --output -");
 }
 
 /* ------------------------------------------------------------------ */
@@ -779,7 +732,7 @@ static void load_cluster(void)
 		if (make_binder(&binder) < 0)
 			exit(EXIT_FAILURE);
 		r = cluster_resolve_macs_here(cluster, binder, cli.standby,
-					      cli.cmd & (CMD_STATUS | CMD_RECLAIM | CMD_RELEASE),
+					      cli.verb->flags & VERB_HERE_ONLY,
 					      err, sizeof(err));
 		ipto_binder_unref(binder);
 		if (r < 0)
@@ -869,7 +822,7 @@ static int plan_failed(int r)
 		       diag_why(r));
 }
 
-static int cmd_check(void)
+int cmd_check(void)
 {
 	struct ipto_pool *pool = cluster_pool(cluster);
 	size_t need = ipto_pool_get_required_capacity(pool);
@@ -915,7 +868,7 @@ static int print_plan(struct ipto_plan *plan)
 	return EXIT_SUCCESS;
 }
 
-static int cmd_plan(void)
+int cmd_plan(void)
 {
 	struct ipto_plan *plan = NULL;
 	int r;
@@ -1128,7 +1081,7 @@ static const char *run_subject(void)
 	static char buf[1100];
 
 	snprintf(buf, sizeof(buf), "%s %s %s", cli.cmd_name,
-		 cli.cmd == CMD_RECLAIM ? "--node" : "--fail", list_text(&cli.fail));
+		 cli.verb->flags & VERB_NODE_SELECT ? "--node" : "--fail", list_text(&cli.fail));
 	return buf;
 }
 
@@ -1222,7 +1175,7 @@ static void log_done(struct ipto_takeover *t, const char *how)
 	char msg[1400];
 
 	count_sent(t, &frames, &rounds);
-	if (cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM))
+	if (cli.verb->flags & VERB_ANNOUNCES)
 		snprintf(msg, sizeof(msg), "%s: done%s%s: %u frame(s) in %u round(s)%s",
 			 run_subject(), how ? ", " : "", how ? how : "", frames,
 			 rounds, dryrun_binder() ? " (dry run: nothing changed)" :
@@ -1360,7 +1313,7 @@ static int run_plan(struct ipto_plan *plan)
 		  .standby = run_flags & IPTO_TAKEOVER_RECLAIM ? NULL : cli.standby,
 		  .flags = (cli.keep_devconf ? IPTO_TAKEOVER_KEEP_DEVCONF : 0) |
 			   (cli.dad ? IPTO_TAKEOVER_DAD : 0) | run_flags);
-	bool announces = cli.cmd & (CMD_TAKEOVER | CMD_RECLAIM);
+	bool announces = cli.verb->flags & VERB_ANNOUNCES;
 	char why[600] = "";
 	int r, status = EXIT_FAILURE;
 
@@ -1500,7 +1453,7 @@ static bool held_here(const char *node)
 	return held;
 }
 
-static int cmd_takeover(void)
+int cmd_takeover(void)
 {
 	struct ipto_plan *plan = NULL;
 	size_t i, held = 0;
@@ -1692,7 +1645,7 @@ out:
  * --taken-over) previews it instead: the takeover is planned from the
  * description, committed, then released.
  */
-static int cmd_release(void)
+int cmd_release(void)
 {
 	struct ipto_plan *takeover = NULL, *release = NULL;
 	struct list held = { 0 };
@@ -1933,7 +1886,7 @@ out:
 }
 
 /* ipto status: 0 all held and healthy, 1 degraded, 3 nothing held. */
-static int cmd_status(void)
+int cmd_status(void)
 {
 	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
 	struct ipto_binder *binder = NULL;
@@ -2002,7 +1955,7 @@ static int cmd_status(void)
 
 /* ipto reclaim: on the recovered node, bind its addresses back on IF
  * (marked as reclaimed) and announce them with IF's own MAC. */
-static int cmd_reclaim(void)
+int cmd_reclaim(void)
 {
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_addr *ips = NULL;
@@ -2098,7 +2051,7 @@ static size_t build_frames(const struct ipto_mac *mac)
 	return n;
 }
 
-static int cmd_announce(void)
+int cmd_announce(void)
 {
 	struct ipto_injector *injector = NULL;
 	struct ipto_injector_adapter *port = NULL;
@@ -2167,7 +2120,7 @@ static int cmd_announce(void)
 	return EXIT_SUCCESS;
 }
 
-static int cmd_frames(void)
+int cmd_frames(void)
 {
 	struct ipto_pcap_writer *w = NULL;
 	size_t n, i;
@@ -2254,7 +2207,7 @@ static int print_virtual_adapters(struct ipto_binder *binder, const char *standb
 }
 
 /* ipto adapters [--create|--delete] */
-static int cmd_adapters(void)
+int cmd_adapters(void)
 {
 	struct ipto_pool *pool = cluster_pool(cluster);
 	struct ipto_binder *binder = NULL;
@@ -2305,7 +2258,7 @@ static int cmd_adapters(void)
 }
 
 /* ipto cleanup: a crashed run's leftovers, on purpose. */
-static int cmd_cleanup(void)
+int cmd_cleanup(void)
 {
 	struct ipto_binder *binder = NULL;
 	int r;
@@ -2347,12 +2300,13 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
+	const char *word = cli_command_word(argc, argv);
+	const struct verb *v = word ? verb_find(word) : NULL;
 	int r;
 
-	/* watch, probe, tickle: examples/ipto-watch.c */
-	r = watch_cmd_main(argc, argv);
-	if (r >= 0)
-		return r;
+	/* a verb with options of its own (watch, probe, tickle) */
+	if (v && v->main)
+		return v->main(v, argc, argv);
 	atexit(cleanup);
 	parse_command_line(argc, argv);
 	check_command_line();
@@ -2363,20 +2317,7 @@ int main(int argc, char **argv)
 
 	diag_setup(ctx, "ipto", cli.verbose);
 	diag_set_syslog(cli_error_syslog());
-	if (cli.cmd & CMD_CLUSTER)
+	if (cli.verb->flags & VERB_DESCRIPTION)
 		load_cluster();
-
-	switch (cli.cmd) {
-	case CMD_CHECK: r = cmd_check(); break;
-	case CMD_PLAN: r = cmd_plan(); break;
-	case CMD_TAKEOVER: r = cmd_takeover(); break;
-	case CMD_RELEASE: r = cmd_release(); break;
-	case CMD_ANNOUNCE: r = cmd_announce(); break;
-	case CMD_FRAMES: r = cmd_frames(); break;
-	case CMD_STATUS: r = cmd_status(); break;
-	case CMD_RECLAIM: r = cmd_reclaim(); break;
-	case CMD_ADAPTERS: r = cmd_adapters(); break;
-	case CMD_CLEANUP: r = cmd_cleanup(); break;
-	}
-	return finish_output(r);
+	return finish_output(cli.verb->run());
 }

@@ -38,6 +38,7 @@
 
 #include "cli-error.h"
 #include "cluster-config.h"
+#include "verbs.h"
 #include "watch.h"
 /* The library's one JSON escaper (a static helper, included by path). */
 #include "../../lib/json-escape.h"
@@ -45,8 +46,6 @@
 #define EXIT_USAGE 2
 #define MAX_ADDRS 4096
 #define RECORD_MAX_BYTES (256 * 1024)
-
-enum { W_WATCH = 1, W_PROBE, W_TICKLE };
 
 enum {
 	O_POLICY = 300, O_DEFEND_INTERVAL, O_RUN_DIR, O_IP, O_COUNT,
@@ -77,13 +76,24 @@ static const struct option wopts[] = {
 };
 #define SHORT_OPTS ":c:n:a:f:s:i:jvh"
 
+/* The long name of the option whose getopt value is @val. */
+static const char *long_name(int val)
+{
+	size_t i;
+
+	for (i = 0; wopts[i].name; i++)
+		if (wopts[i].val == val)
+			return wopts[i].name;
+	return "";
+}
+
 struct dir {
 	int kind;
 	const char *arg;
 };
 
 static struct {
-	int cmd;
+	const struct verb *verb;
 	const char *name;
 	struct dir dirs[64];
 	size_t n_dirs;
@@ -151,20 +161,9 @@ static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
 	return (unsigned int)v;
 }
 
-static int find_cmd(const char *w)
-{
-	if (strcmp(w, "watch") == 0)
-		return W_WATCH;
-	if (strcmp(w, "probe") == 0)
-		return W_PROBE;
-	if (strcmp(w, "tickle") == 0)
-		return W_TICKLE;
-	return 0;
-}
-
 /* The first word that is no option and no option's value, or NULL. Knows
  * the ipto command's options that take a value. */
-static const char *command_word(int argc, char **argv)
+const char *cli_command_word(int argc, char **argv)
 {
 	static const char *const with_value[] = {
 		"--config", "--node", "--adapter", "--fail", "--taken-over",
@@ -269,20 +268,15 @@ static void parse(int argc, char **argv)
 		case 'j': o.json = true; cli_error_set_json(true); break;
 		case 'v': o.verbose++; break;
 		}
-		/* which command takes which option */
-		if ((c == O_POLICY || c == O_DEFEND_INTERVAL || c == O_RUN_DIR || c == O_RECENT) &&
-		    o.cmd != W_WATCH)
-			cli_die_usage("--policy, --defend-interval, --run-dir, --recent: options of 'watch' only");
-		if ((c == O_COUNT || c == O_WAIT || c == 'i') && o.cmd != W_PROBE)
-			cli_die_usage("--%s: not an option of '%s'",
-				  c == O_COUNT ? "count" : c == O_WAIT ? "wait" : "interface", o.name);
-		if (c == O_INTERVAL && o.cmd == W_WATCH)
-			cli_die_usage("--interval: not an option of 'watch'");
-		if ((c == O_CONNS || c == O_ROUNDS) && o.cmd != W_TICKLE)
-			cli_die_usage("--%s: not an option of '%s'",
-				  c == O_CONNS ? "conns" : "rounds", o.name);
-		if (c == 's' && o.cmd != W_PROBE)
-			cli_die_usage("--standby: not an option of '%s'", o.name);
+		/* which verb takes which option: the verb table's word */
+		if (c != 'j' && c != 'v' && c != 'h' && !verb_takes(o.verb, long_name(c))) {
+			if (verb_takes(verb_find("watch"), long_name(c)) &&
+			    !verb_takes(verb_find("probe"), long_name(c)) &&
+			    !verb_takes(verb_find("tickle"), long_name(c)))
+				cli_die_usage("--policy, --defend-interval, --run-dir, --recent: "
+					      "options of 'watch' only");
+			cli_die_usage("--%s: not an option of '%s'", long_name(c), o.name);
+		}
 	}
 	/* the command word itself */
 	if (optind >= argc || strcmp(argv[optind], o.name) != 0)
@@ -722,7 +716,7 @@ static int cmd_recent(void)
 	return EXIT_SUCCESS;
 }
 
-static int cmd_watch(void)
+int cmd_watch(void)
 {
 	struct ipto_binder *binder = NULL;
 	struct ipto_injector *injector = NULL;
@@ -881,7 +875,7 @@ out:
 /* probe                                                               */
 /* ------------------------------------------------------------------ */
 
-static int cmd_probe(void)
+int cmd_probe(void)
 {
 	struct ipto_binder *binder = NULL;
 	struct ipto_plan *plan = NULL;
@@ -979,7 +973,7 @@ static bool wanted(const struct ipto_conn *c)
 	return false;
 }
 
-static int cmd_tickle(void)
+int cmd_tickle(void)
 {
 	struct ipto_conn *conns = NULL;
 	int *results = NULL;
@@ -1074,16 +1068,14 @@ out:
 
 /* ------------------------------------------------------------------ */
 
-int watch_cmd_main(int argc, char **argv)
+int watch_verb_main(const struct verb *v, int argc, char **argv)
 {
-	const char *w = command_word(argc, argv);
 	static char prefix[32];
 	int r;
 
-	if (!w || !(o.cmd = find_cmd(w)))
-		return -1;
-	o.name = w;
-	snprintf(prefix, sizeof(prefix), "ipto %s", w);
+	o.verb = v;
+	o.name = v->name;
+	snprintf(prefix, sizeof(prefix), "ipto %s", v->name);
 	cli_error_setup(prefix, " (see ipto watch --help)");
 	for (r = 1; r < argc && strcmp(argv[r], "--"); r++)
 		if (strcmp(argv[r], "--json") == 0 || strcmp(argv[r], "-j") == 0)
@@ -1093,11 +1085,7 @@ int watch_cmd_main(int argc, char **argv)
 	if (r < 0)
 		return cli_fail(r, "cannot create a context: %s", ipto_strerror(r));
 	diag_setup(ctx, "ipto", o.verbose);
-	switch (o.cmd) {
-	case W_WATCH: r = cmd_watch(); break;
-	case W_PROBE: r = cmd_probe(); break;
-	default: r = cmd_tickle(); break;
-	}
+	r = v->run();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno ? errno : EIO;
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ipto watch, probe, tickle (examples/ipto-watch.c), linked into ipto. */
+/* ipto watch, probe, tickle (watch.c), linked into ipto. */
 #ifndef IPTO_EXAMPLES_IPTO_WATCH_H
 #define IPTO_EXAMPLES_IPTO_WATCH_H
 
@@ -8,9 +8,10 @@
 
 #include <ipto/ipto.h>
 
-/* watch_cmd_main - run "ipto watch|probe|tickle ..." and return the exit
- * status, or -1 when the command word of @argv is none of the three. */
-int watch_cmd_main(int argc, char **argv);
+/* cli_command_word - the verb of an ipto command line: the first word of
+ * @argv that is no option and no option's value (it knows the options of
+ * every verb that take a value), or NULL. */
+const char *cli_command_word(int argc, char **argv);
 
 /* watch_print_recent - print the conflicts `ipto watch` recorded in
  * DIR/conflicts.1 and DIR/conflicts (DIR: /run/ipto unless --run-dir or
