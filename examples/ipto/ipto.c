@@ -54,7 +54,7 @@ enum {
 	OPT_LAST_ /* keep last */
 };
 
-static const struct option long_opts[] = {
+const struct option ipto_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "create", no_argument, NULL, OPT_CREATE },
 	{ "delete", no_argument, NULL, OPT_DELETE },
@@ -92,11 +92,11 @@ static const char *option_name(int val)
 	static char buf[4];
 	size_t i;
 
-	for (i = 0; long_opts[i].name; i++)
-		if (long_opts[i].val == val) {
+	for (i = 0; ipto_options[i].name; i++)
+		if (ipto_options[i].val == val) {
 			static char name[32];
 
-			snprintf(name, sizeof(name), "--%s", long_opts[i].name);
+			snprintf(name, sizeof(name), "--%s", ipto_options[i].name);
 			return name;
 		}
 	snprintf(buf, sizeof(buf), "-%c", val > 32 && val < 127 ? val : '?');
@@ -390,7 +390,7 @@ static void prescan(int argc, char **argv)
 
 	memcpy(copy, argv, ((size_t)argc + 1) * sizeof(*copy));
 	opterr = 0;
-	while ((c = getopt_long(argc, copy, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
+	while ((c = getopt_long(argc, copy, ":c:n:a:f:s:i:m:o:jvhV", ipto_options,
 				NULL)) != -1) {
 		if (c == 'j') {
 			cli.json = true;
@@ -417,7 +417,7 @@ static void parse_command_line(int argc, char **argv)
 	cli_error_setup("ipto", " (see ipto --help)");
 	prescan(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", long_opts,
+	while ((c = getopt_long(argc, argv, ":c:n:a:f:s:i:m:o:jvhV", ipto_options,
 				NULL)) != -1) {
 		switch (c) {
 		case ':':
@@ -522,7 +522,8 @@ static void parse_command_line(int argc, char **argv)
 		cli_die_usage("no command given (%s)", verb_names());
 	cli.cmd_name = argv[optind++];
 	cli.verb = verb_find(cli.cmd_name);
-	if (!cli.verb)
+	/* (a verb with a parser of its own never gets here: see main()) */
+	if (!cli.verb || !cli.verb->run || cli.verb->main)
 		cli_die_usage("unknown command '%s' (%s)", cli.cmd_name, verb_names());
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
@@ -2300,7 +2301,7 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-	const char *word = cli_command_word(argc, argv);
+	const char *word = verb_word(argc, argv);
 	const struct verb *v = word ? verb_find(word) : NULL;
 	int r;
 

@@ -2,7 +2,12 @@
 /* The verb table of the ipto command: see verbs.h. */
 #include "verbs.h"
 
+#include <getopt.h>
 #include <string.h>
+
+/* ipto.c's and watch.c's getopt tables. */
+extern const struct option ipto_options[];
+extern const struct option watch_options[];
 
 /* Every verb that reads the cluster description takes these. */
 #define DESC "config node adapter binder "
@@ -122,4 +127,44 @@ const char *verb_names(void)
 		n += (size_t)k;
 	}
 	return buf;
+}
+
+/* Whether the option @a names (a long "--NAME" or a short "-X") takes a
+ * value in either getopt table. */
+static bool takes_value(const char *a)
+{
+	const struct option *const tables[] = { ipto_options, watch_options };
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		const struct option *o;
+
+		for (o = tables[t]; o->name; o++) {
+			if (o->has_arg != required_argument)
+				continue;
+			if (a[1] == '-' ? strcmp(a + 2, o->name) == 0
+					: a[2] == '\0' && o->val == a[1])
+				return true;
+		}
+	}
+	return false;
+}
+
+const char *verb_word(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' || a[1] == '\0')
+			return a;
+		if (a[1] == '-' && strchr(a, '='))
+			continue;
+		if (takes_value(a))
+			i++;
+	}
+	return NULL;
 }

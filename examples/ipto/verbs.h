@@ -53,6 +53,10 @@ bool verb_takes(const struct verb *v, const char *option);
 void verb_print_usage(FILE *out);
 /* verb_names - "check, plan, ...": every verb, for messages. */
 const char *verb_names(void);
+/* verb_word - the verb of an ipto command line: the first word of @argv
+ * that is no option and no option's value (which options take a value is
+ * read from the getopt tables ipto_options and watch_options), or NULL. */
+const char *verb_word(int argc, char **argv);
 
 /* The handlers (ipto.c, watch.c). */
 int cmd_check(void);

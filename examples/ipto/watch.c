@@ -52,7 +52,7 @@ enum {
 	O_INTERVAL, O_WAIT, O_CONNS, O_ROUNDS, O_RECENT,
 };
 
-static const struct option wopts[] = {
+const struct option watch_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "node", required_argument, NULL, 'n' },
 	{ "adapter", required_argument, NULL, 'a' },
@@ -81,9 +81,9 @@ static const char *long_name(int val)
 {
 	size_t i;
 
-	for (i = 0; wopts[i].name; i++)
-		if (wopts[i].val == val)
-			return wopts[i].name;
+	for (i = 0; watch_options[i].name; i++)
+		if (watch_options[i].val == val)
+			return watch_options[i].name;
 	return "";
 }
 
@@ -161,42 +161,6 @@ static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
 	return (unsigned int)v;
 }
 
-/* The first word that is no option and no option's value, or NULL. Knows
- * the ipto command's options that take a value. */
-const char *cli_command_word(int argc, char **argv)
-{
-	static const char *const with_value[] = {
-		"--config", "--node", "--adapter", "--fail", "--taken-over",
-		"--standby", "--schedule", "--binder", "--injector", "--interface",
-		"--ip", "--mac", "--style", "--count", "--interval", "--output",
-		"--policy", "--defend-interval", "--run-dir", "--wait", "--conns",
-		"--rounds",
-	};
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t k;
-
-		if (strcmp(a, "--") == 0)
-			return i + 1 < argc ? argv[i + 1] : NULL;
-		if (a[0] != '-' || a[1] == '\0')
-			return a;
-		if (a[1] == '-') {
-			if (strchr(a, '='))
-				continue;
-			for (k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
-				if (strcmp(a, with_value[k]) == 0) {
-					i++;
-					break;
-				}
-		} else if (strchr("cnafsimo", a[1]) && a[2] == '\0') {
-			i++;
-		}
-	}
-	return NULL;
-}
-
 static void parse(int argc, char **argv)
 {
 	int c;
@@ -204,7 +168,7 @@ static void parse(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	o.policy = IPTO_WATCH_POLICY_DEFEND;
-	while ((c = getopt_long(argc, argv, SHORT_OPTS, wopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORT_OPTS, watch_options, NULL)) != -1) {
 		switch (c) {
 		case ':': cli_die_usage("%s needs a value", argv[optind - 1]);
 		case '?': cli_die_usage("unknown option '%s'", argv[optind - 1]);

@@ -4,14 +4,13 @@
 #define IPTO_EXAMPLES_IPTO_WATCH_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include <ipto/ipto.h>
 
-/* cli_command_word - the verb of an ipto command line: the first word of
- * @argv that is no option and no option's value (it knows the options of
- * every verb that take a value), or NULL. */
-const char *cli_command_word(int argc, char **argv);
+/* The options of watch, probe and tickle (their getopt table). */
+extern const struct option watch_options[];
 
 /* watch_print_recent - print the conflicts `ipto watch` recorded in
  * DIR/conflicts.1 and DIR/conflicts (DIR: /run/ipto unless --run-dir or
