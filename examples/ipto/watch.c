@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ipto watch | probe | tickle: what the standby does around a takeover
- * (doc/watch.md). Linked into the ipto command; examples/ipto.c hands
- * these three commands to watch_cmd_main() before its own parsing.
+ * (doc/watch.md). Linked into the ipto command: their entries in the
+ * verb table (verbs.c) send them to watch_verb_main(), which reads their
+ * options (watch_options) instead of ipto.c's parser.
  * Public libipto API only.
  *
  *   ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]
