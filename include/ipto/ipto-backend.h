@@ -584,6 +584,38 @@ int ipto_binder_adapter_dump(struct ipto_binder *binder,
 			  struct ipto_adapter_entry *out, size_t max);
 
 /**
+ * ipto_binder_addr_dump_all - ipto_binder_addr_dump() into an array of the
+ * right size, for a caller that wants every address without sizing it.
+ * @binder: the binder.
+ * @ifindex: an interface index, or 0 for every interface.
+ * @out: receives, on success only, a malloc'd array of the returned count
+ *	of entries (each entry's sz set to sizeof(struct ipto_addr_entry)),
+ *	which the caller free()s (even when the count is 0).
+ *
+ * A dump that did not fit (addresses appeared meanwhile) is made again
+ * with room for all.
+ *
+ * Returns: the number of entries in *@out; -EINVAL; -ENOMEM;
+ * -EOPNOTSUPP; or another negative errno from the dump.
+ */
+int ipto_binder_addr_dump_all(struct ipto_binder *binder, int ifindex,
+			      struct ipto_addr_entry **out);
+
+/**
+ * ipto_binder_adapter_dump_all - ipto_binder_adapter_dump() into an array
+ * of the right size.
+ * @binder: the binder.
+ * @out: receives, on success only, a malloc'd array of the returned count
+ *	of entries (each sz set), which the caller free()s (even when the
+ *	count is 0).
+ *
+ * Returns: the number of entries in *@out; -EINVAL; -ENOMEM;
+ * -EOPNOTSUPP; or another negative errno from the dump.
+ */
+int ipto_binder_adapter_dump_all(struct ipto_binder *binder,
+				 struct ipto_adapter_entry **out);
+
+/**
  * ipto_binder_record_get - read one value of the binder's record: what a
  * takeover must leave for a later process (e.g. the ARP settings it
  * changed, to restore on release). See record.md.
