@@ -553,19 +553,14 @@ static size_t build_deladdr_req(struct nl_binder *nb, const void *reqs, size_t i
 	return off;
 }
 
-int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
-			   size_t n, int *results)
+static int nl_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
+			     size_t n, int *results)
 {
-	struct nl_binder *nb;
+	struct nl_binder *nb = b->userdata;
 	char key[96];
 	size_t i;
 	int r, err;
 
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	if (n == 0)
-		return 0;
-	nb = b->userdata;
 	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_deladdr_req, results,
 			 "address removal", &r);
 	if (err < 0)
@@ -1033,7 +1028,7 @@ nomem:
 	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + 4 * NLA_HDRLEN + 4)
 
 static size_t build_devconf(char *buf, uint32_t seq,
-			    const struct netlink_devconf_req *r)
+			    const struct ipto_devconf_req *r)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
 	struct ifinfomsg *ifi = (struct ifinfomsg *)(buf + NLMSG_HDRLEN);
@@ -1067,8 +1062,8 @@ static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 static size_t build_devconf_req(struct nl_binder *nb, const void *reqs,
 				size_t i, char *buf, uint32_t seq, int *result)
 {
-	const struct netlink_devconf_req *req =
-		(const struct netlink_devconf_req *)reqs + i;
+	const struct ipto_devconf_req *req =
+		(const struct ipto_devconf_req *)reqs + i;
 
 	(void)nb;
 	if (req->ifindex <= 0 || req->value < 0) {
@@ -1078,17 +1073,14 @@ static size_t build_devconf_req(struct nl_binder *nb, const void *reqs,
 	return build_devconf(buf, seq, req);
 }
 
-int netlink_devconf_set_batch(struct ipto_binder *b,
-			      const struct netlink_devconf_req *reqs, size_t n,
-			      int *results)
+static int nl_devconf_set_batch(struct ipto_binder *b,
+				const struct ipto_devconf_req *reqs, size_t n,
+				int *results)
 {
-	struct nl_binder *nb;
+	struct nl_binder *nb = b->userdata;
 	size_t i;
 	int r, err;
 
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	nb = b->userdata;
 	err = batch_send(nb, reqs, n, DEVCONF_MSG_LEN, build_devconf_req,
 			 results, "settings", &r);
 	if (err < 0)
@@ -1179,15 +1171,13 @@ static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o
 
 /* The link dump with each link's alias (ipto_macvlan_list(): tagged
  * links are found by their alias), in the one request. */
-int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
-			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
+static int nl_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
+				char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { .out = out, .max = max, .aliases = aliases };
 	int r;
 
-	if (!b || b->ops.adapter_dump != nl_link_dump)
-		return -EOPNOTSUPP;
 	r = dump(b->userdata, RTM_GETLINK, &ifi, sizeof(ifi), LINK_EXT_MASK,
 		 on_link, &c, "dump links");
 	if (r < 0)
@@ -1493,33 +1483,23 @@ static int nb_init(struct ipto_ctx *ctx, void *state)
 	return 0;
 }
 
-IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
-					struct ipto_binder **ret)
-{
-	return ipto_binder_new_builtin(ctx, &netlink_ops,
-				       sizeof(struct nl_binder), nb_init,
-				       nb_fini, ret);
-}
 
 /* ------------------------------------------------------------------ */
 /* Removed addresses, as the kernel announces them                      */
 /* ------------------------------------------------------------------ */
 
-struct netlink_addr_watch {
+struct ipto_addr_watch {
 	struct nl_sock *sk;
 	/* one read's worth of notifications; parsed in place */
 	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
 };
 
-int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **ret)
+static int nl_addr_watch_open(struct ipto_binder *b, struct ipto_addr_watch **ret)
 {
-	struct netlink_addr_watch *w;
-	struct nl_binder *nb;
+	struct ipto_addr_watch *w;
+	struct nl_binder *nb = b->userdata;
 	int nle;
 
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	nb = b->userdata;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
@@ -1546,9 +1526,9 @@ int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **r
 	return 0;
 }
 
-int netlink_addr_watch_read(struct netlink_addr_watch *w,
-			    void (*gone)(void *data, int ifindex, const struct ipto_addr *addr),
-			    void *data)
+static int nl_addr_watch_read(struct ipto_addr_watch *w,
+			      void (*gone)(void *data, int ifindex, const struct ipto_addr *addr),
+			      void *data)
 {
 	int fd = nl_socket_get_fd(w->sk);
 
@@ -1588,10 +1568,27 @@ int netlink_addr_watch_read(struct netlink_addr_watch *w,
 	}
 }
 
-void netlink_addr_watch_close(struct netlink_addr_watch *w)
+static void nl_addr_watch_close(struct ipto_addr_watch *w)
 {
-	if (!w)
-		return;
 	nl_socket_free(w->sk);
 	free(w);
+}
+
+/* What the engine may do faster with this binder than op by op. */
+static const struct ipto_binder_builtin netlink_builtin = {
+	.kind = IPTO_BACKEND_NETLINK,
+	.addr_del_batch = nl_addr_del_batch,
+	.devconf_set_batch = nl_devconf_set_batch,
+	.link_dump_aliases = nl_link_dump_aliases,
+	.addr_watch_open = nl_addr_watch_open,
+	.addr_watch_read = nl_addr_watch_read,
+	.addr_watch_close = nl_addr_watch_close,
+};
+
+IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
+					struct ipto_binder **ret)
+{
+	return ipto_binder_new_builtin(ctx, &netlink_ops,
+				       sizeof(struct nl_binder), nb_init,
+				       nb_fini, &netlink_builtin, ret);
 }

@@ -566,7 +566,7 @@ static int dump_alloc(struct ipto_binder *b, enum dump_kind kind, int ifindex,
 		else if (kind == DUMP_LINKS)
 			n = ipto_binder_adapter_dump(b, (void *)out, room);
 		else
-			n = netlink_link_dump_aliases(b, (void *)out, al, room);
+			n = ipto_binder_link_dump_aliases(b, (void *)out, al, room);
 		if (n >= 0 && (size_t)n <= room)
 			break;
 		free(out);
@@ -605,49 +605,62 @@ int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
 #if !HAVE_NETLINK
 IPTO_DEFINE_NOT_BUILT(ipto_binder, ipto_binder_new_netlink, "netlink binder",
 		      "libnl")
-
-/* The netlink binder's private fast paths: not this binder. */
-int netlink_link_dump_aliases(struct ipto_binder *b,
-			      struct ipto_adapter_entry *out,
-			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
-{
-	(void)b, (void)out, (void)aliases, (void)max;
-	return -EOPNOTSUPP;
-}
-
-int netlink_devconf_set_batch(struct ipto_binder *b,
-			      const struct netlink_devconf_req *reqs, size_t n,
-			      int *results)
-{
-	(void)b, (void)reqs, (void)n, (void)results;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
-			   size_t n, int *results)
-{
-	(void)b, (void)reqs, (void)n, (void)results;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_watch_open(struct ipto_binder *b,
-			    struct netlink_addr_watch **ret)
-{
-	(void)b, (void)ret;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_watch_read(struct netlink_addr_watch *w,
-			    void (*gone)(void *data, int ifindex,
-					 const struct ipto_addr *addr),
-			    void *data)
-{
-	(void)w, (void)gone, (void)data;
-	return -EOPNOTSUPP;
-}
-
-void netlink_addr_watch_close(struct netlink_addr_watch *w)
-{
-	(void)w;
-}
 #endif
+
+/* The fast operations of a built-in binder (struct ipto_binder_builtin):
+ * @op of @b's table, or NULL when @b has none. */
+#define fast_op(b, op) ((b) && (b)->builtin ? (b)->builtin->op : NULL)
+
+int ipto_binder_link_dump_aliases(struct ipto_binder *b,
+				  struct ipto_adapter_entry *out,
+				  char (*aliases)[IPTO_LINK_ALIAS_MAX],
+				  size_t max)
+{
+	if (!fast_op(b, link_dump_aliases))
+		return -EOPNOTSUPP;
+	return b->builtin->link_dump_aliases(b, out, aliases, max);
+}
+
+int ipto_binder_devconf_set_batch(struct ipto_binder *b,
+				  const struct ipto_devconf_req *reqs, size_t n,
+				  int *results)
+{
+	if (!fast_op(b, devconf_set_batch))
+		return -EOPNOTSUPP;
+	return n == 0 ? 0 : b->builtin->devconf_set_batch(b, reqs, n, results);
+}
+
+int ipto_binder_addr_del_batch(struct ipto_binder *b,
+			       const struct ipto_addr_req *reqs, size_t n,
+			       int *results)
+{
+	if (!fast_op(b, addr_del_batch))
+		return -EOPNOTSUPP;
+	return n == 0 ? 0 : b->builtin->addr_del_batch(b, reqs, n, results);
+}
+
+int ipto_binder_addr_watch_open(struct ipto_binder *b,
+				struct ipto_addr_watch **ret)
+{
+	if (!fast_op(b, addr_watch_open))
+		return -EOPNOTSUPP;
+	return b->builtin->addr_watch_open(b, ret);
+}
+
+int ipto_binder_addr_watch_read(struct ipto_binder *b,
+				struct ipto_addr_watch *w,
+				void (*gone)(void *data, int ifindex,
+					     const struct ipto_addr *addr),
+				void *data)
+{
+	if (!w || !fast_op(b, addr_watch_read))
+		return -EOPNOTSUPP;
+	return b->builtin->addr_watch_read(w, gone, data);
+}
+
+void ipto_binder_addr_watch_close(struct ipto_binder *b,
+				  struct ipto_addr_watch *w)
+{
+	if (w && fast_op(b, addr_watch_close))
+		b->builtin->addr_watch_close(w);
+}

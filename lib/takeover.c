@@ -115,7 +115,7 @@ struct ipto_takeover {
 	struct frame *frames;
 	size_t n_frames;
 	size_t n_gone;                /* frames dropped by drop_released() */
-	struct netlink_addr_watch *addr_watch; /* removals, for later rounds */
+	struct ipto_addr_watch *addr_watch; /* removals, for later rounds */
 	struct iovec *iov;            /* scratch for one round's frames */
 	struct ipto_injector_adapter **iov_port; /* ... and their adapters */
 	struct ipto_addr_req *reqs;   /* scratch for the address batch */
@@ -507,7 +507,7 @@ static void takeover_free(struct ipto_takeover *t)
 	free(t->iov_port);
 	ipto_free_all(t->ports, t->actions, t->frames, t->iov, t->reqs,
 		      t->req_action, t->results, t->undo, t->reports, t->dump);
-	netlink_addr_watch_close(t->addr_watch);
+	ipto_binder_addr_watch_close(t->binder, t->addr_watch);
 	for (size_t i = 0; i < t->n_host_names; i++)
 		free(t->host_names[i]);
 	free(t->host_names);
@@ -889,7 +889,7 @@ static int open_ports(struct ipto_takeover *t, const bool *up, bool up_now)
 /* arp_ignore=1: answer only for addresses on the receiving adapter.
  * arp_announce=2: use the best local address of the outgoing adapter. */
 static int set_devconf_batch(struct ipto_takeover *t,
-			     const struct netlink_devconf_req *reqs,
+			     const struct ipto_devconf_req *reqs,
 			     const size_t *req_port, const int *req_old,
 			     size_t n);
 
@@ -904,7 +904,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 		{ IPTO_DEVCONF_ARP_ANNOUNCE, "arp_announce", 2 },
 	};
 	bool keep = t->flags & IPTO_TAKEOVER_KEEP_DEVCONF;
-	struct netlink_devconf_req *reqs = NULL;
+	struct ipto_devconf_req *reqs = NULL;
 	size_t p, k, n_reqs = 0, *req_port = NULL;
 	int err = 0, value, *req_old = NULL;
 
@@ -919,7 +919,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 	 * change): one sendmsg instead of a round trip per setting, which
 	 * on a host with a hundred interfaces to guard was most of the
 	 * takeover (tests/bench). Other binders: one call each. */
-	if (netlink_devconf_set_batch(t->binder, NULL, 0, NULL) == 0) {
+	if (ipto_binder_devconf_set_batch(t->binder, NULL, 0, NULL) == 0) {
 		reqs = calloc(2 * t->n_ports + 1, sizeof(*reqs));
 		req_port = calloc(2 * t->n_ports + 1, sizeof(*req_port));
 		req_old = calloc(2 * t->n_ports + 1, sizeof(*req_old));
@@ -991,7 +991,7 @@ static int fix_devconf(struct ipto_takeover *t, bool guards)
 			if (!set[k])
 				continue;
 			if (reqs && t->ports[p].ifindex > 0) {
-				reqs[n_reqs] = (struct netlink_devconf_req){
+				reqs[n_reqs] = (struct ipto_devconf_req){
 					.ifindex = t->ports[p].ifindex,
 					.ifname = t->ports[p].ifname,
 					.key = knobs[k].key, .value = knobs[k].want };
@@ -1025,7 +1025,7 @@ out:
 /* Sends the batch of fix_devconf(), then puts every change that took on
  * the undo log before the first failure is returned (all or nothing). */
 static int set_devconf_batch(struct ipto_takeover *t,
-			     const struct netlink_devconf_req *reqs,
+			     const struct ipto_devconf_req *reqs,
 			     const size_t *req_port, const int *req_old,
 			     size_t n)
 {
@@ -1037,7 +1037,7 @@ static int set_devconf_batch(struct ipto_takeover *t,
 	results = calloc(n, sizeof(*results));
 	if (!results)
 		return -ENOMEM;
-	netlink_devconf_set_batch(t->binder, reqs, n, results);
+	ipto_binder_devconf_set_batch(t->binder, reqs, n, results);
 	for (i = 0; i < n; i++) {
 		struct undo u = { .kind = UNDO_DEVCONF, .port = req_port[i],
 				  .key = reqs[i].key, .old_value = req_old[i] };
@@ -1100,7 +1100,8 @@ static int record_addr(struct ipto_takeover *t, const struct action *a, int r)
  * pipelines them), then records each result in plan order. A failed
  * addition does not stop the others in the batch, so every one that
  * succeeded is on the undo log before the first error is returned.
- * Removals (release plans) go one by one.
+ * Removals (release plans) are unbind_addresses()'s: in one batch too when
+ * the binder can (unbind_in_batch()).
  */
 static int bind_addresses(struct ipto_takeover *t)
 {
@@ -1170,13 +1171,8 @@ static bool has_secondaries(const struct ipto_takeover *t,
 	return false;
 }
 
-/*
- * Removes exactly what takeovers added: an address is removed only when
- * the kernel marks it as ours. Removing a primary IPv4 address with
- * secondaries in its subnet (an administrator's, another node's) is done
- * with promote_secondaries=1 for the moment, so they stay.
- */
-/* Whether the removals can go in one pipelined batch: a netlink binder,
+/* Whether the removals can go in one pipelined batch: a binder with the
+ * fast addr_del_batch (the netlink binder),
  * a dump to check them against, and no address to remove with
  * secondaries of its own (those go one by one, promote_secondaries set
  * around each). */
@@ -1184,7 +1180,7 @@ static bool unbind_in_batch(struct ipto_takeover *t)
 {
 	size_t i;
 
-	if (!t->dump || netlink_addr_del_batch(t->binder, NULL, 0, NULL) < 0)
+	if (!t->dump || ipto_binder_addr_del_batch(t->binder, NULL, 0, NULL) < 0)
 		return false;
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
@@ -1221,7 +1217,7 @@ static int unbind_batch(struct ipto_takeover *t, const size_t *which,
 		reqs[k].ifname = t->ports[a->port].ifname;
 		reqs[k].addr = dels[k];
 	}
-	err = netlink_addr_del_batch(t->binder, reqs, n, results);
+	err = ipto_binder_addr_del_batch(t->binder, reqs, n, results);
 	for (k = 0; k < n && err == 0; k++) {
 		const struct action *a = &t->actions[which[k]];
 		const struct ipto_addr_entry *e = dump_find(t, t->ports[a->port].ifindex,
@@ -1240,6 +1236,12 @@ static int unbind_batch(struct ipto_takeover *t, const size_t *which,
 	return err < 0 ? err : first;
 }
 
+/*
+ * Removes exactly what takeovers added: an address is removed only when
+ * the kernel marks it as ours. Removing a primary IPv4 address with
+ * secondaries in its subnet (an administrator's, another node's) is done
+ * with promote_secondaries=1 for the moment, so they stay.
+ */
 static int unbind_addresses(struct ipto_takeover *t)
 {
 	char buf[IPTO_ADDR_STRLEN];
@@ -1344,7 +1346,7 @@ static void restore_after_release(struct ipto_takeover *t)
 {
 	struct ipto_adapter_entry *links = NULL;
 	struct restore_note *notes = NULL;
-	struct netlink_devconf_req *reqs = NULL;
+	struct ipto_devconf_req *reqs = NULL;
 	size_t *req_note = NULL;
 	int *results = NULL;
 	bool host_holds = false, batch;
@@ -1360,7 +1362,7 @@ static void restore_after_release(struct ipto_takeover *t)
 	/* With the netlink binder the settings to restore go in one
 	 * pipelined batch (as fix_devconf() sets them), the notes are
 	 * written after it from its results. */
-	batch = netlink_devconf_set_batch(t->binder, NULL, 0, NULL) == 0;
+	batch = ipto_binder_devconf_set_batch(t->binder, NULL, 0, NULL) == 0;
 	notes = calloc((size_t)n, sizeof(*notes));
 	reqs = calloc(2 * (size_t)n, sizeof(*reqs));
 	req_note = calloc(2 * (size_t)n, sizeof(*req_note));
@@ -1415,7 +1417,7 @@ static void restore_after_release(struct ipto_takeover *t)
 			if (*field < 0)
 				continue;
 			if (batch) {
-				reqs[n_reqs] = (struct netlink_devconf_req){
+				reqs[n_reqs] = (struct ipto_devconf_req){
 					.ifindex = l->ifindex, .ifname = l->ifname,
 					.key = key, .value = *field };
 				req_note[n_reqs++] = n_notes - 1;
@@ -1426,7 +1428,7 @@ static void restore_after_release(struct ipto_takeover *t)
 		}
 	}
 	if (n_reqs)
-		netlink_devconf_set_batch(t->binder, reqs, n_reqs, results);
+		ipto_binder_devconf_set_batch(t->binder, reqs, n_reqs, results);
 	for (i = 0; i < n_reqs; i++) {
 		struct link_note *note = &notes[req_note[i]].note;
 
@@ -1753,7 +1755,7 @@ static void drop_action(struct ipto_takeover *t, size_t a)
 		 "stop\n", text, t->ports[t->actions[a].port].ifname);
 }
 
-/* netlink_addr_watch_read()'s callback: @addr left interface @ifindex. */
+/* ipto_binder_addr_watch_read()'s callback: @addr left interface @ifindex. */
 static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
 {
 	struct ipto_takeover *t = data;
@@ -1785,12 +1787,13 @@ static void drop_released(struct ipto_takeover *t)
 	size_t i;
 
 	if (t->addr_watch) {
-		int r = netlink_addr_watch_read(t->addr_watch, on_addr_gone, t);
+		int r = ipto_binder_addr_watch_read(t->binder, t->addr_watch,
+						    on_addr_gone, t);
 
 		if (r == 0)
 			return;
 		if (r < 0) { /* the notices cannot be trusted: dumps from now on */
-			netlink_addr_watch_close(t->addr_watch);
+			ipto_binder_addr_watch_close(t->binder, t->addr_watch);
 			t->addr_watch = NULL;
 		}
 	}
@@ -1872,7 +1875,7 @@ IPTO_EXPORT int ipto_takeover_start(struct ipto_takeover *t)
 	/* A schedule with later rounds hears of removals from before the
 	 * first bind on (drop_released()). */
 	if (!err && t->n_frames && (t->n_rounds > 1 || t->refresh_ms) &&
-	    netlink_addr_watch_open(t->binder, &t->addr_watch) < 0)
+	    ipto_binder_addr_watch_open(t->binder, &t->addr_watch) < 0)
 		t->addr_watch = NULL;
 	if (!err)
 		err = bind_addresses(t);
