@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals shared by pool.c (the description, the capacity rule, commit)
- * and plan.c (takeover and release planning, formatting). Not installed.
+ * Internals shared by pool.c (the description, the capacity rule, commit),
+ * plan.c (takeover, release and move planning), plan-format.c, and the
+ * record's readers (record.c, status.c) and macvlan.c. Not installed.
  *
  * Everything is stored in insertion-order arrays that only grow, so an
  * index stays valid for the life of the pool; plans refer to nodes, IPs
@@ -149,5 +150,8 @@ const struct pool_adapter *macvlan_plan_adapter(const struct ipto_plan *plan,
 
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action);
+/* Step @index of @plan as the public struct (ipto_plan_get_step()). */
+void plan_fill_step(const struct ipto_plan *plan, size_t index,
+		    struct ipto_plan_step *s);
 
 #endif /* IPTO_POOL_PRIVATE_H */
