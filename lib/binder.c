@@ -533,8 +533,90 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
 }
 
-/* How a dump array is filled: links, links with aliases (the netlink
- * binder only), or addresses. */
+/* The macvlan link operations (doc/macvlan.md). */
+IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
+						const struct ipto_macvlan_req *req)
+{
+	struct ipto_macvlan_req r = { 0 };
+	int err, cls;
+
+	if (!binder || !req)
+		return -EINVAL;
+	err = ipto_opts_valid(binder->ctx, "binder: adapter_create_macvlan", req,
+			      ipto_macvlan_req, arp_announce);
+	if (err < 0)
+		return err;
+	memcpy(&r, req, req->sz < sizeof(r) ? req->sz : sizeof(r));
+	r.sz = sizeof(r);
+	if (req->sz < offsetof(struct ipto_macvlan_req, arp_ignore) + sizeof(int))
+		r.arp_ignore = -1;
+	if (req->sz < offsetof(struct ipto_macvlan_req, arp_announce) + sizeof(int))
+		r.arp_announce = -1;
+	err = ipto_ifname_check(binder->ctx, "binder: adapter_create_macvlan", r.ifname);
+	if (err == 0)
+		err = ipto_ifname_check(binder->ctx,
+					"binder: adapter_create_macvlan parent", r.parent);
+	if (err < 0)
+		return err;
+	cls = ipto_mac_classify(&r.mac);
+	if (cls < 0 || !(cls & IPTO_MAC_CLASS_UNICAST) ||
+	    r.mode < IPTO_MACVLAN_MODE_BRIDGE || r.mode > IPTO_MACVLAN_MODE_VEPA ||
+	    (r.alias && strnlen(r.alias, 256) > 255) ||
+	    r.arp_ignore < -1 || r.arp_ignore > 8 ||
+	    r.arp_announce < -1 || r.arp_announce > 2 ||
+	    strcmp(r.ifname, r.parent) == 0) {
+		log_err(binder->ctx, "binder: adapter_create_macvlan %s: bad request "
+			"(MAC, mode, alias or ARP values)\n", r.ifname);
+		return -EINVAL;
+	}
+	if (!binder->ops.adapter_create_macvlan)
+		return ipto_binder_unsupported(binder, "creating links");
+	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
+		r.parent);
+	err = binder->ops.adapter_create_macvlan(binder, &r);
+	return ipto_binder_op_result(binder, err, false,
+				     "adapter_create_macvlan", r.ifname,
+				     r.parent);
+}
+
+IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
+					const char *ifname)
+{
+	int err;
+
+	err = ipto_binder_op_begin(binder, adapter_delete, ifname,
+				   "deleting links");
+	if (err < 0)
+		return err;
+	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
+	err = binder->ops.adapter_delete(binder, ifname);
+	return ipto_binder_op_result(binder, err, false, "adapter_delete",
+				     ifname, NULL);
+}
+
+IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
+					   const char *ifname, char *buf,
+					   size_t len)
+{
+	int err;
+
+	if (!buf || len == 0)
+		return -EINVAL;
+	err = ipto_binder_check_op(binder, "adapter_get_alias", ifname);
+	if (err < 0)
+		return err;
+	if (!binder->ops.adapter_get_alias) {
+		log_info(binder->ctx, "binder: this backend cannot read aliases\n");
+		return -EOPNOTSUPP;
+	}
+	buf[0] = '\0';
+	err = binder->ops.adapter_get_alias(binder, ifname, buf, len);
+	return ipto_binder_op_result(binder, err, false, "adapter_get_alias",
+				     ifname, NULL);
+}
+
+/* How a dump array is filled: links, links with aliases (a binder with
+ * the fast link_dump_aliases), or addresses. */
 enum dump_kind { DUMP_LINKS, DUMP_LINKS_ALIASES, DUMP_ADDRS };
 
 /* The one loop behind the *_dump_alloc() calls below. */

@@ -143,10 +143,10 @@ bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 /* The capacity rule; logs each failure when log is set. */
 int pool_check_rule(struct ipto_pool *pool, bool log);
 
-/* macvlan.c: the plan's adapter of @ifname on @standby, or NULL. */
-const struct pool_adapter *macvlan_plan_adapter(const struct ipto_plan *plan,
-						 const char *standby,
-						 const char *ifname);
+/* pool-macvlan.c: the plan's adapter of @ifname on @standby, or NULL. */
+const struct pool_adapter *pool_plan_adapter(const struct ipto_plan *plan,
+					      const char *standby,
+					      const char *ifname);
 
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action);
