@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal to the backend sources (binder.c, injector.c, dryrun-*.c, ...). */
+/* Internal to the backend sources (binder.c, injector.c, binder-*.c, injector-*.c). */
 #ifndef IPTO_BACKEND_PRIVATE_H
 #define IPTO_BACKEND_PRIVATE_H
 

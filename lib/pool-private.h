@@ -2,7 +2,7 @@
 /*
  * Internals shared by pool.c (the description, the capacity rule, commit),
  * plan.c (takeover, release and move planning), plan-format.c, and the
- * record's readers (record.c, status.c) and macvlan.c. Not installed.
+ * record's readers (record.c, status.c) and the macvlan files. Not installed.
  *
  * Everything is stored in insertion-order arrays that only grow, so an
  * index stays valid for the life of the pool; plans refer to nodes, IPs
@@ -54,7 +54,7 @@ struct pool_adapter {
 	uint32_t standby;
 	unsigned int flags; /* enum ipto_adapter_flags */
 	uint32_t load;	    /* committed addresses on it */
-	char *mv_parent;    /* a macvlan on this parent (macvlan.c), or NULL */
+	char *mv_parent;    /* a macvlan on this parent (pool-macvlan.c), or NULL */
 	uint32_t mv_index;  /* its index among its standby's macvlans */
 };
 
