@@ -40,7 +40,7 @@ enum ipto_backend_kind {
 	IPTO_BACKEND_DRYRUN,
 };
 
-/* One IPv4 setting of one link, for ipto_binder_devconf_set_batch(). */
+/* One IPv4 setting of one link, for the fast devconf_set_batch. */
 struct ipto_devconf_req {
 	int ifindex;
 	const char *ifname; /* for messages */
@@ -58,9 +58,19 @@ struct ipto_addr_watch;
  * What a built-in binder carries beside its public ops table: which
  * backend it is, and the fast operations it has (NULL: it has not; the
  * engine then takes the public ops one by one, as for a caller's binder).
- * Private: a caller's binder has none. Reached through the
- * ipto_binder_*_batch(), ..._link_dump_aliases() and ..._addr_watch_*()
- * wrappers below, which answer -EOPNOTSUPP where the op is absent.
+ * Private: a caller's binder has none. Reached through ipto_binder_fast()
+ * and the ipto_binder_addr_watch_*() wrappers below.
+ * - addr_del_batch: addr_del for @n addresses in one go (the netlink
+ *   binder pipelines them, one sendmsg for up to 256 requests, each its
+ *   own ACK): @results[i] is 0 or the negative errno of request i
+ *   (-EADDRNOTAVAIL: it was not there). Returns 0, or a negative errno of
+ *   the socket (then the requests without an answer failed with it).
+ * - devconf_set_batch: devconf_set for @n settings in one go, as
+ *   addr_del_batch.
+ * - link_dump_aliases: the link dump with each link's IFLA_IFALIAS (""
+ *   when none) in @aliases[i], in one request: the count, or a negative
+ *   errno.
+ * - addr_watch_open, _read, _close: see ipto_binder_addr_watch_open().
  */
 struct ipto_binder_builtin {
 	enum ipto_backend_kind kind;
@@ -81,6 +91,12 @@ struct ipto_binder_builtin {
 			       void *data);
 	void (*addr_watch_close)(struct ipto_addr_watch *w);
 };
+
+/* The fast operation @op of binder @b (a member of struct
+ * ipto_binder_builtin), or NULL when @b has none: then the caller takes
+ * the public ops. */
+#define ipto_binder_fast(b, op) \
+	((b) != NULL && (b)->builtin != NULL ? (b)->builtin->op : NULL)
 
 /*
  * What a built-in injector carries beside its public ops table (as for
@@ -227,24 +243,6 @@ int ipto_injector_new_builtin(struct ipto_ctx *ctx,
 #define IPTO_DUMP_ROOM_LINKS 512
 #define IPTO_DUMP_ROOM_ADDRS 1024
 
-/* The link dump with each link's IFLA_IFALIAS ("" when none) in
- * @aliases[i], in one request: the count, or -EOPNOTSUPP for a binder
- * without it. */
-int ipto_binder_link_dump_aliases(struct ipto_binder *b,
-				  struct ipto_adapter_entry *out,
-				  char (*aliases)[IPTO_LINK_ALIAS_MAX],
-				  size_t max);
-
-/* devconf_set for @n settings in one go (the netlink binder pipelines
- * them: one sendmsg for up to 256 requests, each its own RTM_NEWLINK and
- * ACK): @results[i] is 0 or the negative errno of request i. Returns 0, a
- * negative errno of the socket (then the requests without an answer
- * failed with it), or -EOPNOTSUPP for a binder without it (nothing sent).
- * With @n 0 it only says whether the binder has it. */
-int ipto_binder_devconf_set_batch(struct ipto_binder *b,
-				  const struct ipto_devconf_req *reqs, size_t n,
-				  int *results);
-
 /* What every link op's public wrapper checks first: a binder, and a valid
  * interface name (-EINVAL otherwise, logged naming "binder: @op"). */
 int ipto_binder_check_op(struct ipto_binder *b, const char *op,
@@ -274,8 +272,8 @@ int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
  * count, with *@ret to free(), or a negative errno (*@ret untouched).
  * - ipto_binder_adapter_dump_alloc(): every link (ipto_binder_adapter_dump());
  * - ..._aliases(): the same with each link's alias in (*@aliases)[i], to
- *   free() as well (ipto_binder_link_dump_aliases(): -EOPNOTSUPP for
- *   binders without it);
+ *   free() as well (-EOPNOTSUPP for a binder without the fast
+ *   link_dump_aliases);
  * - ipto_binder_addr_dump_alloc(): the addresses of @ifindex, 0 for all
  *   (ipto_binder_addr_dump()).
  */
@@ -311,14 +309,6 @@ int ipto_binder_addr_watch_read(struct ipto_binder *b,
 				void *data);
 void ipto_binder_addr_watch_close(struct ipto_binder *b,
 				  struct ipto_addr_watch *w);
-
-/* addr_del for @n addresses in one go, like
- * ipto_binder_devconf_set_batch(): @results[i] is 0 or the negative errno
- * of request i (-EADDRNOTAVAIL: it was not there). With @n 0 it only says
- * whether the binder has it: 0, or -EOPNOTSUPP. */
-int ipto_binder_addr_del_batch(struct ipto_binder *b,
-			       const struct ipto_addr_req *reqs, size_t n,
-			       int *results);
 
 /* All of @ifname's addresses through ipto_binder_addr_list(), in an array
  * grown until they fit: the count, with *@ret to free(), or a negative

@@ -199,6 +199,18 @@ static size_t build_deladdr_req(struct nl_binder *nb, const void *reqs, size_t i
 	return off;
 }
 
+/* Logs the kernel's refusal @result of request @req ("netlink: @what
+ * address ADDR on IFNAME: why"). */
+static void log_addr_refusal(struct nl_binder *nb, const struct ipto_addr_req *req,
+			     int result, const char *what)
+{
+	char text[IPTO_ADDR_STRLEN];
+
+	ipto_addr_format(&req->addr, text, sizeof(text));
+	log_err(nb->ctx, "netlink: %s address %s on %s: %s\n", what, text,
+		req->ifname, ipto_strerror(result));
+}
+
 int nb_batch_addr_del(struct ipto_binder *b, const struct ipto_addr_req *reqs,
 		      size_t n, int *results)
 {
@@ -207,6 +219,8 @@ int nb_batch_addr_del(struct ipto_binder *b, const struct ipto_addr_req *reqs,
 	size_t i;
 	int r, err;
 
+	if (n == 0)
+		return 0;
 	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_deladdr_req, results,
 			 "address removal", &r);
 	if (err < 0)
@@ -215,13 +229,8 @@ int nb_batch_addr_del(struct ipto_binder *b, const struct ipto_addr_req *reqs,
 		int ifindex = nb_ifindex_of(nb, reqs[i].ifname);
 
 		if (r == 0 && results[i] < 0 && results[i] != -EADDRNOTAVAIL &&
-		    results[i] != -ENODEV) {
-			char text[IPTO_ADDR_STRLEN];
-
-			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
-			log_err(nb->ctx, "netlink: delete address %s on %s: %s\n",
-				text, reqs[i].ifname, ipto_strerror(results[i]));
-		}
+		    results[i] != -ENODEV)
+			log_addr_refusal(nb, &reqs[i], results[i], "delete");
 		if (results[i] == 0 && nb->proto_mode == PROTO_RECORD && ifindex > 0) {
 			nb_record_mark_key(ifindex, &reqs[i].addr, key, sizeof(key));
 			nb_record_set(nb, key, NULL);
@@ -248,13 +257,8 @@ int nb_batch_addr_add(struct ipto_binder *binder, const struct ipto_addr_req *re
 		 * already there is no error, a missing link the caller's to
 		 * judge */
 		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
-		    results[i] != -ENODEV) {
-			char text[IPTO_ADDR_STRLEN];
-
-			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
-			log_err(nb->ctx, "netlink: add address %s on %s: %s\n",
-				text, reqs[i].ifname, ipto_strerror(results[i]));
-		}
+		    results[i] != -ENODEV)
+			log_addr_refusal(nb, &reqs[i], results[i], "add");
 	}
 	for (i = 0; i < n; i++)
 		if (results[i] == 0 && nb_proto_of_flags(reqs[i].flags))

@@ -648,7 +648,9 @@ static int dump_alloc(struct ipto_binder *b, enum dump_kind kind, int ifindex,
 		else if (kind == DUMP_LINKS)
 			n = ipto_binder_adapter_dump(b, (void *)out, room);
 		else
-			n = ipto_binder_link_dump_aliases(b, (void *)out, al, room);
+			n = ipto_binder_fast(b, link_dump_aliases)
+				    ? b->builtin->link_dump_aliases(b, (void *)out, al, room)
+				    : -EOPNOTSUPP;
 		if (n >= 0 && (size_t)n <= room)
 			break;
 		free(out);
@@ -689,42 +691,12 @@ IPTO_DEFINE_NOT_BUILT(ipto_binder, ipto_binder_new_netlink, "netlink binder",
 		      "libnl")
 #endif
 
-/* The fast operations of a built-in binder (struct ipto_binder_builtin):
- * @op of @b's table, or NULL when @b has none. */
-#define fast_op(b, op) ((b) && (b)->builtin ? (b)->builtin->op : NULL)
-
-int ipto_binder_link_dump_aliases(struct ipto_binder *b,
-				  struct ipto_adapter_entry *out,
-				  char (*aliases)[IPTO_LINK_ALIAS_MAX],
-				  size_t max)
-{
-	if (!fast_op(b, link_dump_aliases))
-		return -EOPNOTSUPP;
-	return b->builtin->link_dump_aliases(b, out, aliases, max);
-}
-
-int ipto_binder_devconf_set_batch(struct ipto_binder *b,
-				  const struct ipto_devconf_req *reqs, size_t n,
-				  int *results)
-{
-	if (!fast_op(b, devconf_set_batch))
-		return -EOPNOTSUPP;
-	return n == 0 ? 0 : b->builtin->devconf_set_batch(b, reqs, n, results);
-}
-
-int ipto_binder_addr_del_batch(struct ipto_binder *b,
-			       const struct ipto_addr_req *reqs, size_t n,
-			       int *results)
-{
-	if (!fast_op(b, addr_del_batch))
-		return -EOPNOTSUPP;
-	return n == 0 ? 0 : b->builtin->addr_del_batch(b, reqs, n, results);
-}
-
+/* The address watch, through the binder's fast operations
+ * (backend-private.h). */
 int ipto_binder_addr_watch_open(struct ipto_binder *b,
 				struct ipto_addr_watch **ret)
 {
-	if (!fast_op(b, addr_watch_open))
+	if (!ipto_binder_fast(b, addr_watch_open))
 		return -EOPNOTSUPP;
 	return b->builtin->addr_watch_open(b, ret);
 }
@@ -735,7 +707,7 @@ int ipto_binder_addr_watch_read(struct ipto_binder *b,
 					     const struct ipto_addr *addr),
 				void *data)
 {
-	if (!w || !fast_op(b, addr_watch_read))
+	if (!w || !ipto_binder_fast(b, addr_watch_read))
 		return -EOPNOTSUPP;
 	return b->builtin->addr_watch_read(w, gone, data);
 }
@@ -743,6 +715,6 @@ int ipto_binder_addr_watch_read(struct ipto_binder *b,
 void ipto_binder_addr_watch_close(struct ipto_binder *b,
 				  struct ipto_addr_watch *w)
 {
-	if (w && fast_op(b, addr_watch_close))
+	if (w && ipto_binder_fast(b, addr_watch_close))
 		b->builtin->addr_watch_close(w);
 }

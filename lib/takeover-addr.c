@@ -201,7 +201,7 @@ static bool unbind_in_batch(struct ipto_takeover *t)
 {
 	size_t i;
 
-	if (!t->dump || ipto_binder_addr_del_batch(t->binder, NULL, 0, NULL) < 0)
+	if (!t->dump || !ipto_binder_fast(t->binder, addr_del_batch))
 		return false;
 	for (i = 0; i < t->n_actions; i++) {
 		const struct action *a = &t->actions[i];
@@ -238,7 +238,8 @@ static int unbind_batch(struct ipto_takeover *t, const size_t *which,
 		reqs[k].ifname = t->ports[a->port].ifname;
 		reqs[k].addr = dels[k];
 	}
-	err = ipto_binder_addr_del_batch(t->binder, reqs, n, results);
+	err = ipto_binder_fast(t->binder, addr_del_batch)(t->binder, reqs, n,
+							   results);
 	for (k = 0; k < n && err == 0; k++) {
 		const struct action *a = &t->actions[which[k]];
 		const struct ipto_addr_entry *e = addr_dump_find(t, t->ports[a->port].ifindex,

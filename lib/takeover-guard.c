@@ -34,12 +34,12 @@ int guard_fix_devconf(struct ipto_takeover *t, bool guards)
 	 * with its own MAC). */
 	if (takeover_reclaiming(t) && !guards)
 		return 0;
-	/* With the netlink binder the changes go in one pipelined batch
+	/* With a binder that has devconf_set_batch (netlink) the changes go in one batch
 	 * after all their notes are written (each note still before its
 	 * change): one sendmsg instead of a round trip per setting, which
 	 * on a host with a hundred interfaces to guard was most of the
 	 * takeover (tests/bench). Other binders: one call each. */
-	if (ipto_binder_devconf_set_batch(t->binder, NULL, 0, NULL) == 0) {
+	if (ipto_binder_fast(t->binder, devconf_set_batch)) {
 		reqs = calloc(2 * t->n_ports + 1, sizeof(*reqs));
 		req_port = calloc(2 * t->n_ports + 1, sizeof(*req_port));
 		req_old = calloc(2 * t->n_ports + 1, sizeof(*req_old));
@@ -157,7 +157,7 @@ static int set_devconf_batch(struct ipto_takeover *t,
 	results = calloc(n, sizeof(*results));
 	if (!results)
 		return -ENOMEM;
-	ipto_binder_devconf_set_batch(t->binder, reqs, n, results);
+	ipto_binder_fast(t->binder, devconf_set_batch)(t->binder, reqs, n, results);
 	for (i = 0; i < n; i++) {
 		struct undo u = { .kind = UNDO_DEVCONF, .port = req_port[i],
 				  .key = reqs[i].key, .old_value = req_old[i] };
@@ -212,7 +212,7 @@ void guard_restore_after_release(struct ipto_takeover *t)
 	/* With the netlink binder the settings to restore go in one
 	 * pipelined batch (as guard_fix_devconf() sets them), the notes are
 	 * written after it from its results. */
-	batch = ipto_binder_devconf_set_batch(t->binder, NULL, 0, NULL) == 0;
+	batch = ipto_binder_fast(t->binder, devconf_set_batch) != NULL;
 	notes = calloc((size_t)n, sizeof(*notes));
 	reqs = calloc(2 * (size_t)n, sizeof(*reqs));
 	req_note = calloc(2 * (size_t)n, sizeof(*req_note));
@@ -278,7 +278,8 @@ void guard_restore_after_release(struct ipto_takeover *t)
 		}
 	}
 	if (n_reqs)
-		ipto_binder_devconf_set_batch(t->binder, reqs, n_reqs, results);
+		ipto_binder_fast(t->binder, devconf_set_batch)(t->binder, reqs,
+							       n_reqs, results);
 	for (i = 0; i < n_reqs; i++) {
 		struct link_note *note = &notes[req_note[i]].note;
 
