@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal to the backend sources (binder.c, injector.c, binder-*.c, injector-*.c). */
+/* Internal to the backend sources (binder.c, injector.c, binder-*.c,
+ * injector-*.c). */
 #ifndef IPTO_BACKEND_PRIVATE_H
 #define IPTO_BACKEND_PRIVATE_H
 
@@ -219,8 +220,9 @@ struct ipto_injector_builtin {
  * the backend's state, runs @init on them (NULL: nothing to do; on failure
  * it undoes its own work and returns a negative errno) and wraps the state,
  * as userdata, in a new object with @ops (whose destroy releases it from
- * then on) and @builtin (the backend's kind and fast operations). On failure *@ret is untouched and the state is gone: @fini
- * (NULL: nothing to undo) undoes a successful @init, then it is freed.
+ * then on) and @builtin (the backend's kind and fast operations). On
+ * failure *@ret is untouched and the state is gone: @fini (NULL: nothing
+ * to undo) undoes a successful @init, then it is freed.
  */
 int ipto_binder_new_builtin(struct ipto_ctx *ctx,
 			    const struct ipto_binder_ops *ops, size_t state_sz,

@@ -34,11 +34,12 @@ int guard_fix_devconf(struct ipto_takeover *t, bool guards)
 	 * with its own MAC). */
 	if (takeover_reclaiming(t) && !guards)
 		return 0;
-	/* With a binder that has devconf_set_batch (netlink) the changes go in one batch
-	 * after all their notes are written (each note still before its
-	 * change): one sendmsg instead of a round trip per setting, which
-	 * on a host with a hundred interfaces to guard was most of the
-	 * takeover (tests/bench). Other binders: one call each. */
+	/* With the fast devconf_set_batch (the netlink binder's) the
+	 * changes go in one pipelined batch after all their notes are
+	 * written (each note still before its change): one sendmsg instead
+	 * of a round trip per setting, which on a host with a hundred
+	 * interfaces to guard was most of the takeover (tests/bench).
+	 * Other binders: one call each. */
 	if (ipto_binder_fast(t->binder, devconf_set_batch)) {
 		reqs = calloc(2 * t->n_ports + 1, sizeof(*reqs));
 		req_port = calloc(2 * t->n_ports + 1, sizeof(*req_port));
