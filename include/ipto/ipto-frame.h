@@ -108,7 +108,6 @@ enum ipto_frame_tha {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_frame_tha_name(enum ipto_frame_tha v);
 
@@ -126,7 +125,6 @@ enum ipto_frame_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_frame_flags_name(enum ipto_frame_flags v);
 
