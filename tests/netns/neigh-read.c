@@ -4,18 +4,21 @@
  * namespace, for tests/netns/test-neigh.sh.
  *
  *   neigh-read SUBNET [table IFNAME|-] [routers IFNAME|-] [seen PATH|-]
- *              [list PATH] [targets]
+ *              [list PATH] [mac MAC] [send IFNAME] [targets]
  *
  * Reads the sources in the order given into one set, then prints one line
  * per neighbour, "ADDRESS MAC|- SOURCE[,SOURCE...]", in set order; with
  * "targets", only the targets of SUBNET (the taken address with its
  * prefix), then a line "frames N" with the number of directed frames
- * built. Exit status 0, or 1 with the error on stderr.
+ * built from MAC (default 02:00:5e:30:01:01); with "send IFNAME" too,
+ * those frames go out of IFNAME in one batch (AF_PACKET injector) and a
+ * line "sent N" follows. Exit status 0, or 1 with the error on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <ipto/ipto.h>
 
@@ -53,6 +56,7 @@ int main(int argc, char **argv)
 	struct ipto_neigh_set *set = NULL;
 	struct ipto_addr subnet;
 	bool targets = false;
+	const char *send_if = NULL, *mac_str = "02:00:5e:30:01:01";
 	int i, r;
 
 	if (argc < 2 || ipto_addr_parse(argv[1], &subnet) < 0) {
@@ -72,6 +76,16 @@ int main(int argc, char **argv)
 		if (!arg) {
 			fprintf(stderr, "neigh-read: %s needs an argument\n", argv[i]);
 			return 2;
+		}
+		if (strcmp(argv[i], "mac") == 0) {
+			mac_str = arg;
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "send") == 0) {
+			send_if = arg;
+			i++;
+			continue;
 		}
 		if (strcmp(argv[i], "table") == 0)
 			r = ipto_neigh_set_add_table(set, opt, &subnet);
@@ -107,11 +121,37 @@ int main(int argc, char **argv)
 			ipto_neigh_set_get(set, idx[i], &one);
 			print_one(&one);
 		}
-		ipto_mac_parse("02:00:5e:30:01:01", &mac);
+		if (ipto_mac_parse(mac_str, &mac) < 0)
+			return fail("mac", -EINVAL);
 		f = ipto_neigh_set_build_frames(set, &mac, &subnet, frames, n);
 		if (f < 0)
 			return fail("frames", f);
 		printf("frames %d\n", f);
+		if (send_if) {
+			struct ipto_injector *inj = NULL;
+			struct ipto_injector_adapter *ad = NULL;
+			struct iovec *iov = calloc((size_t)f + 1, sizeof(*iov));
+
+			if (!iov)
+				return fail("send", -ENOMEM);
+			for (i = 0; i < f; i++) {
+				iov[i].iov_base = frames[i].data;
+				iov[i].iov_len = frames[i].len;
+			}
+			r = ipto_injector_new_packet(ctx, &inj);
+			if (r < 0)
+				return fail("injector", r);
+			r = ipto_injector_open(inj, send_if, &ad);
+			if (r < 0)
+				return fail(send_if, r);
+			r = ipto_injector_send_batch(ad, iov, (size_t)f);
+			if (r < 0)
+				return fail("send", r);
+			printf("sent %d\n", r);
+			ipto_injector_close(ad);
+			ipto_injector_unref(inj);
+			free(iov);
+		}
 		free(idx);
 		free(frames);
 	} else {
