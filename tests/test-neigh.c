@@ -795,6 +795,31 @@ START_TEST(list_files)
 						  IPTO_NEIGH_NODE_LIST), -EINVAL);
 	snprintf(missing, sizeof(missing), "%s:3: \"nope\" is not a MAC", path);
 	ck_assert_log(&f.log, missing);
+	/* a file of 4 MiB (comment lines, 256 bytes each) is refused */
+	{
+		FILE *fp = fopen(path, "w");
+		char line[256];
+		int i;
+
+		ck_assert_ptr_nonnull(fp);
+		memset(line, ' ', sizeof(line));
+		line[0] = '#';
+		line[255] = '\n';
+		for (i = 0; i < 4 * 4096 - 1; i++)
+			ck_assert_uint_eq(fwrite(line, 1, 256, fp), 256);
+		fputs("192.0.2.99\n", fp);
+		ck_assert_int_eq(fclose(fp), 0);
+		ck_assert_int_eq(ipto_neigh_set_load_list(f.set, path,
+							  IPTO_NEIGH_NODE_LIST), 1);
+		fp = fopen(path, "a");
+		ck_assert_ptr_nonnull(fp);
+		for (i = 0; i < 24; i++)
+			fputs("192.0.2.99 #\n", fp);
+		ck_assert_int_eq(fclose(fp), 0);
+		ck_assert_int_eq(ipto_neigh_set_load_list(f.set, path,
+							  IPTO_NEIGH_NODE_LIST), -E2BIG);
+		ck_assert_log(&f.log, "longer than a list of 4096 neighbours can be");
+	}
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 	ck_assert_int_eq(ipto_neigh_set_load_list(f.set, NULL,

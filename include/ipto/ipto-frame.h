@@ -139,7 +139,7 @@ const char *ipto_frame_tha_name(enum ipto_frame_tha v);
 
 /**
  * enum ipto_frame_flags - flags of struct ipto_frame_opts.flags.
- * @IPTO_FRAME_ROUTER: NA: set the Router flag. Ignored for ARP styles.
+ * @IPTO_FRAME_ROUTER: NA: set the Router flag. Ignored for the other styles.
  */
 enum ipto_frame_flags {
 	IPTO_FRAME_ROUTER = 1 << 0,

@@ -54,6 +54,7 @@ sbx ip neigh replace 198.51.100.7 lladdr 00:00:5e:00:53:07 dev mgmt nud permanen
 sbx ip neigh replace 192.0.2.153 lladdr 00:00:5e:00:53:53 dev tk1 nud permanent
 sbx ip neigh replace 192.0.2.254 lladdr 00:00:5e:00:53:fe dev mgmt nud permanent
 sbx ip neigh replace "$T4" lladdr "$A1M" dev mgmt nud permanent
+sbx ip -6 neigh replace fe80::99 lladdr 00:00:5e:00:53:99 dev mgmt nud permanent router
 # --- its routes -------------------------------------------------------------
 sbx ip route add 203.0.113.0/24 via 192.0.2.1 dev mgmt
 sbx ip route add default via 192.0.2.254 dev mgmt
@@ -106,8 +107,10 @@ echo "$out" | sed 's/^/# table6: /'
 check "table6: c1" has_line "$out" "$C16 $C1M table"
 check "table6: c2" has_line "$out" "$C26 $C2M table"
 check "table6: no IPv4 entry" no_addr "$out" "$C1"
+check "table6: a link-local entry flagged as a router is a router too" \
+	has_line "$out" "fe80::99 00:00:5e:00:53:99 table,router"
 check "table6: nothing else but what ip neigh shows" \
-	confirmed_extra "$out" -6 "$C16" "$C26"
+	confirmed_extra "$out" -6 "$C16" "$C26" fe80::99
 
 out=$(sbx "$tool" "$T4/24" routers mgmt)
 echo "$out" | sed 's/^/# routers: /'
