@@ -434,5 +434,6 @@ struct ipto_watch;
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
 #include <ipto/ipto-watch.h>
+#include <ipto/ipto-neigh.h>
 
 #endif /* IPTO_IPTO_H */
