@@ -25,6 +25,10 @@
 # IPv6). Between the moves a1 starts again, preempts, and then exactly one
 # MAC answers: a1's eth0.
 #
+# Last, the supervisor itself is SIGKILLed, then keepalived: a1 keeps the
+# addresses until "ipto-supervise ... --release" (the systemd unit's
+# ExecStopPost=, ipto-keepalived.service) releases them; then sb serves.
+#
 # Without the supervisor (keepalived run directly) "killed" fails: a1
 # keeps both addresses, and two MACs answer for each once sb took them
 # over.
@@ -268,6 +272,34 @@ awk '/ supervise: started / { own = 0 }
 	END { exit !ok }' "$CL_DIR/a1/notify.log" ||
 	fail "stopped: keepalived's own notify_stop did not run before it exited"
 ok "stopped: keepalived ran its notify_stop, the supervisor released after it"
+
+# The supervisor itself SIGKILLed: keepalived lives on (a1 still serves),
+# and when it dies too nobody releases: the unit's ExecStopPost= runs
+# "ipto-supervise ROLE --release" (ipto-keepalived.service), which must.
+back "restart after stopped"
+kill_supervisor() {
+	local p
+	p=$(ka_pids a1 ipto-supervise)
+	[ -n "$p" ] || return 1
+	# shellcheck disable=SC2086
+	kill -s KILL $p
+}
+kill_supervisor || fail "no supervisor on a1"
+wait_for 10 "the supervisor is gone" test -z "$(ka_pids a1 ipto-supervise)"
+[ -n "$(ka_pids a1)" ] && holds a1 eth0 ||
+	fail "supervisor killed: a1's keepalived or its addresses went with it"
+kill_all || fail "no keepalived on a1"
+wait_for 10 "a1's keepalived is gone" ka_gone a1
+holds a1 eth0 || fail "unsupervised SIGKILL: a1 released (nothing should have)"
+ok "supervisor killed, then keepalived: a1 still holds both addresses (no one released)"
+t0=$(cl_now)
+cl_exec a1 /etc/keepalived/ipto-supervise --config "$CONF" --node a1 --interface eth0 \
+	--ipto "$IPTO" --log /etc/keepalived/notify.log --release ||
+	fail "ipto-supervise --release failed"
+holds_none a1 eth0 || fail "ipto-supervise --release left $SVC or $SVC6 on a1"
+ok "ipto-supervise --release (the unit's ExecStopPost=) released both on a1 in $(since "$t0")s"
+wait_for 30 "sb holds $SVC on tk1 and $SVC6 on tk2" sb_serves
+one_mac "$MAC_TK1" "$MAC_TK2" "after --release"
 
 echo "# keepalived $(keepalived --version 2>&1 | awk 'NR == 1 { print $2 }'), advert_int 1 s; seconds from the signal"
 printf '# %-8s %22s %22s\n' move "a1 holds nothing" "keepalived gone"
