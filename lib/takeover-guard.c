@@ -53,8 +53,11 @@ int guard_fix_devconf(struct ipto_takeover *t, bool guards)
 		int values[2], olds[3] = { -1, -1, -1 };
 		bool set[2] = { false, false };
 
+		/* An adapter of the plan that gets only IPv6 addresses is
+		 * guarded too when the takeover binds IPv4 elsewhere: with
+		 * arp_ignore=0 it would answer ARP for those with its MAC. */
 		if (t->ports[p].guard != guards || t->ports[p].absent ||
-		    (!guards && !t->ports[p].has_v4_bind))
+		    (!guards && !t->ports[p].has_v4_bind && !t->has_guards))
 			continue;
 		for (k = 0; k < IPTO_ARRAY_SIZE(knobs); k++) {
 			if (t->ports[p].arp[k] >= 0) {
