@@ -694,10 +694,11 @@ int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out)
  * for none); returns how many. */
 size_t node_ips(const char *node, struct ipto_addr **out)
 {
-	size_t n = cluster_node_ips(cluster, node, NULL, 0);
+	size_t n = cluster_node_ips(cluster, node, NULL, 0), m;
 
 	*out = n ? xrealloc(NULL, n * sizeof(**out)) : NULL;
-	return n ? cluster_node_ips(cluster, node, *out, n) : 0;
+	m = n ? cluster_node_ips(cluster, node, *out, n) : 0;
+	return m < n ? m : n; /* never more than was copied */
 }
 
 /* The dumped link of @ifindex, or NULL. */
