@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -329,6 +330,67 @@ START_TEST(lock_times_out_with_a_clear_error)
 }
 END_TEST
 
+/* A lock file the library did not make is refused, named in the log:
+ * a link (-ELOOP), not a regular file, writable by others, with a second
+ * name, or of another owner (-EPERM). */
+START_TEST(lock_refuses_files_it_did_not_make)
+{
+	struct test_log log;
+	struct ipto_ctx *ctx = test_ctx_new(&log);
+	char dir[] = "/tmp/ipto-lock-dir-XXXXXX", path[64], other[64];
+	struct ipto_lock *l = NULL;
+	IPTO_OPTS(ipto_lock_opts, o, .path = path, .flags = IPTO_LOCK_NOWAIT);
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(other, sizeof(other), "%s/target", dir);
+	fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	ck_assert_int_eq(symlink(other, path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -ELOOP);
+	has(log.last, "is a symbolic link: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "is not a regular file: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	ck_assert_int_eq(link(other, path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "has 2 links: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0666), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "is writable by other users (mode 0666): refused");
+	ck_assert_int_eq(fchmod(fd, 0644), 0);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(fchown(fd, 65534, 65534), 0);
+		ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+		has(log.last, "belongs to uid 65534, not 0: refused");
+		ck_assert_int_eq(fchown(fd, 0, 0), 0);
+	}
+	close(fd);
+	ck_assert_ptr_null(l);
+	/* its own (and one it makes) are fine */
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), 0);
+	l = ipto_lock_release(l);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), 0);
+	ipto_lock_release(l);
+	unlink(path);
+	unlink(other);
+	rmdir(dir);
+	ipto_ctx_unref(ctx);
+}
+END_TEST
+
 static unsigned int health_of(struct ipto_status *st, const char *ip, const char **ifname)
 {
 	struct ipto_addr want = test_addr(ip);
@@ -590,6 +652,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, release_leaves_what_takeovers_did_not_add);
 	tcase_add_test(tc, address_on_another_interface_is_refused);
 	tcase_add_test(tc, lock_times_out_with_a_clear_error);
+	tcase_add_test(tc, lock_refuses_files_it_did_not_make);
 	tcase_add_test(tc, status_reports_health);
 	tcase_add_test(tc, moves_are_checked);
 	suite_add_tcase(s, tc);
