@@ -604,9 +604,12 @@ void take_lock(void)
 		return;
 	diag_reset();
 	r = ipto_lock_acquire(ctx, &o, &host_lock);
-	if (r < 0)
+	if (r == -ETIMEDOUT || r == -EBUSY)
 		exit(cli_fail(r, "%s: another takeover or release runs on this host: %s",
 			     cli.cmd_name, diag_why(r)));
+	if (r < 0)
+		exit(cli_fail(r, "%s: cannot take the host's lock: %s", cli.cmd_name,
+			     diag_why(r)));
 }
 
 /* Reads what this host holds into the pool (the kernel is the record). */
