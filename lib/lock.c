@@ -19,6 +19,7 @@
 
 struct ipto_lock {
 	int fd;
+	struct ipto_ctx *ctx;
 };
 
 static uint64_t mono_ms(void)
@@ -228,6 +229,8 @@ IPTO_EXPORT int ipto_lock_acquire(struct ipto_ctx *ctx,
 		return -ENOMEM;
 	}
 	lock->fd = fd;
+	lock->ctx = ipto_ctx_ref(ctx);
+	ipto_ctx_lock_taken(ctx);
 	log_info(ctx, "lock: holding %s\n", p);
 	*ret = lock;
 	return 0;
@@ -238,6 +241,8 @@ IPTO_EXPORT struct ipto_lock *ipto_lock_release(struct ipto_lock *lock)
 	if (!lock)
 		return NULL;
 	close(lock->fd); /* drops the flock */
+	ipto_ctx_lock_dropped(lock->ctx);
+	ipto_ctx_unref(lock->ctx);
 	free(lock);
 	return NULL;
 }
