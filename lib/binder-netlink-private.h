@@ -56,6 +56,9 @@ struct nl_binder {
 	 * to the record ("addr.IFINDEX.ADDR_PREFIX" keys), which dumps check
 	 * against the kernel. */
 	enum { PROTO_UNKNOWN, PROTO_KERNEL, PROTO_RECORD } proto_mode;
+	/* the lock generation (ipto_ctx_lock_generation()) under which the
+	 * record was last tidied (nb_record_prune()) */
+	unsigned long pruned_gen;
 };
 
 /* Link reads leave out the statistics (RTEXT_FILTER_SKIP_STATS, Linux
@@ -89,6 +92,7 @@ int nb_get_link(struct nl_binder *nb, const char *ifname,
 int nb_ifindex_of(struct nl_binder *nb, const char *ifname);
 int nb_addr_dump(struct nl_binder *nb, int ifindex,
 		 struct ipto_addr_entry *out, size_t max);
+int nb_link_dump(struct nl_binder *nb, struct ipto_adapter_entry *out, size_t max);
 int nb_link_get_raw(struct nl_binder *nb, const char *ifname,
 		    struct link_dump_ctx *c);
 int nb_change_link(struct nl_binder *nb, struct rtnl_link *link,
@@ -104,6 +108,7 @@ void nb_record_keep_mark(struct nl_binder *nb, int ifindex,
 int nb_record_get(struct nl_binder *nb, const char *key, char *buf,
 		  size_t len);
 int nb_record_set(struct nl_binder *nb, const char *key, const char *value);
+void nb_record_prune(struct nl_binder *nb);
 int nb_record_get_op(struct ipto_binder *binder, const char *key, char *buf,
 		     size_t len);
 int nb_record_set_op(struct ipto_binder *binder, const char *key,

@@ -6,6 +6,8 @@
  */
 #include "binder-netlink-private.h"
 
+#include <dirent.h>
+
 /* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
 void nb_record_mark_key(int ifindex, const struct ipto_addr *a, char *buf, size_t len)
 {
@@ -135,4 +137,118 @@ int nb_record_set(struct nl_binder *nb, const char *key, const char *value)
 int nb_record_set_op(struct ipto_binder *binder, const char *key, const char *value)
 {
 	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tidying: entries of addresses and links that are gone               */
+/* ------------------------------------------------------------------ */
+
+/* A whole dump of links or addresses (*@ret malloc()ed), or -errno. */
+static int dump_all(struct nl_binder *nb, bool links, void **ret)
+{
+	size_t elem = links ? sizeof(struct ipto_adapter_entry)
+			    : sizeof(struct ipto_addr_entry);
+	size_t room = 64, i;
+	char *out;
+	int n;
+
+	for (;;) {
+		out = calloc(room, elem);
+		if (!out)
+			return -ENOMEM;
+		for (i = 0; i < room; i++)
+			memcpy(out + i * elem, &elem, sizeof(elem));
+		n = links ? nb_link_dump(nb, (void *)out, room)
+			  : nb_addr_dump(nb, 0, (void *)out, room);
+		if (n >= 0 && (size_t)n <= room)
+			break;
+		free(out);
+		if (n < 0)
+			return n;
+		room = (size_t)n + 16; /* it grew meanwhile */
+	}
+	*ret = out;
+	return n;
+}
+
+/* Whether the note @value (ifindex=N mac=M ...) is of link @l. */
+static bool note_is_of(const char *value, const struct ipto_adapter_entry *l)
+{
+	char mac[IPTO_MAC_STRLEN + 1];
+	struct ipto_mac m;
+	int ifindex;
+
+	if (sscanf(value, "ifindex=%d mac=%18s", &ifindex, mac) != 2 ||
+	    ipto_mac_parse(mac, &m) < 0)
+		return true; /* not a note this can judge: kept */
+	return ifindex == l->ifindex && ipto_mac_equal(&m, &l->mac);
+}
+
+/*
+ * Called by the first address dump under each hold of the host lock (so
+ * no other run writes meanwhile): removes the record's entries whose
+ * address or link is gone, on every kernel:
+ * - addr.IFINDEX.ADDR_PREFIX marks (kernels before 6.3) of an address the
+ *   kernel no longer has on that interface, or left by a writer that died
+ *   before its rename (KEY.PID);
+ * - link.IFNAME notes of a link that no longer exists, or of another link
+ *   that has its name now (another index or MAC).
+ * Other entries are left as they are. Best effort: a failure to read the
+ * kernel leaves the record as it is.
+ */
+void nb_record_prune(struct nl_binder *nb)
+{
+	struct ipto_adapter_entry *links = NULL;
+	struct ipto_addr_entry *addrs = NULL;
+	char (*keys)[96] = NULL;
+	struct dirent *de;
+	DIR *dir;
+	int nl, na, i;
+
+	if (!nb->record_dir[0])
+		return;
+	dir = opendir(nb->record_dir);
+	if (!dir)
+		return;
+	nl = dump_all(nb, true, (void **)&links);
+	na = nl < 0 ? nl : dump_all(nb, false, (void **)&addrs);
+	if (na >= 0 && na > 0)
+		keys = calloc((size_t)na, sizeof(*keys));
+	if (nl < 0 || na < 0 || (na > 0 && !keys)) {
+		closedir(dir);
+		free(links);
+		free(addrs);
+		return;
+	}
+	for (i = 0; i < na; i++)
+		nb_record_mark_key(addrs[i].ifindex, &addrs[i].addr, keys[i],
+				   sizeof(keys[i]));
+	while ((de = readdir(dir))) {
+		const char *name = de->d_name, *why = NULL;
+		char value[256];
+
+		if (strncmp(name, "addr.", 5) == 0) {
+			for (i = 0; i < na && strcmp(keys[i], name) != 0; i++)
+				;
+			if (i == na)
+				why = "its address is gone";
+		} else if (strncmp(name, "link.", 5) == 0) {
+			for (i = 0; i < nl && strcmp(links[i].ifname, name + 5) != 0; i++)
+				;
+			if (i == nl)
+				why = "its link is gone";
+			else if (nb_record_get(nb, name, value, sizeof(value)) == 0 &&
+				 !note_is_of(value, &links[i]))
+				why = "another link has its name now";
+		}
+		if (!why)
+			continue;
+		if (nb_record_set(nb, name, NULL) == 0)
+			log_info(nb->ctx, "netlink: record %s/%s removed: %s\n",
+				 nb->record_dir, name, why);
+	}
+	closedir(dir);
+	free(keys);
+	free(links);
+	free(addrs);
 }

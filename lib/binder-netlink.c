@@ -392,8 +392,15 @@ int nb_addr_dump(struct nl_binder *nb, int ifindex,
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC,
 				 .ifa_index = (unsigned int)ifindex };
 	struct addr_dump_ctx c = { nb, ifindex, out, max, 0 };
+	unsigned long gen = ipto_ctx_lock_generation(nb->ctx);
 	int r;
 
+	/* The first read under a new hold of the host lock tidies the
+	 * record first (what it holds of gone addresses and links). */
+	if (gen && gen != nb->pruned_gen) {
+		nb->pruned_gen = gen;
+		nb_record_prune(nb);
+	}
 	/* A reader (status, release) learns from the record itself that a
 	 * writer kept marks there: a kernel that keeps IFA_PROTO never makes
 	 * it write one. */
@@ -740,7 +747,11 @@ static int nl_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry
 static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *out,
 			size_t max)
 {
-	struct nl_binder *nb = ipto_binder_get_userdata(binder);
+	return nb_link_dump(ipto_binder_get_userdata(binder), out, max);
+}
+
+int nb_link_dump(struct nl_binder *nb, struct ipto_adapter_entry *out, size_t max)
+{
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { out, max, 0 };
 	int r;

@@ -13,7 +13,28 @@ struct ipto_ctx {
 	void *log_userdata;
 	enum ipto_log_priority log_priority;
 	void *user_data;
+	/* host locks held through this context (lock.c), and how many were
+	 * ever taken: a binder's record is tidied once per lock */
+	unsigned int locks_held;
+	unsigned long lock_gen;
 };
+
+void ipto_ctx_lock_taken(struct ipto_ctx *ctx)
+{
+	ctx->locks_held++;
+	ctx->lock_gen++;
+}
+
+void ipto_ctx_lock_dropped(struct ipto_ctx *ctx)
+{
+	if (ctx->locks_held)
+		ctx->locks_held--;
+}
+
+unsigned long ipto_ctx_lock_generation(const struct ipto_ctx *ctx)
+{
+	return ctx && ctx->locks_held ? ctx->lock_gen : 0;
+}
 
 static void log_to_stderr(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 			  void *userdata, const char *format, va_list args)

@@ -173,6 +173,16 @@ static inline size_t ipto_sized_get_sz(const void *p)
  */
 int ipto_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
+/*
+ * The host lock (ipto_lock_acquire()) held through @ctx: lock.c counts it;
+ * ipto_ctx_lock_generation() is 0 while none is held, else a number that
+ * changes with every acquisition (a binder tidies its record once per
+ * lock, see binder-netlink-record.c).
+ */
+void ipto_ctx_lock_taken(struct ipto_ctx *ctx);
+void ipto_ctx_lock_dropped(struct ipto_ctx *ctx);
+unsigned long ipto_ctx_lock_generation(const struct ipto_ctx *ctx);
+
 /* What a constructor of a part libipto was built without returns:
  * -EOPNOTSUPP, logged as "<who>: libipto was built without <lib>". */
 int ipto_not_built(struct ipto_ctx *ctx, const char *who, const char *lib);

@@ -278,20 +278,21 @@ static int count_addrs(struct ipto_binder *b, const char *ifname)
 	return k;
 }
 
-IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
-				  const char *standby,
-				  struct ipto_macvlan_entry *out, size_t max)
+/*
+ * The tagged links of @standby (NULL: every standby) from one link dump,
+ * in *@ret (malloc()ed, NULL for none); returns how many. One dump, so the
+ * array and its count always agree, however the links change meanwhile.
+ */
+static int macvlan_collect(struct ipto_binder *binder, const char *standby,
+			   struct ipto_macvlan_entry **ret)
 {
 	struct ipto_adapter_entry *links = NULL;
 	char (*aliases)[IPTO_LINK_ALIAS_MAX] = NULL;
-	size_t i, found = 0;
+	struct ipto_macvlan_entry *out = NULL;
+	size_t i, found = 0, cap = 0;
 	int n;
 
-	if (!binder || (max && !out))
-		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t))
-			return -EINVAL;
+	*ret = NULL;
 	/* With the netlink binder, the aliases come with the one dump,
 	 * instead of one request per link. */
 	n = ipto_binder_adapter_dump_alloc_aliases(binder, &links, &aliases);
@@ -319,13 +320,41 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 		e.up = links[i].up;
 		c = count_addrs(binder, links[i].ifname);
 		e.n_addrs = c < 0 ? 0 : (unsigned int)c;
-		if (found < max)
-			ipto_sized_copy_out(&out[found], &e, sizeof(e));
-		found++;
+		if (found == INT32_MAX ||
+		    ipto_grow((void **)&out, &cap, found + 1, sizeof(*out)) < 0) {
+			free(out);
+			free(links);
+			free(aliases);
+			return -ENOMEM;
+		}
+		out[found++] = e;
 	}
 	free(links);
 	free(aliases);
-	return found > INT32_MAX ? INT32_MAX : (int)found;
+	*ret = out;
+	return (int)found;
+}
+
+IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
+				  const char *standby,
+				  struct ipto_macvlan_entry *out, size_t max)
+{
+	struct ipto_macvlan_entry *all;
+	size_t i;
+	int n;
+
+	if (!binder || (max && !out))
+		return -EINVAL;
+	for (i = 0; i < max; i++)
+		if (out[i].sz < sizeof(size_t))
+			return -EINVAL;
+	n = macvlan_collect(binder, standby, &all);
+	if (n < 0)
+		return n;
+	for (i = 0; i < (size_t)n && i < max; i++)
+		ipto_sized_copy_out(&out[i], &all[i], sizeof(all[i]));
+	free(all);
+	return n;
 }
 
 IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
@@ -336,15 +365,11 @@ IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
 
 	if (!binder || (flags & ~(unsigned int)IPTO_MACVLAN_KEEP))
 		return -EINVAL;
-	n = ipto_macvlan_list(binder, standby, NULL, 0);
+	/* One list, walked as far as it was filled (never a count from one
+	 * call and the entries from another: links come and go meanwhile). */
+	n = macvlan_collect(binder, standby, &e);
 	if (n <= 0)
 		return n;
-	e = calloc((size_t)n, sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		e[i].sz = sizeof(*e);
-	n = ipto_macvlan_list(binder, standby, e, (size_t)n);
 	for (i = 0; i < n; i++) {
 		if ((e[i].flags & IPTO_MACVLAN_KEEP) && !(flags & IPTO_MACVLAN_KEEP))
 			continue;
@@ -369,5 +394,5 @@ IPTO_EXPORT int ipto_macvlan_cleanup(struct ipto_binder *binder,
 		deleted++;
 	}
 	free(e);
-	return n < 0 ? n : deleted;
+	return deleted;
 }

@@ -733,6 +733,65 @@ IPTO_EXPORT int ipto_plan_new_release(struct ipto_pool *pool,
 /* Plans from explicit moves                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The planner's rules for one BIND move (@ipi onto adapter @ai; @done:
+ * the @i moves before it): the node's address never goes on an adapter
+ * with one of the node's MACs (-EPERM), an address the pool holds stays
+ * where it is (-EALREADY; bound again on the same adapter is fine), and a
+ * node goes to one standby (-EXDEV). The address listed twice and the
+ * adapter's standby are checked by the caller.
+ */
+static int move_allowed(const struct ipto_pool *pool, const struct ipto_plan_move *moves,
+			const struct plan_step_priv *done, size_t i, uint32_t ipi,
+			uint32_t ai, const char *text)
+{
+	const struct pool_ip *ip = &pool->ips[ipi];
+	const struct pool_node *node = &pool->nodes[ip->node];
+	const struct pool_adapter *a = &pool->adapters[ai];
+	size_t j, k;
+
+	if (pool_adapter_clashes(pool, ai, node)) {
+		log_err(pool->ctx,
+			"plan from moves: %s of node %s cannot go on %s %s: the adapter "
+			"has one of %s's own MACs\n", text, node->name,
+			pool->standbys[a->standby].name, a->ifname, node->name);
+		return -EPERM;
+	}
+	if (ip->adapter != POOL_NONE && ip->adapter != ai) {
+		const struct pool_adapter *h = &pool->adapters[ip->adapter];
+
+		log_err(pool->ctx,
+			"plan from moves: %s of node %s is held on %s %s already; "
+			"release it before moving it to %s %s\n", text, node->name,
+			pool->standbys[h->standby].name, h->ifname, moves[i].standby,
+			a->ifname);
+		return -EALREADY;
+	}
+	/* the node's other addresses, held or moved in this plan */
+	for (k = 0; k < node->n_ips; k++) {
+		uint32_t other = pool->ips[node->ips[k]].adapter;
+
+		if (other != POOL_NONE && pool->adapters[other].standby != a->standby) {
+			log_err(pool->ctx,
+				"plan from moves: node %s is held on standby %s; "
+				"%s cannot go to standby %s\n", node->name,
+				pool->standbys[pool->adapters[other].standby].name,
+				text, moves[i].standby);
+			return -EXDEV;
+		}
+	}
+	for (j = 0; j < i; j++)
+		if (pool->ips[done[j].ip].node == ip->node &&
+		    pool->adapters[done[j].adapter].standby != a->standby) {
+			log_err(pool->ctx,
+				"plan from moves: node %s goes to standby %s in move %zu; "
+				"%s cannot go to standby %s\n", node->name,
+				moves[j].standby, j, text, moves[i].standby);
+			return -EXDEV;
+		}
+	return 0;
+}
+
 IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
 				    enum ipto_plan_action action,
 				    const struct ipto_plan_move *moves,
@@ -797,11 +856,16 @@ IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
 				r = -EEXIST;
 				goto fail;
 			}
+		node = pool->ips[ipi].node;
+		if (action == IPTO_PLAN_ACTION_BIND) {
+			r = move_allowed(pool, moves, plan->steps, i, ipi, ai, text);
+			if (r < 0)
+				goto fail;
+		}
 		st->ip = ipi;
 		st->adapter = ai;
 		if (pool->adapters[ai].flags & IPTO_ADAPTER_MANAGEMENT)
 			st->flags |= IPTO_PLAN_STEP_MANAGEMENT;
-		node = pool->ips[ipi].node;
 		for (j = 0; j < n_nodes && nodes[j] != node; j++)
 			;
 		if (j == n_nodes) {
@@ -811,13 +875,16 @@ IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
 	}
 	plan->n_steps = n;
 	/* Shared: the adapter carries more than one taken-over address
-	 * after a BIND plan, or before an UNBIND plan. */
+	 * after a BIND plan (an address it holds already, bound again,
+	 * counts once), or before an UNBIND plan. */
 	for (i = 0; i < n; i++) {
 		uint32_t ai = plan->steps[i].adapter;
 		size_t same = 0;
 
 		for (j = 0; j < n; j++)
-			same += plan->steps[j].adapter == ai;
+			same += plan->steps[j].adapter == ai &&
+				(action != IPTO_PLAN_ACTION_BIND ||
+				 pool->ips[plan->steps[j].ip].adapter != ai);
 		if (action == IPTO_PLAN_ACTION_BIND ? pool->adapters[ai].load + same > 1
 					     : pool->adapters[ai].load > 1 || same > 1)
 			plan->steps[i].flags |= IPTO_PLAN_STEP_SHARED;

@@ -722,6 +722,9 @@ IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
 			const struct pool_adapter *a =
 				&pool->adapters[st->adapter];
 
+			/* an address bound again where it is counts once */
+			if (pool->ips[st->ip].adapter == st->adapter)
+				continue;
 			if (!(st->flags & IPTO_PLAN_STEP_SHARED) && a->load) {
 				log_err(pool->ctx,
 					"cannot commit takeover plan: adapter %s of standby %s was planned free and is busy now\n",
@@ -751,6 +754,18 @@ IPTO_EXPORT int ipto_pool_commit(struct ipto_pool *pool,
 		struct pool_standby *sb = &pool->standbys[a->standby];
 
 		if (takeover) {
+			uint32_t was = pool->ips[st->ip].adapter;
+
+			if (was == st->adapter)
+				continue; /* held there already: counted */
+			if (was != POOL_NONE) {
+				/* moved: the adapter it leaves is freed */
+				struct pool_adapter *o = &pool->adapters[was];
+
+				if (--o->load == 0)
+					pool->standbys[o->standby].n_free++;
+				pool->standbys[o->standby].load--;
+			}
 			pool->ips[st->ip].adapter = st->adapter;
 			if (a->load++ == 0)
 				sb->n_free--;

@@ -504,6 +504,97 @@ START_TEST(cleanup_removes_only_empty_tagged_links)
 }
 END_TEST
 
+/*
+ * A binder whose tagged links grow between two link dumps: 2 on the first,
+ * 8 on every later one (another process making links meanwhile). It
+ * records what it is asked to delete.
+ */
+struct growing {
+	unsigned int dumps;
+	unsigned int n_deleted;
+	char deleted[16][16];
+};
+
+static int grow_dump(struct ipto_binder *b, struct ipto_adapter_entry *out, size_t max)
+{
+	struct growing *g = ipto_binder_get_userdata(b);
+	int n = g->dumps++ == 0 ? 2 : 8, i;
+
+	for (i = 0; i < n && (size_t)i < max; i++) {
+		snprintf(out[i].ifname, sizeof(out[i].ifname), "ipto%d", i);
+		out[i].ifindex = 10 + i;
+		out[i].mac = test_mac("02:00:5e:10:05:01");
+		out[i].mac.bytes[5] = (uint8_t)(0x10 + i);
+		out[i].up = false;
+	}
+	return n;
+}
+
+static int grow_alias(struct ipto_binder *b, const char *ifname, char *buf, size_t len)
+{
+	(void)b;
+	snprintf(buf, len, "ipto:sb:%s", ifname + 4);
+	return 0;
+}
+
+static int grow_addr_list(struct ipto_binder *b, const char *ifname,
+			  struct ipto_addr *out, size_t max)
+{
+	(void)b, (void)ifname, (void)out, (void)max;
+	return 0;
+}
+
+static int grow_delete(struct ipto_binder *b, const char *ifname)
+{
+	struct growing *g = ipto_binder_get_userdata(b);
+
+	if (g->n_deleted < 16)
+		snprintf(g->deleted[g->n_deleted], sizeof(g->deleted[0]), "%s", ifname);
+	g->n_deleted++;
+	return 0;
+}
+
+START_TEST(cleanup_walks_only_what_it_listed)
+{
+	struct test_fixture f;
+	struct growing g = { 0 };
+	IPTO_OPTS(ipto_binder_ops, ops, .adapter_dump = grow_dump,
+		  .adapter_get_alias = grow_alias, .addr_list = grow_addr_list,
+		  .adapter_delete = grow_delete);
+	struct ipto_binder *b = NULL;
+	unsigned int i, k;
+
+	test_fixture_init(&f);
+	ck_assert_int_eq(ipto_binder_new(f.ctx, &ops, &g, &b), 0);
+	/* The links of the dump it walks, each once: the list grew to 8
+	 * after the first dump, so a count from one call and the entries
+	 * of another would walk 8 entries of an array of 2. */
+	ck_assert_int_eq(ipto_macvlan_cleanup(b, "sb", 0), 2);
+	ck_assert_uint_eq(g.n_deleted, 2);
+	/* and nothing else was looked at: no entry past the copied ones */
+	ck_assert_ptr_null(strstr(f.log.all, "holds addresses"));
+	for (i = 0; i < g.n_deleted; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "ipto%u", i);
+		ck_assert_str_eq(g.deleted[i], want);
+		for (k = 0; k < i; k++)
+			ck_assert_str_ne(g.deleted[k], g.deleted[i]);
+	}
+	/* the list itself reports the full count and fills only its room */
+	{
+		struct ipto_macvlan_entry e[3];
+
+		for (i = 0; i < 3; i++)
+			e[i].sz = sizeof(e[i]);
+		ck_assert_int_eq(ipto_macvlan_list(b, "sb", e, 3), 8);
+		ck_assert_str_eq(e[2].ifname, "ipto2");
+	}
+	ipto_binder_unref(b);
+	test_fixture_fini(&f);
+}
+END_TEST
+
 START_TEST(tag_parse)
 {
 	char sb[16];
@@ -578,6 +669,7 @@ static Suite *macvlan_suite(void)
 	tcase_add_test(tc, name_clash_is_refused);
 	tcase_add_test(tc, precreated_links_stay);
 	tcase_add_test(tc, cleanup_removes_only_empty_tagged_links);
+	tcase_add_test(tc, cleanup_walks_only_what_it_listed);
 	tcase_add_test(tc, tag_parse);
 	tcase_add_test(tc, binder_checks_requests);
 	suite_add_tcase(s, tc);

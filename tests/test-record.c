@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -329,6 +330,67 @@ START_TEST(lock_times_out_with_a_clear_error)
 }
 END_TEST
 
+/* A lock file the library did not make is refused, named in the log:
+ * a link (-ELOOP), not a regular file, writable by others, with a second
+ * name, or of another owner (-EPERM). */
+START_TEST(lock_refuses_files_it_did_not_make)
+{
+	struct test_log log;
+	struct ipto_ctx *ctx = test_ctx_new(&log);
+	char dir[] = "/tmp/ipto-lock-dir-XXXXXX", path[64], other[64];
+	struct ipto_lock *l = NULL;
+	IPTO_OPTS(ipto_lock_opts, o, .path = path, .flags = IPTO_LOCK_NOWAIT);
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(other, sizeof(other), "%s/target", dir);
+	fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	ck_assert_int_eq(symlink(other, path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -ELOOP);
+	has(log.last, "is a symbolic link: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "is not a regular file: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	ck_assert_int_eq(link(other, path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "has 2 links: refused");
+	ck_assert_int_eq(unlink(path), 0);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0666), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+	has(log.last, "is writable by other users (mode 0666): refused");
+	ck_assert_int_eq(fchmod(fd, 0644), 0);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(fchown(fd, 65534, 65534), 0);
+		ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), -EPERM);
+		has(log.last, "belongs to uid 65534, not 0: refused");
+		ck_assert_int_eq(fchown(fd, 0, 0), 0);
+	}
+	close(fd);
+	ck_assert_ptr_null(l);
+	/* its own (and one it makes) are fine */
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), 0);
+	l = ipto_lock_release(l);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(ipto_lock_acquire(ctx, &o, &l), 0);
+	ipto_lock_release(l);
+	unlink(path);
+	unlink(other);
+	rmdir(dir);
+	ipto_ctx_unref(ctx);
+}
+END_TEST
+
 static unsigned int health_of(struct ipto_status *st, const char *ip, const char **ifname)
 {
 	struct ipto_addr want = test_addr(ip);
@@ -468,16 +530,129 @@ START_TEST(moves_are_checked)
 }
 END_TEST
 
+/* Binding again an address the pool holds counts it once; a release then
+ * frees every adapter (issue 22: one stayed busy for good). */
+START_TEST(explicit_move_keeps_counts)
+{
+	struct test_fixture f;
+	struct ipto_pool *p;
+	struct ipto_plan *plan = NULL;
+	const char *a1[] = { "a1" };
+	struct ipto_plan_move m = { .standby = "sb", .ifname = "tk1",
+				    .ip = test_addr("192.0.2.11/24") };
+	struct ipto_plan_step s = { .sz = sizeof(s) };
+	char ifn[16];
+
+	fx_init(&f);
+	p = description(&f);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 2);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, &m, 1, &plan), 0);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	plan = ipto_plan_unref(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
+	/* again, onto the adapter that holds it (what ipto-agent does for an
+	 * address the kernel shows here): not shared, counted once */
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, &m, 1, &plan), 0);
+	ck_assert_int_eq(ipto_plan_get_step(plan, 0, &s), 0);
+	ck_assert_uint_eq(s.flags & IPTO_PLAN_STEP_SHARED, 0);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	plan = ipto_plan_unref(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
+	ck_assert_int_eq(ipto_plan_new_release(p, a1, 1, &plan), 0);
+	ck_assert_uint_eq(ipto_plan_get_step_count(plan), 1);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	plan = ipto_plan_unref(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 2);
+	/* the same after loading what the kernel holds */
+	m.ifname = take_over(&f, "a1", 0, ifn, sizeof(ifn));
+	ipto_pool_unref(p);
+	p = description(&f);
+	ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 1);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, &m, 1, &plan), 0);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	plan = ipto_plan_unref(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
+	ck_assert_int_eq(ipto_plan_new_release(p, a1, 1, &plan), 0);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	ipto_plan_unref(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 2);
+	ipto_pool_unref(p);
+	test_fixture_fini(&f);
+}
+END_TEST
+
+/* Explicit moves obey the planner's rules, each with its errno and a
+ * message that names the rule. */
+START_TEST(moves_obey_the_planners_rules)
+{
+	struct test_fixture f;
+	struct ipto_pool *p;
+	struct ipto_plan *plan = NULL;
+	struct ipto_mac mac;
+	struct ipto_addr a = test_addr("192.0.2.12/24");
+	struct ipto_plan_move m[2] = {
+		{ .standby = "sb", .ifname = "tk2", .ip = test_addr("192.0.2.21/24") },
+		{ .standby = "sb2", .ifname = "tk3", .ip = test_addr("192.0.2.12/24") },
+	};
+
+	fx_init(&f);
+	p = description(&f);
+	ck_assert_int_eq(ipto_pool_add_node_ip(p, "a1", &a), 0);
+	mac = test_mac(TK2);
+	ck_assert_int_eq(ipto_pool_add_node_mac(p, "a2", &mac), 0);
+	ck_assert_int_eq(ipto_pool_add_standby(p, "sb2"), 0);
+	mac = test_mac("02:00:5e:30:02:03");
+	ck_assert_int_eq(ipto_pool_add_adapter(p, "sb2", "tk3", &mac, 0), 0);
+
+	/* node MAC: a2's address never goes on the adapter with a2's MAC
+	 * (the planner puts it on tk1) */
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 1, &plan), -EPERM);
+	ck_assert_ptr_nonnull(strstr(f.log.all, "plan from moves: 192.0.2.21/24 of node a2 "
+				     "cannot go on sb tk2: the adapter has one of a2's own MACs"));
+	ck_assert_ptr_null(plan);
+	/* releasing it from there is fine */
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_UNBIND, m, 1, &plan), 0);
+	plan = ipto_plan_unref(plan);
+
+	/* one node, one standby */
+	m[0] = (struct ipto_plan_move){ .standby = "sb", .ifname = "tk1",
+					.ip = test_addr("192.0.2.11/24") };
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 2, &plan), -EXDEV);
+	ck_assert_ptr_nonnull(strstr(f.log.all, "plan from moves: node a1 goes to standby sb "
+				     "in move 0; 192.0.2.12/24 cannot go to standby sb2"));
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 1, &plan), 0);
+	ck_assert_int_eq(ipto_pool_commit(p, plan), 0);
+	plan = ipto_plan_unref(plan);
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, &m[1], 1, &plan), -EXDEV);
+	ck_assert_ptr_nonnull(strstr(f.log.all, "plan from moves: node a1 is held on standby "
+				     "sb; 192.0.2.12/24 cannot go to standby sb2"));
+
+	/* an address held stays where it is: no second copy elsewhere */
+	m[0].ifname = "tk2";
+	ck_assert_int_eq(ipto_plan_new_moves(p, IPTO_PLAN_ACTION_BIND, m, 1, &plan), -EALREADY);
+	ck_assert_ptr_nonnull(strstr(f.log.all, "plan from moves: 192.0.2.11/24 of node a1 is "
+				     "held on sb tk1 already; release it before moving it to sb tk2"));
+	ck_assert_ptr_null(plan);
+	ck_assert_uint_eq(ipto_pool_get_free_capacity(p), 1);
+	ipto_pool_unref(p);
+	test_fixture_fini(&f);
+}
+END_TEST
+
 static Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
 	TCase *tc = tcase_create("record");
 
 	tcase_add_test(tc, occupancy_steers_the_next_plan);
+	tcase_add_test(tc, explicit_move_keeps_counts);
+	tcase_add_test(tc, moves_obey_the_planners_rules);
 	tcase_add_test(tc, sharing_then_release_keeps_the_other_address);
 	tcase_add_test(tc, release_leaves_what_takeovers_did_not_add);
 	tcase_add_test(tc, address_on_another_interface_is_refused);
 	tcase_add_test(tc, lock_times_out_with_a_clear_error);
+	tcase_add_test(tc, lock_refuses_files_it_did_not_make);
 	tcase_add_test(tc, status_reports_health);
 	tcase_add_test(tc, moves_are_checked);
 	suite_add_tcase(s, tc);

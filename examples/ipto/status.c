@@ -268,12 +268,22 @@ static int print_virtual_adapters(struct ipto_binder *binder, const char *standb
 	diag_reset();
 	n = ipto_macvlan_list(binder, standby, NULL, 0);
 	if (n > 0) {
-		e = calloc((size_t)n, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		for (i = 0; i < n; i++)
-			e[i].sz = sizeof(*e);
-		n = ipto_macvlan_list(binder, standby, e, (size_t)n);
+		int room = n + 4;
+
+		/* Links may come meanwhile: ask again with room to spare, and
+		 * never walk past what the last call filled. */
+		for (;;) {
+			free(e);
+			e = calloc((size_t)room, sizeof(*e));
+			if (!e)
+				return -ENOMEM;
+			for (i = 0; i < room; i++)
+				e[i].sz = sizeof(*e);
+			n = ipto_macvlan_list(binder, standby, e, (size_t)room);
+			if (n <= room)
+				break;
+			room = n + 4;
+		}
 	}
 	if (n < 0) {
 		free(e);

@@ -604,9 +604,12 @@ void take_lock(void)
 		return;
 	diag_reset();
 	r = ipto_lock_acquire(ctx, &o, &host_lock);
-	if (r < 0)
+	if (r == -ETIMEDOUT || r == -EBUSY)
 		exit(cli_fail(r, "%s: another takeover or release runs on this host: %s",
 			     cli.cmd_name, diag_why(r)));
+	if (r < 0)
+		exit(cli_fail(r, "%s: cannot take the host's lock: %s", cli.cmd_name,
+			     diag_why(r)));
 }
 
 /* Reads what this host holds into the pool (the kernel is the record). */
@@ -694,10 +697,11 @@ int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out)
  * for none); returns how many. */
 size_t node_ips(const char *node, struct ipto_addr **out)
 {
-	size_t n = cluster_node_ips(cluster, node, NULL, 0);
+	size_t n = cluster_node_ips(cluster, node, NULL, 0), m;
 
 	*out = n ? xrealloc(NULL, n * sizeof(**out)) : NULL;
-	return n ? cluster_node_ips(cluster, node, *out, n) : 0;
+	m = n ? cluster_node_ips(cluster, node, *out, n) : 0;
+	return m < n ? m : n; /* never more than was copied */
 }
 
 /* The dumped link of @ifindex, or NULL. */

@@ -313,7 +313,10 @@ int ipto_plan_new_release(struct ipto_pool *pool, const char *const *nodes,
  * addresses; a release plan marks its nodes active and frees the adapters.
  * Committing a takeover plan before running it reserves its adapters, so
  * a second failure meanwhile is planned elsewhere; commit a release plan of
- * the same nodes to undo it.
+ * the same nodes to undo it. An address the pool already holds where a
+ * takeover plan binds it stays counted once; one it holds elsewhere (a
+ * plan made before the pool changed) is counted on its new adapter only,
+ * its old adapter freed, so the counts always match the addresses.
  *
  * Returns: 0; -ESTALE when the pool changed in a way that invalidates the
  * plan (a node's state changed since the plan was made, or an adapter the
@@ -510,9 +513,30 @@ struct ipto_plan_move {
  * ipto_pool_commit() frees the adapters and marks its nodes active; a
  * BIND plan marks them taken over.
  *
- * Returns: 0; -ENOENT for an address no node has or an adapter the
- * standby does not have; -EEXIST for an address listed twice; -EINVAL; or
- * another negative errno.
+ * A BIND plan obeys the rules ipto_plan_new_takeover() obeys, checked
+ * before any plan is made, each refusal logged:
+ * - an address of a node never goes on an adapter whose MAC is one of
+ *   that node's MACs (ipto_pool_add_node_mac()): -EPERM;
+ * - an address goes on one adapter only: listed twice, -EEXIST; held by
+ *   the pool on another adapter (committed, or loaded with
+ *   ipto_pool_load_occupancy()), -EALREADY (release it first). Bound again
+ *   on the adapter that holds it, it is counted once: the plan does not
+ *   mark it shared and ipto_pool_commit() leaves the counts as they are;
+ * - a node goes to one standby: an address of a node that this plan or
+ *   the pool puts on another standby, -EXDEV;
+ * - the adapter is a takeover adapter of the move's standby (a
+ *   management adapter too; the step is then marked
+ *   IPTO_PLAN_STEP_MANAGEMENT): -ENOENT otherwise.
+ * Unlike the planner's default, moves may put several addresses on one
+ * adapter (marked IPTO_PLAN_STEP_SHARED), as with IPTO_PLAN_SHARE_ADAPTERS:
+ * the caller chose the adapters. An UNBIND plan is checked for existence
+ * and duplicates only; ipto_pool_commit() refuses one the pool does not
+ * record (-ESTALE).
+ *
+ * Returns: 0; -ENOENT for an address no node has, a standby that does not
+ * exist or an adapter the standby does not have; -EEXIST for an address
+ * listed twice; -EPERM, -EALREADY, -EXDEV as above; -EINVAL; or another
+ * negative errno.
  */
 int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
 			const struct ipto_plan_move *moves, size_t n,

@@ -347,10 +347,12 @@ enum ipto_lock_flags {
  * @sz: sizeof(struct ipto_lock_opts); use IPTO_OPTS().
  * @timeout_ms: how long to wait for another holder; 0 means
  *	IPTO_LOCK_TIMEOUT_DEFAULT_MS.
- * @path: the lock file; NULL for the host's: /run/lock/ipto-INODE.lock,
+ * @path: the lock file; NULL for the host's: /run/ipto/INODE.lock,
  *	INODE being that of the calling thread's network namespace
  *	(/proc/thread-self/ns/net), so one standby host (namespace) has one
- *	lock whatever program takes it.
+ *	lock whatever program takes it. Only root can make or hold it: "/",
+ *	/run and /run/ipto must be root's directories that no other user may
+ *	write (/run/ipto is made 0755 when missing), the file is made 0600.
  * @flags: enum ipto_lock_flags.
  */
 struct ipto_lock_opts {
@@ -384,10 +386,20 @@ struct ipto_lock;
  * programs that link libipto and change addresses of a standby take it
  * too. See record.md.
  *
+ * The lock file must be one this library made: it is opened with
+ * O_NOFOLLOW and checked on the open descriptor, and refused (logged with
+ * its name and the reason) when it is a symbolic link (-ELOOP), or not a
+ * regular file, of another owner than the caller's effective user, group-
+ * or other-writable, or has more than one name (-EPERM). For the host's
+ * lock a directory on its path that is not a directory, not root's or
+ * writable by another user is refused the same way (-EPERM; -ELOOP or
+ * -ENOTDIR for a link), so no other user can create, replace or hold it.
+ *
  * Returns: 0; -ETIMEDOUT when another process held it for the whole
  * timeout (logged with the lock file's name); -EBUSY with
- * IPTO_LOCK_NOWAIT; -EINVAL; or a negative errno from open(2) (e.g.
- * -EACCES).
+ * IPTO_LOCK_NOWAIT; -ELOOP or -EPERM for a file or directory it does not
+ * trust (above); -EINVAL; or a negative errno from open(2) (e.g. -EACCES
+ * for a caller that is not root and the host's lock).
  */
 int ipto_lock_acquire(struct ipto_ctx *ctx, const struct ipto_lock_opts *opts,
 		      struct ipto_lock **ret);

@@ -543,7 +543,7 @@ lan_down() {
 	# What libipto keeps under /run for each namespace (its record and its
 	# lock file, doc/record.md) goes with the namespace, as with a reboot.
 	for i in "${LAN_INODES[@]}"; do
-		[ -n "$i" ] && rm -rf "/run/ipto/$i" "/run/lock/ipto-$i.lock"
+		[ -n "$i" ] && rm -rf "/run/ipto/$i" "/run/ipto/$i.lock"
 	done
 	# LAN_PREFIX, LAN_IFIDX etc. stay: lan_ns, lan_mac... still name what
 	# was there, so a test can check it is gone.

@@ -26,7 +26,7 @@ forget_record() {
 	local n ino
 	for n in "$@"; do
 		ino=$(lan_exec "$n" stat -L -c %i /proc/self/ns/net 2>/dev/null) || continue
-		lan_atexit "rm -rf /run/ipto/$ino /run/lock/ipto-$ino.lock"
+		lan_atexit "rm -rf /run/ipto/$ino /run/ipto/$ino.lock"
 	done
 }
 

@@ -59,7 +59,7 @@ frames() { grep -c "^$TK1_MAC $A11 " "$WIRE"; }
 frames_at_least() { [ "$(frames)" -ge "$1" ]; }
 # lock_free: nobody holds the standby's ipto lock (the library's file).
 lock_free() {
-	lan_exec sb sh -c 'f=/run/lock/ipto-$(stat -L -c %i /proc/self/ns/net).lock
+	lan_exec sb sh -c 'f=/run/ipto/$(stat -L -c %i /proc/self/ns/net).lock
 		[ ! -e "$f" ] || flock -n "$f" true'
 }
 release() { ipto_on sb "${C[@]}" release -f a1 && [ $rc = 0 ]; }

@@ -107,7 +107,7 @@ check "ipto releases both ($rc): '$(marked sb)'" [ $rc = 0 -a -z "$(marked sb)" 
 
 # --- 3. the host's lock ------------------------------------------------------
 ino=$(lan_exec sb stat -L -c %i /proc/self/ns/net)
-LOCK=/run/lock/ipto-$ino.lock
+LOCK=/run/ipto/$ino.lock
 # hold_lock: flock(1) holds the lock until $sc_tmp/unlock exists.
 hold_lock() {
 	rm -f "$sc_tmp/locked" "$sc_tmp/unlock"
