@@ -35,6 +35,7 @@
 
 #include "agent-proto.h"
 #include "cluster-config.h"
+#include "macvlan-reap.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NOREPLY 3

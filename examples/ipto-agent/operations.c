@@ -416,6 +416,11 @@ static void do_release(struct conn *c, const char *node)
 	}
 	logf_("released %s: %s", node, done);
 	reply(c, 0, "released %s", done);
+	/* The lock is free again: the emptied macvlans go in a detached
+	 * reaper, the loop does not wait for them (doc/macvlan.md). */
+	if (macvlan_reap_detached(ag.ctx, ag.standby) < 0)
+		logf_("release %s: cannot start deleting its emptied macvlan links; "
+		      "`ipto cleanup` deletes them", node);
 }
 
 /* One authenticated instruction. */
