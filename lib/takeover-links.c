@@ -53,6 +53,17 @@ void links_delete_empty(struct ipto_takeover *t)
 	}
 }
 
+/* Whether this takeover created port @p's link (links_create()). */
+static bool created_here(const struct ipto_takeover *t, size_t p)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_undo; i++)
+		if (t->undo[i].kind == UNDO_LINK_CREATED && t->undo[i].port == p)
+			return true;
+	return false;
+}
+
 int links_raise(struct ipto_takeover *t, const bool *up)
 {
 	size_t p;
@@ -70,7 +81,12 @@ int links_raise(struct ipto_takeover *t, const bool *up)
 				return err;
 			continue;
 		}
-		err = takeover_reclaiming(t) ? 0 : note_change(t, p, NOTE_UP, 0);
+		/* A link this takeover created has no state of before to
+		 * bring back: no note, so the release leaves it up and empty
+		 * for ipto_macvlan_reap() (setting a link down costs the
+		 * kernel about as much as deleting it). */
+		err = takeover_reclaiming(t) || created_here(t, p) ? 0
+			: note_change(t, p, NOTE_UP, 0);
 		if (err < 0)
 			return takeover_fail_step(t, IPTO_REPORT_OP_ADAPTER_UP, p, NULL, err);
 		err = ipto_binder_adapter_set_up(t->binder, t->ports[p].ifname, true);

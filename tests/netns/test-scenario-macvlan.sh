@@ -121,6 +121,13 @@ ipto_on sb "${conf[@]}" release --fail a1
 check "release exits 0" [ $rc = 0 ]
 check "... the addresses are gone when it returns" \
 	[ -z "$(for i in 0 1 2; do lan_exec sb ip -o addr show dev ipto$i 2>/dev/null | grep -w inet; done)" ]
+# a1 comes back meanwhile: whatever links are left answer for nothing.
+left=$(links)
+lan_exec a1 ip link set eth0 up
+got=$(answers c1 "$A1")
+check "a1 back, exactly one MAC answers ARP for $A1, a1's (got: $got; links left at the release: '$left')" \
+	[ "$got" = "$(lan_mac a1 eth0) " ]
+lan_exec a1 ip link set eth0 down
 check "... and the reaper deletes the links (within 15 s; left: '$(links)')" \
 	lan_poll 15 eval '[ -z "$(links)" ]'
 check "... keeping the standby's own address" [ "$(addrs sb mgmt)" = "192.0.2.2/24 " ]
