@@ -282,7 +282,7 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	struct ipto_plan *p;
 	char *s;
 	long create, up;
-	size_t i, deletes;
+	size_t i, deletes, downs;
 
 	fx_init(&f, 3);
 	p = plan_of(&f, false);
@@ -327,8 +327,15 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	 * deletion on the failback path) ... */
 	p = plan_of(&f, true);
 	deletes = count_calls(&f, "adapter_delete");
+	downs = count_calls(&f, "adapter_set_up ipto0 down") +
+		count_calls(&f, "adapter_set_up ipto1 down") +
+		count_calls(&f, "adapter_set_up ipto2 down");
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), deletes);
+	/* nor sets them down (as costly in the kernel as deleting) */
+	ck_assert_uint_eq(count_calls(&f, "adapter_set_up ipto0 down") +
+			  count_calls(&f, "adapter_set_up ipto1 down") +
+			  count_calls(&f, "adapter_set_up ipto2 down"), downs);
 	s = dump(&f);
 	ck_assert_ptr_nonnull(strstr(s, "ipto0"));
 	ck_assert_ptr_null(strstr(s, "addr ipto"));
