@@ -8,7 +8,9 @@
  * removes only libipto's empty ones.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "test-common.h"
 
@@ -280,7 +282,7 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	struct ipto_plan *p;
 	char *s;
 	long create, up;
-	size_t i;
+	size_t i, deletes, downs;
 
 	fx_init(&f, 3);
 	p = plan_of(&f, false);
@@ -321,13 +323,61 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
 	ipto_plan_unref(p);
 
-	/* release: the addresses go, then the links */
+	/* release: the addresses go at once, the links stay (empty, no
+	 * deletion on the failback path) ... */
 	p = plan_of(&f, true);
+	deletes = count_calls(&f, "adapter_delete");
+	downs = count_calls(&f, "adapter_set_up ipto0 down") +
+		count_calls(&f, "adapter_set_up ipto1 down") +
+		count_calls(&f, "adapter_set_up ipto2 down");
 	ck_assert_int_eq(run(&f, p), 0);
+	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), deletes);
+	/* nor sets them down (as costly in the kernel as deleting) */
+	ck_assert_uint_eq(count_calls(&f, "adapter_set_up ipto0 down") +
+			  count_calls(&f, "adapter_set_up ipto1 down") +
+			  count_calls(&f, "adapter_set_up ipto2 down"), downs);
 	s = dump(&f);
-	ck_assert_ptr_null(strstr(s, "ipto"));
+	ck_assert_ptr_nonnull(strstr(s, "ipto0"));
+	ck_assert_ptr_null(strstr(s, "addr ipto"));
 	free(s);
+	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
 	ipto_plan_unref(p);
+	/* a takeover meanwhile finds them whole and uses them: no link
+	 * created, every address bound */
+	{
+		size_t creates = count_calls(&f, "adapter_create");
+
+		p = plan_of(&f, false);
+		ck_assert_int_eq(run(&f, p), 0);
+		ck_assert_uint_eq(count_calls(&f, "adapter_create"), creates);
+		s = dump(&f);
+		ck_assert_ptr_nonnull(strstr(s, "addr ipto0 192.0.2.10/24 proto 112\n"));
+		ck_assert_ptr_nonnull(strstr(s, "addr ipto2 198.51.100.10/24 proto 112\n"));
+		free(s);
+		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
+		ipto_plan_unref(p);
+		p = plan_of(&f, true);
+		ck_assert_int_eq(run(&f, p), 0);
+		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
+		ipto_plan_unref(p);
+	}
+	/* ... until the reaper deletes them, each under the lock */
+	{
+		char path[] = "/tmp/ipto-test-reap-XXXXXX";
+		int fd = mkstemp(path);
+		IPTO_OPTS(ipto_lock_opts, lo, .path = path, .timeout_ms = 1000);
+
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+		ck_assert_int_eq(ipto_macvlan_reap(f.binder, "sb", &lo), 3);
+		ck_assert_uint_eq(count_calls(&f, "adapter_delete"), deletes + 3);
+		s = dump(&f);
+		ck_assert_ptr_null(strstr(s, "ipto"));
+		free(s);
+		/* nothing left: nothing to do */
+		ck_assert_int_eq(ipto_macvlan_reap(f.binder, "sb", &lo), 0);
+		unlink(path);
+	}
 	test_fixture_fini(&f);
 }
 END_TEST

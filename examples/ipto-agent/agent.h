@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -34,10 +35,14 @@
 
 #include "agent-proto.h"
 #include "cluster-config.h"
+#include "macvlan-reap.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NOREPLY 3
 #define EXIT_DENIED 4
+/* the instruction would leave from an address it hands over: refused by
+ * instruct (nothing sent) or by listen (nothing bound) */
+#define EXIT_SOURCE 5
 #define MAX_JOBS 64
 #define MAX_ALLOW 64
 #define MAX_REQUESTS 64         /* per connection */
@@ -146,8 +151,8 @@ void on_job_due(size_t i);
 void drop_job(size_t i);
 
 /* client.c: instruct, keygen */
-int cmd_instruct(const char *keyfile, const char *address, char **words, int n,
-		 unsigned int timeout_ms);
+int cmd_instruct(const char *keyfile, const char *address, const char *source,
+		 char **words, int n, unsigned int timeout_ms);
 int cmd_keygen(const char *path);
 
 #endif

@@ -33,11 +33,162 @@ static int noreply(const char *address, const char *what, int err)
 	return EXIT_NOREPLY;
 }
 
-int cmd_instruct(const char *keyfile, const char *address, char **words, int n,
-			unsigned int timeout_ms)
+/* The local address the kernel would send to @to from: 0, or a negative
+ * errno (no route). A UDP connect: nothing goes on the wire. */
+static int route_source(const struct sockaddr_storage *to, socklen_t tolen,
+			struct sockaddr_storage *out, socklen_t *outlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	int fd = socket(to->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
+
+	*outlen = sizeof(*out);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)to, tolen) < 0 ||
+	    getsockname(fd, (struct sockaddr *)out, outlen) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static bool same_host(const struct ipto_addr *a, const struct ipto_addr *b)
+{
+	struct ipto_addr x = *a, y = *b;
+
+	x.prefixlen = y.prefixlen = 0;
+	return ipto_addr_equal(&x, &y);
+}
+
+static int source_refused(const char *address, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int source_refused(const char *address, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipto-agent: %s: refused here, nothing sent: ", address);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	return EXIT_SOURCE;
+}
+
+/*
+ * The address the instruction leaves from, never the one it hands over
+ * (@handed, "takeover NODE IP"; NULL otherwise): once the standby holds
+ * it, the standby's reply would go to its own copy and never come back,
+ * and this host would keep the address too. With --source (@source) that
+ * address, checked; otherwise the kernel's choice when it is not @handed,
+ * else another address of this host in the same family (on the same
+ * adapter first; no loopback, no IPv6 link-local). Fills @src (*src_len 0:
+ * leave it to the kernel). 0, or the exit status.
+ */
+static int pick_source(const char *address, const struct sockaddr_storage *to,
+		       socklen_t tolen, const char *source, const char *handed,
+		       struct sockaddr_storage *src, socklen_t *src_len, char *text,
+		       size_t textlen)
+{
+	struct ipto_addr give, have, other;
+	struct sockaddr_storage kern;
+	struct ifaddrs *ifa, *i;
+	char kern_if[IF_NAMESIZE + 1] = "", best_text[INET6_ADDRSTRLEN] = "";
+	int pass, r;
+
+	*src_len = 0;
+	if (handed && ipto_addr_parse(handed, &give) < 0)
+		handed = NULL;
+	if (source) {
+		if (strchr(source, '/') || ipto_addr_parse(source, &have) < 0 ||
+		    have.family != to->ss_family)
+			die_usage("--source: '%s' is not an address of the family of %s",
+				  source, address);
+		if (handed && same_host(&have, &give))
+			return source_refused(address, "--source %s is the address this "
+					      "takeover hands over: the standby's reply "
+					      "would go to its own copy of it", source);
+		memset(src, 0, sizeof(*src));
+		if (have.family == AF_INET) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)src;
+
+			s4->sin_family = AF_INET;
+			memcpy(&s4->sin_addr, have.bytes, 4);
+			*src_len = sizeof(*s4);
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)src;
+
+			s6->sin6_family = AF_INET6;
+			memcpy(&s6->sin6_addr, have.bytes, 16);
+			*src_len = sizeof(*s6);
+		}
+		snprintf(text, textlen, "%s", source);
+		return 0;
+	}
+	if (!handed)
+		return 0;
+	r = route_source(to, tolen, &kern, &(socklen_t){ 0 });
+	if (r < 0 || sockaddr_to_addr(&kern, &have, text, textlen) < 0 ||
+	    !same_host(&have, &give)) {
+		text[0] = '\0';
+		return 0; /* no route: connect says so; or the kernel's choice is fine */
+	}
+	if (getifaddrs(&ifa) < 0)
+		return source_refused(address, "this host sends to the standby from %s, "
+				      "the address it hands over, and cannot list its "
+				      "other addresses: %s", handed, strerror(errno));
+	for (i = ifa; i; i = i->ifa_next) {
+		if (i->ifa_addr && i->ifa_addr->sa_family == to->ss_family &&
+		    sockaddr_to_addr((struct sockaddr_storage *)i->ifa_addr, &other, NULL,
+				     0) == 0 && same_host(&other, &give)) {
+			snprintf(kern_if, sizeof(kern_if), "%s", i->ifa_name);
+			break;
+		}
+	}
+	/* pass 0: on the adapter of the kernel's choice; pass 1: any */
+	for (pass = 0; pass < 2 && !*src_len; pass++) {
+		for (i = ifa; i && !*src_len; i = i->ifa_next) {
+			struct sockaddr_storage cand;
+			char ct[INET6_ADDRSTRLEN];
+			size_t sl;
+
+			if (!i->ifa_addr || i->ifa_addr->sa_family != to->ss_family ||
+			    !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK) ||
+			    (pass == 0 && strcmp(i->ifa_name, kern_if) != 0))
+				continue;
+			sl = to->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+						      : sizeof(struct sockaddr_in6);
+			memset(&cand, 0, sizeof(cand));
+			memcpy(&cand, i->ifa_addr, sl);
+			if (sockaddr_to_addr(&cand, &other, ct, sizeof(ct)) < 0 ||
+			    same_host(&other, &give) ||
+			    (ipto_addr_classify(&other) &
+			     (IPTO_ADDR_CLASS_LOOPBACK | IPTO_ADDR_CLASS_LINK_LOCAL)))
+				continue;
+			if (cand.ss_family == AF_INET6)
+				((struct sockaddr_in6 *)&cand)->sin6_port = 0;
+			else
+				((struct sockaddr_in *)&cand)->sin_port = 0;
+			*src = cand;
+			*src_len = (socklen_t)sl;
+			snprintf(best_text, sizeof(best_text), "%s", ct);
+		}
+	}
+	freeifaddrs(ifa);
+	if (!*src_len)
+		return source_refused(address, "this host sends to the standby from %s, "
+				      "the address this takeover hands over, and has no "
+				      "other address to send from: the standby's reply "
+				      "would go to its own copy of %s; add a management "
+				      "address (best on its own subnet) or give --source",
+				      handed, handed);
+	snprintf(text, textlen, "%s", best_text);
+	return 0;
+}
+
+int cmd_instruct(const char *keyfile, const char *address, const char *source,
+		 char **words, int n, unsigned int timeout_ms)
+{
+	struct sockaddr_storage ss, src;
+	socklen_t len, src_len = 0;
+	char src_text[INET6_ADDRSTRLEN] = "";
 	char line[AGENT_MAX_LINE + 1], reply_buf[AGENT_MAX_LINE + 1], err[512];
 	char nonce_hex[2 * AGENT_NONCE_LEN + 1], esc[4 * AGENT_MAX_LINE];
 	unsigned char nonce[AGENT_NONCE_LEN];
@@ -81,6 +232,10 @@ int cmd_instruct(const char *keyfile, const char *address, char **words, int n,
 		fprintf(stderr, "ipto-agent: %s\n", err);
 		return EXIT_USAGE;
 	}
+	r = pick_source(address, &ss, len, source, strcmp(words[0], "takeover") == 0 &&
+			n == 3 ? words[2] : NULL, &src, &src_len, src_text, sizeof(src_text));
+	if (r != 0)
+		return r;
 	signal(SIGPIPE, SIG_IGN);
 again:
 	got = 0;
@@ -99,6 +254,13 @@ again:
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return noreply(address, "socket", -errno);
+	if (src_len && bind(fd, (struct sockaddr *)&src, src_len) < 0) {
+		r = -errno;
+		close(fd);
+		fprintf(stderr, "ipto-agent: %s: cannot send from %s: %s\n", address,
+			src_text, strerror(-r));
+		return r == -EADDRNOTAVAIL && source ? EXIT_USAGE : EXIT_NOREPLY;
+	}
 	r = connect(fd, (struct sockaddr *)&ss, len);
 	if (r < 0 && errno != EINPROGRESS) {
 		r = -errno;
@@ -114,28 +276,6 @@ again:
 		if (r < 0) {
 			close(fd);
 			return noreply(address, "connect", r);
-		}
-	}
-	if (strcmp(words[0], "takeover") == 0 && n == 3) {
-		/* If this host talks from the very address it hands over, the
-		 * standby's reply goes to the standby itself once the address
-		 * is bound there, and never comes back. */
-		struct sockaddr_storage local;
-		socklen_t ll = sizeof(local);
-		char host[INET6_ADDRSTRLEN + 1];
-		struct ipto_addr want, have;
-
-		if (getsockname(fd, (struct sockaddr *)&local, &ll) == 0 &&
-		    getnameinfo((struct sockaddr *)&local, ll, host, sizeof(host), NULL, 0,
-				NI_NUMERICHOST) == 0 &&
-		    ipto_addr_parse(host, &have) == 0 &&
-		    ipto_addr_parse(words[2], &want) == 0 && ipto_addr_equal(&want, &have)) {
-			close(fd);
-			fprintf(stderr, "ipto-agent: %s: this host talks to the standby from %s, "
-				"the address to take over: the reply could not come back; "
-				"use a management address (another subnet) for the standby\n",
-				address, host);
-			return EXIT_NOREPLY;
 		}
 	}
 	for (size_t sent = 0; sent < off;) {
@@ -217,6 +357,13 @@ again:
 	if (code == 0) {
 		printf("%s\n", esc);
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	if (code == EDESTADDRREQ && strcmp(words[0], "takeover") == 0) {
+		/* listen's own check: the reply would have gone to the
+		 * standby's new copy of our address; it bound nothing. */
+		fprintf(stderr, "ipto-agent: standby at %s refused %s, nothing bound: %s "
+			"(errno %ld, %s)\n", address, words[0], esc, code, strerror((int)code));
+		return EXIT_SOURCE;
 	}
 	fprintf(stderr, "ipto-agent: standby at %s refused %s: %s (errno %ld, %s)\n",
 		address, words[0], esc, code, strerror((int)code));

@@ -54,14 +54,21 @@
  *
  * The failing node must reach the standby from an address it keeps (a
  * management address, best on its own subnet): once the standby holds an
- * address, the standby's replies to that address stay on the standby.
- * instruct refuses to hand over the address it is talking from, and listen
- * refuses to bind a wildcard or an address the pool could take over.
+ * address, the standby's replies to that address stay on the standby, the
+ * instruction times out and both hosts hold the address. So instruct never
+ * sends "takeover NODE IP" from IP: when the kernel would, it binds another
+ * address of the host (--source names one), and refuses, nothing sent, when
+ * there is none; and listen refuses a takeover whose addresses include the
+ * instruction's own source (EDESTADDRREQ, nothing bound), which covers
+ * "takeover NODE" too. listen refuses to bind a wildcard or an address the
+ * pool could take over.
  *
  * Exit status of instruct: 0 the standby replied ok; 1 it replied an
  * error; 2 bad command line or key file; 3 no usable reply (cannot connect,
  * timeout, connection closed, malformed or unauthenticated reply); 4 the
- * standby denied the request (key, clock, allow-list, limits). listen runs
+ * standby denied the request (key, clock, allow-list, limits); 5 the
+ * instruction would leave from an address it hands over (refused here,
+ * nothing sent; or by the standby, nothing bound). listen runs
  * until SIGINT or SIGTERM and exits 0; addresses it took over stay bound.
  *
  * The files, by role: this one (main, usage, logging), server.c (listen:
@@ -91,8 +98,10 @@ static void usage(FILE *out)
 "                         [--max-conns N] [--per-peer N] [--rate N]\n"
 "                         [--allow-unsafe-address] [-v]\n"
 "       ipto-agent instruct --key FILE ADDR:PORT takeover NODE [IP] [--timeout MS]\n"
+"                           [--source ADDR]\n"
 "       ipto-agent instruct --key FILE ADDR:PORT release NODE [--timeout MS]\n"
-"       ipto-agent instruct --key FILE ADDR:PORT ping [--timeout MS]\n"
+"                           [--source ADDR]\n"
+"       ipto-agent instruct --key FILE ADDR:PORT ping [--timeout MS] [--source ADDR]\n"
 "       ipto-agent keygen FILE\n"
 "\n"
 "listen    run on the standby: take over what the active nodes instruct,\n"
@@ -100,7 +109,7 @@ static void usage(FILE *out)
 "          (the format of ipto(1)); ADDR is on the management adapter\n"
 "instruct  run on a failing active node: send one instruction, wait for\n"
 "          the reply, print it; exit 0 ok, 1 error reply, 3 no reply,\n"
-"          4 denied\n"
+"          4 denied, 5 it would leave from an address it hands over\n"
 "keygen    write a new random key to FILE (mode 0600; FILE must not exist)\n"
 "\n"
 "  -k, --key FILE            the shared secret (owner only, mode 0600)\n"
@@ -117,6 +126,8 @@ static void usage(FILE *out)
 "                            worth (default 100)\n"
 "      --allow-unsafe-address  bind a wildcard or a pool address anyway\n"
 "  -t, --timeout MS          instruct: give up after MS ms (default 10000)\n"
+"      --source ADDR         instruct: send from ADDR (never the address a\n"
+"                            takeover hands over)\n"
 "  -v, --verbose             more messages\n"
 "  -h, --help                this text\n",
 	      out);
@@ -261,7 +272,8 @@ static long number(const char *opt, const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CONN_TIMEOUT = 256, OPT_MAX_CONNS, OPT_PER_PEER, OPT_UNSAFE, OPT_RATE };
+	enum { OPT_CONN_TIMEOUT = 256, OPT_MAX_CONNS, OPT_PER_PEER, OPT_UNSAFE, OPT_RATE,
+	       OPT_SOURCE };
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "config", required_argument, NULL, 'c' },
@@ -275,12 +287,13 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "allow-unsafe-address", no_argument, NULL, OPT_UNSAFE },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct listen_opts lo = { .window_ms = 30000 };
-	const char *key = NULL;
+	const char *key = NULL, *source = NULL;
 	unsigned int timeout_ms = 10000;
 	bool seen_listen_opt = false, seen_timeout = false;
 	int c;
@@ -330,6 +343,7 @@ int main(int argc, char **argv)
 			timeout_ms = (unsigned int)number("--timeout", optarg, 1, 3600000);
 			seen_timeout = true;
 			break;
+		case OPT_SOURCE: source = optarg; break;
 		case 'v': ag.verbose++; break;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
@@ -341,8 +355,9 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		die_usage("no command given (listen, instruct, keygen)");
 	if (strcmp(argv[optind], "listen") == 0) {
-		if (seen_timeout)
-			die_usage("--timeout: not an option of 'listen'");
+		if (seen_timeout || source)
+			die_usage("%s: not an option of 'listen'",
+				  source ? "--source" : "--timeout");
 		if (optind + 1 < argc)
 			die_usage("listen: unexpected argument '%s'", argv[optind + 1]);
 		lo.key = key;
@@ -354,11 +369,11 @@ int main(int argc, char **argv)
 				  "--window and the limits belong to listen");
 		if (optind + 1 >= argc)
 			die_usage("instruct: ADDR:PORT is required");
-		return cmd_instruct(key, argv[optind + 1], argv + optind + 2,
+		return cmd_instruct(key, argv[optind + 1], source, argv + optind + 2,
 				    argc - optind - 2, timeout_ms);
 	}
 	if (strcmp(argv[optind], "keygen") == 0) {
-		if (seen_listen_opt || seen_timeout || key)
+		if (seen_listen_opt || seen_timeout || key || source)
 			die_usage("keygen takes no option, only FILE");
 		if (optind + 2 != argc)
 			die_usage("keygen FILE");

@@ -345,6 +345,28 @@ static void do_takeover(struct conn *c, const char *node, const char *ip_text)
 			return reply(c, -E2BIG, "%s has more than 64 addresses", node);
 		}
 	}
+	for (size_t k = 0; k < n; k++) {
+		struct ipto_addr host = ips[k];
+		char ipt[IPTO_ADDR_STRLEN];
+
+		/* The reply goes to the instruction's source: bound here, the
+		 * reply would stay on this host, the instructing node would
+		 * never hear of the takeover and keep the address too. */
+		host.prefixlen = c->peer.prefixlen;
+		if (!ipto_addr_equal(&host, &c->peer))
+			continue;
+		view_close(&v);
+		ipto_addr_format(&ips[k], ipt, sizeof(ipt));
+		logf_("takeover %s%s%s refused, nothing bound: the instruction comes "
+		      "from %s, an address it hands over; the reply could not reach "
+		      "%s", node, ip_text ? " " : "", ip_text ? ip_text : "",
+		      c->peer_text, node);
+		return reply(c, -EDESTADDRREQ, "the instruction comes from %s, an "
+			     "address it asks this standby to take over (%s): the reply "
+			     "would stay on this host; send it from an address that stays "
+			     "(a management address, or instruct --source)",
+			     c->peer_text, ipt);
+	}
 	if (takeover_moves(c, &v, node, ips, n, !ip_text, &plan) < 0) {
 		view_close(&v);
 		return;
@@ -394,6 +416,11 @@ static void do_release(struct conn *c, const char *node)
 	}
 	logf_("released %s: %s", node, done);
 	reply(c, 0, "released %s", done);
+	/* The lock is free again: the emptied macvlans go in a detached
+	 * reaper, the loop does not wait for them (doc/macvlan.md). */
+	if (macvlan_reap_detached(ag.ctx, ag.standby) < 0)
+		logf_("release %s: cannot start deleting its emptied macvlan links; "
+		      "`ipto cleanup` deletes them", node);
 }
 
 /* One authenticated instruction. */

@@ -698,6 +698,35 @@ int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 int ipto_macvlan_cleanup(struct ipto_binder *binder, const char *standby,
 			 unsigned int flags);
 
+struct ipto_lock_opts;
+
+/**
+ * ipto_macvlan_reap - delete the empty on-demand macvlan links a release
+ * left, without holding up the release.
+ * @binder: the system.
+ * @standby: only links tagged for this standby; NULL: any.
+ * @lock: how to take the host's lock (ipto_lock_acquire()); NULL for its
+ *	defaults.
+ *
+ * A release (ipto_takeover_start() on a release plan) removes the
+ * addresses and restores what its takeover changed at once, but leaves the
+ * macvlan links the takeover created: deleting one takes the kernel 16-20
+ * ms (2.2 s for 64), and a failback must not wait for that. Emptied, they
+ * answer for no address (arp_ignore=1, arp_announce=2, no address). Call
+ * this once the release's caller has let go of the host's lock, e.g. from a
+ * detached child process: it deletes each link with the on-demand tag (not
+ * ":keep") and no address but IPv6 link-local ones, one link per hold of
+ * the lock, reading its tag and addresses again under it. A takeover holds
+ * the lock from creating or finding its links to binding, so it finds each
+ * link either whole (and uses it) or gone (and creates it); it waits for
+ * one deletion at most.
+ *
+ * Returns: the number of links deleted; a negative errno of the lock
+ * (e.g. -ETIMEDOUT; the links not reached yet stay) or of the system.
+ */
+int ipto_macvlan_reap(struct ipto_binder *binder, const char *standby,
+		      const struct ipto_lock_opts *lock);
+
 /**
  * struct ipto_macvlan_entry - one link libipto tagged, for
  * ipto_macvlan_list().

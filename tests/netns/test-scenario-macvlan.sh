@@ -6,7 +6,9 @@
 # MAC (doc/macvlan.md).
 #  - clients with default settings and with drop_gratuitous_arp=1 follow;
 #  - exactly one MAC answers ARP for each address, no MAC twice on the LAN;
-#  - status shows the links; the release deletes them;
+#  - status shows the links; the release removes the addresses at once and
+#    a detached reaper deletes the links; a takeover right after a release
+#    finds them whole or gone and succeeds either way;
 #  - a fault during link creation (the 3rd name is taken by a link libipto
 #    did not make) leaves no link behind and changes nothing;
 #  - `ipto cleanup` deletes a crashed run's tagged, empty links only;
@@ -112,11 +114,42 @@ check "... and the held addresses on them" \
 ipto_on sb "${conf[@]}" cleanup
 check "cleanup keeps links that hold addresses: $out" [ $rc = 0 -a "$(links)" = "ipto0 ipto1 ipto2 " ]
 
-# 3. Failback: release deletes the links it created.
+# 3. Failback: the release removes the addresses at once; the links it
+# created go in a detached reaper (one link per hold of the host's lock),
+# and a takeover right after the release finds each link whole or gone.
 ipto_on sb "${conf[@]}" release --fail a1
 check "release exits 0" [ $rc = 0 ]
-check "... and removes the links (left: '$(links)')" [ -z "$(links)" ]
+check "... the addresses are gone when it returns" \
+	[ -z "$(for i in 0 1 2; do lan_exec sb ip -o addr show dev ipto$i 2>/dev/null | grep -w inet; done)" ]
+# a1 comes back meanwhile: whatever links are left answer for nothing.
+left=$(links)
+lan_exec a1 ip link set eth0 up
+got=$(answers c1 "$A1")
+check "a1 back, exactly one MAC answers ARP for $A1, a1's (got: $got; links left at the release: '$left')" \
+	[ "$got" = "$(lan_mac a1 eth0) " ]
+lan_exec a1 ip link set eth0 down
+check "... and the reaper deletes the links (within 15 s; left: '$(links)')" \
+	lan_poll 15 eval '[ -z "$(links)" ]'
 check "... keeping the standby's own address" [ "$(addrs sb mgmt)" = "192.0.2.2/24 " ]
+for k in 1 2 3; do
+	ipto_on sb "${conf[@]}" takeover --fail a1 --schedule once
+	t_rc=$rc
+	ipto_on sb "${conf[@]}" release --fail a1
+	r_rc=$rc
+	left=$(links)
+	ipto_on sb "${conf[@]}" takeover --fail a1 --schedule once
+	check "cycle $k: takeover, release, takeover at once exit $t_rc $r_rc $rc (links after the release: '$left')" \
+		[ $t_rc = 0 -a $r_rc = 0 -a $rc = 0 ]
+	check "... the three addresses serve from ipto0..2: $(addrs sb ipto0)$(addrs sb ipto1)$(addrs sb ipto2)" \
+		eval '[ "$(addrs sb ipto0)|$(addrs sb ipto1)|$(addrs sb ipto2)" = "$A1/24 |$A2/24 |$A3/24 " ] &&
+		      pings c1 "$A1" && pings c1 "$A2" && pings c1 "$A3"'
+	check "... and the reaper left them alone: up, the planned MACs" \
+		eval '[ "$(mac_of ipto0) $(mac_of ipto1) $(mac_of ipto2)" = "$M0 $M1 $M2" ] &&
+		      [ "$(lan_exec sb ip -o link show up | grep -c "ipto[0-2]@")" = 3 ]'
+	ipto_on sb "${conf[@]}" release --fail a1
+	lan_poll 15 eval '[ -z "$(links)" ]'
+done
+check "after the cycles the reaper deleted every link: '$(links)'" [ -z "$(links)" ]
 
 # 4. A crashed run's leftovers: tagged links without address go with
 # `ipto cleanup`; a link without the tag stays.
