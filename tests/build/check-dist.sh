@@ -71,6 +71,8 @@ echo "git \$*" >>"$tmp/git-calls"
 exit 1
 EOT
 chmod +x "$tmp/nogit/git"
+: >"$tmp/git-calls"
+chmod 666 "$tmp/git-calls"
 # As root: a network namespace of its own with only the loopback up (as a
 # build chroot has it; the unit tests look at lo).
 wrap=
@@ -106,6 +108,25 @@ fi
 grep -E '^(Ok|Fail|Skipped|Timeout|Expected Fail|Unexpected Pass):' "$tmp/test.log" |
 	tr -s ' ' | tr '\n' ' '; echo
 grep -E '^ *[0-9]+/[0-9]+ .* SKIP ' "$tmp/test.log" || true
+
+# Without root the netns and cluster suites skip, every test of them (as
+# root, when the user nobody and setpriv are there; cheap: nothing runs).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	step "meson test --suite netns --suite cluster, as nobody"
+	chmod 755 "$tmp"
+	chown -R nobody "$tmp/b"
+	if ! run_log "$tmp/test-nobody.log" nested setpriv --reuid=nobody \
+			--regid="$(id -g nobody)" --clear-groups \
+			meson test -C "$tmp/b" --no-rebuild --suite netns --suite cluster; then
+		fail "the netns or cluster suite does not skip without root"
+	fi
+	n=$(grep -cE '^ *[0-9]+/[0-9]+ .* SKIP ' "$tmp/test-nobody.log" || true)
+	other=$(grep -E '^ *[0-9]+/[0-9]+ ' "$tmp/test-nobody.log" | grep -vE ' SKIP ' || true)
+	[ -z "$other" ] || { echo "$other"; fail "without root, these netns/cluster tests do not skip"; }
+	[ "$n" -gt 0 ] || fail "no netns or cluster test ran as nobody"
+	echo "ok: without root all $n netns and cluster tests skip"
+	chown -R "$(id -u):$(id -g)" "$tmp/b"
+fi
 
 # 4. meson install --destdir: every installed file under the destdir,
 # nothing at its real path (the prefix must not even appear).
