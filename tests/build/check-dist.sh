@@ -14,10 +14,12 @@ src=$1
 [ -z "${IPTO_CHECK_DIST_NESTED:-}" ] ||
 	{ echo "SKIP: the build suite of the unpacked tarball"; exit 77; }
 command -v git >/dev/null || { echo "SKIP: no git"; exit 77; }
-top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) &&
-	[ "$top" -ef "$src" ] &&
-	git -C "$src" ls-files --error-unmatch meson.build >/dev/null 2>&1 ||
-	{ echo "SKIP: $src is not a git checkout (meson dist needs one)"; exit 77; }
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(cd "$src" && pwd -P)" ] ||
+		! git -C "$src" ls-files --error-unmatch meson.build >/dev/null 2>&1; then
+	echo "SKIP: $src is not a git checkout (meson dist needs one)"
+	exit 77
+fi
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 command -v xz >/dev/null || { echo "SKIP: xz not installed"; exit 77; }
 

@@ -83,7 +83,7 @@ case $libdir in "$tmp/root"/*) ;; *) libdir=$tmp/root$libdir ;; esac
 soname=$(readelf -d "$libdir/libipto.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libipto.so.1" ] || { echo "FAIL: SONAME is '$soname'"; exit 1; }
 needed=$(readelf -d "$libdir/libipto.so.1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-echo "libipto.so.1 NEEDED:" $needed
+echo "libipto.so.1 NEEDED: $(printf '%s\n' "$needed" | tr '\n' ' ')"
 if printf '%s\n' "$needed" | grep -q pcap; then
 	echo "FAIL: libipto.so.1 links libpcap (it must dlopen() it)"; fail=1
 fi
