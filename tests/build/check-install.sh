@@ -55,6 +55,23 @@ for what in '/libipto\.so\.1$' '/include/ipto/ipto\.h$' '/pkgconfig/libipto\.pc$
 		{ echo "FAIL: nothing installed matches $what"; fail=1; }
 done
 
+# The custom prefix, configured only: where each file would go, what the
+# pkg-config file and the systemd unit say.
+if [ -n "$src" ] && { [ "$prefix" = /usr ] || [ "$prefix" = /usr/local ]; }; then
+	custom=/opt/libipto-test
+	meson setup "$tmp/custom" "$src" --prefix="$custom" >"$tmp/custom.log" 2>&1 ||
+		{ tail -n 30 "$tmp/custom.log"; echo "FAIL: meson setup --prefix=$custom"; exit 1; }
+	under_prefix "$tmp/custom"
+	pc=$tmp/custom/meson-private/libipto.pc
+	grep -qx "prefix=$custom" "$pc" ||
+		{ echo "FAIL: libipto.pc of --prefix=$custom: $(grep '^prefix=' "$pc")"; fail=1; }
+	unit=$tmp/custom/examples/ipto-agent.service
+	if [ -f "$unit" ]; then
+		grep -q "^ExecStart=$custom/" "$unit" ||
+			{ echo "FAIL: ipto-agent.service of --prefix=$custom: $(grep '^ExecStart=' "$unit")"; fail=1; }
+	fi
+fi
+
 pcdir=$(dirname "$(find "$tmp/root" -name libipto.pc | head -n1)")
 [ -f "$pcdir/libipto.pc" ] || { echo "FAIL: libipto.pc not installed"; exit 1; }
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$tmp/root"
@@ -99,21 +116,4 @@ case $incdir in "$tmp/root"/*) ;; *) incdir=$tmp/root$incdir ;; esac
 	{ echo "FAIL: ipto/ipto.h not installed"; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$tmp/consumer"
 
-# The custom prefix, configured only: where each file would go, what the
-# pkg-config file and the systemd unit say.
-if [ -n "$src" ] && { [ "$prefix" = /usr ] || [ "$prefix" = /usr/local ]; }; then
-	custom=/opt/libipto-test
-	env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR \
-		meson setup "$tmp/custom" "$src" --prefix="$custom" >"$tmp/custom.log" 2>&1 ||
-		{ tail -n 30 "$tmp/custom.log"; echo "FAIL: meson setup --prefix=$custom"; exit 1; }
-	under_prefix "$tmp/custom"
-	pc=$tmp/custom/meson-private/libipto.pc
-	grep -qx "prefix=$custom" "$pc" ||
-		{ echo "FAIL: libipto.pc of --prefix=$custom: $(grep '^prefix=' "$pc")"; fail=1; }
-	unit=$tmp/custom/examples/ipto-agent.service
-	if [ -f "$unit" ]; then
-		grep -q "^ExecStart=$custom/" "$unit" ||
-			{ echo "FAIL: ipto-agent.service of --prefix=$custom: $(grep '^ExecStart=' "$unit")"; fail=1; }
-	fi
-fi
 exit $fail
