@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal to the backend sources (binder.c, injector.c, dryrun-*.c, ...). */
+/* Internal to the backend sources (binder.c, injector.c, binder-*.c,
+ * injector-*.c). */
 #ifndef IPTO_BACKEND_PRIVATE_H
 #define IPTO_BACKEND_PRIVATE_H
 
 #include "ipto-private.h"
 
+struct ipto_binder_builtin;
+struct ipto_injector_builtin;
+
 struct ipto_binder {
 	int refcount;
 	struct ipto_ctx *ctx;
 	struct ipto_binder_ops ops; /* the caller's table, NULL-padded */
+	/* a built-in binder's kind and fast operations; NULL for a
+	 * caller's binder (ipto_binder_new()) */
+	const struct ipto_binder_builtin *builtin;
 	void *userdata;
 };
 
@@ -16,6 +23,8 @@ struct ipto_injector {
 	int refcount;
 	struct ipto_ctx *ctx;
 	struct ipto_injector_ops ops;
+	/* as in struct ipto_binder */
+	const struct ipto_injector_builtin *builtin;
 	void *userdata;
 };
 
@@ -25,19 +34,88 @@ struct ipto_injector_adapter {
 	char ifname[IPTO_IFNAME_MAX + 1];
 };
 
-/*
- * The AF_PACKET injector's batch across ports (injector-packet.c). The
- * hook is not in struct ipto_injector_ops (public, its layout is ABI) nor
- * in struct ipto_injector (the ABI check reads its layout too): the
- * generic layer asks whether @inj is the packet backend.
- * ipto_packet_send_multi() sends frame i on @ports[i] (ports of @inj,
- * arguments checked) and returns as ops.send_batch.
- */
-bool ipto_injector_is_packet(const struct ipto_injector *inj);
-int ipto_packet_send_multi(struct ipto_injector *inj,
-			   struct ipto_injector_adapter *const *ports,
-			   const struct iovec *frames, size_t n);
+/* Which built-in backend an object is. */
+enum ipto_backend_kind {
+	IPTO_BACKEND_NETLINK = 1,
+	IPTO_BACKEND_PACKET,
+	IPTO_BACKEND_DRYRUN,
+};
 
+/* One IPv4 setting of one link, for the fast devconf_set_batch. */
+struct ipto_devconf_req {
+	int ifindex;
+	const char *ifname; /* for messages */
+	enum ipto_devconf key;
+	int value;
+};
+
+/* A subscription to removed addresses (ipto_binder_addr_watch_open()). */
+struct ipto_addr_watch;
+
+/* Room for one link's alias, its NUL included. */
+#define IPTO_LINK_ALIAS_MAX 256
+
+/*
+ * What a built-in binder carries beside its public ops table: which
+ * backend it is, and the fast operations it has (NULL: it has not; the
+ * engine then takes the public ops one by one, as for a caller's binder).
+ * Private: a caller's binder has none. Reached through ipto_binder_fast()
+ * and the ipto_binder_addr_watch_*() wrappers below.
+ * - addr_del_batch: addr_del for @n addresses in one go (the netlink
+ *   binder pipelines them, one sendmsg for up to 256 requests, each its
+ *   own ACK): @results[i] is 0 or the negative errno of request i
+ *   (-EADDRNOTAVAIL: it was not there). Returns 0, or a negative errno of
+ *   the socket (then the requests without an answer failed with it).
+ * - devconf_set_batch: devconf_set for @n settings in one go, as
+ *   addr_del_batch.
+ * - link_dump_aliases: the link dump with each link's IFLA_IFALIAS (""
+ *   when none) in @aliases[i], in one request: the count, or a negative
+ *   errno.
+ * - addr_watch_open, _read, _close: see ipto_binder_addr_watch_open().
+ */
+struct ipto_binder_builtin {
+	enum ipto_backend_kind kind;
+	int (*addr_del_batch)(struct ipto_binder *b,
+			      const struct ipto_addr_req *reqs, size_t n,
+			      int *results);
+	int (*devconf_set_batch)(struct ipto_binder *b,
+				 const struct ipto_devconf_req *reqs,
+				 size_t n, int *results);
+	int (*link_dump_aliases)(struct ipto_binder *b,
+				 struct ipto_adapter_entry *out,
+				 char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max);
+	int (*addr_watch_open)(struct ipto_binder *b,
+			       struct ipto_addr_watch **ret);
+	int (*addr_watch_read)(struct ipto_addr_watch *w,
+			       void (*gone)(void *data, int ifindex,
+					    const struct ipto_addr *addr),
+			       void *data);
+	void (*addr_watch_close)(struct ipto_addr_watch *w);
+};
+
+/* The fast operation @op of binder @b (a member of struct
+ * ipto_binder_builtin), or NULL when @b has none: then the caller takes
+ * the public ops. */
+#define ipto_binder_fast(b, op) \
+	((b) != NULL && (b)->builtin != NULL ? (b)->builtin->op : NULL)
+
+/*
+ * What a built-in injector carries beside its public ops table (as for
+ * the binder): send_multi() sends frame i on @ports[i] (ports of @inj,
+ * arguments checked by ipto_injector_send_multi()) in one go, and
+ * returns as ops.send_batch.
+ */
+struct ipto_injector_builtin {
+	enum ipto_backend_kind kind;
+	int (*send_multi)(struct ipto_injector *inj,
+			  struct ipto_injector_adapter *const *ports,
+			  const struct iovec *frames, size_t n);
+};
+
+/* Whether @o (a binder or an injector, or NULL) is the built-in backend
+ * @k. */
+#define ipto_backend_is(o, k) ((o) != NULL && (o)->builtin != NULL && \
+			       (o)->builtin->kind == (k))
 
 /*
  * The generic wrapper object around a caller's ops table, one way for the
@@ -90,7 +168,9 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 			       const struct name##_ops *ops,              \
 			       size_t state_sz,                           \
 			       int (*init)(struct ipto_ctx *, void *),    \
-			       void (*fini)(void *), struct name **ret)   \
+			       void (*fini)(void *),                      \
+			       const struct name##_builtin *builtin,      \
+			       struct name **ret)                         \
 	{                                                                 \
 		void *state;                                              \
 		int r;                                                    \
@@ -106,20 +186,13 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 			if (r < 0 && fini)                                \
 				fini(state);                              \
 		}                                                         \
+		if (r == 0)                                               \
+			(*ret)->builtin = builtin;                        \
 		if (r < 0)                                                \
 			free(state);                                      \
 		return r;                                                 \
 	}
 
-/*
- * The constructor of a built-in backend (netlink, packet, dry runs), one
- * way for all: checks @ctx and @ret, allocates @state_sz zeroed bytes of
- * the backend's state, runs @init on them (NULL: nothing to do; on failure
- * it undoes its own work and returns a negative errno) and wraps the state,
- * as userdata, in a new object with @ops, whose destroy releases it from
- * then on. On failure *@ret is untouched and the state is gone: @fini
- * (NULL: nothing to undo) undoes a successful @init, then it is freed.
- */
 /* The destroy op @fn of a built-in backend made by name_new_builtin():
  * @fini (the state's whole teardown, also the constructor's undo), then
  * the state itself is freed. */
@@ -141,51 +214,36 @@ int ipto_packet_send_multi(struct ipto_injector *inj,
 				  : -EINVAL;                              \
 	}
 
+/*
+ * The constructor of a built-in backend (netlink, packet, dry runs), one
+ * way for all: checks @ctx and @ret, allocates @state_sz zeroed bytes of
+ * the backend's state, runs @init on them (NULL: nothing to do; on failure
+ * it undoes its own work and returns a negative errno) and wraps the state,
+ * as userdata, in a new object with @ops (whose destroy releases it from
+ * then on) and @builtin (the backend's kind and fast operations). On
+ * failure *@ret is untouched and the state is gone: @fini (NULL: nothing
+ * to undo) undoes a successful @init, then it is freed.
+ */
 int ipto_binder_new_builtin(struct ipto_ctx *ctx,
 			    const struct ipto_binder_ops *ops, size_t state_sz,
 			    int (*init)(struct ipto_ctx *ctx, void *state),
-			    void (*fini)(void *state), struct ipto_binder **ret);
+			    void (*fini)(void *state),
+			    const struct ipto_binder_builtin *builtin,
+			    struct ipto_binder **ret);
 int ipto_injector_new_builtin(struct ipto_ctx *ctx,
 			      const struct ipto_injector_ops *ops,
 			      size_t state_sz,
 			      int (*init)(struct ipto_ctx *ctx, void *state),
 			      void (*fini)(void *state),
+			      const struct ipto_injector_builtin *builtin,
 			      struct ipto_injector **ret);
 
-/*
- * All of @ifname's addresses through ipto_binder_addr_list(), in an array
- * grown until they fit: the count, with *@ret to free(), or a negative
- * errno.
- */
 /* First room for the entries of a link or address dump: a dump that
  * does not fit is made again with room for all, so too small a guess
  * costs a second whole dump (with 129 links, a second tenth of a takeover
  * on a loaded machine: tests/bench). A few tens of kilobytes. */
 #define IPTO_DUMP_ROOM_LINKS 512
 #define IPTO_DUMP_ROOM_ADDRS 1024
-
-/* The netlink binder's link dump with each link's IFLA_IFALIAS ("" when
- * none) in @aliases[i]; -EOPNOTSUPP for other binders. */
-#define IPTO_LINK_ALIAS_MAX 256
-int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
-			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max);
-
-/* One IPv4 setting of one link, for netlink_devconf_set_batch(). */
-struct netlink_devconf_req {
-	int ifindex;
-	const char *ifname; /* for messages */
-	enum ipto_devconf key;
-	int value;
-};
-
-/* The netlink binder's devconf_set for @n settings, pipelined (one
- * sendmsg for up to 256 requests, each its own RTM_NEWLINK and ACK):
- * @results[i] is 0 or the negative errno of request i. Returns 0, a
- * negative errno of the socket (then the requests without an answer
- * failed with it), or -EOPNOTSUPP for other binders (nothing sent). */
-int netlink_devconf_set_batch(struct ipto_binder *b,
-			      const struct netlink_devconf_req *reqs, size_t n,
-			      int *results);
 
 /* What every link op's public wrapper checks first: a binder, and a valid
  * interface name (-EINVAL otherwise, logged naming "binder: @op"). */
@@ -216,8 +274,8 @@ int ipto_binder_op_result(struct ipto_binder *b, int r, bool state_answer,
  * count, with *@ret to free(), or a negative errno (*@ret untouched).
  * - ipto_binder_adapter_dump_alloc(): every link (ipto_binder_adapter_dump());
  * - ..._aliases(): the same with each link's alias in (*@aliases)[i], to
- *   free() as well (netlink_link_dump_aliases(): -EOPNOTSUPP for binders
- *   other than netlink);
+ *   free() as well (-EOPNOTSUPP for a binder without the fast
+ *   link_dump_aliases);
  * - ipto_binder_addr_dump_alloc(): the addresses of @ifindex, 0 for all
  *   (ipto_binder_addr_dump()).
  */
@@ -239,25 +297,24 @@ int ipto_binder_unsupported(struct ipto_binder *b, const char *what);
  * netlink binder opens a socket of its own in the current namespace,
  * subscribed to the IPv4 and IPv6 address groups; reading drains what
  * arrived since, without blocking and without allocating, and calls @gone
- * for each RTM_DELADDR. netlink_addr_watch_read() returns 0, 1 when the
- * kernel dropped notifications (the socket overflowed: read the addresses
- * instead), or a negative errno. _open() returns -EOPNOTSUPP for other
- * binders.
+ * for each RTM_DELADDR. ipto_binder_addr_watch_read() returns 0, 1 when
+ * the kernel dropped notifications (the socket overflowed: read the
+ * addresses instead), or a negative errno. _open() returns -EOPNOTSUPP
+ * for a binder without it; _close() takes NULL.
  */
-/* The netlink binder's addr_del for @n addresses, pipelined like
- * netlink_devconf_set_batch(): @results[i] is 0 or the negative errno of
- * request i (-EADDRNOTAVAIL: it was not there). With @n 0 it only says
- * whether the binder can: 0, or -EOPNOTSUPP for other binders. */
-int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
-			   size_t n, int *results);
+int ipto_binder_addr_watch_open(struct ipto_binder *b,
+				struct ipto_addr_watch **ret);
+int ipto_binder_addr_watch_read(struct ipto_binder *b,
+				struct ipto_addr_watch *w,
+				void (*gone)(void *data, int ifindex,
+					     const struct ipto_addr *addr),
+				void *data);
+void ipto_binder_addr_watch_close(struct ipto_binder *b,
+				  struct ipto_addr_watch *w);
 
-struct netlink_addr_watch;
-int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **ret);
-int netlink_addr_watch_read(struct netlink_addr_watch *w,
-			    void (*gone)(void *data, int ifindex, const struct ipto_addr *addr),
-			    void *data);
-void netlink_addr_watch_close(struct netlink_addr_watch *w);
-
+/* All of @ifname's addresses through ipto_binder_addr_list(), in an array
+ * grown until they fit: the count, with *@ret to free(), or a negative
+ * errno. */
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
 

@@ -7,123 +7,18 @@
  * loses detail (several errnos become NLE_FAILURE). An error callback on
  * the socket records the kernel's errno and extended-ACK message, so a
  * caller gets the kernel's own errno; libnl's own errors (no kernel reply)
- * go through nle_to_errno(). Neither kind of code leaves this file.
+ * go through nb_nle_to_errno(). Neither kind of code leaves the netlink
+ * binder's files.
+ *
+ * This file holds the ops that go through libnl one request at a time,
+ * the binder's sockets and its constructor. The rest of the binder:
+ * binder-netlink-batch.c (the pipelined requests), -record.c (the files
+ * under /run/ipto), -macvlan.c (macvlan links) and -watch.c (the address
+ * watch); binder-netlink-private.h is what they share.
  */
-#include "backend-private.h"
+#include "binder-netlink-private.h"
 
-#include <linux/ip.h> /* IPV4_DEVCONF_* */
-#include <linux/if.h> /* IFF_UP, IFF_LOWER_UP */
-#include <linux/if_addr.h>
-#include <linux/netlink.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/inet.h>
-#include <netlink/route/link/macvlan.h>
-#include <netlink/socket.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <dirent.h>
-#include <unistd.h>
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-#ifndef NETLINK_GET_STRICT_CHK
-#define NETLINK_GET_STRICT_CHK 12
-#endif
-/* Linux 6.3 uapi; Debian 12's headers (6.1) lack it. */
-#define IPTO_IFA_PROTO 11
-#define IPTO_IFA_MAX 11
-
-#define RECORD_ROOT "/run/ipto"
-
-
-struct nl_binder {
-	struct ipto_ctx *ctx;
-	struct nl_sock *sk;
-	/* A plain NETLINK_ROUTE socket of the binder's namespace: for
-	 * SIOCGIFINDEX and for pipelined address batches. */
-	int raw_fd;
-	uint32_t raw_seq;
-	int kernel_err; /* the kernel's negative errno of the last request */
-	char kernel_msg[256]; /* its extended-ACK message, or "" */
-	char record_dir[64]; /* RECORD_ROOT/<netns inode> */
-	/* Whether the kernel keeps IFA_PROTO (Linux 6.3+): found out by
-	 * reading the first marked address back. Without it, the marks go
-	 * to the record ("addr.IFINDEX.ADDR_PREFIX" keys), which dumps check
-	 * against the kernel. */
-	enum { PROTO_UNKNOWN, PROTO_KERNEL, PROTO_RECORD } proto_mode;
-};
-
-static unsigned int proto_of_flags(unsigned int flags);
-
-/* The protocol sent to the kernel. IPTO_TEST_NO_IFA_PROTO (a test hook)
- * makes the binder behave as on a kernel before 6.3: it sends none and
- * ignores what dumps carry, so the record under /run is exercised. */
-static unsigned int wire_proto(unsigned int flags)
-{
-	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : proto_of_flags(flags);
-}
-
-static int nb_record_get(struct nl_binder *nb, const char *key, char *buf, size_t len);
-static int nb_record_set(struct nl_binder *nb, const char *key, const char *value);
-static int nb_addr_dump(struct nl_binder *nb, int ifindex, struct ipto_addr_entry *out,
-			size_t max);
-
-/* The record key of a mark kept for the kernel: addr.3.192.0.2.11_24. */
-static void mark_key(int ifindex, const struct ipto_addr *a, char *buf, size_t len)
-{
-	char text[IPTO_ADDR_STRLEN], *slash;
-
-	ipto_addr_format(a, text, sizeof(text));
-	slash = strchr(text, '/');
-	if (slash)
-		*slash = '_';
-	snprintf(buf, len, "addr.%d.%s", ifindex, text);
-}
-
-/* After a marked address was added: on a kernel that dropped the mark,
- * keep it in the record instead. */
-static void keep_mark(struct nl_binder *nb, int ifindex, const struct ipto_addr *a,
-		      unsigned int proto)
-{
-	char key[96], value[8];
-
-	if (!proto)
-		return;
-	if (nb->proto_mode == PROTO_UNKNOWN) {
-		struct ipto_addr_entry e[64];
-		int i, n;
-
-		for (i = 0; i < 64; i++)
-			e[i].sz = sizeof(e[i]);
-		nb->proto_mode = PROTO_KERNEL;
-		n = nb_addr_dump(nb, ifindex, e, 64);
-		for (i = 0; i < n && i < 64; i++)
-			if (ipto_addr_equal(&e[i].addr, a) &&
-			    (e[i].flags & IPTO_ADDR_ENTRY_PROTO_RECORDED || !e[i].proto))
-				nb->proto_mode = PROTO_RECORD;
-		if (getenv("IPTO_TEST_NO_IFA_PROTO"))
-			nb->proto_mode = PROTO_RECORD;
-		if (nb->proto_mode == PROTO_RECORD)
-			log_info(nb->ctx, "netlink: the kernel keeps no address protocol "
-				 "(IFA_PROTO, Linux 6.3+): marks go to %s\n", nb->record_dir);
-	}
-	if (nb->proto_mode != PROTO_RECORD)
-		return;
-	mark_key(ifindex, a, key, sizeof(key));
-	snprintf(value, sizeof(value), "%u", proto);
-	if (nb_record_set(nb, key, value) < 0)
-		log_err(nb->ctx, "netlink: cannot keep the mark of an address in %s\n",
-			nb->record_dir);
-}
-
-static unsigned int proto_of_flags(unsigned int flags)
+unsigned int nb_proto_of_flags(unsigned int flags)
 {
 	if (flags & IPTO_BIND_TAKEOVER)
 		return IPTO_ADDR_PROTO_TAKEOVER;
@@ -132,8 +27,16 @@ static unsigned int proto_of_flags(unsigned int flags)
 	return 0;
 }
 
+/* The protocol sent to the kernel. IPTO_TEST_NO_IFA_PROTO (a test hook)
+ * makes the binder behave as on a kernel before 6.3: it sends none and
+ * ignores what dumps carry, so the record under /run is exercised. */
+unsigned int nb_wire_proto(unsigned int flags)
+{
+	return getenv("IPTO_TEST_NO_IFA_PROTO") ? 0 : nb_proto_of_flags(flags);
+}
+
 /* libnl's codes for errors it raises itself. */
-static int nle_to_errno(int nle)
+int nb_nle_to_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
 	case NLE_SUCCESS:
@@ -237,7 +140,7 @@ static int on_kernel_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
 	return NL_STOP;
 }
 
-static void request_begin(struct nl_binder *nb)
+void nb_request_begin(struct nl_binder *nb)
 {
 	nb->kernel_err = 0;
 	nb->kernel_msg[0] = '\0';
@@ -248,14 +151,14 @@ static void request_begin(struct nl_binder *nb)
  * failure with libnl's and the kernel's words. Answers a caller probes for
  * (@quiet_err) are logged as info only.
  */
-static int request_end(struct nl_binder *nb, int nle, int quiet_err,
-		       const char *what, const char *ifname)
+int nb_request_end(struct nl_binder *nb, int nle, int quiet_err,
+		   const char *what, const char *ifname)
 {
 	int r;
 
 	if (nle >= 0)
 		return 0;
-	r = nb->kernel_err ? nb->kernel_err : nle_to_errno(nle);
+	r = nb->kernel_err ? nb->kernel_err : nb_nle_to_errno(nle);
 	if (r == quiet_err)
 		log_info(nb->ctx, "netlink: %s %s: %s%s%s\n", what, ifname,
 			 ipto_strerror(r), nb->kernel_msg[0] ? ": " : "",
@@ -269,12 +172,12 @@ static int request_end(struct nl_binder *nb, int nle, int quiet_err,
 }
 
 /* The kernel's view of @ifname; -ENODEV when there is none. */
-static int get_link(struct nl_binder *nb, const char *ifname,
-		    struct rtnl_link **link)
+int nb_get_link(struct nl_binder *nb, const char *ifname,
+		struct rtnl_link **link)
 {
 	int nle;
 
-	request_begin(nb);
+	nb_request_begin(nb);
 	/* libnl picks up this reply with its own error handler, so the
 	 * kernel's ENODEV arrives as NLE_NODEV (or NLE_OBJ_NOTFOUND). */
 	nle = rtnl_link_get_kernel(nb->sk, 0, ifname, link);
@@ -283,13 +186,13 @@ static int get_link(struct nl_binder *nb, const char *ifname,
 		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
 		return -ENODEV;
 	}
-	return request_end(nb, nle, 0, "get link", ifname);
+	return nb_request_end(nb, nle, 0, "get link", ifname);
 }
 
 /* The index by SIOCGIFINDEX on a socket opened with the binder (so in the
  * binder's namespace): a fraction of an RTM_GETLINK parsed by libnl, and
  * it is on the hot path of every address change (tests/bench). */
-static int ifindex_of(struct nl_binder *nb, const char *ifname)
+int nb_ifindex_of(struct nl_binder *nb, const char *ifname)
 {
 	struct ifreq ifr;
 	size_t len = strlen(ifname);
@@ -333,7 +236,7 @@ static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	request_begin(nb);
+	nb_request_begin(nb);
 	return nl_send_sync(nb->sk, msg); /* frees msg */
 }
 
@@ -341,7 +244,7 @@ static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr, unsigned int flags)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	int ifindex = ifindex_of(nb, ifname), nle, r;
+	int ifindex = nb_ifindex_of(nb, ifname), nle, r;
 
 	if (ifindex < 0)
 		return ifindex;
@@ -350,291 +253,26 @@ static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
 			   addr, addr->family == AF_INET6 &&
 			   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
-			   wire_proto(flags));
-	r = request_end(nb, nle, -EEXIST, "add address on", ifname);
+			   nb_wire_proto(flags));
+	r = nb_request_end(nb, nle, -EEXIST, "add address on", ifname);
 	if (r == 0)
-		keep_mark(nb, ifindex, addr, proto_of_flags(flags));
+		nb_record_keep_mark(nb, ifindex, addr, nb_proto_of_flags(flags));
 	return r;
-}
-
-/* Appends one attribute; the caller reserved room. */
-static size_t put_attr(char *buf, size_t off, unsigned short type,
-		       const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(buf + off);
-
-	a->nla_type = type;
-	a->nla_len = (unsigned short)(NLA_HDRLEN + len);
-	memcpy(buf + off + NLA_HDRLEN, data, len);
-	return off + NLA_ALIGN(NLA_HDRLEN + len);
-}
-
-/* Room for one RTM_NEWADDR: header, ifaddrmsg, five attributes. */
-#define BATCH_MSG_MAX \
-	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifaddrmsg)) + 5 * NLA_ALIGN(NLA_HDRLEN + 16))
-#define BATCH_CHUNK 256
-
-/* Builds RTM_NEWADDR for @r at @buf; returns its length. */
-/* The start of an address request at @buf: header, ifaddrmsg, the local
- * (IPv4) and the address attributes; returns the length so far. */
-static size_t addr_msg_head(char *buf, uint16_t type, uint16_t flags, uint32_t seq,
-			    int ifindex, const struct ipto_addr *a)
-{
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct ifaddrmsg *ifa = (struct ifaddrmsg *)(buf + NLMSG_HDRLEN);
-	size_t len = ipto_addr_len(a), off;
-
-	memset(buf, 0, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa)));
-	h->nlmsg_type = type;
-	h->nlmsg_flags = flags;
-	h->nlmsg_seq = seq;
-	ifa->ifa_family = (unsigned char)a->family;
-	ifa->ifa_prefixlen = (unsigned char)a->prefixlen;
-	ifa->ifa_index = (unsigned int)ifindex;
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifa));
-	if (a->family == AF_INET)
-		off = put_attr(buf, off, IFA_LOCAL, a->bytes, len);
-	return put_attr(buf, off, IFA_ADDRESS, a->bytes, len);
-}
-
-static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
-			    const struct ipto_addr_req *r)
-{
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct ipto_addr bcast;
-	uint32_t flags = 0;
-	size_t off;
-
-	off = addr_msg_head(buf, RTM_NEWADDR,
-			    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq,
-			    ifindex, &r->addr);
-	if (r->addr.family == AF_INET &&
-	    ipto_addr_subnet_broadcast(&r->addr, &bcast) == 0)
-		off = put_attr(buf, off, IFA_BROADCAST, bcast.bytes, 4);
-	if (r->addr.family == AF_INET6 && (r->flags & IPTO_BIND_NODAD))
-		flags |= IFA_F_NODAD;
-	if (flags)
-		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
-	if (wire_proto(r->flags)) {
-		uint8_t proto = (uint8_t)wire_proto(r->flags);
-
-		off = put_attr(buf, off, IPTO_IFA_PROTO, &proto, 1);
-	}
-	h->nlmsg_len = (uint32_t)off;
-	return off;
-}
-
-/* Reads ACKs until every request of [seq0, seq0 + n) has its result. */
-static int read_acks(struct nl_binder *nb, uint32_t seq0, size_t n,
-		     int *results, const bool *sent)
-{
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	size_t pending = 0, i;
-
-	for (i = 0; i < n; i++)
-		pending += sent[i];
-	while (pending > 0) {
-		ssize_t len = recv(nb->raw_fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		size_t left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (size_t)len;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			const struct nlmsgerr *e = NLMSG_DATA(h);
-			uint32_t k = h->nlmsg_seq - seq0;
-
-			if (h->nlmsg_type != NLMSG_ERROR || k >= n || !sent[k] ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				continue;
-			results[k] = e->error > 0 ? -e->error : e->error;
-			pending--;
-		}
-	}
-	return 0;
-}
-
-/*
- * Builds request @i of a batch into @buf with sequence number @seq: its
- * length; or 0, the request not sent, with its result in *@result.
- */
-typedef size_t (*batch_build_fn)(struct nl_binder *nb, const void *reqs,
-				 size_t i, char *buf, uint32_t seq,
-				 int *result);
-
-/*
- * The one pipelined batch (addresses, settings): @n requests of at most
- * @msg_max bytes each, built by @build, sent BATCH_CHUNK to a sendmsg,
- * each with its own ACK, so every request gets its own result in
- * @results. Requests never sent, or whose answer did not come (the socket
- * failed; its buffer holds far more than a chunk's ACKs), fail with the
- * socket's error or -EIO. *@sock_err is 0 or the socket's negative errno,
- * logged naming @what. Returns 0, or -ENOMEM with nothing sent and
- * @results untouched.
- */
-static int batch_send(struct nl_binder *nb, const void *reqs, size_t n,
-		      size_t msg_max, batch_build_fn build, int *results,
-		      const char *what, int *sock_err)
-{
-	bool sent[BATCH_CHUNK];
-	size_t base, i;
-	char *buf;
-	int r = 0;
-
-	buf = malloc(BATCH_CHUNK * NLMSG_ALIGN(msg_max));
-	if (!buf)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		results[i] = 1; /* no answer yet */
-	for (base = 0; base < n && r == 0; base += BATCH_CHUNK) {
-		size_t m = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
-		uint32_t seq0 = nb->raw_seq;
-		size_t off = 0, len;
-
-		nb->raw_seq += (uint32_t)m;
-		for (i = 0; i < m; i++) {
-			len = build(nb, reqs, base + i, buf + off,
-				    seq0 + (uint32_t)i, &results[base + i]);
-			sent[i] = len > 0;
-			off += len;
-		}
-		if (off > 0 && send(nb->raw_fd, buf, off, 0) < 0)
-			r = -errno;
-		if (r == 0)
-			r = read_acks(nb, seq0, m, results + base, sent);
-		if (r < 0)
-			log_err(nb->ctx, "netlink: %s batch: %s\n", what,
-				ipto_strerror(r));
-	}
-	free(buf);
-	for (i = 0; i < n; i++)
-		if (results[i] > 0)
-			results[i] = r < 0 ? r : -EIO;
-	*sock_err = r;
-	return 0;
-}
-
-static size_t build_addr_req(struct nl_binder *nb, const void *reqs, size_t i,
-			     char *buf, uint32_t seq, int *result)
-{
-	const struct ipto_addr_req *req = (const struct ipto_addr_req *)reqs + i;
-	int ifindex = ifindex_of(nb, req->ifname);
-
-	if (ifindex <= 0) {
-		*result = ifindex < 0 ? ifindex : -ENODEV;
-		return 0;
-	}
-	return build_newaddr(buf, seq, ifindex, req);
-}
-
-static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
-			  enum ipto_devconf key, int value);
-
-/* Builds RTM_DELADDR for @req at @buf (as addr_request() would). */
-static size_t build_deladdr_req(struct nl_binder *nb, const void *reqs, size_t i,
-				char *buf, uint32_t seq, int *result)
-{
-	const struct ipto_addr_req *req = (const struct ipto_addr_req *)reqs + i;
-	int ifindex = ifindex_of(nb, req->ifname);
-	size_t off;
-
-	if (ifindex <= 0) {
-		*result = ifindex < 0 ? ifindex : -ENODEV;
-		return 0;
-	}
-	off = addr_msg_head(buf, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, ifindex,
-			    &req->addr);
-	((struct nlmsghdr *)buf)->nlmsg_len = (uint32_t)off;
-	return off;
-}
-
-int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
-			   size_t n, int *results)
-{
-	struct nl_binder *nb;
-	char key[96];
-	size_t i;
-	int r, err;
-
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	if (n == 0)
-		return 0;
-	nb = b->userdata;
-	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_deladdr_req, results,
-			 "address removal", &r);
-	if (err < 0)
-		return err;
-	for (i = 0; i < n; i++) {
-		int ifindex = ifindex_of(nb, reqs[i].ifname);
-
-		if (r == 0 && results[i] < 0 && results[i] != -EADDRNOTAVAIL &&
-		    results[i] != -ENODEV) {
-			char text[IPTO_ADDR_STRLEN];
-
-			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
-			log_err(nb->ctx, "netlink: delete address %s on %s: %s\n",
-				text, reqs[i].ifname, ipto_strerror(results[i]));
-		}
-		if (results[i] == 0 && nb->proto_mode == PROTO_RECORD && ifindex > 0) {
-			mark_key(ifindex, &reqs[i].addr, key, sizeof(key));
-			nb_record_set(nb, key, NULL);
-		}
-	}
-	return 0;
-}
-
-/* Pipelines RTM_NEWADDR requests (batch_send()). */
-static int nl_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *reqs,
-			     size_t n, int *results)
-{
-	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	size_t i;
-	int r, err;
-
-	err = batch_send(nb, reqs, n, BATCH_MSG_MAX, build_addr_req, results,
-			 "address", &r);
-	if (err < 0)
-		return err;
-	for (i = 0; i < n; i++) {
-		/* each refusal logged here, where the kernel's answer is
-		 * read (a failed socket was logged by batch_send(), once); an address
-		 * already there is no error, a missing link the caller's to
-		 * judge */
-		if (r == 0 && results[i] < 0 && results[i] != -EEXIST &&
-		    results[i] != -ENODEV) {
-			char text[IPTO_ADDR_STRLEN];
-
-			ipto_addr_format(&reqs[i].addr, text, sizeof(text));
-			log_err(nb->ctx, "netlink: add address %s on %s: %s\n",
-				text, reqs[i].ifname, ipto_strerror(results[i]));
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (results[i] == 0 && proto_of_flags(reqs[i].flags))
-			keep_mark(nb, ifindex_of(nb, reqs[i].ifname), &reqs[i].addr,
-				  proto_of_flags(reqs[i].flags));
-	return 0;
 }
 
 static int nl_addr_del(struct ipto_binder *binder, const char *ifname,
 		       const struct ipto_addr *addr)
 {
 	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	int ifindex = ifindex_of(nb, ifname), nle, r;
+	int ifindex = nb_ifindex_of(nb, ifname), nle, r;
 	char key[96];
 
 	if (ifindex < 0)
 		return ifindex;
 	nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
-	r = request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
+	r = nb_request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
 	if (r == 0 && nb->proto_mode == PROTO_RECORD) {
-		mark_key(ifindex, addr, key, sizeof(key));
+		nb_record_mark_key(ifindex, addr, key, sizeof(key));
 		nb_record_set(nb, key, NULL);
 	}
 	return r;
@@ -650,7 +288,7 @@ static int send_recv(struct nl_binder *nb, struct nl_msg *msg,
 {
 	struct nl_cb *cb, *base;
 
-	request_begin(nb);
+	nb_request_begin(nb);
 	*nle = nl_send_auto(nb->sk, msg);
 	nlmsg_free(msg);
 	if (*nle < 0)
@@ -687,7 +325,7 @@ static int dump(struct nl_binder *nb, int type, const void *hdr, size_t hdrlen,
 	}
 	if (send_recv(nb, msg, fn, arg, &nle) < 0)
 		return -ENOMEM;
-	return request_end(nb, nle < 0 ? nle : 0, 0, what, "");
+	return nb_request_end(nb, nle < 0 ? nle : 0, 0, what, "");
 }
 
 struct addr_dump_ctx {
@@ -730,7 +368,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		 * address on that interface: we are reading it now. */
 		char key[96], value[8];
 
-		mark_key(e.ifindex, &e.addr, key, sizeof(key));
+		nb_record_mark_key(e.ifindex, &e.addr, key, sizeof(key));
 		if (nb_record_get(c->nb, key, value, sizeof(value)) == 0) {
 			e.proto = (unsigned int)atoi(value);
 			e.flags |= IPTO_ADDR_ENTRY_PROTO_RECORDED;
@@ -746,8 +384,8 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int nb_addr_dump(struct nl_binder *nb, int ifindex,
-			struct ipto_addr_entry *out, size_t max)
+int nb_addr_dump(struct nl_binder *nb, int ifindex,
+		 struct ipto_addr_entry *out, size_t max)
 {
 	/* With strict checking (set at creation) the kernel dumps only
 	 * ifa_index; older kernels dump all and on_addr filters. */
@@ -792,7 +430,7 @@ static int nl_addr_list(struct ipto_binder *binder, const char *ifname,
 	int ifindex, n, i;
 	size_t room = max < 64 ? 64 : max;
 
-	ifindex = ifindex_of(nb, ifname);
+	ifindex = nb_ifindex_of(nb, ifname);
 	if (ifindex < 0)
 		return ifindex;
 	for (;;) {
@@ -838,25 +476,6 @@ static void parse_inet_conf(const struct nlattr *spec, struct ipto_adapter_info 
 	}
 }
 
-/* Link reads leave out the statistics (RTEXT_FILTER_SKIP_STATS, Linux
- * 5.2; older kernels ignore the bit): the kernel gathered them for every
- * link of a dump, and libipto reads none (tests/bench: most of the kernel
- * time of a takeover on a host with many interfaces). */
-#ifndef RTEXT_FILTER_SKIP_STATS
-#define RTEXT_FILTER_SKIP_STATS (1 << 3)
-#endif
-#define LINK_EXT_MASK RTEXT_FILTER_SKIP_STATS
-
-/* What on_link (with the link dump) fills: up to @max entries. */
-struct link_dump_ctx {
-	struct ipto_adapter_entry *out;
-	size_t max, n;
-	char (*aliases)[IPTO_LINK_ALIAS_MAX]; /* if set: IFLA_IFALIAS of each */
-	char *alias; /* if set, IFLA_IFALIAS of the (one) link goes here */
-	size_t alias_len;
-	int alias_n; /* its length, or -ENOSPC */
-};
-
 static int on_link(struct nl_msg *msg, void *arg);
 
 /*
@@ -864,8 +483,8 @@ static int on_link(struct nl_msg *msg, void *arg);
  * place by the link dump's parser: what a takeover reads for every
  * adapter, so it skips libnl's object model (no cache, no rtnl_link).
  */
-static int link_get_raw(struct nl_binder *nb, const char *ifname,
-			struct link_dump_ctx *c)
+int nb_link_get_raw(struct nl_binder *nb, const char *ifname,
+		    struct link_dump_ctx *c)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
@@ -888,7 +507,7 @@ static int link_get_raw(struct nl_binder *nb, const char *ifname,
 		return -ENODEV;
 	}
 	if (nle < 0)
-		return request_end(nb, nle, 0, "get link", ifname);
+		return nb_request_end(nb, nle, 0, "get link", ifname);
 	return c->n == 1 ? 0 : -EPROTO;
 }
 
@@ -899,7 +518,7 @@ static int nl_link_get(struct ipto_binder *binder, const char *ifname,
 
 	struct ipto_adapter_entry e = { .sz = sizeof(e) };
 	struct link_dump_ctx c = { .out = &e, .max = 1 };
-	int r = link_get_raw(userdata, ifname, &c);
+	int r = nb_link_get_raw(userdata, ifname, &c);
 
 	if (r < 0)
 		return r;
@@ -914,15 +533,15 @@ static int nl_link_get(struct ipto_binder *binder, const char *ifname,
 }
 
 /* Sends the difference between @link (the kernel's) and @change. */
-static int change_link(struct nl_binder *nb, struct rtnl_link *link,
-		       struct rtnl_link *change, const char *what,
-		       const char *ifname)
+int nb_change_link(struct nl_binder *nb, struct rtnl_link *link,
+		   struct rtnl_link *change, const char *what,
+		   const char *ifname)
 {
 	int nle;
 
-	request_begin(nb);
+	nb_request_begin(nb);
 	nle = rtnl_link_change(nb->sk, link, change, 0);
-	return request_end(nb, nle, 0, what, ifname);
+	return nb_request_end(nb, nle, 0, what, ifname);
 }
 
 static int link_request(struct nl_binder *nb, const char *ifname,
@@ -938,7 +557,7 @@ static int nl_link_set_up(struct ipto_binder *binder, const char *ifname, bool u
 	return link_request(nb, ifname, &ifi, 0, 0, up ? "set up" : "set down");
 }
 
-static unsigned int devconf_id(enum ipto_devconf key)
+unsigned int nb_devconf_id(enum ipto_devconf key)
 {
 	switch (key) {
 	case IPTO_DEVCONF_ARP_IGNORE:
@@ -961,10 +580,10 @@ static int nl_devconf_get(struct ipto_binder *binder, const char *ifname,
 	uint32_t v;
 	int r, nle;
 
-	r = get_link(nb, ifname, &link);
+	r = nb_get_link(nb, ifname, &link);
 	if (r < 0)
 		return r;
-	nle = rtnl_link_inet_get_conf(link, devconf_id(key), &v);
+	nle = rtnl_link_inet_get_conf(link, nb_devconf_id(key), &v);
 	rtnl_link_put(link);
 	if (nle < 0) {
 		/* The kernel sent no IPv4 settings: no IPv4 on this link. */
@@ -995,7 +614,7 @@ static int link_request(struct nl_binder *nb, const char *ifname,
 	struct nl_msg *msg;
 	int ifindex, nle;
 
-	ifindex = ifindex_of(nb, ifname);
+	ifindex = nb_ifindex_of(nb, ifname);
 	if (ifindex < 0)
 		return ifindex;
 	ifi.ifi_family = AF_UNSPEC;
@@ -1015,91 +634,16 @@ static int link_request(struct nl_binder *nb, const char *ifname,
 		nla_nest_end(msg, af);
 		nla_nest_end(msg, spec);
 	}
-	request_begin(nb);
+	nb_request_begin(nb);
 	nle = nl_send_sync(nb->sk, msg); /* frees msg */
 	if (nle < 0 && nb->kernel_err == -ENODEV) {
 		log_dbg(nb->ctx, "netlink: no interface %s\n", ifname);
 		return -ENODEV;
 	}
-	return request_end(nb, nle, 0, what, ifname);
+	return nb_request_end(nb, nle, 0, what, ifname);
 nomem:
 	nlmsg_free(msg);
 	return -ENOMEM;
-}
-
-/* Room for one RTM_NEWLINK with one IPv4 setting: header, ifinfomsg,
- * IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { key: u32 } } }. */
-#define DEVCONF_MSG_LEN \
-	(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + 4 * NLA_HDRLEN + 4)
-
-static size_t build_devconf(char *buf, uint32_t seq,
-			    const struct netlink_devconf_req *r)
-{
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct ifinfomsg *ifi = (struct ifinfomsg *)(buf + NLMSG_HDRLEN);
-	struct nlattr *a;
-	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifi));
-	uint32_t v = (uint32_t)r->value;
-	unsigned short types[3] = { IFLA_AF_SPEC, AF_INET, IFLA_INET_CONF };
-	int i;
-
-	memset(buf, 0, DEVCONF_MSG_LEN);
-	h->nlmsg_type = RTM_NEWLINK;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	h->nlmsg_seq = seq;
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = r->ifindex;
-	for (i = 0; i < 3; i++) { /* the nests, each around the rest */
-		a = (struct nlattr *)(buf + off);
-		a->nla_type = types[i];
-		/* the nests below it, then the setting's attribute */
-		a->nla_len = (unsigned short)((3 - i) * NLA_HDRLEN + NLA_HDRLEN + 4);
-		off += NLA_HDRLEN;
-	}
-	off = put_attr(buf, off, (unsigned short)devconf_id(r->key), &v, sizeof(v));
-	h->nlmsg_len = (uint32_t)off;
-	return off;
-}
-
-static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
-			  enum ipto_devconf key, int value);
-
-static size_t build_devconf_req(struct nl_binder *nb, const void *reqs,
-				size_t i, char *buf, uint32_t seq, int *result)
-{
-	const struct netlink_devconf_req *req =
-		(const struct netlink_devconf_req *)reqs + i;
-
-	(void)nb;
-	if (req->ifindex <= 0 || req->value < 0) {
-		*result = -EINVAL;
-		return 0;
-	}
-	return build_devconf(buf, seq, req);
-}
-
-int netlink_devconf_set_batch(struct ipto_binder *b,
-			      const struct netlink_devconf_req *reqs, size_t n,
-			      int *results)
-{
-	struct nl_binder *nb;
-	size_t i;
-	int r, err;
-
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	nb = b->userdata;
-	err = batch_send(nb, reqs, n, DEVCONF_MSG_LEN, build_devconf_req,
-			 results, "settings", &r);
-	if (err < 0)
-		return err;
-	for (i = 0; i < n; i++) {
-		if (r == 0 && results[i] < 0)
-			log_err(nb->ctx, "netlink: set %s=%d on %s: %s\n",
-				ipto_devconf_name(reqs[i].key), reqs[i].value,
-				reqs[i].ifname, ipto_strerror(results[i]));
-	}
-	return r;
 }
 
 static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
@@ -1113,7 +657,7 @@ static int nl_devconf_set(struct ipto_binder *binder, const char *ifname,
 		return -EINVAL;
 	snprintf(what, sizeof(what), "set %s=%d on", ipto_devconf_name(key),
 		 value);
-	return link_request(nb, ifname, &ifi, (int)devconf_id(key), value, what);
+	return link_request(nb, ifname, &ifi, (int)nb_devconf_id(key), value, what);
 }
 
 static int on_link(struct nl_msg *msg, void *arg)
@@ -1179,15 +723,13 @@ static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o
 
 /* The link dump with each link's alias (ipto_macvlan_list(): tagged
  * links are found by their alias), in the one request. */
-int netlink_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
-			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
+static int nl_link_dump_aliases(struct ipto_binder *b, struct ipto_adapter_entry *out,
+				char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_dump_ctx c = { .out = out, .max = max, .aliases = aliases };
 	int r;
 
-	if (!b || b->ops.adapter_dump != nl_link_dump)
-		return -EOPNOTSUPP;
 	r = dump(b->userdata, RTM_GETLINK, &ifi, sizeof(ifi), LINK_EXT_MASK,
 		 on_link, &c, "dump links");
 	if (r < 0)
@@ -1210,89 +752,6 @@ static int nl_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o
 	return c.n > INT32_MAX ? INT32_MAX : (int)c.n;
 }
 
-/*
- * The record: one small file per key under RECORD_ROOT/<inode of the
- * binder's network namespace>/, so it belongs to the namespace and any
- * process of the host finds it; /run is a tmpfs, so it goes with a reboot,
- * as the addresses do.
- */
-static int record_path(struct nl_binder *nb, const char *key, char *buf,
-		       size_t len)
-{
-	if (!nb->record_dir[0])
-		return -EOPNOTSUPP;
-	if ((size_t)snprintf(buf, len, "%s/%s", nb->record_dir, key) >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-static int nb_record_get(struct nl_binder *nb, const char *key, char *buf,
-			 size_t len)
-{
-	char path[160];
-	FILE *f;
-	size_t n;
-	int r = record_path(nb, key, path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len, f);
-	fclose(f);
-	if (n >= len)
-		return -ENOSPC;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int nl_record_get(struct ipto_binder *binder, const char *key, char *buf,
-			 size_t len)
-{
-	return nb_record_get(ipto_binder_get_userdata(binder), key, buf, len);
-}
-
-static int nb_record_set(struct nl_binder *nb, const char *key, const char *value)
-{
-	char path[160], tmp[176];
-	FILE *f;
-	int r = record_path(nb, key, path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	if (!value) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return -errno;
-		return 0;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
-	f = fopen(tmp, "we");
-	if (!f && errno == ENOENT) {
-		/* the first write of this namespace (or since a reboot) */
-		if (mkdir(RECORD_ROOT, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		if (mkdir(nb->record_dir, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		f = fopen(tmp, "we");
-	}
-	if (!f)
-		return -errno;
-	fprintf(f, "%s\n", value);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return 0;
-}
-
-static int nl_record_set(struct ipto_binder *binder, const char *key, const char *value)
-{
-	return nb_record_set(ipto_binder_get_userdata(binder), key, value);
-}
-
 /* Undoes nb_init(). */
 static void nb_fini(void *state)
 {
@@ -1302,128 +761,6 @@ static void nb_fini(void *state)
 	if (nb->raw_fd >= 0)
 		close(nb->raw_fd);
 	ipto_ctx_unref(nb->ctx);
-}
-
-/* ------------------------------------------------------------------ */
-/* Macvlan links (doc/macvlan.md)                                      */
-/* ------------------------------------------------------------------ */
-
-/* linux/if_link.h's MACVLAN_MODE_* */
-static int macvlan_mode_of(enum ipto_macvlan_mode mode)
-{
-	switch (mode) {
-	case IPTO_MACVLAN_MODE_PRIVATE:
-		return 1;
-	case IPTO_MACVLAN_MODE_VEPA:
-		return 2;
-	case IPTO_MACVLAN_MODE_BRIDGE:
-		break;
-	}
-	return 4;
-}
-
-static int nl_link_delete_by_name(struct nl_binder *nb, const char *ifname)
-{
-	struct rtnl_link *link = rtnl_link_alloc();
-	int nle;
-
-	if (!link)
-		return -ENOMEM;
-	rtnl_link_set_name(link, ifname);
-	request_begin(nb);
-	nle = rtnl_link_delete(nb->sk, link);
-	rtnl_link_put(link);
-	if (nle < 0 && (nle == -NLE_NODEV || nb->kernel_err == -ENODEV))
-		return -ENODEV;
-	return request_end(nb, nle, 0, "delete link", ifname);
-}
-
-/*
- * Two requests: RTM_NEWLINK (kind macvlan, parent, MAC, mode; down), then
- * one RTM_NEWLINK change with the alias and the IPv4 ARP settings (the
- * kernel applies neither on creation). Should the second fail, the link
- * goes again, so the caller sees all or nothing.
- */
-static int nl_link_create_macvlan(struct ipto_binder *binder,
-				  const struct ipto_macvlan_req *req)
-{
-	struct nl_binder *nb = ipto_binder_get_userdata(binder);
-	struct rtnl_link *link, *kern = NULL, *change = NULL;
-	struct nl_addr *addr;
-	int parent, nle, r;
-
-	parent = ifindex_of(nb, req->parent);
-	if (parent < 0) {
-		log_err(nb->ctx, "netlink: no parent interface %s for %s\n",
-			req->parent, req->ifname);
-		return parent;
-	}
-	link = rtnl_link_macvlan_alloc();
-	addr = nl_addr_build(AF_LLC, req->mac.bytes, sizeof(req->mac.bytes));
-	if (!link || !addr) {
-		rtnl_link_put(link);
-		nl_addr_put(addr);
-		return -ENOMEM;
-	}
-	rtnl_link_set_name(link, req->ifname);
-	rtnl_link_set_link(link, parent);
-	rtnl_link_set_addr(link, addr);
-	nl_addr_put(addr);
-	nle = rtnl_link_macvlan_set_mode(link, (uint32_t)macvlan_mode_of(req->mode));
-	if (nle < 0) {
-		rtnl_link_put(link);
-		return nle_to_errno(nle);
-	}
-	request_begin(nb);
-	nle = rtnl_link_add(nb->sk, link, NLM_F_CREATE | NLM_F_EXCL);
-	rtnl_link_put(link);
-	r = request_end(nb, nle, -EEXIST, "create macvlan", req->ifname);
-	if (r < 0)
-		return r;
-	r = get_link(nb, req->ifname, &kern);
-	if (r == 0 && !(change = rtnl_link_alloc()))
-		r = -ENOMEM;
-	if (r == 0 && req->alias && req->alias[0])
-		rtnl_link_set_ifalias(change, req->alias);
-	if (r == 0 && req->arp_ignore >= 0)
-		r = nle_to_errno(rtnl_link_inet_set_conf(change, IPV4_DEVCONF_ARP_IGNORE,
-							 (uint32_t)req->arp_ignore));
-	if (r == 0 && req->arp_announce >= 0)
-		r = nle_to_errno(rtnl_link_inet_set_conf(change, IPV4_DEVCONF_ARP_ANNOUNCE,
-							 (uint32_t)req->arp_announce));
-	if (r == 0)
-		r = change_link(nb, kern, change, "tag and guard", req->ifname);
-	rtnl_link_put(change);
-	if (kern)
-		rtnl_link_put(kern);
-	if (r < 0)
-		nl_link_delete_by_name(nb, req->ifname);
-	return r;
-}
-
-static int nl_link_delete(struct ipto_binder *binder, const char *ifname)
-{
-	void *userdata = ipto_binder_get_userdata(binder);
-
-	return nl_link_delete_by_name(userdata, ifname);
-}
-
-/* One RTM_GETLINK parsed in place, as nl_link_get: ipto_macvlan_list()
- * asks for every link of the namespace (status, cleanup). */
-static int nl_link_get_alias(struct ipto_binder *binder, const char *ifname, char *buf,
-			     size_t len)
-{
-	void *userdata = ipto_binder_get_userdata(binder);
-
-	struct ipto_adapter_entry e = { .sz = sizeof(e) };
-	struct link_dump_ctx c = { .out = &e, .max = 1, .alias = buf,
-				   .alias_len = len, .alias_n = -EPROTO };
-	int r;
-
-	if (!buf || !len)
-		return -EINVAL;
-	r = link_get_raw(userdata, ifname, &c);
-	return r < 0 ? r : c.alias_n;
 }
 
 IPTO_DEFINE_BUILTIN_DESTROY(ipto_binder, nl_destroy, nb_fini)
@@ -1438,14 +775,14 @@ static const struct ipto_binder_ops netlink_ops = {
 	.devconf_get = nl_devconf_get,
 	.devconf_set = nl_devconf_set,
 	.destroy = nl_destroy,
-	.addr_add_batch = nl_addr_add_batch,
+	.addr_add_batch = nb_batch_addr_add,
 	.addr_dump = nl_addr_dump,
 	.adapter_dump = nl_link_dump,
-	.record_get = nl_record_get,
-	.record_set = nl_record_set,
-	.adapter_create_macvlan = nl_link_create_macvlan,
-	.adapter_delete = nl_link_delete,
-	.adapter_get_alias = nl_link_get_alias,
+	.record_get = nb_record_get_op,
+	.record_set = nb_record_set_op,
+	.adapter_create_macvlan = nb_macvlan_create,
+	.adapter_delete = nb_macvlan_delete,
+	.adapter_get_alias = nb_macvlan_get_alias,
 };
 
 /* The sockets of a new netlink binder; undone by nb_fini(). */
@@ -1468,7 +805,7 @@ static int nb_init(struct ipto_ctx *ctx, void *state)
 	}
 	nle = nl_connect(nb->sk, NETLINK_ROUTE);
 	if (nle < 0) {
-		r = nle_to_errno(nle);
+		r = nb_nle_to_errno(nle);
 		log_err(ctx, "netlink: cannot open a NETLINK_ROUTE socket: "
 			"%s\n", nl_geterror(nle));
 		nl_socket_free(nb->sk);
@@ -1493,105 +830,22 @@ static int nb_init(struct ipto_ctx *ctx, void *state)
 	return 0;
 }
 
+/* What the engine may do faster with this binder than op by op. */
+static const struct ipto_binder_builtin netlink_builtin = {
+	.kind = IPTO_BACKEND_NETLINK,
+	.addr_del_batch = nb_batch_addr_del,
+	.devconf_set_batch = nb_batch_devconf_set,
+	.link_dump_aliases = nl_link_dump_aliases,
+	.addr_watch_open = nb_watch_open,
+	.addr_watch_read = nb_watch_read,
+	.addr_watch_close = nb_watch_close,
+};
+
 IPTO_EXPORT int ipto_binder_new_netlink(struct ipto_ctx *ctx,
 					struct ipto_binder **ret)
 {
 	return ipto_binder_new_builtin(ctx, &netlink_ops,
 				       sizeof(struct nl_binder), nb_init,
-				       nb_fini, ret);
+				       nb_fini, &netlink_builtin, ret);
 }
 
-/* ------------------------------------------------------------------ */
-/* Removed addresses, as the kernel announces them                      */
-/* ------------------------------------------------------------------ */
-
-struct netlink_addr_watch {
-	struct nl_sock *sk;
-	/* one read's worth of notifications; parsed in place */
-	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-};
-
-int netlink_addr_watch_open(struct ipto_binder *b, struct netlink_addr_watch **ret)
-{
-	struct netlink_addr_watch *w;
-	struct nl_binder *nb;
-	int nle;
-
-	if (!b || b->ops.devconf_set != nl_devconf_set)
-		return -EOPNOTSUPP;
-	nb = b->userdata;
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	w->sk = nl_socket_alloc();
-	if (!w->sk) {
-		free(w);
-		return -ENOMEM;
-	}
-	nl_socket_disable_seq_check(w->sk);
-	nle = nl_connect(w->sk, NETLINK_ROUTE);
-	if (nle >= 0)
-		nle = nl_socket_add_memberships(w->sk, RTNLGRP_IPV4_IFADDR,
-						RTNLGRP_IPV6_IFADDR, 0);
-	if (nle >= 0)
-		nle = nl_socket_set_nonblocking(w->sk);
-	if (nle < 0) {
-		log_dbg(nb->ctx, "netlink: no address notifications: %s\n",
-			nl_geterror(nle));
-		nl_socket_free(w->sk);
-		free(w);
-		return nle_to_errno(nle);
-	}
-	*ret = w;
-	return 0;
-}
-
-int netlink_addr_watch_read(struct netlink_addr_watch *w,
-			    void (*gone)(void *data, int ifindex, const struct ipto_addr *addr),
-			    void *data)
-{
-	int fd = nl_socket_get_fd(w->sk);
-
-	for (;;) {
-		struct nlmsghdr *h;
-		ssize_t n = recv(fd, w->buf, sizeof(w->buf), MSG_DONTWAIT);
-		int left;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return errno == ENOBUFS ? 1 : -errno;
-		}
-		left = (int)n;
-		for (h = (struct nlmsghdr *)w->buf; nlmsg_ok(h, left); h = nlmsg_next(h, &left)) {
-			struct nlattr *tb[IPTO_IFA_MAX + 1];
-			const struct ifaddrmsg *ifa;
-			struct nlattr *local;
-			struct ipto_addr a = { 0 };
-
-			if (h->nlmsg_type != RTM_DELADDR ||
-			    nlmsg_parse(h, sizeof(*ifa), tb, IPTO_IFA_MAX, NULL) < 0)
-				continue;
-			ifa = nlmsg_data(h);
-			if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-				continue;
-			a.family = ifa->ifa_family;
-			a.prefixlen = ifa->ifa_prefixlen;
-			local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-			if (!local || nla_len(local) != (int)ipto_addr_len(&a))
-				continue;
-			memcpy(a.bytes, nla_data(local), ipto_addr_len(&a));
-			gone(data, (int)ifa->ifa_index, &a);
-		}
-	}
-}
-
-void netlink_addr_watch_close(struct netlink_addr_watch *w)
-{
-	if (!w)
-		return;
-	nl_socket_free(w->sk);
-	free(w);
-}

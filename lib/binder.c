@@ -533,8 +533,90 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
 }
 
-/* How a dump array is filled: links, links with aliases (the netlink
- * binder only), or addresses. */
+/* The macvlan link operations (doc/macvlan.md). */
+IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
+						const struct ipto_macvlan_req *req)
+{
+	struct ipto_macvlan_req r = { 0 };
+	int err, cls;
+
+	if (!binder || !req)
+		return -EINVAL;
+	err = ipto_opts_valid(binder->ctx, "binder: adapter_create_macvlan", req,
+			      ipto_macvlan_req, arp_announce);
+	if (err < 0)
+		return err;
+	memcpy(&r, req, req->sz < sizeof(r) ? req->sz : sizeof(r));
+	r.sz = sizeof(r);
+	if (req->sz < offsetof(struct ipto_macvlan_req, arp_ignore) + sizeof(int))
+		r.arp_ignore = -1;
+	if (req->sz < offsetof(struct ipto_macvlan_req, arp_announce) + sizeof(int))
+		r.arp_announce = -1;
+	err = ipto_ifname_check(binder->ctx, "binder: adapter_create_macvlan", r.ifname);
+	if (err == 0)
+		err = ipto_ifname_check(binder->ctx,
+					"binder: adapter_create_macvlan parent", r.parent);
+	if (err < 0)
+		return err;
+	cls = ipto_mac_classify(&r.mac);
+	if (cls < 0 || !(cls & IPTO_MAC_CLASS_UNICAST) ||
+	    r.mode < IPTO_MACVLAN_MODE_BRIDGE || r.mode > IPTO_MACVLAN_MODE_VEPA ||
+	    (r.alias && strnlen(r.alias, 256) > 255) ||
+	    r.arp_ignore < -1 || r.arp_ignore > 8 ||
+	    r.arp_announce < -1 || r.arp_announce > 2 ||
+	    strcmp(r.ifname, r.parent) == 0) {
+		log_err(binder->ctx, "binder: adapter_create_macvlan %s: bad request "
+			"(MAC, mode, alias or ARP values)\n", r.ifname);
+		return -EINVAL;
+	}
+	if (!binder->ops.adapter_create_macvlan)
+		return ipto_binder_unsupported(binder, "creating links");
+	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
+		r.parent);
+	err = binder->ops.adapter_create_macvlan(binder, &r);
+	return ipto_binder_op_result(binder, err, false,
+				     "adapter_create_macvlan", r.ifname,
+				     r.parent);
+}
+
+IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
+					const char *ifname)
+{
+	int err;
+
+	err = ipto_binder_op_begin(binder, adapter_delete, ifname,
+				   "deleting links");
+	if (err < 0)
+		return err;
+	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
+	err = binder->ops.adapter_delete(binder, ifname);
+	return ipto_binder_op_result(binder, err, false, "adapter_delete",
+				     ifname, NULL);
+}
+
+IPTO_EXPORT int ipto_binder_adapter_get_alias(struct ipto_binder *binder,
+					   const char *ifname, char *buf,
+					   size_t len)
+{
+	int err;
+
+	if (!buf || len == 0)
+		return -EINVAL;
+	err = ipto_binder_check_op(binder, "adapter_get_alias", ifname);
+	if (err < 0)
+		return err;
+	if (!binder->ops.adapter_get_alias) {
+		log_info(binder->ctx, "binder: this backend cannot read aliases\n");
+		return -EOPNOTSUPP;
+	}
+	buf[0] = '\0';
+	err = binder->ops.adapter_get_alias(binder, ifname, buf, len);
+	return ipto_binder_op_result(binder, err, false, "adapter_get_alias",
+				     ifname, NULL);
+}
+
+/* How a dump array is filled: links, links with aliases (a binder with
+ * the fast link_dump_aliases), or addresses. */
 enum dump_kind { DUMP_LINKS, DUMP_LINKS_ALIASES, DUMP_ADDRS };
 
 /* The one loop behind the *_dump_alloc() calls below. */
@@ -566,7 +648,9 @@ static int dump_alloc(struct ipto_binder *b, enum dump_kind kind, int ifindex,
 		else if (kind == DUMP_LINKS)
 			n = ipto_binder_adapter_dump(b, (void *)out, room);
 		else
-			n = netlink_link_dump_aliases(b, (void *)out, al, room);
+			n = ipto_binder_fast(b, link_dump_aliases)
+				    ? b->builtin->link_dump_aliases(b, (void *)out, al, room)
+				    : -EOPNOTSUPP;
 		if (n >= 0 && (size_t)n <= room)
 			break;
 		free(out);
@@ -605,49 +689,32 @@ int ipto_binder_addr_dump_alloc(struct ipto_binder *binder, int ifindex,
 #if !HAVE_NETLINK
 IPTO_DEFINE_NOT_BUILT(ipto_binder, ipto_binder_new_netlink, "netlink binder",
 		      "libnl")
-
-/* The netlink binder's private fast paths: not this binder. */
-int netlink_link_dump_aliases(struct ipto_binder *b,
-			      struct ipto_adapter_entry *out,
-			      char (*aliases)[IPTO_LINK_ALIAS_MAX], size_t max)
-{
-	(void)b, (void)out, (void)aliases, (void)max;
-	return -EOPNOTSUPP;
-}
-
-int netlink_devconf_set_batch(struct ipto_binder *b,
-			      const struct netlink_devconf_req *reqs, size_t n,
-			      int *results)
-{
-	(void)b, (void)reqs, (void)n, (void)results;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_del_batch(struct ipto_binder *b, const struct ipto_addr_req *reqs,
-			   size_t n, int *results)
-{
-	(void)b, (void)reqs, (void)n, (void)results;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_watch_open(struct ipto_binder *b,
-			    struct netlink_addr_watch **ret)
-{
-	(void)b, (void)ret;
-	return -EOPNOTSUPP;
-}
-
-int netlink_addr_watch_read(struct netlink_addr_watch *w,
-			    void (*gone)(void *data, int ifindex,
-					 const struct ipto_addr *addr),
-			    void *data)
-{
-	(void)w, (void)gone, (void)data;
-	return -EOPNOTSUPP;
-}
-
-void netlink_addr_watch_close(struct netlink_addr_watch *w)
-{
-	(void)w;
-}
 #endif
+
+/* The address watch, through the binder's fast operations
+ * (backend-private.h). */
+int ipto_binder_addr_watch_open(struct ipto_binder *b,
+				struct ipto_addr_watch **ret)
+{
+	if (!ipto_binder_fast(b, addr_watch_open))
+		return -EOPNOTSUPP;
+	return b->builtin->addr_watch_open(b, ret);
+}
+
+int ipto_binder_addr_watch_read(struct ipto_binder *b,
+				struct ipto_addr_watch *w,
+				void (*gone)(void *data, int ifindex,
+					     const struct ipto_addr *addr),
+				void *data)
+{
+	if (!w || !ipto_binder_fast(b, addr_watch_read))
+		return -EOPNOTSUPP;
+	return b->builtin->addr_watch_read(w, gone, data);
+}
+
+void ipto_binder_addr_watch_close(struct ipto_binder *b,
+				  struct ipto_addr_watch *w)
+{
+	if (w && ipto_binder_fast(b, addr_watch_close))
+		b->builtin->addr_watch_close(w);
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internal to the dry-run backends (dryrun-binder.c, dryrun-injector.c):
+ * Internal to the dry-run backends (binder-dryrun.c, injector-dryrun.c):
  * the armed fault both of them offer, and the headers they share. Their
  * public side is <ipto/ipto-dryrun.h>, outside the stable ABI.
  */

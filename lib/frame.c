@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Announcement frames: the ARP styles and the IPv6 unsolicited neighbour
- * advertisement, built into a caller's buffer, and a strict parser.
+ * Announcement frames: the ARP styles, the IPv6 unsolicited neighbour
+ * advertisement and the directed announcements to one neighbour (an ARP
+ * request for its address, a neighbour solicitation), built into a
+ * caller's buffer, and a strict parser.
  * See doc/frames.md for what each style does to real clients.
  */
 #include "ipto-private.h"
@@ -30,14 +32,22 @@
 #define NA_FLAG_ROUTER 0x80
 #define NA_FLAG_SOLICITED 0x40
 #define NA_FLAG_OVERRIDE 0x20
+#define ND_OPT_SLLA 1
 #define ND_OPT_TLLA 2
 #define ND_OPT_TLLA_LEN 8
 #define NA_PAYLOAD_LEN (NA_HDR_LEN + ND_OPT_TLLA_LEN)
+/* The neighbour solicitation (RFC 4861 4.3): same shape as the NA. */
+#define ICMP6_NS 135
+#define NS_HDR_LEN 24
+#define NS_PAYLOAD_LEN (NS_HDR_LEN + ND_OPT_TLLA_LEN)
 
 _Static_assert(ETH_HDR_LEN + ARP_HDR_LEN == IPTO_FRAME_ARP_LEN, "ARP length");
 _Static_assert(ETH_HDR_LEN + IP6_HDR_LEN + NA_PAYLOAD_LEN == IPTO_FRAME_NA_LEN,
 	       "NA length");
+_Static_assert(ETH_HDR_LEN + IP6_HDR_LEN + NS_PAYLOAD_LEN == IPTO_FRAME_NS_LEN,
+	       "NS length");
 _Static_assert(IPTO_FRAME_NA_LEN <= IPTO_FRAME_MAX_LEN, "max length");
+_Static_assert(IPTO_FRAME_NS_LEN <= IPTO_FRAME_MAX_LEN, "max length");
 _Static_assert(IPTO_FRAME_MIN_LEN <= IPTO_FRAME_MAX_LEN, "min length");
 
 static const uint8_t mac_zero[6];
@@ -53,7 +63,28 @@ static const char *const style_names[] = {
 	[IPTO_FRAME_STYLE_ARP_REQUEST] = "arp-request",
 	[IPTO_FRAME_STYLE_ARP_REPLY] = "arp-reply",
 	[IPTO_FRAME_STYLE_NA] = "na",
+	[IPTO_FRAME_STYLE_ARP_DIRECTED] = "arp-directed",
+	[IPTO_FRAME_STYLE_NS] = "ns",
 };
+
+static bool style_is_v6(enum ipto_frame_style style)
+{
+	return style == IPTO_FRAME_STYLE_NA || style == IPTO_FRAME_STYLE_NS;
+}
+
+/* The solicited-node group of @target (RFC 4291 2.7.1): ff02::1:ff00:0/104
+ * plus its low 24 bits, and its Ethernet mapping (RFC 2464 7). */
+static void solicited_node(const uint8_t *target, uint8_t ip[16],
+			   uint8_t mac[6])
+{
+	static const uint8_t head[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+
+	memcpy(ip, head, 13);
+	memcpy(ip + 13, target + 13, 3);
+	mac[0] = 0x33;
+	mac[1] = 0x33;
+	memcpy(mac + 2, ip + 12, 4);
+}
 
 static void eth_header(uint8_t *p, const uint8_t *dst, const uint8_t *src,
 		       uint16_t type)
@@ -85,7 +116,7 @@ static int check_identity(struct ipto_ctx *ctx, enum ipto_frame_style style,
 			  const struct ipto_mac *mac,
 			  const struct ipto_addr *ip)
 {
-	int want = style == IPTO_FRAME_STYLE_NA ? AF_INET6 : AF_INET;
+	int want = style_is_v6(style) ? AF_INET6 : AF_INET;
 	int mc, ic;
 
 	mc = ipto_mac_classify(mac);
@@ -135,33 +166,64 @@ static void bcast_target(const struct ipto_addr *ip, uint8_t out[4])
 	memcpy(out, t.bytes, 4);
 }
 
+/* The Ethernet destination of a directed style: the neighbour's MAC, or
+ * @fallback when the options know none (all zero). */
+static int directed_dst(struct ipto_ctx *ctx, enum ipto_frame_style style,
+			const struct ipto_mac *target_mac,
+			const uint8_t *fallback, const uint8_t **dst)
+{
+	int c;
+
+	if (!target_mac || ipto_mac_classify(target_mac) & IPTO_MAC_CLASS_ZERO) {
+		*dst = fallback;
+		return 0;
+	}
+	c = ipto_mac_classify(target_mac);
+	if (c < 0 || !(c & IPTO_MAC_CLASS_UNICAST)) {
+		log_err(ctx, "frame: %s: the neighbour's MAC must be unicast (or all zero for unknown)\n",
+			style_names[style]);
+		return -EINVAL;
+	}
+	*dst = target_mac->bytes;
+	return 0;
+}
+
 static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 		     const struct ipto_mac *mac, const struct ipto_addr *ip,
 		     enum ipto_frame_tha tha, const struct ipto_addr *target,
-		     uint8_t *buf, size_t size)
+		     const struct ipto_mac *target_mac, uint8_t *buf,
+		     size_t size)
 {
 	uint8_t tpa[4];
-	const uint8_t *thap;
+	const uint8_t *thap, *dst = mac_bcast;
 	uint8_t *a = buf + ETH_HDR_LEN;
 
 	switch (style) {
 	case IPTO_FRAME_STYLE_ARP_BCAST_TARGET:
 		bcast_target(ip, tpa);
 		break;
-	case IPTO_FRAME_STYLE_ARP_REQUEST: {
+	case IPTO_FRAME_STYLE_ARP_REQUEST:
+	case IPTO_FRAME_STYLE_ARP_DIRECTED: {
 		int c;
 
 		if (!target || target->family != AF_INET ||
 		    !ipto_addr_valid(target)) {
-			log_err(ctx, "frame: arp-request needs an IPv4 target in its options\n");
+			log_err(ctx, "frame: %s needs an IPv4 target in its options\n",
+				style_names[style]);
 			return -EINVAL;
 		}
 		c = ipto_addr_classify(target);
 		if (c < 0 || (c & (IPTO_ADDR_CLASS_MULTICAST | IPTO_ADDR_CLASS_LOOPBACK))) {
-			log_err(ctx, "frame: arp-request target must not be multicast or loopback (Linux drops such frames)\n");
+			log_err(ctx, "frame: %s target must not be multicast or loopback (Linux drops such frames)\n",
+				style_names[style]);
 			return -EINVAL;
 		}
 		memcpy(tpa, target->bytes, 4);
+		if (style == IPTO_FRAME_STYLE_ARP_DIRECTED) {
+			c = directed_dst(ctx, style, target_mac, mac_bcast, &dst);
+			if (c < 0)
+				return c;
+		}
 		break;
 	}
 	default: /* announce, reply */
@@ -182,7 +244,7 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 		return -ENOBUFS;
 	}
 
-	eth_header(buf, mac_bcast, mac->bytes, ETHERTYPE_ARP);
+	eth_header(buf, dst, mac->bytes, ETHERTYPE_ARP);
 	put16(a, ARP_HTYPE_ETHER);
 	put16(a + 2, ARP_PTYPE_IPV4);
 	a[4] = 6;
@@ -235,6 +297,59 @@ static int build_na(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 	return IPTO_FRAME_NA_LEN;
 }
 
+static int build_ns(struct ipto_ctx *ctx, const struct ipto_mac *mac,
+		    const struct ipto_addr *ip, const struct ipto_addr *target,
+		    const struct ipto_mac *target_mac, uint8_t *buf,
+		    size_t size)
+{
+	uint8_t *ip6 = buf + ETH_HDR_LEN;
+	uint8_t *ns = ip6 + IP6_HDR_LEN;
+	uint8_t group[16], group_mac[6];
+	const uint8_t *dst, *dst_ip;
+	int c;
+
+	if (!target || target->family != AF_INET6 || !ipto_addr_valid(target)) {
+		log_err(ctx, "frame: ns needs an IPv6 target in its options\n");
+		return -EINVAL;
+	}
+	c = ipto_addr_classify(target);
+	if (c < 0 || !(c & IPTO_ADDR_CLASS_UNICAST) || (c & IPTO_ADDR_CLASS_LOOPBACK)) {
+		log_err(ctx, "frame: ns target must be a unicast, non-loopback address\n");
+		return -EINVAL;
+	}
+	solicited_node(target->bytes, group, group_mac);
+	c = directed_dst(ctx, IPTO_FRAME_STYLE_NS, target_mac, group_mac, &dst);
+	if (c < 0)
+		return c;
+	/* to a known MAC: the neighbour's own address (a unicast NS, as for
+	 * neighbour unreachability detection); else its group */
+	dst_ip = dst == group_mac ? group : target->bytes;
+	if (size < IPTO_FRAME_NS_LEN) {
+		log_err(ctx, "frame: buffer of %zu bytes is too small (need %d)\n",
+			size, IPTO_FRAME_NS_LEN);
+		return -ENOBUFS;
+	}
+
+	eth_header(buf, dst, mac->bytes, ETHERTYPE_IPV6);
+	put32(ip6, 6u << 28);
+	put16(ip6 + 4, NS_PAYLOAD_LEN);
+	ip6[6] = IP6_NEXT_ICMPV6;
+	ip6[7] = ND_HOP_LIMIT;
+	memcpy(ip6 + 8, ip->bytes, 16);
+	memcpy(ip6 + 24, dst_ip, 16);
+
+	ns[0] = ICMP6_NS;
+	ns[1] = 0;
+	put16(ns + 2, 0);
+	put32(ns + 4, 0); /* reserved */
+	memcpy(ns + 8, target->bytes, 16);
+	ns[24] = ND_OPT_SLLA;
+	ns[25] = 1;
+	memcpy(ns + 26, mac->bytes, 6);
+	put16(ns + 2, icmp6_csum(ip->bytes, dst_ip, ns, NS_PAYLOAD_LEN));
+	return IPTO_FRAME_NS_LEN;
+}
+
 IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 				 enum ipto_frame_style style,
 				 const struct ipto_mac *mac,
@@ -245,23 +360,26 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 	enum ipto_frame_tha tha;
 	unsigned int flags;
 	const struct ipto_addr *target;
+	const struct ipto_mac *target_mac;
 	int r;
 
 	if (!mac || !ip || !buf) {
 		log_err(ctx, "frame: NULL argument\n");
 		return -EINVAL;
 	}
-	if (style < IPTO_FRAME_STYLE_ARP_ANNOUNCE || style > IPTO_FRAME_STYLE_NA) {
+	if (style < IPTO_FRAME_STYLE_ARP_ANNOUNCE || style > IPTO_FRAME_STYLE_NS) {
 		log_err(ctx, "frame: unknown style %d\n", (int)style);
 		return -EINVAL;
 	}
-	r = ipto_opts_valid(ctx, "frame", opts, ipto_frame_opts, flags);
+	r = ipto_opts_valid(ctx, "frame", opts, ipto_frame_opts, target_mac);
 	if (r < 0)
 		return r;
 	tha = ipto_opts_get(opts, ipto_frame_opts, tha, IPTO_FRAME_THA_DEFAULT);
 	flags = ipto_opts_get(opts, ipto_frame_opts, flags, 0u);
 	target = ipto_opts_has(opts, ipto_frame_opts, target) ? &opts->target
 							       : NULL;
+	target_mac = ipto_opts_has(opts, ipto_frame_opts, target_mac)
+			     ? &opts->target_mac : NULL;
 	if ((unsigned int)tha > IPTO_FRAME_THA_SENDER) {
 		log_err(ctx, "frame: unknown target MAC choice %d\n", (int)tha);
 		return -EINVAL;
@@ -276,7 +394,10 @@ IPTO_EXPORT int ipto_frame_build(struct ipto_ctx *ctx,
 		return r;
 	if (style == IPTO_FRAME_STYLE_NA)
 		return build_na(ctx, mac, ip, flags, buf, size);
-	return build_arp(ctx, style, mac, ip, tha, target, buf, size);
+	if (style == IPTO_FRAME_STYLE_NS)
+		return build_ns(ctx, mac, ip, target, target_mac, buf, size);
+	return build_arp(ctx, style, mac, ip, tha, target, target_mac, buf,
+			 size);
 }
 
 IPTO_EXPORT const char *ipto_frame_style_name(enum ipto_frame_style style)
@@ -352,6 +473,8 @@ static int parse_arp(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
 				       : IPTO_FRAME_STYLE_NONE;
 	else if (tpa == spa)
 		fi->style = IPTO_FRAME_STYLE_ARP_ANNOUNCE;
+	else if (!(p[0] & 1))
+		fi->style = IPTO_FRAME_STYLE_ARP_DIRECTED; /* to one host */
 	else if (is_bcast_of(spa, tpa))
 		fi->style = IPTO_FRAME_STYLE_ARP_BCAST_TARGET;
 	else
@@ -359,30 +482,90 @@ static int parse_arp(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
 	return 0;
 }
 
-static int parse_na(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
+/* The ND options after the fixed part: only Ethernet link-layer address
+ * options of type @lla_type count (the first one wins); every option
+ * must be well-formed. */
+static int parse_nd_options(const uint8_t *opt, size_t left, uint8_t lla_type,
+			    struct ipto_frame_info *fi, bool *has)
 {
-	const uint8_t *ip6 = p + ETH_HDR_LEN;
-	const uint8_t *na = ip6 + IP6_HDR_LEN;
-	const uint8_t *opt;
-	size_t plen, left;
+	*has = false;
+	while (left > 0) {
+		size_t olen;
 
-	if (len < ETH_HDR_LEN + IP6_HDR_LEN)
+		if (left < 2)
+			return -EPROTO;
+		olen = (size_t)opt[1] * 8;
+		if (olen == 0 || olen > left)
+			return -EPROTO;
+		if (opt[0] == lla_type) {
+			/* Ethernet: one 8-byte unit (RFC 2464 6) */
+			if (olen != ND_OPT_TLLA_LEN)
+				return -EPROTO;
+			if (!*has) {
+				memcpy(fi->sender_mac.bytes, opt + 2, 6);
+				*has = true;
+			}
+		}
+		opt += olen;
+		left -= olen;
+	}
+	if (!*has)
+		fi->sender_mac = fi->eth_src;
+	return 0;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* An NS (RFC 4861 7.1.1), after the checks both messages share. */
+static int parse_ns(const uint8_t *p, const uint8_t *ip6, size_t plen,
+		    struct ipto_frame_info *fi)
+{
+	const uint8_t *ns = ip6 + IP6_HDR_LEN;
+	bool from_unspec = all_zero(ip6 + 8, 16);
+	uint8_t group[16], group_mac[6];
+	int r;
+
+	if (plen < NS_HDR_LEN || ns[8] == 0xff) /* short, multicast target */
 		return -EPROTO;
-	if ((ip6[0] >> 4) != 6)
+	solicited_node(ns + 8, group, group_mac);
+	if (ip6[24] == 0xff) {
+		/* to multicast: the target's solicited-node group only */
+		if (memcmp(ip6 + 24, group, 16) != 0 ||
+		    memcmp(p, group_mac, 6) != 0)
+			return -EPROTO;
+	} else if (from_unspec) {
+		return -EPROTO; /* DAD goes to the solicited-node group */
+	}
+	r = parse_nd_options(ns + NS_HDR_LEN, plen - NS_HDR_LEN, ND_OPT_SLLA,
+			     fi, &fi->has_slla);
+	if (r < 0)
+		return r;
+	if (from_unspec && fi->has_slla)
 		return -EPROTO;
-	plen = get16(ip6 + 4);
-	if (len - ETH_HDR_LEN - IP6_HDR_LEN < plen)
-		return -EPROTO; /* truncated */
-	if (ip6[6] != IP6_NEXT_ICMPV6 || plen < 1 || na[0] != ICMP6_NA)
-		return -EPROTO; /* not a neighbour advertisement */
-	/* RFC 4861 7.1.2 */
-	if (ip6[7] != ND_HOP_LIMIT || plen < NA_HDR_LEN || na[1] != 0)
-		return -EPROTO;
-	if (icmp6_csum(ip6 + 8, ip6 + 24, na, (uint32_t)plen) != 0)
+	set_addr(&fi->sender_ip, AF_INET6, ip6 + 8);
+	set_addr(&fi->target_ip, AF_INET6, ns + 8);
+	fi->style = !from_unspec && fi->has_slla ? IPTO_FRAME_STYLE_NS
+						 : IPTO_FRAME_STYLE_NONE;
+	return 0;
+}
+
+static int parse_na(const uint8_t *p, const uint8_t *ip6, size_t plen,
+		    struct ipto_frame_info *fi)
+{
+	const uint8_t *na = ip6 + IP6_HDR_LEN;
+	int r;
+
+	if (plen < NA_HDR_LEN)
 		return -EPROTO;
 	if (na[8] == 0xff) /* multicast target */
-		return -EPROTO;
-	if (ip6[8] == 0xff) /* multicast source (RFC 4291 2.7) */
 		return -EPROTO;
 	if (ip6[24] == 0xff) {
 		if (na[4] & NA_FLAG_SOLICITED)
@@ -392,43 +575,52 @@ static int parse_na(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
 		    memcmp(p + 2, ip6 + 36, 4) != 0)
 			return -EPROTO;
 	}
-
-	fi->has_tlla = false;
-	opt = na + NA_HDR_LEN;
-	left = plen - NA_HDR_LEN;
-	while (left > 0) {
-		size_t olen;
-
-		if (left < 2)
-			return -EPROTO;
-		olen = (size_t)opt[1] * 8;
-		if (olen == 0 || olen > left)
-			return -EPROTO;
-		if (opt[0] == ND_OPT_TLLA) {
-			/* Ethernet: one 8-byte unit (RFC 2464 6) */
-			if (olen != ND_OPT_TLLA_LEN)
-				return -EPROTO;
-			if (!fi->has_tlla) {
-				memcpy(fi->sender_mac.bytes, opt + 2, 6);
-				fi->has_tlla = true;
-			}
-		}
-		opt += olen;
-		left -= olen;
-	}
-	if (!fi->has_tlla)
-		fi->sender_mac = fi->eth_src;
-
-	fi->len = ETH_HDR_LEN + IP6_HDR_LEN + plen;
-	fi->op = 0;
+	r = parse_nd_options(na + NA_HDR_LEN, plen - NA_HDR_LEN, ND_OPT_TLLA,
+			     fi, &fi->has_tlla);
+	if (r < 0)
+		return r;
 	set_addr(&fi->sender_ip, AF_INET6, na + 8);
-	set_addr(&fi->ip_src, AF_INET6, ip6 + 8);
-	set_addr(&fi->ip_dst, AF_INET6, ip6 + 24);
-	fi->hop_limit = ip6[7];
 	fi->router = na[4] & NA_FLAG_ROUTER;
 	fi->solicited = na[4] & NA_FLAG_SOLICITED;
 	fi->override = na[4] & NA_FLAG_OVERRIDE;
 	fi->style = fi->solicited ? IPTO_FRAME_STYLE_NONE : IPTO_FRAME_STYLE_NA;
+	return 0;
+}
+
+/* IPv6 carrying an NA or an NS: the checks they share, then each. */
+static int parse_nd(const uint8_t *p, size_t len, struct ipto_frame_info *fi)
+{
+	const uint8_t *ip6 = p + ETH_HDR_LEN;
+	const uint8_t *icmp = ip6 + IP6_HDR_LEN;
+	size_t plen;
+	int r;
+
+	if (len < ETH_HDR_LEN + IP6_HDR_LEN)
+		return -EPROTO;
+	if ((ip6[0] >> 4) != 6)
+		return -EPROTO;
+	plen = get16(ip6 + 4);
+	if (len - ETH_HDR_LEN - IP6_HDR_LEN < plen)
+		return -EPROTO; /* truncated */
+	if (ip6[6] != IP6_NEXT_ICMPV6 || plen < 1 ||
+	    (icmp[0] != ICMP6_NA && icmp[0] != ICMP6_NS))
+		return -EPROTO; /* not neighbour discovery */
+	/* RFC 4861 7.1.1, 7.1.2 */
+	if (ip6[7] != ND_HOP_LIMIT || plen < NA_HDR_LEN || icmp[1] != 0)
+		return -EPROTO;
+	if (icmp6_csum(ip6 + 8, ip6 + 24, icmp, (uint32_t)plen) != 0)
+		return -EPROTO;
+	if (ip6[8] == 0xff) /* multicast source (RFC 4291 2.7) */
+		return -EPROTO;
+	r = icmp[0] == ICMP6_NA ? parse_na(p, ip6, plen, fi)
+				: parse_ns(p, ip6, plen, fi);
+	if (r < 0)
+		return r;
+	fi->len = ETH_HDR_LEN + IP6_HDR_LEN + plen;
+	fi->op = 0;
+	set_addr(&fi->ip_src, AF_INET6, ip6 + 8);
+	set_addr(&fi->ip_dst, AF_INET6, ip6 + 24);
+	fi->hop_limit = ip6[7];
 	return 0;
 }
 
@@ -451,7 +643,7 @@ IPTO_EXPORT int ipto_frame_parse(const void *buf, size_t len,
 	if (fi.ethertype == ETHERTYPE_ARP)
 		r = parse_arp(p, len, &fi);
 	else if (fi.ethertype == ETHERTYPE_IPV6)
-		r = parse_na(p, len, &fi);
+		r = parse_nd(p, len, &fi);
 	else
 		r = -EPROTO;
 	if (r < 0)

@@ -241,9 +241,9 @@ static int packet_send_batch(struct ipto_injector *injector, void *handle,
 	return packet_sendv(handle, NULL, frames, n);
 }
 
-int ipto_packet_send_multi(struct ipto_injector *inj,
-			   struct ipto_injector_adapter *const *ports,
-			   const struct iovec *frames, size_t n)
+static int packet_send_multi(struct ipto_injector *inj,
+			     struct ipto_injector_adapter *const *ports,
+			     const struct iovec *frames, size_t n)
 {
 	return packet_sendv(NULL, ports, frames, n);
 }
@@ -283,15 +283,16 @@ static const struct ipto_injector_ops packet_ops = {
 	.destroy = packet_destroy,
 };
 
+/* One sendmmsg() across ports (ipto_injector_send_multi()). */
+static const struct ipto_injector_builtin packet_builtin = {
+	.kind = IPTO_BACKEND_PACKET,
+	.send_multi = packet_send_multi,
+};
+
 IPTO_EXPORT int ipto_injector_new_packet(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
 	return ipto_injector_new_builtin(ctx, &packet_ops,
 					 sizeof(struct packet_inj), packet_init,
-					 packet_fini, ret);
-}
-
-bool ipto_injector_is_packet(const struct ipto_injector *inj)
-{
-	return inj->ops.open == packet_open;
+					 packet_fini, &packet_builtin, ret);
 }

@@ -189,8 +189,8 @@ IPTO_EXPORT int ipto_injector_send_multi(struct ipto_injector *injector,
 				"injector" : "no port");
 			return -EINVAL;
 		}
-	if (ipto_injector_is_packet(injector)) {
-		r = ipto_packet_send_multi(injector, ports, frames, n);
+	if (injector->builtin && injector->builtin->send_multi) {
+		r = injector->builtin->send_multi(injector, ports, frames, n);
 		if (r == 0 || r > (int)n) {
 			log_err(injector->ctx, "injector: send_multi backend "
 				"returned %d for %zu frames\n", r, n);

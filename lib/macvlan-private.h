@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal to macvlan.c and takeover.c: the virtual adapters of a plan. */
+/* Internal to macvlan.c, pool-macvlan.c and the takeover engine: the
+ * virtual adapters of a plan. */
 #ifndef IPTO_MACVLAN_PRIVATE_H
 #define IPTO_MACVLAN_PRIVATE_H
 
 #include "ipto-private.h"
+
+#define MV_MAX_COUNT 4096
+#define MV_STANDBY_MAX 240	/* "ipto:" + name + ":4095:keep" < 256 */
+#define MV_PREFIX_MAX 12	/* + up to 3 digits of an index fits 15 */
+#define MV_TAG_HEAD "ipto:"
+#define MV_TAG_KEEP ":keep"
 
 /* Writes the tag "ipto:STANDBY:INDEX[:keep]"; -ENOSPC if it does not fit. */
 int macvlan_tag_format(const char *standby, uint32_t index, bool keep,

@@ -61,6 +61,13 @@ IPTO_DEFINE_ENUM_NAME(ipto_frame_tha_name, ipto_frame_tha,
 IPTO_DEFINE_ENUM_NAME(ipto_frame_flags_name, ipto_frame_flags,
 	{ IPTO_FRAME_ROUTER, "router" })
 
+IPTO_DEFINE_ENUM_NAME(ipto_neigh_source_name, ipto_neigh_source,
+	{ IPTO_NEIGH_TABLE, "table" },
+	{ IPTO_NEIGH_ROUTER, "router" },
+	{ IPTO_NEIGH_NODE_LIST, "node_list" },
+	{ IPTO_NEIGH_WATCH, "watch" },
+	{ IPTO_NEIGH_DESCRIPTION, "description" })
+
 IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
 	{ IPTO_BIND_NODAD, "nodad" },
 	{ IPTO_BIND_TAKEOVER, "takeover" },

@@ -730,6 +730,109 @@ IPTO_EXPORT int ipto_plan_new_release(struct ipto_pool *pool,
 }
 
 /* ------------------------------------------------------------------ */
+/* Plans from explicit moves                                           */
+/* ------------------------------------------------------------------ */
+
+IPTO_EXPORT int ipto_plan_new_moves(struct ipto_pool *pool,
+				    enum ipto_plan_action action,
+				    const struct ipto_plan_move *moves,
+				    size_t n, struct ipto_plan **ret)
+{
+	struct ipto_plan *plan;
+	uint32_t *nodes = NULL;
+	size_t i, j, n_nodes = 0;
+	int r = 0;
+
+	if (!pool || !moves || n == 0 || !ret ||
+	    (action != IPTO_PLAN_ACTION_BIND && action != IPTO_PLAN_ACTION_UNBIND) ||
+	    n > POOL_MAX_ITEMS)
+		return -EINVAL;
+	plan = plan_alloc(pool, action);
+	if (!plan)
+		return -ENOMEM;
+	plan->steps = calloc(n, sizeof(*plan->steps));
+	nodes = calloc(n, sizeof(*nodes));
+	plan->epochs = calloc(n, sizeof(*plan->epochs));
+	if (!plan->steps || !nodes || !plan->epochs) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ipto_plan_move *m = &moves[i];
+		struct plan_step_priv *st = &plan->steps[i];
+		char text[IPTO_ADDR_STRLEN] = "?";
+		const struct pool_standby *sb;
+		uint32_t sbi, ipi, ai = POOL_NONE, node;
+
+		if (!m->standby || !m->ifname || !ipto_addr_valid(&m->ip)) {
+			log_err(pool->ctx, "plan from moves: move %zu is incomplete\n", i);
+			r = -EINVAL;
+			goto fail;
+		}
+		ipto_addr_format(&m->ip, text, sizeof(text));
+		ipi = pool_find_ip(pool, &m->ip);
+		sbi = pool_find_standby(pool, m->standby);
+		if (ipi == POOL_NONE || sbi == POOL_NONE) {
+			log_err(pool->ctx, "plan from moves: %s %s\n",
+				ipi == POOL_NONE ? "no node has" : "no standby",
+				ipi == POOL_NONE ? text : m->standby);
+			r = -ENOENT;
+			goto fail;
+		}
+		sb = &pool->standbys[sbi];
+		for (j = 0; j < sb->n_adapters; j++)
+			if (strcmp(pool->adapters[sb->adapters[j]].ifname,
+				   m->ifname) == 0)
+				ai = sb->adapters[j];
+		if (ai == POOL_NONE) {
+			log_err(pool->ctx, "plan from moves: standby %s has no adapter %s\n",
+				m->standby, m->ifname);
+			r = -ENOENT;
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (plan->steps[j].ip == ipi) {
+				log_err(pool->ctx, "plan from moves: %s listed twice\n",
+					text);
+				r = -EEXIST;
+				goto fail;
+			}
+		st->ip = ipi;
+		st->adapter = ai;
+		if (pool->adapters[ai].flags & IPTO_ADAPTER_MANAGEMENT)
+			st->flags |= IPTO_PLAN_STEP_MANAGEMENT;
+		node = pool->ips[ipi].node;
+		for (j = 0; j < n_nodes && nodes[j] != node; j++)
+			;
+		if (j == n_nodes) {
+			plan->epochs[n_nodes] = pool->nodes[node].epoch;
+			nodes[n_nodes++] = node;
+		}
+	}
+	plan->n_steps = n;
+	/* Shared: the adapter carries more than one taken-over address
+	 * after a BIND plan, or before an UNBIND plan. */
+	for (i = 0; i < n; i++) {
+		uint32_t ai = plan->steps[i].adapter;
+		size_t same = 0;
+
+		for (j = 0; j < n; j++)
+			same += plan->steps[j].adapter == ai;
+		if (action == IPTO_PLAN_ACTION_BIND ? pool->adapters[ai].load + same > 1
+					     : pool->adapters[ai].load > 1 || same > 1)
+			plan->steps[i].flags |= IPTO_PLAN_STEP_SHARED;
+	}
+	plan->nodes = nodes;
+	plan->n_nodes = n_nodes;
+	*ret = plan;
+	return 0;
+fail:
+	free(nodes);
+	ipto_plan_unref(plan);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
 /* Reading a plan                                                      */
 /* ------------------------------------------------------------------ */
 
@@ -811,8 +914,8 @@ IPTO_EXPORT int ipto_plan_get_adapter(const struct ipto_plan *plan, size_t index
 	return 0;
 }
 
-static void fill_step(const struct ipto_plan *plan, size_t index,
-		      struct ipto_plan_step *s)
+void plan_fill_step(const struct ipto_plan *plan, size_t index,
+		    struct ipto_plan_step *s)
 {
 	const struct ipto_pool *pool = plan->pool;
 	const struct plan_step_priv *st = &plan->steps[index];
@@ -842,220 +945,7 @@ IPTO_EXPORT int ipto_plan_get_step(const struct ipto_plan *plan, size_t index,
 		return -EINVAL;
 	if (index >= plan->n_steps)
 		return -ERANGE;
-	fill_step(plan, index, &full);
+	plan_fill_step(plan, index, &full);
 	ipto_sized_copy_out(step, &full, sizeof(full));
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Formatting                                                          */
-/* ------------------------------------------------------------------ */
-
-struct sbuf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-static void sb_reserve(struct sbuf *b, size_t extra)
-{
-	if (b->oom)
-		return;
-	if (ipto_grow((void **)&b->s, &b->cap, b->n + extra + 1, 1) < 0)
-		b->oom = true;
-}
-
-static void sb_add(struct sbuf *b, const char *s, size_t len)
-{
-	sb_reserve(b, len);
-	if (b->oom)
-		return;
-	memcpy(b->s + b->n, s, len);
-	b->n += len;
-	b->s[b->n] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-	IPTO_PRINTF_ATTR(2, 3);
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (len < 0 || (size_t)len >= sizeof(tmp)) {
-		/* Only short fixed texts go through here. */
-		b->oom = true;
-		return;
-	}
-	sb_add(b, tmp, (size_t)len);
-}
-
-/* sb_str() of each argument in turn, up to a NULL. */
-static void sb_strs(struct sbuf *b, const char *s, ...)
-	__attribute__((sentinel));
-
-static void sb_strs(struct sbuf *b, const char *s, ...)
-{
-	va_list ap;
-
-	va_start(ap, s);
-	for (; s; s = va_arg(ap, const char *))
-		sb_str(b, s);
-	va_end(ap);
-}
-
-static void sb_put(void *ctx, const char *p, size_t n)
-{
-	sb_add(ctx, p, n);
-}
-
-/* A JSON string, by the one escaper. */
-static void sb_json_str(struct sbuf *b, const char *s)
-{
-	ipto_json_escape(s, sb_put, b);
-}
-
-/* A step with its addresses as text, for both formats. */
-struct step_text {
-	struct ipto_plan_step s;
-	char ip[IPTO_ADDR_STRLEN], tgt[IPTO_ADDR_STRLEN];
-	char mac[IPTO_MAC_STRLEN];
-};
-
-static void step_text(const struct ipto_plan *plan, size_t i,
-		      struct step_text *t)
-{
-	fill_step(plan, i, &t->s);
-	ipto_addr_format(&t->s.ip, t->ip, sizeof(t->ip));
-	ipto_addr_format(&t->s.announce_target, t->tgt, sizeof(t->tgt));
-	ipto_mac_format(&t->s.mac, t->mac, sizeof(t->mac));
-}
-
-static void format_text(const struct ipto_plan *plan, struct sbuf *b)
-{
-	bool bind = plan->action == IPTO_PLAN_ACTION_BIND;
-	size_t i;
-
-	sb_printf(b, "%s plan: %zu node%s, %zu step%s\n",
-		  bind ? "takeover" : "release", plan->n_nodes,
-		  plan->n_nodes == 1 ? "" : "s", plan->n_steps,
-		  plan->n_steps == 1 ? "" : "s");
-	for (i = 0; i < plan->n_nodes; i++) {
-		sb_str(b, i ? ", " : "nodes: ");
-		sb_str(b, plan->pool->nodes[plan->nodes[i]].name);
-	}
-	if (plan->n_nodes)
-		sb_str(b, "\n");
-	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		struct step_text t;
-		const struct ipto_plan_step *s = &t.s;
-
-		step_text(plan, i, &t);
-		sb_strs(b, bind ? "bind " : "unbind ", t.ip, " of ", s->node,
-			bind ? " on " : " from ", s->standby, " ", s->ifname, " ",
-			t.mac, (const char *)NULL);
-		if (bind)
-			sb_strs(b, ", announce to ", t.tgt, (const char *)NULL);
-		if (s->flags & IPTO_PLAN_STEP_MANAGEMENT)
-			sb_str(b, " [management adapter]");
-		if (s->flags & IPTO_PLAN_STEP_SHARED)
-			sb_str(b, " [shared MAC]");
-		if (s->flags & IPTO_PLAN_STEP_MACVLAN) {
-			const struct pool_adapter *a =
-				&plan->pool->adapters[plan->steps[i].adapter];
-
-			sb_str(b, " [macvlan on ");
-			sb_str(b, a->mv_parent);
-			sb_str(b, "]");
-		}
-		sb_str(b, "\n");
-	}
-}
-
-static void format_json(const struct ipto_plan *plan, struct sbuf *b)
-{
-	size_t i;
-
-	sb_str(b, "{\"kind\":\"");
-	sb_str(b, plan->action == IPTO_PLAN_ACTION_BIND ? "takeover" : "release");
-	sb_str(b, "\",\"nodes\":[");
-	for (i = 0; i < plan->n_nodes; i++) {
-		if (i)
-			sb_str(b, ",");
-		sb_json_str(b, plan->pool->nodes[plan->nodes[i]].name);
-	}
-	sb_str(b, "],\"steps\":[");
-	for (i = 0; i < plan->n_steps && !b->oom; i++) {
-		struct step_text t;
-		const struct ipto_plan_step *s = &t.s;
-
-		step_text(plan, i, &t);
-		sb_str(b, i ? ",{\"action\":\"" : "{\"action\":\"");
-		sb_str(b, s->action == IPTO_PLAN_ACTION_BIND ? "bind" : "unbind");
-		sb_str(b, "\",\"node\":");
-		sb_json_str(b, s->node);
-		sb_str(b, ",\"ip\":\"");
-		sb_str(b, t.ip);
-		sb_str(b, "\",\"standby\":");
-		sb_json_str(b, s->standby);
-		sb_str(b, ",\"ifname\":");
-		sb_json_str(b, s->ifname);
-		sb_str(b, ",\"mac\":\"");
-		sb_str(b, t.mac);
-		sb_str(b, "\",\"announce_target\":\"");
-		sb_str(b, t.tgt);
-		sb_str(b, "\",\"management\":");
-		sb_str(b, s->flags & IPTO_PLAN_STEP_MANAGEMENT ? "true"
-							       : "false");
-		sb_str(b, ",\"shared\":");
-		sb_str(b, s->flags & IPTO_PLAN_STEP_SHARED ? "true" : "false");
-		/* only for virtual adapters: other steps read as before */
-		if (s->flags & IPTO_PLAN_STEP_MACVLAN) {
-			const struct pool_adapter *a =
-				&plan->pool->adapters[plan->steps[i].adapter];
-
-			sb_str(b, ",\"macvlan\":{\"parent\":");
-			sb_json_str(b, a->mv_parent);
-			sb_printf(b, ",\"index\":%u}", a->mv_index);
-		}
-		sb_str(b, "}");
-	}
-	sb_str(b, "]}\n");
-}
-
-IPTO_EXPORT int ipto_plan_format(const struct ipto_plan *plan,
-				 enum ipto_format format, char **out)
-{
-	struct sbuf b = { 0 };
-
-	if (!plan || !out)
-		return -EINVAL;
-	if (format != IPTO_FORMAT_TEXT && format != IPTO_FORMAT_JSON) {
-		log_err(plan->pool->ctx,
-			"cannot format plan: unknown format %d\n", (int)format);
-		return -EINVAL;
-	}
-	/* About 160 bytes a step either way. */
-	sb_reserve(&b, 64 + plan->n_steps * 160 + plan->n_nodes * 16);
-	if (format == IPTO_FORMAT_TEXT)
-		format_text(plan, &b);
-	else
-		format_json(plan, &b);
-	if (b.oom) {
-		free(b.s);
-		log_err(plan->pool->ctx, "cannot format plan: out of memory\n");
-		return -ENOMEM;
-	}
-	*out = b.s;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals shared by pool.c (the description, the capacity rule, commit)
- * and plan.c (takeover and release planning, formatting). Not installed.
+ * Internals shared by pool.c (the description, the capacity rule, commit),
+ * plan.c (takeover, release and move planning), plan-format.c, and the
+ * record's readers (record.c, status.c) and the macvlan files. Not installed.
  *
  * Everything is stored in insertion-order arrays that only grow, so an
  * index stays valid for the life of the pool; plans refer to nodes, IPs
@@ -53,7 +54,7 @@ struct pool_adapter {
 	uint32_t standby;
 	unsigned int flags; /* enum ipto_adapter_flags */
 	uint32_t load;	    /* committed addresses on it */
-	char *mv_parent;    /* a macvlan on this parent (macvlan.c), or NULL */
+	char *mv_parent;    /* a macvlan on this parent (pool-macvlan.c), or NULL */
 	uint32_t mv_index;  /* its index among its standby's macvlans */
 };
 
@@ -142,12 +143,15 @@ bool pool_adapter_clashes(const struct ipto_pool *pool, uint32_t adapter,
 /* The capacity rule; logs each failure when log is set. */
 int pool_check_rule(struct ipto_pool *pool, bool log);
 
-/* macvlan.c: the plan's adapter of @ifname on @standby, or NULL. */
-const struct pool_adapter *macvlan_plan_adapter(const struct ipto_plan *plan,
-						 const char *standby,
-						 const char *ifname);
+/* pool-macvlan.c: the plan's adapter of @ifname on @standby, or NULL. */
+const struct pool_adapter *pool_plan_adapter(const struct ipto_plan *plan,
+					      const char *standby,
+					      const char *ifname);
 
 struct ipto_plan *plan_alloc(struct ipto_pool *pool,
 			     enum ipto_plan_action action);
+/* Step @index of @plan as the public struct (ipto_plan_get_step()). */
+void plan_fill_step(const struct ipto_plan *plan, size_t index,
+		    struct ipto_plan_step *s);
 
 #endif /* IPTO_POOL_PRIVATE_H */

@@ -131,8 +131,7 @@ static struct ipto_binder *fake_binder(struct ipto_ctx *ctx, struct fake *f)
 
 START_TEST(binder_new_checks)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = (struct ipto_binder *)0x1;
 	struct fake f = { 0 };
 	struct {
@@ -165,7 +164,6 @@ START_TEST(binder_new_checks)
 	ck_assert_ptr_null(ipto_binder_unref(NULL));
 	ck_assert_ptr_null(ipto_binder_ref(NULL));
 	ck_assert_ptr_null(ipto_binder_get_ctx(NULL));
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -173,8 +171,7 @@ START_TEST(binder_old_table_size)
 {
 	/* An older caller's table ends after addr_del: the members past its
 	 * sz are never called, even though memory there is not NULL. */
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = NULL;
 	struct ipto_binder_ops ops = fake_binder_ops;
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
@@ -196,14 +193,12 @@ START_TEST(binder_old_table_size)
 	ck_assert_int_eq(f.calls, 1);
 	ipto_binder_unref(b);
 	ck_assert_int_eq(f.destroyed, 0); /* destroy was past sz too */
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(binder_refcount)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
 
@@ -213,14 +208,12 @@ START_TEST(binder_refcount)
 	ck_assert_int_eq(f.destroyed, 0);
 	ck_assert_ptr_null(ipto_binder_unref(b));
 	ck_assert_int_eq(f.destroyed, 1);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(binder_rejects_bad_input)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), bad = a;
@@ -271,14 +264,12 @@ START_TEST(binder_rejects_bad_input)
 	/* None of that reached the backend. */
 	ck_assert_int_eq(f.calls, 0);
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(binder_passes_through)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
 	struct ipto_addr a = test_addr("192.0.2.1"), a6 = test_addr("2001:db8::1");
@@ -336,14 +327,12 @@ START_TEST(binder_passes_through)
 			 -EBUSY);
 	ck_assert_int_eq(v, 3); /* not written on failure */
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(binder_link_info_sizes)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct fake f;
 	struct ipto_binder *b = fake_binder(ctx, &f);
 	struct ipto_adapter_info info;
@@ -379,14 +368,12 @@ START_TEST(binder_link_info_sizes)
 	ck_assert_int_eq(ipto_binder_adapter_get(b, "eth0", &info), -EIO);
 	ck_assert_int_eq(info.ifindex, 0);
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(binder_netlink_exists)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = NULL;
 	int r;
 
@@ -408,7 +395,6 @@ START_TEST(binder_netlink_exists)
 		ck_assert(info.up);
 		ipto_binder_unref(b);
 	}
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -448,8 +434,7 @@ static const char *call_text(struct ipto_binder *b, size_t i, int *result)
 
 START_TEST(dryrun_model)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), a25 = test_addr("192.0.2.1/25");
 	struct ipto_addr a6 = test_addr("2001:db8::1/64"), a6b = test_addr("2001:db8::1/80");
@@ -538,14 +523,12 @@ START_TEST(dryrun_model)
 	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(b, "", NULL, true),
 			 -EINVAL);
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(dryrun_call_log)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), a6 = test_addr("2001:db8::5/64");
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
@@ -586,14 +569,12 @@ START_TEST(dryrun_call_log)
 	ck_assert_int_eq(ipto_binder_dryrun_clear_calls(b), 0);
 	ck_assert_uint_eq(ipto_binder_dryrun_get_call_count(b), 0);
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(dryrun_faults)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = dryrun(ctx);
 	struct ipto_addr a = test_addr("192.0.2.1/24"), c = test_addr("192.0.2.2/24");
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
@@ -651,7 +632,6 @@ START_TEST(dryrun_faults)
 		ipto_binder_unref(o);
 	}
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -707,8 +687,7 @@ static int mini_takeover(struct ipto_binder *b)
 
 START_TEST(dryrun_fail_every_call)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *b = NULL;
 	char *initial, *s;
 	unsigned int k;
@@ -742,14 +721,12 @@ START_TEST(dryrun_fail_every_call)
 	free(s);
 	free(initial);
 	ipto_binder_unref(b);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(dryrun_copy_link)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_binder *src = dryrun(ctx), *dst = NULL;
 	struct ipto_addr a = test_addr("192.0.2.1/24"), a6 = test_addr("2001:db8::1/64");
 	char *s1, *s2;
@@ -777,7 +754,6 @@ START_TEST(dryrun_copy_link)
 	ck_assert_uint_eq(ipto_binder_dryrun_get_call_count(dst), 0);
 	ipto_binder_unref(src);
 	ipto_binder_unref(dst);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -797,8 +773,7 @@ static void fill_frames(void)
 
 START_TEST(injector_new_checks)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_injector *inj = (struct ipto_injector *)0x1;
 	struct ipto_injector_ops ops = { .sz = 0 };
 
@@ -825,14 +800,12 @@ START_TEST(injector_new_checks)
 		ck_assert_ptr_null(p);
 	}
 	ipto_injector_unref(inj);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(injector_dryrun_frames)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_injector *inj = NULL;
 	struct ipto_injector_adapter *p0 = NULL, *p1 = NULL;
 	uint8_t big[1514];
@@ -897,14 +870,12 @@ START_TEST(injector_dryrun_frames)
 	/* p1 still holds the injector */
 	ck_assert_int_eq(ipto_injector_send(p1, frame60, 60), 0);
 	ipto_injector_close(p1);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(injector_dryrun_faults)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_injector *inj = NULL;
 	struct ipto_injector_adapter *p = NULL;
 	struct iovec iov[4];
@@ -957,7 +928,6 @@ START_TEST(injector_dryrun_faults)
 		ipto_injector_unref(o);
 	}
 	ipto_injector_unref(inj);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -997,8 +967,7 @@ static void fk_close(struct ipto_injector *injector, void *h)
 
 START_TEST(injector_custom)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_injector_ops ops = {
 		.sz = sizeof(ops),
 		.open = fk_open,
@@ -1050,14 +1019,12 @@ START_TEST(injector_custom)
 	ck_assert_int_eq(ipto_injector_send_batch(p, iov, 5), 2);
 	ipto_injector_close(p);
 	ipto_injector_unref(inj);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(injector_real_backends_exist)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_injector *inj = NULL;
 	struct ipto_injector_adapter *p = NULL;
 	int r;
@@ -1080,7 +1047,6 @@ START_TEST(injector_real_backends_exist)
 		ck_assert_ptr_null(p);
 		ipto_injector_unref(inj);
 	}
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 

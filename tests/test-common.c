@@ -9,11 +9,16 @@ void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 	size_t used;
 
 	(void)ctx;
-	(void)priority;
 	vsnprintf(log->last, sizeof(log->last), format, args);
 	used = strlen(log->all);
 	snprintf(log->all + used, sizeof(log->all) - used, "%s", log->last);
 	log->count++;
+	if (priority == IPTO_LOG_PRIORITY_ERROR) {
+		used = strlen(log->error_text);
+		snprintf(log->error_text + used, sizeof(log->error_text) - used,
+			 "%s", log->last);
+		log->errors++;
+	}
 }
 
 struct ipto_ctx *test_ctx_new(struct test_log *log)
@@ -24,6 +29,27 @@ struct ipto_ctx *test_ctx_new(struct test_log *log)
 	ck_assert_int_eq(ipto_ctx_new(&ctx), 0);
 	ipto_ctx_set_log_fn(ctx, test_log_fn, IPTO_LOG_PRIORITY_DEBUG, log);
 	return ctx;
+}
+
+void test_ctx_cleanup(struct ipto_ctx **ctx)
+{
+	*ctx = ipto_ctx_unref(*ctx);
+}
+
+void test_fixture_init(struct test_fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->ctx = test_ctx_new(&f->log);
+}
+
+void test_fixture_fini(struct test_fixture *f)
+{
+	ipto_plan_unref(f->plan);
+	ipto_injector_unref(f->injector);
+	ipto_binder_unref(f->binder);
+	ipto_pool_unref(f->pool);
+	ipto_ctx_unref(f->ctx);
+	memset(f, 0, sizeof(*f));
 }
 
 bool log_has(const struct test_log *log, const char *needle)

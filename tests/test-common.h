@@ -27,6 +27,8 @@ struct test_log {
 	char last[1024];
 	char all[16384]; /* every message, concatenated (truncated when full) */
 	int count;
+	int errors;	      /* of them at IPTO_LOG_PRIORITY_ERROR */
+	char error_text[4096]; /* those, concatenated (truncated when full) */
 };
 
 /* The handler test_ctx_new() installs; userdata is a struct test_log. */
@@ -36,6 +38,38 @@ void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 
 /* A context whose messages (all priorities) land in *log. */
 struct ipto_ctx *test_ctx_new(struct test_log *log);
+
+/*
+ * The fixture most tests start with: TEST_CTX(ctx, log); declares a
+ * struct test_log LOG and a context CTX logging into it (test_ctx_new),
+ * unreferenced when CTX goes out of scope (cleanup attribute): declare it
+ * first, so that it outlives everything made from it. A failed assertion
+ * ends the forked test before, and the process takes the context along.
+ */
+void test_ctx_cleanup(struct ipto_ctx **ctx);
+#define TEST_CTX(ctx, log)                                                 \
+	struct test_log log;                                               \
+	struct ipto_ctx *ctx __attribute__((cleanup(test_ctx_cleanup))) =  \
+		test_ctx_new(&log)
+
+/*
+ * The objects a test of the engine works with. Each test program fills in
+ * what it needs after test_fixture_init() (its own fixture_init: the pool
+ * and adapters of its scenario); test_fixture_fini() unreferences what is
+ * there (NULL members are fine), the context last.
+ */
+struct test_fixture {
+	struct test_log log;
+	struct ipto_ctx *ctx;
+	struct ipto_pool *pool;
+	struct ipto_plan *plan;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+};
+
+/* Zeroes *f and gives it a context logging into f->log (test_ctx_new). */
+void test_fixture_init(struct test_fixture *f);
+void test_fixture_fini(struct test_fixture *f);
 
 /* Whether the last message contains @needle. */
 bool log_has(const struct test_log *log, const char *needle);

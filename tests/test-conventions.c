@@ -10,52 +10,14 @@
 
 #include "test-common.h"
 
-/* Counts ERROR lines apart from the rest and keeps them. */
-struct prio_log {
-	int errors, others;
-	char error_text[4096];
-};
-
-static void prio_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
-			void *userdata, const char *format, va_list args)
-	IPTO_PRINTF_ATTR(4, 0);
-
-static void prio_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
-			void *userdata, const char *format, va_list args)
-{
-	struct prio_log *log = userdata;
-	size_t used;
-
-	(void)ctx;
-	if (priority != IPTO_LOG_PRIORITY_ERROR) {
-		log->others++;
-		return;
-	}
-	log->errors++;
-	used = strlen(log->error_text);
-	vsnprintf(log->error_text + used, sizeof(log->error_text) - used,
-		  format, args);
-}
-
-struct fixture {
-	struct prio_log log;
-	struct ipto_ctx *ctx;
-	struct ipto_pool *pool;
-	struct ipto_plan *plan;
-	struct ipto_binder *binder;
-	struct ipto_injector *injector;
-};
-
 /* alpha (failed) has @ips; the standby has eth1 and eth2. */
-static void fixture_init_ips(struct fixture *f, const char *const *ips)
+static void fixture_init_ips(struct test_fixture *f, const char *const *ips)
 {
 	const char *failed[] = { "alpha" };
 	struct ipto_mac m;
 	size_t i;
 
-	memset(f, 0, sizeof(*f));
-	ck_assert_int_eq(ipto_ctx_new(&f->ctx), 0);
-	ipto_ctx_set_log_fn(f->ctx, prio_log_fn, IPTO_LOG_PRIORITY_DEBUG, &f->log);
+	test_fixture_init(f);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
 	for (i = 0; ips[i]; i++)
@@ -75,18 +37,9 @@ static void fixture_init_ips(struct fixture *f, const char *const *ips)
 
 static const char *const both_ips[] = { "192.0.2.10/24", "2001:db8::10/64", NULL };
 
-static void fixture_init(struct fixture *f)
+static void fixture_init(struct test_fixture *f)
 {
 	fixture_init_ips(f, both_ips);
-}
-
-static void fixture_fini(struct fixture *f)
-{
-	ipto_plan_unref(f->plan);
-	ipto_injector_unref(f->injector);
-	ipto_binder_unref(f->binder);
-	ipto_pool_unref(f->pool);
-	ipto_ctx_unref(f->ctx);
 }
 
 static const struct ipto_announce_round one_round[] = {
@@ -95,7 +48,7 @@ static const struct ipto_announce_round one_round[] = {
 		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
 };
 
-static struct ipto_takeover *new_takeover(struct fixture *f)
+static struct ipto_takeover *new_takeover(struct test_fixture *f)
 {
 	struct ipto_takeover *t = NULL;
 	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
@@ -105,7 +58,7 @@ static struct ipto_takeover *new_takeover(struct fixture *f)
 	return t;
 }
 
-static void reset_log(struct fixture *f)
+static void reset_log(struct test_fixture *f)
 {
 	memset(&f->log, 0, sizeof(f->log));
 }
@@ -119,7 +72,7 @@ START_TEST(binder_fault_logged_once)
 		IPTO_BINDER_OP_ADAPTER_SET_UP, IPTO_BINDER_OP_DEVCONF_GET,
 		IPTO_BINDER_OP_DEVCONF_SET,
 	};
-	struct fixture f;
+	struct test_fixture f;
 	unsigned int k;
 	size_t i;
 	int failures = 0;
@@ -154,14 +107,14 @@ START_TEST(binder_fault_logged_once)
 	}
 	/* every operation was hit at least once */
 	ck_assert_int_ge(failures, (int)(sizeof(ops) / sizeof(ops[0])));
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 /* An injector that cannot open a port, or a send that fails: one ERROR. */
 START_TEST(injector_fault_logged_once)
 {
-	struct fixture f;
+	struct test_fixture f;
 	struct ipto_takeover *t;
 
 	fixture_init(&f);
@@ -184,7 +137,7 @@ START_TEST(injector_fault_logged_once)
 		      f.log.errors, f.log.error_text);
 	ck_assert_ptr_nonnull(strstr(f.log.error_text, "No buffer space"));
 	ipto_takeover_unref(t);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -192,7 +145,7 @@ END_TEST
  * failure, says so once. */
 START_TEST(missing_link_logged_once)
 {
-	struct fixture f;
+	struct test_fixture f;
 	struct ipto_takeover *t;
 	struct ipto_binder *empty = NULL;
 	IPTO_OPTS(ipto_takeover_opts, opts, .rounds = one_round, .n_rounds = 1);
@@ -209,7 +162,7 @@ START_TEST(missing_link_logged_once)
 	ck_assert_ptr_nonnull(strstr(f.log.error_text, "not on this system"));
 	ipto_takeover_unref(t);
 	ipto_binder_unref(empty);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -385,7 +338,7 @@ END_TEST
  * it (here the padding after ipto_plan_opts.flags) must be zero. */
 START_TEST(opts_checked_to_last_field)
 {
-	struct fixture f;
+	struct test_fixture f;
 	const char *failed[] = { "alpha" };
 	struct ipto_plan *plan = NULL;
 	union {
@@ -428,7 +381,7 @@ START_TEST(opts_checked_to_last_field)
 		ck_assert_mem_eq((unsigned char *)&z + sizeof(size_t),
 				 zero + sizeof(size_t), sizeof(z) - sizeof(size_t));
 	}
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -437,7 +390,7 @@ END_TEST
  * caller's struct is not written past its sz. */
 START_TEST(sized_copy_out_rule)
 {
-	struct fixture f;
+	struct test_fixture f;
 	struct ipto_takeover *t;
 	union {
 		struct ipto_plan_step s;
@@ -497,7 +450,7 @@ START_TEST(sized_copy_out_rule)
 	ck_assert_int_eq(info.i.style, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
 	for (i = sizeof(struct ipto_frame_info); i < sizeof(info.b); i++)
 		ck_assert_uint_eq(info.b[i], 0);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -505,7 +458,7 @@ END_TEST
 /* Schedules                                                           */
 /* ------------------------------------------------------------------ */
 
-static int try_schedule(struct fixture *f, const struct ipto_announce_round *r,
+static int try_schedule(struct test_fixture *f, const struct ipto_announce_round *r,
 			size_t n)
 {
 	struct ipto_takeover *t = NULL;
@@ -538,7 +491,7 @@ START_TEST(schedule_must_send)
 	static const char *const v4[] = { "192.0.2.10/24", NULL };
 	static const char *const v6[] = { "2001:db8::10/64", NULL };
 	struct ipto_announce_round many[IPTO_ANNOUNCE_MAX_ROUNDS + 1];
-	struct fixture f;
+	struct test_fixture f;
 	size_t i;
 
 	fixture_init_ips(&f, v4);
@@ -553,21 +506,21 @@ START_TEST(schedule_must_send)
 		many[i] = arp_only[0];
 	ck_assert_int_eq(try_schedule(&f, many, IPTO_ANNOUNCE_MAX_ROUNDS), 0);
 	ck_assert_int_eq(try_schedule(&f, many, IPTO_ANNOUNCE_MAX_ROUNDS + 1), -EINVAL);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 
 	fixture_init_ips(&f, v6);
 	ck_assert_int_eq(try_schedule(&f, arp_only, 1), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(f.log.error_text, "sends no frame"));
 	ck_assert_int_eq(try_schedule(&f, silent, 2), -EINVAL);
 	ck_assert_int_eq(try_schedule(&f, na_only, 1), 0);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 
 	/* both families: a schedule that sends for one of them is taken */
 	fixture_init(&f);
 	ck_assert_int_eq(try_schedule(&f, silent, 2), -EINVAL);
 	ck_assert_int_eq(try_schedule(&f, arp_only, 1), 0);
 	ck_assert_int_eq(try_schedule(&f, na_only, 1), 0);
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -577,7 +530,7 @@ END_TEST
 
 START_TEST(ref_unref_rule)
 {
-	struct fixture f;
+	struct test_fixture f;
 
 	/* NULL passes through every _ref() and is accepted by every _unref() */
 	ck_assert_ptr_null(ipto_ctx_ref(NULL));
@@ -604,7 +557,7 @@ START_TEST(ref_unref_rule)
 	ck_assert_uint_eq(ipto_plan_get_step_count(f.plan), 2);
 	ck_assert_ptr_eq(ipto_ctx_ref(f.ctx), f.ctx);
 	ck_assert_ptr_null(ipto_ctx_unref(f.ctx));
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -616,7 +569,7 @@ START_TEST(one_ifname_rule)
 		"0123456789abcdef", /* 16 bytes */
 	};
 	static const char *const good[] = { "eth0", "0123456789abcde", "br-lan.10" };
-	struct fixture f;
+	struct test_fixture f;
 	struct ipto_mac m = test_mac("02:00:5e:10:03:01");
 	struct ipto_adapter_info info = { .sz = sizeof(info) };
 	struct ipto_injector_adapter *port;
@@ -641,7 +594,7 @@ START_TEST(one_ifname_rule)
 		ck_assert_int_eq(ipto_injector_open(f.injector, good[i], &port), 0);
 		ipto_injector_close(port);
 	}
-	fixture_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * An independent decoder agrees: every frame style (and the target-MAC and
- * Router variants) goes through ipto_pcap_writer into a pcap file, and
+ * Router variants, and the directed styles with and without the
+ * neighbour's MAC) goes through ipto_pcap_writer into a pcap file, and
  * Wireshark's dissectors (tshark) must decode every field to the value the
  * test expects from its inputs, with no malformed packet and no expert
  * warning (bad checksum, duplicate address, ...).
@@ -33,6 +34,8 @@ struct tcase {
 	/* what the fields must decode to */
 	const char *tha_str;
 	const char *tpa_str;
+	/* the directed styles: the neighbour's MAC, NULL for unknown */
+	const char *target_mac;
 };
 
 /* One MAC per IP, so Wireshark's duplicate-address check stays quiet. */
@@ -59,6 +62,15 @@ static const struct tcase cases[] = {
 	  NULL, NULL },
 	{ IPTO_FRAME_STYLE_NA, "00:00:5e:00:53:0a", "2001:db8::11", 0, NULL,
 	  IPTO_FRAME_ROUTER, NULL, NULL },
+	{ IPTO_FRAME_STYLE_ARP_DIRECTED, "00:00:5e:00:53:0b", "192.0.2.18/24", 0,
+	  "192.0.2.40", 0, "00:00:00:00:00:00", "192.0.2.40",
+	  "00:00:5e:00:53:40" },
+	{ IPTO_FRAME_STYLE_ARP_DIRECTED, "00:00:5e:00:53:0c", "192.0.2.19/24", 0,
+	  "192.0.2.41", 0, "00:00:00:00:00:00", "192.0.2.41", NULL },
+	{ IPTO_FRAME_STYLE_NS, "00:00:5e:00:53:0d", "2001:db8::12/64", 0,
+	  "2001:db8::42", 0, NULL, NULL, "00:00:5e:00:53:42" },
+	{ IPTO_FRAME_STYLE_NS, "00:00:5e:00:53:0e", "2001:db8::13/64", 0,
+	  "2001:db8::12ab:cd43", 0, NULL, NULL, NULL },
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -77,6 +89,8 @@ static const char *const fields[] = {
 	"icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o",
 	"icmpv6.nd.na.flag.rsv", "icmpv6.nd.na.target_address",
 	"icmpv6.opt.type", "icmpv6.opt.length", "icmpv6.opt.linkaddr",
+	/* ICMPv6 NS */
+	"icmpv6.nd.ns.target_address", "icmpv6.opt.src_linkaddr",
 	/* trouble */
 	"_ws.malformed", "_ws.expert",
 };
@@ -120,6 +134,26 @@ static void want_set(struct want *w, const char *field, const char *fmt, ...)
 	w->val[i] = w->buf[i];
 }
 
+/* Where an NS of case @c goes: the neighbour's address and MAC when the
+ * case knows the MAC, else the target's solicited-node group (RFC 4291
+ * 2.7.1: ff02::1:ff + its low 24 bits) and its 33:33 mapping, worked out
+ * here from the target's text. */
+static void ns_dst(const struct tcase *c, char *dst, char *ether)
+{
+	struct ipto_addr t;
+
+	if (c->target_mac) {
+		snprintf(dst, 64, "%s", c->target);
+		snprintf(ether, 32, "%s", c->target_mac);
+		return;
+	}
+	ck_assert_int_eq(ipto_addr_parse(c->target, &t), 0);
+	snprintf(dst, 64, "ff02::1:ff%02x:%02x%02x", t.bytes[13], t.bytes[14],
+		 t.bytes[15]);
+	snprintf(ether, 32, "33:33:ff:%02x:%02x:%02x", t.bytes[13], t.bytes[14],
+		 t.bytes[15]);
+}
+
 /* The line tshark must print for a case, from the inputs alone. */
 static void expected_line(const struct tcase *c, char *out, size_t size)
 {
@@ -129,12 +163,36 @@ static void expected_line(const struct tcase *c, char *out, size_t size)
 
 	memset(&w, 0, sizeof(w));
 	want_set(&w, "eth.src", "%s", c->mac);
-	if (c->style != IPTO_FRAME_STYLE_NA) {
+	if (c->style == IPTO_FRAME_STYLE_NS) {
+		char dst[64], ether[32];
+
+		ns_dst(c, dst, ether);
+		want_set(&w, "frame.len", "86");
+		want_set(&w, "eth.dst", "%s", ether);
+		want_set(&w, "eth.type", "0x86dd");
+		want_set(&w, "ipv6.version", "6");
+		want_set(&w, "ipv6.tclass", "0x00000000");
+		want_set(&w, "ipv6.flow", "0x000000");
+		want_set(&w, "ipv6.plen", "32");
+		want_set(&w, "ipv6.nxt", "58");
+		want_set(&w, "ipv6.hlim", "255");
+		want_set(&w, "ipv6.src", "%s", host(c->ip));
+		want_set(&w, "ipv6.dst", "%s", dst);
+		want_set(&w, "icmpv6.type", "135");
+		want_set(&w, "icmpv6.code", "0");
+		want_set(&w, "icmpv6.checksum.status", "1");
+		want_set(&w, "icmpv6.nd.ns.target_address", "%s", c->target);
+		want_set(&w, "icmpv6.opt.type", "1");
+		want_set(&w, "icmpv6.opt.length", "1");
+		want_set(&w, "icmpv6.opt.linkaddr", "%s", c->mac);
+		want_set(&w, "icmpv6.opt.src_linkaddr", "%s", c->mac);
+	} else if (c->style != IPTO_FRAME_STYLE_NA) {
 		bool grat = strcmp(c->tpa_str, host(c->ip)) == 0;
 		bool request = c->style != IPTO_FRAME_STYLE_ARP_REPLY;
 
 		want_set(&w, "frame.len", "60");
-		want_set(&w, "eth.dst", "ff:ff:ff:ff:ff:ff");
+		want_set(&w, "eth.dst", "%s",
+			 c->target_mac ? c->target_mac : "ff:ff:ff:ff:ff:ff");
 		want_set(&w, "eth.type", "0x0806");
 		want_set(&w, "eth.padding", "%036d", 0);
 		want_set(&w, "arp.hw.type", "1");
@@ -221,6 +279,8 @@ static void write_pcap(void)
 		REQUIRE(ipto_addr_parse(c->ip, &ip) == 0);
 		if (c->target)
 			REQUIRE(ipto_addr_parse(c->target, &o.target) == 0);
+		if (c->target_mac)
+			REQUIRE(ipto_mac_parse(c->target_mac, &o.target_mac) == 0);
 		r = ipto_frame_build(ctx, c->style, &mac, &ip, &o, f, sizeof(f));
 		REQUIRE(r > 0);
 		REQUIRE(ipto_pcap_writer_write(w, f, (size_t)r) == 0);
@@ -319,9 +379,25 @@ START_TEST(verbose_tree_is_clean)
 		ck_assert_msg(strstr(frame, want), "frame %d lacks \"%s\"",   \
 			      n + 1, want);                               \
 	} while (0)
+		if (c->style == IPTO_FRAME_STYLE_NS) {
+			char dst[64], ether[32];
+
+			ns_dst(c, dst, ether);
+			HAS("Ethernet II, Src: %s, Dst: %s", c->mac, ether);
+			HAS("Internet Protocol Version 6, Src: %s, Dst: %s",
+			    host(c->ip), dst);
+			HAS("Hop Limit: 255");
+			HAS("Type: Neighbor Solicitation (135)");
+			HAS("[Checksum Status: Good]");
+			HAS("Target Address: %s\n", c->target);
+			HAS("Type: Source link-layer address (1)");
+			HAS("Link-layer address: %s\n", c->mac);
+			continue;
+		}
 		HAS("Ethernet II, Src: %s, Dst: %s", c->mac,
 		    c->style == IPTO_FRAME_STYLE_NA ? "33:33:00:00:00:01"
-					      : "ff:ff:ff:ff:ff:ff");
+		    : c->target_mac		    ? c->target_mac
+						    : "ff:ff:ff:ff:ff:ff");
 		if (c->style != IPTO_FRAME_STYLE_NA) {
 			HAS("Type: ARP (0x0806)");
 			HAS("Padding: 000000000000000000000000000000000000");

@@ -651,15 +651,16 @@ END_TEST
 START_TEST(style_names)
 {
 	static const char *const names[] = { "none", "arp-announce",
-		"arp-bcast-target", "arp-request", "arp-reply", "na" };
+		"arp-bcast-target", "arp-request", "arp-reply", "na",
+		"arp-directed", "ns" };
 	int s;
 
-	for (s = 0; s <= IPTO_FRAME_STYLE_NA; s++) {
+	for (s = 0; s <= IPTO_FRAME_STYLE_NS; s++) {
 		ck_assert_str_eq(ipto_frame_style_name(s), names[s]);
 		if (s > 0)
 			ck_assert_int_eq(ipto_frame_style_from_name(names[s]), s);
 	}
-	ck_assert_ptr_null(ipto_frame_style_name((enum ipto_frame_style)6));
+	ck_assert_ptr_null(ipto_frame_style_name((enum ipto_frame_style)8));
 	ck_assert_ptr_null(ipto_frame_style_name((enum ipto_frame_style)-1));
 	ck_assert_int_eq(ipto_frame_style_from_name("none"), -EINVAL);
 	ck_assert_int_eq(ipto_frame_style_from_name("NA"), -EINVAL);
@@ -849,7 +850,7 @@ static const struct mutation mutations[] = {
 	{ "next header UDP", true, 20, 17, true },
 	{ "hop limit 254", true, 21, 254, false },
 	{ "hop limit 1", true, 21, 1, false },
-	{ "ICMPv6 type 135 (NS)", true, 54, 135, true },
+	{ "NS to ff02::1, not the solicited-node group", true, 54, 135, true },
 	{ "ICMPv6 type 134 (RA)", true, 54, 134, true },
 	{ "ICMPv6 code 1", true, 55, 1, true },
 	{ "bad checksum", true, 57, 0x0d, false },
@@ -1017,6 +1018,326 @@ START_TEST(parse_foreign_styles)
 		for (n = 54; n < 94; n++)
 			ck_assert_int_eq(ipto_frame_parse(f, n, &fi), -EPROTO);
 	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Directed announcements: an ARP request and an NS to one neighbour   */
+/* ------------------------------------------------------------------ */
+
+#define NEIGH_MAC_STR "00:00:5e:00:53:20"
+#define NEIGH_MAC_BYTES 0x00, 0x00, 0x5e, 0x00, 0x53, 0x20
+#define IP6_DB8(last) 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last
+
+/* RFC 826: a request from 192.0.2.10 at our MAC for 192.0.2.20, to the
+ * neighbour's own MAC. */
+static const uint8_t gold_arp_directed[60] = {
+	NEIGH_MAC_BYTES, MAC_BYTES, 0x08, 0x06,
+	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	MAC_BYTES, 192, 0, 2, 10,
+	0, 0, 0, 0, 0, 0, 192, 0, 2, 20,
+	PAD18,
+};
+
+/* The same, MAC unknown: to broadcast. */
+static const uint8_t gold_arp_directed_bc[60] = {
+	ARP_HEAD, 0x00, 0x01,
+	MAC_BYTES, 192, 0, 2, 10,
+	0, 0, 0, 0, 0, 0, 192, 0, 2, 20,
+	PAD18,
+};
+
+/* RFC 4861 4.3 + RFC 2464: NS from 2001:db8::10 for 2001:db8::20, to its
+ * MAC and address; checksum computed apart (Python, RFC 8200 8.1). */
+static const uint8_t gold_ns_unicast[86] = {
+	NEIGH_MAC_BYTES, MAC_BYTES, 0x86, 0xdd,
+	0x60, 0, 0, 0, 0, 32, 58, 255,	/* version 6, plen 32, ICMPv6, 255 */
+	IP6_DB8(0x10),			/* source: the taken address */
+	IP6_DB8(0x20),			/* destination: the neighbour */
+	135, 0, 0x3d, 0x27,		/* NS, code 0, checksum */
+	0, 0, 0, 0,			/* reserved */
+	IP6_DB8(0x20),			/* target */
+	1, 1, MAC_BYTES,		/* source link-layer address option */
+};
+
+/* MAC unknown: to the solicited-node group ff02::1:ff00:20. */
+static const uint8_t gold_ns_group[86] = {
+	0x33, 0x33, 0xff, 0x00, 0x00, 0x20, MAC_BYTES, 0x86, 0xdd,
+	0x60, 0, 0, 0, 0, 32, 58, 255,
+	IP6_DB8(0x10),
+	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0x00, 0x00, 0x20,
+	135, 0, 0x6c, 0xdb,
+	0, 0, 0, 0,
+	IP6_DB8(0x20),
+	1, 1, MAC_BYTES,
+};
+
+static int build_directed(struct ipto_ctx *ctx, enum ipto_frame_style style,
+			  const char *ip, const char *target,
+			  const char *target_mac, uint8_t *f, size_t size)
+{
+	struct ipto_mac mac = M(MAC_STR);
+	struct ipto_addr a = A(ip);
+	IPTO_OPTS(ipto_frame_opts, o, .target = A(target));
+
+	if (target_mac)
+		o.target_mac = M(target_mac);
+	return ipto_frame_build(ctx, style, &mac, &a, &o, f, size);
+}
+
+START_TEST(directed_golden)
+{
+	uint8_t f[IPTO_FRAME_MAX_LEN];
+
+	memset(f, 0xa5, sizeof(f));
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_ARP_DIRECTED,
+					"192.0.2.10/24", "192.0.2.20",
+					NEIGH_MAC_STR, f, sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed, 60);
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_ARP_DIRECTED,
+					"192.0.2.10/24", "192.0.2.20", NULL, f,
+					sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed_bc, 60);
+	/* an all-zero MAC is "unknown" too */
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_ARP_DIRECTED,
+					"192.0.2.10/24", "192.0.2.20",
+					"00:00:00:00:00:00", f, sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed_bc, 60);
+
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_NS,
+					"2001:db8::10/64", "2001:db8::20",
+					NEIGH_MAC_STR, f, sizeof(f)), IPTO_FRAME_NS_LEN);
+	ck_assert_mem_eq(f, gold_ns_unicast, 86);
+	ck_assert_uint_eq(ref_icmp6_csum(f + 22, f + 38, f + 54, 32), 0x3d27);
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_NS,
+					"2001:db8::10/64", "2001:db8::20", NULL,
+					f, sizeof(f)), 86);
+	ck_assert_mem_eq(f, gold_ns_group, 86);
+	ck_assert_uint_eq(ref_icmp6_csum(f + 22, f + 38, f + 54, 32), 0x6cdb);
+
+	/* the group takes the target's low 24 bits */
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_NS,
+					"2001:db8::10/64", "2001:db8::12ab:cdef",
+					NULL, f, sizeof(f)), 86);
+	ck_assert_mem_eq(f, "\x33\x33\xff\xab\xcd\xef", 6);
+	ck_assert_mem_eq(f + 38, "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff\xab\xcd\xef", 16);
+	ck_assert_uint_eq(rd16(f + 56), 0xbde5);
+	/* exactly the frame's size is enough */
+	ck_assert_int_eq(build_directed(NULL, IPTO_FRAME_STYLE_NS,
+					"2001:db8::10/64", "2001:db8::20", NULL,
+					f, 86), 86);
+}
+END_TEST
+
+START_TEST(directed_parse)
+{
+	struct ipto_frame_info fi;
+	struct ipto_mac mac = M(MAC_STR), nmac = M(NEIGH_MAC_STR);
+	struct ipto_mac zero = { { 0 } };
+	struct ipto_addr src = A("2001:db8::10"), tgt = A("2001:db8::20");
+	struct ipto_addr grp = A("ff02::1:ff00:20"), v4 = A("192.0.2.20");
+
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(gold_arp_directed, 60, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_DIRECTED);
+	ck_assert(ipto_mac_equal(&fi.eth_dst, &nmac));
+	ck_assert(ipto_mac_equal(&fi.sender_mac, &mac));
+	ck_assert(ipto_addr_equal(&fi.target_ip, &v4));
+	ck_assert_uint_eq(fi.op, 1);
+	/* to broadcast it is an ordinary request */
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(gold_arp_directed_bc, 60, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_ARP_REQUEST);
+
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(gold_ns_unicast, 86, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_NS);
+	ck_assert_uint_eq(fi.len, 86);
+	ck_assert_uint_eq(fi.ethertype, 0x86dd);
+	ck_assert_uint_eq(fi.op, 0);
+	ck_assert_uint_eq(fi.hop_limit, 255);
+	ck_assert(fi.has_slla && !fi.has_tlla);
+	ck_assert(!fi.router && !fi.solicited && !fi.override);
+	ck_assert(ipto_mac_equal(&fi.eth_dst, &nmac));
+	ck_assert(ipto_mac_equal(&fi.sender_mac, &mac));
+	ck_assert(ipto_mac_equal(&fi.target_mac, &zero));
+	src.prefixlen = tgt.prefixlen = IPTO_PREFIX_UNKNOWN;
+	ck_assert_int_eq(ipto_addr_compare(&fi.sender_ip, &src), 0);
+	ck_assert_int_eq(ipto_addr_compare(&fi.ip_src, &src), 0);
+	ck_assert_int_eq(ipto_addr_compare(&fi.ip_dst, &tgt), 0);
+	ck_assert_int_eq(ipto_addr_compare(&fi.target_ip, &tgt), 0);
+
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(gold_ns_group, 86, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_NS);
+	ck_assert(ipto_addr_equal(&fi.ip_dst, &grp));
+
+	/* the other styles carry no source link-layer option */
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(gold_na, 86, &fi), 0);
+	ck_assert(!fi.has_slla);
+	ck_assert_int_eq(fi.target_ip.family, 0);
+}
+END_TEST
+
+/* NS the parser must refuse, and the ones it reads as foreign. */
+START_TEST(ns_parse_rules)
+{
+	uint8_t f[IPTO_FRAME_MAX_LEN];
+	struct ipto_frame_info fi, ref;
+	struct ipto_addr unspec = A("::");
+	size_t n;
+
+	/* every truncation into the headers and the option */
+	for (n = 0; n < 86; n++) {
+		info_init(&fi);
+		info_init(&ref);
+		ck_assert_int_eq(ipto_frame_parse(gold_ns_group, n, &fi), -EPROTO);
+		ck_assert_mem_eq(&fi, &ref, sizeof(fi));
+	}
+	/* a group that is not the target's */
+	memcpy(f, gold_ns_group, 86);
+	f[53] = 0x21;
+	f[5] = 0x21;
+	fix_csum(f, 86);
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	/* the right group, the wrong Ethernet mapping */
+	memcpy(f, gold_ns_group, 86);
+	f[2] = 0x00;
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	/* a multicast target */
+	memcpy(f, gold_ns_unicast, 86);
+	f[62] = 0xff;
+	fix_csum(f, 86);
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	/* hop limit 254, code 1, a bad checksum */
+	memcpy(f, gold_ns_unicast, 86);
+	f[21] = 254;
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	memcpy(f, gold_ns_unicast, 86);
+	f[55] = 1;
+	fix_csum(f, 86);
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	memcpy(f, gold_ns_unicast, 86);
+	f[57] ^= 1;
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	/* a zero-length option */
+	memcpy(f, gold_ns_unicast, 86);
+	f[79] = 0;
+	fix_csum(f, 86);
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+
+	/* duplicate address detection (RFC 4862): from ::, to the group,
+	 * without the option: well-formed, but no announcement */
+	memcpy(f, gold_ns_group, 78);
+	memset(f + 22, 0, 16);
+	f[19] = 24;
+	fix_csum(f, 78);
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(f, 78, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_NONE);
+	ck_assert(!fi.has_slla);
+	ck_assert(ipto_addr_equal(&fi.sender_ip, &unspec));
+	/* ... with a source link-layer option: refused (RFC 4861 7.1.1) */
+	memcpy(f, gold_ns_group, 86);
+	memset(f + 22, 0, 16);
+	fix_csum(f, 86);
+	ck_assert_int_eq(ipto_frame_parse(f, 86, &fi), -EPROTO);
+	/* ... to a unicast address: refused */
+	memcpy(f, gold_ns_unicast, 78);
+	memset(f + 22, 0, 16);
+	f[19] = 24;
+	fix_csum(f, 78);
+	ck_assert_int_eq(ipto_frame_parse(f, 78, &fi), -EPROTO);
+	/* an NS with a source but no option: well-formed, style none */
+	memcpy(f, gold_ns_unicast, 78);
+	f[19] = 24;
+	fix_csum(f, 78);
+	info_init(&fi);
+	ck_assert_int_eq(ipto_frame_parse(f, 78, &fi), 0);
+	ck_assert_int_eq(fi.style, IPTO_FRAME_STYLE_NONE);
+	ck_assert(!fi.has_slla);
+}
+END_TEST
+
+START_TEST(directed_bad)
+{
+	struct test_log log;
+	struct ipto_ctx *ctx = test_ctx_new(&log);
+	struct ipto_mac mac = M(MAC_STR);
+	struct ipto_addr ip4 = A("192.0.2.10/24"), ip6 = A("2001:db8::10/64");
+	uint8_t f[IPTO_FRAME_MAX_LEN];
+
+#define BAD(call, err)                                                    \
+	do {                                                              \
+		int before_ = log.count;                                  \
+		memset(f, 0xa5, sizeof(f));                               \
+		ck_assert_int_eq((call), (err));                          \
+		ck_assert_int_eq(log.count, before_ + 1);                 \
+		ck_assert_uint_eq(f[0], 0xa5);                            \
+	} while (0)
+	/* no target */
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, &mac, &ip4, NULL,
+			     f, sizeof(f)), -EINVAL);
+	BAD(ipto_frame_build(ctx, IPTO_FRAME_STYLE_NS, &mac, &ip6, NULL, f,
+			     sizeof(f)), -EINVAL);
+	/* a target of the other family */
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
+			   "2001:db8::20", NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64",
+			   "192.0.2.20", NULL, f, sizeof(f)), -EINVAL);
+	/* the sender of the other family */
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "192.0.2.10/24",
+			   "2001:db8::20", NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "2001:db8::10/64",
+			   "192.0.2.20", NULL, f, sizeof(f)), -EINVAL);
+	/* targets no host answers for */
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
+			   "224.0.0.1", NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
+			   "127.0.0.1", NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64",
+			   "ff02::1", NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64", "::1",
+			   NULL, f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64", "::",
+			   NULL, f, sizeof(f)), -EINVAL);
+	/* a neighbour MAC that is no unicast */
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
+			   "192.0.2.20", "ff:ff:ff:ff:ff:ff", f, sizeof(f)), -EINVAL);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64",
+			   "2001:db8::20", "33:33:00:00:00:01", f, sizeof(f)), -EINVAL);
+	/* one byte short */
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_NS, "2001:db8::10/64",
+			   "2001:db8::20", NULL, f, 85), -ENOBUFS);
+	BAD(build_directed(ctx, IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
+			   "192.0.2.20", NULL, f, 59), -ENOBUFS);
+#undef BAD
+	ipto_ctx_unref(ctx);
+}
+END_TEST
+
+/* An older caller's opts end before target_mac: the MAC is unknown. */
+START_TEST(directed_short_opts)
+{
+	struct ipto_mac mac = M(MAC_STR);
+	struct ipto_addr ip = A("192.0.2.10/24");
+	IPTO_OPTS(ipto_frame_opts, o, .target = A("192.0.2.20"),
+		  .target_mac = M(NEIGH_MAC_STR));
+	uint8_t f[IPTO_FRAME_MAX_LEN];
+
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_DIRECTED, &mac,
+					  &ip, &o, f, sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed, 60);
+	o.sz = offsetof(struct ipto_frame_opts, target_mac);
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_DIRECTED, &mac,
+					  &ip, &o, f, sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed_bc, 60);
+	/* arp-request ignores the neighbour's MAC */
+	o.sz = sizeof(o);
+	ck_assert_int_eq(ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &mac,
+					  &ip, &o, f, sizeof(f)), 60);
+	ck_assert_mem_eq(f, gold_arp_directed_bc, 60);
 }
 END_TEST
 
@@ -1224,6 +1545,11 @@ static Suite *frame_suite(void)
 	tcase_add_test(tc, parse_rejects_odd_shapes);
 	tcase_add_test(tc, parse_fix_csum_is_sound);
 	tcase_add_test(tc, parse_foreign_styles);
+	tcase_add_test(tc, directed_golden);
+	tcase_add_test(tc, directed_parse);
+	tcase_add_test(tc, ns_parse_rules);
+	tcase_add_test(tc, directed_bad);
+	tcase_add_test(tc, directed_short_opts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pcap");

@@ -5,7 +5,7 @@
 # on stderr that names the argument; failures exit 1 with one line; --json
 # output parses; plan prints the patent's figures as the patent places them.
 #
-# usage: test-ipto-cli.sh PATH/TO/ipto [PATH/TO/examples/cluster.conf]
+# usage: test-ipto-cli.sh PATH/TO/ipto [PATH/TO/examples/demo/cluster.conf]
 set -u
 IPTO=${1:?usage: test-ipto-cli.sh PATH/TO/ipto [cluster.conf]}
 EXAMPLE_CONF=${2:+$(realpath "$2")}
@@ -251,7 +251,7 @@ for cmd in check "plan -f a1" "takeover -f a1 ${DRY[*]}" "status --binder dryrun
 	usage_error "node a2 has no address in the cluster description" \
 		-n a1,192.0.2.11/24 -n a2,mac=02:00:5e:20:02:00 -a sb,tk1,mac=02:00:5e:30:01:01 $cmd
 done
-# The watch, probe and tickle commands (examples/ipto-watch.c) take the
+# The watch, probe and tickle commands (examples/ipto/watch.c) take the
 # same error path.
 printf 'garbage\n' >conns.txt
 for args in "probe" "watch --bogus" "tickle --conns nofile --ip 192.0.2.1" \
@@ -424,8 +424,8 @@ run frames --ip 192.0.2.11/24,2001:db8::11/64 --mac 02:00:5e:30:01:01 -o f.pcap
 # --- the example config of the source tree -------------------------------------------
 if [ -n "$EXAMPLE_CONF" ]; then
 	run -c "$EXAMPLE_CONF" check
-	[ $rc = 0 ] && [[ $out == ok:* ]] && ok "examples/cluster.conf passes check" ||
-		bad "examples/cluster.conf: rc=$rc $out $err"
+	[ $rc = 0 ] && [[ $out == ok:* ]] && ok "examples/demo/cluster.conf passes check" ||
+		bad "examples/demo/cluster.conf: rc=$rc $out $err"
 	json_ok '[s["ifname"] for s in j["steps"]] == ["mgmt"]' \
 		-c "$EXAMPLE_CONF" plan --taken-over a1 -f a2 --json
 fi

@@ -15,22 +15,13 @@
 static const char *const MAC_ALPHA = "02:00:5e:10:01:01";
 static const char *const MAC_ETH0 = "02:00:5e:10:02:00";
 
-struct fx {
-	struct test_log log;
-	struct ipto_ctx *ctx;
-	struct ipto_pool *pool;
-	struct ipto_binder *binder;
-	struct ipto_injector *injector;
-};
-
 /* alpha has three addresses; the standby "sb" has one NIC, eth0 (the
  * management adapter), and @count macvlans on it. */
-static void fx_init(struct fx *f, unsigned int count)
+static void fx_init(struct test_fixture *f, unsigned int count)
 {
 	struct ipto_mac m;
 
-	memset(f, 0, sizeof(*f));
-	f->ctx = test_ctx_new(&f->log);
+	test_fixture_init(f);
 	ck_assert_int_eq(ipto_pool_new(f->ctx, &f->pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(f->pool, "alpha"), 0);
 	ck_assert_int_eq(add_ip(f->pool, "alpha", "192.0.2.10/24"), 0);
@@ -50,15 +41,7 @@ static void fx_init(struct fx *f, unsigned int count)
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 }
 
-static void fx_fini(struct fx *f)
-{
-	ipto_injector_unref(f->injector);
-	ipto_binder_unref(f->binder);
-	ipto_pool_unref(f->pool);
-	ipto_ctx_unref(f->ctx);
-}
-
-static char *dump(struct fx *f)
+static char *dump(struct test_fixture *f)
 {
 	char *s = NULL;
 
@@ -66,7 +49,7 @@ static char *dump(struct fx *f)
 	return s;
 }
 
-static struct ipto_plan *plan_of(struct fx *f, bool release)
+static struct ipto_plan *plan_of(struct test_fixture *f, bool release)
 {
 	const char *nodes[] = { "alpha" };
 	struct ipto_plan *p = NULL;
@@ -82,7 +65,7 @@ static const struct ipto_announce_round one_round[] = {
 	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
 };
 
-static int run(struct fx *f, struct ipto_plan *p)
+static int run(struct test_fixture *f, struct ipto_plan *p)
 {
 	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
 		  .injector = f->injector, .rounds = one_round, .n_rounds = 1,
@@ -117,7 +100,7 @@ static struct ipto_mac mac_of(struct ipto_pool *pool, const char *ifname)
 	return mac;
 }
 
-static size_t count_calls(struct fx *f, const char *prefix)
+static size_t count_calls(struct test_fixture *f, const char *prefix)
 {
 	size_t i, n = 0;
 
@@ -130,7 +113,7 @@ static size_t count_calls(struct fx *f, const char *prefix)
 	return n;
 }
 
-static long call_index(struct fx *f, const char *prefix)
+static long call_index(struct test_fixture *f, const char *prefix)
 {
 	size_t i;
 
@@ -146,7 +129,7 @@ static long call_index(struct fx *f, const char *prefix)
 
 START_TEST(names_and_macs_are_stable)
 {
-	struct fx a, b;
+	struct test_fixture a, b;
 	struct ipto_mac m0, m1, m2, other;
 	const char *parent = NULL;
 	unsigned int index = 99;
@@ -180,14 +163,14 @@ START_TEST(names_and_macs_are_stable)
 	ck_assert_int_eq(ipto_pool_get_adapter_macvlan(a.pool, "sb", "ipto3",
 						       NULL, &index), 0);
 	ck_assert_uint_eq(index, 3);
-	fx_fini(&a);
-	fx_fini(&b);
+	test_fixture_fini(&a);
+	test_fixture_fini(&b);
 }
 END_TEST
 
 START_TEST(base_mac_and_prefix)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_mac m, want;
 	IPTO_OPTS(ipto_macvlan_opts, o, .base_mac = test_mac("02:00:5e:ff:ff:fe"),
 		  .name_prefix = "tk");
@@ -213,13 +196,13 @@ START_TEST(base_mac_and_prefix)
 	ck_assert_int_eq(ipto_pool_add_macvlan_adapters(f.pool, "sb", "bad name", 1,
 							NULL), -EINVAL);
 	ck_assert_uint_eq(ipto_pool_get_available_capacity(f.pool), 4);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(mac_clash_is_refused)
 {
-	struct fx f, g;
+	struct test_fixture f, g;
 	struct ipto_mac m1;
 
 	fx_init(&f, 2);
@@ -237,7 +220,7 @@ START_TEST(mac_clash_is_refused)
 	ck_assert_int_eq(ipto_pool_add_node(f.pool, "gamma"), 0);
 	ck_assert_int_eq(ipto_pool_add_node_mac(f.pool, "gamma", &m1), -EADDRINUSE);
 	ck_assert_ptr_nonnull(strstr(f.log.last, "macvlan adapter ipto1 of standby sb"));
-	fx_fini(&g);
+	test_fixture_fini(&g);
 
 	/* an adapter's MAC: base_mac lands on eth0's */
 	fx_init(&g, 0);
@@ -252,14 +235,14 @@ START_TEST(mac_clash_is_refused)
 					     "of standby sb has"));
 		ck_assert_uint_eq(ipto_pool_get_available_capacity(g.pool), 1);
 	}
-	fx_fini(&g);
-	fx_fini(&f);
+	test_fixture_fini(&g);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(capacity_and_plan_output)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_plan *p;
 	struct ipto_plan_step s = { .sz = sizeof(s) };
 	char *text, *json;
@@ -287,13 +270,13 @@ START_TEST(capacity_and_plan_output)
 	free(text);
 	free(json);
 	ipto_plan_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(takeover_creates_guarded_tagged_links)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_plan *p;
 	char *s;
 	long create, up;
@@ -345,7 +328,7 @@ START_TEST(takeover_creates_guarded_tagged_links)
 	ck_assert_ptr_null(strstr(s, "ipto"));
 	free(s);
 	ipto_plan_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -357,7 +340,7 @@ START_TEST(fault_at_every_change_leaves_no_link)
 	bool done = false;
 
 	for (k = 1; k < 200 && !done; k++) {
-		struct fx f;
+		struct test_fixture f;
 		struct ipto_plan *p;
 		char *before, *after;
 		int r;
@@ -381,7 +364,7 @@ START_TEST(fault_at_every_change_leaves_no_link)
 		free(before);
 		free(after);
 		ipto_plan_unref(p);
-		fx_fini(&f);
+		test_fixture_fini(&f);
 	}
 	ck_assert(done);
 }
@@ -389,7 +372,7 @@ END_TEST
 
 START_TEST(third_link_fails)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_plan *p;
 	char *s;
 
@@ -405,7 +388,7 @@ START_TEST(third_link_fails)
 	ck_assert_ptr_null(strstr(s, "ipto"));
 	free(s);
 	ipto_plan_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -413,7 +396,7 @@ END_TEST
  * and the two made before it go again. */
 START_TEST(name_clash_is_refused)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_plan *p;
 	struct ipto_mac m = test_mac("02:00:5e:10:09:09");
 	char *s;
@@ -430,13 +413,13 @@ START_TEST(name_clash_is_refused)
 	ck_assert_ptr_null(strstr(s, "addr "));
 	free(s);
 	ipto_plan_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(precreated_links_stay)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_plan *p;
 	char *s;
 
@@ -477,13 +460,13 @@ START_TEST(precreated_links_stay)
 	ck_assert_int_eq(ipto_macvlan_cleanup(f.binder, NULL, 0), 0);
 	ck_assert_int_eq(ipto_macvlan_cleanup(f.binder, "sb", IPTO_MACVLAN_KEEP), 3);
 	ipto_plan_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(cleanup_removes_only_empty_tagged_links)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_addr a = test_addr("192.0.2.10/24");
 	IPTO_OPTS(ipto_macvlan_req, foreign, .ifname = "other0", .parent = "eth0",
 		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_MODE_BRIDGE,
@@ -517,7 +500,7 @@ START_TEST(cleanup_removes_only_empty_tagged_links)
 	ck_assert_ptr_nonnull(strstr(s, "link other0 "));
 	ck_assert_ptr_nonnull(strstr(f.log.all, "ipto1 (ipto:sb:1) holds addresses"));
 	free(s);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -551,7 +534,7 @@ END_TEST
 
 START_TEST(binder_checks_requests)
 {
-	struct fx f;
+	struct test_fixture f;
 	IPTO_OPTS(ipto_macvlan_req, r, .ifname = "mv0", .parent = "eth0",
 		  .mac = test_mac("02:00:5e:10:09:01"), .mode = IPTO_MACVLAN_MODE_BRIDGE,
 		  .arp_ignore = -1, .arp_announce = -1);
@@ -576,7 +559,7 @@ START_TEST(binder_checks_requests)
 	ck_assert_int_eq(ipto_binder_adapter_delete(f.binder, "mv0"), -ENODEV);
 	ck_assert_int_eq(ipto_binder_adapter_get_alias(f.binder, "mv0", alias,
 						    sizeof(alias)), -ENODEV);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 

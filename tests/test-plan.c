@@ -101,8 +101,7 @@ static void assert_step(const struct ipto_plan *plan, size_t i,
  * "e" and announces to the broadcast address. */
 START_TEST(fig2_one_ip)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	const char *failed[] = { "op28" };
 	struct ipto_plan *plan;
@@ -134,7 +133,6 @@ START_TEST(fig2_one_ip)
 	free(json);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -143,8 +141,7 @@ END_TEST
  * ([0093]). Two adapters for two IPs: the capacity rule, exactly. */
 START_TEST(fig4_two_ips_spare_and_management)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	const char *failed[] = { "op49" };
 	struct ipto_plan *plan, *rel;
@@ -182,15 +179,13 @@ START_TEST(fig4_two_ips_spare_and_management)
 	ipto_plan_unref(plan);
 	ipto_plan_unref(rel);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* Fig. 1 with [0063]: fig1_pool() of test-common.c. */
 START_TEST(fig1_two_nodes_two_adapters)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = fig1_pool(ctx);
 	const char *op6[] = { "op6" }, *op8[] = { "op8" };
 	const char *both[] = { "op8", "op6" };
@@ -246,7 +241,6 @@ START_TEST(fig1_two_nodes_two_adapters)
 		    IPTO_PLAN_STEP_MANAGEMENT);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -276,8 +270,7 @@ static struct ipto_pool *npm_pool(struct ipto_ctx *ctx)
 
 START_TEST(npm_several_failures)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = npm_pool(ctx);
 	const char *three[] = { "a", "d", "b" };
 	const char *all[] = { "a", "b", "c", "d" };
@@ -309,7 +302,6 @@ START_TEST(npm_several_failures)
 	ck_assert_int_eq(ipto_pool_commit(pool, plan), 0);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -318,8 +310,7 @@ END_TEST
  * (Placing on the standby with the most free adapters would strand it.) */
 START_TEST(npm_best_fit_successive)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	const char *small[] = { "small" }, *big[] = { "big" };
 	struct ipto_plan *p1, *p2;
@@ -348,15 +339,13 @@ START_TEST(npm_best_fit_successive)
 	ipto_plan_unref(p1);
 	ipto_plan_unref(p2);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* The patent's hazard: never take an IP over with the failed node's MAC. */
 START_TEST(mac_hazard_avoided)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	const char *n[] = { "n" }, *o[] = { "o" };
 	struct ipto_plan *plan, *keep = NULL;
@@ -413,7 +402,6 @@ START_TEST(mac_hazard_avoided)
 	ck_assert_uint_eq(step(plan, 1).flags, 0);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -421,8 +409,7 @@ END_TEST
  * goes where the most usable adapters are free. */
 START_TEST(share_least_loaded)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	IPTO_OPTS(ipto_plan_opts, share, .flags = IPTO_PLAN_SHARE_ADAPTERS);
 	struct ipto_plan *plan;
@@ -465,7 +452,6 @@ START_TEST(share_least_loaded)
 	ck_assert_uint_eq(step(plan, 1).flags, 0);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -475,8 +461,7 @@ END_TEST
 
 START_TEST(announce_targets)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	struct ipto_plan *plan;
 
@@ -508,14 +493,12 @@ START_TEST(announce_targets)
 	ck_assert_int_eq(step(plan, 8).announce_target.prefixlen, IPTO_PREFIX_UNKNOWN);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(step_struct_sizes)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = fig1_pool(ctx);
 	struct ipto_plan *plan = plan_of(pool, (const char *const[]){ "op8" }, 1, 0);
 	struct {
@@ -558,14 +541,12 @@ START_TEST(step_struct_sizes)
 	ck_assert_ptr_null(ipto_plan_unref(plan));
 	ck_assert_ptr_null(ipto_plan_unref(NULL));
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(format_escapes_and_release)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	const char *n[] = { "web \"1\"\\x" };
 	struct ipto_plan *plan;
@@ -600,14 +581,12 @@ START_TEST(format_escapes_and_release)
 	free(out);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(plan_bad_input)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = fig1_pool(ctx);
 	struct ipto_plan *const sentinel = (struct ipto_plan *)&log;
 	struct ipto_plan *plan = sentinel;
@@ -653,15 +632,13 @@ START_TEST(plan_bad_input)
 	ck_assert_int_eq(ipto_plan_new_release(NULL, twice, 1, &plan), -EINVAL);
 	ck_assert_ptr_eq(plan, sentinel);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* The same description, added in any order, gives the same plan. */
 START_TEST(determinism_fixed)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *p1 = pool_new(ctx), *p2 = pool_new(ctx);
 	const char *f1[] = { "n1", "n2", "n3" }, *f2[] = { "n3", "n1", "n2" };
 	struct ipto_plan *a, *b;
@@ -703,7 +680,6 @@ START_TEST(determinism_fixed)
 	ipto_plan_unref(b);
 	ipto_pool_unref(p1);
 	ipto_pool_unref(p2);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 

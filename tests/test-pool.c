@@ -33,8 +33,7 @@ END_TEST
 
 START_TEST(pool_empty_passes)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 
 	ck_assert_int_eq(ipto_pool_check(pool), 0);
@@ -44,14 +43,12 @@ START_TEST(pool_empty_passes)
 	ck_assert_uint_eq(ipto_pool_get_required_capacity(pool), 0);
 	ck_assert_uint_eq(ipto_pool_get_available_capacity(pool), 0);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(pool_names)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	char longname[300];
 
@@ -77,14 +74,12 @@ START_TEST(pool_names)
 	ck_assert_int_eq(ipto_pool_add_node(pool, "Alpha"), 0);
 	ck_assert_int_eq(ipto_pool_add_node(pool, "a \"quoted\" name"), 0);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(pool_ip_input)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	struct ipto_addr bad;
 
@@ -131,14 +126,12 @@ START_TEST(pool_ip_input)
 	ck_assert_int_eq(add_ip(pool, "b", "198.51.100.7/31"), 0);
 	ck_assert_uint_eq(ipto_pool_get_required_capacity(pool), 3);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(pool_mac_input)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 
 	ck_assert_int_eq(ipto_pool_add_node(pool, "a"), 0);
@@ -155,14 +148,12 @@ START_TEST(pool_mac_input)
 	ck_assert_int_eq(ipto_pool_add_node_mac(pool, "b", NULL), -EINVAL);
 	ck_assert_int_eq(add_mac(pool, "b", "02:00:5e:00:53:02"), 0);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(pool_adapter_input)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	struct ipto_mac m = test_mac("02:00:5e:00:53:10");
 
@@ -210,15 +201,13 @@ START_TEST(pool_adapter_input)
 	ck_assert_uint_eq(ipto_pool_get_available_capacity(pool), 3);
 	ck_assert_uint_eq(ipto_pool_get_free_capacity(pool), 3);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* The capacity rule: the largest node, not the sum of the nodes. */
 START_TEST(pool_capacity_rule)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 
 	ck_assert_int_eq(ipto_pool_add_node(pool, "big"), 0);
@@ -268,15 +257,13 @@ START_TEST(pool_capacity_rule)
 	ck_assert_str_eq(log.last,
 			 "capacity rule: node big has 5 IPs, standby sb has 4 adapters: 1 missing\n");
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* An adapter with one of the node's own MACs does not count for it. */
 START_TEST(pool_capacity_mac_clash)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 
 	ck_assert_int_eq(ipto_pool_add_node(pool, "n"), 0);
@@ -310,15 +297,13 @@ START_TEST(pool_capacity_mac_clash)
 	ck_assert_log(&log, "adapter eth3 of standby sb2 has MAC 02:00:5e:00:53:23 of node m");
 	ck_assert_int_eq(ipto_pool_check(pool), 0);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 /* Many failing nodes: each named (sorted), at most ten, then a count. */
 START_TEST(pool_check_logs_each_node)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = pool_new(ctx);
 	char name[16], ip[32];
 	int i;
@@ -338,7 +323,6 @@ START_TEST(pool_check_logs_each_node)
 	ck_assert_int_eq(log.count, 11);
 	ck_assert_str_eq(log.last, "capacity rule: 2 more nodes fail it\n");
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
@@ -363,8 +347,7 @@ static struct ipto_plan *release(struct ipto_pool *pool, const char *node)
 /* Successive failures: commit tracks which adapters are busy. */
 START_TEST(pool_commit_occupancy)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = fig1_pool(ctx);
 	struct ipto_plan *p8, *p6, *r8, *p6b;
 	struct ipto_plan_step st = { .sz = sizeof(st) };
@@ -418,14 +401,12 @@ START_TEST(pool_commit_occupancy)
 	ipto_plan_unref(p8);
 	ipto_plan_unref(p6b);
 	ipto_pool_unref(pool);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 
 START_TEST(pool_commit_rejects)
 {
-	struct test_log log;
-	struct ipto_ctx *ctx = test_ctx_new(&log);
+	TEST_CTX(ctx, log);
 	struct ipto_pool *pool = fig1_pool(ctx), *other = fig1_pool(ctx);
 	struct ipto_plan *p = takeover(other, "op6");
 
@@ -452,7 +433,6 @@ START_TEST(pool_commit_rejects)
 	ck_assert_uint_eq(ipto_plan_get_step_count(p), 1);
 	ipto_plan_unref(p);
 	ipto_pool_unref(other);
-	ipto_ctx_unref(ctx);
 }
 END_TEST
 

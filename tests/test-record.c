@@ -17,20 +17,13 @@ static const char *const TK1 = "02:00:5e:30:01:01";
 static const char *const TK2 = "02:00:5e:30:01:02";
 static const char *const MGMT = "02:00:5e:30:01:00";
 
-struct fx {
-	struct test_log log;
-	struct ipto_ctx *ctx;
-	struct ipto_binder *binder;
-	struct ipto_injector *injector;
-};
-
 /* The standby host: mgmt (up, not in any description) and two takeover
  * adapters (down). */
-static void fx_init(struct fx *f)
+static void fx_init(struct test_fixture *f)
 {
 	struct ipto_mac m;
 
-	f->ctx = test_ctx_new(&f->log);
+	test_fixture_init(f);
 	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->injector), 0);
 	m = test_mac(MGMT);
@@ -41,16 +34,9 @@ static void fx_init(struct fx *f)
 	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk2", &m, false), 0);
 }
 
-static void fx_fini(struct fx *f)
-{
-	ipto_injector_unref(f->injector);
-	ipto_binder_unref(f->binder);
-	ipto_ctx_unref(f->ctx);
-}
-
 /* A fresh description, as each ipto process builds: a1 (two addresses),
  * a2 (one), standby sb with tk1 and tk2. */
-static struct ipto_pool *description(struct fx *f)
+static struct ipto_pool *description(struct test_fixture *f)
 {
 	struct ipto_pool *p = NULL;
 	struct ipto_addr a;
@@ -77,7 +63,7 @@ static const struct ipto_announce_round once[] = {
 };
 
 /* Runs @plan's start; returns its result. */
-static int start(struct fx *f, struct ipto_plan *plan, unsigned int flags)
+static int start(struct test_fixture *f, struct ipto_plan *plan, unsigned int flags)
 {
 	IPTO_OPTS(ipto_takeover_opts, o, .binder = f->binder, .injector = f->injector,
 		  .rounds = once, .n_rounds = 1, .flags = flags);
@@ -92,7 +78,7 @@ static int start(struct fx *f, struct ipto_plan *plan, unsigned int flags)
 
 /* One process: a fresh description, the occupancy loaded, a takeover of
  * @node planned and run. Returns the adapter of its first step. */
-static const char *take_over(struct fx *f, const char *node, unsigned int plan_flags,
+static const char *take_over(struct test_fixture *f, const char *node, unsigned int plan_flags,
 			     char *ifname, size_t len)
 {
 	IPTO_OPTS(ipto_plan_opts, po, .flags = plan_flags);
@@ -111,7 +97,7 @@ static const char *take_over(struct fx *f, const char *node, unsigned int plan_f
 	return ifname;
 }
 
-static char *dump(struct fx *f)
+static char *dump(struct test_fixture *f)
 {
 	char *s = NULL;
 
@@ -121,7 +107,7 @@ static char *dump(struct fx *f)
 
 START_TEST(occupancy_steers_the_next_plan)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_plan *plan = NULL;
 	struct ipto_plan_step s = { .sz = sizeof(s) };
@@ -165,13 +151,13 @@ START_TEST(occupancy_steers_the_next_plan)
 	ck_assert_int_eq(ipto_pool_load_occupancy(p, "sb", f.binder), 1);
 	ck_assert_int_eq(ipto_pool_load_occupancy(p, "nosuch", f.binder), -ENOENT);
 	ipto_pool_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(sharing_then_release_keeps_the_other_address)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_plan *plan = NULL;
 	const char *a1[] = { "a1" };
@@ -240,13 +226,13 @@ START_TEST(sharing_then_release_keeps_the_other_address)
 	ipto_plan_unref(plan);
 	ipto_pool_unref(p);
 	free(before);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(release_leaves_what_takeovers_did_not_add)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_plan *plan = NULL;
 	struct ipto_plan_move m = { .standby = "sb", .ifname = "tk2",
@@ -276,13 +262,13 @@ START_TEST(release_leaves_what_takeovers_did_not_add)
 	has(f.log.all, "was not added by a takeover");
 	ipto_plan_unref(plan);
 	ipto_pool_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(address_on_another_interface_is_refused)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_plan *plan = NULL;
 	const char *a1[] = { "a1" };
@@ -302,7 +288,7 @@ START_TEST(address_on_another_interface_is_refused)
 	free(after);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
@@ -364,7 +350,7 @@ static unsigned int health_of(struct ipto_status *st, const char *ip, const char
 
 START_TEST(status_reports_health)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_status *st = NULL;
 	const char *ifname = NULL;
@@ -442,13 +428,13 @@ START_TEST(status_reports_health)
 		ck_assert_int_eq(ipto_status_new(p, f.binder, &o, &st), -ENOENT);
 	}
 	ipto_pool_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 
 START_TEST(moves_are_checked)
 {
-	struct fx f;
+	struct test_fixture f;
 	struct ipto_pool *p;
 	struct ipto_plan *plan = NULL;
 	struct ipto_plan_move m[2] = {
@@ -478,7 +464,7 @@ START_TEST(moves_are_checked)
 	ck_assert_int_eq(ipto_pool_commit(p, plan), -ESTALE);
 	ipto_plan_unref(plan);
 	ipto_pool_unref(p);
-	fx_fini(&f);
+	test_fixture_fini(&f);
 }
 END_TEST
 

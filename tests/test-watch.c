@@ -37,11 +37,9 @@ static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *
 	snprintf(s->ifname, sizeof(s->ifname), "%s", c->ifname);
 }
 
+/* The shared fixture (context, log, binder, injector) and the watch. */
 struct fixture {
-	struct test_log log;
-	struct ipto_ctx *ctx;
-	struct ipto_binder *binder;
-	struct ipto_injector *inj;
+	struct test_fixture t;
 	struct ipto_watch *w;
 	struct seen seen;
 };
@@ -52,26 +50,24 @@ static void fixture_new(struct fixture *f, enum ipto_watch_policy policy,
 	struct ipto_mac m1 = test_mac(OWN), m2 = test_mac(OWN2);
 
 	memset(f, 0, sizeof(*f));
-	f->ctx = test_ctx_new(&f->log);
-	ck_assert_int_eq(ipto_binder_new_dryrun(f->ctx, &f->binder), 0);
-	ck_assert_int_eq(ipto_injector_new_dryrun(f->ctx, &f->inj), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk1", &m1, true), 0);
-	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->binder, "tk2", &m2, true), 0);
+	test_fixture_init(&f->t);
+	ck_assert_int_eq(ipto_binder_new_dryrun(f->t.ctx, &f->t.binder), 0);
+	ck_assert_int_eq(ipto_injector_new_dryrun(f->t.ctx, &f->t.injector), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->t.binder, "tk1", &m1, true), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(f->t.binder, "tk2", &m2, true), 0);
 	{
-		IPTO_OPTS(ipto_watch_opts, o, .binder = f->binder, .injector = f->inj,
+		IPTO_OPTS(ipto_watch_opts, o, .binder = f->t.binder, .injector = f->t.injector,
 			  .policy = policy, .defend_interval_ms = interval_ms,
 			  .on_conflict = on_conflict, .userdata = &f->seen);
-		ck_assert_int_eq(ipto_watch_new(f->ctx, &o, &f->w), 0);
+		ck_assert_int_eq(ipto_watch_new(f->t.ctx, &o, &f->w), 0);
 	}
 }
 
 static void fixture_free(struct fixture *f)
 {
 	ck_assert_ptr_null(ipto_watch_unref(f->w));
-	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f->inj), 0);
-	ipto_injector_unref(f->inj);
-	ipto_binder_unref(f->binder);
-	ipto_ctx_unref(f->ctx);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f->t.injector), 0);
+	test_fixture_fini(&f->t);
 }
 
 static size_t frame(enum ipto_frame_style style, const char *mac, const char *ip,
@@ -95,7 +91,7 @@ static void assert_sent(struct fixture *f, size_t idx, const char *ifname,
 	const void *fr;
 	size_t len;
 
-	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f->inj, idx, &ifn, &fr, &len), 0);
+	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f->t.injector, idx, &ifn, &fr, &len), 0);
 	ck_assert_str_eq(ifn, ifname);
 	ck_assert_int_eq(ipto_frame_parse(fr, len, &fi), 0);
 	ck_assert_int_eq(fi.style, style);
@@ -115,7 +111,7 @@ START_TEST(watch_defend_v4)
 	fixture_new(&f, 0, 0); /* the default policy defends */
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
 	ck_assert_uint_eq(ipto_watch_get_addr_count(f.w), 1);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.inj), 1);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.t.injector), 1);
 
 	n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 12345), 1);
@@ -134,7 +130,7 @@ START_TEST(watch_defend_v4)
 	ck_assert_int_eq(f.seen.last.defend_result, 0);
 	ck_assert_uint_eq(f.seen.last.count, 1);
 	/* exactly one announcement, from tk1's own MAC */
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 1);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 1);
 	assert_sent(&f, 0, "tk1", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.11");
 
 	/* A reply from the other host (it answers ARP): reported, but within
@@ -152,7 +148,7 @@ START_TEST(watch_defend_v4)
 	ck_assert(!f.seen.last.defended);
 	ck_assert_uint_eq(f.seen.last.count, 2);
 	ck_assert_uint_gt(f.seen.last.time_ns, 1000000000ull * 1600000000ull);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 1);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 1);
 	ck_assert_uint_eq(ipto_watch_get_conflict_count(f.w), 2);
 	fixture_free(&f);
 }
@@ -187,7 +183,7 @@ START_TEST(watch_defend_interval)
 		; /* the interval has passed by the clock */
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
 	ck_assert(f.seen.last.defended);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 2);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 2);
 	fixture_free(&f);
 }
 END_TEST
@@ -219,7 +215,7 @@ START_TEST(watch_not_conflicts)
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", "\xff\xff", 2, 0), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", NULL, 0, 0), 0);
 	ck_assert_int_eq(f.seen.calls, 0);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 0);
 	/* an ARP probe for a (sender IP 0.0.0.0) is someone asking, not a claim */
 	{
 		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
@@ -249,12 +245,12 @@ START_TEST(watch_report_only)
 
 	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.inj), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_open_count(f.t.injector), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
 	ck_assert_int_eq(f.seen.calls, 2);
 	ck_assert(!f.seen.last.defended);
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.inj), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 0);
 	fixture_free(&f);
 }
 END_TEST
@@ -288,11 +284,11 @@ START_TEST(watch_defend_fails)
 
 	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
 	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
-	ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.inj, IPTO_INJECTOR_OP_SEND, 0, -ENETDOWN), 0);
+	ck_assert_int_eq(ipto_injector_dryrun_set_fault(f.t.injector, IPTO_INJECTOR_OP_SEND, 0, -ENETDOWN), 0);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
 	ck_assert(!f.seen.last.defended);
 	ck_assert_int_eq(f.seen.last.defend_result, -ENETDOWN);
-	ck_assert_ptr_nonnull(strstr(f.log.all, "defending on tk1 failed"));
+	ck_assert_ptr_nonnull(strstr(f.t.log.all, "defending on tk1 failed"));
 	fixture_free(&f);
 }
 END_TEST
@@ -309,30 +305,30 @@ START_TEST(watch_bad_args)
 	} big;
 
 	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
-	ck_assert_int_eq(ipto_watch_new(f.ctx, NULL, &w), -EINVAL);
+	ck_assert_int_eq(ipto_watch_new(f.t.ctx, NULL, &w), -EINVAL);
 	{
-		IPTO_OPTS(ipto_watch_opts, o, .injector = f.inj);
-		ck_assert_int_eq(ipto_watch_new(f.ctx, &o, &w), -EINVAL);
-		ck_assert_ptr_nonnull(strstr(f.log.last, "binder is required"));
+		IPTO_OPTS(ipto_watch_opts, o, .injector = f.t.injector);
+		ck_assert_int_eq(ipto_watch_new(f.t.ctx, &o, &w), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(f.t.log.last, "binder is required"));
 	}
 	{
-		IPTO_OPTS(ipto_watch_opts, o, .binder = f.binder);
-		ck_assert_int_eq(ipto_watch_new(f.ctx, &o, &w), -EINVAL);
-		ck_assert_ptr_nonnull(strstr(f.log.last, "needs an injector"));
+		IPTO_OPTS(ipto_watch_opts, o, .binder = f.t.binder);
+		ck_assert_int_eq(ipto_watch_new(f.t.ctx, &o, &w), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(f.t.log.last, "needs an injector"));
 	}
 	{
-		IPTO_OPTS(ipto_watch_opts, o, .binder = f.binder, .policy = 7);
-		ck_assert_int_eq(ipto_watch_new(f.ctx, &o, &w), -EINVAL);
+		IPTO_OPTS(ipto_watch_opts, o, .binder = f.t.binder, .policy = 7);
+		ck_assert_int_eq(ipto_watch_new(f.t.ctx, &o, &w), -EINVAL);
 	}
 	memset(&big, 0, sizeof(big));
 	big.o.sz = sizeof(big);
-	big.o.binder = f.binder;
+	big.o.binder = f.t.binder;
 	big.o.policy = IPTO_WATCH_POLICY_REPORT;
 	big.tail[3] = 1;
-	ck_assert_int_eq(ipto_watch_new(f.ctx, &big.o, &w), -EINVAL);
+	ck_assert_int_eq(ipto_watch_new(f.t.ctx, &big.o, &w), -EINVAL);
 	ck_assert_ptr_eq(w, (void *)0x1);
 	big.tail[3] = 0;
-	ck_assert_int_eq(ipto_watch_new(f.ctx, &big.o, &w), 0);
+	ck_assert_int_eq(ipto_watch_new(f.t.ctx, &big.o, &w), 0);
 	ipto_watch_unref(w);
 
 	ck_assert_int_eq(ipto_watch_add(f.w, "nosuch", &a), -ENODEV);
@@ -373,7 +369,7 @@ START_TEST(watch_add_plan)
 	size_t n;
 
 	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
-	ck_assert_int_eq(ipto_pool_new(f.ctx, &pool), 0);
+	ck_assert_int_eq(ipto_pool_new(f.t.ctx, &pool), 0);
 	ck_assert_int_eq(ipto_pool_add_node(pool, "a1"), 0);
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &a), 0);
 	ck_assert_int_eq(ipto_pool_add_node_ip(pool, "a1", &b), 0);

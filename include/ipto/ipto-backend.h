@@ -61,7 +61,7 @@ extern "C" {
  * @IPTO_DEVCONF_ARP_FILTER: arp_filter, 0..1.
  * @IPTO_DEVCONF_PROMOTE_SECONDARIES: promote_secondaries, 0..1: deleting
  *	the primary IPv4 address of a subnet promotes a secondary instead of
- *	deleting every secondary with it. (Since 1.0.)
+ *	deleting every secondary with it.
  *
  * The kernel applies the larger of the "all" and the per-interface value
  * (arp_filter: either); a binder reads and writes the per-interface value
@@ -81,7 +81,6 @@ enum ipto_devconf {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_devconf_name(enum ipto_devconf v);
 
@@ -93,10 +92,9 @@ const char *ipto_devconf_name(enum ipto_devconf v);
  * @IPTO_BIND_TAKEOVER: mark the address as added by a takeover: the
  *	kernel keeps IPTO_ADDR_PROTO_TAKEOVER as its protocol (IFA_PROTO),
  *	so any process can tell it from an administrator's (see
- *	record.md). (Since 1.0.)
+ *	record.md).
  * @IPTO_BIND_RECLAIM: mark it as bound back on its home node by a
  *	reclaim: IPTO_ADDR_PROTO_RECLAIM. At most one of the two marks.
- *	(Since 1.0.)
  */
 enum ipto_bind_flags {
 	IPTO_BIND_NODAD = 1 << 0,
@@ -107,12 +105,12 @@ enum ipto_bind_flags {
 /**
  * IPTO_ADDR_PROTO_TAKEOVER - the address protocol (IFA_PROTO, Linux 6.3+)
  * of an address a takeover added: 0x70 (112). The kernel's own values are
- * 0..3 (unspec, loopback, router advertisement, link local). Since: 1.0.
+ * 0..3 (unspec, loopback, router advertisement, link local).
  */
 #define IPTO_ADDR_PROTO_TAKEOVER 0x70
 /**
  * IPTO_ADDR_PROTO_RECLAIM - the address protocol of an address `ipto
- * reclaim` bound back on its home node: 0x71 (113). Since: 1.0.
+ * reclaim` bound back on its home node: 0x71 (113).
  */
 #define IPTO_ADDR_PROTO_RECLAIM 0x71
 
@@ -122,7 +120,6 @@ enum ipto_bind_flags {
  *	IFA_F_SECONDARY): another address of its subnet is primary.
  * @IPTO_ADDR_ENTRY_PROTO_RECORDED: @proto came from the record under /run
  *	(kernels before 6.3 keep no protocol), checked against the kernel.
- * Since: 1.0.
  */
 enum ipto_addr_entry_flags {
 	IPTO_ADDR_ENTRY_SECONDARY = 1 << 0,
@@ -135,7 +132,6 @@ enum ipto_addr_entry_flags {
  * @v: the value.
  *
  * Returns: a static string, or NULL when @v is not one of its values.
- * Since: 1.0
  */
 const char *ipto_addr_entry_flags_name(enum ipto_addr_entry_flags v);
 
@@ -147,7 +143,6 @@ const char *ipto_addr_entry_flags_name(enum ipto_addr_entry_flags v);
  * @proto: its protocol: IPTO_ADDR_PROTO_TAKEOVER, IPTO_ADDR_PROTO_RECLAIM,
  *	another value, or 0 (none, e.g. added by `ip address add`).
  * @flags: enum ipto_addr_entry_flags.
- * Since: 1.0.
  */
 struct ipto_addr_entry {
 	size_t sz;
@@ -169,7 +164,6 @@ struct ipto_addr_entry {
  * @arp_ignore: its own arp_ignore, -1 when it has no IPv4 settings.
  * @arp_announce: its own arp_announce, likewise.
  * @mtu: its MTU in bytes.
- * Since: 1.0.
  */
 struct ipto_adapter_entry {
 	size_t sz;
@@ -190,7 +184,6 @@ struct ipto_adapter_entry {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_bind_flags_name(enum ipto_bind_flags v);
 
@@ -244,7 +237,6 @@ struct ipto_binder;
  * @IPTO_MACVLAN_MODE_PRIVATE: macvlans of one parent never reach each other.
  * @IPTO_MACVLAN_MODE_VEPA: frames between macvlans go out to the switch,
  *	which must hairpin them back.
- * Since: 1.0.
  */
 enum ipto_macvlan_mode {
 	IPTO_MACVLAN_MODE_BRIDGE = 1,
@@ -258,7 +250,6 @@ enum ipto_macvlan_mode {
  * @v: the value.
  *
  * Returns: a static string, or NULL for an unknown value.
- * Since: 1.0
  */
 const char *ipto_macvlan_mode_name(enum ipto_macvlan_mode v);
 
@@ -275,7 +266,6 @@ const char *ipto_macvlan_mode_name(enum ipto_macvlan_mode v);
  * @arp_ignore: the link's arp_ignore, set before it ever comes up; -1
  *	leaves the kernel's default (0).
  * @arp_announce: likewise for arp_announce.
- * Since: 1.0.
  */
 struct ipto_macvlan_req {
 	size_t sz;
@@ -323,31 +313,31 @@ struct ipto_macvlan_req {
  *	errno. A failed request does not stop the others. Return 0 when
  *	every request has its result, or a negative errno when none was
  *	tried (nothing changed). May be NULL: the library then calls
- *	@addr_add for each. (Since 1.0; the netlink binder pipelines the
+ *	@addr_add for each. (The netlink binder pipelines the
  *	requests in one system call per 256.)
  * @addr_dump: write up to @max addresses (both families) to @out: of the
  *	interface of index @ifindex, or of every interface when @ifindex is
  *	0. Each entry's sz is the library's. Return how many there are in
- *	all. May be NULL (Since 1.0).
+ *	all. May be NULL.
  * @adapter_dump: write up to @max interfaces to @out (sz set likewise) and
- *	return how many there are. May be NULL (Since 1.0).
+ *	return how many there are. May be NULL.
  * @record_get: read the value of @key in the backend's record of the
  *	namespace (what must survive the process: for the netlink binder,
  *	files under /run/ipto/) into @buf of @len bytes, NUL-terminated.
- *	-ENOENT when absent. May be NULL (Since 1.0).
+ *	-ENOENT when absent. May be NULL.
  * @record_set: write @value (NULL: delete; deleting an absent key is a
  *	success). Keys are 1..64 characters of [A-Za-z0-9._:-]; values up to
- *	255 bytes without newline. May be NULL (Since 1.0).
+ *	255 bytes without newline. May be NULL.
  * @adapter_create_macvlan: create the macvlan link @req describes (its sz is
  *	the library's), administratively down, with its alias and ARP
  *	settings in place: all of it or nothing (a failure part-way deletes
  *	the link again). -EEXIST when the name is taken, -ENODEV when the
- *	parent is missing. May be NULL (Since 1.0).
+ *	parent is missing. May be NULL.
  * @adapter_delete: delete the link @ifname (with its addresses). -ENODEV.
- *	May be NULL (Since 1.0).
+ *	May be NULL.
  * @adapter_get_alias: write the alias of @ifname into @buf of @len bytes,
  *	NUL-terminated ("" when it has none) and return its length. -ENODEV,
- *	-ENOSPC. May be NULL (Since 1.0).
+ *	-ENOSPC. May be NULL.
  */
 struct ipto_binder_ops {
 	size_t sz;
@@ -437,7 +427,7 @@ struct ipto_ctx *ipto_binder_get_ctx(const struct ipto_binder *binder);
  * the ops of a caller's backend.
  * @binder: the binder, or NULL.
  *
- * Returns: the userdata, or NULL for a NULL binder. Since: 1.0.
+ * Returns: the userdata, or NULL for a NULL binder.
  */
 void *ipto_binder_get_userdata(const struct ipto_binder *binder);
 
@@ -565,7 +555,7 @@ int ipto_binder_devconf_set(struct ipto_binder *binder, const char *ifname,
  * (strict dump checking, Linux 4.20+), else filters a full dump.
  *
  * Returns: the number of addresses (may exceed @max), -EOPNOTSUPP, or a
- * negative errno. Since: 1.0.
+ * negative errno.
  */
 int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
 			  struct ipto_addr_entry *out, size_t max);
@@ -578,10 +568,42 @@ int ipto_binder_addr_dump(struct ipto_binder *binder, int ifindex,
  * @max: the room in @out.
  *
  * Returns: the number of interfaces (may exceed @max), -EOPNOTSUPP, or a
- * negative errno. Since: 1.0.
+ * negative errno.
  */
 int ipto_binder_adapter_dump(struct ipto_binder *binder,
 			  struct ipto_adapter_entry *out, size_t max);
+
+/**
+ * ipto_binder_addr_dump_all - ipto_binder_addr_dump() into an array of the
+ * right size, for a caller that wants every address without sizing it.
+ * @binder: the binder.
+ * @ifindex: an interface index, or 0 for every interface.
+ * @out: receives, on success only, a malloc'd array of the returned count
+ *	of entries (each entry's sz set to sizeof(struct ipto_addr_entry)),
+ *	which the caller free()s (even when the count is 0).
+ *
+ * A dump that did not fit (addresses appeared meanwhile) is made again
+ * with room for all.
+ *
+ * Returns: the number of entries in *@out; -EINVAL; -ENOMEM;
+ * -EOPNOTSUPP; or another negative errno from the dump.
+ */
+int ipto_binder_addr_dump_all(struct ipto_binder *binder, int ifindex,
+			      struct ipto_addr_entry **out);
+
+/**
+ * ipto_binder_adapter_dump_all - ipto_binder_adapter_dump() into an array
+ * of the right size.
+ * @binder: the binder.
+ * @out: receives, on success only, a malloc'd array of the returned count
+ *	of entries (each sz set), which the caller free()s (even when the
+ *	count is 0).
+ *
+ * Returns: the number of entries in *@out; -EINVAL; -ENOMEM;
+ * -EOPNOTSUPP; or another negative errno from the dump.
+ */
+int ipto_binder_adapter_dump_all(struct ipto_binder *binder,
+				 struct ipto_adapter_entry **out);
 
 /**
  * ipto_binder_record_get - read one value of the binder's record: what a
@@ -593,7 +615,7 @@ int ipto_binder_adapter_dump(struct ipto_binder *binder,
  * @len: the size of @buf.
  *
  * Returns: 0, -ENOENT when absent, -ENOSPC when @buf is too small,
- * -EOPNOTSUPP, or a negative errno. Since: 1.0.
+ * -EOPNOTSUPP, or a negative errno.
  */
 int ipto_binder_record_get(struct ipto_binder *binder, const char *key,
 			   char *buf, size_t len);
@@ -605,7 +627,7 @@ int ipto_binder_record_get(struct ipto_binder *binder, const char *key,
  * @key: as for ipto_binder_record_get().
  * @value: up to 255 bytes without newline, or NULL to delete.
  *
- * Returns: 0, -EOPNOTSUPP, or a negative errno. Since: 1.0.
+ * Returns: 0, -EOPNOTSUPP, or a negative errno.
  */
 int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
 			   const char *value);
@@ -619,7 +641,7 @@ int ipto_binder_record_set(struct ipto_binder *binder, const char *key,
  *	mode, a too long alias or ARP values out of range.
  *
  * Returns: 0; -EEXIST when a link of that name exists; -ENODEV without
- * the parent; -EPERM; -EOPNOTSUPP; or another negative errno. Since: 1.0.
+ * the parent; -EPERM; -EOPNOTSUPP; or another negative errno.
  */
 int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 				    const struct ipto_macvlan_req *req);
@@ -630,7 +652,6 @@ int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
  * @ifname: the link.
  *
  * Returns: 0; -ENODEV; -EPERM; -EOPNOTSUPP; or another negative errno.
- * Since: 1.0.
  */
 int ipto_binder_adapter_delete(struct ipto_binder *binder, const char *ifname);
 
@@ -642,7 +663,7 @@ int ipto_binder_adapter_delete(struct ipto_binder *binder, const char *ifname);
  * @len: the size of @buf (at least 1).
  *
  * Returns: the alias' length; -ENODEV; -ENOSPC when @buf is too small;
- * -EOPNOTSUPP; or another negative errno. Since: 1.0.
+ * -EOPNOTSUPP; or another negative errno.
  */
 int ipto_binder_adapter_get_alias(struct ipto_binder *binder, const char *ifname,
 			       char *buf, size_t len);
@@ -753,7 +774,7 @@ struct ipto_ctx *ipto_injector_get_ctx(const struct ipto_injector *injector);
  * ipto_injector_get_userdata - the userdata given to ipto_injector_new().
  * @injector: the injector, or NULL.
  *
- * Returns: the userdata, or NULL for a NULL injector. Since: 1.0.
+ * Returns: the userdata, or NULL for a NULL injector.
  */
 void *ipto_injector_get_userdata(const struct ipto_injector *injector);
 
@@ -815,8 +836,6 @@ int ipto_injector_send_batch(struct ipto_injector_adapter *adapter,
  * Returns: the number of frames sent (fewer than @n means frame number
  * <return value> failed and those after it were not tried), or a negative
  * errno when none was sent.
- *
- * Since: 1.0
  */
 int ipto_injector_send_multi(struct ipto_injector *injector,
 			     struct ipto_injector_adapter *const *adapters,

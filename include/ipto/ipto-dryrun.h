@@ -54,11 +54,11 @@ int ipto_binder_new_dryrun(struct ipto_ctx *ctx, struct ipto_binder **ret);
  * @IPTO_BINDER_OP_MUTATING: every operation that changes state, except
  *	creating and deleting adapters.
  * @IPTO_BINDER_OP_ALL: every operation of the first eleven.
- * @IPTO_BINDER_OP_ADAPTER_CREATE: adapter_create_macvlan (Since 1.0).
- * @IPTO_BINDER_OP_ADAPTER_DELETE: adapter_delete (Since 1.0).
- * @IPTO_BINDER_OP_ADAPTER_GET_ALIAS: adapter_get_alias (Since 1.0).
+ * @IPTO_BINDER_OP_ADAPTER_CREATE: adapter_create_macvlan.
+ * @IPTO_BINDER_OP_ADAPTER_DELETE: adapter_delete.
+ * @IPTO_BINDER_OP_ADAPTER_GET_ALIAS: adapter_get_alias.
  * @IPTO_BINDER_OP_ADAPTERS: creating and deleting adapters: OR it with
- *	IPTO_BINDER_OP_MUTATING to count every change (Since 1.0).
+ *	IPTO_BINDER_OP_MUTATING to count every change.
  */
 enum ipto_binder_op {
 	IPTO_BINDER_OP_ADDR_ADD = 1 << 0,
@@ -87,7 +87,6 @@ enum ipto_binder_op {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_binder_op_name(enum ipto_binder_op v);
 
@@ -214,7 +213,6 @@ enum ipto_injector_op {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_injector_op_name(enum ipto_injector_op v);
 

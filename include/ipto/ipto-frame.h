@@ -41,6 +41,11 @@ extern "C" {
  *  option); it needs no padding. */
 #define IPTO_FRAME_NA_LEN 86
 
+/** IPTO_FRAME_NS_LEN - length of a built neighbour solicitation (14 bytes
+ *  of Ethernet, 40 of IPv6, 24 of ICMPv6 NS, 8 of source link-layer
+ *  address option); it needs no padding. */
+#define IPTO_FRAME_NS_LEN 86
+
 /**
  * enum ipto_frame_style - the announcement frame styles.
  * @IPTO_FRAME_STYLE_NONE: not a style one can build; ipto_frame_parse()
@@ -63,6 +68,24 @@ extern "C" {
  * @IPTO_FRAME_STYLE_NA: IPv6 unsolicited neighbour advertisement (RFC 4861
  *	7.2.6) from the address itself to ff02::1, hop limit 255, Override
  *	set, Solicited clear, with a target link-layer address option.
+ * @IPTO_FRAME_STYLE_ARP_DIRECTED: a directed announcement to one neighbour:
+ *	an ARP request from the taken IP and the adapter's MAC whose target IP
+ *	is the neighbour's own address (struct ipto_frame_opts.target), sent
+ *	to the neighbour's MAC (struct ipto_frame_opts.target_mac) when known,
+ *	else to broadcast. A host answers a request for its own address and
+ *	updates its entry for the sender without the locktime check and
+ *	without the drop_gratuitous_arp filter (see frames.md). Sent to
+ *	broadcast, the frame is byte for byte an IPTO_FRAME_STYLE_ARP_REQUEST
+ *	and ipto_frame_parse() reports it as that.
+ * @IPTO_FRAME_STYLE_NS: a directed announcement to one IPv6 neighbour: a
+ *	neighbour solicitation (RFC 4861 4.3) from the taken address for the
+ *	neighbour's address (struct ipto_frame_opts.target), hop limit 255,
+ *	with a source link-layer address option carrying the adapter's MAC;
+ *	sent to the neighbour's MAC and address when
+ *	struct ipto_frame_opts.target_mac is known, else to the target's
+ *	solicited-node group (ff02::1:ffXX:XXXX, Ethernet 33:33:ff:XX:XX:XX).
+ *	The receiver updates its entry for the source even with
+ *	drop_unsolicited_na set.
  *
  * Values are part of the ABI; new styles are added at the end.
  */
@@ -73,6 +96,8 @@ enum ipto_frame_style {
 	IPTO_FRAME_STYLE_ARP_REQUEST = 3,
 	IPTO_FRAME_STYLE_ARP_REPLY = 4,
 	IPTO_FRAME_STYLE_NA = 5,
+	IPTO_FRAME_STYLE_ARP_DIRECTED = 6,
+	IPTO_FRAME_STYLE_NS = 7,
 };
 
 /**
@@ -93,7 +118,7 @@ enum ipto_frame_style {
  *	some peers' replies).
  * @IPTO_FRAME_THA_SENDER: the sender MAC.
  *
- * Ignored for IPTO_FRAME_STYLE_NA.
+ * Ignored for IPTO_FRAME_STYLE_NA and IPTO_FRAME_STYLE_NS.
  */
 enum ipto_frame_tha {
 	IPTO_FRAME_THA_DEFAULT = 0,
@@ -108,13 +133,12 @@ enum ipto_frame_tha {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_frame_tha_name(enum ipto_frame_tha v);
 
 /**
  * enum ipto_frame_flags - flags of struct ipto_frame_opts.flags.
- * @IPTO_FRAME_ROUTER: NA: set the Router flag. Ignored for ARP styles.
+ * @IPTO_FRAME_ROUTER: NA: set the Router flag. Ignored for the other styles.
  */
 enum ipto_frame_flags {
 	IPTO_FRAME_ROUTER = 1 << 0,
@@ -126,7 +150,6 @@ enum ipto_frame_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_frame_flags_name(enum ipto_frame_flags v);
 
@@ -135,10 +158,17 @@ const char *ipto_frame_flags_name(enum ipto_frame_flags v);
  * @sz: sizeof(struct ipto_frame_opts); use IPTO_OPTS().
  * @tha: the ARP target hardware address; IPTO_FRAME_THA_DEFAULT (0) when
  *	zero-initialised.
- * @target: the target IP of IPTO_FRAME_STYLE_ARP_REQUEST (IPv4, not multicast and
- *	not loopback, since Linux drops such frames unread); ignored by the
- *	other styles.
+ * @target: the target IP of IPTO_FRAME_STYLE_ARP_REQUEST and
+ *	IPTO_FRAME_STYLE_ARP_DIRECTED (IPv4, not multicast and not loopback,
+ *	since Linux drops such frames unread), the solicited address of
+ *	IPTO_FRAME_STYLE_NS (IPv6 unicast: not multicast, unspecified or
+ *	loopback); ignored by the other styles.
  * @flags: IPTO_FRAME_F_* bits; unknown bits give -EINVAL.
+ * @target_mac: the directed styles (IPTO_FRAME_STYLE_ARP_DIRECTED,
+ *	IPTO_FRAME_STYLE_NS): the neighbour's MAC, the Ethernet destination;
+ *	all zero (the default) when unknown: the frame then goes to broadcast
+ *	(ARP) or to the target's solicited-node group (NS). A known MAC must
+ *	be unicast. Ignored by the other styles.
  *
  * A zero-initialised struct (or NULL) gives every style's defaults.
  */
@@ -147,6 +177,7 @@ struct ipto_frame_opts {
 	enum ipto_frame_tha tha;
 	struct ipto_addr target;
 	unsigned int flags;
+	struct ipto_mac target_mac;
 };
 
 /**
@@ -157,7 +188,7 @@ struct ipto_frame_opts {
  * @mac: the sender MAC: the takeover adapter's own MAC. It must be unicast:
  *	not multicast, not broadcast, not all zero.
  * @ip: the taken-over address: IPv4 for the ARP styles, IPv6 for
- *	IPTO_FRAME_STYLE_NA, and a unicast one (not multicast, broadcast,
+ *	IPTO_FRAME_STYLE_NA and IPTO_FRAME_STYLE_NS, and a unicast one (not multicast, broadcast,
  *	unspecified, loopback or in 240.0.0.0/4). Its prefix length matters
  *	only to IPTO_FRAME_STYLE_ARP_BCAST_TARGET.
  * @opts: options, or NULL for the defaults.
@@ -170,9 +201,10 @@ struct ipto_frame_opts {
  * applies.
  *
  * Returns: the frame length (IPTO_FRAME_MIN_LEN for ARP, IPTO_FRAME_NA_LEN
- * for NA), -ENOBUFS when @size is too small, or -EINVAL for a bad argument:
+ * for NA, IPTO_FRAME_NS_LEN for NS), -ENOBUFS when @size is too small, or -EINVAL for a bad argument:
  * an unknown style, a non-unicast @mac or @ip, a family that does not
- * match @style (IPv6 with an ARP style, IPv4 with NA), bad @opts. The
+ * match @style (IPv6 with an ARP style, IPv4 with NA or NS), a missing or
+ * bad target for the styles that need one, bad @opts. The
  * context's log says why.
  */
 int ipto_frame_build(struct ipto_ctx *ctx, enum ipto_frame_style style,
@@ -182,7 +214,8 @@ int ipto_frame_build(struct ipto_ctx *ctx, enum ipto_frame_style style,
 /**
  * ipto_frame_style_name - a short stable name for @style, for logs, command
  * lines and JSON: "arp-announce", "arp-bcast-target", "arp-request",
- * "arp-reply", "na", or "none" for IPTO_FRAME_STYLE_NONE.
+ * "arp-reply", "na", "arp-directed", "ns", or "none" for
+ * IPTO_FRAME_STYLE_NONE.
  *
  * Returns: a static string, or NULL for an unknown value.
  */
@@ -197,30 +230,35 @@ const char *ipto_frame_style_name(enum ipto_frame_style style);
 int ipto_frame_style_from_name(const char *name);
 
 /**
- * struct ipto_frame_info - a parsed ARP or NA frame.
+ * struct ipto_frame_info - a parsed ARP, NA or NS frame.
  * @sz: set by the caller to sizeof(struct ipto_frame_info) (IPTO_OPTS());
  *	the parser writes only the fields @sz covers.
  * @style: the style the frame fits (deduced, see ipto_frame_parse()).
  * @len: the length the frame's headers cover: IPTO_FRAME_ARP_LEN for ARP,
- *	54 + the IPv6 payload length for NA. Bytes after it are padding.
+ *	54 + the IPv6 payload length for NA and NS. Bytes after it are
+ *	padding.
  * @ethertype: 0x0806 (ARP) or 0x86dd (IPv6), host byte order.
  * @eth_dst: the Ethernet destination.
  * @eth_src: the Ethernet source.
- * @op: the ARP opcode (1 request, 2 reply); 0 for NA.
+ * @op: the ARP opcode (1 request, 2 reply); 0 for NA and NS.
  * @sender_mac: the MAC the frame announces: ARP sender hardware address;
- *	NA target link-layer address option, or @eth_src if it has none.
+ *	NA target link-layer address option, NS source link-layer address
+ *	option, or @eth_src if the NA or NS has none.
  * @sender_ip: the IP the frame announces: ARP sender protocol address; NA
- *	target address. So sender_ip -> sender_mac is the binding that a
+ *	target address; NS source address (:: for a duplicate address
+ *	detection probe). So sender_ip -> sender_mac is the binding that a
  *	receiver learns, in both families (what conflict detection compares).
- * @target_mac: ARP target hardware address; zero for NA.
- * @target_ip: ARP target protocol address; family 0 (all zero) for NA.
- * @ip_src: NA: the IPv6 source; family 0 for ARP.
- * @ip_dst: NA: the IPv6 destination; family 0 for ARP.
- * @hop_limit: NA: the IPv6 hop limit (always 255, else rejected).
+ * @target_mac: ARP target hardware address; zero for NA and NS.
+ * @target_ip: ARP target protocol address; NS target address (the
+ *	solicited one); family 0 (all zero) for NA.
+ * @ip_src: NA, NS: the IPv6 source; family 0 for ARP.
+ * @ip_dst: NA, NS: the IPv6 destination; family 0 for ARP.
+ * @hop_limit: NA, NS: the IPv6 hop limit (always 255, else rejected).
  * @router: NA: the Router flag.
  * @solicited: NA: the Solicited flag.
  * @override: NA: the Override flag.
  * @has_tlla: NA: a target link-layer address option was present.
+ * @has_slla: NS: a source link-layer address option was present.
  *
  * Addresses come with prefix length IPTO_PREFIX_UNKNOWN.
  */
@@ -243,11 +281,12 @@ struct ipto_frame_info {
 	bool solicited;
 	bool override;
 	bool has_tlla;
+	bool has_slla;
 };
 
 /**
- * ipto_frame_parse - strictly parse an Ethernet II frame carrying ARP or an
- * IPv6 neighbour advertisement.
+ * ipto_frame_parse - strictly parse an Ethernet II frame carrying ARP, an
+ * IPv6 neighbour advertisement or an IPv6 neighbour solicitation.
  * @buf: the frame, from the Ethernet destination on, without FCS.
  * @len: its length. Never read beyond. ARP frames need only their 42
  *	bytes (Linux sends them unpadded on veth and loopback-like links);
@@ -259,21 +298,28 @@ struct ipto_frame_info {
  * ICMPv6 type 136 that passes RFC 4861 7.1.2 validation (hop limit 255,
  * code 0, correct checksum, length >= 24, non-multicast target, Solicited
  * clear when sent to multicast, no zero-length option), with an Ethernet
- * destination that matches a multicast IPv6 destination. VLAN-tagged
- * frames are foreign.
+ * destination that matches a multicast IPv6 destination; the same for
+ * ICMPv6 type 135 (NS) by RFC 4861 7.1.1 (target not multicast; from ::
+ * only to a solicited-node group and without a source link-layer option),
+ * whose multicast destination must be the target's solicited-node group.
+ * VLAN-tagged frames are foreign.
  *
  * The style is deduced: an ARP request whose target IP equals its sender
  * IP is IPTO_FRAME_STYLE_ARP_ANNOUNCE; one whose target IP is the broadcast
  * address of some prefix 0..30 around the sender IP (255.255.255.255
  * included) is IPTO_FRAME_STYLE_ARP_BCAST_TARGET; any other request is
- * IPTO_FRAME_STYLE_ARP_REQUEST. A reply with target IP = sender IP is
+ * IPTO_FRAME_STYLE_ARP_REQUEST, or IPTO_FRAME_STYLE_ARP_DIRECTED when its
+ * Ethernet destination is unicast. A reply with target IP = sender IP is
  * IPTO_FRAME_STYLE_ARP_REPLY whatever its target MAC. An NA with Solicited clear
- * is IPTO_FRAME_STYLE_NA. Anything else well-formed is IPTO_FRAME_STYLE_NONE.
+ * is IPTO_FRAME_STYLE_NA. An NS with a source address and a source
+ * link-layer option is IPTO_FRAME_STYLE_NS (a duplicate address detection
+ * probe, from ::, is not). Anything else well-formed is
+ * IPTO_FRAME_STYLE_NONE.
  * (A request to a real host can look like the broadcast-target style: the
  * prefix is not on the wire.)
  *
  * Returns: 0; -EPROTO for a frame that is truncated, inconsistent, or not
- * ARP/NA at all; -EINVAL for a NULL argument or an @info->sz too small to
+ * ARP/NA/NS at all; -EINVAL for a NULL argument or an @info->sz too small to
  * hold sz itself.
  */
 int ipto_frame_parse(const void *buf, size_t len, struct ipto_frame_info *info);

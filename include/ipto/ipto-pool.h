@@ -135,7 +135,6 @@ enum ipto_adapter_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_adapter_flags_name(enum ipto_adapter_flags v);
 
@@ -241,7 +240,6 @@ enum ipto_plan_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_plan_flags_name(enum ipto_plan_flags v);
 
@@ -356,7 +354,6 @@ enum ipto_plan_action {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_plan_action_name(enum ipto_plan_action v);
 
@@ -368,7 +365,7 @@ const char *ipto_plan_action_name(enum ipto_plan_action v);
  *	taken-over address (only with IPTO_PLAN_SHARE_ADAPTERS).
  * @IPTO_PLAN_STEP_MACVLAN: the adapter is a virtual one (a macvlan, see
  *	ipto_pool_add_macvlan_adapters()): a takeover creates it when the
- *	system lacks it, a release deletes it once empty. (Since 1.0.)
+ *	system lacks it, a release deletes it once empty.
  */
 enum ipto_plan_step_flags {
 	IPTO_PLAN_STEP_MANAGEMENT = 1 << 0,
@@ -382,7 +379,6 @@ enum ipto_plan_step_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_plan_step_flags_name(enum ipto_plan_step_flags v);
 
@@ -480,7 +476,7 @@ struct ipto_binder;
  * records as taken over is left as it is.
  *
  * Returns: the number of addresses loaded, or a negative errno (nothing
- * changed). Since: 1.0.
+ * changed).
  */
 int ipto_pool_load_occupancy(struct ipto_pool *pool, const char *standby,
 			     struct ipto_binder *binder);
@@ -492,7 +488,6 @@ int ipto_pool_load_occupancy(struct ipto_pool *pool, const char *standby,
  * @ifname: one of its takeover adapters.
  * @ip: an address the description gives to some node (the prefix length
  *	is ignored: the description's is used).
- * Since: 1.0.
  */
 struct ipto_plan_move {
 	const char *standby;
@@ -517,7 +512,7 @@ struct ipto_plan_move {
  *
  * Returns: 0; -ENOENT for an address no node has or an adapter the
  * standby does not have; -EEXIST for an address listed twice; -EINVAL; or
- * another negative errno. Since: 1.0.
+ * another negative errno.
  */
 int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
 			const struct ipto_plan_move *moves, size_t n,
@@ -529,7 +524,6 @@ int ipto_plan_new_moves(struct ipto_pool *pool, enum ipto_plan_action action,
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_format_name(enum ipto_format v);
 
@@ -561,7 +555,6 @@ int ipto_plan_format(const struct ipto_plan *plan, enum ipto_format format,
  * @name_prefix: the interface names are this prefix and the index
  *	("ipto" by default: ipto0, ipto1, ...); 1..12 bytes, the same
  *	characters as an adapter name.
- * Since: 1.0.
  */
 struct ipto_macvlan_opts {
 	size_t sz;
@@ -594,7 +587,6 @@ struct ipto_macvlan_opts {
  * Returns: 0; -ENOENT for an unknown standby; -EADDRINUSE when a derived
  * MAC is another adapter's or a node's (the log names both); -EEXIST when
  * a name is taken; -EINVAL; or another negative errno.
- * Since: 1.0.
  */
 int ipto_pool_add_macvlan_adapters(struct ipto_pool *pool, const char *standby,
 				   const char *parent, unsigned int count,
@@ -611,7 +603,7 @@ int ipto_pool_add_macvlan_adapters(struct ipto_pool *pool, const char *standby,
  *	be NULL.
  *
  * Returns: 0 for a macvlan; -ENODATA for an ordinary adapter; -ENOENT for
- * an unknown standby or adapter; -EINVAL. Since: 1.0.
+ * an unknown standby or adapter; -EINVAL.
  */
 int ipto_pool_get_adapter_macvlan(const struct ipto_pool *pool,
 				  const char *standby, const char *ifname,
@@ -623,7 +615,7 @@ int ipto_pool_get_adapter_macvlan(const struct ipto_pool *pool,
  * @pool: the pool (NULL gives 0).
  * @standby: one standby, or NULL for every standby.
  *
- * Returns: the count (0 for an unknown standby). Since: 1.0.
+ * Returns: the count (0 for an unknown standby).
  */
 size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
 				   const char *standby);
@@ -634,7 +626,6 @@ size_t ipto_pool_get_macvlan_count(const struct ipto_pool *pool,
  * @IPTO_MACVLAN_KEEP: a pre-created link, made at setup and left in place
  *	by takeovers and releases (its tag ends in ":keep"). For cleanup:
  *	remove those too.
- * Since: 1.0.
  */
 enum ipto_macvlan_flags {
 	IPTO_MACVLAN_KEEP = 1 << 0,
@@ -645,7 +636,6 @@ enum ipto_macvlan_flags {
  * @v: the value.
  *
  * Returns: a static string, or NULL when @v is not exactly one flag.
- * Since: 1.0
  */
 const char *ipto_macvlan_flags_name(enum ipto_macvlan_flags v);
 
@@ -664,7 +654,7 @@ const char *ipto_macvlan_flags_name(enum ipto_macvlan_flags v);
  * as they are; a link of that name without the tag is refused (-EEXIST,
  * nothing created). All or nothing.
  *
- * Returns: the number of links created, or a negative errno. Since: 1.0.
+ * Returns: the number of links created, or a negative errno.
  */
 int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
 		       struct ipto_binder *binder, unsigned int flags);
@@ -679,7 +669,7 @@ int ipto_macvlan_setup(struct ipto_pool *pool, const char *standby,
  * Only links whose alias is libipto's tag are considered; a link with any
  * address but an IPv6 link-local one is kept and logged.
  *
- * Returns: the number of links deleted, or a negative errno. Since: 1.0.
+ * Returns: the number of links deleted, or a negative errno.
  */
 int ipto_macvlan_cleanup(struct ipto_binder *binder, const char *standby,
 			 unsigned int flags);
@@ -696,7 +686,6 @@ int ipto_macvlan_cleanup(struct ipto_binder *binder, const char *standby,
  * @index: the adapter index of its tag.
  * @flags: IPTO_MACVLAN_KEEP for a pre-created link, else 0.
  * @n_addrs: its addresses other than IPv6 link-local ones.
- * Since: 1.0.
  */
 struct ipto_macvlan_entry {
 	size_t sz;
@@ -722,7 +711,7 @@ struct ipto_macvlan_entry {
  * @max: the room in @out.
  *
  * Returns: the number of such links (may exceed @max), or a negative
- * errno. Since: 1.0.
+ * errno.
  */
 int ipto_macvlan_list(struct ipto_binder *binder, const char *standby,
 		      struct ipto_macvlan_entry *out, size_t max);
@@ -736,7 +725,7 @@ int ipto_macvlan_list(struct ipto_binder *binder, const char *standby,
  * @flags: receives IPTO_MACVLAN_KEEP or 0; may be NULL.
  *
  * Returns: 0 when @alias is a tag; -ENODATA when it is not; -ENOSPC when
- * @standby is too small; -EINVAL. Since: 1.0.
+ * @standby is too small; -EINVAL.
  */
 int ipto_macvlan_tag_parse(const char *alias, char *standby, size_t len,
 			   unsigned int *index, unsigned int *flags);

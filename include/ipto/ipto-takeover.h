@@ -93,7 +93,7 @@ struct ipto_announce_round {
  *	the node (`ipto reclaim`): addresses are marked
  *	IPTO_ADDR_PROTO_RECLAIM instead of IPTO_ADDR_PROTO_TAKEOVER, no ARP
  *	setting is changed or guarded, and a release plan run with this flag
- *	removes only addresses so marked. (Since 1.0.)
+ *	removes only addresses so marked.
  */
 enum ipto_takeover_flags {
 	IPTO_TAKEOVER_KEEP_DEVCONF = 1 << 0,
@@ -107,7 +107,6 @@ enum ipto_takeover_flags {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
 
@@ -245,7 +244,7 @@ int ipto_takeover_undo(struct ipto_takeover *t);
 /**
  * enum ipto_report_op - what a report entry did.
  * IPTO_REPORT_OP_ADAPTER_CREATE: created a virtual (macvlan) adapter the plan
- * needs; undone by deleting it (Since 1.0).
+ * needs; undone by deleting it.
  */
 enum ipto_report_op {
 	IPTO_REPORT_OP_CHECK_ADAPTER = 1,
@@ -265,7 +264,6 @@ enum ipto_report_op {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_report_op_name(enum ipto_report_op v);
 
@@ -290,7 +288,6 @@ enum ipto_report_outcome {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_report_outcome_name(enum ipto_report_outcome v);
 
@@ -334,13 +331,12 @@ int ipto_takeover_get_report(const struct ipto_takeover *t, size_t index,
 /* One at a time per standby host                                      */
 /* ------------------------------------------------------------------ */
 
-/** IPTO_LOCK_TIMEOUT_DEFAULT_MS - how long ipto_lock_acquire() waits by default. Since: 1.0. */
+/** IPTO_LOCK_TIMEOUT_DEFAULT_MS - how long ipto_lock_acquire() waits by default. */
 #define IPTO_LOCK_TIMEOUT_DEFAULT_MS 10000
 
 /**
  * enum ipto_lock_flags - flags of struct ipto_lock_opts.
  * @IPTO_LOCK_NOWAIT: do not wait: -EBUSY when another process holds it.
- * Since: 1.0.
  */
 enum ipto_lock_flags {
 	IPTO_LOCK_NOWAIT = 1 << 0,
@@ -356,7 +352,6 @@ enum ipto_lock_flags {
  *	(/proc/thread-self/ns/net), so one standby host (namespace) has one
  *	lock whatever program takes it.
  * @flags: enum ipto_lock_flags.
- * Since: 1.0.
  */
 struct ipto_lock_opts {
 	size_t sz;
@@ -371,11 +366,10 @@ struct ipto_lock_opts {
  * @v: the value.
  *
  * Returns: a static string, or NULL when @v is not one of its values.
- * Since: 1.0
  */
 const char *ipto_lock_flags_name(enum ipto_lock_flags v);
 
-/** struct ipto_lock - a held lock (see ipto_lock_acquire()). Since: 1.0. */
+/** struct ipto_lock - a held lock (see ipto_lock_acquire()). */
 struct ipto_lock;
 
 /**
@@ -393,7 +387,7 @@ struct ipto_lock;
  * Returns: 0; -ETIMEDOUT when another process held it for the whole
  * timeout (logged with the lock file's name); -EBUSY with
  * IPTO_LOCK_NOWAIT; -EINVAL; or a negative errno from open(2) (e.g.
- * -EACCES). Since: 1.0.
+ * -EACCES).
  */
 int ipto_lock_acquire(struct ipto_ctx *ctx, const struct ipto_lock_opts *opts,
 		      struct ipto_lock **ret);
@@ -402,7 +396,7 @@ int ipto_lock_acquire(struct ipto_ctx *ctx, const struct ipto_lock_opts *opts,
  * ipto_lock_release - release and free a lock.
  * @lock: the lock, or NULL.
  *
- * Returns: NULL. Since: 1.0.
+ * Returns: NULL.
  */
 struct ipto_lock *ipto_lock_release(struct ipto_lock *lock);
 
@@ -426,7 +420,6 @@ struct ipto_lock *ipto_lock_release(struct ipto_lock *lock);
  *	IPTO_ADDR_PROTO_RECLAIM): present, not held by libipto, so a release
  *	leaves it. The entry's @ifname stays NULL; ipto_status_format() names
  *	the interface ("unmarked_on").
- * Since: 1.0.
  */
 enum ipto_health {
 	IPTO_HEALTH_ADAPTER_DOWN = 1 << 0,
@@ -443,7 +436,6 @@ enum ipto_health {
  * @v: the value.
  *
  * Returns: a static string, or NULL when @v is not one of its values.
- * Since: 1.0
  */
 const char *ipto_health_name(enum ipto_health v);
 
@@ -454,7 +446,6 @@ const char *ipto_health_name(enum ipto_health v);
  *	ipto_pool_load_occupancy()).
  * @node: only this node's addresses (every one of them, held or
  *	missing); NULL: every node with an address held here.
- * Since: 1.0.
  */
 struct ipto_status_opts {
 	size_t sz;
@@ -473,7 +464,6 @@ struct ipto_status_opts {
  * @health: enum ipto_health bits; 0 is healthy.
  *
  * The strings belong to the status (or its pool).
- * Since: 1.0.
  */
 struct ipto_status_entry {
 	size_t sz;
@@ -485,7 +475,7 @@ struct ipto_status_entry {
 	unsigned int health;
 };
 
-/** struct ipto_status - a snapshot of what a standby holds; refcounted. Since: 1.0. */
+/** struct ipto_status - a snapshot of what a standby holds; refcounted. */
 struct ipto_status;
 
 /**
@@ -501,19 +491,18 @@ struct ipto_status;
  *
  * Returns: 0; -ENOENT for an unknown node or standby; -EINVAL;
  * -EOPNOTSUPP when the binder has no dumps; or a negative errno.
- * Since: 1.0.
  */
 int ipto_status_new(struct ipto_pool *pool, struct ipto_binder *binder,
 		     const struct ipto_status_opts *opts,
 		     struct ipto_status **ret);
 
-/** ipto_status_ref - take a reference. Returns: @status. Since: 1.0. */
+/** ipto_status_ref - take a reference. Returns: @status. */
 struct ipto_status *ipto_status_ref(struct ipto_status *status);
 
-/** ipto_status_unref - drop a reference. Returns: NULL. Since: 1.0. */
+/** ipto_status_unref - drop a reference. Returns: NULL. */
 struct ipto_status *ipto_status_unref(struct ipto_status *status);
 
-/** ipto_status_get_count - the number of entries (NULL gives 0). Since: 1.0. */
+/** ipto_status_get_count - the number of entries (NULL gives 0). */
 size_t ipto_status_get_count(const struct ipto_status *status);
 
 /**
@@ -522,7 +511,7 @@ size_t ipto_status_get_count(const struct ipto_status *status);
  * @index: 0 .. count - 1.
  * @entry: filled up to @entry->sz on success.
  *
- * Returns: 0, -ERANGE, -EINVAL. Since: 1.0.
+ * Returns: 0, -ERANGE, -EINVAL.
  */
 int ipto_status_get_entry(const struct ipto_status *status, size_t index,
 			  struct ipto_status_entry *entry);
@@ -534,7 +523,7 @@ int ipto_status_get_entry(const struct ipto_status *status, size_t index,
  * @format: IPTO_FORMAT_TEXT or IPTO_FORMAT_JSON.
  * @out: a malloc()ed string ending in a newline; the caller frees it.
  *
- * Returns: 0, -EINVAL, -ENOMEM. Since: 1.0.
+ * Returns: 0, -EINVAL, -ENOMEM.
  */
 int ipto_status_format(const struct ipto_status *status,
 		       enum ipto_format format, char **out);

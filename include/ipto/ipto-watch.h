@@ -57,8 +57,6 @@ extern "C" {
  *	at least the defend interval old).
  * @defend_result: 0, or the negative errno of a defence that failed.
  * @count: the conflicts on @addr so far, this one included.
- *
- * Since: 1.0
  */
 struct ipto_watch_conflict {
 	size_t sz;
@@ -86,8 +84,6 @@ struct ipto_watch_conflict {
  *	announcement, or one unsolicited NA for IPv6) from the adapter that
  *	holds it, at most once per defend interval per address. The default.
  * @IPTO_WATCH_POLICY_REPORT: report it and send nothing.
- *
- * Since: 1.0
  */
 enum ipto_watch_policy {
 	IPTO_WATCH_POLICY_DEFEND = 1,
@@ -99,15 +95,13 @@ enum ipto_watch_policy {
  * and JSON.
  *
  * Returns: a static string, or NULL for an unknown value.
- *
- * Since: 1.0
  */
 const char *ipto_watch_policy_name(enum ipto_watch_policy policy);
 
-/** IPTO_WATCH_DEFEND_INTERVAL_MS - RFC 5227 DEFEND_INTERVAL. Since: 1.0 */
+/** IPTO_WATCH_DEFEND_INTERVAL_MS - RFC 5227 DEFEND_INTERVAL. */
 #define IPTO_WATCH_DEFEND_INTERVAL_MS 10000
 
-/** struct ipto_watch - a conflict watcher; refcounted. Since: 1.0 */
+/** struct ipto_watch - a conflict watcher; refcounted. */
 struct ipto_watch;
 
 /**
@@ -118,8 +112,6 @@ struct ipto_watch;
  *
  * The defence (if any) has been sent before the call. The callback may not
  * free the watcher's last reference.
- *
- * Since: 1.0
  */
 typedef void (*ipto_watch_conflict_fn)(struct ipto_watch *w,
 				       const struct ipto_watch_conflict *conflict,
@@ -138,8 +130,6 @@ typedef void (*ipto_watch_conflict_fn)(struct ipto_watch *w,
  * @on_conflict: the callback, or NULL (conflicts are then only counted
  *	and logged at priority INFO).
  * @userdata: passed to @on_conflict.
- *
- * Since: 1.0
  */
 struct ipto_watch_opts {
 	size_t sz;
@@ -160,18 +150,16 @@ struct ipto_watch_opts {
  * Changes nothing and opens no socket (see ipto_watch_start()).
  *
  * Returns: 0 or a negative errno (-EINVAL for bad options).
- *
- * Since: 1.0
  */
 int ipto_watch_new(struct ipto_ctx *ctx, const struct ipto_watch_opts *opts,
 		   struct ipto_watch **ret);
 
-/** ipto_watch_ref - take a reference. Returns: @w. Since: 1.0 */
+/** ipto_watch_ref - take a reference. Returns: @w. */
 struct ipto_watch *ipto_watch_ref(struct ipto_watch *w);
 
 /**
  * ipto_watch_unref - drop a reference; the last one closes the socket and
- * the defence adapters. Returns: NULL. Since: 1.0
+ * the defence adapters. Returns: NULL.
  */
 struct ipto_watch *ipto_watch_unref(struct ipto_watch *w);
 
@@ -188,8 +176,6 @@ struct ipto_watch *ipto_watch_unref(struct ipto_watch *w);
  * after ipto_watch_start().
  *
  * Returns: 0 or a negative errno; nothing is added on failure.
- *
- * Since: 1.0
  */
 int ipto_watch_add(struct ipto_watch *w, const char *ifname,
 		   const struct ipto_addr *addr);
@@ -203,13 +189,11 @@ int ipto_watch_add(struct ipto_watch *w, const char *ifname,
  *
  * Returns: the number of addresses added, or a negative errno (those added
  * before the failure stay).
- *
- * Since: 1.0
  */
 int ipto_watch_add_plan(struct ipto_watch *w, const struct ipto_plan *plan,
 			const char *standby);
 
-/** ipto_watch_get_addr_count - the number of watched addresses. Since: 1.0 */
+/** ipto_watch_get_addr_count - the number of watched addresses. */
 size_t ipto_watch_get_addr_count(const struct ipto_watch *w);
 
 /**
@@ -218,8 +202,6 @@ size_t ipto_watch_get_addr_count(const struct ipto_watch *w);
  * advertisements only, on every adapter at once. Needs CAP_NET_RAW.
  *
  * Returns: 0, -EALREADY when started, -EPERM, or a negative errno.
- *
- * Since: 1.0
  */
 int ipto_watch_start(struct ipto_watch *w);
 
@@ -228,8 +210,6 @@ int ipto_watch_start(struct ipto_watch *w);
  * call ipto_watch_dispatch(). Owned by @w (CLOEXEC, NONBLOCK).
  *
  * Returns: the fd, or -EBADF before ipto_watch_start(), -EINVAL.
- *
- * Since: 1.0
  */
 int ipto_watch_get_fd(const struct ipto_watch *w);
 
@@ -239,8 +219,6 @@ int ipto_watch_get_fd(const struct ipto_watch *w);
  *
  * Returns: the number of conflicts found (0 or more), or a negative errno
  * when reading failed (-EBADF before ipto_watch_start()).
- *
- * Since: 1.0
  */
 int ipto_watch_dispatch(struct ipto_watch *w);
 
@@ -258,15 +236,13 @@ int ipto_watch_dispatch(struct ipto_watch *w);
  * Returns: 1 when the frame is a conflict (reported, maybe defended), 0
  * when it is not (not ARP or NA, malformed, about another address, sent
  * with the adapter's own MAC), or -EINVAL.
- *
- * Since: 1.0
  */
 int ipto_watch_feed(struct ipto_watch *w, const char *ifname,
 		    const void *frame, size_t len, uint64_t time_ns);
 
 /**
  * ipto_watch_get_conflict_count - conflicts seen since the watcher was
- * made, on every address. Since: 1.0
+ * made, on every address.
  */
 uint64_t ipto_watch_get_conflict_count(const struct ipto_watch *w);
 
@@ -279,8 +255,6 @@ uint64_t ipto_watch_get_conflict_count(const struct ipto_watch *w);
  * is to hold it.
  * @ifname: the adapter; it must be up (-ENETDOWN otherwise).
  * @addr: a unicast IPv4 or IPv6 address.
- *
- * Since: 1.0
  */
 struct ipto_probe_target {
 	const char *ifname;
@@ -298,8 +272,6 @@ struct ipto_probe_target {
  * RFC 5227's own timing (probes 1-2 s apart, ANNOUNCE_WAIT 2 s) is
  * interval_ms = 1000, wait_ms = 2000: about 4 s per probe. The defaults
  * cost about 600 ms (watch.md has the measurement).
- *
- * Since: 1.0
  */
 struct ipto_probe_opts {
 	size_t sz;
@@ -330,8 +302,6 @@ struct ipto_probe_opts {
  *
  * Returns: 0 when nobody answered, -EADDRINUSE at a conflict, -ENETDOWN
  * for an adapter that is down, -EPERM, or another negative errno.
- *
- * Since: 1.0
  */
 int ipto_probe(struct ipto_ctx *ctx, const struct ipto_probe_target *targets,
 	       size_t n, const struct ipto_probe_opts *opts,
@@ -348,8 +318,6 @@ int ipto_probe(struct ipto_ctx *ctx, const struct ipto_probe_target *targets,
  * @conflict: as for ipto_probe().
  *
  * Returns: as ipto_probe(); -ENOENT when the plan has no takeover step.
- *
- * Since: 1.0
  */
 int ipto_probe_plan(struct ipto_ctx *ctx, const struct ipto_plan *plan,
 		    const char *standby,
@@ -367,7 +335,7 @@ int ipto_probe_plan(struct ipto_ctx *ctx, const struct ipto_plan *plan,
  * @client: the client's address, same family.
  * @client_port: the client's port, 1..65535.
  *
- * A plain value. Since: 1.0
+ * A plain value.
  */
 struct ipto_conn {
 	struct ipto_addr server;
@@ -376,7 +344,7 @@ struct ipto_conn {
 	uint16_t client_port;
 };
 
-/** IPTO_CONN_STRLEN - a buffer this big holds any formatted connection. Since: 1.0 */
+/** IPTO_CONN_STRLEN - a buffer this big holds any formatted connection. */
 #define IPTO_CONN_STRLEN 112
 
 /**
@@ -389,8 +357,6 @@ struct ipto_conn {
  * Returns: 1 for a connection, 0 for a blank or comment line, -EINVAL for
  * anything else (a NULL argument, a malformed or non-unicast address, a
  * port outside 1..65535, two families, a third field).
- *
- * Since: 1.0
  */
 int ipto_conn_parse(const char *line, struct ipto_conn *out);
 
@@ -400,12 +366,10 @@ int ipto_conn_parse(const char *line, struct ipto_conn *out);
  *
  * Returns: the length, -ENOBUFS when @size is too small (IPTO_CONN_STRLEN
  * always suffices), -EINVAL.
- *
- * Since: 1.0
  */
 int ipto_conn_format(const struct ipto_conn *conn, char *buf, size_t size);
 
-/** IPTO_TICKLE_MAX_LEN - a buffer this big holds any tickle packet. Since: 1.0 */
+/** IPTO_TICKLE_MAX_LEN - a buffer this big holds any tickle packet. */
 #define IPTO_TICKLE_MAX_LEN 60
 
 /**
@@ -418,8 +382,6 @@ int ipto_conn_format(const struct ipto_conn *conn, char *buf, size_t size);
  * @size: its size.
  *
  * Returns: the length (40 for IPv4, 60 for IPv6), -ENOBUFS, -EINVAL.
- *
- * Since: 1.0
  */
 int ipto_tickle_build(const struct ipto_conn *conn, void *buf, size_t size);
 
@@ -430,8 +392,6 @@ int ipto_tickle_build(const struct ipto_conn *conn, void *buf, size_t size);
  *	that holds the connection's server address (looked up once per
  *	call). Either way the kernel resolves the client's MAC, and the
  *	frame leaves with the adapter's own MAC.
- *
- * Since: 1.0
  */
 struct ipto_tickle_opts {
 	size_t sz;
@@ -456,8 +416,6 @@ struct ipto_tickle_opts {
  *
  * Returns: the number of tickles sent, or a negative errno when none could
  * be sent for a reason that holds for all (-EPERM, -EINVAL).
- *
- * Since: 1.0
  */
 int ipto_tickle_send(struct ipto_ctx *ctx, const struct ipto_conn *conns,
 		     size_t n, const struct ipto_tickle_opts *opts,

@@ -176,7 +176,6 @@ enum ipto_log_priority {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * one of its values.
- * Since: 1.0
  */
 const char *ipto_log_priority_name(enum ipto_log_priority v);
 
@@ -291,7 +290,6 @@ enum ipto_addr_class {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_addr_class_name(enum ipto_addr_class v);
 
@@ -383,7 +381,6 @@ enum ipto_mac_class {
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
- * Since: 1.0
  */
 const char *ipto_mac_class_name(enum ipto_mac_class v);
 
@@ -437,5 +434,6 @@ struct ipto_watch;
 #include <ipto/ipto-backend.h>
 #include <ipto/ipto-takeover.h>
 #include <ipto/ipto-watch.h>
+#include <ipto/ipto-neigh.h>
 
 #endif /* IPTO_IPTO_H */

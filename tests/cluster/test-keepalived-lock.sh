@@ -85,6 +85,7 @@ canary_ok() {
 as_nobody() {
 	local h=$1
 	shift
+	# foreign-user: no checkout (system tools on /run paths, from /)
 	cl_exec "$h" setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups -- \
 		sh -c 'cd / && exec "$@"' sh "$@"
 }
@@ -114,6 +115,7 @@ as_nobody a1 ln -s "$CANARY" "$OLD_LOCK" || fail "nobody cannot plant the link o
 [ "$(cl_exec a1 stat -c %U "$OLD_LOCK")" = nobody ] && [ -L "$CL_DIR/a1$OLD_LOCK" ] ||
 	fail "a1: $OLD_LOCK is not nobody's link"
 as_nobody sb touch "$OLD_LOCK" || fail "nobody cannot plant the file on sb"
+# foreign-user: no checkout (system tools on /run paths, from /)
 cl_exec sb setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups -- \
 	sh -c 'cd / && exec flock -x "$1" sleep 600' sh "$OLD_LOCK" </dev/null >/dev/null 2>&1 &
 disown

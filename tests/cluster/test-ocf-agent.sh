@@ -31,6 +31,9 @@ bail() { echo "Bail out! $*"; exit 1; }
 lan_up --prefix ipto-ocf- --clients 1 --actives 1 --ips 2 --takeover 2 || bail "lan_up"
 T=$(mktemp -d /tmp/ipto-ocf.XXXXXX) || bail mktemp
 lan_atexit "rm -rf '$T'"
+# ocf-tester runs the agent as nobody (its permission check), who may not
+# reach the checkout (a clone in /root): it checks a staged copy.
+lan_stage AGENT_RUN "$AGENT" || bail "lan_stage $AGENT"
 A1=192.0.2.11
 A2=192.0.2.12
 CONF=$T/ipto.conf
@@ -61,7 +64,7 @@ tester() {
 	local h=$1
 	shift
 	on "$h" ocf-tester -n ip-a1 -o config="$CONF" -o node=a1 -o ipto="$IPTO" "$@" \
-		"$AGENT" >"$T/tester.out" 2>&1
+		"$AGENT_RUN" >"$T/tester.out" 2>&1
 }
 
 # --- meta-data: every parameter the agent reads is declared ------------------

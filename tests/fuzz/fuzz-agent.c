@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libFuzzer target: ipto-agent's wire protocol (examples/agent-proto.c),
+ * libFuzzer target: ipto-agent's wire protocol (examples/common/agent-proto.c),
  * authentication included. The first byte picks what the rest is:
  *
  *   0  bytes from a peer: split into lines as the agent does, each one

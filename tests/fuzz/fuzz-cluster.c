@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libFuzzer target: the cluster description (examples/cluster-config.c),
+/* libFuzzer target: the cluster description (examples/common/cluster-config.c),
  * the config file that ipto and ipto-agent read, then the planning a
  * command does with it. The input is the file (a memfd); if it holds a
  * NUL, the bytes after it are one --node spec and one --adapter spec. */

@@ -295,6 +295,24 @@ lan_neigh_wait() {
 # namespaces go (last registered runs first).
 lan_atexit() { LAN_ATEXIT+=("$1"); }
 
+# lan_stage VAR FILE: set VAR to the path of a copy of FILE that every user
+# can read and run, for a step that runs as another user (ocf-tester runs
+# the agent as nobody): the checkout itself may sit where only its owner
+# reaches (/root is 0700 on Debian). The copy (mode 755) is in a fresh
+# directory from mktemp -d in /tmp (a name nobody can guess or plant, owned
+# by the caller, 755, writable by the caller alone), removed at teardown.
+# Not in $(...): the teardown is registered in this shell.
+lan_stage() {
+	local _v=${1:?lan_stage VAR FILE} _f=${2:?lan_stage VAR FILE} _d
+	_d=$(mktemp -d /tmp/ipto-stage.XXXXXX) || return 1
+	lan_atexit "rm -rf '$_d'"
+	chmod 755 "$_d" && install -m 755 "$_f" "$_d/${_f##*/}" || {
+		_lan_err "cannot stage $_f in $_d"
+		return 1
+	}
+	printf -v "$_v" '%s' "$_d/${_f##*/}"
+}
+
 # _lan_veth NODE IF: create adapter IF of NODE and its switch-side end
 # (not yet in the bridge, both down), with the next MAC of the scheme.
 _lan_veth() {

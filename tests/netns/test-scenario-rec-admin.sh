@@ -14,18 +14,8 @@
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
 
-lan_up --prefix rec-adm- --clients 1 --actives 1 --ips 2 --takeover 2 || exit 1
-forget_record sb a1 a2
-A11=$(lan_ip4 a1 1)
-A12=$(lan_ip4 a1 2)
+rec_up rec-adm- --quiet --clients 1 --actives 1 --ips 2 --takeover 2
 ADM=192.0.2.201
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A11/24 $A12/24 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOC
-C=(-c "$sc_tmp/cluster.conf")
-quiet_adapters sb mgmt
 
 lan_exec a1 ip link set eth0 down
 lan_exec sb ip addr add "$A11/24" dev tk1

@@ -24,20 +24,7 @@
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
 
-lan_up --prefix ag2- --clients 1 --actives 2 --ips 2 --takeover 4 --second-subnet ||
-	exit 1
-forget_record sb a1 a2
-A11=$(lan_ip4 a1 1) A12=$(lan_ip4 a1 2) A21=$(lan_ip4 a2 1) A22=$(lan_ip4 a2 2)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A11/24 $A12/24 mac=$(lan_mac a1 eth0)
-node a2 $A21/24 $A22/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-adapter sb tk3
-adapter sb tk4
-EOC
-C=(-c "$sc_tmp/cluster.conf")
-quiet_adapters sb mgmt
+rec_up ag2- --quiet --clients 1 --actives 2 --ips 2 --takeover 4 --second-subnet
 check "the standby's agent answers" start_agent -v
 
 # adapter_of NODE-IP: the takeover adapter the kernel marks it on ("" none).

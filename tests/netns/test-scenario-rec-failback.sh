@@ -18,20 +18,9 @@
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
 
-lan_up --prefix rec-fb- --clients 2 --actives 2 --ips 1 --takeover 2 || exit 1
-forget_record sb a1 a2
-IP1=$(lan_ip4 a1 1)
-IP2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $IP1/24 mac=$(lan_mac a1 eth0)
-node a2 $IP2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-EOC
-C=(-c "$sc_tmp/cluster.conf")
-quiet_adapters sb mgmt
+rec_up rec-fb- --quiet --clients 2 --actives 2 --ips 1 --takeover 2
 lan_sysctl c2 net.ipv4.conf.eth0.drop_gratuitous_arp=1
-for c in c1 c2; do pings $c "$IP1"; pings $c "$IP2"; done
+for c in c1 c2; do pings $c "$A1"; pings $c "$A2"; done
 
 ipto_on a1 "${C[@]}" reclaim --node a1
 check "reclaim without --interface is a usage error (exit 2): $err" \
@@ -41,17 +30,17 @@ check "reclaim of an unknown node is a usage error (exit 2)" [ $rc = 2 ]
 
 # The nodes fail and lose their addresses (as after a crash and reboot).
 nw=$(lan_neigh_watch_path)
-lan_exec a2 ip addr del "$IP2/24" dev eth0
+lan_exec a2 ip addr del "$A2/24" dev eth0
 t_tk2=$("$nw" --now)
 ipto_on sb "${C[@]}" takeover --fail a2
 check "a2's takeover exits 0" [ $rc = 0 ]
-lan_exec a1 ip addr del "$IP1/24" dev eth0
+lan_exec a1 ip addr del "$A1/24" dev eth0
 t_tk1=$("$nw" --now)
 ipto_on sb "${C[@]}" takeover --fail a1 --schedule once
 check "a1's takeover exits 0" [ $rc = 0 ]
 for c in c1 c2; do
-	check "$c follows $IP2 to the standby's tk1" follows $c "$IP2" "$(lan_mac sb tk1)"
-	check "$c follows $IP1 to the standby's tk2" follows $c "$IP1" "$(lan_mac sb tk2)"
+	check "$c follows $A2 to the standby's tk1" follows $c "$A2" "$(lan_mac sb tk1)"
+	check "$c follows $A1 to the standby's tk2" follows $c "$A1" "$(lan_mac sb tk2)"
 done
 
 t_rel0=$(date +%s%N)
@@ -61,9 +50,9 @@ check "release on the standby exits 0 ($rc: $err)" [ $rc = 0 ]
 check "the standby holds nothing now: '$(marked sb)'" [ -z "$(marked sb)" ]
 since=$("$nw" --now)
 for c in c1 c2; do
-	lan_exec $c "$nw" --wait "$IP1" "$(lan_mac a1 eth0)" --since "$since" -t 15000 \
+	lan_exec $c "$nw" --wait "$A1" "$(lan_mac a1 eth0)" --since "$since" -t 15000 \
 		>"$sc_tmp/w-$c-1" 2>&1 &
-	lan_exec $c "$nw" --wait "$IP2" "$(lan_mac a2 eth0)" --since "$since" -t 15000 \
+	lan_exec $c "$nw" --wait "$A2" "$(lan_mac a2 eth0)" --since "$since" -t 15000 \
 		>"$sc_tmp/w-$c-2" 2>&1 &
 done
 lan_exec a1 "$IPTO" "${C[@]}" reclaim --node a1 --interface eth0 >"$sc_tmp/r1" 2>&1 &
@@ -77,7 +66,7 @@ rc2=$?
 check "reclaim on a1 and on a2 exit 0 ($rc1 $rc2: $(cat "$sc_tmp/r1" "$sc_tmp/r2" | grep ipto: | tr '\n' ' '))" \
 	[ $rc1 = 0 -a $rc2 = 0 ]
 check "their addresses are back on eth0, marked as reclaimed (113)" \
-	[ "$(proto_of a1 eth0 "$IP1/24") $(proto_of a2 eth0 "$IP2/24")" = "113 113" ]
+	[ "$(proto_of a1 eth0 "$A1/24") $(proto_of a2 eth0 "$A2/24")" = "113 113" ]
 wait
 note "failback: the release took $(((t_rel1 - t_rel0) / 1000000)) ms (whole process)" \
 	"client  settings               address      takeover ms before   ms to the node's MAC"
@@ -86,8 +75,8 @@ for c in c1 c2; do
 	s=defaults
 	[ $c = c2 ] && s=drop_gratuitous_arp=1
 	for k in 1 2; do
-		ip=$IP1 age=$(((since - t_tk1) / 1000))
-		[ $k = 2 ] && ip=$IP2 age=$(((since - t_tk2) / 1000))
+		ip=$A1 age=$(((since - t_tk1) / 1000))
+		[ $k = 2 ] && ip=$A2 age=$(((since - t_tk2) / 1000))
 		us=$(cat "$sc_tmp/w-$c-$k")
 		if [[ $us =~ ^[0-9]+$ ]]; then
 			note "$(printf '%-7s %-22s %-12s %18s %12.1f' $c $s "$ip" $age "$(echo "$us / 1000" | bc -l)")"
@@ -98,7 +87,7 @@ for c in c1 c2; do
 	done
 done
 check "every client maps each address to its node's MAC again" [ $all = 1 ]
-check "c1 reaches a1 and a2" eval 'pings c1 "$IP1" && pings c1 "$IP2"'
+check "c1 reaches a1 and a2" eval 'pings c1 "$A1" && pings c1 "$A2"'
 
 # An administrator's own address on a1 stays; what reclaim added goes.
 lan_exec a1 ip addr add 192.0.2.210/24 dev eth0

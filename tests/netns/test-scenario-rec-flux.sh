@@ -16,19 +16,8 @@
 . "$(dirname "$0")/scenario-lib.sh"
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
-command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
 
-lan_up --prefix rec-flux- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
-forget_record sb a1 a2
-A1=$(lan_ip4 a1 1)
-A2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A1/24 mac=$(lan_mac a1 eth0)
-node a2 $A2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-EOC
-C=(-c "$sc_tmp/cluster.conf")
+rec_up rec-flux- --need arping --clients 1 --actives 2 --ips 1 --takeover 2
 settings() {
 	lan_exec sb sysctl -n net.ipv4.conf.mgmt.arp_ignore net.ipv4.conf.mgmt.arp_announce | tr '\n' ' '
 }

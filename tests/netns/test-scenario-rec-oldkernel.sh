@@ -12,18 +12,7 @@
 . "$(dirname "$0")/record-lib.sh"
 export IPTO_TEST_NO_IFA_PROTO=1
 
-lan_up --prefix rec-old- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
-forget_record sb a1 a2
-A1=$(lan_ip4 a1 1)
-A2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A1/24 mac=$(lan_mac a1 eth0)
-node a2 $A2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-EOC
-C=(-c "$sc_tmp/cluster.conf")
-quiet_adapters sb mgmt
+rec_up rec-old- --quiet --clients 1 --actives 2 --ips 1 --takeover 2
 ino=$(lan_exec sb stat -L -c %i /proc/self/ns/net)
 lan_atexit "rm -rf /run/ipto/$ino"
 

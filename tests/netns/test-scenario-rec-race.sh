@@ -17,18 +17,7 @@
 SLOW=${IPTO_BUILD_ROOT:?}/tests/netns/slow-fail
 [ -x "$SLOW" ] || { echo "not ok - $SLOW is not built"; exit 1; }
 
-lan_up --prefix rec-race- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
-forget_record sb a1 a2
-A1=$(lan_ip4 a1 1)
-A2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A1/24 mac=$(lan_mac a1 eth0)
-node a2 $A2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-adapter sb mgmt management
-EOC
-C=(-c "$sc_tmp/cluster.conf")
+rec_up rec-race- --management --clients 1 --actives 2 --ips 1 --takeover 2
 lan_exec a1 ip link set eth0 down
 lan_exec a2 ip link set eth0 down
 NS=$(lan_ns sb)

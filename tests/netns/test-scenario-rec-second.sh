@@ -9,17 +9,7 @@
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
 
-lan_up --prefix rec-2nd- --clients 1 --actives 2 --ips 1 --takeover 2 || exit 1
-forget_record sb a1 a2
-A1=$(lan_ip4 a1 1)
-A2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A1/24 mac=$(lan_mac a1 eth0)
-node a2 $A2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-EOC
-C=(-c "$sc_tmp/cluster.conf")
+rec_up rec-2nd- --clients 1 --actives 2 --ips 1 --takeover 2
 check "c1 reaches a1 and a2" eval 'pings c1 "$A1" && pings c1 "$A2"'
 
 lan_exec a1 ip link set eth0 down

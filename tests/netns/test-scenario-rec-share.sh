@@ -10,17 +10,7 @@
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
 
-lan_up --prefix rec-shr- --clients 1 --actives 2 --ips 1 --takeover 1 || exit 1
-forget_record sb a1 a2
-A1=$(lan_ip4 a1 1)
-A2=$(lan_ip4 a2 1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A1/24 mac=$(lan_mac a1 eth0)
-node a2 $A2/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-EOC
-C=(-c "$sc_tmp/cluster.conf")
-quiet_adapters sb mgmt
+rec_up rec-shr- --quiet --clients 1 --actives 2 --ips 1 --takeover 1
 check "c1 reaches a2" pings c1 "$A2"
 
 lan_exec a1 ip link set eth0 down

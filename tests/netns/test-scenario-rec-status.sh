@@ -8,23 +8,8 @@
 . "$(dirname "$0")/scenario-lib.sh"
 # shellcheck source=record-lib.sh
 . "$(dirname "$0")/record-lib.sh"
-command -v jq >/dev/null || { echo "not ok - jq is missing (.ci/deps)"; exit 1; }
 
-lan_up --prefix rec-st- --clients 1 --actives 2 --ips 2 --takeover 3 || exit 1
-forget_record sb a1 a2
-A11=$(lan_ip4 a1 1)
-A12=$(lan_ip4 a1 2)
-A21=$(lan_ip4 a2 1)
-A22=$(lan_ip4 a2 2)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A11/24 $A12/24 mac=$(lan_mac a1 eth0)
-node a2 $A21/24 $A22/24 mac=$(lan_mac a2 eth0)
-adapter sb tk1
-adapter sb tk2
-adapter sb tk3
-adapter sb mgmt management
-EOC
-C=(-c "$sc_tmp/cluster.conf")
+rec_up rec-st- --management --clients 1 --actives 2 --ips 2 --takeover 3
 
 # status_json: sets $rc and $out (the JSON).
 status_json() { ipto_on sb "${C[@]}" status --json "$@"; }

@@ -18,7 +18,7 @@ for p in jq tshark python3 ss; do
 	command -v $p >/dev/null || { echo "not ok - $p is missing (.ci/deps)"; exit 1; }
 done
 PEER=$(realpath "$(dirname "$0")/tickle-peer.py")
-SS2CONNS=$(realpath "$(dirname "$0")/../../examples/ipto-conns-from-ss")
+SS2CONNS=$(realpath "$(dirname "$0")/../../examples/ipto/ipto-conns-from-ss")
 FAIL_S=3.5
 
 lan_up --prefix wch-t- --clients 2 --actives 1 --ips 1 --takeover 1 || exit 1

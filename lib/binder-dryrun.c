@@ -590,20 +590,27 @@ static int dr_binder_init(struct ipto_ctx *ctx, void *state)
 	return 0;
 }
 
+/* No fast operations: the engine takes the public ops one by one, as for a
+ * caller's binder. */
+static const struct ipto_binder_builtin dryrun_builtin = {
+	.kind = IPTO_BACKEND_DRYRUN,
+};
+
 IPTO_EXPORT int ipto_binder_new_dryrun(struct ipto_ctx *ctx,
 				       struct ipto_binder **ret)
 {
 	return ipto_binder_new_builtin(ctx, &dryrun_binder_ops,
 				       sizeof(struct dr_binder), dr_binder_init,
-				       NULL, ret);
+				       NULL, &dryrun_builtin, ret);
 }
 
 /* The model behind a dry-run binder, or NULL (logged) for any other. */
 static struct dr_binder *dr_binder_of(const struct ipto_binder *b,
 				      const char *who)
 {
-	return b ? dr_model_of(b->ctx, b->userdata, b->ops.addr_add == dr_addr_add,
-			       who, "binder")
+	return b ? dr_model_of(b->ctx, b->userdata,
+			       ipto_backend_is(b, IPTO_BACKEND_DRYRUN), who,
+			       "binder")
 		 : NULL;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ipto watch | probe | tickle: what the standby does around a takeover
- * (doc/watch.md). Linked into the ipto command; examples/ipto.c hands
- * these three commands to watch_cmd_main() before its own parsing.
+ * (doc/watch.md). Linked into the ipto command: their entries in the
+ * verb table (verbs.c) send them to watch_verb_main(), which reads their
+ * options (watch_options) instead of ipto.c's parser.
  * Public libipto API only.
  *
  *   ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]
@@ -38,22 +39,21 @@
 
 #include "cli-error.h"
 #include "cluster-config.h"
-#include "ipto-watch.h"
+#include "verbs.h"
+#include "watch.h"
 /* The library's one JSON escaper (a static helper, included by path). */
-#include "../lib/json-escape.h"
+#include "../../lib/json-escape.h"
 
 #define EXIT_USAGE 2
 #define MAX_ADDRS 4096
 #define RECORD_MAX_BYTES (256 * 1024)
-
-enum { W_WATCH = 1, W_PROBE, W_TICKLE };
 
 enum {
 	O_POLICY = 300, O_DEFEND_INTERVAL, O_RUN_DIR, O_IP, O_COUNT,
 	O_INTERVAL, O_WAIT, O_CONNS, O_ROUNDS, O_RECENT,
 };
 
-static const struct option wopts[] = {
+const struct option watch_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "node", required_argument, NULL, 'n' },
 	{ "adapter", required_argument, NULL, 'a' },
@@ -77,13 +77,24 @@ static const struct option wopts[] = {
 };
 #define SHORT_OPTS ":c:n:a:f:s:i:jvh"
 
+/* The long name of the option whose getopt value is @val. */
+static const char *long_name(int val)
+{
+	size_t i;
+
+	for (i = 0; watch_options[i].name; i++)
+		if (watch_options[i].val == val)
+			return watch_options[i].name;
+	return "";
+}
+
 struct dir {
 	int kind;
 	const char *arg;
 };
 
 static struct {
-	int cmd;
+	const struct verb *verb;
 	const char *name;
 	struct dir dirs[64];
 	size_t n_dirs;
@@ -107,29 +118,7 @@ static struct {
 static struct ipto_ctx *ctx;
 static struct cluster *cluster;
 
-static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* Both print through cli-error.c: with --json, the one error object. */
-static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_error_vset(EXIT_USAGE, EINVAL, true, fmt, ap);
-	va_end(ap);
-	exit(cli_error_emit());
-}
-
-/* @err: the errno of the failure, of either sign. */
-static int fail_msg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail_msg(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
-	va_end(ap);
-	return cli_error_emit();
-}
+/* Errors: through cli-error.c (with --json, the one error object). */
 
 static void usage(void)
 {
@@ -169,55 +158,8 @@ static unsigned int parse_uint(const char *opt, const char *s, unsigned int min,
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (!*s || *end || errno || v < min || v > max || s[0] == '-' || s[0] == '+')
-		die_usage("%s: '%s' is not a number in %u..%u", opt, s, min, max);
+		cli_die_usage("%s: '%s' is not a number in %u..%u", opt, s, min, max);
 	return (unsigned int)v;
-}
-
-static int find_cmd(const char *w)
-{
-	if (strcmp(w, "watch") == 0)
-		return W_WATCH;
-	if (strcmp(w, "probe") == 0)
-		return W_PROBE;
-	if (strcmp(w, "tickle") == 0)
-		return W_TICKLE;
-	return 0;
-}
-
-/* The first word that is no option and no option's value, or NULL. Knows
- * the ipto command's options that take a value. */
-static const char *command_word(int argc, char **argv)
-{
-	static const char *const with_value[] = {
-		"--config", "--node", "--adapter", "--fail", "--taken-over",
-		"--standby", "--schedule", "--binder", "--injector", "--interface",
-		"--ip", "--mac", "--style", "--count", "--interval", "--output",
-		"--policy", "--defend-interval", "--run-dir", "--wait", "--conns",
-		"--rounds",
-	};
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t k;
-
-		if (strcmp(a, "--") == 0)
-			return i + 1 < argc ? argv[i + 1] : NULL;
-		if (a[0] != '-' || a[1] == '\0')
-			return a;
-		if (a[1] == '-') {
-			if (strchr(a, '='))
-				continue;
-			for (k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
-				if (strcmp(a, with_value[k]) == 0) {
-					i++;
-					break;
-				}
-		} else if (strchr("cnafsimo", a[1]) && a[2] == '\0') {
-			i++;
-		}
-	}
-	return NULL;
 }
 
 static void parse(int argc, char **argv)
@@ -227,26 +169,26 @@ static void parse(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	o.policy = IPTO_WATCH_POLICY_DEFEND;
-	while ((c = getopt_long(argc, argv, SHORT_OPTS, wopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORT_OPTS, watch_options, NULL)) != -1) {
 		switch (c) {
-		case ':': die_usage("%s needs a value", argv[optind - 1]);
-		case '?': die_usage("unknown option '%s'", argv[optind - 1]);
+		case ':': cli_die_usage("%s needs a value", argv[optind - 1]);
+		case '?': cli_die_usage("unknown option '%s'", argv[optind - 1]);
 		case 'h': usage(); exit(0);
 		case 'c': case 'n': case 'a':
 			if (o.n_dirs == 64)
-				die_usage("too many description options");
+				cli_die_usage("too many description options");
 			o.dirs[o.n_dirs].kind = c;
 			o.dirs[o.n_dirs++].arg = optarg;
 			break;
 		case 'f':
 			if (o.n_fail == 64)
-				die_usage("--fail: at most 64 nodes");
+				cli_die_usage("--fail: at most 64 nodes");
 			o.fail[o.n_fail++] = optarg;
 			break;
 		case 's': o.standby = optarg; break;
 		case 'i':
 			if (!*optarg || strlen(optarg) > 15)
-				die_usage("--interface: '%s' is not an interface name", optarg);
+				cli_die_usage("--interface: '%s' is not an interface name", optarg);
 			o.interface = optarg;
 			break;
 		case O_IP: {
@@ -254,12 +196,12 @@ static void parse(int argc, char **argv)
 			int cls;
 
 			if (o.n_ips == MAX_ADDRS)
-				die_usage("--ip: at most %d addresses", MAX_ADDRS);
+				cli_die_usage("--ip: at most %d addresses", MAX_ADDRS);
 			if (ipto_addr_parse(optarg, &a) < 0)
-				die_usage("--ip: '%s' is not an IP address", optarg);
+				cli_die_usage("--ip: '%s' is not an IP address", optarg);
 			cls = ipto_addr_classify(&a);
 			if (!(cls & IPTO_ADDR_CLASS_UNICAST) || (cls & IPTO_ADDR_CLASS_LOOPBACK))
-				die_usage("--ip: '%s' is not a unicast address", optarg);
+				cli_die_usage("--ip: '%s' is not a unicast address", optarg);
 			o.ips[o.n_ips++] = a;
 			break;
 		}
@@ -269,14 +211,14 @@ static void parse(int argc, char **argv)
 			else if (strcmp(optarg, "report") == 0)
 				o.policy = IPTO_WATCH_POLICY_REPORT;
 			else
-				die_usage("--policy: '%s' (defend, report)", optarg);
+				cli_die_usage("--policy: '%s' (defend, report)", optarg);
 			break;
 		case O_DEFEND_INTERVAL:
 			o.defend_interval = parse_uint("--defend-interval", optarg, 1, 3600000);
 			break;
 		case O_RUN_DIR:
 			if (!*optarg)
-				die_usage("--run-dir: empty");
+				cli_die_usage("--run-dir: empty");
 			o.run_dir = optarg;
 			break;
 		case O_COUNT: o.count = parse_uint("--count", optarg, 1, 100); break;
@@ -291,26 +233,21 @@ static void parse(int argc, char **argv)
 		case 'j': o.json = true; cli_error_set_json(true); break;
 		case 'v': o.verbose++; break;
 		}
-		/* which command takes which option */
-		if ((c == O_POLICY || c == O_DEFEND_INTERVAL || c == O_RUN_DIR || c == O_RECENT) &&
-		    o.cmd != W_WATCH)
-			die_usage("--policy, --defend-interval, --run-dir, --recent: options of 'watch' only");
-		if ((c == O_COUNT || c == O_WAIT || c == 'i') && o.cmd != W_PROBE)
-			die_usage("--%s: not an option of '%s'",
-				  c == O_COUNT ? "count" : c == O_WAIT ? "wait" : "interface", o.name);
-		if (c == O_INTERVAL && o.cmd == W_WATCH)
-			die_usage("--interval: not an option of 'watch'");
-		if ((c == O_CONNS || c == O_ROUNDS) && o.cmd != W_TICKLE)
-			die_usage("--%s: not an option of '%s'",
-				  c == O_CONNS ? "conns" : "rounds", o.name);
-		if (c == 's' && o.cmd != W_PROBE)
-			die_usage("--standby: not an option of '%s'", o.name);
+		/* which verb takes which option: the verb table's word */
+		if (c != 'j' && c != 'v' && c != 'h' && !verb_takes(o.verb, long_name(c))) {
+			if (verb_takes(verb_find("watch"), long_name(c)) &&
+			    !verb_takes(verb_find("probe"), long_name(c)) &&
+			    !verb_takes(verb_find("tickle"), long_name(c)))
+				cli_die_usage("--policy, --defend-interval, --run-dir, --recent: "
+					      "options of 'watch' only");
+			cli_die_usage("--%s: not an option of '%s'", long_name(c), o.name);
+		}
 	}
 	/* the command word itself */
 	if (optind >= argc || strcmp(argv[optind], o.name) != 0)
-		die_usage("unexpected argument '%s'", optind < argc ? argv[optind] : "");
+		cli_die_usage("unexpected argument '%s'", optind < argc ? argv[optind] : "");
 	if (optind + 1 < argc)
-		die_usage("unexpected argument '%s'", argv[optind + 1]);
+		cli_die_usage("unexpected argument '%s'", argv[optind + 1]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,7 +260,7 @@ static void load_cluster(void)
 
 	r = cluster_new(ctx, &cluster);
 	if (r < 0)
-		exit(fail_msg(r, "cannot create a pool: %s", ipto_strerror(r)));
+		exit(cli_fail(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < o.n_dirs; i++) {
 		const struct dir *d = &o.dirs[i];
 
@@ -343,7 +280,7 @@ static void load_cluster(void)
 
 		r = ipto_binder_new_netlink(ctx, &b);
 		if (r < 0)
-			exit(fail_msg(r, "netlink binder: %s", diag_why(r)));
+			exit(cli_fail(r, "netlink binder: %s", diag_why(r)));
 		r = cluster_resolve_macs(cluster, b, o.standby, err, sizeof(err));
 		ipto_binder_unref(b);
 		if (r < 0) {
@@ -353,10 +290,10 @@ static void load_cluster(void)
 	}
 	for (i = 0; i < o.n_fail; i++)
 		if (!cluster_is_node(cluster, o.fail[i]))
-			die_usage("--fail: no active node '%s' in the cluster description",
+			cli_die_usage("--fail: no active node '%s' in the cluster description",
 				  o.fail[i]);
 	if (o.standby && !cluster_is_standby(cluster, o.standby))
-		die_usage("--standby: no standby '%s' in the cluster description", o.standby);
+		cli_die_usage("--standby: no standby '%s' in the cluster description", o.standby);
 }
 
 /* The takeover plan of the --fail nodes (exits on failure). */
@@ -368,7 +305,7 @@ static struct ipto_plan *fail_plan(void)
 	diag_reset();
 	r = ipto_plan_new_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
 	if (r < 0)
-		exit(fail_msg(r, "cannot plan the takeover of the --fail nodes: %s",
+		exit(cli_fail(r, "cannot plan the takeover of the --fail nodes: %s",
 			      diag_why(r)));
 	return plan;
 }
@@ -735,16 +672,16 @@ static int cmd_recent(void)
 	int r;
 
 	if (o.n_fail || o.n_ips || o.n_dirs)
-		die_usage("--recent reads the record only: no --fail, --ip or description");
+		cli_die_usage("--recent reads the record only: no --fail, --ip or description");
 	r = watch_print_recent(stdout, run_dir(), o.recent, o.json);
 	if (r < 0)
-		return fail_msg(r, "cannot read %s/conflicts: %s", run_dir(), strerror(-r));
+		return cli_fail(r, "cannot read %s/conflicts: %s", run_dir(), strerror(-r));
 	if (!o.json)
 		printf("%d conflict(s) in the last %u minute(s)\n", r, o.recent);
 	return EXIT_SUCCESS;
 }
 
-static int cmd_watch(void)
+int cmd_watch(void)
 {
 	struct ipto_binder *binder = NULL;
 	struct ipto_injector *injector = NULL;
@@ -758,7 +695,7 @@ static int cmd_watch(void)
 	if (o.recent)
 		return cmd_recent();
 	if (!o.n_fail && !o.n_ips)
-		die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
+		cli_die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
 	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
 	 * a stop that comes early still ends cleanly. */
 	sigemptyset(&mask);
@@ -768,7 +705,7 @@ static int cmd_watch(void)
 	if (o.n_dirs)
 		load_cluster();
 	else if (o.n_fail)
-		die_usage("--fail needs a cluster description (--config, --node)");
+		cli_die_usage("--fail needs a cluster description (--config, --node)");
 	add_fail_ips();
 
 	dir = run_dir();
@@ -779,7 +716,7 @@ static int cmd_watch(void)
 	if (r == 0 && o.policy == IPTO_WATCH_POLICY_DEFEND)
 		r = ipto_injector_new_packet(ctx, &injector);
 	if (r < 0) {
-		fail_msg(r, "cannot create the backends: %s", diag_why(r));
+		cli_fail(r, "cannot create the backends: %s", diag_why(r));
 		goto out;
 	}
 	{
@@ -789,11 +726,11 @@ static int cmd_watch(void)
 		r = ipto_watch_new(ctx, &wo, &w);
 	}
 	if (r < 0) {
-		fail_msg(r, "%s", diag_why(r));
+		cli_fail(r, "%s", diag_why(r));
 		goto out;
 	}
 	if (getifaddrs(&ifa) < 0) {
-		fail_msg(errno, "getifaddrs: %s", strerror(errno));
+		cli_fail(errno, "getifaddrs: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < o.n_ips; i++) {
@@ -816,7 +753,7 @@ static int cmd_watch(void)
 		if (r == -EEXIST)
 			continue;
 		if (r < 0) {
-			fail_msg(r, "%s on %s: %s", a, ifname, diag_why(r));
+			cli_fail(r, "%s on %s: %s", a, ifname, diag_why(r));
 			goto out;
 		}
 		if (o.json) {
@@ -830,18 +767,18 @@ static int cmd_watch(void)
 		}
 	}
 	if (ipto_watch_get_addr_count(w) == 0) {
-		fail_msg(EADDRNOTAVAIL, "none of the addresses is held by this host: nothing to watch");
+		cli_fail(EADDRNOTAVAIL, "none of the addresses is held by this host: nothing to watch");
 		goto out;
 	}
 	diag_reset();
 	r = ipto_watch_start(w);
 	if (r < 0) {
-		fail_msg(r, "cannot listen: %s", diag_why(r));
+		cli_fail(r, "cannot listen: %s", diag_why(r));
 		goto out;
 	}
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		fail_msg(errno, "signalfd: %s", strerror(errno));
+		cli_fail(errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
 	if (o.json)
@@ -868,13 +805,13 @@ static int cmd_watch(void)
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fail_msg(errno, "poll: %s", strerror(errno));
+			cli_fail(errno, "poll: %s", strerror(errno));
 			goto out;
 		}
 		if (p[0].revents) {
 			r = ipto_watch_dispatch(w);
 			if (r < 0) {
-				fail_msg(r, "%s", diag_why(r));
+				cli_fail(r, "%s", diag_why(r));
 				goto out;
 			}
 		}
@@ -903,7 +840,7 @@ out:
 /* probe                                                               */
 /* ------------------------------------------------------------------ */
 
-static int cmd_probe(void)
+int cmd_probe(void)
 {
 	struct ipto_binder *binder = NULL;
 	struct ipto_plan *plan = NULL;
@@ -915,19 +852,19 @@ static int cmd_probe(void)
 	int r, status = EXIT_FAILURE;
 
 	if (o.n_fail && (o.interface || o.n_ips))
-		die_usage("give --fail NODE or -i IF --ip ADDR, not both");
+		cli_die_usage("give --fail NODE or -i IF --ip ADDR, not both");
 	if (!o.n_fail && (!o.interface || !o.n_ips))
-		die_usage("--fail NODE, or --interface IF with --ip ADDR, is required");
+		cli_die_usage("--fail NODE, or --interface IF with --ip ADDR, is required");
 	if (o.n_fail) {
 		if (!o.n_dirs)
-			die_usage("--fail needs a cluster description (--config, --node, --adapter)");
+			cli_die_usage("--fail needs a cluster description (--config, --node, --adapter)");
 		load_cluster();
 		plan = fail_plan();
 	}
 	diag_reset();
 	r = ipto_binder_new_netlink(ctx, &binder);
 	if (r < 0) {
-		fail_msg(r, "netlink binder: %s", diag_why(r));
+		cli_fail(r, "netlink binder: %s", diag_why(r));
 		goto out;
 	}
 	{
@@ -971,7 +908,7 @@ static int cmd_probe(void)
 	}
 	if (r < 0) {
 		/* With --json, the one error object. */
-		fail_msg(r, "%s", diag_why(r));
+		cli_fail(r, "%s", diag_why(r));
 		goto out;
 	}
 	if (o.json)
@@ -1001,7 +938,7 @@ static bool wanted(const struct ipto_conn *c)
 	return false;
 }
 
-static int cmd_tickle(void)
+int cmd_tickle(void)
 {
 	struct ipto_conn *conns = NULL;
 	int *results = NULL;
@@ -1014,10 +951,10 @@ static int cmd_tickle(void)
 	int status = EXIT_FAILURE, r = 0;
 
 	if (!o.conns)
-		die_usage("--conns FILE is required");
+		cli_die_usage("--conns FILE is required");
 	if (o.n_fail) {
 		if (!o.n_dirs)
-			die_usage("--fail needs a cluster description (--config, --node)");
+			cli_die_usage("--fail needs a cluster description (--config, --node)");
 		load_cluster();
 		add_fail_ips();
 	}
@@ -1043,7 +980,7 @@ static int cmd_tickle(void)
 			cap = cap ? 2 * cap : 64;
 			conns = realloc(conns, cap * sizeof(*conns));
 			if (!conns) {
-				fail_msg(ENOMEM, "out of memory");
+				cli_fail(ENOMEM, "out of memory");
 				goto out;
 			}
 		}
@@ -1060,7 +997,7 @@ static int cmd_tickle(void)
 		diag_reset();
 		r = ipto_tickle_send(ctx, conns, n, NULL, results);
 		if (r < 0) {
-			fail_msg(r, "%s", diag_why(r));
+			cli_fail(r, "%s", diag_why(r));
 			goto out;
 		}
 	}
@@ -1096,16 +1033,14 @@ out:
 
 /* ------------------------------------------------------------------ */
 
-int watch_cmd_main(int argc, char **argv)
+int watch_verb_main(const struct verb *v, int argc, char **argv)
 {
-	const char *w = command_word(argc, argv);
 	static char prefix[32];
 	int r;
 
-	if (!w || !(o.cmd = find_cmd(w)))
-		return -1;
-	o.name = w;
-	snprintf(prefix, sizeof(prefix), "ipto %s", w);
+	o.verb = v;
+	o.name = v->name;
+	snprintf(prefix, sizeof(prefix), "ipto %s", v->name);
 	cli_error_setup(prefix, " (see ipto watch --help)");
 	for (r = 1; r < argc && strcmp(argv[r], "--"); r++)
 		if (strcmp(argv[r], "--json") == 0 || strcmp(argv[r], "-j") == 0)
@@ -1113,18 +1048,14 @@ int watch_cmd_main(int argc, char **argv)
 	parse(argc, argv);
 	r = ipto_ctx_new(&ctx);
 	if (r < 0)
-		return fail_msg(r, "cannot create a context: %s", ipto_strerror(r));
+		return cli_fail(r, "cannot create a context: %s", ipto_strerror(r));
 	diag_setup(ctx, "ipto", o.verbose);
-	switch (o.cmd) {
-	case W_WATCH: r = cmd_watch(); break;
-	case W_PROBE: r = cmd_probe(); break;
-	default: r = cmd_tickle(); break;
-	}
+	r = v->run();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno ? errno : EIO;
 
 		cli_error_set_json(false); /* stdout is what failed */
-		r = fail_msg(e, "cannot write the output: %s", strerror(e));
+		r = cli_fail(e, "cannot write the output: %s", strerror(e));
 	}
 	cluster_free(cluster);
 	ipto_ctx_unref(ctx);

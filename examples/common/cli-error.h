@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cli-error: the one error path of the ipto command (examples/ipto.c) and
- * of its watch, probe and tickle commands (examples/ipto-watch.c).
+ * cli-error: the one error path of the ipto command (examples/ipto/), all
+ * its verbs, watch, probe and tickle included.
  *
  * Every failure is recorded with cli_error_set() (an exit status, an errno
  * and a message) and printed once with cli_error_emit(): one line
@@ -49,5 +49,18 @@ void cli_error_json_value(void);
 /* cli_error_emit - print the recorded error and forget it. Returns its
  * exit status. */
 int cli_error_emit(void);
+
+/* The shorthands every verb uses (each records the error, then emits it):
+ * cli_die_usage - a bad command line: exit 2, EINVAL, the hint follows.
+ * cli_die_config - a bad description or argument found with errno @err:
+ *	exit 2, no hint.
+ * cli_fail - a failure with errno @err (either sign): returns
+ *	EXIT_FAILURE for the caller to exit with. */
+void cli_die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+void cli_die_config(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+int cli_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -125,12 +125,18 @@ static const struct ipto_injector_ops dryrun_injector_ops = {
 	.destroy = dri_destroy,
 };
 
+/* No batch across ports: ipto_injector_send_multi() sends each run on
+ * one port as a batch of its own. */
+static const struct ipto_injector_builtin dryrun_builtin = {
+	.kind = IPTO_BACKEND_DRYRUN,
+};
+
 IPTO_EXPORT int ipto_injector_new_dryrun(struct ipto_ctx *ctx,
 					 struct ipto_injector **ret)
 {
 	return ipto_injector_new_builtin(ctx, &dryrun_injector_ops,
 					 sizeof(struct dr_injector), NULL, NULL,
-					 ret);
+					 &dryrun_builtin, ret);
 }
 
 /* The model behind a dry-run injector, or NULL (logged) for any other. */
@@ -138,7 +144,8 @@ static struct dr_injector *dr_injector_of(const struct ipto_injector *inj,
 					  const char *who)
 {
 	return inj ? dr_model_of(inj->ctx, inj->userdata,
-				 inj->ops.open == dri_open, who, "injector")
+				 ipto_backend_is(inj, IPTO_BACKEND_DRYRUN),
+				 who, "injector")
 		   : NULL;
 }
 

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ipto watch, probe, tickle (examples/ipto-watch.c), linked into ipto. */
+/* ipto watch, probe, tickle (watch.c), linked into ipto. */
 #ifndef IPTO_EXAMPLES_IPTO_WATCH_H
 #define IPTO_EXAMPLES_IPTO_WATCH_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include <ipto/ipto.h>
 
-/* watch_cmd_main - run "ipto watch|probe|tickle ..." and return the exit
- * status, or -1 when the command word of @argv is none of the three. */
-int watch_cmd_main(int argc, char **argv);
+/* The options of watch, probe and tickle (their getopt table). */
+extern const struct option watch_options[];
 
 /* watch_print_recent - print the conflicts `ipto watch` recorded in
  * DIR/conflicts.1 and DIR/conflicts (DIR: /run/ipto unless --run-dir or

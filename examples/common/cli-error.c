@@ -3,12 +3,13 @@
 #include "cli-error.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 /* The library's one JSON escaper, a static helper compiled in here too. */
-#include "../lib/json-escape.h"
+#include "../../lib/json-escape.h"
 
 static struct {
 	const char *prefix, *hint;
@@ -134,4 +135,34 @@ int cli_error_emit(void)
 	fflush(stdout);
 	e.status = 0;
 	return status;
+}
+
+void cli_die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_error_vset(2, EINVAL, true, fmt, ap);
+	va_end(ap);
+	exit(cli_error_emit());
+}
+
+void cli_die_config(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_error_vset(2, err, false, fmt, ap);
+	va_end(ap);
+	exit(cli_error_emit());
+}
+
+int cli_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_error_vset(EXIT_FAILURE, err, false, fmt, ap);
+	va_end(ap);
+	return cli_error_emit();
 }

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Between neigh.c and the netlink sources of neighbour sets
+ * (neigh-netlink.c). Not installed.
+ */
+#ifndef IPTO_NEIGH_PRIVATE_H
+#define IPTO_NEIGH_PRIVATE_H
+
+#include <ipto/ipto-neigh.h>
+
+/* Whether neighbour @n is on @subnet's link (NULL: every neighbour is):
+ * same family, and inside the prefix or an IPv6 link-local address. */
+bool ipto_neigh_on_subnet(const struct ipto_addr *subnet,
+			  const struct ipto_addr *n);
+
+/* Add or merge a neighbour a source read (valid address; @mac unicast,
+ * or NULL / all zero for unknown): 0, 1 (merged), -E2BIG, -ENOMEM. */
+int ipto_neigh_add_read(struct ipto_neigh_set *set, const struct ipto_addr *addr,
+			const struct ipto_mac *mac, unsigned int sources);
+
+/* The set's context, for messages. */
+struct ipto_ctx *ipto_neigh_set_ctx(const struct ipto_neigh_set *set);
+
+#endif /* IPTO_NEIGH_PRIVATE_H */
