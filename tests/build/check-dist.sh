@@ -96,9 +96,10 @@ nested() { # the tarball's world: the stand-in git first, no git repository
 			PATH="$tmp/nogit:$PATH" IPTO_CHECK_DIST_NESTED=1 "$@"
 	fi
 }
+# -O0 -g: quick to compile, and with the debug info the abi test compares
 step "meson setup (prefix $prefix), compile"
 run_log "$tmp/setup.log" nested meson setup "$tmp/b" "$usrc" \
-	--prefix="$prefix" --buildtype=plain -Dwrap_mode=nodownload ||
+	--prefix="$prefix" --buildtype=debug -Dwrap_mode=nodownload ||
 	fail "meson setup of the unpacked tarball"
 run_log "$tmp/compile.log" nested meson compile -C "$tmp/b" ||
 	fail "meson compile of the unpacked tarball"
