@@ -14,6 +14,7 @@ IPTO=${1:?usage: test-ocf-agent.sh IPTO AGENT}
 AGENT=${2:?usage: test-ocf-agent.sh IPTO AGENT}
 HERE=$(cd "$(dirname "$0")" && pwd)
 : "${LAN_SH:=$HERE/../netns/lan.sh}"
+LAN_TAP=1 # TAP output: lan_skip skips with "1..0 # SKIP"
 # shellcheck source=../netns/lan.sh
 . "$LAN_SH"
 

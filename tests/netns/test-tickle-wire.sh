@@ -9,6 +9,7 @@
 # usage: test-tickle-wire.sh PATH/TO/ipto
 set -u
 IPTO=$(realpath "${1:?usage: $0 PATH/TO/ipto}")
+LAN_TAP=1 # TAP output: lan_skip skips with "1..0 # SKIP"
 # shellcheck source=lan.sh
 . "${LAN_SH:-$(dirname "$0")/lan.sh}"
 [ "$(id -u)" = 0 ] || lan_skip "needs root to create network namespaces"
