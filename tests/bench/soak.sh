@@ -372,8 +372,22 @@ a1_reclaim() {
 	fi
 }
 
+# The samples every minute, by the clock.
+sampler() {
+	local k=1
+	while [ $((T0 + 60 * k)) -lt $END ]; do
+		lan_sleep_us $(((T0 + 60 * k - SECONDS) * 1000000))
+		[ -e "$tmp/stop" ] && break
+		sample_all "min$k"
+		log "minute $k: $(grep -c . "$tmp/ops.log") operations"
+		k=$((k + 1))
+	done
+}
+sampler &
+sampler_pid=$!
+lan_atexit "kill $sampler_pid 2>/dev/null; true"
+
 lan_poll 30 test -s "$tmp/flood.ready"
-MINUTE=1
 cycles=0
 while ! stop_requested; do
 	# takeover: a1 lets go first (a planned switchover)
@@ -389,15 +403,11 @@ while ! stop_requested; do
 	lan_cable a1 eth0 on
 	a1_reclaim
 	cycles=$((cycles + 1))
-	if [ $((SECONDS - T0)) -ge $((MINUTE * 60)) ]; then
-		sample_all "min$MINUTE"
-		log "minute $MINUTE: $cycles cycles"
-		MINUTE=$(((SECONDS - T0) / 60 + 1))
-	fi
 done
 touch "$tmp/stop"
 log "stopping after $cycles cycles"
-wait "$forger_pid" "$flapper_pid" "$a3_pid" "$loris" 2>/dev/null
+kill "$sampler_pid" 2>/dev/null
+wait "$forger_pid" "$flapper_pid" "$a3_pid" "$loris" "$sampler_pid" 2>/dev/null
 kill $load_pids 2>/dev/null
 held_under_abuse=$(held_conns)
 sample_all end-busy
@@ -420,6 +430,7 @@ tab() { # NAME ROW... (ROW = column:label:tolerance; column 3..5 of the samples)
 	awk -v p="$1" -v rows="$2" '
 	$1 == p {
 		for (i = 3; i <= 5; i++) {
+			if (!(i in m)) m[i] = 0
 			if ($2 == "start") s[i] = $i
 			else if ($2 == "end") e[i] = $i
 			else if ($2 == "min2" || ($2 == "min1" && !(i in w2))) { w[i] = $i; if ($2 == "min2") w2[i] = 1 }
@@ -444,6 +455,13 @@ tab refresh "3:RSS kB:0.02;4:open fds:0"
 tab rec-sb "3:/run/ipto bytes:0;4:/run/ipto files:0;5:conflict record bytes:-1"
 tab rec-a1 "3:/run/ipto bytes:0;4:/run/ipto files:0"
 tab rec-a3 "3:/run/ipto bytes:0;4:/run/ipto files:0"
+for p in agent watch refresh; do
+	for i in 3 4; do
+		awk -v p=$p -v i=$i -v what="$([ $i = 3 ] && echo 'RSS kB' || echo 'open fds')" '
+			$1 == p && $2 != "end-busy" { v = v " " $i }
+			END { printf "%-8s %-32s%s\n", p, what ", start/each minute/end:", v }' "$tmp/samples"
+	done
+done
 echo "(warm: the sample at +2 min, after the agent's replay cache has turned over (3 windows"
 echo " of 30 s); +1 min in a 1-minute run. RSS flat: end within 2% of the larger of start and"
 echo " warm; descriptors and record: end <= start. The agent's start and end have no client"
@@ -469,7 +487,9 @@ awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
 END { printf "%-24s %8d %8d %12d\n", "all", s["checked"], s["wrong"], s["unreachable"] }' "$tmp/checks.log"
 echo
 echo "flapping node: $flaps announcements; watch: $conflicts conflicts reported, $defended defended"
-echo "agent: $held_under_abuse connections held at the end of the abuse"
+echo "agent: $held_under_abuse connections held at the end of the abuse;" \
+	"$(sed -n 's/.*was busy; asked \([0-9]*\) more time.*/\1/p' "$tmp/cmd.log" |
+		awk '{ n++; s += $1 } END { printf "%d instruction(s) met EBUSY (an ipto run held the host lock) and were asked again, %d retries in all", n, s }')"
 echo "why the agent denied the forger ($FORGER): $(sed -n "s/^ipto-agent: denied $FORGER: \([^:(']*\).*/\1/p" "$tmp/agent.log" | sed 's/ *$//' | sort | uniq -c | awk '{ c = $1; $1 = ""; printf "%s%s x%d", sep, substr($0, 2), c; sep = "; " }')"
 } | tee "$tmp/table"
 wrong=$(awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "wrong") s += kv[2] } } END { print s + 0 }' "$tmp/checks.log")
