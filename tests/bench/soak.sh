@@ -106,6 +106,7 @@ END=$((T0 + MINUTES * 60))
 log() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*" >>"$tmp/run.log"; }
 op() { # KIND ok|refused|failed [DETAIL]
 	printf '%s %s %s\n' "$1" "$2" "${3-}" >>"$tmp/ops.log"
+	printf '%d %s %s\n' $((SECONDS - T0)) "$1" "$2" >>"$tmp/ops.times"
 	[ "$2" = failed ] && log "FAILED $1 ${3-}"
 	return 0
 }
@@ -285,13 +286,24 @@ forger &
 forger_pid=$!
 
 # The flapping node and the watch's defence.
+conflicts_seen() { grep -c '"event":"conflict"' "$tmp/watch.json"; }
+more_conflicts_than() { [ "$(conflicts_seen)" -gt "$1" ]; }
 flapper() {
 	local mac
 	mac=$(lan_mac a2 eth0)
+	local n0
 	while ! stop_requested; do
+		n0=$(conflicts_seen)
 		if ip netns exec "$(ns a2)" "$IPTO" announce -i eth0 --ip "$A2/24" \
 			--style arp-announce >/dev/null 2>>"$tmp/run.log"; then
 			echo flap >>"$tmp/flaps"
+			# each flap is one conflict (they are 2 s or more apart, the
+			# defend interval 1 s): the watch must report it
+			if lan_poll 3 more_conflicts_than "$n0"; then
+				op watch-report ok
+			else
+				op watch-report failed "the flap at $((SECONDS - T0)) s was not reported"
+			fi
 		else
 			op flap failed "ipto announce from a2"
 		fi
@@ -410,6 +422,10 @@ kill "$sampler_pid" 2>/dev/null
 wait "$forger_pid" "$flapper_pid" "$a3_pid" "$loris" "$sampler_pid" 2>/dev/null
 kill $load_pids 2>/dev/null
 held_under_abuse=$(held_conns)
+# Frames the kernel dropped on the watch's packet sockets (their receive
+# buffer was full): the d field of ss's socket memory.
+watch_drops=$(ip netns exec "$SB" ss -0 -m -p 2>/dev/null | grep "pid=$watch," |
+	sed -n 's/.*skmem:(.*,d\([0-9]*\)).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 sample_all end-busy
 kill "$flood" "$reader" 2>/dev/null
 wait "$flood" "$reader" 2>/dev/null
@@ -486,7 +502,8 @@ END {
 awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
 END { printf "%-24s %8d %8d %12d\n", "all", s["checked"], s["wrong"], s["unreachable"] }' "$tmp/checks.log"
 echo
-echo "flapping node: $flaps announcements; watch: $conflicts conflicts reported, $defended defended"
+echo "flapping node: $flaps announcements; watch: $conflicts conflicts reported, $defended defended;" \
+	"$watch_drops frames dropped by the kernel on its packet socket (receive buffer full)"
 echo "agent: $held_under_abuse connections held at the end of the abuse;" \
 	"$(sed -n 's/.*was busy; asked \([0-9]*\) more time.*/\1/p' "$tmp/cmd.log" |
 		awk '{ n++; s += $1 } END { printf "%d instruction(s) met EBUSY (an ipto run held the host lock) and were asked again, %d retries in all", n, s }')"
