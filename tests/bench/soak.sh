@@ -260,7 +260,7 @@ forger() {
 		case $((n % 4)) in
 		0) kind=tampered
 		   out=$(abuse req "$AT" "$tmp/key" release a1 --tamper ' release ' ' takeover ' --src $FORGER) ;;
-		1) kind=wrong-key
+		1) kind='wrong-key'
 		   out=$(abuse req "$AT" "$tmp/wrongkey" takeover a1 --src $FORGER) ;;
 		2) kind=replayed
 		   out=$(abuse req "$AT" "$tmp/key" ping --save "$tmp/replay.line" --src $FORGER)
@@ -289,8 +289,6 @@ forger_pid=$!
 conflicts_seen() { grep -c '"event":"conflict"' "$tmp/watch.json"; }
 more_conflicts_than() { [ "$(conflicts_seen)" -gt "$1" ]; }
 flapper() {
-	local mac
-	mac=$(lan_mac a2 eth0)
 	local n0
 	while ! stop_requested; do
 		n0=$(conflicts_seen)
