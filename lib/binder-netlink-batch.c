@@ -15,6 +15,9 @@ static size_t put_attr(char *buf, size_t off, unsigned short type,
 	a->nla_type = type;
 	a->nla_len = (unsigned short)(NLA_HDRLEN + len);
 	memcpy(buf + off + NLA_HDRLEN, data, len);
+	/* the padding goes to the kernel too: no stray heap bytes in it */
+	memset(buf + off + NLA_HDRLEN + len, 0,
+	       NLA_ALIGN(NLA_HDRLEN + len) - (NLA_HDRLEN + len));
 	return off + NLA_ALIGN(NLA_HDRLEN + len);
 }
 
