@@ -559,6 +559,12 @@ int run_plan(struct ipto_plan *plan)
 		status = go_background(t, plan);
 		goto out;
 	}
+	/* The addresses are bound and the first round is out: the rest only
+	 * sends frames, so the lock goes now, as with --background. A
+	 * --refresh run in the foreground would otherwise hold it until it
+	 * is stopped, and every other run on the host would time out. */
+	if (announces)
+		host_lock = ipto_lock_release(host_lock);
 	r = run_schedule(t);
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s", diag_why(r));
@@ -595,7 +601,8 @@ out:
 }
 
 /* One takeover or release at a time on this host: the library's lock
- * (a dry run changes nothing and takes none). Held until exit. */
+ * (a dry run changes nothing and takes none). Held until the addresses are bound
+ * (a takeover lets it go before its later announcement rounds), or exit. */
 void take_lock(void)
 {
 	IPTO_OPTS(ipto_lock_opts, o, .timeout_ms = cli.lock_timeout_s * 1000u);

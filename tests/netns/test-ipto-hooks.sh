@@ -148,6 +148,9 @@ rpid=$!
 wait_for 30 frames_at_least $((base + 3))
 check "--refresh 1: a one-round schedule keeps announcing ($(($(frames) - base)) frames)" \
 	frames_at_least $((base + 3))
+# It only sends frames now: the host's lock is not its to keep, so another
+# run on the host is not held up by it (soak: it timed out).
+check "... and leaves the host's lock free while it refreshes" lock_free
 kill -TERM $rpid
 wait $rpid
 rc=$?
