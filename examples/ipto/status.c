@@ -192,7 +192,7 @@ int cmd_status(void)
 	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
 	struct ipto_binder *binder = NULL;
 	struct ipto_status *st = NULL;
-	size_t i, n, held = 0, unmarked = 0, unhealthy = 0;
+	size_t i, n, held = 0, unmarked = 0, unhealthy = 0, orphaned;
 	char *text = NULL;
 	int r;
 
@@ -219,6 +219,9 @@ int cmd_status(void)
 		unmarked += (e.health & IPTO_HEALTH_UNMARKED) != 0;
 		unhealthy += e.health != 0;
 	}
+	/* A change a stopped run left (doc/record.md): degraded, even with
+	 * nothing held. */
+	orphaned = ipto_status_get_orphan_count(st);
 	/* nothing taken over here: NODE's own host, after a reclaim? */
 	if (held == 0 && cli.node_sel && !cli.standby) {
 		r = status_reclaimed(binder, cli.node_sel);
@@ -249,9 +252,9 @@ int cmd_status(void)
 	free(text);
 	/* An administrator's unmarked copy is here but not held: degraded
 	 * (1), not "nothing held" (3). */
-	if (held == 0 && unmarked == 0)
+	if (held == 0 && unmarked == 0 && orphaned == 0)
 		return EXIT_NOTHING_HELD;
-	return unhealthy ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unhealthy || orphaned ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,7 +369,11 @@ int cmd_cleanup(void)
 	struct ipto_binder *binder = NULL;
 	int r;
 
+	int repaired;
+
 	take_lock();
+	/* what a stopped run left: its notes' settings, its empty links */
+	repaired = repair_orphans(false);
 	if (make_binder(&binder) < 0)
 		return EXIT_FAILURE;
 	diag_reset();
@@ -374,6 +381,7 @@ int cmd_cleanup(void)
 	ipto_binder_unref(binder);
 	if (r < 0)
 		return cli_fail(r, "cleanup: %s", diag_why(r));
+	r += repaired;
 	if (cli.json)
 		printf("{\"command\":\"cleanup\",\"deleted\":%d,\"error\":null}\n", r);
 	else
