@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A test hook, not part of the ABI (doc/testing-crash.md): every change
+ * A test hook, not part of the ABI (doc/record.md, "The crash-point test hook"): every change
  * the library makes to the system is a numbered step, and with
  * IPTO_TEST_CRASH_AT=K in the environment the process kills itself with
  * SIGKILL just before step K, as a crash at that point would. With

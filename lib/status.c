@@ -202,12 +202,28 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 	}
 	qsort_r(st->entries, st->n, sizeof(*st->entries), cmp_entries, pool);
 	/* What a stopped run changed and did not put back (read only). */
-	r = record_orphans_read(pool->ctx, binder, false, "status", &st->orphans);
-	if (r < 0) {
-		log_err(pool->ctx, "status: cannot read the kernel: %s\n",
-			ipto_strerror(r));
-		goto fail;
+	r = 0;
+	if (snap.n_links) {
+		st->orphans = calloc(snap.n_links, sizeof(*st->orphans));
+		if (!st->orphans) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		if (!snap.aliases && binder->ops.adapter_get_alias) {
+			/* a binder without the aliases in its dump: ask */
+			snap.aliases = calloc(snap.n_links, sizeof(*snap.aliases));
+			for (i = 0; snap.aliases && i < snap.n_links; i++)
+				if (ipto_binder_adapter_get_alias(binder, snap.links[i].ifname,
+								  snap.aliases[i],
+								  sizeof(snap.aliases[i])) < 0)
+					snap.aliases[i][0] = '\0';
+		}
+		r = record_orphans(pool->ctx, binder, snap.links, snap.n_links,
+				   snap.aliases, snap.addrs, snap.n_addrs, false,
+				   "status", st->orphans);
 	}
+	if (r < 0)
+		goto fail;
 	st->n_orphans = (size_t)r;
 	record_snapshot_free(&snap);
 	free(held_on);
