@@ -146,6 +146,7 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 		return ipto_binder_unsupported(binder, "adding addresses");
 	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
 		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
+	ipto_crash_point("addr_add", text);
 	r = binder->ops.addr_add(binder, ifname, &a, flags);
 	return ipto_binder_op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);
 }
@@ -198,6 +199,8 @@ IPTO_EXPORT int ipto_binder_addr_add_batch(struct ipto_binder *binder,
 			return -ENOMEM;
 		}
 		log_dbg(binder->ctx, "binder: addr_add_batch of %zu\n", m);
+		snprintf(text, sizeof(text), "%zu", m);
+		ipto_crash_point("addr_add_batch", text);
 		r = binder->ops.addr_add_batch(binder, checked, m, res);
 		for (i = 0; i < m; i++) {
 			int ri = r < 0 ? r : res[i];
@@ -287,6 +290,7 @@ IPTO_EXPORT int ipto_binder_addr_del(struct ipto_binder *binder,
 	}
 	ipto_addr_format(&a, text, sizeof(text));
 	log_dbg(binder->ctx, "binder: addr_del %s %s\n", ifname, text);
+	ipto_crash_point("addr_del", text);
 	r = binder->ops.addr_del(binder, ifname, &a);
 	return ipto_binder_op_result(binder, r, r == -EADDRNOTAVAIL, "addr_del", ifname,
 			 text);
@@ -361,6 +365,7 @@ IPTO_EXPORT int ipto_binder_adapter_set_up(struct ipto_binder *binder,
 		return r;
 	log_dbg(binder->ctx, "binder: adapter_set_up %s %s\n", ifname,
 		up ? "up" : "down");
+	ipto_crash_point(up ? "link_up" : "link_down", ifname);
 	r = binder->ops.adapter_set_up(binder, ifname, up);
 	return ipto_binder_op_result(binder, r, false, "adapter_set_up", ifname,
 			 up ? "up" : "down");
@@ -426,6 +431,7 @@ IPTO_EXPORT int ipto_binder_devconf_set(struct ipto_binder *binder,
 	snprintf(detail, sizeof(detail), "%s %d", ipto_devconf_name(key),
 		 value);
 	log_dbg(binder->ctx, "binder: devconf_set %s %s\n", ifname, detail);
+	ipto_crash_point("devconf_set", ifname);
 	r = binder->ops.devconf_set(binder, ifname, key, value);
 	return ipto_binder_op_result(binder, r, false, "devconf_set", ifname, detail);
 }
@@ -529,6 +535,7 @@ IPTO_EXPORT int ipto_binder_record_set(struct ipto_binder *binder,
 	}
 	if (!binder->ops.record_set)
 		return ipto_binder_unsupported(binder, "a record");
+	ipto_crash_point(value ? "record_write" : "record_remove", key);
 	r = binder->ops.record_set(binder, key, value);
 	return ipto_binder_op_result(binder, r, false, "record_set", key, "");
 }
@@ -573,6 +580,7 @@ IPTO_EXPORT int ipto_binder_adapter_create_macvlan(struct ipto_binder *binder,
 		return ipto_binder_unsupported(binder, "creating links");
 	log_dbg(binder->ctx, "binder: adapter_create_macvlan %s on %s\n", r.ifname,
 		r.parent);
+	ipto_crash_point("link_create", r.ifname);
 	err = binder->ops.adapter_create_macvlan(binder, &r);
 	return ipto_binder_op_result(binder, err, false,
 				     "adapter_create_macvlan", r.ifname,
@@ -589,6 +597,7 @@ IPTO_EXPORT int ipto_binder_adapter_delete(struct ipto_binder *binder,
 	if (err < 0)
 		return err;
 	log_dbg(binder->ctx, "binder: adapter_delete %s\n", ifname);
+	ipto_crash_point("link_delete", ifname);
 	err = binder->ops.adapter_delete(binder, ifname);
 	return ipto_binder_op_result(binder, err, false, "adapter_delete",
 				     ifname, NULL);

@@ -212,4 +212,13 @@ int ipto_ifname_check(struct ipto_ctx *ctx, const char *who,
  */
 void ipto_announce_target(const struct ipto_addr *ip, struct ipto_addr *out);
 
+/*
+ * The crash-point test hook (crash.c, doc/record.md): called just
+ * before each change the library makes to the system. With
+ * IPTO_TEST_CRASH_AT=K the process SIGKILLs itself before step K; with
+ * IPTO_TEST_CRASH_COUNT=1 each step is logged to stderr. Otherwise a
+ * no-op. Not part of the ABI.
+ */
+void ipto_crash_point(const char *what, const char *detail);
+
 #endif /* IPTO_PRIVATE_H */

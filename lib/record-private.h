@@ -10,12 +10,15 @@
 /* One link dump and one address dump, each an array to free. */
 struct snapshot {
 	struct ipto_adapter_entry *links;
+	char (*aliases)[IPTO_LINK_ALIAS_MAX]; /* each link's alias, or NULL */
 	size_t n_links;
 	struct ipto_addr_entry *addrs;
 	size_t n_addrs;
 };
 
-/* Reads @s (zeroed first): 0, or a negative errno with @s empty. */
+/* Reads @s (zeroed first): 0, or a negative errno with @s empty. The
+ * links come with their aliases from the same dump where the binder can
+ * (the netlink binder), else @s->aliases is NULL. */
 int record_snapshot_read(struct ipto_binder *binder, struct snapshot *s);
 /* Frees @s's arrays and zeroes it. */
 void record_snapshot_free(struct snapshot *s);

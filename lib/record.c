@@ -20,6 +20,7 @@
 void record_snapshot_free(struct snapshot *s)
 {
 	free(s->links);
+	free(s->aliases);
 	free(s->addrs);
 	memset(s, 0, sizeof(*s));
 }
@@ -29,7 +30,9 @@ int record_snapshot_read(struct ipto_binder *binder, struct snapshot *s)
 	int n;
 
 	memset(s, 0, sizeof(*s));
-	n = ipto_binder_adapter_dump_alloc(binder, &s->links);
+	n = ipto_binder_adapter_dump_alloc_aliases(binder, &s->links, &s->aliases);
+	if (n == -EOPNOTSUPP)
+		n = ipto_binder_adapter_dump_alloc(binder, &s->links);
 	if (n < 0)
 		return n;
 	s->n_links = (size_t)n;

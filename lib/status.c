@@ -6,6 +6,7 @@
 #include "backend-private.h"
 #include "pool-private.h"
 #include "record-private.h"
+#include "takeover-private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ struct ipto_status {
 	size_t n;
 	char *standby; /* as asked, or NULL */
 	char *node;
+	struct record_orphan *orphans; /* record_orphans_read() */
+	size_t n_orphans;
 };
 
 /* The health bits in their order (ipto_health_name() names each). */
@@ -100,7 +103,7 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 
 static void status_free(struct ipto_status *status)
 {
-	ipto_free_all(status->entries, status->standby, status->node);
+	ipto_free_all(status->entries, status->standby, status->node, status->orphans);
 	ipto_pool_unref(status->pool);
 	free(status);
 }
@@ -198,6 +201,30 @@ IPTO_EXPORT int ipto_status_new(struct ipto_pool *pool,
 		}
 	}
 	qsort_r(st->entries, st->n, sizeof(*st->entries), cmp_entries, pool);
+	/* What a stopped run changed and did not put back (read only). */
+	r = 0;
+	if (snap.n_links) {
+		st->orphans = calloc(snap.n_links, sizeof(*st->orphans));
+		if (!st->orphans) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		if (!snap.aliases && binder->ops.adapter_get_alias) {
+			/* a binder without the aliases in its dump: ask */
+			snap.aliases = calloc(snap.n_links, sizeof(*snap.aliases));
+			for (i = 0; snap.aliases && i < snap.n_links; i++)
+				if (ipto_binder_adapter_get_alias(binder, snap.links[i].ifname,
+								  snap.aliases[i],
+								  sizeof(snap.aliases[i])) < 0)
+					snap.aliases[i][0] = '\0';
+		}
+		r = record_orphans(pool->ctx, binder, snap.links, snap.n_links,
+				   snap.aliases, snap.addrs, snap.n_addrs, false,
+				   "status", st->orphans);
+	}
+	if (r < 0)
+		goto fail;
+	st->n_orphans = (size_t)r;
 	record_snapshot_free(&snap);
 	free(held_on);
 	free(node_here);
@@ -245,6 +272,60 @@ IPTO_EXPORT int ipto_status_get_entry(const struct ipto_status *status,
 	e.health = se->health;
 	ipto_sized_copy_out(entry, &e, sizeof(e));
 	return 0;
+}
+
+IPTO_EXPORT size_t ipto_status_get_orphan_count(const struct ipto_status *status)
+{
+	return status ? status->n_orphans : 0;
+}
+
+IPTO_EXPORT int ipto_status_get_orphan(const struct ipto_status *status,
+				       size_t index, struct ipto_orphan *orphan)
+{
+	if (!status || !orphan || orphan->sz < sizeof(size_t))
+		return -EINVAL;
+	if (index >= status->n_orphans)
+		return -ERANGE;
+	record_orphan_copy_out(orphan, &status->orphans[index]);
+	return 0;
+}
+
+/* The orphaned changes: a JSON array, or one text line each. */
+static void format_orphans(const struct ipto_status *status, FILE *f, bool json)
+{
+	static const char *const names[] = { "up", "arp_ignore", "arp_announce",
+					     "promote_secondaries" };
+	size_t i, k;
+
+	if (json)
+		fputs(",\"orphaned\":[", f);
+	for (i = 0; i < status->n_orphans; i++) {
+		const struct record_orphan *o = &status->orphans[i];
+		const int v[4] = { o->restore.up, o->restore.arp_ignore,
+				   o->restore.arp_announce, o->restore.promote };
+		bool first = true;
+
+		if (json)
+			fprintf(f, "%s{\"ifname\":\"%s\",\"restore\":{", i ? "," : "",
+				o->ifname);
+		else
+			fprintf(f, "orphaned: %s:", o->ifname);
+		for (k = 0; k < 4; k++) {
+			if (v[k] < 0)
+				continue;
+			fprintf(f, json ? "%s\"%s\":%d" : "%s%s=%d",
+				!json ? " " : first ? "" : ",", names[k], v[k]);
+			first = false;
+		}
+		if (json)
+			fprintf(f, "},\"delete_link\":%s}", o->delete_link ? "true" : "false");
+		else
+			fprintf(f, "%s (left by a run that stopped; ipto release or "
+				"cleanup restores it)\n",
+				o->delete_link ? " delete (an empty macvlan a takeover made)" : "");
+	}
+	if (json)
+		fputs("]", f);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -345,11 +426,16 @@ IPTO_EXPORT int ipto_status_format(const struct ipto_status *status,
 			}
 		fputs(first ? " ok\n" : "\n", f);
 	}
-	if (format == IPTO_FORMAT_JSON)
+	if (format == IPTO_FORMAT_JSON) {
 		fprintf(f, "],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,"
-			"\"unhealthy\":%zu}\n", held, missing, unmarked, unhealthy);
-	else if (status->n == 0)
-		fputs("no taken-over address held here\n", f);
+			"\"unhealthy\":%zu", held, missing, unmarked, unhealthy);
+		format_orphans(status, f, true);
+		fputs("}\n", f);
+	} else {
+		if (status->n == 0)
+			fputs("no taken-over address held here\n", f);
+		format_orphans(status, f, false);
+	}
 	if (fclose(f) != 0) {
 		free(buf);
 		return -ENOMEM;

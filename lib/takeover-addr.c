@@ -238,6 +238,7 @@ static int unbind_batch(struct ipto_takeover *t, const size_t *which,
 		reqs[k].ifname = t->ports[a->port].ifname;
 		reqs[k].addr = dels[k];
 	}
+	ipto_crash_point("addr_del_batch", NULL);
 	err = ipto_binder_fast(t->binder, addr_del_batch)(t->binder, reqs, n,
 							   results);
 	for (k = 0; k < n && err == 0; k++) {
@@ -311,16 +312,20 @@ static int unbind_addresses(struct ipto_takeover *t)
 				continue;
 			}
 			del = e->addr; /* the kernel's prefix length */
-			if (has_secondaries(t, e)) {
+			if (has_secondaries(t, e) && !t->ports[a->port].promote_set) {
+				/* Set once per link, noted first, and put back
+				 * after the last deletion (below). */
 				err = ipto_binder_devconf_get(t->binder, ifname,
 							      IPTO_DEVCONF_PROMOTE_SECONDARIES,
 							      &old_promote);
 				if (err == 0 && old_promote == 0)
+					err = note_change(t, a->port, NOTE_PROMOTE, 0);
+				if (err == 0 && old_promote == 0)
 					err = ipto_binder_devconf_set(t->binder, ifname,
 								      IPTO_DEVCONF_PROMOTE_SECONDARIES,
 								      1);
-				else
-					old_promote = -1;
+				if (err == 0 && old_promote == 0)
+					t->ports[a->port].promote_set = true;
 				if (err < 0) {
 					err = takeover_fail_step(t, IPTO_REPORT_OP_ADDR_DEL, a->port,
 							&a->ip, err);
@@ -336,9 +341,6 @@ static int unbind_addresses(struct ipto_takeover *t)
 		err = record_addr(t, a, ipto_binder_addr_del(t->binder, ifname, &del));
 		if (t->dump && err == 0 && e)
 			((struct ipto_addr_entry *)e)->ifindex = -1; /* gone */
-		if (old_promote == 0)
-			ipto_binder_devconf_set(t->binder, ifname,
-						IPTO_DEVCONF_PROMOTE_SECONDARIES, 0);
 		if (err < 0)
 			goto out;
 		if (t->dump && t->n_undo &&
@@ -347,6 +349,14 @@ static int unbind_addresses(struct ipto_takeover *t)
 	}
 	err = n_batch ? unbind_batch(t, which, dels, n_batch) : 0;
 out:
+	for (i = 0; i < t->n_ports; i++) {
+		if (!t->ports[i].promote_set)
+			continue;
+		t->ports[i].promote_set = false;
+		if (ipto_binder_devconf_set(t->binder, t->ports[i].ifname,
+					    IPTO_DEVCONF_PROMOTE_SECONDARIES, 0) == 0)
+			note_restored(t, i, NOTE_PROMOTE);
+	}
 	free(which);
 	free(dels);
 	return err;

@@ -50,7 +50,7 @@ int guard_fix_devconf(struct ipto_takeover *t, bool guards)
 		}
 	}
 	for (p = 0; p < t->n_ports; p++) {
-		int values[2], olds[3] = { -1, -1, -1 };
+		int values[2], olds[4] = { -1, -1, -1, -1 };
 		bool set[2] = { false, false };
 
 		/* An adapter of the plan that gets only IPv6 addresses is
@@ -161,6 +161,7 @@ static int set_devconf_batch(struct ipto_takeover *t,
 	results = calloc(n, sizeof(*results));
 	if (!results)
 		return -ENOMEM;
+	ipto_crash_point("devconf_set_batch", NULL);
 	ipto_binder_fast(t->binder, devconf_set_batch)(t->binder, reqs, n, results);
 	for (i = 0; i < n; i++) {
 		struct undo u = { .kind = UNDO_DEVCONF, .port = req_port[i],
@@ -186,131 +187,24 @@ static int set_devconf_batch(struct ipto_takeover *t,
 
 /* After a release: a link the takeovers raised goes down once it has no
  * address left, and the ARP settings they changed are restored once the
- * host holds no taken-over or reclaimed address at all (until then every interface
- * must keep leaving ARP to the owning adapter). Best effort: the
- * addresses are gone already, so a failure is logged, never undone. */
-/* A link's note read by guard_restore_after_release(), to write back once its
- * settings are restored. */
-struct restore_note {
-	struct link_note note;
-	char key[32];
-};
-
+ * host holds no taken-over or reclaimed address at all (until then every
+ * interface must keep leaving ARP to the owning adapter): what
+ * record_orphans() finds orphaned now that the addresses are gone. Best
+ * effort: the addresses are gone already, so a failure is logged, never
+ * undone, and the note keeps what is still to restore. */
 void guard_restore_after_release(struct ipto_takeover *t)
 {
 	struct ipto_adapter_entry *links = NULL;
-	struct restore_note *notes = NULL;
-	struct ipto_devconf_req *reqs = NULL;
-	size_t *req_note = NULL;
-	int *results = NULL;
-	bool host_holds = false, batch;
-	size_t i, k, n_notes = 0, n_reqs = 0;
 	int n;
 
 	if (!t->binder->ops.adapter_dump || !t->binder->ops.record_get ||
 	    !t->binder->ops.record_set || addr_read_dump(t) < 0 || !t->dump)
 		return;
 	n = ipto_binder_adapter_dump_alloc(t->binder, &links);
-	if (n <= 0)
-		goto out;
-	/* With the netlink binder the settings to restore go in one
-	 * pipelined batch (as guard_fix_devconf() sets them), the notes are
-	 * written after it from its results. */
-	batch = ipto_binder_fast(t->binder, devconf_set_batch) != NULL;
-	notes = calloc((size_t)n, sizeof(*notes));
-	reqs = calloc(2 * (size_t)n, sizeof(*reqs));
-	req_note = calloc(2 * (size_t)n, sizeof(*req_note));
-	results = calloc(2 * (size_t)n, sizeof(*results));
-	if (!notes || !reqs || !req_note || !results)
-		goto out;
-	for (i = 0; i < t->n_dump; i++)
-		host_holds |= t->dump[i].proto == IPTO_ADDR_PROTO_TAKEOVER ||
-			      t->dump[i].proto == IPTO_ADDR_PROTO_RECLAIM;
-	for (k = 0; k < (size_t)n; k++) {
-		const struct ipto_adapter_entry *l = &links[k];
-		struct restore_note *rn = &notes[n_notes];
-		struct link_note *note = &rn->note;
-		char value[256];
-		bool busy = false, any = false;
-
-		snprintf(rn->key, sizeof(rn->key), "link.%s", l->ifname);
-		if (ipto_binder_record_get(t->binder, rn->key, value, sizeof(value)) < 0)
-			continue;
-		if (!note_parse(value, note) || note->ifindex != l->ifindex ||
-		    !ipto_mac_equal(&note->mac, &l->mac)) {
-			ipto_binder_record_set(t->binder, rn->key, NULL); /* stale */
-			continue;
-		}
-		n_notes++;
-		for (i = 0; i < t->n_dump; i++) {
-			const struct ipto_addr_entry *e = &t->dump[i];
-
-			if (e->ifindex != l->ifindex)
-				continue;
-			busy |= e->proto == IPTO_ADDR_PROTO_TAKEOVER;
-			/* IPv6 link-local addresses come back by themselves. */
-			any |= !(e->addr.family == AF_INET6 && e->addr.bytes[0] == 0xfe &&
-				 (e->addr.bytes[1] & 0xc0) == 0x80);
-		}
-		if (!busy && !any && note->up == 0) {
-			if (ipto_binder_adapter_set_up(t->binder, l->ifname, false) == 0) {
-				log_info(t->ctx, "release: %s is down again, as the "
-					 "takeover found it\n", l->ifname);
-				note->up = -1;
-			}
-		} else if (!busy && note->up == 0) {
-			note->up = -1; /* another address serves on it now: leave it up */
-		}
-		if (host_holds)
-			continue;
-		for (i = 0; i < 2; i++) {
-			int *field = i == 0 ? &note->arp_ignore : &note->arp_announce;
-			enum ipto_devconf key = i == 0 ? IPTO_DEVCONF_ARP_IGNORE
-						       : IPTO_DEVCONF_ARP_ANNOUNCE;
-
-			if (*field < 0)
-				continue;
-			if (batch) {
-				reqs[n_reqs] = (struct ipto_devconf_req){
-					.ifindex = l->ifindex, .ifname = l->ifname,
-					.key = key, .value = *field };
-				req_note[n_reqs++] = n_notes - 1;
-			} else if (ipto_binder_devconf_set(t->binder, l->ifname, key,
-							   *field) == 0) {
-				*field = -1;
-			}
-		}
-	}
-	if (n_reqs)
-		ipto_binder_fast(t->binder, devconf_set_batch)(t->binder, reqs,
-							       n_reqs, results);
-	for (i = 0; i < n_reqs; i++) {
-		struct link_note *note = &notes[req_note[i]].note;
-
-		if (results[i] != 0)
-			continue; /* logged by the binder; the note keeps it */
-		if (reqs[i].key == IPTO_DEVCONF_ARP_IGNORE)
-			note->arp_ignore = -1;
-		else
-			note->arp_announce = -1;
-	}
-	for (k = 0; k < n_notes; k++) {
-		struct link_note *note = &notes[k].note;
-		char value[256];
-
-		if (note->up < 0 && note->arp_ignore < 0 && note->arp_announce < 0) {
-			ipto_binder_record_set(t->binder, notes[k].key, NULL);
-		} else {
-			note_format(note, value, sizeof(value));
-			ipto_binder_record_set(t->binder, notes[k].key, value);
-		}
-	}
-out:
+	if (n > 0)
+		record_orphans(t->ctx, t->binder, links, (size_t)n, NULL, t->dump,
+			       t->n_dump, true, "release", NULL);
 	free(links);
-	free(notes);
-	free(reqs);
-	free(req_note);
-	free(results);
 }
 
 /* Adds every other interface of the host with IPv4 settings as a guard:

@@ -38,6 +38,7 @@ struct port {
 	long refresh_report;          /* its refresh entry, updated in place; -1 none */
 	size_t round_first;           /* send_round(): its first frame in t->iov */
 	int ifindex;                  /* from adapter_get; 0 unknown */
+	bool promote_set;             /* unbind_addresses() set promote_secondaries=1 */
 	struct ipto_mac have_mac;     /* the MAC adapter_get read */
 };
 
@@ -68,6 +69,8 @@ struct link_note {
 	int ifindex;
 	struct ipto_mac mac;
 	int up, arp_ignore, arp_announce;
+	int promote;                  /* promote_secondaries, set by a release
+				       * for the moment of its deletions */
 };
 
 /* A prebuilt frame. */
@@ -153,12 +156,31 @@ int addr_check_in_use(struct ipto_takeover *t);
 int addr_bind(struct ipto_takeover *t);
 
 /* takeover-note.c: the record's notes of what to restore */
-enum note_field { NOTE_UP, NOTE_ARP_IGNORE, NOTE_ARP_ANNOUNCE };
+enum note_field { NOTE_UP, NOTE_ARP_IGNORE, NOTE_ARP_ANNOUNCE, NOTE_PROMOTE };
+#define NOTE_EMPTY ((struct link_note){ .up = -1, .arp_ignore = -1, \
+					 .arp_announce = -1, .promote = -1 })
 void note_format(const struct link_note *n, char *buf, size_t len);
 bool note_parse(const char *s, struct link_note *n);
-int note_changes(struct ipto_takeover *t, size_t p, const int old[3]);
+int note_changes(struct ipto_takeover *t, size_t p, const int old[4]);
+void note_restored(struct ipto_takeover *t, size_t p, enum note_field f);
 int note_change(struct ipto_takeover *t, size_t p, enum note_field f,
 		int old);
+
+/* record-repair.c: what the notes say to restore, found and restored
+ * (after a release, and for orphans a crashed run left) */
+struct record_orphan {
+	char ifname[16];
+	struct link_note restore;     /* the values to put back; -1: none */
+	bool delete_link;             /* an empty macvlan a takeover created */
+};
+int record_orphans(struct ipto_ctx *ctx, struct ipto_binder *b,
+		   const struct ipto_adapter_entry *links, size_t n_links,
+		   char (*aliases)[IPTO_LINK_ALIAS_MAX],
+		   const struct ipto_addr_entry *addrs, size_t n_addrs,
+		   bool apply, const char *who, struct record_orphan *out);
+int record_orphans_read(struct ipto_ctx *ctx, struct ipto_binder *b, bool apply,
+			const char *who, struct record_orphan **ret);
+void record_orphan_copy_out(struct ipto_orphan *dst, const struct record_orphan *o);
 
 /* takeover-guard.c: the ARP guards, and their restore on release */
 int guard_fix_devconf(struct ipto_takeover *t, bool guards);

@@ -218,6 +218,8 @@ static int send_round(struct ipto_takeover *t, unsigned int round,
 			n++;
 		}
 	}
+	if (n)
+		ipto_crash_point("send_round", NULL);
 	sent = n ? ipto_injector_send_multi(t->injector, t->iov_port, t->iov, n) : 0;
 	done = sent > 0 ? (size_t)sent : 0;
 	for (p = 0; p < t->n_ports; p++) {

@@ -640,6 +640,80 @@ START_TEST(moves_obey_the_planners_rules)
 }
 END_TEST
 
+/* A run that stopped after its changes and before their undo, as a
+ * crash leaves it: the takeover's address gone (by hand here), its notes
+ * kept. Status lists the orphans (degraded) and ipto_record_repair()
+ * puts the host back exactly, notes included. */
+START_TEST(orphans_reported_and_repaired)
+{
+	struct test_fixture f;
+	struct ipto_pool *p;
+	struct ipto_status *st = NULL;
+	struct ipto_orphan o[8];
+	struct ipto_addr a = test_addr("192.0.2.11/24");
+	char ifn[16], *before, *after, *json = NULL, note[256];
+	size_t i, n;
+	int r;
+
+	fx_init(&f);
+	p = description(&f);
+	before = dump(&f);
+	ck_assert_int_eq(ipto_record_repair(f.binder, NULL, 0), 0);
+	take_over(&f, "a1", 0, ifn, sizeof(ifn));
+	ck_assert_str_eq(ifn, "tk1");
+	/* held: the notes are needed, nothing is orphaned */
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
+	ck_assert_uint_eq(ipto_status_get_orphan_count(st), 0);
+	st = ipto_status_unref(st);
+	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "tk1", &a), 0);
+
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
+	ck_assert_uint_eq(ipto_status_get_count(st), 0);
+	n = ipto_status_get_orphan_count(st);
+	ck_assert_uint_ge(n, 1);
+	for (i = 0; i < n; i++) {
+		o[0].sz = sizeof(o[0]);
+		ck_assert_int_eq(ipto_status_get_orphan(st, i, &o[0]), 0);
+		if (strcmp(o[0].ifname, "tk1") == 0)
+			break;
+	}
+	ck_assert_uint_lt(i, n);
+	ck_assert_int_eq(o[0].up, 0);
+	ck_assert_int_eq(o[0].arp_ignore, 0);
+	ck_assert_int_eq(o[0].arp_announce, 0);
+	ck_assert(!o[0].delete_link);
+	o[1].sz = sizeof(o[1]);
+	ck_assert_int_eq(ipto_status_get_orphan(st, n, &o[1]), -ERANGE);
+	ck_assert_int_eq(ipto_status_format(st, IPTO_FORMAT_JSON, &json), 0);
+	has(json, "{\"ifname\":\"tk1\",\"restore\":{\"up\":0,\"arp_ignore\":0,\"arp_announce\":0},\"delete_link\":false}");
+	free(json);
+	ck_assert_int_eq(ipto_status_format(st, IPTO_FORMAT_TEXT, &json), 0);
+	has(json, "orphaned: tk1: up=0 arp_ignore=0 arp_announce=0");
+	free(json);
+	st = ipto_status_unref(st);
+
+	for (i = 0; i < 8; i++)
+		o[i].sz = sizeof(o[i]);
+	r = ipto_record_repair(f.binder, o, 8);
+	ck_assert_int_eq(r, (int)n);
+	after = dump(&f);
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(ipto_binder_record_get(f.binder, "link.tk1", note, sizeof(note)),
+			 -ENOENT);
+	ck_assert_int_eq(ipto_status_new(p, f.binder, NULL, &st), 0);
+	ck_assert_uint_eq(ipto_status_get_orphan_count(st), 0);
+	st = ipto_status_unref(st);
+	/* nothing left: a second repair finds nothing */
+	ck_assert_int_eq(ipto_record_repair(f.binder, o, 8), 0);
+	ck_assert_int_eq(ipto_record_repair(NULL, NULL, 0), -EINVAL);
+	ck_assert_int_eq(ipto_record_repair(f.binder, NULL, 1), -EINVAL);
+	free(before);
+	free(after);
+	ipto_pool_unref(p);
+	test_fixture_fini(&f);
+}
+END_TEST
+
 static Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -655,6 +729,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, lock_refuses_files_it_did_not_make);
 	tcase_add_test(tc, status_reports_health);
 	tcase_add_test(tc, moves_are_checked);
+	tcase_add_test(tc, orphans_reported_and_repaired);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,6 +125,7 @@ int run_plan(struct ipto_plan *plan);
 bool dryrun_injector(void);
 bool dry_run(void);                    /* the binder or the injector is */
 void take_lock(void);
+int repair_orphans(bool say_deleted);
 int dump_links(struct ipto_binder *binder, struct ipto_adapter_entry **out);
 int dump_addrs(struct ipto_binder *binder, struct ipto_addr_entry **out);
 size_t node_ips(const char *node, struct ipto_addr **out);

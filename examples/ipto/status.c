@@ -92,8 +92,11 @@ static void print_status_json(const struct ipto_status *st, struct ipto_binder *
  * (the standby status stands), else the exit status: 0 every address of
  * NODE reclaimed here, 1 some of them (the others missing).
  */
-static int status_reclaimed(struct ipto_binder *binder, const char *node)
+static int status_reclaimed(struct ipto_binder *binder, const char *node,
+			    const struct ipto_status *st)
 {
+	bool orphaned = ipto_status_get_orphan_count(st) > 0;
+	char *text = NULL;
 	struct ipto_adapter_entry *links = NULL;
 	struct ipto_addr_entry *addrs = NULL;
 	struct ipto_addr *ips = NULL;
@@ -174,10 +177,28 @@ static int status_reclaimed(struct ipto_binder *binder, const char *node)
 		print_conflicts_json(&ips[i]);
 		printf("}");
 	}
-	if (cli.json)
-		printf("],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,\"unhealthy\":%zu}\n",
+	/* what a stopped run left (the library's lines and JSON array) */
+	if (orphaned && ipto_status_format(st, cli.json ? IPTO_FORMAT_JSON
+						       : IPTO_FORMAT_TEXT, &text) < 0)
+		text = NULL;
+	if (cli.json) {
+		const char *o = text ? strstr(text, ",\"orphaned\":[") : NULL;
+
+		printf("],\"held\":%zu,\"missing\":%zu,\"unmarked\":%zu,\"unhealthy\":%zu",
 		       held, n - held - unmarked, unmarked, n - held);
-	r = held == n ? EXIT_SUCCESS : EXIT_FAILURE;
+		if (o)
+			fwrite(o, 1, strlen(o) - 2, stdout); /* up to its "}\n" */
+		else
+			fputs(",\"orphaned\":[]", stdout);
+		puts("}");
+	} else if (text) {
+		const char *o = strstr(text, "orphaned: ");
+
+		if (o)
+			fputs(o, stdout);
+	}
+	free(text);
+	r = held == n && !orphaned ? EXIT_SUCCESS : EXIT_FAILURE;
 out:
 	free(found);
 	free(ips);
@@ -192,7 +213,7 @@ int cmd_status(void)
 	IPTO_OPTS(ipto_status_opts, o, .standby = cli.standby, .node = cli.node_sel);
 	struct ipto_binder *binder = NULL;
 	struct ipto_status *st = NULL;
-	size_t i, n, held = 0, unmarked = 0, unhealthy = 0;
+	size_t i, n, held = 0, unmarked = 0, unhealthy = 0, orphaned;
 	char *text = NULL;
 	int r;
 
@@ -219,9 +240,12 @@ int cmd_status(void)
 		unmarked += (e.health & IPTO_HEALTH_UNMARKED) != 0;
 		unhealthy += e.health != 0;
 	}
+	/* A change a stopped run left (doc/record.md): degraded, even with
+	 * nothing held. */
+	orphaned = ipto_status_get_orphan_count(st);
 	/* nothing taken over here: NODE's own host, after a reclaim? */
 	if (held == 0 && cli.node_sel && !cli.standby) {
-		r = status_reclaimed(binder, cli.node_sel);
+		r = status_reclaimed(binder, cli.node_sel, st);
 		if (r >= 0) {
 			ipto_binder_unref(binder);
 			ipto_status_unref(st);
@@ -249,9 +273,9 @@ int cmd_status(void)
 	free(text);
 	/* An administrator's unmarked copy is here but not held: degraded
 	 * (1), not "nothing held" (3). */
-	if (held == 0 && unmarked == 0)
+	if (held == 0 && unmarked == 0 && orphaned == 0)
 		return EXIT_NOTHING_HELD;
-	return unhealthy ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unhealthy || orphaned ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */
@@ -376,7 +400,11 @@ int cmd_cleanup(void)
 	struct ipto_binder *binder = NULL;
 	int r;
 
+	int repaired;
+
 	take_lock();
+	/* what a stopped run left: its notes' settings, its empty links */
+	repaired = repair_orphans(false);
 	if (make_binder(&binder) < 0)
 		return EXIT_FAILURE;
 	diag_reset();
@@ -384,6 +412,7 @@ int cmd_cleanup(void)
 	ipto_binder_unref(binder);
 	if (r < 0)
 		return cli_fail(r, "cleanup: %s", diag_why(r));
+	r += repaired;
 	if (cli.json)
 		printf("{\"command\":\"cleanup\",\"deleted\":%d,\"error\":null}\n", r);
 	else

@@ -600,6 +600,58 @@ out:
 	return status;
 }
 
+/*
+ * With the lock held, before anything is read or planned: what a run
+ * that stopped (crashed, was killed) changed and did not put back
+ * (ipto_record_repair(), doc/record.md "Orphaned changes"), restored and
+ * said, one line each (on stderr with --json, whose stdout is one
+ * object). Returns how many empty macvlans it deleted; a failure to
+ * read is only said (the command goes on, as before the repair).
+ */
+int repair_orphans(bool say_deleted)
+{
+	enum { ROOM = 256 };
+	struct ipto_binder *binder = NULL;
+	struct ipto_orphan *e;
+	FILE *out = cli.json ? stderr : stdout;
+	int n, i, deleted = 0;
+
+	if (dryrun_binder() || make_binder(&binder) < 0)
+		return 0;
+	e = xrealloc(NULL, ROOM * sizeof(*e));
+	for (i = 0; i < ROOM; i++)
+		e[i].sz = sizeof(e[i]);
+	diag_reset();
+	n = ipto_record_repair(binder, e, ROOM);
+	if (n < 0)
+		fprintf(stderr, "%s: cannot look for what a stopped run left: %s\n",
+			cli.cmd_name, diag_why(n));
+	for (i = 0; i < n && i < ROOM; i++) {
+		if (e[i].delete_link) {
+			deleted++;
+			if (!say_deleted)
+				continue;
+		}
+		fprintf(out, "restored %s:", e[i].ifname);
+		if (e[i].up == 0)
+			fputs(" down", out);
+		if (e[i].arp_ignore >= 0)
+			fprintf(out, " arp_ignore=%d", e[i].arp_ignore);
+		if (e[i].arp_announce >= 0)
+			fprintf(out, " arp_announce=%d", e[i].arp_announce);
+		if (e[i].promote_secondaries >= 0)
+			fprintf(out, " promote_secondaries=%d", e[i].promote_secondaries);
+		if (e[i].delete_link)
+			fputs(" deleted (an empty macvlan a takeover made)", out);
+		fputs(" (left by a run that stopped before restoring it)\n", out);
+	}
+	if (n > ROOM)
+		fprintf(out, "restored %d more link(s) a stopped run left\n", n - ROOM);
+	free(e);
+	ipto_binder_unref(binder);
+	return deleted;
+}
+
 /* One takeover or release at a time on this host: the library's lock
  * (a dry run changes nothing and takes none). Held until the addresses are bound
  * (a takeover lets it go before its later announcement rounds), or exit. */
@@ -618,6 +670,8 @@ void take_lock(void)
 	if (r < 0)
 		exit(cli_fail(r, "%s: cannot take the host's lock: %s", cli.cmd_name,
 			     diag_why(r)));
+	if (strcmp(cli.cmd_name, "cleanup") != 0)
+		repair_orphans(true);
 }
 
 /* Reads what this host holds into the pool (the kernel is the record). */

@@ -413,6 +413,62 @@ int ipto_lock_acquire(struct ipto_ctx *ctx, const struct ipto_lock_opts *opts,
 struct ipto_lock *ipto_lock_release(struct ipto_lock *lock);
 
 /* ------------------------------------------------------------------ */
+/* Orphaned changes: what a run that stopped did not put back          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct ipto_orphan - a change to a link that a takeover, release or
+ * reclaim made and noted in the record, and that no address of the host
+ * needs any more: the run stopped (crashed, was killed) before it undid
+ * it. See record.md, "Orphaned changes".
+ * @sz: set by the caller to sizeof(struct ipto_orphan).
+ * @ifname: the link.
+ * @up: 0: a takeover raised the link, which has no taken-over address
+ *	now: it goes down again (unless another address serves on it);
+ *	-1: nothing to do.
+ * @arp_ignore: the value to put back (the host holds no taken-over or
+ *	reclaimed address); -1: nothing to do.
+ * @arp_announce: likewise.
+ * @promote_secondaries: the value a release set for the moment of its
+ *	deletions, to put back; -1: nothing to do.
+ * @delete_link: a macvlan a takeover created (tagged ipto:STANDBY:INDEX,
+ *	not :keep) that is down and holds no address (its run stopped before
+ *	raising it): deleted. A release leaves its links up and empty for
+ *	ipto_macvlan_reap(): those are not orphans.
+ */
+struct ipto_orphan {
+	size_t sz;
+	char ifname[16];
+	int up;
+	int arp_ignore;
+	int arp_announce;
+	int promote_secondaries;
+	bool delete_link;
+};
+
+/**
+ * ipto_record_repair - restore the orphaned changes of this binder's
+ * system (what the record's notes say a stopped run changed and no
+ * address needs any more), drop their notes, and delete the empty
+ * macvlans takeovers made; each logged at info priority.
+ * @binder: the binder (it needs the dumps and the record).
+ * @out: filled with up to @max of what was found (each entry's sz set
+ *	by the caller), or NULL with @max 0.
+ * @max: room in @out.
+ *
+ * Call it with ipto_lock_acquire()'s lock held: then no other run is
+ * between a change and its undo, and whatever is orphaned is a stopped
+ * run's. `ipto release`, `cleanup`, `takeover` and `reclaim` call it
+ * first. A change that cannot be put back keeps its note (logged).
+ *
+ * Returns: how many links had something to restore (more than @max
+ * possible), 0 none; -EINVAL; -EOPNOTSUPP without dumps; or a negative
+ * errno of the dumps.
+ */
+int ipto_record_repair(struct ipto_binder *binder, struct ipto_orphan *out,
+		       size_t max);
+
+/* ------------------------------------------------------------------ */
 /* Status: what this standby holds, read from the kernel               */
 /* ------------------------------------------------------------------ */
 
@@ -527,6 +583,24 @@ size_t ipto_status_get_count(const struct ipto_status *status);
  */
 int ipto_status_get_entry(const struct ipto_status *status, size_t index,
 			  struct ipto_status_entry *entry);
+
+/**
+ * ipto_status_get_orphan_count - how many links have an orphaned change
+ * (struct ipto_orphan; status reads them with the same dumps). A status
+ * with any is degraded. NULL gives 0.
+ */
+size_t ipto_status_get_orphan_count(const struct ipto_status *status);
+
+/**
+ * ipto_status_get_orphan - read one orphaned change.
+ * @status: the status.
+ * @index: 0 .. ipto_status_get_orphan_count() - 1.
+ * @orphan: filled up to @orphan->sz on success.
+ *
+ * Returns: 0, -ERANGE, -EINVAL.
+ */
+int ipto_status_get_orphan(const struct ipto_status *status, size_t index,
+			   struct ipto_orphan *orphan);
 
 /**
  * ipto_status_format - render a status as text (one line per address) or
