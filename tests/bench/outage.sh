@@ -236,10 +236,6 @@ MARKS=$OUT/marks
 eval "_outage_lib_conf() $(declare -f _pcmk_conf | tail -n +2)"
 _pcmk_conf() { _outage_lib_conf | sed "s/^\ttoken: .*/&\n\tconsensus: $PCMK_CONSENSUS/"; }
 
-pc_on() {  # the nodes RSC runs on, seen from sb, sorted, space-separated
-	cl_exec sb crm_resource --resource "$1" --locate 2>/dev/null |
-		sed -n 's/.*is running on: *\([^ ]*\).*/\1/p' | sort -u | tr '\n' ' '
-}
 pc_setup() {
 	local h
 	for h in a1 sb; do
@@ -283,7 +279,13 @@ pc_setup() {
 	cl_exec a1 cibadmin --create -o constraints --xml-text \
 		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" || fail "constraint"
 }
-pc_at() { [ "$(pc_on ip-a1)" = "$1 " ] && [ "$(pc_on vip)" = "$1 " ]; }
+pc_at() {  # both resources run on $1 only (seen from sb, one crm_mon)
+	cl_exec sb crm_mon -1 -r --output-as=xml 2>/dev/null | awk -v want="$1" '
+		/<resource id="(ip-a1|vip)"/ { r = $0; sub(/.*<resource id="/, "", r); sub(/".*/, "", r); next }
+		/<\/resource>/ { r = ""; next }
+		r != "" && /<node name="/ { n = $0; sub(/.*<node name="/, "", n); sub(/".*/, "", n); on[r] = on[r] " " n }
+		END { exit !(on["ip-a1"] == " " want && on["vip"] == " " want) }'
+}
 pc_standby() { cl_exec sb crm_attribute --node a1 --name standby --update "$1"; }
 pc_switchover() { pc_standby on; }
 pc_failback() { pc_standby off; }
@@ -299,7 +301,7 @@ pc_kill() {  # corosync and every Pacemaker daemon of a1, at once
 }
 pc_restart() {
 	# what the killed daemons left: libqb's IPC files, pid files
-	cl_exec a1 sh -c 'rm -f /dev/shm/qb-* /run/corosync.pid' 2>/dev/null
+	cl_exec a1 sh -c 'find /dev/shm -mindepth 1 -delete; rm -f /run/corosync.pid' 2>/dev/null
 	pcmk_start a1
 }
 pc_boot() { cl_reboot a1 eth0 "$SVC/24" "$VIP/24" && pcmk_start a1; }
