@@ -162,7 +162,7 @@ if [ -z "$PHASE" ]; then
 	done
 	echo "# outage: client pings every 10 ms, ARP observer every 10 ms; started $started; $(uname -r), $(nproc) cores"
 	echo "# $(corosync -v 2>/dev/null | sed -n "1s/.*version '\(.*\)'.*/corosync \1/p"), $(pacemakerd --version 2>/dev/null | head -n 1), $(keepalived --version 2>&1 | head -n 1 | awk '{ print "keepalived", $2 }')"
-	printf '# %-10s %-10s %-8s %-22s %6s %6s %9s %10s  %s\n' engine move profile system sent lost "gap (s)" "2 MACs (s)" "answering at the end"
+	printf '# %-10s %-10s %-8s %-22s %6s %6s %9s %10s %11s  %s\n' engine move profile system sent lost "gap (s)" "2 MACs (s)" "2 hosts (s)" "answering at the end"
 	for e in $ENGINES; do
 		for m in switchover failback crash boot kill restart unplug replug; do
 			for p in $PROFILES; do
@@ -279,7 +279,13 @@ pc_setup() {
 	cl_exec a1 cibadmin --create -o constraints --xml-text \
 		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" || fail "constraint"
 }
-pc_at() {  # both resources run on $1 only (seen from sb, one crm_mon)
+# pc_at NODE: both resources run on NODE only and no action is pending
+# (crm_mon names the node as soon as a start begins there).
+pc_at() {
+	pc_placed "$1" && cl_exec sb crm_resource --wait --timeout=120s >/dev/null 2>&1 &&
+		pc_placed "$1"
+}
+pc_placed() {  # both resources run on $1 only (seen from sb, one crm_mon)
 	cl_exec sb crm_mon -1 -r --output-as=xml 2>/dev/null | awk -v want="$1" '
 		/<resource id="(ip-a1|vip)"/ { r = $0; sub(/.*<resource id="/, "", r); sub(/".*/, "", r); next }
 		/<\/resource>/ { r = ""; next }
