@@ -122,6 +122,7 @@ if [ -z "$PHASE" ]; then
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	started=$(date -u '+%Y-%m-%d %H:%M UTC')
+	load0=$(cut -d" " -f1-3 /proc/loadavg)
 	if [ "$BUSY" -gt 0 ]; then
 		pids=()
 		for e in $ENGINES; do
@@ -160,7 +161,7 @@ if [ -z "$PHASE" ]; then
 				${KEEP:+--keep "$KEEP/$e-$p"} || { echo "# $e $p: failed" >&2; rc=1; }
 		done
 	done
-	echo "# outage: client pings every 10 ms, ARP observer every 10 ms; started $started; $(uname -r), $(nproc) cores"
+	echo "# outage: client pings every 10 ms, ARP observer every 10 ms; started $started; $(uname -r), $(nproc) cores, load average $load0 at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end; engines at nice 10, no real-time scheduling"
 	echo "# $(corosync -v 2>/dev/null | sed -n "1s/.*version '\(.*\)'.*/corosync \1/p"), $(pacemakerd --version 2>/dev/null | head -n 1), $(keepalived --version 2>&1 | head -n 1 | awk '{ print "keepalived", $2 }')"
 	printf '# %-10s %-10s %-8s %-22s %6s %6s %9s %10s %11s  %s\n' engine move profile system sent lost "gap (s)" "2 MACs (s)" "2 hosts (s)" "answering at the end"
 	for e in $ENGINES; do
