@@ -131,13 +131,15 @@ if [ -z "$PHASE" ]; then
 			pids+=($!)
 		done
 		# the load starts once every cluster is up
+		i=0
 		for e in $ENGINES; do
 			while [ ! -e "$TMP/$e.busy.ready" ]; do
-				kill -0 "${pids[0]}" 2>/dev/null || break
+				kill -0 "${pids[$i]}" 2>/dev/null || break
 				sleep 1
 			done
+			i=$((i + 1))
 		done
-		for c in 1 2; do
+		for _ in 1 2; do
 			sh -c 'while :; do :; done' &
 			LOADS+=($!)
 		done
