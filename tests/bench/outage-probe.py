@@ -25,7 +25,9 @@
       HOSTS the same for MACs of two hosts (--host-chars), and LAST the MACs
       that answered in the window's last 0.5 s.
       With --count-foreign MAC: "foreign NAME SECONDS ROUNDS EPISODES", how
-      long some other MAC than MAC answered, for the whole log.
+      long a MAC of another host than MAC's (--host-chars) answered, for
+      the windows of MARKS (the whole log if it has none; the host's own
+      other adapters answering, ARP flux, do not count).
 
 Both measuring modes stop on SIGTERM or SIGINT, after writing what they
 have. The ARP observer must not run in the pinging client's namespace:
@@ -223,12 +225,20 @@ def report(args):
         for v in d.values():
             v.sort(key=lambda e: e[0])
     names = dict(kv.split("=", 1) for kv in args.ips)
+    moves = []
+    with open(args.marks) as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 4 and p[0] == "move":
+                moves.append((p[1], float(p[2]), float(p[3])))
     if args.count_foreign:
         for ip, name in names.items():
-            rs = rounds.get(ip, [])
+            rs = [r for r in rounds.get(ip, [])
+                  if not moves or any(t0 <= r[0] <= t1 for _, t0, t1 in moves)]
             secs, n, episodes, inside = 0.0, 0, 0, False
             for i, (t, macs) in enumerate(rs):
-                bad = any(m != args.count_foreign for m in macs)
+                host = args.count_foreign[:args.host_chars]
+                bad = any(m[:args.host_chars] != host for m in macs)
                 if bad:
                     dt = rs[i + 1][0] - t if i + 1 < len(rs) else 0.0
                     secs += dt
@@ -238,12 +248,6 @@ def report(args):
                 inside = bad
             print("foreign %s %.2f %d %d" % (name, secs, n, episodes))
         return
-    moves = []
-    with open(args.marks) as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 4 and p[0] == "move":
-                moves.append((p[1], float(p[2]), float(p[3])))
     for mv, t0, t1 in moves:
         for ip, name in names.items():
             ss = [e for e in sends.get(ip, []) if t0 <= e[0] <= t1]

@@ -14,6 +14,7 @@
 #   --busy-minutes N  instead of the moves: the fast profile of each engine
 #                   (both at once) for N minutes with both cores kept busy
 #                   by a load generator, counting the takeovers nobody caused
+#                   (prints its own table)
 #   --keep DIR      keep the raw logs (probe logs, daemon logs) in DIR
 #
 # Systems measured in the same namespaces and the same run:
@@ -58,7 +59,7 @@
 set -u
 
 usage() {
-	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -149,7 +150,7 @@ if [ -z "$PHASE" ]; then
 		for p in "${LOADS[@]}"; do kill "$p" 2>/dev/null; done
 		LOADS=()
 		echo "# false failovers: fast profile, $BUSY min, both cores busy (2 busy loops at the same nice level), started $started"
-		printf '# %-11s %-24s %10s %22s %14s\n' engine system takeovers "other MAC answered (s)" "membership"
+		printf '# %-11s %-24s %10s %22s %14s\n' engine system takeovers "another host answered (s)" "memberships"
 		cat "$TMP"/*.busy 2>/dev/null | while read -r e s n f m; do
 			printf '# %-11s %-24s %10s %22s %14s\n' "$e" "$s" "$n" "$f" "$m"
 		done
@@ -207,6 +208,7 @@ keepalived)
 	;;
 *) usage ;;
 esac
+# shellcheck disable=SC2034 # PCMK_TOKEN: read by cluster-lib.sh
 case $PH_PROFILE in
 default) PCMK_TOKEN=3000 PCMK_CONSENSUS=3600 KA_ADVERT=1 KA_VRRP=2 ;;
 fast) PCMK_TOKEN=300 PCMK_CONSENSUS=360 KA_ADVERT=0.1 KA_VRRP=3 KA_MGMT_VIP=198.51.100.10 ;;
@@ -230,6 +232,7 @@ OUT=$CL_DIR/out
 mkdir -p "$OUT"
 MARKS=$OUT/marks
 : >"$MARKS"
+# shellcheck disable=SC2034 # read by cluster-lib.sh's teardown
 [ -n "$KEEP" ] && CL_KEEP_LOGS=$KEEP
 
 # --- the engines -----------------------------------------------------------
@@ -299,14 +302,13 @@ pc_standby() { cl_exec sb crm_attribute --node a1 --name standby --update "$1"; 
 pc_switchover() { pc_standby on; }
 pc_failback() { pc_standby off; }
 pc_kill() {  # corosync and every Pacemaker daemon of a1, at once
-	local p pids=
+	local p victims=()
 	for p in $(cl_pids a1); do
 		case $(cat "/proc/$p/comm" 2>/dev/null) in
-		corosync | pacemaker*) pids+=" $p" ;;
+		corosync | pacemaker*) victims+=("$p") ;;
 		esac
 	done
-	# shellcheck disable=SC2086
-	kill_at_once $pids
+	kill_at_once "${victims[@]}"
 }
 pc_restart() {
 	# what the killed daemons left: libqb's IPC files, pid files
@@ -393,11 +395,11 @@ ka_failback() {
 	ka_start a1
 }
 ka_kill() {
-	local p pids=()
+	local p victims=()
 	for p in $(cl_pids a1); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && pids+=("$p")
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && victims+=("$p")
 	done
-	kill_at_once "${pids[@]}"
+	kill_at_once "${victims[@]}"
 }
 ka_restart() { ka_failback; }
 ka_boot() { cl_reboot a1 eth0 "$SVC/24" "$VIP/24" && ka_start a1; }
@@ -503,6 +505,7 @@ if [ "$BUSY" -gt 0 ]; then
 	log "busy for $BUSY min"
 	sleep $((BUSY * 60))
 	t1=$(cl_now)
+	echo "move busy $t0 $t1" >>"$MARKS"
 	probes_stop
 	fo=$(python3 "$PROBE" report "$OUT/arp.log" "$MARKS" "$SVC=s" "$VIP=v" --count-foreign "$MAC_A1")
 	f_s=$(awk '$2 == "s" { print $3 }' <<<"$fo")
@@ -513,8 +516,8 @@ if [ "$BUSY" -gt 0 ]; then
 		n_s=$(grep -c 'Result of start operation for ip-a1 on sb' <<<"$l")
 		n_v=$(grep -c 'Result of start operation for vip on sb' <<<"$l")
 		m=$(tail -n +$((c0 + 1)) "$CL_DIR/sb/log/corosync/corosync.log" | grep -c 'A new membership')
-		echo "pacemaker ocf:libipto:ipto $n_s $f_s ${m}_memberships" >>"$PH_OUT"
-		echo "pacemaker ocf:heartbeat:IPaddr2 $n_v $f_v ${m}_memberships" >>"$PH_OUT"
+		echo "pacemaker ocf:libipto:ipto $n_s $f_s $m" >>"$PH_OUT"
+		echo "pacemaker ocf:heartbeat:IPaddr2 $n_v $f_v $m" >>"$PH_OUT"
 		;;
 	keepalived)
 		l=$(tail -n +$((l0 + 1)) "$CL_DIR/sb/keepalived.log")
