@@ -545,6 +545,7 @@ pacemaker) N_SVC=ocf:libipto:ipto N_VIP=ocf:heartbeat:IPaddr2 ;;
 keepalived) N_SVC=kit N_VIP=virtual_ipaddress ;;
 esac
 python3 "$PROBE" report "$OUT/ping.log,$OUT/arp.log" "$MARKS" "$SVC=$N_SVC" "$VIP=$N_VIP" |
-	sed -e "s/$MAC_A1/a1.eth0/g" -e "s/$MAC_TK1/sb.tk1/g" -e "s/$MAC_MGMT/sb.mgmt/g" >"$PH_OUT" ||
+	sed -e "s/$MAC_A1/a1.eth0/g" -e "s/$MAC_TK1/sb.tk1/g" -e "s/$MAC_MGMT/sb.mgmt/g" \
+		-e "s/$(lan_mac a1 hb0)/a1.hb0/g" -e "s/$(lan_mac sb hb0)/sb.hb0/g" >"$PH_OUT" ||
 	fail "report"
 [ -s "$PH_OUT" ] || fail "no figures"
