@@ -69,6 +69,19 @@ marks() {
 	kdump "$1" | jq -r --argjson p "$2" 'select(.proto == $p) | "\(.ifname) \(.addr)"' |
 		sort | tr '\n' ';'
 }
+# settle NODE: a release hands the macvlans it emptied to a detached
+# reaper (doc/macvlan.md): wait, by the clock and 30 s at most, until no
+# ipto process is left in NODE's namespace, so a state read after it is
+# the finished one.
+settle() {
+	local t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 30 ]; do
+		ip netns pids "$(lan_ns "$1")" | xargs -r ps -o comm= -p | grep -q '^ipto$' ||
+			return 0
+		sleep 0.05
+	done
+	return 1
+}
 # run NODE K ARGS...: ipto ARGS on NODE, killed before step K (0: never);
 # sets rc, out, err.
 run() {
@@ -76,6 +89,7 @@ run() {
 	shift 2
 	lan_exec "$node" env IPTO_TEST_CRASH_AT="$k" "$IPTO" "$@" >"$sc_tmp/out" 2>"$sc_tmp/err"
 	rc=$?
+	settle "$node" || bad_list+=("ipto $*: its reaper still runs after 30 s")
 	out=$(cat "$sc_tmp/out")
 	err=$(cat "$sc_tmp/err")
 }
@@ -86,6 +100,7 @@ steps() {
 	shift
 	lan_exec "$node" env IPTO_TEST_CRASH_COUNT=1 "$IPTO" "$@" >/dev/null 2>"$sc_tmp/steps"
 	rc=$?
+	settle "$node" || bad_list+=("ipto $*: its reaper still runs after 30 s")
 	steps_out=$(sed -n 's/^ipto-step //p' "$sc_tmp/steps")
 }
 # lock_free NODE: the library's lock file (from its log) is not held.
@@ -93,6 +108,7 @@ lock_free() {
 	[ -n "$LOCK" ] && lan_exec "$1" flock -n "$LOCK" true
 }
 
+bad_list=()
 # The library's lock file: from the log of a run that takes it.
 ipto_on sb "${C[@]}" -v cleanup
 LOCK=$(sed -n 's/.*lock: holding \(.*\)$/\1/p' <<<"$err" | head -n1)
