@@ -6,6 +6,8 @@
 
 #include "ipto-private.h"
 
+#include <sys/socket.h> /* AF_INET6 */
+
 struct ipto_binder_builtin;
 struct ipto_injector_builtin;
 
@@ -317,5 +319,16 @@ void ipto_binder_addr_watch_close(struct ipto_binder *b,
  * errno. */
 int ipto_binder_addr_list_alloc(struct ipto_binder *binder,
 				const char *ifname, struct ipto_addr **ret);
+
+/* An IPv6 address a takeover adds goes in deprecated (preferred lifetime
+ * 0, valid forever), so that the kernel's source address selection never
+ * picks it for the standby's own traffic, unless the caller asks for
+ * IPTO_BIND_PREFERRED (ipto-backend.h). */
+static inline bool ipto_bind_deprecated(const struct ipto_addr *addr,
+					unsigned int flags)
+{
+	return addr->family == AF_INET6 && (flags & IPTO_BIND_TAKEOVER) &&
+	       !(flags & IPTO_BIND_PREFERRED);
+}
 
 #endif /* IPTO_BACKEND_PRIVATE_H */

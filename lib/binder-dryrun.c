@@ -174,10 +174,11 @@ static int dr_addr_add(struct ipto_binder *binder, const char *ifname,
 
 	ipto_addr_format(addr, text, sizeof(text));
 	err = op_begin(d, IPTO_BINDER_OP_ADDR_ADD, &slot, ifname, &l,
-		       "addr_add %s %s%s%s", ifname, text,
+		       "addr_add %s %s%s%s%s", ifname, text,
 		       (flags & IPTO_BIND_NODAD) ? " nodad" : "",
 		       (flags & IPTO_BIND_TAKEOVER) ? " takeover" :
-		       (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "");
+		       (flags & IPTO_BIND_RECLAIM) ? " reclaim" : "",
+		       ipto_bind_deprecated(addr, flags) ? " deprecated" : "");
 	if (err < 0)
 		return err;
 	for (i = 0; i < l->naddrs; i++) {

@@ -67,6 +67,13 @@ static size_t build_newaddr(char *buf, uint32_t seq, int ifindex,
 		flags |= IFA_F_NODAD;
 	if (flags)
 		off = put_attr(buf, off, IFA_FLAGS, &flags, sizeof(flags));
+	if (ipto_bind_deprecated(&r->addr, r->flags)) {
+		/* deprecated: preferred 0, valid forever (ipto-backend.h) */
+		struct ifa_cacheinfo ci = { .ifa_prefered = 0,
+					    .ifa_valid = NB_LIFETIME_INFINITY };
+
+		off = put_attr(buf, off, IFA_CACHEINFO, &ci, sizeof(ci));
+	}
 	if (nb_wire_proto(r->flags)) {
 		uint8_t proto = (uint8_t)nb_wire_proto(r->flags);
 

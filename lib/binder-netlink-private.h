@@ -83,6 +83,9 @@ struct link_dump_ctx {
 /* binder-netlink.c */
 unsigned int nb_proto_of_flags(unsigned int flags);
 unsigned int nb_wire_proto(unsigned int flags);
+
+/* The kernel's "forever" lifetime of an IPv6 address (INFINITY_LIFE_TIME). */
+#define NB_LIFETIME_INFINITY 0xffffffffu
 int nb_nle_to_errno(int nle);
 void nb_request_begin(struct nl_binder *nb);
 int nb_request_end(struct nl_binder *nb, int nle, int quiet_err,

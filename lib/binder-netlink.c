@@ -212,8 +212,11 @@ int nb_ifindex_of(struct nl_binder *nb, const char *ifname)
  * of an rtnl_addr object (tests/bench). Sent with ACK; frees @msg. */
 static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 			const struct ipto_addr *a, unsigned int ifa_flags,
-			unsigned int proto)
+			unsigned int proto, bool deprecated)
 {
+	/* deprecated: preferred 0, valid forever (ipto-backend.h) */
+	struct ifa_cacheinfo ci = { .ifa_prefered = 0,
+				    .ifa_valid = NB_LIFETIME_INFINITY };
 	struct ifaddrmsg ifa = {
 		.ifa_family = (unsigned char)a->family,
 		.ifa_prefixlen = (unsigned char)a->prefixlen,
@@ -232,6 +235,8 @@ static int addr_request(struct nl_binder *nb, int type, int flags, int ifindex,
 	     ipto_addr_subnet_broadcast(a, &bcast) == 0 &&
 	     nla_put(msg, IFA_BROADCAST, 4, bcast.bytes) < 0) ||
 	    (ifa_flags && nla_put_u32(msg, IFA_FLAGS, ifa_flags) < 0) ||
+	    (type == RTM_NEWADDR && deprecated &&
+	     nla_put(msg, IFA_CACHEINFO, sizeof(ci), &ci) < 0) ||
 	    (proto && nla_put_u8(msg, IPTO_IFA_PROTO, (uint8_t)proto) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
@@ -253,7 +258,7 @@ static int nl_addr_add(struct ipto_binder *binder, const char *ifname,
 	nle = addr_request(nb, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
 			   addr, addr->family == AF_INET6 &&
 			   (flags & IPTO_BIND_NODAD) ? IFA_F_NODAD : 0,
-			   nb_wire_proto(flags));
+			   nb_wire_proto(flags), ipto_bind_deprecated(addr, flags));
 	r = nb_request_end(nb, nle, -EEXIST, "add address on", ifname);
 	if (r == 0)
 		nb_record_keep_mark(nb, ifindex, addr, nb_proto_of_flags(flags));
@@ -269,7 +274,7 @@ static int nl_addr_del(struct ipto_binder *binder, const char *ifname,
 
 	if (ifindex < 0)
 		return ifindex;
-	nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0);
+	nle = addr_request(nb, RTM_DELADDR, 0, ifindex, addr, 0, 0, false);
 	r = nb_request_end(nb, nle, -EADDRNOTAVAIL, "delete address on", ifname);
 	if (r == 0 && nb->proto_mode == PROTO_RECORD) {
 		nb_record_mark_key(ifindex, addr, key, sizeof(key));

@@ -110,7 +110,7 @@ static int prepare_add(struct ipto_binder *binder, const char *ifname,
 	if (r < 0)
 		return r;
 	if ((flags & ~(unsigned int)(IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER |
-				     IPTO_BIND_RECLAIM)) ||
+				     IPTO_BIND_RECLAIM | IPTO_BIND_PREFERRED)) ||
 	    ((flags & IPTO_BIND_TAKEOVER) && (flags & IPTO_BIND_RECLAIM))) {
 		log_err(binder->ctx, "binder: addr_add: unknown flags 0x%x\n",
 			flags);
@@ -144,8 +144,9 @@ IPTO_EXPORT int ipto_binder_addr_add(struct ipto_binder *binder,
 		return r;
 	if (!binder->ops.addr_add)
 		return ipto_binder_unsupported(binder, "adding addresses");
-	log_dbg(binder->ctx, "binder: addr_add %s %s%s\n", ifname, text,
-		(flags & IPTO_BIND_NODAD) ? " nodad" : "");
+	log_dbg(binder->ctx, "binder: addr_add %s %s%s%s\n", ifname, text,
+		(flags & IPTO_BIND_NODAD) ? " nodad" : "",
+		ipto_bind_deprecated(&a, flags) ? " deprecated" : "");
 	ipto_crash_point("addr_add", text);
 	r = binder->ops.addr_add(binder, ifname, &a, flags);
 	return ipto_binder_op_result(binder, r, r == -EEXIST, "addr_add", ifname, text);

@@ -71,7 +71,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_neigh_source_name, ipto_neigh_source,
 IPTO_DEFINE_ENUM_NAME(ipto_bind_flags_name, ipto_bind_flags,
 	{ IPTO_BIND_NODAD, "nodad" },
 	{ IPTO_BIND_TAKEOVER, "takeover" },
-	{ IPTO_BIND_RECLAIM, "reclaim" })
+	{ IPTO_BIND_RECLAIM, "reclaim" },
+	{ IPTO_BIND_PREFERRED, "preferred" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_binder_op_name, ipto_binder_op,
 	{ IPTO_BINDER_OP_ADDR_ADD, "addr_add" },

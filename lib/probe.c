@@ -5,7 +5,9 @@
  * solicited-node group, no source link-layer option) for IPv6. Every
  * target is probed at once through one unbound packet socket (the
  * watcher's, with its BPF filter); what comes back is parsed with
- * ipto_frame_parse(). Sends probes only: nothing on the system changes.
+ * ipto_frame_parse(). Another host's probe for a target at the same time
+ * (an ARP probe, a DAD NS) is a conflict too. Sends probes only: nothing
+ * on the system changes.
  */
 #include "watch-private.h"
 #include "wire-private.h"
@@ -127,6 +129,13 @@ static const struct ptarget *conflicting(const struct ptarget *pt, size_t n,
 		if (a->family == AF_INET && fi->ethertype == 0x0806 && fi->op == 1 &&
 		    ipto_addr_equal(&fi->target_ip, a) && fi->sender_ip.family == AF_INET &&
 		    !memcmp(fi->sender_ip.bytes, "\0\0\0\0", 4))
+			return &pt[i];
+		/* ... or runs duplicate address detection for it (RFC 4862
+		 * 5.4.3: an NS from :: for a tentative address is a duplicate). */
+		if (a->family == AF_INET6 && fi->ethertype == 0x86dd &&
+		    fi->target_ip.family == AF_INET6 && ipto_addr_equal(&fi->target_ip, a) &&
+		    fi->ip_src.family == AF_INET6 &&
+		    !memcmp(fi->ip_src.bytes, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16))
 			return &pt[i];
 	}
 	return NULL;
@@ -287,6 +296,10 @@ IPTO_EXPORT int ipto_probe(struct ipto_ctx *ctx,
 				wc.ethertype = fi.ethertype;
 				wc.op = fi.op;
 				wc.count = 1;
+				/* from 0.0.0.0 or ::: a probe, not an answer */
+				wc.probe = !memcmp(fi.sender_ip.bytes,
+						   "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+						   ipto_addr_len(&fi.sender_ip));
 				ipto_sized_copy_out(conflict, &wc, sizeof(wc));
 			}
 			r = -EADDRINUSE;

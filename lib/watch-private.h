@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* An unbound AF_PACKET socket (every interface at once) with a BPF filter
- * passing ARP and ICMPv6 neighbour advertisements only; NONBLOCK, CLOEXEC,
+ * passing ARP and ICMPv6 neighbour solicitations and advertisements only; NONBLOCK, CLOEXEC,
  * kernel receive time stamps (SO_TIMESTAMPNS), outgoing frames ignored
  * where the kernel can. Returns the fd or a negative errno (logged). */
 int ipto_watch_socket_open(struct ipto_ctx *ctx, const char *who);

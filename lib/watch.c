@@ -1,24 +1,37 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The conflict watcher: one unbound packet socket with a BPF filter for
- * ARP and neighbour advertisements; each received frame is parsed with
- * ipto_frame_parse() and compared with the watched addresses of the
- * adapter it arrived on (sll_ifindex). A frame that binds a watched
- * address to another MAC is a conflict: reported, and with the defend
- * policy answered by one announcement, at most once per defend interval
- * per address (RFC 5227 2.4 (b)).
+ * ARP and neighbour solicitations and advertisements; each received frame
+ * is parsed with ipto_frame_parse() and compared with the watched
+ * addresses of the adapter it arrived on (sll_ifindex). A frame that
+ * binds a watched address to another MAC is a conflict: reported, and
+ * with the defend policy answered by one announcement, at most once per
+ * defend interval per address (RFC 5227 2.4 (b)). Another host's probe
+ * for a watched address (ARP probe, DAD NS) is a conflict too, reported
+ * only. A request that resolves a watched address (ARP request, NS)
+ * names a neighbour: its sender goes into the bounded seen set, which
+ * ipto_watch_write_seen() writes as a neighbour list.
  */
 #include "watch-private.h"
 
+#include <ipto/ipto-neigh.h>
+
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The kernel record's root (binder-netlink.c keeps the record in
+ * RECORD_ROOT_DIR/<netns inode>/). */
+#define RECORD_ROOT_DIR "/run/ipto"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -32,6 +45,13 @@ struct waddr {
 	struct ipto_injector_adapter *port; /* not owned: see wport */
 	uint64_t last_defend_mono; /* 0: never */
 	uint64_t count;
+};
+
+struct wseen {
+	struct ipto_addr addr; /* prefix IPTO_PREFIX_UNKNOWN */
+	struct ipto_mac mac;
+	uint64_t order;        /* larger: seen more recently */
+	uint64_t time_ns;      /* CLOCK_REALTIME, last seen; 0: from the file */
 };
 
 struct wport {
@@ -54,6 +74,10 @@ struct ipto_watch {
 	struct wport *ports;
 	size_t n_ports;
 	uint64_t conflicts;
+	struct wseen *seen;
+	size_t n_seen, cap_seen;
+	uint64_t seen_order;
+	bool seen_dirty, seen_merged;
 };
 
 uint64_t ipto_watch_now_real_ns(void)
@@ -74,16 +98,18 @@ uint64_t ipto_watch_now_mono_ns(void)
 
 /*
  * Classic BPF: accept ethertype 0x0806 (ARP), or 0x86dd with next header
- * 58 (ICMPv6, no extension headers) and ICMPv6 type 136 (NA); drop the
- * rest in the kernel so that the watcher wakes up for nothing else.
+ * 58 (ICMPv6, no extension headers) and ICMPv6 type 135 (NS) or 136 (NA);
+ * drop the rest in the kernel so that the watcher wakes up for nothing
+ * else.
  */
 static struct sock_filter watch_filter[] = {
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 5, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 5),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 6, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 6),
 	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 6),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 3),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 4),
 	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 40),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 1, 0),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, 0x40000),
 	BPF_STMT(BPF_RET | BPF_K, 0),
@@ -236,7 +262,7 @@ static void watch_free(struct ipto_watch *w)
 		close(w->fd);
 	for (i = 0; i < w->n_ports; i++)
 		ipto_injector_close(w->ports[i].port);
-	ipto_free_all(w->ports, w->addrs);
+	ipto_free_all(w->ports, w->addrs, w->seen);
 	ipto_injector_unref(w->injector);
 	ipto_binder_unref(w->binder);
 	ipto_ctx_unref(w->ctx);
@@ -365,6 +391,40 @@ IPTO_EXPORT uint64_t ipto_watch_get_conflict_count(const struct ipto_watch *w)
 	return w ? w->conflicts : 0;
 }
 
+IPTO_EXPORT int ipto_watch_remove(struct ipto_watch *w, const struct ipto_addr *addr)
+{
+	size_t i;
+
+	if (!w || !addr)
+		return -EINVAL;
+	for (i = 0; i < w->n_addrs; i++)
+		if (ipto_addr_equal(&w->addrs[i].addr, addr)) {
+			memmove(&w->addrs[i], &w->addrs[i + 1],
+				(w->n_addrs - i - 1) * sizeof(w->addrs[0]));
+			w->n_addrs--;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+IPTO_EXPORT int ipto_watch_get_addr(const struct ipto_watch *w, size_t index,
+				    struct ipto_addr *addr, char *ifname)
+{
+	if (!w || !addr)
+		return -EINVAL;
+	if (index >= w->n_addrs)
+		return -ERANGE;
+	*addr = w->addrs[index].addr;
+	if (ifname)
+		memcpy(ifname, w->addrs[index].ifname, strlen(w->addrs[index].ifname) + 1);
+	return 0;
+}
+
+IPTO_EXPORT size_t ipto_watch_get_seen_count(const struct ipto_watch *w)
+{
+	return w ? w->n_seen : 0;
+}
+
 IPTO_EXPORT int ipto_watch_start(struct ipto_watch *w)
 {
 	int fd;
@@ -401,6 +461,94 @@ static int defend(struct ipto_watch *w, struct waddr *a)
 	return ipto_injector_send(a->port, frame, (size_t)len);
 }
 
+static bool watched_addr(const struct ipto_watch *w, const struct ipto_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_addrs; i++)
+		if (ipto_addr_equal(&w->addrs[i].addr, a))
+			return true;
+	return false;
+}
+
+/* Remembers @addr at @mac as seen now (@time_ns), or as seen before all
+ * else (@time_ns 0: an entry of an older file). Bounded: when full, the
+ * entry seen longest ago makes room. */
+static void seen_put(struct ipto_watch *w, const struct ipto_addr *addr,
+		     const struct ipto_mac *mac, uint64_t time_ns)
+{
+	struct wseen *e = NULL;
+	size_t i;
+
+	for (i = 0; i < w->n_seen; i++)
+		if (ipto_addr_equal(&w->seen[i].addr, addr)) {
+			e = &w->seen[i];
+			break;
+		}
+	if (e && !time_ns)
+		return; /* the file is older than what this watcher saw */
+	if (!e) {
+		if (w->n_seen == IPTO_NEIGH_MAX) {
+			if (!time_ns)
+				return;
+			e = &w->seen[0];
+			for (i = 1; i < w->n_seen; i++)
+				if (w->seen[i].order < e->order)
+					e = &w->seen[i];
+		} else {
+			if (w->n_seen == w->cap_seen &&
+			    ipto_grow((void **)&w->seen, &w->cap_seen, w->n_seen + 1,
+				      sizeof(*w->seen)) < 0)
+				return; /* out of memory: this sender is not kept */
+			e = &w->seen[w->n_seen++];
+		}
+		memset(e, 0, sizeof(*e));
+		e->addr = *addr;
+		e->addr.prefixlen = IPTO_PREFIX_UNKNOWN;
+		e->mac = *mac;
+		w->seen_dirty = true;
+	} else if (!ipto_mac_equal(&e->mac, mac)) {
+		e->mac = *mac;
+		w->seen_dirty = true;
+	}
+	/* entries of the file come before anything seen (order 0 .. ) */
+	e->order = time_ns ? ++w->seen_order + ((uint64_t)1 << 32) : ++w->seen_order;
+	e->time_ns = time_ns;
+}
+
+/* A request from another host that resolves watched address @a: keep its
+ * sender, unless anything about it is not one host's unicast address. */
+static void saw_request(struct ipto_watch *w, const struct waddr *a,
+			const struct ipto_frame_info *fi, uint64_t time_ns)
+{
+	struct ipto_addr on = fi->sender_ip;
+	int cls;
+
+	/* classified with the prefix of the watched address: its subnet's
+	 * broadcast and network addresses are no host */
+	on.prefixlen = a->addr.prefixlen;
+	cls = ipto_addr_classify(&on);
+
+	if (!(ipto_mac_classify(&fi->sender_mac) & IPTO_MAC_CLASS_UNICAST) ||
+	    !(ipto_mac_classify(&fi->eth_src) & IPTO_MAC_CLASS_UNICAST) ||
+	    ipto_mac_equal(&fi->sender_mac, &a->mac) || ipto_mac_equal(&fi->eth_src, &a->mac) ||
+	    cls < 0 || !(cls & IPTO_ADDR_CLASS_UNICAST) ||
+	    (cls & (IPTO_ADDR_CLASS_LOOPBACK | IPTO_ADDR_CLASS_UNSPECIFIED |
+		    IPTO_ADDR_CLASS_MULTICAST | IPTO_ADDR_CLASS_BROADCAST |
+		    IPTO_ADDR_CLASS_NETWORK)) ||
+	    watched_addr(w, &fi->sender_ip))
+		return;
+	seen_put(w, &fi->sender_ip, &fi->sender_mac, time_ns ? time_ns : ipto_watch_now_real_ns());
+}
+
+static bool unspecified(const struct ipto_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return (a->family == AF_INET || a->family == AF_INET6) &&
+	       !memcmp(a->bytes, zero, ipto_addr_len(a));
+}
+
 /* One frame that arrived on @ifindex: 1 for a conflict, else 0. */
 static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 			size_t len, uint64_t time_ns)
@@ -408,16 +556,41 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 	IPTO_OPTS(ipto_frame_info, fi);
 	struct ipto_watch_conflict c;
 	struct waddr *a = NULL;
+	bool is_ns, request, probe = false;
 	size_t i;
 
 	if (ipto_frame_parse(buf, len, &fi) < 0)
 		return 0;
+	/* An NS is the IPv6 frame with a target; an ARP request op 1. */
+	is_ns = fi.ethertype == 0x86dd && fi.target_ip.family == AF_INET6;
+	request = is_ns || (fi.ethertype == 0x0806 && fi.op == 1);
 	for (i = 0; i < w->n_addrs; i++)
 		if (w->addrs[i].ifindex == ifindex &&
 		    ipto_addr_equal(&w->addrs[i].addr, &fi.sender_ip)) {
 			a = &w->addrs[i];
 			break;
 		}
+	if (!a && request && unspecified(&fi.sender_ip)) {
+		/* Another host probes for a watched address before it takes
+		 * it (RFC 5227 2.1.1, RFC 4862 5.4.2). */
+		for (i = 0; i < w->n_addrs; i++)
+			if (w->addrs[i].ifindex == ifindex &&
+			    ipto_addr_equal(&w->addrs[i].addr, &fi.target_ip)) {
+				a = &w->addrs[i];
+				probe = true;
+				break;
+			}
+	} else if (!a && request) {
+		/* A host resolves a watched address: a neighbour to tell at
+		 * the next takeover (not a conflict). */
+		for (i = 0; i < w->n_addrs; i++)
+			if (w->addrs[i].ifindex == ifindex &&
+			    ipto_addr_equal(&w->addrs[i].addr, &fi.target_ip)) {
+				saw_request(w, &w->addrs[i], &fi, time_ns);
+				break;
+			}
+		return 0;
+	}
 	/* Our own announcements (and anything from the adapter's own MAC)
 	 * are no conflict. */
 	if (!a || ipto_mac_equal(&fi.sender_mac, &a->mac) ||
@@ -436,8 +609,10 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 	c.ethertype = fi.ethertype;
 	c.op = fi.op;
 	c.count = ++a->count;
+	c.probe = probe;
 	w->conflicts++;
-	if (w->policy == IPTO_WATCH_POLICY_DEFEND) {
+	/* A probe is a question the holder's kernel answers: not defended. */
+	if (w->policy == IPTO_WATCH_POLICY_DEFEND && !probe) {
 		uint64_t now = ipto_watch_now_mono_ns();
 
 		if (!a->last_defend_mono || now - a->last_defend_mono >= w->interval_ns) {
@@ -451,8 +626,9 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 
 		ipto_addr_format(&c.addr, at, sizeof(at));
 		ipto_mac_format(&c.other_mac, mac, sizeof(mac));
-		log_info(w->ctx, "watch: conflict on %s: %s claims %s%s\n",
-			 a->ifname, mac, at, c.defended ? " (defended)" : "");
+		log_info(w->ctx, "watch: conflict on %s: %s %s %s%s\n",
+			 a->ifname, mac, probe ? "probes for" : "claims", at,
+			 c.defended ? " (defended)" : "");
 	}
 	if (c.defend_result < 0)
 		log_err(w->ctx, "watch: defending on %s failed: %s\n", a->ifname,
@@ -503,4 +679,177 @@ IPTO_EXPORT int ipto_watch_dispatch(struct ipto_watch *w)
 			found += handle_frame(w, ifindex, buf, (size_t)n, t);
 	}
 	return found;
+}
+
+static int seen_cmp(const void *x, const void *y)
+{
+	const struct wseen *a = x, *b = y;
+
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The entries of an existing list at @path, as seen before everything
+ * this watcher saw. A missing file adds nothing; a bad one is logged and
+ * left to be replaced. */
+static void seen_merge_file(struct ipto_watch *w, const char *path)
+{
+	struct ipto_neigh_set *set = NULL;
+	size_t i, n;
+
+	if (ipto_neigh_set_new(w->ctx, &set) < 0)
+		return;
+	if (ipto_neigh_set_add_seen(set, path, NULL) >= 0) {
+		n = ipto_neigh_set_get_count(set);
+		for (i = 0; i < n; i++) {
+			IPTO_OPTS(ipto_neigh, e);
+
+			if (ipto_neigh_set_get(set, i, &e) == 0 &&
+			    (ipto_mac_classify(&e.mac) & IPTO_MAC_CLASS_UNICAST))
+				seen_put(w, &e.addr, &e.mac, 0);
+		}
+	}
+	ipto_neigh_set_unref(set);
+}
+
+/* @dir exists (made 0755 when missing, with its parent when @make_parent),
+ * is no symbolic link, belongs to us and nobody else may write to it: an
+ * O_DIRECTORY fd, or a negative errno (logged). */
+static int seen_dir_open(struct ipto_watch *w, const char *dir, bool make_parent)
+{
+	struct stat st;
+	int fd, r;
+
+	if (make_parent)
+		(void)mkdir(RECORD_ROOT_DIR, 0755);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		r = -errno;
+		log_err(w->ctx, "watch: cannot make %s: %s\n", dir, ipto_strerror(r));
+		return r;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno == ELOOP || errno == ENOTDIR ? -EPERM : -errno;
+		log_err(w->ctx, "watch: %s: %s\n", dir,
+			r == -EPERM ? "not a directory (a symbolic link?): refused"
+				    : ipto_strerror(r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		log_err(w->ctx, "watch: %s is not a directory of user %u that only it may "
+			"write to: refused\n", dir, (unsigned int)geteuid());
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+IPTO_EXPORT int ipto_watch_write_seen(struct ipto_watch *w, const char *path,
+				      bool force)
+{
+	char def[128], dir[4096], tmp[64];
+	const char *name;
+	struct wseen *v = NULL;
+	FILE *f = NULL;
+	size_t i, n;
+	int dfd = -1, fd = -1, r;
+
+	if (!w)
+		return -EINVAL;
+	if (!path) {
+		struct stat st;
+
+		if (stat("/proc/thread-self/ns/net", &st) < 0) {
+			r = -errno;
+			log_err(w->ctx, "watch: cannot find the network namespace: %s\n",
+				ipto_strerror(r));
+			return r;
+		}
+		snprintf(def, sizeof(def), "%s/%lu/%s", RECORD_ROOT_DIR,
+			 (unsigned long)st.st_ino, IPTO_NEIGH_SEEN_FILE);
+		path = def;
+	}
+	name = strrchr(path, '/');
+	if (!name) {
+		snprintf(dir, sizeof(dir), ".");
+		name = path;
+	} else if ((size_t)(name - path) >= sizeof(dir)) {
+		return -ENAMETOOLONG;
+	} else {
+		memcpy(dir, path, (size_t)(name - path));
+		dir[name - path] = '\0';
+		if (!dir[0])
+			snprintf(dir, sizeof(dir), "/");
+		name++;
+	}
+	if (!*name)
+		return -EINVAL;
+	if (!w->seen_merged) {
+		w->seen_merged = true;
+		seen_merge_file(w, path);
+	}
+	if (!force && !w->seen_dirty)
+		return 0;
+	dfd = seen_dir_open(w, dir, path == def);
+	if (dfd < 0)
+		return dfd;
+	n = w->n_seen;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memcpy(v, w->seen, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), seen_cmp);
+	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", IPTO_NEIGH_SEEN_FILE, (long)getpid());
+	(void)unlinkat(dfd, tmp, 0); /* left by a crash of this pid's namesake */
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		log_err(w->ctx, "watch: cannot write %s/%s: %s\n", dir, tmp, ipto_strerror(r));
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		goto unlink;
+	}
+	fprintf(f, "# ipto watch: hosts that resolved a watched address, least recently "
+		"seen first (doc/neighbour-list.md)\n");
+	for (i = 0; i < n; i++) {
+		char a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN];
+
+		ipto_addr_format(&v[i].addr, a, sizeof(a));
+		ipto_mac_format(&v[i].mac, m, sizeof(m));
+		if (v[i].time_ns) {
+			time_t t = (time_t)(v[i].time_ns / 1000000000u);
+			struct tm tm;
+			char when[32];
+
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			fprintf(f, "%s %s # seen %s\n", a, m, when);
+		} else {
+			fprintf(f, "%s %s # seen by an earlier watcher\n", a, m);
+		}
+	}
+	if (ferror(f) | (fclose(f) != 0)) {
+		r = -EIO;
+		goto unlink;
+	}
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		r = -errno;
+		goto unlink;
+	}
+	w->seen_dirty = false;
+	r = (int)n;
+	goto out;
+unlink:
+	log_err(w->ctx, "watch: cannot write %s: %s\n", path, ipto_strerror(r));
+	(void)unlinkat(dfd, tmp, 0);
+out:
+	free(v);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
 }

@@ -568,6 +568,25 @@ START_TEST(dryrun_call_log)
 
 	ck_assert_int_eq(ipto_binder_dryrun_clear_calls(b), 0);
 	ck_assert_uint_eq(ipto_binder_dryrun_get_call_count(b), 0);
+	/* A taken IPv6 address goes in deprecated (preferred lifetime 0)
+	 * unless IPTO_BIND_PREFERRED; IPv4 and a reclaim never do. */
+	{
+		struct ipto_addr t6 = test_addr("2001:db8::6/64"), t7 = test_addr("2001:db8::7/64");
+		struct ipto_addr r6 = test_addr("2001:db8::8/64"), t4 = test_addr("192.0.2.9/24");
+
+		ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &t6,
+						      IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER), 0);
+		ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &t7, IPTO_BIND_TAKEOVER |
+						      IPTO_BIND_PREFERRED), 0);
+		ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &r6, IPTO_BIND_RECLAIM), 0);
+		ck_assert_int_eq(ipto_binder_addr_add(b, "eth1", &t4, IPTO_BIND_TAKEOVER), 0);
+		ck_assert_str_eq(call_text(b, 0, NULL),
+				 "addr_add eth1 2001:db8::6/64 nodad takeover deprecated");
+		ck_assert_str_eq(call_text(b, 1, NULL), "addr_add eth1 2001:db8::7/64 takeover");
+		ck_assert_str_eq(call_text(b, 2, NULL), "addr_add eth1 2001:db8::8/64 reclaim");
+		ck_assert_str_eq(call_text(b, 3, NULL), "addr_add eth1 192.0.2.9/24 takeover");
+		ck_assert_str_eq(ipto_bind_flags_name(IPTO_BIND_PREFERRED), "preferred");
+	}
 	ipto_binder_unref(b);
 }
 END_TEST

@@ -30,7 +30,7 @@ expect() {
 }
 expect 0 'Usage: ipto \[DESCRIPTION\] watch' watch --help
 expect 0 'Usage: ipto \[DESCRIPTION\] watch' -c x.conf probe -h
-expect 2 '--fail NODE or --ip ADDR is required' watch
+expect 0 'with neither, every address' watch --help
 expect 2 "--policy: 'bogus' \(defend, report\)" watch --policy bogus --ip 192.0.2.1
 expect 2 "--ip: 'nonsense' is not an IP address" watch --ip nonsense
 expect 2 "--ip: '224.0.0.1' is not a unicast address" watch --ip 224.0.0.1

@@ -9,7 +9,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test-common.h"
 
@@ -216,7 +218,7 @@ START_TEST(watch_not_conflicts)
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", NULL, 0, 0), 0);
 	ck_assert_int_eq(f.seen.calls, 0);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 0);
-	/* an ARP probe for a (sender IP 0.0.0.0) is someone asking, not a claim */
+	/* an ARP request that resolves a: a neighbour, not a conflict */
 	{
 		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
 		struct ipto_mac m = test_mac(OTHER);
@@ -224,14 +226,260 @@ START_TEST(watch_not_conflicts)
 
 		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &m, &ip, &o,
 					     buf, sizeof(buf));
-		memset(buf + 28, 0, 4); /* sender IP 0.0.0.0 */
 		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		ck_assert_uint_eq(ipto_watch_get_seen_count(f.w), 1);
 	}
 	/* b on tk2 is watched too */
 	n = frame(IPTO_FRAME_STYLE_ARP_BCAST_TARGET, OTHER, "192.0.2.12/24", buf);
 	ck_assert_int_eq(ipto_watch_feed(f.w, "tk2", buf, n, 0), 1);
 	ck_assert_str_eq(f.seen.ifname, "tk2");
 	assert_sent(&f, 0, "tk2", IPTO_FRAME_STYLE_ARP_ANNOUNCE, "192.0.2.12");
+	fixture_free(&f);
+}
+END_TEST
+
+/* Another host's probes for a watched address: an RFC 5227 ARP probe and
+ * an RFC 4862 DAD NS are conflicts, marked probe, never defended. */
+START_TEST(watch_probes)
+{
+	struct fixture f;
+	struct ipto_addr a = test_addr("192.0.2.11/24"), a6 = test_addr("2001:db8::11/64");
+	struct ipto_mac other = test_mac(OTHER);
+	uint8_t buf[IPTO_FRAME_MAX_LEN];
+	size_t n;
+
+	fixture_new(&f, IPTO_WATCH_POLICY_DEFEND, 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a6), 0);
+	{
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
+		struct ipto_addr ip = test_addr("192.0.2.77");
+
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &other, &ip,
+					     &o, buf, sizeof(buf));
+		memset(buf + 28, 0, 4); /* sender IP 0.0.0.0 */
+	}
+	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
+	ck_assert(f.seen.last.probe);
+	ck_assert(ipto_addr_equal(&f.seen.last.addr, &a));
+	ck_assert(ipto_mac_equal(&f.seen.last.other_mac, &other));
+	ck_assert(!f.seen.last.defended);
+	ck_assert_uint_eq(f.seen.last.ethertype, 0x0806);
+	/* a DAD NS: from ::, to the solicited-node group, no option (the
+	 * frame the probe sends: an NS built from a:: host, its SLLA cut) */
+	{
+		static const uint8_t dad[78] = {
+			0x33, 0x33, 0xff, 0x00, 0x00, 0x11, 0x02, 0x00, 0x5e, 0x20, 0x01, 0x00,
+			0x86, 0xdd, 0x60, 0, 0, 0, 0, 24, 58, 255,
+			0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0x00, 0x00, 0x11,
+			135, 0, 0, 0, 0, 0, 0, 0,
+			0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11,
+		};
+		uint8_t f6[78];
+		uint32_t sum = 0;
+		size_t i;
+
+		memcpy(f6, dad, sizeof(f6));
+		/* ICMPv6 checksum: pseudo-header (addresses, length 24, 58) */
+		for (i = 22; i < 54; i += 2)
+			sum += (uint32_t)(f6[i] << 8 | f6[i + 1]);
+		sum += 24 + 58;
+		for (i = 54; i < 78; i += 2)
+			sum += (uint32_t)(f6[i] << 8 | f6[i + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		f6[56] = (uint8_t)(~sum >> 8);
+		f6[57] = (uint8_t)~sum;
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", f6, sizeof(f6), 0), 1);
+		ck_assert(f.seen.last.probe);
+		ck_assert(ipto_addr_equal(&f.seen.last.addr, &a6));
+		ck_assert(ipto_mac_equal(&f.seen.last.other_mac, &other));
+		ck_assert_uint_eq(f.seen.last.ethertype, 0x86dd);
+		ck_assert(!f.seen.last.defended);
+		/* the same on tk2, which does not hold it: nothing */
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk2", f6, sizeof(f6), 0), 0);
+	}
+	ck_assert_int_eq(f.seen.calls, 2);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.t.injector), 0);
+	ck_assert_uint_eq(ipto_watch_get_seen_count(f.w), 0);
+	/* an NS from another host that claims a6 (source a6, its own SLLA):
+	 * a claim, defended with an NA */
+	{
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("2001:db8::77"));
+		struct ipto_addr ip = test_addr("2001:db8::11");
+
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_NS, &other, &ip, &o, buf,
+					     sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
+		ck_assert(!f.seen.last.probe);
+		ck_assert(f.seen.last.defended);
+		assert_sent(&f, 0, "tk1", IPTO_FRAME_STYLE_NA, "2001:db8::11");
+	}
+	fixture_free(&f);
+}
+END_TEST
+
+/* The hosts that resolve a watched address: kept (bounded, newest win),
+ * never a broadcast, multicast or zero sender; written as a list that
+ * ipto_neigh_set_add_seen() reads back. */
+START_TEST(watch_seen)
+{
+	struct fixture f;
+	struct ipto_addr a = test_addr("192.0.2.11/24"), a6 = test_addr("2001:db8::11/64");
+	uint8_t buf[IPTO_FRAME_MAX_LEN];
+	char dir[] = "/tmp/ipto-test-seen-XXXXXX", path[64];
+	struct ipto_neigh_set *set = NULL;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/neigh-seen", dir);
+	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a6), 0);
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, false), 0); /* nothing yet */
+	ck_assert_int_eq(access(path, F_OK), -1);
+	{
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
+		struct ipto_mac m = test_mac("02:00:5e:00:53:65"), bc = test_mac("ff:ff:ff:ff:ff:ff");
+		struct ipto_mac own = test_mac(OWN), zero = test_mac("00:00:00:00:00:00");
+		struct ipto_addr c1 = test_addr("192.0.2.101"), b = test_addr("192.0.2.255");
+
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &m, &c1, &o,
+					     buf, sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0); /* again */
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk2", buf, n, 0), 0); /* not held there */
+		/* sender MAC broadcast / zero / our own, Ethernet source broadcast */
+		memcpy(buf + 22, bc.bytes, 6);
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		memcpy(buf + 22, zero.bytes, 6);
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		memcpy(buf + 22, own.bytes, 6);
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		memcpy(buf + 22, m.bytes, 6);
+		memcpy(buf + 6, bc.bytes, 6);
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+		/* a broadcast sender IP */
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST,
+					     &m, &b, &o, buf, sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+	}
+	ck_assert_uint_eq(ipto_watch_get_seen_count(f.w), 1);
+	/* an NS that resolves a6, from 2001:db8::65 */
+	{
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("2001:db8::11"));
+		struct ipto_mac m = test_mac("02:00:5e:00:53:66");
+		struct ipto_addr c = test_addr("2001:db8::65");
+
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_NS, &m, &c, &o, buf,
+					     sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+	}
+	ck_assert_uint_eq(ipto_watch_get_seen_count(f.w), 2);
+	ck_assert_int_eq(f.seen.calls, 0);
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, false), 2);
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, false), 0); /* unchanged */
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, true), 2);
+	ck_assert_int_eq(ipto_neigh_set_new(f.t.ctx, &set), 0);
+	ck_assert_int_eq(ipto_neigh_set_add_seen(set, path, NULL), 2);
+	ck_assert_uint_eq(ipto_neigh_set_get_count(set), 2);
+	for (i = 0; i < 2; i++) {
+		IPTO_OPTS(ipto_neigh, e);
+		char t[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN];
+
+		ck_assert_int_eq(ipto_neigh_set_get(set, i, &e), 0);
+		ipto_addr_format(&e.addr, t, sizeof(t));
+		ipto_mac_format(&e.mac, m, sizeof(m));
+		ck_assert_str_eq(t, i ? "2001:db8::65" : "192.0.2.101");
+		ck_assert_str_eq(m, i ? "02:00:5e:00:53:66" : "02:00:5e:00:53:65");
+		ck_assert_uint_eq(e.sources, IPTO_NEIGH_WATCH);
+	}
+	ipto_neigh_set_unref(set);
+	fixture_free(&f);
+
+	/* A new watcher keeps what the file holds, then adds; bounded at
+	 * IPTO_NEIGH_MAX, the oldest go first. */
+	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	for (i = 0; i < IPTO_NEIGH_MAX + 1; i++) {
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
+		struct ipto_mac m = test_mac("02:00:5e:00:53:01");
+		struct ipto_addr c = test_addr("10.0.0.0");
+
+		c.bytes[1] = (uint8_t)(i >> 8);
+		c.bytes[2] = (uint8_t)i;
+		c.bytes[3] = 1;
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &m, &c, &o,
+					     buf, sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+	}
+	ck_assert_uint_eq(ipto_watch_get_seen_count(f.w), IPTO_NEIGH_MAX);
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, false), IPTO_NEIGH_MAX);
+	ck_assert_int_eq(ipto_neigh_set_new(f.t.ctx, &set), 0);
+	ck_assert_int_eq(ipto_neigh_set_add_seen(set, path, NULL), IPTO_NEIGH_MAX);
+	{
+		/* the two of the old file and 10.0.0.1, the first, made room */
+		struct ipto_addr old = test_addr("192.0.2.101"), first = test_addr("10.0.0.1");
+		struct ipto_addr last = test_addr("10.16.0.1");
+		bool has_old = false, has_first = false, has_last = false;
+
+		for (i = 0; i < ipto_neigh_set_get_count(set); i++) {
+			IPTO_OPTS(ipto_neigh, e);
+
+			ck_assert_int_eq(ipto_neigh_set_get(set, i, &e), 0);
+			has_old |= ipto_addr_equal(&e.addr, &old);
+			has_first |= ipto_addr_equal(&e.addr, &first);
+			has_last |= ipto_addr_equal(&e.addr, &last);
+		}
+		ck_assert(!has_old && !has_first && has_last);
+	}
+	ipto_neigh_set_unref(set);
+	fixture_free(&f);
+	unlink(path);
+	/* a directory others may write to is refused */
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	{
+		IPTO_OPTS(ipto_frame_opts, o, .target = test_addr("192.0.2.11"));
+		struct ipto_mac m = test_mac("02:00:5e:00:53:65");
+		struct ipto_addr c1 = test_addr("192.0.2.101");
+
+		n = (size_t)ipto_frame_build(NULL, IPTO_FRAME_STYLE_ARP_REQUEST, &m, &c1, &o,
+					     buf, sizeof(buf));
+		ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+	}
+	ck_assert_int_eq(ipto_watch_write_seen(f.w, path, false), -EPERM);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	fixture_free(&f);
+	rmdir(dir);
+}
+END_TEST
+
+/* Remove and read back. */
+START_TEST(watch_remove)
+{
+	struct fixture f;
+	struct ipto_addr a = test_addr("192.0.2.11/24"), b = test_addr("192.0.2.12/24"), r;
+	char ifn[16];
+	uint8_t buf[IPTO_FRAME_MAX_LEN];
+	size_t n = frame(IPTO_FRAME_STYLE_ARP_ANNOUNCE, OTHER, "192.0.2.11", buf);
+
+	fixture_new(&f, IPTO_WATCH_POLICY_REPORT, 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk2", &b), 0);
+	ck_assert_int_eq(ipto_watch_get_addr(f.w, 1, &r, ifn), 0);
+	ck_assert(ipto_addr_equal(&r, &b));
+	ck_assert_str_eq(ifn, "tk2");
+	ck_assert_int_eq(ipto_watch_get_addr(f.w, 2, &r, ifn), -ERANGE);
+	ck_assert_int_eq(ipto_watch_remove(f.w, &a), 0);
+	ck_assert_int_eq(ipto_watch_remove(f.w, &a), -ENOENT);
+	ck_assert_uint_eq(ipto_watch_get_addr_count(f.w), 1);
+	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 0);
+	ck_assert_int_eq(ipto_watch_add(f.w, "tk1", &a), 0);
+	ck_assert_int_eq(ipto_watch_feed(f.w, "tk1", buf, n, 0), 1);
+	ck_assert_uint_eq(f.seen.last.count, 1); /* a fresh count */
 	fixture_free(&f);
 }
 END_TEST
@@ -633,6 +881,9 @@ static Suite *watch_suite(void)
 	tcase_add_test(tc, watch_defend_v4);
 	tcase_add_test(tc, watch_defend_interval);
 	tcase_add_test(tc, watch_not_conflicts);
+	tcase_add_test(tc, watch_probes);
+	tcase_add_test(tc, watch_seen);
+	tcase_add_test(tc, watch_remove);
 	tcase_add_test(tc, watch_report_only);
 	tcase_add_test(tc, watch_defend_v6);
 	tcase_add_test(tc, watch_defend_fails);

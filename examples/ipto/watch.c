@@ -7,6 +7,7 @@
  * Public libipto API only.
  *
  *   ipto [DESCRIPTION] watch  [--fail NODE]... [--ip ADDR]... [--json]
+ *        (neither --fail nor --ip: what the kernel record marks as held)
  *        [--policy defend|report] [--defend-interval MS] [--run-dir DIR]
  *   ipto [DESCRIPTION] probe  --fail NODE... [--standby SB] | -i IF --ip ADDR...
  *        [--count N] [--interval MS] [--wait MS] [--json]
@@ -21,6 +22,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -132,12 +136,16 @@ static void usage(void)
 	      "\n"
 	      "DESCRIPTION: -c/--config FILE, -n/--node SPEC, -a/--adapter SPEC (see ipto --help).\n"
 	      "\n"
-	      "watch   On the standby after a takeover: report every ARP frame or neighbour\n"
-	      "        advertisement in which another MAC claims an address this host holds\n"
-	      "        (those of the --fail nodes, or --ip), and with --policy defend (the\n"
-	      "        default) re-announce it, at most once per --defend-interval (10000 ms).\n"
-	      "        Records conflicts in DIR/conflicts (--run-dir, $IPTO_RUN_DIR, or\n"
-	      "        /run/ipto/NETNS-INODE, next to the library's record).\n"
+	      "watch   On the standby after a takeover: report every ARP frame, neighbour\n"
+	      "        advertisement or solicitation in which another MAC claims an address\n"
+	      "        this host holds, and every other host's probe for one (ARP probe,\n"
+	      "        IPv6 DAD); with --policy defend (the default) re-announce a claimed\n"
+	      "        address, at most once per --defend-interval (10000 ms). Watches the\n"
+	      "        addresses of the --fail nodes and --ip; with neither, every address\n"
+	      "        the kernel record marks as taken over or reclaimed, followed as it\n"
+	      "        changes. Records conflicts in DIR/conflicts and the hosts that\n"
+	      "        resolve the addresses in DIR/neigh-seen (--run-dir, $IPTO_RUN_DIR,\n"
+	      "        or /run/ipto/NETNS-INODE, the library's record).\n"
 	      "        Runs until SIGTERM or SIGINT, then exits 0. With --recent MINUTES it\n"
 	      "        only prints the conflicts recorded in the last MINUTES and exits.\n"
 	      "probe   Before a takeover: ask the LAN whether another host uses the addresses\n"
@@ -405,11 +413,20 @@ static char record_path[4096];
 static const char *run_dir(void);
 
 /* The JSON object of a conflict, one line (for stdout and the record). */
+/* The frame's name in the output: the style, or for a probe what kind. */
+static const char *frame_name(const struct ipto_watch_conflict *c)
+{
+	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
+
+	if (c->probe)
+		return c->ethertype == 0x0806 ? "arp-probe" : "dad-ns";
+	return style ? style : "none";
+}
+
 static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t size)
 {
 	char t[40], a[IPTO_ADDR_STRLEN], m[IPTO_MAC_STRLEN], om[IPTO_MAC_STRLEN];
 	char ifn[6 * 16 + 3];
-	const char *style = ipto_frame_style_name((enum ipto_frame_style)c->style);
 
 	fmt_time(c->time_ns, t, sizeof(t));
 	ipto_addr_format(&c->addr, a, sizeof(a));
@@ -418,11 +435,11 @@ static int conflict_json(const struct ipto_watch_conflict *c, char *buf, size_t 
 	return snprintf(buf, size,
 			"{\"event\":\"conflict\",\"time\":\"%s\",\"time_ns\":%llu,"
 			"\"addr\":\"%s\",\"ifname\":%s,\"mac\":\"%s\",\"own_mac\":\"%s\","
-			"\"frame\":\"%s\",\"op\":%u,\"policy\":\"%s\",\"defended\":%s,"
+			"\"frame\":\"%s\",\"op\":%u,\"probe\":%s,\"policy\":\"%s\",\"defended\":%s,"
 			"\"defend_error\":%d,\"count\":%llu}",
 			t, (unsigned long long)c->time_ns, a,
 			json_q(c->ifname, ifn, sizeof(ifn)), m, om,
-			style ? style : "none", c->op,
+			frame_name(c), c->op, c->probe ? "true" : "false",
 			ipto_watch_policy_name(o.policy),
 			c->defended ? "true" : "false", c->defend_result,
 			(unsigned long long)c->count);
@@ -474,8 +491,9 @@ static void on_conflict(struct ipto_watch *w, const struct ipto_watch_conflict *
 		ipto_addr_format(&c->addr, a, sizeof(a));
 		ipto_mac_format(&c->other_mac, m, sizeof(m));
 		ipto_mac_format(&c->own_mac, om, sizeof(om));
-		printf("%s conflict: %s claims %s on %s (%s); %s\n", t, m, a, c->ifname,
-		       ipto_frame_style_name((enum ipto_frame_style)c->style) ? ipto_frame_style_name((enum ipto_frame_style)c->style) : "none",
+		printf("%s conflict: %s %s %s on %s (%s); %s\n", t, m,
+		       c->probe ? "probes for" : "claims", a, c->ifname, frame_name(c),
+		       c->probe ? "its probe is answered by the kernel" :
 		       o.policy == IPTO_WATCH_POLICY_REPORT ? "reported only" :
 		       c->defended ? (c->addr.family == AF_INET ? "defended: announced again from " :
 				      "defended: advertised again from ") :
@@ -681,6 +699,137 @@ static int cmd_recent(void)
 	return EXIT_SUCCESS;
 }
 
+/* Prints that @a on @ifname is watched from now on (or no longer). */
+static void print_watch(const char *event, const struct ipto_addr *addr, const char *ifname)
+{
+	char a[IPTO_ADDR_STRLEN];
+
+	ipto_addr_format(addr, a, sizeof(a));
+	if (o.json) {
+		printf("{\"event\":\"%s\",\"addr\":", event);
+		json_str(a);
+		printf(",\"ifname\":");
+		json_str(ifname);
+		printf("}\n");
+	} else if (strcmp(event, "watch") == 0) {
+		printf("watching %s on %s\n", a, ifname);
+	} else {
+		printf("no longer watching %s on %s: this host does not hold it now\n", a, ifname);
+	}
+	fflush(stdout);
+}
+
+/* Watching what the kernel record marks (no --fail, no --ip): every
+ * address a takeover or a reclaim added, on the interface that has it.
+ * Brings the watcher in line with the kernel; returns 0 or a negative
+ * errno (already reported). */
+static int record_sync(struct ipto_watch *w, struct ipto_binder *binder)
+{
+	struct ipto_addr_entry *v = NULL;
+	char ifn[IF_NAMESIZE];
+	size_t i, j, k;
+	int n, r;
+
+	n = ipto_binder_addr_dump_all(binder, 0, &v);
+	if (n < 0) {
+		fprintf(stderr, "ipto watch: cannot read the addresses: %s\n", ipto_strerror(n));
+		return n;
+	}
+	/* gone, or moved to another interface */
+	for (k = ipto_watch_get_addr_count(w); k-- > 0;) {
+		struct ipto_addr a;
+		bool keep = false;
+
+		if (ipto_watch_get_addr(w, k, &a, ifn) < 0)
+			continue;
+		for (j = 0; j < (size_t)n; j++) {
+			char name[IF_NAMESIZE];
+
+			if ((v[j].proto == IPTO_ADDR_PROTO_TAKEOVER ||
+			     v[j].proto == IPTO_ADDR_PROTO_RECLAIM) &&
+			    ipto_addr_equal(&v[j].addr, &a) &&
+			    if_indextoname((unsigned int)v[j].ifindex, name) &&
+			    strcmp(name, ifn) == 0)
+				keep = true;
+		}
+		if (!keep && ipto_watch_remove(w, &a) == 0)
+			print_watch("unwatch", &a, ifn);
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		char name[IF_NAMESIZE];
+
+		if (v[i].proto != IPTO_ADDR_PROTO_TAKEOVER && v[i].proto != IPTO_ADDR_PROTO_RECLAIM)
+			continue;
+		if (!if_indextoname((unsigned int)v[i].ifindex, name))
+			continue; /* gone meanwhile: the next event says */
+		diag_reset();
+		r = ipto_watch_add(w, name, &v[i].addr);
+		if (r == -EEXIST)
+			continue;
+		if (r < 0) {
+			char a[IPTO_ADDR_STRLEN];
+
+			ipto_addr_format(&v[i].addr, a, sizeof(a));
+			fprintf(stderr, "ipto watch: cannot watch %s on %s: %s\n", a, name,
+				diag_why(r));
+			continue; /* e.g. an adapter without a MAC: watch the others */
+		}
+		print_watch("watch", &v[i].addr, name);
+	}
+	free(v);
+	return 0;
+}
+
+/* A netlink socket that wakes up on every address change (both
+ * families), or -1: then the periodic re-read alone follows them. */
+static int addr_events_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads every waiting event; true when there were any (or they overflowed). */
+static bool addr_events_drain(int fd)
+{
+	char buf[8192];
+	bool any = false;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n > 0 || (n < 0 && errno == ENOBUFS)) {
+			any = true;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return any;
+	}
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* How often the record is read again without an event (a mark kept in
+ * the record files, before Linux 6.3, comes with none of its own), and
+ * the least time between two writes of the seen file. */
+#define RESYNC_MS 5000
+#define SEEN_WRITE_MS 1000
+
 int cmd_watch(void)
 {
 	struct ipto_binder *binder = NULL;
@@ -688,14 +837,16 @@ int cmd_watch(void)
 	struct ipto_watch *w = NULL;
 	struct ifaddrs *ifa = NULL;
 	sigset_t mask;
-	int sfd = -1, r, status = EXIT_FAILURE;
+	int sfd = -1, efd = -1, r, status = EXIT_FAILURE;
 	size_t i;
-	const char *dir;
+	const char *dir, *seen_path = NULL;
+	char seen_buf[4096 + 16];
+	bool from_record;
+	uint64_t last_sync = 0, last_seen = 0;
 
 	if (o.recent)
 		return cmd_recent();
-	if (!o.n_fail && !o.n_ips)
-		cli_die_usage("--fail NODE or --ip ADDR is required (which addresses to watch)");
+	from_record = !o.n_fail && !o.n_ips;
 	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
 	 * a stop that comes early still ends cleanly. */
 	sigemptyset(&mask);
@@ -710,6 +861,11 @@ int cmd_watch(void)
 
 	dir = run_dir();
 	snprintf(record_path, sizeof(record_path), "%s/conflicts", dir);
+	/* the seen file: beside the conflicts; the library's default path
+	 * (and its directories) when DIR is the record's own */
+	snprintf(seen_buf, sizeof(seen_buf), "%s/%s", dir, IPTO_NEIGH_SEEN_FILE);
+	if ((o.run_dir && *o.run_dir) || (getenv("IPTO_RUN_DIR") && *getenv("IPTO_RUN_DIR")))
+		seen_path = seen_buf;
 
 	diag_reset();
 	r = ipto_binder_new_netlink(ctx, &binder);
@@ -729,7 +885,17 @@ int cmd_watch(void)
 		cli_fail(r, "%s", diag_why(r));
 		goto out;
 	}
-	if (getifaddrs(&ifa) < 0) {
+	if (from_record) {
+		/* subscribe first, so that no change between the read and the
+		 * subscription is missed */
+		efd = addr_events_open();
+		if (record_sync(w, binder) < 0) {
+			cli_fail(EIO, "cannot read what this host holds");
+			goto out;
+		}
+		last_sync = mono_ms();
+	}
+	if (!from_record && getifaddrs(&ifa) < 0) {
 		cli_fail(errno, "getifaddrs: %s", strerror(errno));
 		goto out;
 	}
@@ -756,17 +922,9 @@ int cmd_watch(void)
 			cli_fail(r, "%s on %s: %s", a, ifname, diag_why(r));
 			goto out;
 		}
-		if (o.json) {
-			printf("{\"event\":\"watch\",\"addr\":");
-			json_str(a);
-			printf(",\"ifname\":");
-			json_str(ifname);
-			printf("}\n");
-		} else {
-			printf("watching %s on %s\n", a, ifname);
-		}
+		print_watch("watch", &o.ips[i], ifname);
 	}
-	if (ipto_watch_get_addr_count(w) == 0) {
+	if (!from_record && ipto_watch_get_addr_count(w) == 0) {
 		cli_fail(EADDRNOTAVAIL, "none of the addresses is held by this host: nothing to watch");
 		goto out;
 	}
@@ -781,28 +939,30 @@ int cmd_watch(void)
 		cli_fail(errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
-	if (o.json)
-		printf("{\"event\":\"ready\",\"policy\":\"%s\",\"addresses\":%zu,\"record\":",
-		       ipto_watch_policy_name(o.policy),
-		       ipto_watch_get_addr_count(w));
-	else
-		printf("ready: policy %s, %zu address(es), recording in ",
-		       ipto_watch_policy_name(o.policy),
-		       ipto_watch_get_addr_count(w));
 	if (o.json) {
+		printf("{\"event\":\"ready\",\"policy\":\"%s\",\"addresses\":%zu,\"from\":\"%s\","
+		       "\"record\":", ipto_watch_policy_name(o.policy),
+		       ipto_watch_get_addr_count(w), from_record ? "kernel" : "arguments");
 		json_str(record_path);
+		printf(",\"neigh_seen\":");
+		json_str(seen_buf);
 		printf("}\n");
 	} else {
-		printf("%s\n", record_path);
+		printf("ready: policy %s, %zu address(es)%s, recording in %s, hosts seen in %s\n",
+		       ipto_watch_policy_name(o.policy), ipto_watch_get_addr_count(w),
+		       from_record ? " (what the kernel record marks, followed)" : "",
+		       record_path, seen_buf);
 	}
 	fflush(stdout);
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = ipto_watch_get_fd(w), .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
+			{ .fd = efd, .events = POLLIN },
 		};
+		uint64_t now;
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, efd >= 0 ? 3 : 2, SEEN_WRITE_MS) < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_fail(errno, "poll: %s", strerror(errno));
@@ -817,17 +977,33 @@ int cmd_watch(void)
 		}
 		if (p[1].revents)
 			break;
+		now = mono_ms();
+		if (from_record && ((efd >= 0 && p[2].revents && addr_events_drain(efd)) ||
+				    now - last_sync >= RESYNC_MS)) {
+			(void)record_sync(w, binder); /* a failed read is retried */
+			last_sync = now;
+		}
+		if (now - last_seen >= SEEN_WRITE_MS) {
+			/* 0 when nothing new: nothing written */
+			(void)ipto_watch_write_seen(w, seen_path, false);
+			last_seen = now;
+		}
 	}
+	(void)ipto_watch_write_seen(w, seen_path, false);
 	if (o.json)
-		printf("{\"event\":\"stop\",\"conflicts\":%llu}\n",
-		       (unsigned long long)ipto_watch_get_conflict_count(w));
+		printf("{\"event\":\"stop\",\"conflicts\":%llu,\"seen\":%zu}\n",
+		       (unsigned long long)ipto_watch_get_conflict_count(w),
+		       ipto_watch_get_seen_count(w));
 	else
-		printf("stopped after %llu conflict(s)\n",
-		       (unsigned long long)ipto_watch_get_conflict_count(w));
+		printf("stopped after %llu conflict(s); %zu host(s) seen resolving the addresses\n",
+		       (unsigned long long)ipto_watch_get_conflict_count(w),
+		       ipto_watch_get_seen_count(w));
 	status = EXIT_SUCCESS;
 out:
 	if (sfd >= 0)
 		close(sfd);
+	if (efd >= 0)
+		close(efd);
 	if (ifa)
 		freeifaddrs(ifa);
 	ipto_watch_unref(w);
@@ -892,14 +1068,14 @@ int cmd_probe(void)
 		ipto_mac_format(&c.other_mac, m, sizeof(m));
 		char ifn[6 * 16 + 3];
 
-		cli_error_set(EXIT_FAILURE, EADDRINUSE, "%s is in use: %s answers for "
-			      "it on %s; do not take it over", a, m, c.ifname);
+		cli_error_set(EXIT_FAILURE, EADDRINUSE, "%s is in use: %s %s "
+			      "it on %s; do not take it over", a, m,
+			      c.probe ? "probes for" : "answers for", c.ifname);
 		if (o.json) {
 			/* The result document carries the error object. */
 			printf("{\"result\":\"in-use\",\"addr\":\"%s\",\"mac\":\"%s\","
 			       "\"ifname\":%s,\"frame\":\"%s\",\"ms\":%.1f,\"error\":", a, m,
-			       json_q(c.ifname, ifn, sizeof(ifn)),
-			       ipto_frame_style_name((enum ipto_frame_style)c.style), ms);
+			       json_q(c.ifname, ifn, sizeof(ifn)), frame_name(&c), ms);
 			cli_error_json_value();
 			puts("}");
 		}

@@ -92,14 +92,27 @@ const char *ipto_devconf_name(enum ipto_devconf v);
  * @IPTO_BIND_TAKEOVER: mark the address as added by a takeover: the
  *	kernel keeps IPTO_ADDR_PROTO_TAKEOVER as its protocol (IFA_PROTO),
  *	so any process can tell it from an administrator's (see
- *	record.md).
+ *	record.md). An IPv6 address so marked is added **deprecated**
+ *	(IFA_CACHEINFO: preferred lifetime 0, valid lifetime forever; `ip
+ *	-6 addr` shows "deprecated", "preferred_lft 0sec"): it is the
+ *	service's, so the kernel's source address selection never picks it
+ *	for a connection the standby itself opens, which would break when
+ *	the address goes back at failback. It still receives, answers
+ *	neighbour solicitations, and replies from itself on connections
+ *	made to it. The built-in binders do so; a binder of one's own should
+ *	too.
  * @IPTO_BIND_RECLAIM: mark it as bound back on its home node by a
  *	reclaim: IPTO_ADDR_PROTO_RECLAIM. At most one of the two marks.
+ *	(Not deprecated: it is the node's own address again.)
+ * @IPTO_BIND_PREFERRED: with IPTO_BIND_TAKEOVER, add an IPv6 address
+ *	preferred, as the kernel does by default, instead of deprecated.
+ *	Ignored for IPv4 and without IPTO_BIND_TAKEOVER. Since: 1.0.
  */
 enum ipto_bind_flags {
 	IPTO_BIND_NODAD = 1 << 0,
 	IPTO_BIND_TAKEOVER = 1 << 1,
 	IPTO_BIND_RECLAIM = 1 << 2,
+	IPTO_BIND_PREFERRED = 1 << 3,
 };
 
 /**

@@ -5,12 +5,15 @@
  * Three independent parts (watch.md says when to use each):
  *
  * - the watcher: listens on the takeover adapters with one packet socket
- *   and reports every ARP frame or neighbour advertisement in which
- *   another MAC claims a taken-over address (a conflict: typically the
- *   failed node waking up with its old address and MAC). With the defend
- *   policy it re-announces the address, at most once per defend interval
- *   (10 s, RFC 5227 DEFEND_INTERVAL) per address. An fd plus dispatch for
- *   event loops, like the takeover engine; nothing blocks.
+ *   and reports every ARP frame, neighbour advertisement or solicitation
+ *   in which another MAC claims a taken-over address, and every other
+ *   host's probe for one (a conflict: typically the failed node waking up
+ *   with its old address and MAC). With the defend policy it re-announces
+ *   a claimed address, at most once per defend interval (10 s, RFC 5227
+ *   DEFEND_INTERVAL) per address. It also remembers the hosts that resolve
+ *   the watched addresses, for the next takeover's directed announcements
+ *   (ipto_watch_write_seen()). An fd plus dispatch for event loops, like
+ *   the takeover engine; nothing blocks.
  * - the probe: before binding, asks the LAN whether any host uses an
  *   address (RFC 5227 ARP probes, IPv6 DAD-style neighbour solicitations).
  *   A conflict gives -EADDRINUSE; the probe never changes the system.
@@ -40,7 +43,8 @@ extern "C" {
  *	reader checks it covers a field before reading it.
  * @addr: the address (prefix as it was given to the watcher or probe).
  * @other_mac: the MAC the frame binds to @addr (ARP sender hardware
- *	address; NA target link-layer address, else its Ethernet source).
+ *	address; NA target link-layer address, NS source link-layer address,
+ *	else its Ethernet source); for a probe, the prober's MAC.
  * @own_mac: the MAC of @ifname, which holds (or is to hold) @addr.
  * @ifname: the adapter the frame arrived on; owned by the watcher (valid
  *	until it is freed) or, for a probe, by the caller's target.
@@ -50,13 +54,19 @@ extern "C" {
  * @style: the frame, as ipto_frame_parse() classifies it: an enum
  *	ipto_frame_style value (an int here, so that this header compiles
  *	whichever libipto header a program includes first).
- * @ethertype: 0x0806 (ARP) or 0x86dd (NA).
- * @op: the ARP opcode, 0 for NA.
+ * @ethertype: 0x0806 (ARP) or 0x86dd (NA, NS).
+ * @op: the ARP opcode, 0 for NA and NS.
  * @defended: the watcher sent an announcement for @addr because of this
  *	conflict (policy IPTO_WATCH_POLICY_DEFEND, and the last defence of @addr is
  *	at least the defend interval old).
  * @defend_result: 0, or the negative errno of a defence that failed.
  * @count: the conflicts on @addr so far, this one included.
+ * @probe: the frame does not claim @addr but asks whether anybody uses
+ *	it, before its sender takes it: an RFC 5227 ARP probe (sender IP
+ *	0.0.0.0, target IP @addr) or an RFC 4862 duplicate address detection
+ *	NS (source ::, target @addr). The kernel of the host that holds @addr
+ *	answers it, so the watcher never defends a probe (@defended false).
+ *	Since: 1.0.
  */
 struct ipto_watch_conflict {
 	size_t sz;
@@ -72,6 +82,7 @@ struct ipto_watch_conflict {
 	bool defended;
 	int defend_result;
 	uint64_t count;
+	bool probe;
 };
 
 /* ------------------------------------------------------------------ */
@@ -199,7 +210,8 @@ size_t ipto_watch_get_addr_count(const struct ipto_watch *w);
 /**
  * ipto_watch_start - open the listening socket: one unbound AF_PACKET
  * socket with a BPF filter that passes ARP and ICMPv6 neighbour
- * advertisements only, on every adapter at once. Needs CAP_NET_RAW.
+ * solicitations and advertisements only, on every adapter at once. Needs
+ * CAP_NET_RAW.
  *
  * Returns: 0, -EALREADY when started, -EPERM, or a negative errno.
  */
@@ -234,8 +246,9 @@ int ipto_watch_dispatch(struct ipto_watch *w);
  * @time_ns: its arrival time (CLOCK_REALTIME ns), or 0 for now.
  *
  * Returns: 1 when the frame is a conflict (reported, maybe defended), 0
- * when it is not (not ARP or NA, malformed, about another address, sent
- * with the adapter's own MAC), or -EINVAL.
+ * when it is not (not ARP, NA or NS, malformed, about another address,
+ * sent with the adapter's own MAC, a request that resolves a watched
+ * address: see ipto_watch_get_seen_count()), or -EINVAL.
  */
 int ipto_watch_feed(struct ipto_watch *w, const char *ifname,
 		    const void *frame, size_t len, uint64_t time_ns);
@@ -245,6 +258,73 @@ int ipto_watch_feed(struct ipto_watch *w, const char *ifname,
  * made, on every address.
  */
 uint64_t ipto_watch_get_conflict_count(const struct ipto_watch *w);
+
+/**
+ * ipto_watch_remove - stop watching @addr (the host no longer holds it).
+ * @w: the watcher.
+ * @addr: a watched address (the prefix length is ignored).
+ *
+ * Its conflict count and defence time go with it; the injector adapter
+ * opened for it stays open until the watcher is freed. The senders seen
+ * for it stay in the seen set.
+ *
+ * Returns: 0, -ENOENT when @addr is not watched, -EINVAL.
+ * Since: 1.0
+ */
+int ipto_watch_remove(struct ipto_watch *w, const struct ipto_addr *addr);
+
+/**
+ * ipto_watch_get_addr - read the @index-th watched address.
+ * @w: the watcher.
+ * @index: 0 .. ipto_watch_get_addr_count() - 1.
+ * @addr: the address, with the prefix it was added with.
+ * @ifname: NULL, or a buffer of IF_NAMESIZE (16) bytes for its adapter.
+ *
+ * Returns: 0, -ERANGE, -EINVAL.
+ * Since: 1.0
+ */
+int ipto_watch_get_addr(const struct ipto_watch *w, size_t index,
+			struct ipto_addr *addr, char *ifname);
+
+/**
+ * ipto_watch_get_seen_count - how many hosts the watcher has seen resolve
+ * a watched address: the senders of ARP requests whose target IP is a
+ * watched address, and of NS (not from ::) whose target is one, on the
+ * adapter that holds it. A sender counts only with a unicast MAC (ARP
+ * sender hardware address, NS source link-layer option or Ethernet
+ * source, and the Ethernet source itself) and a unicast, non-loopback
+ * address that is not a watched address; one entry per address (the
+ * latest MAC wins), at most IPTO_NEIGH_MAX (4096): when full, the one
+ * seen longest ago makes room.
+ * Since: 1.0
+ */
+size_t ipto_watch_get_seen_count(const struct ipto_watch *w);
+
+/**
+ * ipto_watch_write_seen - write the seen set as a neighbour list
+ * (neighbour-list.md: "ADDRESS MAC" per line, a comment with when it was
+ * last seen), least recently seen first, for ipto_neigh_set_add_seen().
+ * @w: the watcher.
+ * @path: the file, or NULL for IPTO_NEIGH_SEEN_FILE in the kernel record
+ *	of the current network namespace, /run/ipto/NETNS-INODE/neigh-seen
+ *	(the directories are made 0755 when missing).
+ * @force: write even when the set has not changed since the last
+ *	successful write (a new sender or a new MAC is a change; a sender
+ *	seen again is not).
+ *
+ * The first write merges the entries of an existing file at @path, as
+ * seen before any frame of this watcher, so a restarted watcher keeps
+ * what the last one saw. The file is written whole to a temporary file
+ * in its directory (opened O_EXCL, O_NOFOLLOW) and renamed over @path,
+ * so a reader never sees half a list; a directory that is a symbolic
+ * link, or that another user than the caller owns or others may write
+ * to, is refused (-EPERM) before anything is written.
+ *
+ * Returns: the number of entries written, 0 when nothing changed (and
+ * nothing was written), or a negative errno (logged).
+ * Since: 1.0
+ */
+int ipto_watch_write_seen(struct ipto_watch *w, const char *path, bool force);
 
 /* ------------------------------------------------------------------ */
 /* Probe before binding                                                */
@@ -295,7 +375,9 @@ struct ipto_probe_opts {
  * RFC 5227 2.1.1); a host that answers for the address, announces it or
  * probes for it from another MAC is a conflict. IPv6: neighbour
  * solicitations from :: to the solicited-node group (RFC 4862 DAD); a
- * neighbour advertisement for the address from another MAC is a conflict.
+ * neighbour advertisement for the address from another MAC, or another
+ * host's own DAD solicitation for it, is a conflict (@conflict->probe
+ * tells a probe from an answer).
  * Returns at the first conflict. Blocks for up to
  * (count - 1) * interval_ms + wait_ms; sends only probes and changes
  * nothing on the system. Needs CAP_NET_RAW.

@@ -54,6 +54,17 @@ expect_eq "$(addr_field 2001:db8::10 tentative)" null "the nodad address is not 
 expect_eq "$(addr_field 2001:db8::20 tentative)" true "the other one is tentative"
 expect_eq "$(addr_field 2001:db8::10 nodad)" true "ip shows nodad"
 expect_rc $EEXIST "IPv6 again, other prefix" in_a "$TOOL" addr-add veth-a 2001:db8::10/80 nodad
+# A takeover's IPv6 address goes in deprecated: preferred lifetime 0,
+# valid forever (source selection never picks it); IPTO_BIND_PREFERRED not.
+expect_rc 0 "addr-add 2001:db8::30/64 takeover" in_a "$TOOL" addr-add veth-a 2001:db8::30/64 takeover
+expect_eq "$(addr_field 2001:db8::30 deprecated)" true "ip shows the taken address deprecated"
+expect_eq "$(addr_field 2001:db8::30 preferred_life_time) $(addr_field 2001:db8::30 valid_life_time)" \
+	"0 4294967295" "preferred lifetime 0, valid forever"
+expect_rc 0 "addr-add 2001:db8::31/64 takeover-preferred" in_a "$TOOL" addr-add veth-a 2001:db8::31/64 takeover-preferred
+expect_eq "$(addr_field 2001:db8::31 deprecated) $(addr_field 2001:db8::31 preferred_life_time)" \
+	"null 4294967295" "with IPTO_BIND_PREFERRED: preferred, forever"
+in_a "$TOOL" addr-del veth-a 2001:db8::30/64
+in_a "$TOOL" addr-del veth-a 2001:db8::31/64
 expect_rc $ENODEV "addr-add on a missing interface" in_a "$TOOL" addr-add nosuch0 192.0.2.11/24
 
 expect_rc 0 "addr-list" in_a "$TOOL" addr-list veth-a

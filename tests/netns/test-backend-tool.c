@@ -6,7 +6,7 @@
  * (so a script can check -EEXIST as exit status 17). "recv" is the test's
  * own capture: a plain AF_PACKET socket, independent of the library.
  *
- *   tool addr-add IF ADDR [nodad] | addr-del IF ADDR | addr-list IF
+ *   tool addr-add IF ADDR [nodad|takeover|takeover-preferred] | addr-del IF ADDR | addr-list IF
  *   tool link-get IF | link-set IF up|down
  *   tool devconf-get IF KEY | devconf-set IF KEY VALUE
  *   tool send packet|pcap IF FIRST COUNT single|batch
@@ -107,6 +107,10 @@ static int binder_cmd(struct ipto_ctx *ctx, int argc, char **argv)
 			return usage();
 		if (argc == 5 && !strcmp(argv[4], "nodad"))
 			flags = IPTO_BIND_NODAD;
+		if (argc == 5 && !strcmp(argv[4], "takeover")) /* as a takeover adds it */
+			flags = IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER;
+		if (argc == 5 && !strcmp(argv[4], "takeover-preferred"))
+			flags = IPTO_BIND_NODAD | IPTO_BIND_TAKEOVER | IPTO_BIND_PREFERRED;
 		r = ipto_binder_addr_add(b, ifname, &a, flags);
 	} else if (!strcmp(cmd, "addr-del") && argc == 4) {
 		if (ipto_addr_parse(argv[3], &a) < 0)
