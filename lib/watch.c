@@ -17,6 +17,9 @@
 #include <ipto/ipto-neigh.h>
 
 #include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <inttypes.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -44,6 +47,7 @@ struct waddr {
 	struct ipto_mac mac;
 	struct ipto_injector_adapter *port; /* not owned: see wport */
 	uint64_t last_defend_mono; /* 0: never */
+	uint64_t redefend_mono;    /* the defence's repeat is due; 0: none */
 	uint64_t count;
 };
 
@@ -68,7 +72,9 @@ struct ipto_watch {
 	uint64_t interval_ns;
 	ipto_watch_conflict_fn cb;
 	void *userdata;
-	int fd;
+	int fd;      /* the packet socket */
+	int epfd;    /* what the caller polls: the socket and the timer */
+	int timerfd; /* the defences' repeats */
 	struct waddr *addrs;
 	size_t n_addrs;
 	struct wport *ports;
@@ -78,6 +84,7 @@ struct ipto_watch {
 	size_t n_seen, cap_seen;
 	uint64_t seen_order;
 	bool seen_dirty, seen_merged;
+	uint64_t drops; /* frames the kernel dropped, PACKET_STATISTICS */
 };
 
 uint64_t ipto_watch_now_real_ns(void)
@@ -102,6 +109,17 @@ uint64_t ipto_watch_now_mono_ns(void)
  * drop the rest in the kernel so that the watcher wakes up for nothing
  * else.
  */
+/* What a frame the watcher reads needs: an NS or NA with its options is
+ * under 100 bytes. Queueing no more keeps a burst's copies small. */
+#define WATCH_SNAPLEN 256
+/* Every interface's copy of a broadcast queues on the one socket (a
+ * standby with 64 macvlans gets 65 of each): room for bursts, as root. */
+#define WATCH_RCVBUF (4 << 20)
+/* A defence is sent again this long after the first (see handle_frame()):
+ * past a client's locktime (1 s by default), which the intruder's frame
+ * has just restarted, as the takeover's rounds are 1.1 s apart. */
+#define WATCH_REDEFEND_NS (1100u * 1000000u)
+
 static struct sock_filter watch_filter[] = {
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 6, 0),
@@ -111,7 +129,7 @@ static struct sock_filter watch_filter[] = {
 	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 40),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 1, 0),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, 0x40000),
+	BPF_STMT(BPF_RET | BPF_K, WATCH_SNAPLEN),
 	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
@@ -139,6 +157,12 @@ int ipto_watch_socket_open(struct ipto_ctx *ctx, const char *who)
 		log_err(ctx, "%s: packet socket options: %s\n", who, ipto_strerror(r));
 		close(fd);
 		return r;
+	}
+	{
+		int size = WATCH_RCVBUF;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	}
 	/* Linux 4.20+; older kernels deliver our own frames as
 	 * PACKET_OUTGOING, which the receive path skips anyway. */
@@ -249,7 +273,7 @@ IPTO_EXPORT int ipto_watch_new(struct ipto_ctx *ctx,
 			 1000000u;
 	w->cb = ipto_opts_get(opts, ipto_watch_opts, on_conflict, NULL);
 	w->userdata = ipto_opts_get(opts, ipto_watch_opts, userdata, NULL);
-	w->fd = -1;
+	w->fd = w->epfd = w->timerfd = -1;
 	*ret = w;
 	return 0;
 }
@@ -260,6 +284,10 @@ static void watch_free(struct ipto_watch *w)
 
 	if (w->fd >= 0)
 		close(w->fd);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	if (w->timerfd >= 0)
+		close(w->timerfd);
 	for (i = 0; i < w->n_ports; i++)
 		ipto_injector_close(w->ports[i].port);
 	ipto_free_all(w->ports, w->addrs, w->seen);
@@ -437,6 +465,26 @@ IPTO_EXPORT int ipto_watch_start(struct ipto_watch *w)
 	if (fd < 0)
 		return fd;
 	w->fd = fd;
+	/* One fd for the caller's loop: the socket and the repeats' timer
+	 * behind an epoll set (readable when either is). */
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (w->epfd < 0 || w->timerfd < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->fd,
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->timerfd,
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		int r = -errno;
+
+		log_err(w->ctx, "watch: epoll/timerfd: %s\n", ipto_strerror(r));
+		close(w->fd);
+		if (w->epfd >= 0)
+			close(w->epfd);
+		if (w->timerfd >= 0)
+			close(w->timerfd);
+		w->fd = w->epfd = w->timerfd = -1;
+		return r;
+	}
 	return 0;
 }
 
@@ -444,7 +492,27 @@ IPTO_EXPORT int ipto_watch_get_fd(const struct ipto_watch *w)
 {
 	if (!w)
 		return -EINVAL;
-	return w->fd >= 0 ? w->fd : -EBADF;
+	return w->epfd >= 0 ? w->epfd : -EBADF;
+}
+
+/* Arms the timer for the earliest repeat due, or disarms it. */
+static void redefend_arm(struct ipto_watch *w)
+{
+	struct itimerspec its = { 0 };
+	uint64_t next = 0;
+	size_t i;
+
+	if (w->timerfd < 0)
+		return;
+	for (i = 0; i < w->n_addrs; i++)
+		if (w->addrs[i].redefend_mono &&
+		    (!next || w->addrs[i].redefend_mono < next))
+			next = w->addrs[i].redefend_mono;
+	if (next) {
+		its.it_value.tv_sec = (time_t)(next / 1000000000u);
+		its.it_value.tv_nsec = (long)(next % 1000000000u);
+	}
+	(void)timerfd_settime(w->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 static int defend(struct ipto_watch *w, struct waddr *a)
@@ -619,6 +687,13 @@ static int handle_frame(struct ipto_watch *w, int ifindex, const void *buf,
 			a->last_defend_mono = now;
 			c.defend_result = defend(w, a);
 			c.defended = c.defend_result == 0;
+			/* A client that took the intruder's frame ignores
+			 * ours for its locktime (measured on Linux 6.18 with
+			 * the announcement too): once more after it. */
+			if (c.defended && w->timerfd >= 0) {
+				a->redefend_mono = now + WATCH_REDEFEND_NS;
+				redefend_arm(w);
+			}
 		}
 	}
 	if (ipto_log_enabled(w->ctx, IPTO_LOG_PRIORITY_INFO)) {
@@ -651,6 +726,47 @@ IPTO_EXPORT int ipto_watch_feed(struct ipto_watch *w, const char *ifname,
 	return 0;
 }
 
+/* The repeats that are due, sent. */
+static void redefend_due(struct ipto_watch *w)
+{
+	uint64_t expirations, now = ipto_watch_now_mono_ns();
+	size_t i;
+	int r;
+
+	if (w->timerfd < 0 ||
+	    read(w->timerfd, &expirations, sizeof(expirations)) != sizeof(expirations))
+		return;
+	for (i = 0; i < w->n_addrs; i++) {
+		struct waddr *a = &w->addrs[i];
+
+		if (!a->redefend_mono || a->redefend_mono > now)
+			continue;
+		a->redefend_mono = 0;
+		r = defend(w, a);
+		if (r < 0)
+			log_err(w->ctx, "watch: defending on %s again failed: %s\n",
+				a->ifname, ipto_strerror(r));
+	}
+	redefend_arm(w);
+}
+
+/* The kernel drops what a full receive queue has no room for, and says
+ * so only when asked: said once per batch that lost some (reading the
+ * statistics resets them), so nobody takes a quiet log for a quiet LAN. */
+static void watch_check_drops(struct ipto_watch *w)
+{
+	struct tpacket_stats st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(w->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0 ||
+	    st.tp_drops == 0)
+		return;
+	w->drops += st.tp_drops;
+	log_err(w->ctx, "watch: the kernel dropped %u frame(s) (receive queue full, "
+		 "%" PRIu64 " in all): a conflict among them was missed\n",
+		 st.tp_drops, w->drops);
+}
+
 IPTO_EXPORT int ipto_watch_dispatch(struct ipto_watch *w)
 {
 	uint8_t buf[2048];
@@ -660,6 +776,7 @@ IPTO_EXPORT int ipto_watch_dispatch(struct ipto_watch *w)
 		return -EINVAL;
 	if (w->fd < 0)
 		return -EBADF;
+	redefend_due(w);
 	/* A bounded batch: under a flood the caller's loop gets control back
 	 * (the fd stays readable, so the rest comes with the next call). */
 	while (budget-- > 0) {
@@ -669,8 +786,10 @@ IPTO_EXPORT int ipto_watch_dispatch(struct ipto_watch *w)
 		int n = ipto_watch_socket_recv(w->fd, buf, sizeof(buf), &ifindex,
 					       &out, &t);
 
-		if (n == -EAGAIN)
+		if (n == -EAGAIN) {
+			watch_check_drops(w);
 			return found;
+		}
 		if (n < 0) {
 			log_err(w->ctx, "watch: recvmsg: %s\n", ipto_strerror(n));
 			return n;

@@ -218,8 +218,9 @@ size_t ipto_watch_get_addr_count(const struct ipto_watch *w);
 int ipto_watch_start(struct ipto_watch *w);
 
 /**
- * ipto_watch_get_fd - the socket, for event loops: poll it for POLLIN and
- * call ipto_watch_dispatch(). Owned by @w (CLOEXEC, NONBLOCK).
+ * ipto_watch_get_fd - the fd for event loops (the socket and the timer of
+ * the defences' repeats behind one epoll set): poll it for POLLIN and
+ * call ipto_watch_dispatch(). Owned by @w (CLOEXEC).
  *
  * Returns: the fd, or -EBADF before ipto_watch_start(), -EINVAL.
  */
