@@ -363,7 +363,7 @@ json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [(
 
 # --- JSON of every command ------------------------------------------------------------
 JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]["message"] and j["error"]["code"] == "ENOSPC" and j["error"]["exit"] == 1' check "${C2[@]}" --json
-json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_adapter", "devconf", "addr_add", "adapter_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4' \
+json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_adapter", "devconf", "addr_add", "adapter_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4 + sum(a["told"] for a in j["neighbours"]["addresses"])' \
 	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
 json_ok 'j["command"] == "release" and j["ok"] and j["plan"]["kind"] == "release" and [s["action"] for s in j["plan"]["steps"]] == ["unbind", "unbind"]' \
 	-c fig4.conf release -f a1 "${DRY[@]}" --json

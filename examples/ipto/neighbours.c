@@ -35,6 +35,25 @@ static bool step_here(const struct ipto_plan_step *s)
 	return !cli.standby || !s->standby || strcmp(cli.standby, s->standby) == 0;
 }
 
+/* Whether the run's schedule sends directed frames for @family's
+ * addresses (the library's default does). */
+static bool schedule_directed(int family)
+{
+	uint32_t bit = IPTO_FRAME_STYLE_BIT(family == AF_INET6 ? IPTO_FRAME_STYLE_NS :
+					    IPTO_FRAME_STYLE_ARP_DIRECTED);
+	const struct ipto_announce_round *r = cli.rounds;
+	size_t i, n = cli.n_rounds;
+
+	if (cli.no_directed)
+		return false;
+	if (!n)
+		r = ipto_takeover_default_schedule(&n);
+	for (i = 0; i < n; i++)
+		if (r[i].styles & bit)
+			return true;
+	return false;
+}
+
 static bool noted(const char *node)
 {
 	size_t i;
@@ -163,7 +182,7 @@ void neighbours_json(const struct ipto_neigh_set *set, struct ipto_plan *plan)
 
 		if (ipto_plan_get_step(plan, i, &s) < 0 || !step_here(&s))
 			continue;
-		if (set && cap)
+		if (set && cap && schedule_directed(s.ip.family))
 			told = ipto_neigh_set_targets(set, &s.ip, idx, cap);
 		if (told < 0)
 			told = 0;
@@ -220,15 +239,17 @@ void neighbours_text(const struct ipto_neigh_set *set, struct ipto_plan *plan)
 		struct ipto_plan_step s = { .sz = sizeof(s) };
 		int r;
 
-		if (ipto_plan_get_step(plan, i, &s) < 0 || !step_here(&s))
+		if (ipto_plan_get_step(plan, i, &s) < 0 || !step_here(&s) ||
+		    !schedule_directed(s.ip.family))
 			continue;
 		r = ipto_neigh_set_targets(set, &s.ip, NULL, 0);
 		if (r > 0)
 			told += r;
 		addrs++;
 	}
-	printf("directed: %ld neighbour(s) told per round for %zu address(es)\n",
-	       told, addrs);
+	if (addrs)
+		printf("directed: %ld neighbour(s) told per round for %zu "
+		       "address(es)\n", told, addrs);
 }
 
 /* ipto neighbours --write FILE: this host's neighbour table (every

@@ -18,7 +18,7 @@ static const struct verb verbs[] = {
 	  DESC, VERB_DESCRIPTION, NULL, cmd_check, NULL },
 	{ "plan",
 	  "  plan     --fail NODE   print which IP goes on which adapter\n",
-	  DESC "fail taken-over share standby no-directed",
+	  DESC "fail taken-over share no-directed",
 	  VERB_DESCRIPTION | VERB_FAIL, NULL, cmd_plan, NULL },
 	{ "takeover",
 	  "  takeover --fail NODE   bind NODE's IPs here and announce them\n",
