@@ -115,9 +115,26 @@ static void netlink_source(int r, const char *what, const struct ipto_addr *ip)
 	fprintf(stderr, "ipto: warning: %s for %s: %s\n", what, text, diag_why(r));
 }
 
+/* Whether @a and @b are on the same subnet (family, prefix, its bits). */
+static bool same_subnet(const struct ipto_addr *a, const struct ipto_addr *b)
+{
+	int bits = a->prefixlen, k;
+
+	if (a->family != b->family || a->prefixlen != b->prefixlen || bits < 0)
+		return false;
+	for (k = 0; bits > 0; k++, bits -= 8) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a->bytes[k] ^ b->bytes[k]) & mask)
+			return false;
+	}
+	return true;
+}
+
 int neighbours_build(struct ipto_plan *plan, struct ipto_neigh_set **ret)
 {
-	size_t i, n = ipto_plan_get_step_count(plan);
+	size_t i, k, n = ipto_plan_get_step_count(plan), n_done = 0;
+	struct ipto_addr *done = NULL;
 	struct ipto_neigh_set *set = NULL;
 	int r;
 
@@ -133,6 +150,21 @@ int neighbours_build(struct ipto_plan *plan, struct ipto_neigh_set **ret)
 
 		if (ipto_plan_get_step(plan, i, &s) < 0 || !step_here(&s))
 			continue;
+		if (s.node) {
+			r = add_node(set, s.node);
+			if (r < 0) {
+				free(done);
+				ipto_neigh_set_unref(set);
+				return r;
+			}
+		}
+		/* the host's sources once per subnet (one dump each) */
+		for (k = 0; k < n_done && !same_subnet(&done[k], &s.ip); k++)
+			;
+		if (k < n_done)
+			continue;
+		done = xrealloc(done, (n_done + 1) * sizeof(*done));
+		done[n_done++] = s.ip;
 		diag_reset();
 		netlink_source(ipto_neigh_set_add_table(set, NULL, &s.ip),
 			       "the neighbour table", &s.ip);
@@ -144,14 +176,8 @@ int neighbours_build(struct ipto_plan *plan, struct ipto_neigh_set **ret)
 		if (r < 0 && r != -E2BIG)
 			fprintf(stderr, "ipto: warning: the senders ipto watch saw "
 				"are not used: %s\n", diag_why(r));
-		if (s.node) {
-			r = add_node(set, s.node);
-			if (r < 0) {
-				ipto_neigh_set_unref(set);
-				return r;
-			}
-		}
 	}
+	free(done);
 	*ret = set;
 	return 0;
 }
