@@ -376,6 +376,15 @@ static void drop_action(struct ipto_takeover *t, size_t a)
 		 "stop\n", text, t->ports[t->actions[a].port].ifname);
 }
 
+/* Whether frame @i is the first of a run of one action's frames: the
+ * frames of an action are at most two runs per port (its broadcast
+ * frames, then its directed ones), so the checks below look at each run
+ * once, not at each of thousands of directed frames. */
+static bool run_start(const struct ipto_takeover *t, size_t i)
+{
+	return i == 0 || t->frames[i - 1].action != t->frames[i].action;
+}
+
 /* ipto_binder_addr_watch_read()'s callback: @addr left interface @ifindex. */
 static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
 {
@@ -387,7 +396,8 @@ static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
 		const struct action *a = &t->actions[f->action];
 		int at = t->ports[a->port].ifindex;
 
-		if (!f->gone && (!at || at == ifindex) && ipto_addr_equal(&a->ip, addr))
+		if (!f->gone && run_start(t, i) && (!at || at == ifindex) &&
+		    ipto_addr_equal(&a->ip, addr))
 			drop_action(t, f->action);
 	}
 }
@@ -424,7 +434,8 @@ void schedule_drop_released(struct ipto_takeover *t)
 		const struct frame *f = &t->frames[i];
 		const struct action *a = &t->actions[f->action];
 
-		if (!f->gone && !addr_dump_find(t, t->ports[a->port].ifindex, &a->ip))
+		if (!f->gone && run_start(t, i) &&
+		    !addr_dump_find(t, t->ports[a->port].ifindex, &a->ip))
 			drop_action(t, f->action);
 	}
 }

@@ -1030,6 +1030,52 @@ START_TEST(engine_sends_directed)
 }
 END_TEST
 
+/* An address that left its adapter after the first round is told to no
+ * neighbour again: its directed frames stop with its broadcast ones. */
+START_TEST(engine_released_stops_directed)
+{
+	static const struct ipto_announce_round two[] = {
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+		{ .delay_ms = 1, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+	};
+	struct ipto_addr gone = A("192.0.2.10/24");
+	struct ipto_takeover *t;
+	struct eng e;
+	size_t i;
+
+	eng_init(&e);
+	t = eng_takeover(&e, 0, two, 2);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* announce, NA, 2 ARP directed, 1 NS */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 5);
+	ck_assert_int_eq(ipto_binder_addr_del(e.binder, "eth1", &gone), 0);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	/* round 1: the IPv6 address's NA and NS only */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 7);
+	ck_assert_int_eq(sent_style(&e, 5, NULL, NULL), IPTO_FRAME_STYLE_NA);
+	ck_assert_int_eq(sent_style(&e, 6, NULL, NULL), IPTO_FRAME_STYLE_NS);
+	for (i = 5; i < 7; i++) {
+		struct ipto_frame_info fi = { .sz = sizeof(fi) };
+		const void *data;
+		size_t len;
+		struct ipto_addr v6 = A("2001:db8::10");
+
+		ck_assert_int_eq(ipto_injector_dryrun_get_frame(e.injector, i, NULL,
+								&data, &len), 0);
+		ck_assert_int_eq(ipto_frame_parse(data, len, &fi), 0);
+		ck_assert(ipto_addr_equal(&fi.sender_ip, &v6));
+	}
+	ipto_takeover_unref(t);
+	eng_fini(&e);
+}
+END_TEST
+
 /* A reclaim tells the neighbours too; the flag has a name. */
 START_TEST(engine_reclaim_directed)
 {
@@ -1078,6 +1124,7 @@ static Suite *neigh_suite(void)
 	tc = tcase_create("engine");
 	tcase_add_test(tc, engine_sends_directed);
 	tcase_add_test(tc, engine_reclaim_directed);
+	tcase_add_test(tc, engine_released_stops_directed);
 	suite_add_tcase(s, tc);
 	return s;
 }
