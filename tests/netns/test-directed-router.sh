@@ -3,7 +3,7 @@
 # Directed announcements reach a router (doc/neighbour-list.md, issue 19):
 # a far client on another subnet (198.51.100.0/24) reaches the service
 # address 192.0.2.11 of active node a1 through a router namespace (c1 of
-# the LAN, with drop_gratuitous_arp=1 and a locktime of 10 s, so its fresh
+# the LAN, with drop_gratuitous_arp=1 and a locktime of 60 s, so its fresh
 # entry for the service address ignores every broadcast announcement). The
 # standby knows the router only as the gateway of its route to the far
 # subnet (source "router"; its neighbour table is flushed).
@@ -57,7 +57,7 @@ ip -n "$far" link set eth0 up
 ip -n "$far" route add default via "$RFAR"
 lan_sysctl c1 net.ipv4.ip_forward=1 \
 	net.ipv4.conf.all.drop_gratuitous_arp=1 net.ipv4.conf.eth0.drop_gratuitous_arp=1 \
-	net.ipv4.neigh.eth0.locktime=1000
+	net.ipv4.neigh.eth0.locktime=6000
 lan_exec sb ip route add 198.51.100.0/24 via "$R"
 set +e
 
