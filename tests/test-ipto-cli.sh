@@ -250,6 +250,17 @@ json_ok '[(a["ip"], a["told"] - a["sources"].get("router", 0) - a["sources"].get
 	-c nb.conf plan --fail a1 --json
 json_ok 'j["neighbours"]["directed"] is False and j["neighbours"]["addresses"][0]["told"] == 0 and j["ok"]' \
 	-c nb.conf takeover --fail a1 --json --no-directed "${DRY[@]}"
+# ipto neighbours --write: this host's table as a list the parser takes
+usage_error "neighbours: --write FILE is required" neighbours
+json_ok 'j["command"] == "neighbours" and j["ok"] and j["written"] >= 0' neighbours --write "$tmp/host.neigh" --json
+if [ "$(head -n 1 "$tmp/host.neigh")" = "# neighbour table of this host (ipto neighbours --write)" ] &&
+	[ ! -e "$tmp/host.neigh.tmp" ]; then
+	ok "neighbours --write: the list, renamed into place"
+else
+	bad "neighbours --write: $(head -c 300 "$tmp/host.neigh")"
+fi
+nb "neighbours-file a1 $tmp/host.neigh"
+json_ok 'j["neighbours"]["lists"][0]["used"] is True' -c nb.conf plan --fail a1 --json
 
 # Messages that say what is wrong.
 printf 'node a1 192.0.2.11/24\nadapter sb tk1 mac=02:00:5e:30:01:01\nadapter sb2 tk9\n' >nomac.conf

@@ -291,7 +291,7 @@ int cmd_neighbours(void)
 	int r;
 
 	if (!cli.output)
-		return cli_fail(-EINVAL, "neighbours: --write FILE is required");
+		cli_die_usage("neighbours: --write FILE is required");
 	r = ipto_neigh_set_new(ctx, &set);
 	for (i = 0; r >= 0 && i < 2; i++) {
 		struct ipto_addr any;
