@@ -13,8 +13,10 @@
 #   c5, in the standby's neighbour table (a), follows for the IPv4 and
 #   the IPv6 address (a directed NS: no NA can move it).
 # A refused list (a bad line) and a missing one are no error: the
-# takeover goes on with the other sources; a warning names FILE:LINE. A
-# bad `neighbour` line in the description exits 2 naming FILE:LINE.
+# takeover goes on with the other sources; a warning names FILE:LINE. The
+# reclaim on a1 brings clients that hold the standby's fresh entry back
+# the same way. A bad `neighbour` line in the description exits 2 naming
+# FILE:LINE.
 # usage: test-directed-sources.sh IPTO
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -163,7 +165,28 @@ assert l['used'] is False and l['error'] == '$list: no such file', l
 assert [x for x in j['neighbours']['addresses'] if x['ip'] == '$S/24'][0]['told'] == 2"
 release
 
-# --- a bad neighbour line in the description: exit 2, FILE:LINE ---------------
+# --- the reclaim on a1 tells the neighbours too ----------------------------------
+# c3 and c5 hold the standby's MAC, fresh (within their 60 s locktime,
+# drop_gratuitous_arp=1): only a directed request brings them back. a1
+# comes back with its address gone (its table holds no client on the
+# subnet any more): c3 from the description, c5 from a1's list.
+printf '%s %s\n' "$C5" "$(lan_mac c5 eth0)" >"$list"
+back() { lan_neigh_wait "$1" "$S" "$A1M" -t 5000 >/dev/null; }
+check "before the reclaim: c3 does not hold a1's MAC" bash -c "! grep -q ' $A1M ' <<<'$(lan_neigh c3 "$S")'"
+out=$(lan_exec a1 "$ipto" -c "$conf" --schedule once --json reclaim --node a1 --interface eth0 2>"$tmp/err")
+rc=$?
+check "reclaim on a1 exits 0 ($(head -c 200 "$tmp/err"))" [ $rc = 0 ]
+check "... c3 follows back to a1 in the first round" back c3
+check "... c5 follows back to a1 in the first round" back c5
+echo "# $(json 'print(j["neighbours"])' 2>&1)"
+check "... JSON: c3 from the description, c5 from the list" json '
+a = [x for x in j["neighbours"]["addresses"] if x["ip"] == sys.argv[2] + "/24"][0]
+assert a["sources"].get("description") == 1 and a["sources"].get("node_list") == 1, a
+' "$S"
+lan_exec a1 ip addr del "$S/24" dev eth0 2>/dev/null
+lan_exec a1 ip addr del "$S6/64" dev eth0 2>/dev/null
+
+
 printf 'neighbour 192.0.2.300\n' >>"$conf"
 err=$(lan_exec sb "$ipto" -c "$conf" plan --fail a1 2>&1 >/dev/null)
 rc=$?
