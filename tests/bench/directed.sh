@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2046 # the tools print fields, split on purpose
 #
 # directed.sh: what directed announcements cost a takeover (issue 19,
 # doc/benchmarks.md "Directed announcements"), on the LAN of run.sh (the
@@ -93,6 +94,7 @@ for ((i = 1; i <= 1024; i++)); do
 done | ip netns exec "$SW" bridge -batch - || exit 1
 
 for row in "4 0" "4 64" "6 0" "6 64" "6 1024"; do
+	# shellcheck disable=SC2086 # two words
 	set -- $row
 	fam=$1 m=$2 tag="v$1-$2"
 	addrs "$fam" >"$TMP/work"
@@ -115,6 +117,7 @@ for row in "4 0" "4 64" "6 0" "6 64" "6 1024"; do
 		out=$(ip netns exec "$SB" "$B/bench-takeover" takeover "$TMP/work" "$ADAPTERS" packet "${listarg[@]}") ||
 			{ log "  bench-takeover failed"; continue; }
 		# T_CALL T_DONE NEW_NS ALLOCS BYTES CHECKED_US BOUND_US ANNOUNCED_US RETURNED_US
+		# shellcheck disable=SC2086 # its fields
 		set -- $out
 		printf '%s\tlib\t%s\n%s\tallocs\t%s\n' "$tag" "$(awk -v u="$8" 'BEGIN { printf "%.3f", u / 1000 }')" "$tag" "$4" >>"$RAW"
 		flush

@@ -61,6 +61,7 @@ lan_sysctl c1 net.ipv4.ip_forward=1 \
 lan_exec sb ip route add 198.51.100.0/24 via "$R"
 set +e
 
+# shellcheck disable=SC2054 # the specs are comma-separated words
 cluster=(--node "a1,$S/24,mac=$A1M" --adapter sb,tk1)
 takeover() { lan_exec sb "$ipto" "${cluster[@]}" --schedule once --json takeover --fail a1 "$@"; }
 

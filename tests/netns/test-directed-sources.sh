@@ -100,7 +100,7 @@ mac_of() {
 	ifn=$(lan_exec sb ip -o addr show to "$1" | awk '{ print $2; exit }')
 	[ -n "$ifn" ] && lan_mac sb "$ifn"
 }
-takeover() { lan_exec sb "$ipto" -c "$conf" --schedule once --json takeover --fail a1 "$@"; }
+takeover() { lan_exec sb "$ipto" -c "$conf" --schedule once --json takeover --fail a1; }
 release() { lan_exec sb "$ipto" -c "$conf" release --fail a1 >/dev/null || bad "release exits 0"; }
 moved() { lan_neigh_wait "$1" "${2:-$S}" "$(mac_of "${2:-$S}")" -t 5000 >/dev/null; }
 kept() { lan_neigh "$1" "$S" | grep -q " $A1M "; }
