@@ -119,7 +119,8 @@ IPTO_DEFINE_ENUM_NAME(ipto_format_name, ipto_format,
 IPTO_DEFINE_ENUM_NAME(ipto_takeover_flags_name, ipto_takeover_flags,
 	{ IPTO_TAKEOVER_KEEP_DEVCONF, "keep_devconf" },
 	{ IPTO_TAKEOVER_DAD, "dad" },
-	{ IPTO_TAKEOVER_RECLAIM, "reclaim" })
+	{ IPTO_TAKEOVER_RECLAIM, "reclaim" },
+	{ IPTO_TAKEOVER_NO_DIRECTED, "no_directed" })
 
 IPTO_DEFINE_ENUM_NAME(ipto_addr_entry_flags_name, ipto_addr_entry_flags,
 	{ IPTO_ADDR_ENTRY_SECONDARY, "secondary" },

@@ -73,7 +73,8 @@ struct link_note {
 				       * for the moment of its deletions */
 };
 
-/* A prebuilt frame. */
+/* A prebuilt frame (directed ones too: IPTO_FRAME_STYLE_ARP_DIRECTED and
+ * _NS, one per neighbour, after the port's broadcast frames). */
 struct frame {
 	uint8_t style;
 	uint8_t len;
@@ -196,7 +197,8 @@ int links_raise(struct ipto_takeover *t, const bool *up);
 int schedule_validate(struct ipto_takeover *t,
 		      const struct ipto_announce_round *rounds, size_t n);
 int schedule_check_sends(struct ipto_takeover *t);
-int schedule_build_frames(struct ipto_takeover *t);
+int schedule_build_frames(struct ipto_takeover *t,
+			  const struct ipto_neigh_set *neighbours);
 size_t schedule_rounds_left(const struct ipto_takeover *t);
 void schedule_arm_timer(struct ipto_takeover *t);
 void schedule_drop_released(struct ipto_takeover *t);

@@ -10,10 +10,15 @@
 #define LAST_STYLE IPTO_FRAME_STYLE_NA
 #define N_STYLES (LAST_STYLE + 1)
 
+#define DIRECTED_STYLES (IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) | \
+			 IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS))
+
+/* Every round: the broadcast frames, then the directed ones (which send
+ * nothing without a neighbour set). */
 static const uint32_t default_styles =
 	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
 	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
-	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
+	IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) | DIRECTED_STYLES;
 
 static const struct ipto_announce_round default_rounds[] = {
 	{ .delay_ms = 0, .styles = default_styles },
@@ -35,7 +40,8 @@ int schedule_validate(struct ipto_takeover *t,
 	const uint32_t valid = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
 			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_BCAST_TARGET) |
 			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_REPLY) |
-			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA);
+			       IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+			       DIRECTED_STYLES;
 	size_t i;
 
 	if (n == 0 || n > IPTO_ANNOUNCE_MAX_ROUNDS) {
@@ -100,16 +106,69 @@ static uint32_t styles_used(const struct ipto_takeover *t)
 	return m;
 }
 
-/* Builds every frame any round may send, grouped by port. */
-int schedule_build_frames(struct ipto_takeover *t)
+/* The directed frames of action @i (to the set's targets of its
+ * address) appended to the frame table, built in @scratch. */
+static int build_directed(struct ipto_takeover *t, const struct ipto_neigh_set *set,
+			  size_t i, struct ipto_neigh_frame *scratch, size_t room)
+{
+	const struct action *a = &t->actions[i];
+	int n, k;
+
+	n = ipto_neigh_set_build_frames(set, &t->ports[a->port].mac, &a->ip,
+					scratch, room);
+	if (n < 0)
+		return n;
+	for (k = 0; k < n; k++) {
+		struct frame *f = &t->frames[t->n_frames++];
+
+		memcpy(f->bytes, scratch[k].data, scratch[k].len);
+		f->style = (uint8_t)scratch[k].style;
+		f->len = (uint8_t)scratch[k].len;
+		f->action = i;
+	}
+	return n;
+}
+
+/*
+ * Builds every frame any round may send, grouped by port: on each port
+ * the broadcast frames of every address first, then the directed frames
+ * of every address (when a round has their style and @set is given), so
+ * the frames every client accepts leave before the per-neighbour ones.
+ */
+int schedule_build_frames(struct ipto_takeover *t, const struct ipto_neigh_set *set)
 {
 	uint32_t used = styles_used(t);
-	size_t p, i, max_batch = 0;
-	int style, len;
+	struct ipto_neigh_frame *scratch = NULL;
+	size_t p, i, n_directed = 0, room = 0;
+	int style, len, r;
 
-	t->frames = calloc(t->n_actions * N_STYLES + 1, sizeof(*t->frames));
-	if (!t->frames)
+	if (!(used & DIRECTED_STYLES))
+		set = NULL;
+	for (i = 0; set && i < t->n_actions; i++) {
+		const struct action *a = &t->actions[i];
+		uint32_t bit = IPTO_FRAME_STYLE_BIT(a->ip.family == AF_INET6 ?
+						    IPTO_FRAME_STYLE_NS :
+						    IPTO_FRAME_STYLE_ARP_DIRECTED);
+
+		if (a->kind != IPTO_PLAN_ACTION_BIND || !(used & bit))
+			continue;
+		r = ipto_neigh_set_targets(set, &a->ip, NULL, 0);
+		if (r < 0)
+			return r;
+		n_directed += (size_t)r;
+		if ((size_t)r > room)
+			room = (size_t)r;
+	}
+	if (room) {
+		scratch = calloc(room, sizeof(*scratch));
+		if (!scratch)
+			return -ENOMEM;
+	}
+	t->frames = calloc(t->n_actions * N_STYLES + n_directed + 1, sizeof(*t->frames));
+	if (!t->frames) {
+		free(scratch);
 		return -ENOMEM;
+	}
 	for (p = 0; p < t->n_ports; p++) {
 		t->ports[p].first_frame = t->n_frames;
 		for (i = 0; i < t->n_actions; i++) {
@@ -128,19 +187,34 @@ int schedule_build_frames(struct ipto_takeover *t)
 						       &t->ports[p].mac, &a->ip,
 						       NULL, f->bytes,
 						       sizeof(f->bytes));
-				if (len < 0)
+				if (len < 0) {
+					free(scratch);
 					return len;
+				}
 				f->style = (uint8_t)style;
 				f->len = (uint8_t)len;
 				f->action = i;
 				t->n_frames++;
 			}
 		}
+		for (i = 0; room && i < t->n_actions; i++) {
+			const struct action *a = &t->actions[i];
+			uint32_t bit = IPTO_FRAME_STYLE_BIT(a->ip.family == AF_INET6 ?
+							    IPTO_FRAME_STYLE_NS :
+							    IPTO_FRAME_STYLE_ARP_DIRECTED);
+
+			if (a->port != p || a->kind != IPTO_PLAN_ACTION_BIND ||
+			    !(used & bit))
+				continue;
+			r = build_directed(t, set, i, scratch, room);
+			if (r < 0) {
+				free(scratch);
+				return r;
+			}
+		}
 		t->ports[p].n_frames = t->n_frames - t->ports[p].first_frame;
-		if (t->ports[p].n_frames > max_batch)
-			max_batch = t->ports[p].n_frames;
 	}
-	(void)max_batch;
+	free(scratch);
 	/* One round's frames of every adapter at once (send_round()). */
 	t->iov = calloc(t->n_frames + 1, sizeof(*t->iov));
 	t->iov_port = calloc(t->n_frames + 1, sizeof(*t->iov_port));
@@ -304,6 +378,15 @@ static void drop_action(struct ipto_takeover *t, size_t a)
 		 "stop\n", text, t->ports[t->actions[a].port].ifname);
 }
 
+/* Whether frame @i is the first of a run of one action's frames: the
+ * frames of an action are at most two runs per port (its broadcast
+ * frames, then its directed ones), so the checks below look at each run
+ * once, not at each of thousands of directed frames. */
+static bool run_start(const struct ipto_takeover *t, size_t i)
+{
+	return i == 0 || t->frames[i - 1].action != t->frames[i].action;
+}
+
 /* ipto_binder_addr_watch_read()'s callback: @addr left interface @ifindex. */
 static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
 {
@@ -315,7 +398,8 @@ static void on_addr_gone(void *data, int ifindex, const struct ipto_addr *addr)
 		const struct action *a = &t->actions[f->action];
 		int at = t->ports[a->port].ifindex;
 
-		if (!f->gone && (!at || at == ifindex) && ipto_addr_equal(&a->ip, addr))
+		if (!f->gone && run_start(t, i) && (!at || at == ifindex) &&
+		    ipto_addr_equal(&a->ip, addr))
 			drop_action(t, f->action);
 	}
 }
@@ -352,7 +436,8 @@ void schedule_drop_released(struct ipto_takeover *t)
 		const struct frame *f = &t->frames[i];
 		const struct action *a = &t->actions[f->action];
 
-		if (!f->gone && !addr_dump_find(t, t->ports[a->port].ifindex, &a->ip))
+		if (!f->gone && run_start(t, i) &&
+		    !addr_dump_find(t, t->ports[a->port].ifindex, &a->ip))
 			drop_action(t, f->action);
 	}
 }

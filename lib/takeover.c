@@ -153,7 +153,7 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	if (!ctx || !plan || !opts || !ret)
 		return -EINVAL;
 	err = ipto_opts_valid(ctx, "takeover", opts, ipto_takeover_opts,
-			      standby);
+			      neighbours);
 	if (err < 0)
 		return err;
 	binder = ipto_opts_get(opts, ipto_takeover_opts, binder, NULL);
@@ -177,7 +177,7 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 
 	err = -EINVAL;
 	if (t->flags & ~(unsigned int)(IPTO_TAKEOVER_KEEP_DEVCONF | IPTO_TAKEOVER_DAD |
-				       IPTO_TAKEOVER_RECLAIM)) {
+				       IPTO_TAKEOVER_RECLAIM | IPTO_TAKEOVER_NO_DIRECTED)) {
 		log_err(ctx, "takeover: unknown flags 0x%x\n", t->flags);
 		goto fail;
 	}
@@ -194,7 +194,8 @@ IPTO_EXPORT int ipto_takeover_new(struct ipto_ctx *ctx, struct ipto_plan *plan,
 	err = schedule_check_sends(t);
 	if (err)
 		goto fail;
-	err = schedule_build_frames(t);
+	err = schedule_build_frames(t, t->flags & IPTO_TAKEOVER_NO_DIRECTED ? NULL :
+				    ipto_opts_get(opts, ipto_takeover_opts, neighbours, NULL));
 	if (err)
 		goto fail;
 	err = -ENOMEM;

@@ -221,6 +221,46 @@ printf 'adapter sb\n' >short.conf
 usage_error "short.conf:1: 'adapter' needs a standby and an interface" check -c short.conf
 printf 'node a1 192.0.2.11/24\nadapter a1 tk1 mac=02:00:5e:30:01:01\n' >clash.conf
 usage_error "clash.conf:2: " check -c clash.conf
+# neighbour and neighbours-file lines (doc/neighbour-list.md)
+nb() { printf 'node a1 192.0.2.11/24 mac=02:00:5e:20:01:00\nadapter sb tk1 mac=02:00:5e:30:01:01\n%s\n' "$1" >nb.conf; }
+nb 'neighbour 192.0.2.300'
+usage_error 'nb.conf:3: "192.0.2.300" is not an IPv4 or IPv6 address (without a prefix)' check -c nb.conf
+nb 'neighbour 192.0.2.50/24'
+usage_error 'nb.conf:3: "192.0.2.50/24" is not an IPv4 or IPv6 address' check -c nb.conf
+nb 'neighbour ff02::1'
+usage_error "nb.conf:3: ff02::1 is no neighbour (multicast" check -c nb.conf
+nb 'neighbour 192.0.2.50 01:00:5e:00:00:01'
+usage_error "nb.conf:3: 01:00:5e:00:00:01 is not a unicast MAC" check -c nb.conf
+nb 'neighbour 192.0.2.50 00:00:5e:00:53:50 extra'
+usage_error "nb.conf:3: unexpected 'extra'" check -c nb.conf
+nb 'neighbour 192.0.2.50 node=a9'
+usage_error "nb.conf:3: node=a9: no such node" check -c nb.conf
+nb 'neighbour'
+usage_error "nb.conf:3: 'neighbour' needs an address" check -c nb.conf
+nb 'neighbours-file a1 relative.neigh'
+usage_error "nb.conf:3: 'relative.neigh' is not an absolute path" check -c nb.conf
+nb 'neighbours-file a9 /x.neigh'
+usage_error "nb.conf:3: a9: no such node" check -c nb.conf
+nb $'neighbours-file a1 /x.neigh\nneighbours-file a1 /y.neigh'
+usage_error "nb.conf:4: node a1 has a neighbours-file already" check -c nb.conf
+# good lines: plan --json counts them; a missing neighbours-file is no
+# error; --no-directed tells none
+nb $'neighbour 192.0.2.50 00:00:5e:00:53:50\nneighbour 192.0.2.51 node=a1\nneighbour 198.51.100.9\nneighbours-file a1 '"$tmp"'/none.neigh'
+json_ok '[(a["ip"], a["told"] - a["sources"].get("router", 0) - a["sources"].get("table", 0) - a["sources"].get("watch", 0), a["sources"]["description"]) for a in j["neighbours"]["addresses"]] == [("192.0.2.11/24", 2, 2)] and j["neighbours"]["lists"][0]["used"] is False' \
+	-c nb.conf plan --fail a1 --json
+json_ok 'j["neighbours"]["directed"] is False and j["neighbours"]["addresses"][0]["told"] == 0 and j["ok"]' \
+	-c nb.conf takeover --fail a1 --json --no-directed "${DRY[@]}"
+# ipto neighbours --write: this host's table as a list the parser takes
+usage_error "neighbours: --write FILE is required" neighbours
+json_ok 'j["command"] == "neighbours" and j["ok"] and j["written"] >= 0' neighbours --write "$tmp/host.neigh" --json
+if [ "$(head -n 1 "$tmp/host.neigh")" = "# neighbour table of this host (ipto neighbours --write)" ] &&
+	[ ! -e "$tmp/host.neigh.tmp" ]; then
+	ok "neighbours --write: the list, renamed into place"
+else
+	bad "neighbours --write: $(head -c 300 "$tmp/host.neigh")"
+fi
+nb "neighbours-file a1 $tmp/host.neigh"
+json_ok 'j["neighbours"]["lists"][0]["used"] is True' -c nb.conf plan --fail a1 --json
 
 # Messages that say what is wrong.
 printf 'node a1 192.0.2.11/24\nadapter sb tk1 mac=02:00:5e:30:01:01\nadapter sb2 tk9\n' >nomac.conf
@@ -363,7 +403,7 @@ json_ok '[(s["action"], s["ip"], s["ifname"]) for s in j["plan"]["steps"]] == [(
 
 # --- JSON of every command ------------------------------------------------------------
 JSON_RC=1 json_ok 'j["ok"] is False and j["required"] == 2 and "1 missing" in j["error"]["message"] and j["error"]["code"] == "ENOSPC" and j["error"]["exit"] == 1' check "${C2[@]}" --json
-json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_adapter", "devconf", "addr_add", "adapter_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4' \
+json_ok 'j["command"] == "takeover" and j["ok"] and j["result"] == 0 and j["error"] is None and j["plan"]["kind"] == "takeover" and {r["op"] for r in j["report"]} >= {"check_adapter", "devconf", "addr_add", "adapter_up", "announce"} and sum(r["frames"] for r in j["report"]) == 4 + sum(a["told"] for a in j["neighbours"]["addresses"])' \
 	-c fig4.conf takeover -f a1 --schedule once "${DRY[@]}" --json
 json_ok 'j["command"] == "release" and j["ok"] and j["plan"]["kind"] == "release" and [s["action"] for s in j["plan"]["steps"]] == ["unbind", "unbind"]' \
 	-c fig4.conf release -f a1 "${DRY[@]}" --json

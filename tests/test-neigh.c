@@ -861,6 +861,238 @@ START_TEST(netlink_sources_args)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The takeover engine with a neighbour set                            */
+/* ------------------------------------------------------------------ */
+
+struct eng {
+	struct fx fx;
+	struct ipto_pool *pool;
+	struct ipto_plan *plan;
+	struct ipto_binder *binder;
+	struct ipto_injector *injector;
+};
+
+/* Node alpha (192.0.2.10/24, 2001:db8::10/64) taken over on eth1 of
+ * standby sb, through the dry-run backends; a set of five neighbours, one
+ * off every subnet of alpha. */
+static void eng_init(struct eng *e)
+{
+	const char *failed[] = { "alpha" };
+	struct ipto_mac m = M("02:00:5e:10:02:01");
+
+	fx_init(&e->fx);
+	ck_assert_int_eq(ipto_pool_new(e->fx.ctx, &e->pool), 0);
+	ck_assert_int_eq(ipto_pool_add_node(e->pool, "alpha"), 0);
+	ck_assert_int_eq(add_ip(e->pool, "alpha", "192.0.2.10/24"), 0);
+	ck_assert_int_eq(add_ip(e->pool, "alpha", "2001:db8::10/64"), 0);
+	ck_assert_int_eq(ipto_pool_add_standby(e->pool, "sb"), 0);
+	ck_assert_int_eq(ipto_pool_add_adapter(e->pool, "sb", "eth1", &m, 0), 0);
+	{
+		IPTO_OPTS(ipto_plan_opts, po, .flags = IPTO_PLAN_SHARE_ADAPTERS);
+
+		ck_assert_int_eq(ipto_plan_new_takeover(e->pool, failed, 1, &po,
+							&e->plan), 0);
+	}
+	ck_assert_int_eq(ipto_binder_new_dryrun(e->fx.ctx, &e->binder), 0);
+	ck_assert_int_eq(ipto_binder_dryrun_add_adapter(e->binder, "eth1", &m, true), 0);
+	ck_assert_int_eq(ipto_injector_new_dryrun(e->fx.ctx, &e->injector), 0);
+	ck_assert_int_eq(add(&e->fx, "192.0.2.20", "00:00:5e:00:53:20", IPTO_NEIGH_TABLE), 0);
+	ck_assert_int_eq(add(&e->fx, "198.51.100.7", NULL, IPTO_NEIGH_TABLE), 0);
+	ck_assert_int_eq(add(&e->fx, "192.0.2.1", NULL, IPTO_NEIGH_ROUTER), 0);
+	ck_assert_int_eq(add(&e->fx, "2001:db8::20", "00:00:5e:00:53:21",
+			     IPTO_NEIGH_DESCRIPTION), 0);
+	ck_assert_int_eq(add(&e->fx, "192.0.2.10", NULL, IPTO_NEIGH_NODE_LIST), 0);
+}
+
+static void eng_fini(struct eng *e)
+{
+	ipto_injector_unref(e->injector);
+	ipto_binder_unref(e->binder);
+	ipto_plan_unref(e->plan);
+	ipto_pool_unref(e->pool);
+	fx_fini(&e->fx);
+}
+
+static struct ipto_takeover *eng_takeover(struct eng *e, unsigned int flags,
+					  const struct ipto_announce_round *rounds,
+					  size_t n)
+{
+	struct ipto_takeover *t = NULL;
+	IPTO_OPTS(ipto_takeover_opts, o, .binder = e->binder,
+		  .injector = e->injector, .flags = flags, .rounds = rounds,
+		  .n_rounds = n, .neighbours = e->fx.set);
+
+	ck_assert_int_eq(ipto_takeover_new(e->fx.ctx, e->plan, &o, &t), 0);
+	return t;
+}
+
+/* Frame @i of the dry-run injector: its style and target IP. */
+static enum ipto_frame_style sent_style(struct eng *e, size_t i,
+					struct ipto_addr *target,
+					uint8_t *dst)
+{
+	struct ipto_frame_info fi = { .sz = sizeof(fi) };
+	const void *data;
+	size_t len;
+
+	ck_assert_int_eq(ipto_injector_dryrun_get_frame(e->injector, i, NULL,
+							&data, &len), 0);
+	ck_assert_int_eq(ipto_frame_parse(data, len, &fi), 0);
+	if (target)
+		*target = fi.target_ip;
+	if (dst)
+		memcpy(dst, data, 6);
+	return fi.style;
+}
+
+/*
+ * The default schedule's first round: the broadcast frames of every
+ * address, then one directed frame per target of each address (never the
+ * off-subnet neighbour, never the taken address itself), to the known MAC
+ * or broadcast. Every round sends them again; IPTO_TAKEOVER_NO_DIRECTED
+ * and a schedule without their styles send none.
+ */
+START_TEST(engine_sends_directed)
+{
+	static const uint8_t mac20[6] = { 0x00, 0x00, 0x5e, 0x00, 0x53, 0x20 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const struct ipto_announce_round plain[] = {
+		{ .delay_ms = 0,
+		  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) },
+	};
+	static const struct ipto_announce_round fast[] = {
+		{ .delay_ms = 0,
+		  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) },
+		{ .delay_ms = 1,
+		  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+			    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+			    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+	};
+	struct ipto_addr tgt, want;
+	struct ipto_takeover *t;
+	uint8_t dst[6];
+	struct eng e;
+	size_t n;
+
+	eng_init(&e);
+	t = eng_takeover(&e, 0, NULL, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* IPv4: announce, broadcast target; IPv6: NA; then the directed */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 6);
+	ck_assert_int_eq(sent_style(&e, 0, NULL, NULL), IPTO_FRAME_STYLE_ARP_ANNOUNCE);
+	ck_assert_int_eq(sent_style(&e, 1, NULL, NULL), IPTO_FRAME_STYLE_ARP_BCAST_TARGET);
+	ck_assert_int_eq(sent_style(&e, 2, NULL, NULL), IPTO_FRAME_STYLE_NA);
+	ck_assert_int_eq(sent_style(&e, 3, &tgt, dst), IPTO_FRAME_STYLE_ARP_DIRECTED);
+	want = A("192.0.2.20");
+	ck_assert(ipto_addr_equal(&tgt, &want));
+	ck_assert_mem_eq(dst, mac20, 6);
+	/* the router's MAC is unknown: broadcast (parsed as a plain request) */
+	ck_assert_int_eq(sent_style(&e, 4, &tgt, dst), IPTO_FRAME_STYLE_ARP_REQUEST);
+	want = A("192.0.2.1");
+	ck_assert(ipto_addr_equal(&tgt, &want));
+	ck_assert_mem_eq(dst, bcast, 6);
+	ck_assert_int_eq(sent_style(&e, 5, &tgt, NULL), IPTO_FRAME_STYLE_NS);
+	want = A("2001:db8::20");
+	ck_assert(ipto_addr_equal(&tgt, &want));
+	/* every later round again */
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	ipto_takeover_default_schedule(&n);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 6 * n);
+	ck_assert_int_eq(ipto_takeover_undo(t), 0);
+	ipto_takeover_unref(t);
+
+	/* turned off */
+	ipto_injector_dryrun_clear_frames(e.injector);
+	t = eng_takeover(&e, IPTO_TAKEOVER_NO_DIRECTED, NULL, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 3);
+	ck_assert_int_eq(ipto_takeover_undo(t), 0);
+	ipto_takeover_unref(t);
+	ipto_injector_dryrun_clear_frames(e.injector);
+	t = eng_takeover(&e, 0, plain, 1);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 2);
+	ck_assert_int_eq(ipto_takeover_undo(t), 0);
+	ipto_takeover_unref(t);
+
+	/* a schedule of its own: round 0 tells IPv4 neighbours only,
+	 * round 1 both families */
+	ipto_injector_dryrun_clear_frames(e.injector);
+	t = eng_takeover(&e, 0, fast, 2);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 3 + 4);
+	ck_assert_int_eq(sent_style(&e, 6, NULL, NULL), IPTO_FRAME_STYLE_NS);
+	ipto_takeover_unref(t);
+	eng_fini(&e);
+}
+END_TEST
+
+/* An address that left its adapter after the first round is told to no
+ * neighbour again: its directed frames stop with its broadcast ones. */
+START_TEST(engine_released_stops_directed)
+{
+	static const struct ipto_announce_round two[] = {
+		{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+		{ .delay_ms = 1, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+	};
+	struct ipto_addr gone = A("192.0.2.10/24");
+	struct ipto_takeover *t;
+	struct eng e;
+	size_t i;
+
+	eng_init(&e);
+	t = eng_takeover(&e, 0, two, 2);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* announce, NA, 2 ARP directed, 1 NS */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 5);
+	ck_assert_int_eq(ipto_binder_addr_del(e.binder, "eth1", &gone), 0);
+	ck_assert_int_eq(ipto_takeover_run(t), 0);
+	/* round 1: the IPv6 address's NA and NS only */
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 7);
+	ck_assert_int_eq(sent_style(&e, 5, NULL, NULL), IPTO_FRAME_STYLE_NA);
+	ck_assert_int_eq(sent_style(&e, 6, NULL, NULL), IPTO_FRAME_STYLE_NS);
+	for (i = 5; i < 7; i++) {
+		struct ipto_frame_info fi = { .sz = sizeof(fi) };
+		const void *data;
+		size_t len;
+		struct ipto_addr v6 = A("2001:db8::10");
+
+		ck_assert_int_eq(ipto_injector_dryrun_get_frame(e.injector, i, NULL,
+								&data, &len), 0);
+		ck_assert_int_eq(ipto_frame_parse(data, len, &fi), 0);
+		ck_assert(ipto_addr_equal(&fi.sender_ip, &v6));
+	}
+	ipto_takeover_unref(t);
+	eng_fini(&e);
+}
+END_TEST
+
+/* A reclaim tells the neighbours too; the flag has a name. */
+START_TEST(engine_reclaim_directed)
+{
+	struct ipto_takeover *t;
+	struct eng e;
+
+	eng_init(&e);
+	t = eng_takeover(&e, IPTO_TAKEOVER_RECLAIM, NULL, 0);
+	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 6);
+	ipto_takeover_unref(t);
+	ck_assert_str_eq(ipto_takeover_flags_name(IPTO_TAKEOVER_NO_DIRECTED),
+			 "no_directed");
+	eng_fini(&e);
+}
+END_TEST
+
 static Suite *neigh_suite(void)
 {
 	Suite *s = suite_create("neigh");
@@ -888,6 +1120,11 @@ static Suite *neigh_suite(void)
 	tcase_add_test(tc, list_limit);
 	tcase_add_test(tc, list_files);
 	tcase_add_test(tc, netlink_sources_args);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("engine");
+	tcase_add_test(tc, engine_sends_directed);
+	tcase_add_test(tc, engine_reclaim_directed);
+	tcase_add_test(tc, engine_released_stops_directed);
 	suite_add_tcase(s, tc);
 	return s;
 }

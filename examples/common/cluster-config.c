@@ -103,7 +103,18 @@ struct node_ip {
 	struct ipto_addr ip;
 };
 
+/* A `neighbour` line (node NULL: every node's) or a `neighbours-file`
+ * line (path set). */
+struct neigh_line {
+	char *node;
+	char *text;  /* "ADDR [MAC]\n", the neighbour-list format */
+	char *path;
+};
+
 struct cluster {
+	struct ipto_ctx *ctx;
+	struct neigh_line *neigh;
+	size_t n_neigh;
 	struct ipto_pool *pool;
 	struct node_ip *ips; /* every node address, in description order */
 	size_t n_ips;
@@ -156,6 +167,7 @@ int cluster_new(struct ipto_ctx *ctx, struct cluster **ret)
 		free(c);
 		return r;
 	}
+	c->ctx = ctx;
 	*ret = c;
 	return 0;
 }
@@ -172,6 +184,14 @@ void cluster_free(struct cluster *c)
 		free(p->where);
 	}
 	free(c->pending);
+	while (c->n_neigh) {
+		struct neigh_line *l = &c->neigh[--c->n_neigh];
+
+		free(l->node);
+		free(l->text);
+		free(l->path);
+	}
+	free(c->neigh);
 	while (c->n_ips)
 		free(c->ips[--c->n_ips].node);
 	free(c->ips);
@@ -477,6 +497,102 @@ static int adapter_directive(struct cluster *c, const char *where, char **w,
 	return 0;
 }
 
+static int neigh_push(struct cluster *c, const char *where, const char *node,
+		      char *text, const char *path, char *err, size_t errlen)
+{
+	struct neigh_line *v = realloc(c->neigh, (c->n_neigh + 1) * sizeof(*v));
+	struct neigh_line *l;
+
+	if (!v) {
+		free(text);
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	}
+	c->neigh = v;
+	l = &v[c->n_neigh];
+	l->node = node ? strdup(node) : NULL;
+	l->text = text;
+	l->path = path ? strdup(path) : NULL;
+	if ((node && !l->node) || (path && !l->path)) {
+		free(l->node);
+		free(l->text);
+		free(l->path);
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	}
+	c->n_neigh++;
+	return 0;
+}
+
+/* neighbour ADDR [MAC] [node=NAME]: a neighbour to tell directly when
+ * the node's addresses (every node's, without node=) are taken over. The
+ * entry is checked as a neighbour list checks it (neighbour-list.md). */
+static int neighbour_directive(struct cluster *c, const char *where, char **w,
+			       size_t n, char *err, size_t errlen)
+{
+	const char *node = NULL, *mac = NULL, *why;
+	struct ipto_neigh_set *set = NULL;
+	char *text;
+	size_t i;
+	int r;
+
+	if (n < 2)
+		return say(err, errlen, -EINVAL, "%s: 'neighbour' needs an address "
+			   "(neighbour ADDR [MAC] [node=NAME])", where);
+	for (i = 2; i < n; i++) {
+		if (strncmp(w[i], "node=", 5) == 0 && !node && w[i][5])
+			node = w[i] + 5;
+		else if (!mac && !node && strchr(w[i], ':') && !strchr(w[i], '='))
+			mac = w[i];
+		else
+			return say(err, errlen, -EINVAL, "%s: unexpected '%s' "
+				   "(neighbour ADDR [MAC] [node=NAME])", where, w[i]);
+	}
+	if (node && !names_has(&c->nodes, node))
+		return say(err, errlen, -ENOENT, "%s: node=%s: no such node (a "
+			   "'node' line must come first)", where, node);
+	if (asprintf(&text, "%s%s%s\n", w[1], mac ? " " : "", mac ? mac : "") < 0)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", where);
+	/* the library's own check of a list entry, on a scratch set */
+	r = ipto_neigh_set_new(c->ctx, &set);
+	if (r == 0) {
+		diag_reset();
+		r = ipto_neigh_set_parse_list(set, "-", text, strlen(text),
+					      IPTO_NEIGH_DESCRIPTION);
+		ipto_neigh_set_unref(set);
+	}
+	if (r < 0) {
+		free(text);
+		why = diag_why(r);
+		if (strncmp(why, "-:1: ", 5) == 0)
+			why += 5;
+		return say(err, errlen, r, "%s: %s", where, why);
+	}
+	return neigh_push(c, where, node, text, NULL, err, errlen);
+}
+
+/* neighbours-file NODE PATH: the node's neighbour list on this host
+ * (doc/neighbour-list.md). Read at takeover time: a missing file is no
+ * error then. */
+static int neighbours_file_directive(struct cluster *c, const char *where,
+				     char **w, size_t n, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (n != 3)
+		return say(err, errlen, -EINVAL, "%s: 'neighbours-file' needs a node "
+			   "and a path (neighbours-file NODE PATH)", where);
+	if (!names_has(&c->nodes, w[1]))
+		return say(err, errlen, -ENOENT, "%s: %s: no such node (a 'node' "
+			   "line must come first)", where, w[1]);
+	if (w[2][0] != '/')
+		return say(err, errlen, -EINVAL, "%s: '%s' is not an absolute path",
+			   where, w[2]);
+	for (i = 0; i < c->n_neigh; i++)
+		if (c->neigh[i].path && strcmp(c->neigh[i].node, w[1]) == 0)
+			return say(err, errlen, -EEXIST, "%s: node %s has a "
+				   "neighbours-file already", where, w[1]);
+	return neigh_push(c, where, w[1], NULL, w[2], err, errlen);
+}
+
 static int directive(struct cluster *c, const char *where, char **w, size_t n,
 		     char *err, size_t errlen)
 {
@@ -484,8 +600,46 @@ static int directive(struct cluster *c, const char *where, char **w, size_t n,
 		return node_directive(c, where, w, n, err, errlen);
 	if (strcmp(w[0], "adapter") == 0)
 		return adapter_directive(c, where, w, n, err, errlen);
+	if (strcmp(w[0], "neighbour") == 0)
+		return neighbour_directive(c, where, w, n, err, errlen);
+	if (strcmp(w[0], "neighbours-file") == 0)
+		return neighbours_file_directive(c, where, w, n, err, errlen);
 	return say(err, errlen, -EINVAL,
-		   "%s: unknown directive '%s' (node, adapter)", where, w[0]);
+		   "%s: unknown directive '%s' (node, adapter, neighbour, "
+		   "neighbours-file)", where, w[0]);
+}
+
+char *cluster_neighbours(const struct cluster *c, const char *node, size_t *len)
+{
+	size_t i, n = 0;
+	char *text;
+
+	for (i = 0; i < c->n_neigh; i++)
+		if (c->neigh[i].text && (!c->neigh[i].node ||
+					 (node && strcmp(c->neigh[i].node, node) == 0)))
+			n += strlen(c->neigh[i].text);
+	text = malloc(n + 1);
+	if (!text)
+		return NULL;
+	*len = 0;
+	for (i = 0; i < c->n_neigh; i++)
+		if (c->neigh[i].text && (!c->neigh[i].node ||
+					 (node && strcmp(c->neigh[i].node, node) == 0))) {
+			memcpy(text + *len, c->neigh[i].text, strlen(c->neigh[i].text));
+			*len += strlen(c->neigh[i].text);
+		}
+	text[*len] = '\0';
+	return text;
+}
+
+const char *cluster_neighbours_file(const struct cluster *c, const char *node)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_neigh; i++)
+		if (c->neigh[i].path && strcmp(c->neigh[i].node, node) == 0)
+			return c->neigh[i].path;
+	return NULL;
 }
 
 int cluster_load_file(struct cluster *c, const char *path, char *err,

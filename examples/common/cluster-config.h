@@ -8,6 +8,14 @@
  *
  *   node NAME ADDR/PREFIX... [mac=MAC]...
  *   adapter STANDBY IFNAME [mac=MAC] [management]
+ *   neighbour ADDR [MAC] [node=NAME]
+ *   neighbours-file NODE PATH
+ *
+ * A neighbour line names a host to tell directly (a directed ARP request
+ * or NS, doc/neighbour-list.md) when a node's addresses are taken over:
+ * with node=, only that node's; the node must be described first. A
+ * neighbours-file line names the node's neighbour list on this host,
+ * read at takeover time (a missing file is no error then).
  *
  * The command-line specs are the same words joined by commas:
  *   node:    NAME,ADDR/PREFIX,...[,mac=MAC]
@@ -93,6 +101,13 @@ size_t cluster_unresolved(const struct cluster *c);
 /* cluster_node_without_ips - the first node described without any
  * address, or NULL. */
 const char *cluster_node_without_ips(const struct cluster *c);
+
+/* cluster_neighbours - the description's neighbour lines that apply to
+ * @node (NULL: the lines without node= only), as one neighbour list
+ * (malloc()ed, NUL-terminated, its length in *@len); NULL without memory. */
+char *cluster_neighbours(const struct cluster *c, const char *node, size_t *len);
+/* cluster_neighbours_file - @node's neighbours-file, or NULL. */
+const char *cluster_neighbours_file(const struct cluster *c, const char *node);
 
 /* cluster_is_node / cluster_is_standby - whether the name was described. */
 bool cluster_is_node(const struct cluster *c, const char *name);

@@ -45,7 +45,7 @@ enum {
 	OPT_SHARE = 256, OPT_KEEP_DEVCONF, OPT_DAD, OPT_SCHEDULE, OPT_BINDER,
 	OPT_INJECTOR, OPT_IP, OPT_STYLE, OPT_COUNT, OPT_INTERVAL, OPT_TAKEN_OVER,
 	OPT_LOCK_TIMEOUT, OPT_CREATE, OPT_DELETE, OPT_REFRESH, OPT_BACKGROUND,
-	OPT_SYSLOG,
+	OPT_SYSLOG, OPT_NO_DIRECTED, OPT_WRITE,
 	OPT_LAST_ /* keep last */
 };
 
@@ -89,6 +89,7 @@ struct cli {
 	int mv_action;               /* adapters: 0 list, 1 --create, 2 --delete */
 	unsigned int refresh_s;      /* --refresh SEC; 0: none */
 	bool background;
+	bool no_directed;            /* --no-directed */
 	bool seen[OPT_LAST_];
 };
 
@@ -134,5 +135,11 @@ const struct ipto_adapter_entry *link_of(const struct ipto_adapter_entry *links,
 
 /* status.c: frees what ipto status read (at exit) */
 void status_free(void);
+
+/* neighbours.c: the neighbours told directly (doc/neighbour-list.md) */
+struct ipto_neigh_set;
+int neighbours_build(struct ipto_plan *plan, struct ipto_neigh_set **ret);
+void neighbours_json(const struct ipto_neigh_set *set, struct ipto_plan *plan);
+void neighbours_text(const struct ipto_neigh_set *set, struct ipto_plan *plan);
 
 #endif

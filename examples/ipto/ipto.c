@@ -47,6 +47,8 @@ const struct option ipto_options[] = {
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ "background", no_argument, NULL, OPT_BACKGROUND },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "no-directed", no_argument, NULL, OPT_NO_DIRECTED },
+	{ "write", required_argument, NULL, OPT_WRITE },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -154,6 +156,8 @@ static void usage(FILE *out)
 "                         ('once': only the first round of the default)\n"
 "      --keep-devconf     do not set arp_ignore/arp_announce; only warn (-v)\n"
 "      --dad              add IPv6 addresses with duplicate address detection\n"
+"      --no-directed      plan/takeover/reclaim: tell no neighbour directly (no\n"
+"                         directed ARP request or NS; doc/neighbour-list.md)\n"
 "      --binder NAME      netlink (default) or dryrun (changes nothing)\n"
 "      --injector NAME    packet (default), pcap or dryrun (sends nothing)\n"
 "      --refresh SEC      takeover/reclaim: after the schedule, repeat its last\n"
@@ -171,6 +175,7 @@ static void usage(FILE *out)
 "      --count N          announce: rounds to send (default 1)\n"
 "      --interval MS      announce: milliseconds between rounds (default 1100)\n"
 "  -o, --output FILE      frames: the pcap file to write ('-': stdout)\n"
+"      --write FILE       neighbours: the list file to write (atomically)\n"
 "\n"
 "General options:\n"
 "  -j, --json             machine-readable output on stdout\n"
@@ -383,6 +388,8 @@ static void parse_command_line(int argc, char **argv)
 		case OPT_SHARE: cli.share = true; break;
 		case OPT_KEEP_DEVCONF: cli.keep_devconf = true; break;
 		case OPT_DAD: cli.dad = true; break;
+		case OPT_NO_DIRECTED: cli.no_directed = true; break;
+		case OPT_WRITE: cli.output = optarg; break;
 		case OPT_SCHEDULE:
 			cli.n_rounds = 0;
 			parse_schedule(optarg);

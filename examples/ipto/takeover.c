@@ -50,6 +50,41 @@ static int print_plan(struct ipto_plan *plan)
 	return EXIT_SUCCESS;
 }
 
+/* plan --json: the plan's document with "neighbours" added (the
+ * neighbours a takeover here would tell directly, and from which
+ * sources: neighbour-list.md). */
+static int print_plan_json(struct ipto_plan *plan)
+{
+	struct ipto_neigh_set *set = NULL;
+	char *text = NULL;
+	size_t len;
+	int r;
+
+	diag_reset();
+	r = ipto_plan_format(plan, IPTO_FORMAT_JSON, &text);
+	if (r < 0)
+		return cli_fail(r, "cannot format the plan: %s", diag_why(r));
+	len = strlen(text);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	if (len == 0 || text[len - 1] != '}') {
+		free(text);
+		return cli_fail(-EINVAL, "cannot format the plan: not a JSON object");
+	}
+	r = neighbours_build(plan, &set);
+	if (r < 0) {
+		free(text);
+		return cli_fail(r, "cannot gather the neighbours: %s", diag_why(r));
+	}
+	fwrite(text, 1, len - 1, stdout);
+	fputs(",", stdout);
+	neighbours_json(set, plan);
+	puts("}");
+	free(text);
+	ipto_neigh_set_unref(set);
+	return EXIT_SUCCESS;
+}
+
 int cmd_plan(void)
 {
 	struct ipto_plan *plan = NULL;
@@ -59,7 +94,7 @@ int cmd_plan(void)
 	r = plan_takeover(&cli.fail, &plan);
 	if (r < 0)
 		return plan_failed(r);
-	r = print_plan(plan);
+	r = cli.json ? print_plan_json(plan) : print_plan(plan);
 	ipto_plan_unref(plan);
 	return r;
 }
@@ -223,6 +258,9 @@ static void json_dry_run(void)
 	       dryrun_injector() ? "true" : "false");
 }
 
+/* The neighbours of the run (run_plan()), for json_result(). */
+static struct ipto_neigh_set *run_set;
+
 /* The result document of takeover, release and reclaim; its "error" is
  * the recorded error (null on success). @background: the pid of the
  * process that goes on with the schedule, or 0. */
@@ -254,7 +292,12 @@ static void json_result(int r, bool rolled_back, struct ipto_plan *plan,
 	fputs(",\"report\":[", stdout);
 	if (t)
 		print_report_entries(t);
-	puts("]}");
+	fputs("]", stdout);
+	if (cli.verb->flags & VERB_ANNOUNCES) {
+		fputs(",", stdout);
+		neighbours_json(run_set, plan);
+	}
+	puts("}");
 }
 
 /* "takeover --fail a1" or "reclaim --node a1": what the messages are about. */
@@ -524,6 +567,18 @@ int run_plan(struct ipto_plan *plan)
 		goto out;
 	if (dryrun_binder() && !run_binder)
 		seed_dryrun(binder, plan);
+	if (announces) {
+		/* read before any change: the table still shows the old MACs */
+		r = neighbours_build(plan, &run_set);
+		if (r < 0) {
+			cli_fail(r, "%s: cannot gather the neighbours: %s", run_subject(),
+				 diag_why(r));
+			goto out;
+		}
+		opts.neighbours = run_set;
+		if (cli.no_directed)
+			opts.flags |= IPTO_TAKEOVER_NO_DIRECTED;
+	}
 	opts.binder = binder;
 	opts.injector = injector;
 	diag_reset();
@@ -581,6 +636,7 @@ int run_plan(struct ipto_plan *plan)
 
 			count_sent(t, &frames, &rounds);
 			printf("announced: %u frame(s) in %u round(s)\n", frames, rounds);
+			neighbours_text(run_set, plan);
 		}
 	}
 	if (r < 0) {
@@ -597,6 +653,7 @@ out:
 	ipto_takeover_unref(t);
 	ipto_injector_unref(injector);
 	ipto_binder_unref(binder);
+	run_set = ipto_neigh_set_unref(run_set);
 	return status;
 }
 

@@ -18,12 +18,12 @@ static const struct verb verbs[] = {
 	  DESC, VERB_DESCRIPTION, NULL, cmd_check, NULL },
 	{ "plan",
 	  "  plan     --fail NODE   print which IP goes on which adapter\n",
-	  DESC "fail taken-over share",
+	  DESC "fail taken-over share no-directed",
 	  VERB_DESCRIPTION | VERB_FAIL, NULL, cmd_plan, NULL },
 	{ "takeover",
 	  "  takeover --fail NODE   bind NODE's IPs here and announce them\n",
 	  DESC "fail taken-over share standby keep-devconf dad schedule injector "
-	  "lock-timeout refresh background",
+	  "lock-timeout refresh background no-directed",
 	  VERB_DESCRIPTION | VERB_FAIL | VERB_ANNOUNCES, NULL, cmd_takeover, NULL },
 	{ "release",
 	  "  release  --fail NODE   remove what a takeover of NODE bound (failback)\n",
@@ -38,7 +38,8 @@ static const struct verb verbs[] = {
 	{ "reclaim",
 	  "  reclaim  --node NODE --interface IF   on the recovered node: bind NODE's\n"
 	  "                         addresses on IF if missing and announce them\n",
-	  DESC "dad schedule injector lock-timeout refresh background interface",
+	  DESC "dad schedule injector lock-timeout refresh background interface "
+	  "no-directed",
 	  VERB_DESCRIPTION | VERB_NODE_SELECT | VERB_HERE_ONLY | VERB_ANNOUNCES,
 	  check_reclaim, cmd_reclaim, NULL },
 	{ "adapters",
@@ -62,6 +63,11 @@ static const struct verb verbs[] = {
 	  "  frames   --ip ADDR --mac MAC --output FILE   write them to a pcap file\n",
 	  "ip mac style output",
 	  0, check_frames, cmd_frames, NULL },
+	{ "neighbours",
+	  "  neighbours --write FILE  this host's neighbour table as a neighbour list\n"
+	  "                         (doc/neighbour-list.md), for a node's kit\n",
+	  "write interface",
+	  0, NULL, cmd_neighbours, NULL },
 	/* After the takeover (doc/watch.md): options of their own, read by
 	 * watch.c, which then calls run; probe and tickle share watch's line. */
 	{ "watch",

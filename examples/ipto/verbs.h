@@ -69,6 +69,7 @@ int cmd_adapters(void);
 int cmd_cleanup(void);
 int cmd_announce(void);
 int cmd_frames(void);
+int cmd_neighbours(void);
 void check_reclaim(void);
 void check_announce(void);
 void check_frames(void);

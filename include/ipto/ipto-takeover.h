@@ -77,6 +77,10 @@ extern "C" {
  * @styles: a mask of IPTO_FRAME_STYLE_BIT(style). IPv4 addresses get one
  *	frame of each ARP style in the mask, in ascending style order; IPv6
  *	addresses get one unsolicited NA when IPTO_FRAME_STYLE_NA is in the mask.
+ *	IPTO_FRAME_STYLE_ARP_DIRECTED and IPTO_FRAME_STYLE_NS send the
+ *	directed frames to the neighbour set's targets (struct
+ *	ipto_takeover_opts @neighbours), after every broadcast frame of the
+ *	adapter; without a set they send nothing.
  */
 struct ipto_announce_round {
 	uint32_t delay_ms;
@@ -94,21 +98,29 @@ struct ipto_announce_round {
  *	IPTO_ADDR_PROTO_RECLAIM instead of IPTO_ADDR_PROTO_TAKEOVER, no ARP
  *	setting is changed or guarded, and a release plan run with this flag
  *	removes only addresses so marked.
+ * @IPTO_TAKEOVER_NO_DIRECTED: send no directed frame
+ *	(IPTO_FRAME_STYLE_ARP_DIRECTED, IPTO_FRAME_STYLE_NS), even when
+ *	@neighbours is set and the schedule has their styles: only the
+ *	broadcast announcements go out.
  */
 enum ipto_takeover_flags {
 	IPTO_TAKEOVER_KEEP_DEVCONF = 1 << 0,
 	IPTO_TAKEOVER_DAD = 1 << 1,
 	IPTO_TAKEOVER_RECLAIM = 1 << 2,
+	IPTO_TAKEOVER_NO_DIRECTED = 1 << 3,
 };
 
 /**
- * ipto_takeover_flags_name - a short stable name for @v, one of enum ipto_takeover_flags (a single flag: "keep_devconf", "dad").
+ * ipto_takeover_flags_name - a short stable name for @v, one of enum ipto_takeover_flags (a single flag: "keep_devconf", "dad",
+ *	"reclaim", "no_directed").
  * @v: the value.
  *
  * Returns: a static string, e.g. for logs and JSON, or NULL when @v is not
  * exactly one of its flags.
  */
 const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
+
+struct ipto_neigh_set; /* ipto-neigh.h */
 
 /**
  * struct ipto_takeover_opts - how to run a takeover.
@@ -129,6 +141,15 @@ const char *ipto_takeover_flags_name(enum ipto_takeover_flags v);
  * @standby: run only the plan's steps for this standby node (a plan may
  *	span several standbys, and each runs its own part); NULL runs them
  *	all.
+ * @neighbours: the neighbours to tell directly (ipto-neigh.h), or NULL.
+ *	For each address the plan binds, ipto_takeover_new() builds one
+ *	directed frame (IPTO_FRAME_STYLE_ARP_DIRECTED for IPv4,
+ *	IPTO_FRAME_STYLE_NS for IPv6) for each of its targets
+ *	(ipto_neigh_set_targets()), from the address and its adapter's MAC;
+ *	a round whose styles hold that style sends them, on each adapter
+ *	after its broadcast frames. The set is read there only: no
+ *	reference is kept, and a later change to it changes nothing.
+ *	Since 1.0.
  */
 struct ipto_takeover_opts {
 	size_t sz;
@@ -140,6 +161,7 @@ struct ipto_takeover_opts {
 	uint32_t refresh_count;
 	unsigned int flags;
 	const char *standby;
+	const struct ipto_neigh_set *neighbours;
 };
 
 /**
@@ -151,8 +173,13 @@ struct ipto_takeover_opts {
  * the patent's broadcast-target request (the only ARP frame a client with
  * drop_gratuitous_arp=1 accepts, once its locktime has passed) and, for
  * IPv6, an unsolicited NA with the Override flag. Rounds 1.1 s apart
- * outlast the default locktime of 1 s. client-matrix.md has the
- * measurement behind this choice.
+ * outlast the default locktime of 1 s. Each round also holds the directed
+ * styles (IPTO_FRAME_STYLE_ARP_DIRECTED, IPTO_FRAME_STYLE_NS): with a
+ * neighbour set (struct ipto_takeover_opts @neighbours) every round tells
+ * each known neighbour directly, after the broadcast frames, which moves
+ * clients that drop gratuitous frames in the first round; without one
+ * they send nothing. client-matrix.md has the measurements behind this
+ * choice.
  *
  * Returns: a static array owned by the library.
  */

@@ -15,6 +15,15 @@
  *                                on IFNAME, with send() (BATCH 1) or
  *                                sendmmsg() of BATCH frames; prints the rate
  *
+ *   bench-floor sends IFLIST COUNT LEN
+ *				  the sequential floor of directed frames:
+ *				  COUNT frames of LEN bytes (an ARP request
+ *				  to a unicast MAC no port has, padded),
+ *				  built first, then one send() each on the
+ *				  packet sockets of IFLIST ("tk1,tk2,...")
+ *				  in turn; prints COUNT and the microseconds
+ *				  of the send loop
+ *
  *   bench-floor ops IFNAME COUNT
  *                                single requests, COUNT times each: an
  *                                RTM_GETLINK by name, if_nametoindex(),
@@ -427,6 +436,33 @@ static void run_inject(const char *ifname, unsigned long total, unsigned long ba
 	       (double)sent * 1e9 / (double)(t1 - t0));
 }
 
+static void run_sends(char *iflist, unsigned long count, size_t len)
+{
+	static const uint8_t to[6] = { 0x02, 0x00, 0x5e, 0x50, 0x00, 0x01 };
+	const uint8_t ip[4] = { 192, 0, 2, 250 };
+	static uint8_t frame[FRAME_LEN];
+	char *save = NULL, *ifn;
+	unsigned long i;
+	uint64_t t0, t1;
+
+	if (len < 60 || len > FRAME_LEN)
+		bench_die("LEN must be 60..%d", FRAME_LEN);
+	for (ifn = strtok_r(iflist, ",", &save); ifn; ifn = strtok_r(NULL, ",", &save))
+		adapter_of(ifn);
+	if (!n_adapters)
+		bench_die("no adapter");
+	open_adapters();
+	build_arp(frame, adapters[0].mac, ip);
+	memcpy(frame, to, 6);
+	frame[41] = 251; /* target 192.0.2.251 */
+	t0 = bench_now();
+	for (i = 0; i < count; i++)
+		if (send(adapters[i % n_adapters].fd, frame, len, 0) != (ssize_t)len)
+			bench_die("send: %s", strerror(errno));
+	t1 = bench_now();
+	printf("%lu %.1f\n", count, (double)(t1 - t0) / 1e3);
+}
+
 static void run_ops(const char *ifname, unsigned long count)
 {
 	static uint8_t buf[1 << 16];
@@ -522,6 +558,11 @@ int main(int argc, char **argv)
 			   strtoul(argv[4], NULL, 10));
 		return 0;
 	}
+	if (argc == 5 && strcmp(argv[1], "sends") == 0) {
+		run_sends(argv[2], strtoul(argv[3], NULL, 10),
+			  strtoul(argv[4], NULL, 10));
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "close") == 0) {
 		run_close(strtoul(argv[2], NULL, 10));
 		return 0;
@@ -533,6 +574,7 @@ int main(int argc, char **argv)
 	if (argc != 3 || (strcmp(argv[1], "seq") && strcmp(argv[1], "batch"))) {
 		fprintf(stderr, "usage: bench-floor seq|batch WORKFILE\n"
 				"       bench-floor inject IFNAME FRAMES BATCH\n"
+				"       bench-floor sends IFLIST COUNT LEN\n"
 				"       bench-floor ops IFNAME COUNT\n"
 				"       bench-floor close COUNT\n");
 		return 2;

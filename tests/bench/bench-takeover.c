@@ -22,6 +22,13 @@
  *	ipto_takeover_unref() that closes the ports and the injector's
  *	socket). Does not undo: the caller flushes the addresses.
  *
+ *   bench-takeover takeover WORKFILE ADAPTERS INJECTOR NEIGHFILE
+ *	The same with the neighbours of NEIGHFILE (a neighbour list,
+ *	neighbour-list.md) as the takeover's neighbour set, and the round's
+ *	directed styles too: after the broadcast frames, one directed ARP
+ *	request or NS per neighbour on each address's subnet. ALLOCS minus
+ *	the run without NEIGHFILE is what the directed frames allocate.
+ *
  *   bench-takeover inject IFNAME FRAMES BATCH [INJECTOR]
  *	Sends FRAMES copies of one ARP announcement on IFNAME through the
  *	injector, with ipto_injector_send() (BATCH 1) or
@@ -48,9 +55,10 @@
  *	  LINK_GET_US DEVCONF_GET_US ADDR_ADD_US ADDR_DEL_US
  *	  LINK_GET_ALLOCS DEVCONF_GET_ALLOCS ADDR_ADD_ALLOCS ADDR_DEL_ALLOCS
  *
- *   bench-takeover allocs WORKFILE ADAPTERS ROUNDS [INJECTOR]
+ *   bench-takeover allocs WORKFILE ADAPTERS ROUNDS [INJECTOR [NEIGHFILE]]
  *	A takeover whose schedule is one round plus ROUNDS refreshes 1 ms
- *	apart, driven by poll() and ipto_takeover_dispatch(). Counts the heap
+ *	apart, driven by poll() and ipto_takeover_dispatch() (with NEIGHFILE,
+ *	its directed frames too, as above). Counts the heap
  *	allocations made from the first dispatch to the last. Prints
  *	  ROUNDS FRAMES ALLOCS BYTES REPORT_ENTRIES
  *
@@ -170,6 +178,25 @@ static struct ipto_addr to_addr(const struct bench_ip *ip)
 	return a;
 }
 
+/* The neighbours of NEIGHFILE, or NULL (load_neighbours()). */
+static struct ipto_neigh_set *neigh_set;
+
+static void load_neighbours(struct ipto_ctx *ctx, const char *path)
+{
+	if (!path)
+		return;
+	check(ipto_neigh_set_new(ctx, &neigh_set), "neighbour set");
+	check(ipto_neigh_set_load_list(neigh_set, path, IPTO_NEIGH_NODE_LIST), path);
+}
+
+static const struct ipto_announce_round directed_round[] = {
+	{ .delay_ms = 0,
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NA) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
+		    IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
+};
+
 /* The pool, plan and takeover of WORKFILE on ADAPTERS; not started. */
 static struct ipto_takeover *prepare(struct ipto_ctx *ctx, const char *workfile,
 				     char *adapters, const char *injector_name,
@@ -220,8 +247,10 @@ static struct ipto_takeover *prepare(struct ipto_ctx *ctx, const char *workfile,
 		IPTO_OPTS(ipto_takeover_opts, topts, .binder = binder,
 			  .injector = inj, .rounds = rounds,
 			  .n_rounds = n_rounds, .refresh_ms = refresh_ms,
-			  .refresh_count = refresh_count);
+			  .refresh_count = refresh_count, .neighbours = neigh_set);
 
+		if (neigh_set)
+			topts.rounds = directed_round;
 		t0 = bench_now();
 		check(ipto_takeover_new(ctx, plan, &topts, &t), "takeover");
 		*new_ns = bench_now() - t0;
@@ -251,6 +280,7 @@ static int run_takeover(struct ipto_ctx *ctx, char **argv, int argc)
 
 	if (argc < 4)
 		return 2;
+	load_neighbours(ctx, argc > 5 ? argv[5] : NULL);
 	t = prepare(ctx, argv[2], argv[3], argc > 4 ? argv[4] : NULL,
 		    one_round, 1, 0, 0, &new_ns);
 	count_reset();
@@ -533,6 +563,7 @@ static int run_allocs(struct ipto_ctx *ctx, char **argv, int argc)
 	rounds = strtoul(argv[4], NULL, 10);
 	if (rounds < 1 || rounds > 1000000)
 		bench_die("ROUNDS must be 1..1000000");
+	load_neighbours(ctx, argc > 6 ? argv[6] : NULL);
 	t = prepare(ctx, argv[2], argv[3], argc > 5 ? argv[5] : NULL,
 		    one_round, 1, 1, (uint32_t)rounds, &new_ns);
 	check(ipto_takeover_start(t), "takeover start");
@@ -581,11 +612,12 @@ int main(int argc, char **argv)
 		r = run_allocs(ctx, argv, argc);
 	if (r == 2)
 		fprintf(stderr,
-			"usage: bench-takeover takeover WORKFILE ADAPTERS [INJECTOR]\n"
+			"usage: bench-takeover takeover WORKFILE ADAPTERS [INJECTOR [NEIGHFILE]]\n"
 			"       bench-takeover inject IFNAME FRAMES BATCH [INJECTOR]\n"
 			"       bench-takeover ports IFLIST FRAMES [INJECTOR]\n"
 			"       bench-takeover ops IFNAME COUNT\n"
-			"       bench-takeover allocs WORKFILE ADAPTERS ROUNDS [INJECTOR]\n");
+			"       bench-takeover allocs WORKFILE ADAPTERS ROUNDS [INJECTOR [NEIGHFILE]]\n");
+	ipto_neigh_set_unref(neigh_set);
 	ipto_ctx_unref(ctx);
 	return r;
 }

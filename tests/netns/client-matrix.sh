@@ -117,6 +117,12 @@ command -v ping >/dev/null ||
 announce='"$IPTO" announce -i "$IF" --ip "$IP"'
 # shellcheck disable=SC2016
 takeover='"$IPTO" --json --node "a1,$IP/$PLEN" --adapter "sb,$IF" ${SCHEDULE:+--schedule "$SCHEDULE"} takeover --fail a1'
+# The same with every client known to the standby (a `neighbour` line
+# each, both families, in $NEIGHBOURS: doc/neighbour-list.md), so each
+# round also sends one directed request (NS) to each: its first round
+# only (directed-once), and the default schedule (default+directed).
+# shellcheck disable=SC2016
+directed='"$IPTO" --json -c "$NEIGHBOURS" --node "a1,$IP/$PLEN" --adapter "sb,$IF"'
 if [ $defaults = 1 ]; then
 	columns=(
 		"4:none=true"
@@ -125,9 +131,13 @@ if [ $defaults = 1 ]; then
 		"4:arp-bcast-target=$announce --style arp-bcast-target"
 		"4:announce+bcast, 1 round=$announce --style arp-announce,arp-bcast-target"
 		"4t:default-schedule=$takeover"
+		"4t:directed-once=$directed --schedule once takeover --fail a1"
+		"4t:default+directed=$directed takeover --fail a1"
 		"6:none=true"
 		"6:na=$announce --style na"
 		"6t:default-schedule=$takeover"
+		"6t:directed-once=$directed --schedule once takeover --fail a1"
+		"6t:default+directed=$directed takeover --fail a1"
 		"${columns[@]}"
 	)
 fi
@@ -146,21 +156,21 @@ bcnew="arp_accept creates entries only from frames whose target IP is their send
 na6="a host never creates a neighbour entry from an unsolicited NA (RFC 4861 7.2.5); it solicits when it needs the address"
 dun="drop_unsolicited_na=1 drops every unsolicited NA: no frame can move the entry; the client's own NUD (STALE, DELAY, PROBE to the old MAC, then multicast solicitation) finds the standby when it next sends"
 rows=(
-	"defaults, entry <1 s old|4||fresh|none=N:old arp-announce=Y arp-reply=Y arp-bcast-target=N:old default-schedule=Y|$lock"
-	"defaults, entry >1 s old|4||old|none=N:old arp-announce=Y arp-bcast-target=Y default-schedule=Y|"
-	"drop_gratuitous_arp=1, entry <1 s|4|net.ipv4.conf.eth0.drop_gratuitous_arp=1|fresh|arp-announce=N:old arp-reply=N:old arp-bcast-target=N:old default-schedule=Y|$garp"
-	"drop_gratuitous_arp=1, entry >1 s|4|net.ipv4.conf.eth0.drop_gratuitous_arp=1|old|arp-announce=N:old arp-reply=N:old arp-bcast-target=Y default-schedule=Y|$garp"
-	"arp_accept=0 (default), no entry|4||none|arp-announce=N:none default-schedule=N:none|$noacc"
-	"arp_accept=1, entry >1 s|4|net.ipv4.conf.eth0.arp_accept=1|old|default-schedule=Y|"
-	"arp_accept=1, no entry|4|net.ipv4.conf.eth0.arp_accept=1|none|arp-announce=Y arp-bcast-target=N:none default-schedule=Y|$bcnew"
-	"arp_accept=2, entry >1 s|4|net.ipv4.conf.eth0.arp_accept=2|old|default-schedule=Y|"
-	"arp_accept=2, no entry|4|net.ipv4.conf.eth0.arp_accept=2|none|arp-announce=Y arp-bcast-target=N:none default-schedule=Y|$bcnew"
-	"defaults, entry <1 s old|6||fresh|na=Y default-schedule=Y|"
-	"defaults, entry >1 s old|6||old|none=N:old na=Y default-schedule=Y|"
-	"defaults, no entry|6||none|na=N:none default-schedule=N:none|$na6"
-	"drop_unsolicited_na=1, entry >1 s|6|net.ipv6.conf.eth0.drop_unsolicited_na=1|old|na=N:old default-schedule=N:old|$dun"
-	"accept_untracked_na=1, no entry|6|net.ipv6.conf.eth0.accept_untracked_na=1|none|default-schedule=N:none|$na6; accept_untracked_na acts only on a router (forwarding=1)"
-	"accept_untracked_na=1, forwarding=1 (router), no entry|6|net.ipv6.conf.eth0.accept_untracked_na=1 net.ipv6.conf.eth0.forwarding=1|none|default-schedule=Y|"
+	"defaults, entry <1 s old|4||fresh|none=N:old arp-announce=Y arp-reply=Y arp-bcast-target=N:old default-schedule=Y directed-once=Y|$lock"
+	"defaults, entry >1 s old|4||old|none=N:old arp-announce=Y arp-bcast-target=Y default-schedule=Y directed-once=Y|"
+	"drop_gratuitous_arp=1, entry <1 s|4|net.ipv4.conf.eth0.drop_gratuitous_arp=1|fresh|arp-announce=N:old arp-reply=N:old arp-bcast-target=N:old default-schedule=Y directed-once=Y|$garp"
+	"drop_gratuitous_arp=1, entry >1 s|4|net.ipv4.conf.eth0.drop_gratuitous_arp=1|old|arp-announce=N:old arp-reply=N:old arp-bcast-target=Y default-schedule=Y directed-once=Y|$garp"
+	"arp_accept=0 (default), no entry|4||none|arp-announce=N:none default-schedule=N:none directed-once=Y|$noacc"
+	"arp_accept=1, entry >1 s|4|net.ipv4.conf.eth0.arp_accept=1|old|default-schedule=Y directed-once=Y|"
+	"arp_accept=1, no entry|4|net.ipv4.conf.eth0.arp_accept=1|none|arp-announce=Y arp-bcast-target=N:none default-schedule=Y directed-once=Y|$bcnew"
+	"arp_accept=2, entry >1 s|4|net.ipv4.conf.eth0.arp_accept=2|old|default-schedule=Y directed-once=Y|"
+	"arp_accept=2, no entry|4|net.ipv4.conf.eth0.arp_accept=2|none|arp-announce=Y arp-bcast-target=N:none default-schedule=Y directed-once=Y|$bcnew"
+	"defaults, entry <1 s old|6||fresh|na=Y default-schedule=Y directed-once=Y|"
+	"defaults, entry >1 s old|6||old|none=N:old na=Y default-schedule=Y directed-once=Y|"
+	"defaults, no entry|6||none|na=N:none default-schedule=N:none directed-once=Y|$na6"
+	"drop_unsolicited_na=1, entry >1 s|6|net.ipv6.conf.eth0.drop_unsolicited_na=1|old|na=N:old default-schedule=N:old directed-once=Y|$dun"
+	"accept_untracked_na=1, no entry|6|net.ipv6.conf.eth0.accept_untracked_na=1|none|default-schedule=N:none directed-once=Y|$na6; accept_untracked_na acts only on a router (forwarding=1)"
+	"accept_untracked_na=1, forwarding=1 (router), no entry|6|net.ipv6.conf.eth0.accept_untracked_na=1 net.ipv6.conf.eth0.forwarding=1|none|default-schedule=Y directed-once=Y|"
 )
 # Keep only the rows (and columns) of the chosen family; leave out rows whose
 # sysctl this kernel lacks (a check reports their expectations as SKIP).
@@ -224,6 +234,12 @@ lan_up --prefix $prefix --clients $nclients --actives 1 --takeover 1 --ipv6 || {
 sb=$(lan_ns sb)
 tkmac=$(lan_mac sb tk1)
 a1mac=$(lan_mac a1 eth0)
+# every client, both families, as description lines (the directed columns)
+neighbours=$tmp/neighbours.conf
+for ((i = 1; i <= nclients; i++)); do
+	echo "neighbour $(lan_ip4 "c$i") $(lan_mac "c$i" eth0)"
+	echo "neighbour $(lan_ip6 "c$i") $(lan_mac "c$i" eth0)"
+done >"$neighbours"
 # row_clients I: the clients of row I (0-based).
 row_clients() {
 	local i
@@ -340,7 +356,7 @@ run_column() {
 	# 6. send; t0 and t1 are taken inside the namespace around the command
 	rm -f "$tmp/t0" "$tmp/t1"
 	# shellcheck disable=SC2016 # the inner shell expands them
-	ip netns exec "$sb" env IF=tk1 IP="$ip" PLEN="$plen" MAC="$tkmac" \
+	ip netns exec "$sb" env IF=tk1 IP="$ip" PLEN="$plen" MAC="$tkmac" NEIGHBOURS="$neighbours" \
 		BCAST="$LAN_BCAST4" IPTO="$ipto" SCHEDULE="$schedule" NW="$NW" \
 		T0="$tmp/t0" T1="$tmp/t1" sh -c \
 		'"$NW" --now >"$T0" && { eval "$1"; rc=$?; "$NW" --now >"$T1"; exit $rc; }' \
