@@ -134,6 +134,20 @@ struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
 	return pool;
 }
 
+TCase *test_tcase_add(Suite *suite, const char *name, ...)
+{
+	TCase *tc = tcase_create(name);
+	const TTest *test;
+	va_list ap;
+
+	va_start(ap, name);
+	while ((test = va_arg(ap, const TTest *)))
+		tcase_add_test(tc, test);
+	va_end(ap);
+	suite_add_tcase(suite, tc);
+	return tc;
+}
+
 int test_run_suite(Suite *suite, bool nofork)
 {
 	SRunner *sr = srunner_create(suite);

@@ -107,6 +107,15 @@ int add_adapter(struct ipto_pool *pool, const char *standby,
  */
 struct ipto_pool *fig1_pool(struct ipto_ctx *ctx);
 
+/*
+ * test_tcase(suite, "name", test, test, ...): a new test case "name" in
+ * @suite holding the tests given (START_TEST names), in that order; it is
+ * returned for the loop tests (tcase_add_loop_test) that go with them.
+ */
+TCase *test_tcase_add(Suite *suite, const char *name, ...);
+#define test_tcase(suite, ...)                                            \
+	test_tcase_add(suite, __VA_ARGS__, (const TTest *)NULL)
+
 /* Run one suite (forking per test unless @nofork); the exit status. */
 int test_run_suite(Suite *suite, bool nofork);
 

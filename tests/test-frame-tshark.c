@@ -487,13 +487,9 @@ END_TEST
 static Suite *tshark_suite(void)
 {
 	Suite *s = suite_create("frame-tshark");
-	TCase *tc = tcase_create("decode");
 
-	tcase_add_test(tc, fields_decode_as_built);
-	tcase_add_test(tc, verbose_tree_is_clean);
-	tcase_add_test(tc, expert_summary_empty);
-	tcase_add_test(tc, decoder_notices_a_bad_frame);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "decode", fields_decode_as_built, verbose_tree_is_clean,
+		   expert_summary_empty, decoder_notices_a_bad_frame);
 	return s;
 }
 

@@ -707,22 +707,15 @@ END_TEST
 static Suite *macvlan_suite(void)
 {
 	Suite *s = suite_create("macvlan");
-	TCase *tc = tcase_create("macvlan");
 
-	tcase_add_test(tc, names_and_macs_are_stable);
-	tcase_add_test(tc, base_mac_and_prefix);
-	tcase_add_test(tc, mac_clash_is_refused);
-	tcase_add_test(tc, capacity_and_plan_output);
-	tcase_add_test(tc, takeover_creates_guarded_tagged_links);
-	tcase_add_test(tc, fault_at_every_change_leaves_no_link);
-	tcase_add_test(tc, third_link_fails);
-	tcase_add_test(tc, name_clash_is_refused);
-	tcase_add_test(tc, precreated_links_stay);
-	tcase_add_test(tc, cleanup_removes_only_empty_tagged_links);
-	tcase_add_test(tc, cleanup_walks_only_what_it_listed);
-	tcase_add_test(tc, tag_parse);
-	tcase_add_test(tc, binder_checks_requests);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "macvlan", names_and_macs_are_stable, base_mac_and_prefix,
+		   mac_clash_is_refused, capacity_and_plan_output,
+		   takeover_creates_guarded_tagged_links,
+		   fault_at_every_change_leaves_no_link, third_link_fails,
+		   name_clash_is_refused, precreated_links_stay,
+		   cleanup_removes_only_empty_tagged_links,
+		   cleanup_walks_only_what_it_listed, tag_parse,
+		   binder_checks_requests);
 	return s;
 }
 

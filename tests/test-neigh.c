@@ -864,31 +864,18 @@ END_TEST
 static Suite *neigh_suite(void)
 {
 	Suite *s = suite_create("neigh");
-	TCase *tc = tcase_create("set");
+	TCase *tc;
 
-	tcase_add_test(tc, add_and_merge);
-	tcase_add_test(tc, add_refuses);
-	tcase_add_test(tc, get_short_struct);
-	tcase_add_test(tc, limit);
-	tcase_add_test(tc, source_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("targets");
+	test_tcase(s, "set", add_and_merge, add_refuses, get_short_struct,
+		   limit, source_names);
+	tc = test_tcase(s, "targets", targets_order_and_room, build_frames_v4,
+			build_frames_v6, alloc_counter_counts);
 	tcase_add_loop_test(tc, target_rule, 0,
 			    (int)(sizeof(rules) / sizeof(rules[0])));
-	tcase_add_test(tc, targets_order_and_room);
-	tcase_add_test(tc, build_frames_v4);
-	tcase_add_test(tc, build_frames_v6);
-	tcase_add_test(tc, alloc_counter_counts);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("list");
-	tcase_add_test(tc, list_good);
+	tc = test_tcase(s, "list", list_good, list_refuses_bytes, list_limit,
+			list_files, netlink_sources_args);
 	tcase_add_loop_test(tc, list_refuses, 0,
 			    (int)(sizeof(bad_lists) / sizeof(bad_lists[0])));
-	tcase_add_test(tc, list_refuses_bytes);
-	tcase_add_test(tc, list_limit);
-	tcase_add_test(tc, list_files);
-	tcase_add_test(tc, netlink_sources_args);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -643,19 +643,15 @@ END_TEST
 static Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
-	TCase *tc = tcase_create("record");
 
-	tcase_add_test(tc, occupancy_steers_the_next_plan);
-	tcase_add_test(tc, explicit_move_keeps_counts);
-	tcase_add_test(tc, moves_obey_the_planners_rules);
-	tcase_add_test(tc, sharing_then_release_keeps_the_other_address);
-	tcase_add_test(tc, release_leaves_what_takeovers_did_not_add);
-	tcase_add_test(tc, address_on_another_interface_is_refused);
-	tcase_add_test(tc, lock_times_out_with_a_clear_error);
-	tcase_add_test(tc, lock_refuses_files_it_did_not_make);
-	tcase_add_test(tc, status_reports_health);
-	tcase_add_test(tc, moves_are_checked);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "record", occupancy_steers_the_next_plan,
+		   explicit_move_keeps_counts, moves_obey_the_planners_rules,
+		   sharing_then_release_keeps_the_other_address,
+		   release_leaves_what_takeovers_did_not_add,
+		   address_on_another_interface_is_refused,
+		   lock_times_out_with_a_clear_error,
+		   lock_refuses_files_it_did_not_make, status_reports_health,
+		   moves_are_checked);
 	return s;
 }
 
