@@ -45,10 +45,7 @@ static void fx_init(struct test_fixture *f, unsigned int count)
 
 static char *dump(struct test_fixture *f)
 {
-	char *s = NULL;
-
-	ck_assert_int_eq(ipto_binder_dryrun_dump(f->binder, &s), 0);
-	return s;
+	return test_dump(f->binder);
 }
 
 static struct ipto_plan *plan_of(struct test_fixture *f, bool release)
@@ -63,20 +60,11 @@ static struct ipto_plan *plan_of(struct test_fixture *f, bool release)
 	return p;
 }
 
-static const struct ipto_announce_round one_round[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-};
-
 static int run(struct test_fixture *f, struct ipto_plan *p)
 {
-	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
-		  .injector = f->injector, .rounds = one_round, .n_rounds = 1,
-		  .standby = "sb");
-	struct ipto_takeover *t = NULL;
-	int r;
+	struct ipto_takeover *t = test_takeover_new(f, p, 0, "sb");
+	int r = ipto_takeover_run(t);
 
-	ck_assert_int_eq(ipto_takeover_new(f->ctx, p, &opts, &t), 0);
-	r = ipto_takeover_run(t);
 	ipto_takeover_unref(t);
 	return r;
 }

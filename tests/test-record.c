@@ -58,21 +58,12 @@ static struct ipto_pool *description(struct test_fixture *f)
 	return p;
 }
 
-static const struct ipto_announce_round once[] = {
-	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-};
-
 /* Runs @plan's start; returns its result. */
 static int start(struct test_fixture *f, struct ipto_plan *plan, unsigned int flags)
 {
-	IPTO_OPTS(ipto_takeover_opts, o, .binder = f->binder, .injector = f->injector,
-		  .rounds = once, .n_rounds = 1, .flags = flags);
-	struct ipto_takeover *t = NULL;
-	int r;
+	struct ipto_takeover *t = test_takeover_new(f, plan, flags, NULL);
+	int r = ipto_takeover_start(t);
 
-	ck_assert_int_eq(ipto_takeover_new(f->ctx, plan, &o, &t), 0);
-	r = ipto_takeover_start(t);
 	ipto_takeover_unref(t);
 	return r;
 }
@@ -100,10 +91,7 @@ static const char *take_over(struct test_fixture *f, const char *node, unsigned 
 
 static char *dump(struct test_fixture *f)
 {
-	char *s = NULL;
-
-	ck_assert_int_eq(ipto_binder_dryrun_dump(f->binder, &s), 0);
-	return s;
+	return test_dump(f->binder);
 }
 
 START_TEST(occupancy_steers_the_next_plan)
