@@ -69,6 +69,13 @@ static int run(struct test_fixture *f, struct ipto_plan *p)
 	return r;
 }
 
+/* Commits @p, which was run, to the pool, and drops it. */
+static void commit(struct test_fixture *f, struct ipto_plan *p)
+{
+	ck_assert_int_eq(ipto_pool_commit(f->pool, p), 0);
+	ipto_plan_unref(p);
+}
+
 static struct ipto_mac mac_of(struct ipto_pool *pool, const char *ifname)
 {
 	struct ipto_plan *p;
@@ -101,6 +108,14 @@ static size_t count_calls(struct test_fixture *f, const char *prefix)
 		n += strncmp(text, prefix, strlen(prefix)) == 0;
 	}
 	return n;
+}
+
+/* The calls that set one of the three links down. */
+static size_t count_downs(struct test_fixture *f)
+{
+	return count_calls(f, "adapter_set_up ipto0 down") +
+	       count_calls(f, "adapter_set_up ipto1 down") +
+	       count_calls(f, "adapter_set_up ipto2 down");
 }
 
 static long call_index(struct test_fixture *f, const char *prefix)
@@ -308,28 +323,22 @@ START_TEST(takeover_creates_guarded_tagged_links)
 		m = mac_of(f.pool, ifname);
 		ck_assert_int_eq(memcmp(frame + 6, m.bytes, 6), 0);
 	}
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 
 	/* release: the addresses go at once, the links stay (empty, no
 	 * deletion on the failback path) ... */
 	p = plan_of(&f, true);
 	deletes = count_calls(&f, "adapter_delete");
-	downs = count_calls(&f, "adapter_set_up ipto0 down") +
-		count_calls(&f, "adapter_set_up ipto1 down") +
-		count_calls(&f, "adapter_set_up ipto2 down");
+	downs = count_downs(&f);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), deletes);
 	/* nor sets them down (as costly in the kernel as deleting) */
-	ck_assert_uint_eq(count_calls(&f, "adapter_set_up ipto0 down") +
-			  count_calls(&f, "adapter_set_up ipto1 down") +
-			  count_calls(&f, "adapter_set_up ipto2 down"), downs);
+	ck_assert_uint_eq(count_downs(&f), downs);
 	s = dump(&f);
 	ck_assert_ptr_nonnull(strstr(s, "ipto0"));
 	ck_assert_ptr_null(strstr(s, "addr ipto"));
 	free(s);
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 	/* a takeover meanwhile finds them whole and uses them: no link
 	 * created, every address bound */
 	{
@@ -342,12 +351,10 @@ START_TEST(takeover_creates_guarded_tagged_links)
 		ck_assert_ptr_nonnull(strstr(s, "addr ipto0 192.0.2.10/24 proto 112\n"));
 		ck_assert_ptr_nonnull(strstr(s, "addr ipto2 198.51.100.10/24 proto 112\n"));
 		free(s);
-		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-		ipto_plan_unref(p);
+		commit(&f, p);
 		p = plan_of(&f, true);
 		ck_assert_int_eq(run(&f, p), 0);
-		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-		ipto_plan_unref(p);
+		commit(&f, p);
 	}
 	/* ... until the reaper deletes them, each under the lock */
 	{
@@ -485,8 +492,7 @@ START_TEST(precreated_links_stay)
 	p = plan_of(&f, false);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_create"), 0);
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 	p = plan_of(&f, true);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), 0);
