@@ -549,18 +549,14 @@ END_TEST
 static Suite *arping_suite(void)
 {
 	Suite *s = suite_create("frame-arping");
-	TCase *tc = tcase_create("compare");
+	TCase *tc;
 
-	tcase_add_test(tc, arping_U_equals_announce);
-	tcase_add_test(tc, arping_A_equals_reply);
-	tcase_add_test(tc, kernel_arp_notify_equals_announce);
-	tcase_add_test(tc, kernel_ndisc_notify_equals_na);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("limited-broadcast");
+	test_tcase(s, "compare", arping_U_equals_announce,
+		   arping_A_equals_reply, kernel_arp_notify_equals_announce,
+		   kernel_ndisc_notify_equals_na);
+	tc = test_tcase(s, "limited-broadcast");
 	tcase_add_loop_test(tc, limited_broadcast_target_acts_like_subnet_broadcast,
 			    0, (int)(sizeof(cells) / sizeof(cells[0])));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
