@@ -260,12 +260,54 @@ static int build_arp(struct ipto_ctx *ctx, enum ipto_frame_style style,
 	return IPTO_FRAME_MIN_LEN;
 }
 
+/*
+ * The Ethernet and IPv6 headers of an ND message of @len payload bytes from
+ * @src to @dst (addresses: 16 bytes), and its first 8 bytes: @type, code 0,
+ * checksum 0 (nd_finish() puts it), 4 bytes of zero flags/reserved. Returns
+ * the ICMPv6 message.
+ */
+static uint8_t *nd_headers(uint8_t *buf, const uint8_t *dst_mac,
+			   const uint8_t *src_mac, const uint8_t *src,
+			   const uint8_t *dst, uint16_t len, uint8_t type)
+{
+	uint8_t *ip6 = buf + ETH_HDR_LEN;
+	uint8_t *icmp = ip6 + IP6_HDR_LEN;
+
+	eth_header(buf, dst_mac, src_mac, ETHERTYPE_IPV6);
+
+	/* version 6, traffic class 0, flow label 0 */
+	put32(ip6, 6u << 28);
+	put16(ip6 + 4, len);
+	ip6[6] = IP6_NEXT_ICMPV6;
+	ip6[7] = ND_HOP_LIMIT;
+	memcpy(ip6 + 8, src, 16);
+	memcpy(ip6 + 24, dst, 16);
+
+	icmp[0] = type;
+	icmp[1] = 0;
+	put16(icmp + 2, 0);
+	put32(icmp + 4, 0);
+	return icmp;
+}
+
+/* The rest of an ND message nd_headers() began: the target address, the
+ * link-layer address option @opt with @mac, and the checksum. */
+static void nd_finish(uint8_t *icmp, const uint8_t *target, uint8_t opt,
+		      const uint8_t *mac, const uint8_t *src,
+		      const uint8_t *dst, uint16_t len)
+{
+	memcpy(icmp + 8, target, 16);
+	icmp[24] = opt;
+	icmp[25] = 1; /* in units of 8 bytes */
+	memcpy(icmp + 26, mac, 6);
+	put16(icmp + 2, icmp6_csum(src, dst, icmp, len));
+}
+
 static int build_na(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 		    const struct ipto_addr *ip, unsigned int flags,
 		    uint8_t *buf, size_t size)
 {
-	uint8_t *ip6 = buf + ETH_HDR_LEN;
-	uint8_t *na = ip6 + IP6_HDR_LEN;
+	uint8_t *na;
 
 	if (size < IPTO_FRAME_NA_LEN) {
 		log_err(ctx, "frame: buffer of %zu bytes is too small (need %d)\n",
@@ -273,27 +315,12 @@ static int build_na(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 		return -ENOBUFS;
 	}
 
-	eth_header(buf, mac_all_nodes, mac->bytes, ETHERTYPE_IPV6);
-
-	/* version 6, traffic class 0, flow label 0 */
-	put32(ip6, 6u << 28);
-	put16(ip6 + 4, NA_PAYLOAD_LEN);
-	ip6[6] = IP6_NEXT_ICMPV6;
-	ip6[7] = ND_HOP_LIMIT;
-	memcpy(ip6 + 8, ip->bytes, 16);
-	memcpy(ip6 + 24, ip6_all_nodes, 16);
-
-	na[0] = ICMP6_NA;
-	na[1] = 0;
-	put16(na + 2, 0);
-	put32(na + 4, 0);
+	na = nd_headers(buf, mac_all_nodes, mac->bytes, ip->bytes,
+			ip6_all_nodes, NA_PAYLOAD_LEN, ICMP6_NA);
 	na[4] = NA_FLAG_OVERRIDE |
 		((flags & IPTO_FRAME_ROUTER) ? NA_FLAG_ROUTER : 0);
-	memcpy(na + 8, ip->bytes, 16);
-	na[24] = ND_OPT_TLLA;
-	na[25] = 1; /* in units of 8 bytes */
-	memcpy(na + 26, mac->bytes, 6);
-	put16(na + 2, icmp6_csum(ip->bytes, ip6_all_nodes, na, NA_PAYLOAD_LEN));
+	nd_finish(na, ip->bytes, ND_OPT_TLLA, mac->bytes, ip->bytes,
+		  ip6_all_nodes, NA_PAYLOAD_LEN);
 	return IPTO_FRAME_NA_LEN;
 }
 
@@ -302,8 +329,7 @@ static int build_ns(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 		    const struct ipto_mac *target_mac, uint8_t *buf,
 		    size_t size)
 {
-	uint8_t *ip6 = buf + ETH_HDR_LEN;
-	uint8_t *ns = ip6 + IP6_HDR_LEN;
+	uint8_t *ns;
 	uint8_t group[16], group_mac[6];
 	const uint8_t *dst, *dst_ip;
 	int c;
@@ -330,23 +356,10 @@ static int build_ns(struct ipto_ctx *ctx, const struct ipto_mac *mac,
 		return -ENOBUFS;
 	}
 
-	eth_header(buf, dst, mac->bytes, ETHERTYPE_IPV6);
-	put32(ip6, 6u << 28);
-	put16(ip6 + 4, NS_PAYLOAD_LEN);
-	ip6[6] = IP6_NEXT_ICMPV6;
-	ip6[7] = ND_HOP_LIMIT;
-	memcpy(ip6 + 8, ip->bytes, 16);
-	memcpy(ip6 + 24, dst_ip, 16);
-
-	ns[0] = ICMP6_NS;
-	ns[1] = 0;
-	put16(ns + 2, 0);
-	put32(ns + 4, 0); /* reserved */
-	memcpy(ns + 8, target->bytes, 16);
-	ns[24] = ND_OPT_SLLA;
-	ns[25] = 1;
-	memcpy(ns + 26, mac->bytes, 6);
-	put16(ns + 2, icmp6_csum(ip->bytes, dst_ip, ns, NS_PAYLOAD_LEN));
+	ns = nd_headers(buf, dst, mac->bytes, ip->bytes, dst_ip, NS_PAYLOAD_LEN,
+			ICMP6_NS);
+	nd_finish(ns, target->bytes, ND_OPT_SLLA, mac->bytes, ip->bytes, dst_ip,
+		  NS_PAYLOAD_LEN);
 	return IPTO_FRAME_NS_LEN;
 }
 

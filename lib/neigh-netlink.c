@@ -151,35 +151,6 @@ static void on_neigh(struct nl_object *obj, void *arg)
 	take(rd, &a, &mac, sources);
 }
 
-IPTO_EXPORT int ipto_neigh_set_add_table(struct ipto_neigh_set *set,
-					 const char *ifname,
-					 const struct ipto_addr *subnet)
-{
-	struct nl_cache *cache = NULL;
-	struct nl_sock *sk = NULL;
-	struct reader rd;
-	int r, nle;
-
-	r = check_args(set, "neigh table", ifname, subnet, &rd);
-	if (r < 0)
-		return r;
-	r = open_sock(rd.ctx, "neigh table", &sk);
-	if (r < 0)
-		return r;
-	nle = rtnl_neigh_alloc_cache(sk, &cache);
-	if (nle < 0) {
-		log_err(rd.ctx, "neigh table: cannot dump the neighbour table: %s\n",
-			nl_geterror(nle));
-		nl_socket_free(sk);
-		return nl_errno(nle);
-	}
-	nl_cache_foreach(cache, on_neigh, &rd);
-	nl_cache_free(cache);
-	nl_socket_free(sk);
-	log_dbg(rd.ctx, "neigh table: %d neighbours on the subnet\n", rd.count);
-	return rd.err ? rd.err : rd.count;
-}
-
 static void on_nexthop(struct rtnl_nexthop *nh, void *arg)
 {
 	struct reader *rd = arg;
@@ -202,31 +173,68 @@ static void on_route(struct nl_object *obj, void *arg)
 	rtnl_route_foreach_nexthop(route, on_nexthop, arg);
 }
 
-IPTO_EXPORT int ipto_neigh_set_add_routers(struct ipto_neigh_set *set,
-					   const char *ifname,
-					   const struct ipto_addr *subnet)
+/* libnl's cache allocators, one signature (the family: the subnet's). */
+static int alloc_neighs(struct nl_sock *sk, int family, struct nl_cache **cache)
+{
+	(void)family;
+	return rtnl_neigh_alloc_cache(sk, cache);
+}
+
+static int alloc_routes(struct nl_sock *sk, int family, struct nl_cache **cache)
+{
+	return rtnl_route_alloc_cache(sk, family, 0, cache);
+}
+
+/*
+ * What ipto_neigh_set_add_table() and _add_routers() share: check the
+ * arguments, dump one cache (@what: what it holds, for the error), take
+ * what @on_object finds on the subnet (@found: what it counts, for the
+ * debug line); the count taken, or a negative errno.
+ */
+static int read_cache(struct ipto_neigh_set *set, const char *who,
+		      const char *ifname, const struct ipto_addr *subnet,
+		      int (*alloc)(struct nl_sock *, int, struct nl_cache **),
+		      const char *what,
+		      void (*on_object)(struct nl_object *, void *),
+		      const char *found)
 {
 	struct nl_cache *cache = NULL;
 	struct nl_sock *sk = NULL;
 	struct reader rd;
 	int r, nle;
 
-	r = check_args(set, "neigh routers", ifname, subnet, &rd);
+	r = check_args(set, who, ifname, subnet, &rd);
 	if (r < 0)
 		return r;
-	r = open_sock(rd.ctx, "neigh routers", &sk);
+	r = open_sock(rd.ctx, who, &sk);
 	if (r < 0)
 		return r;
-	nle = rtnl_route_alloc_cache(sk, subnet->family, 0, &cache);
+	nle = alloc(sk, subnet->family, &cache);
 	if (nle < 0) {
-		log_err(rd.ctx, "neigh routers: cannot dump the routes: %s\n",
+		log_err(rd.ctx, "%s: cannot dump %s: %s\n", who, what,
 			nl_geterror(nle));
 		nl_socket_free(sk);
 		return nl_errno(nle);
 	}
-	nl_cache_foreach(cache, on_route, &rd);
+	nl_cache_foreach(cache, on_object, &rd);
 	nl_cache_free(cache);
 	nl_socket_free(sk);
-	log_dbg(rd.ctx, "neigh routers: %d gateways on the subnet\n", rd.count);
+	log_dbg(rd.ctx, "%s: %d %s on the subnet\n", who, rd.count, found);
 	return rd.err ? rd.err : rd.count;
+}
+
+IPTO_EXPORT int ipto_neigh_set_add_table(struct ipto_neigh_set *set,
+					 const char *ifname,
+					 const struct ipto_addr *subnet)
+{
+	return read_cache(set, "neigh table", ifname, subnet, alloc_neighs,
+			  "the neighbour table", on_neigh, "neighbours");
+}
+
+IPTO_EXPORT int ipto_neigh_set_add_routers(struct ipto_neigh_set *set,
+					   const char *ifname,
+					   const struct ipto_addr *subnet)
+{
+	return read_cache(set, "neigh routers", ifname, subnet, alloc_routes,
+			  "the routes", on_route, "gateways");
 }

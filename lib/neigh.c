@@ -699,14 +699,20 @@ struct ipto_ctx *ipto_neigh_set_ctx(const struct ipto_neigh_set *set)
 }
 
 #if !HAVE_NETLINK
+/* The readers of neigh-netlink.c, in a build without libnl. */
+static int no_netlink(struct ipto_neigh_set *set,
+		      const struct ipto_addr *subnet, const char *what)
+{
+	return set && subnet ? ipto_not_built(set->ctx, what, "libnl-route-3")
+			     : -EINVAL;
+}
+
 IPTO_EXPORT int ipto_neigh_set_add_table(struct ipto_neigh_set *set,
 					 const char *ifname,
 					 const struct ipto_addr *subnet)
 {
 	(void)ifname;
-	return set && subnet ? ipto_not_built(set->ctx, "neighbour table",
-					      "libnl-route-3")
-			     : -EINVAL;
+	return no_netlink(set, subnet, "neighbour table");
 }
 
 IPTO_EXPORT int ipto_neigh_set_add_routers(struct ipto_neigh_set *set,
@@ -714,8 +720,6 @@ IPTO_EXPORT int ipto_neigh_set_add_routers(struct ipto_neigh_set *set,
 					   const struct ipto_addr *subnet)
 {
 	(void)ifname;
-	return set && subnet ? ipto_not_built(set->ctx, "routing table",
-					      "libnl-route-3")
-			     : -EINVAL;
+	return no_netlink(set, subnet, "routing table");
 }
 #endif

@@ -417,9 +417,8 @@ static struct ipto_binder *dryrun(struct ipto_ctx *ctx)
 
 static char *dump(struct ipto_binder *b)
 {
-	char *s = NULL;
+	char *s = test_dump(b);
 
-	ck_assert_int_eq(ipto_binder_dryrun_dump(b, &s), 0);
 	ck_assert_ptr_nonnull(s);
 	return s;
 }
@@ -1072,32 +1071,16 @@ END_TEST
 static Suite *backend_suite(void)
 {
 	Suite *s = suite_create("backend");
-	TCase *tc = tcase_create("binder");
 
-	tcase_add_test(tc, binder_new_checks);
-	tcase_add_test(tc, binder_old_table_size);
-	tcase_add_test(tc, binder_refcount);
-	tcase_add_test(tc, binder_rejects_bad_input);
-	tcase_add_test(tc, binder_passes_through);
-	tcase_add_test(tc, binder_link_info_sizes);
-	tcase_add_test(tc, binder_netlink_exists);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("dryrun");
-	tcase_add_test(tc, dryrun_model);
-	tcase_add_test(tc, dryrun_call_log);
-	tcase_add_test(tc, dryrun_faults);
-	tcase_add_test(tc, dryrun_fail_every_call);
-	tcase_add_test(tc, dryrun_copy_link);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("injector");
-	tcase_add_test(tc, injector_new_checks);
-	tcase_add_test(tc, injector_dryrun_frames);
-	tcase_add_test(tc, injector_dryrun_faults);
-	tcase_add_test(tc, injector_custom);
-	tcase_add_test(tc, injector_real_backends_exist);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "binder", binder_new_checks, binder_old_table_size,
+		   binder_refcount, binder_rejects_bad_input,
+		   binder_passes_through, binder_link_info_sizes,
+		   binder_netlink_exists);
+	test_tcase(s, "dryrun", dryrun_model, dryrun_call_log, dryrun_faults,
+		   dryrun_fail_every_call, dryrun_copy_link);
+	test_tcase(s, "injector", injector_new_checks, injector_dryrun_frames,
+		   injector_dryrun_faults, injector_custom,
+		   injector_real_backends_exist);
 	return s;
 }
 

@@ -134,6 +134,47 @@ struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
 	return pool;
 }
 
+char *test_dump(struct ipto_binder *binder)
+{
+	char *s = NULL;
+
+	ck_assert_int_eq(ipto_binder_dryrun_dump(binder, &s), 0);
+	return s;
+}
+
+const struct ipto_announce_round test_arp_round[1] = {
+	{ .delay_ms = 0,
+	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
+};
+
+struct ipto_takeover *test_takeover_new(struct test_fixture *f,
+					struct ipto_plan *plan,
+					unsigned int flags,
+					const char *standby)
+{
+	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
+		  .injector = f->injector, .rounds = test_arp_round,
+		  .n_rounds = 1, .flags = flags, .standby = standby);
+	struct ipto_takeover *t = NULL;
+
+	ck_assert_int_eq(ipto_takeover_new(f->ctx, plan, &opts, &t), 0);
+	return t;
+}
+
+TCase *test_tcase_add(Suite *suite, const char *name, ...)
+{
+	TCase *tc = tcase_create(name);
+	const TTest *test;
+	va_list ap;
+
+	va_start(ap, name);
+	while ((test = va_arg(ap, const TTest *)))
+		tcase_add_test(tc, test);
+	va_end(ap);
+	suite_add_tcase(suite, tc);
+	return tc;
+}
+
 int test_run_suite(Suite *suite, bool nofork)
 {
 	SRunner *sr = srunner_create(suite);

@@ -71,6 +71,22 @@ struct test_fixture {
 void test_fixture_init(struct test_fixture *f);
 void test_fixture_fini(struct test_fixture *f);
 
+/* The dry-run binder's state as text (ipto_binder_dryrun_dump(),
+ * asserted); free() it. */
+char *test_dump(struct ipto_binder *binder);
+
+/* The schedule most engine tests take: one ARP announcement, at once. */
+extern const struct ipto_announce_round test_arp_round[1];
+
+/*
+ * A takeover of @plan through @f's binder and injector on the schedule
+ * test_arp_round, with @flags and @standby (NULL: not named); asserted.
+ */
+struct ipto_takeover *test_takeover_new(struct test_fixture *f,
+					struct ipto_plan *plan,
+					unsigned int flags,
+					const char *standby);
+
 /* Whether the last message contains @needle. */
 bool log_has(const struct test_log *log, const char *needle);
 
@@ -106,6 +122,15 @@ int add_adapter(struct ipto_pool *pool, const char *standby,
  * 9 and 10 are enough for either failure.
  */
 struct ipto_pool *fig1_pool(struct ipto_ctx *ctx);
+
+/*
+ * test_tcase(suite, "name", test, test, ...): a new test case "name" in
+ * @suite holding the tests given (START_TEST names), in that order; it is
+ * returned for the loop tests (tcase_add_loop_test) that go with them.
+ */
+TCase *test_tcase_add(Suite *suite, const char *name, ...);
+#define test_tcase(suite, ...)                                            \
+	test_tcase_add(suite, __VA_ARGS__, (const TTest *)NULL)
 
 /* Run one suite (forking per test unless @nofork); the exit status. */
 int test_run_suite(Suite *suite, bool nofork);

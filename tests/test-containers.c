@@ -574,30 +574,14 @@ END_TEST
 static Suite *containers_suite(void)
 {
 	Suite *s = suite_create("containers");
-	TCase *fw = tcase_create("fenwick");
-	TCase *hp = tcase_create("heap");
-	TCase *hs = tcase_create("hashset");
 
-	tcase_add_test(fw, fenwick_empty);
-	tcase_add_test(fw, fenwick_one);
-	tcase_add_test(fw, fenwick_known);
-	tcase_add_test(fw, fenwick_removal);
-	tcase_add_test(fw, fenwick_bounds);
-	tcase_add_test(fw, fenwick_random);
-	suite_add_tcase(s, fw);
-	tcase_add_test(hp, vec_growth);
-	tcase_add_test(hp, heap_basics);
-	tcase_add_test(hp, heap_ctx_order);
-	tcase_add_test(hp, heap_random);
-	suite_add_tcase(s, hp);
-	tcase_add_test(hs, hashset_empty);
-	tcase_add_test(hs, hashset_growth);
-	tcase_add_test(hs, hashset_collisions);
-	tcase_add_test(hs, hashset_duplicates);
-	tcase_add_test(hs, hashset_free_reuse);
-	tcase_add_test(hs, hashset_hash_bytes);
-	tcase_add_test(hs, hashset_random);
-	suite_add_tcase(s, hs);
+	test_tcase(s, "fenwick", fenwick_empty, fenwick_one, fenwick_known,
+		   fenwick_removal, fenwick_bounds, fenwick_random);
+	test_tcase(s, "heap", vec_growth, heap_basics, heap_ctx_order,
+		   heap_random);
+	test_tcase(s, "hashset", hashset_empty, hashset_growth,
+		   hashset_collisions, hashset_duplicates, hashset_free_reuse,
+		   hashset_hash_bytes, hashset_random);
 	return s;
 }
 

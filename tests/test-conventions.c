@@ -601,30 +601,14 @@ END_TEST
 static Suite *conventions_suite(void)
 {
 	Suite *s = suite_create("conventions");
-	TCase *tc = tcase_create("errors-once");
 
-	tcase_add_test(tc, binder_fault_logged_once);
-	tcase_add_test(tc, injector_fault_logged_once);
-	tcase_add_test(tc, missing_link_logged_once);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("strerror");
-	tcase_add_test(tc, strerror_texts);
-	tcase_add_test(tc, strerror_threads);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("names");
-	tcase_add_test(tc, enum_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("abi");
-	tcase_add_test(tc, opts_checked_to_last_field);
-	tcase_add_test(tc, sized_copy_out_rule);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("objects");
-	tcase_add_test(tc, ref_unref_rule);
-	tcase_add_test(tc, one_ifname_rule);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("schedule");
-	tcase_add_test(tc, schedule_must_send);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "errors-once", binder_fault_logged_once,
+		   injector_fault_logged_once, missing_link_logged_once);
+	test_tcase(s, "strerror", strerror_texts, strerror_threads);
+	test_tcase(s, "names", enum_names);
+	test_tcase(s, "abi", opts_checked_to_last_field, sized_copy_out_rule);
+	test_tcase(s, "objects", ref_unref_rule, one_ifname_rule);
+	test_tcase(s, "schedule", schedule_must_send);
 	return s;
 }
 

@@ -130,11 +130,8 @@ END_TEST
 static Suite *dump_suite(void)
 {
 	Suite *s = suite_create("dump");
-	TCase *tc = tcase_create("dump_all");
 
-	tcase_add_test(tc, dump_all_grows);
-	tcase_add_test(tc, dump_all_empty_and_errors);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "dump_all", dump_all_grows, dump_all_empty_and_errors);
 	return s;
 }
 

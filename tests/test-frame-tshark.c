@@ -134,6 +134,27 @@ static void want_set(struct want *w, const char *field, const char *fmt, ...)
 	w->val[i] = w->buf[i];
 }
 
+/* What an NA and an NS of case @c (ICMPv6 @type) share: 86 bytes to
+ * @ether and @dst, the IPv6 header, a good checksum. */
+static void want_nd(struct want *w, const struct tcase *c, const char *ether,
+		    const char *dst, int type)
+{
+	want_set(w, "frame.len", "86");
+	want_set(w, "eth.dst", "%s", ether);
+	want_set(w, "eth.type", "0x86dd");
+	want_set(w, "ipv6.version", "6");
+	want_set(w, "ipv6.tclass", "0x00000000");
+	want_set(w, "ipv6.flow", "0x000000");
+	want_set(w, "ipv6.plen", "32");
+	want_set(w, "ipv6.nxt", "58");
+	want_set(w, "ipv6.hlim", "255");
+	want_set(w, "ipv6.src", "%s", host(c->ip));
+	want_set(w, "ipv6.dst", "%s", dst);
+	want_set(w, "icmpv6.type", "%d", type);
+	want_set(w, "icmpv6.code", "0");
+	want_set(w, "icmpv6.checksum.status", "1"); /* good */
+}
+
 /* Where an NS of case @c goes: the neighbour's address and MAC when the
  * case knows the MAC, else the target's solicited-node group (RFC 4291
  * 2.7.1: ff02::1:ff + its low 24 bits) and its 33:33 mapping, worked out
@@ -167,20 +188,7 @@ static void expected_line(const struct tcase *c, char *out, size_t size)
 		char dst[64], ether[32];
 
 		ns_dst(c, dst, ether);
-		want_set(&w, "frame.len", "86");
-		want_set(&w, "eth.dst", "%s", ether);
-		want_set(&w, "eth.type", "0x86dd");
-		want_set(&w, "ipv6.version", "6");
-		want_set(&w, "ipv6.tclass", "0x00000000");
-		want_set(&w, "ipv6.flow", "0x000000");
-		want_set(&w, "ipv6.plen", "32");
-		want_set(&w, "ipv6.nxt", "58");
-		want_set(&w, "ipv6.hlim", "255");
-		want_set(&w, "ipv6.src", "%s", host(c->ip));
-		want_set(&w, "ipv6.dst", "%s", dst);
-		want_set(&w, "icmpv6.type", "135");
-		want_set(&w, "icmpv6.code", "0");
-		want_set(&w, "icmpv6.checksum.status", "1");
+		want_nd(&w, c, ether, dst, 135);
 		want_set(&w, "icmpv6.nd.ns.target_address", "%s", c->target);
 		want_set(&w, "icmpv6.opt.type", "1");
 		want_set(&w, "icmpv6.opt.length", "1");
@@ -211,20 +219,7 @@ static void expected_line(const struct tcase *c, char *out, size_t size)
 		if (grat && request && strcmp(c->tha_str, "00:00:00:00:00:00") == 0)
 			want_set(&w, "arp.isannouncement", "1");
 	} else {
-		want_set(&w, "frame.len", "86");
-		want_set(&w, "eth.dst", "33:33:00:00:00:01");
-		want_set(&w, "eth.type", "0x86dd");
-		want_set(&w, "ipv6.version", "6");
-		want_set(&w, "ipv6.tclass", "0x00000000");
-		want_set(&w, "ipv6.flow", "0x000000");
-		want_set(&w, "ipv6.plen", "32");
-		want_set(&w, "ipv6.nxt", "58");
-		want_set(&w, "ipv6.hlim", "255");
-		want_set(&w, "ipv6.src", "%s", host(c->ip));
-		want_set(&w, "ipv6.dst", "ff02::1");
-		want_set(&w, "icmpv6.type", "136");
-		want_set(&w, "icmpv6.code", "0");
-		want_set(&w, "icmpv6.checksum.status", "1"); /* good */
+		want_nd(&w, c, "33:33:00:00:00:01", "ff02::1", 136);
 		want_set(&w, "icmpv6.nd.na.flag.r", "%d",
 			 (c->flags & IPTO_FRAME_ROUTER) ? 1 : 0);
 		want_set(&w, "icmpv6.nd.na.flag.s", "0");
@@ -487,13 +482,9 @@ END_TEST
 static Suite *tshark_suite(void)
 {
 	Suite *s = suite_create("frame-tshark");
-	TCase *tc = tcase_create("decode");
 
-	tcase_add_test(tc, fields_decode_as_built);
-	tcase_add_test(tc, verbose_tree_is_clean);
-	tcase_add_test(tc, expert_summary_empty);
-	tcase_add_test(tc, decoder_notices_a_bad_frame);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "decode", fields_decode_as_built, verbose_tree_is_clean,
+		   expert_summary_empty, decoder_notices_a_bad_frame);
 	return s;
 }
 

@@ -1520,43 +1520,25 @@ END_TEST
 static Suite *frame_suite(void)
 {
 	Suite *s = suite_create("frame");
-	TCase *tc = tcase_create("build");
+	TCase *tc;
 
+	tc = test_tcase(s, "build", golden_na_checksums, default_opts,
+			short_opts, long_opts, too_small_buffer, bad_arguments,
+			style_names);
 	tcase_add_loop_test(tc, golden_vectors, 0, IPTO_ARRAY_SIZE_T(goldens));
-	tcase_add_test(tc, golden_na_checksums);
 	tcase_add_loop_test(tc, every_field, 0, IPTO_ARRAY_SIZE_T(variants));
-	tcase_add_test(tc, default_opts);
-	tcase_add_test(tc, short_opts);
-	tcase_add_test(tc, long_opts);
-	tcase_add_test(tc, too_small_buffer);
 	tcase_add_loop_test(tc, bad_identity, 0, IPTO_ARRAY_SIZE_T(bads));
-	tcase_add_test(tc, bad_arguments);
-	tcase_add_test(tc, style_names);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("parse");
+	tc = test_tcase(s, "parse", parse_bad_args, parse_short_info,
+			parse_rejects_odd_shapes, parse_fix_csum_is_sound,
+			parse_foreign_styles, directed_golden, directed_parse,
+			ns_parse_rules, directed_bad, directed_short_opts);
 	tcase_add_loop_test(tc, parse_round_trip, 0, IPTO_ARRAY_SIZE_T(variants));
 	tcase_add_loop_test(tc, parse_truncations, 0,
 			    IPTO_ARRAY_SIZE_T(variants));
-	tcase_add_test(tc, parse_bad_args);
-	tcase_add_test(tc, parse_short_info);
 	tcase_add_loop_test(tc, parse_rejects_mutation, 0,
 			    IPTO_ARRAY_SIZE_T(mutations));
-	tcase_add_test(tc, parse_rejects_odd_shapes);
-	tcase_add_test(tc, parse_fix_csum_is_sound);
-	tcase_add_test(tc, parse_foreign_styles);
-	tcase_add_test(tc, directed_golden);
-	tcase_add_test(tc, directed_parse);
-	tcase_add_test(tc, ns_parse_rules);
-	tcase_add_test(tc, directed_bad);
-	tcase_add_test(tc, directed_short_opts);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("pcap");
-	tcase_add_test(tc, pcap_writer_file);
-	tcase_add_test(tc, pcap_writer_errors);
-	tcase_add_test(tc, pcap_writer_stdout);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "pcap", pcap_writer_file, pcap_writer_errors,
+		   pcap_writer_stdout);
 	return s;
 }
 

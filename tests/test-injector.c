@@ -198,12 +198,9 @@ END_TEST
 static Suite *injector_suite(void)
 {
 	Suite *s = suite_create("injector");
-	TCase *tc = tcase_create("send_multi");
 
-	tcase_add_test(tc, multi_dryrun_order);
-	tcase_add_test(tc, multi_dryrun_faults);
-	tcase_add_test(tc, multi_caller_ops);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "send_multi", multi_dryrun_order, multi_dryrun_faults,
+		   multi_caller_ops);
 	return s;
 }
 

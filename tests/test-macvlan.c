@@ -45,10 +45,7 @@ static void fx_init(struct test_fixture *f, unsigned int count)
 
 static char *dump(struct test_fixture *f)
 {
-	char *s = NULL;
-
-	ck_assert_int_eq(ipto_binder_dryrun_dump(f->binder, &s), 0);
-	return s;
+	return test_dump(f->binder);
 }
 
 static struct ipto_plan *plan_of(struct test_fixture *f, bool release)
@@ -63,22 +60,20 @@ static struct ipto_plan *plan_of(struct test_fixture *f, bool release)
 	return p;
 }
 
-static const struct ipto_announce_round one_round[] = {
-	{ .delay_ms = 0, .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-};
-
 static int run(struct test_fixture *f, struct ipto_plan *p)
 {
-	IPTO_OPTS(ipto_takeover_opts, opts, .binder = f->binder,
-		  .injector = f->injector, .rounds = one_round, .n_rounds = 1,
-		  .standby = "sb");
-	struct ipto_takeover *t = NULL;
-	int r;
+	struct ipto_takeover *t = test_takeover_new(f, p, 0, "sb");
+	int r = ipto_takeover_run(t);
 
-	ck_assert_int_eq(ipto_takeover_new(f->ctx, p, &opts, &t), 0);
-	r = ipto_takeover_run(t);
 	ipto_takeover_unref(t);
 	return r;
+}
+
+/* Commits @p, which was run, to the pool, and drops it. */
+static void commit(struct test_fixture *f, struct ipto_plan *p)
+{
+	ck_assert_int_eq(ipto_pool_commit(f->pool, p), 0);
+	ipto_plan_unref(p);
 }
 
 static struct ipto_mac mac_of(struct ipto_pool *pool, const char *ifname)
@@ -113,6 +108,14 @@ static size_t count_calls(struct test_fixture *f, const char *prefix)
 		n += strncmp(text, prefix, strlen(prefix)) == 0;
 	}
 	return n;
+}
+
+/* The calls that set one of the three links down. */
+static size_t count_downs(struct test_fixture *f)
+{
+	return count_calls(f, "adapter_set_up ipto0 down") +
+	       count_calls(f, "adapter_set_up ipto1 down") +
+	       count_calls(f, "adapter_set_up ipto2 down");
 }
 
 static long call_index(struct test_fixture *f, const char *prefix)
@@ -320,28 +323,22 @@ START_TEST(takeover_creates_guarded_tagged_links)
 		m = mac_of(f.pool, ifname);
 		ck_assert_int_eq(memcmp(frame + 6, m.bytes, 6), 0);
 	}
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 
 	/* release: the addresses go at once, the links stay (empty, no
 	 * deletion on the failback path) ... */
 	p = plan_of(&f, true);
 	deletes = count_calls(&f, "adapter_delete");
-	downs = count_calls(&f, "adapter_set_up ipto0 down") +
-		count_calls(&f, "adapter_set_up ipto1 down") +
-		count_calls(&f, "adapter_set_up ipto2 down");
+	downs = count_downs(&f);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), deletes);
 	/* nor sets them down (as costly in the kernel as deleting) */
-	ck_assert_uint_eq(count_calls(&f, "adapter_set_up ipto0 down") +
-			  count_calls(&f, "adapter_set_up ipto1 down") +
-			  count_calls(&f, "adapter_set_up ipto2 down"), downs);
+	ck_assert_uint_eq(count_downs(&f), downs);
 	s = dump(&f);
 	ck_assert_ptr_nonnull(strstr(s, "ipto0"));
 	ck_assert_ptr_null(strstr(s, "addr ipto"));
 	free(s);
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 	/* a takeover meanwhile finds them whole and uses them: no link
 	 * created, every address bound */
 	{
@@ -354,12 +351,10 @@ START_TEST(takeover_creates_guarded_tagged_links)
 		ck_assert_ptr_nonnull(strstr(s, "addr ipto0 192.0.2.10/24 proto 112\n"));
 		ck_assert_ptr_nonnull(strstr(s, "addr ipto2 198.51.100.10/24 proto 112\n"));
 		free(s);
-		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-		ipto_plan_unref(p);
+		commit(&f, p);
 		p = plan_of(&f, true);
 		ck_assert_int_eq(run(&f, p), 0);
-		ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-		ipto_plan_unref(p);
+		commit(&f, p);
 	}
 	/* ... until the reaper deletes them, each under the lock */
 	{
@@ -497,8 +492,7 @@ START_TEST(precreated_links_stay)
 	p = plan_of(&f, false);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_create"), 0);
-	ck_assert_int_eq(ipto_pool_commit(f.pool, p), 0);
-	ipto_plan_unref(p);
+	commit(&f, p);
 	p = plan_of(&f, true);
 	ck_assert_int_eq(run(&f, p), 0);
 	ck_assert_uint_eq(count_calls(&f, "adapter_delete"), 0);
@@ -707,22 +701,15 @@ END_TEST
 static Suite *macvlan_suite(void)
 {
 	Suite *s = suite_create("macvlan");
-	TCase *tc = tcase_create("macvlan");
 
-	tcase_add_test(tc, names_and_macs_are_stable);
-	tcase_add_test(tc, base_mac_and_prefix);
-	tcase_add_test(tc, mac_clash_is_refused);
-	tcase_add_test(tc, capacity_and_plan_output);
-	tcase_add_test(tc, takeover_creates_guarded_tagged_links);
-	tcase_add_test(tc, fault_at_every_change_leaves_no_link);
-	tcase_add_test(tc, third_link_fails);
-	tcase_add_test(tc, name_clash_is_refused);
-	tcase_add_test(tc, precreated_links_stay);
-	tcase_add_test(tc, cleanup_removes_only_empty_tagged_links);
-	tcase_add_test(tc, cleanup_walks_only_what_it_listed);
-	tcase_add_test(tc, tag_parse);
-	tcase_add_test(tc, binder_checks_requests);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "macvlan", names_and_macs_are_stable, base_mac_and_prefix,
+		   mac_clash_is_refused, capacity_and_plan_output,
+		   takeover_creates_guarded_tagged_links,
+		   fault_at_every_change_leaves_no_link, third_link_fails,
+		   name_clash_is_refused, precreated_links_stay,
+		   cleanup_removes_only_empty_tagged_links,
+		   cleanup_walks_only_what_it_listed, tag_parse,
+		   binder_checks_requests);
 	return s;
 }
 

@@ -446,13 +446,31 @@ static void assert_frame(const struct ipto_neigh_frame *fr,
 	ck_assert_mem_eq(fr->data, want, (size_t)len);
 }
 
+/* ipto_neigh_set_build_frames() into @fr (room for @max), which allocates
+ * nothing (where the counter sees allocations); its result. */
+static int build_frames_no_alloc(const struct ipto_neigh_set *set,
+				 const struct ipto_mac *mac,
+				 const struct ipto_addr *taken,
+				 struct ipto_neigh_frame *fr, size_t max)
+{
+	int r, n_allocs;
+
+	/* Check's own assertions allocate: count around the call only */
+	allocs = 0;
+	r = ipto_neigh_set_build_frames(set, mac, taken, fr, max);
+	n_allocs = allocs;
+	if (counting())
+		ck_assert_int_eq(n_allocs, 0);
+	return r;
+}
+
 START_TEST(build_frames_v4)
 {
 	struct fx f;
 	struct ipto_mac mac = M("00:00:5e:00:53:01");
 	struct ipto_addr taken = A("192.0.2.10/24");
 	struct ipto_neigh_frame fr[4];
-	int r, n_allocs;
+	int r;
 	static const uint8_t to_20[6] = { 0x00, 0x00, 0x5e, 0x00, 0x53, 0x20 };
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -462,13 +480,8 @@ START_TEST(build_frames_v4)
 	add(&f, "192.0.2.1", NULL, IPTO_NEIGH_ROUTER);
 	add(&f, "192.0.2.255", NULL, IPTO_NEIGH_NODE_LIST);
 	memset(fr, 0xa5, sizeof(fr));
-	/* Check's own assertions allocate: count around the call only */
-	allocs = 0;
-	r = ipto_neigh_set_build_frames(f.set, &mac, &taken, fr, 4);
-	n_allocs = allocs;
+	r = build_frames_no_alloc(f.set, &mac, &taken, fr, 4);
 	ck_assert_int_eq(r, 2);
-	if (counting())
-		ck_assert_int_eq(n_allocs, 0);
 	assert_frame(&fr[0], IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
 		     "192.0.2.20", "00:00:5e:00:53:20", 0);
 	assert_frame(&fr[1], IPTO_FRAME_STYLE_ARP_DIRECTED, "192.0.2.10/24",
@@ -508,18 +521,14 @@ START_TEST(build_frames_v6)
 	struct ipto_addr taken = A("2001:db8::10/64");
 	struct ipto_neigh_frame fr[3];
 	struct ipto_frame_info fi;
-	int r, n_allocs;
+	int r;
 
 	fx_init(&f);
 	add(&f, "2001:db8::20", "00:00:5e:00:53:20", IPTO_NEIGH_TABLE);
 	add(&f, "fe80::1", NULL, IPTO_NEIGH_ROUTER);
 	add(&f, "192.0.2.20", NULL, IPTO_NEIGH_TABLE);
-	allocs = 0;
-	r = ipto_neigh_set_build_frames(f.set, &mac, &taken, fr, 3);
-	n_allocs = allocs;
+	r = build_frames_no_alloc(f.set, &mac, &taken, fr, 3);
 	ck_assert_int_eq(r, 2);
-	if (counting())
-		ck_assert_int_eq(n_allocs, 0);
 	assert_frame(&fr[0], IPTO_FRAME_STYLE_NS, "2001:db8::10/64",
 		     "2001:db8::20", "00:00:5e:00:53:20", 0);
 	assert_frame(&fr[1], IPTO_FRAME_STYLE_NS, "2001:db8::10/64", "fe80::1",
@@ -1096,36 +1105,20 @@ END_TEST
 static Suite *neigh_suite(void)
 {
 	Suite *s = suite_create("neigh");
-	TCase *tc = tcase_create("set");
+	TCase *tc;
 
-	tcase_add_test(tc, add_and_merge);
-	tcase_add_test(tc, add_refuses);
-	tcase_add_test(tc, get_short_struct);
-	tcase_add_test(tc, limit);
-	tcase_add_test(tc, source_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("targets");
+	test_tcase(s, "set", add_and_merge, add_refuses, get_short_struct,
+		   limit, source_names);
+	tc = test_tcase(s, "targets", targets_order_and_room, build_frames_v4,
+			build_frames_v6, alloc_counter_counts);
 	tcase_add_loop_test(tc, target_rule, 0,
 			    (int)(sizeof(rules) / sizeof(rules[0])));
-	tcase_add_test(tc, targets_order_and_room);
-	tcase_add_test(tc, build_frames_v4);
-	tcase_add_test(tc, build_frames_v6);
-	tcase_add_test(tc, alloc_counter_counts);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("list");
-	tcase_add_test(tc, list_good);
+	tc = test_tcase(s, "list", list_good, list_refuses_bytes, list_limit,
+			list_files, netlink_sources_args);
 	tcase_add_loop_test(tc, list_refuses, 0,
 			    (int)(sizeof(bad_lists) / sizeof(bad_lists[0])));
-	tcase_add_test(tc, list_refuses_bytes);
-	tcase_add_test(tc, list_limit);
-	tcase_add_test(tc, list_files);
-	tcase_add_test(tc, netlink_sources_args);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("engine");
-	tcase_add_test(tc, engine_sends_directed);
-	tcase_add_test(tc, engine_reclaim_directed);
-	tcase_add_test(tc, engine_released_stops_directed);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "engine", engine_sends_directed, engine_reclaim_directed,
+		   engine_released_stops_directed);
 	return s;
 }
 

@@ -1083,22 +1083,13 @@ END_TEST
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
-	TCase *tc = tcase_create("plan");
 
-	tcase_add_test(tc, fig2_one_ip);
-	tcase_add_test(tc, fig4_two_ips_spare_and_management);
-	tcase_add_test(tc, fig1_two_nodes_two_adapters);
-	tcase_add_test(tc, npm_several_failures);
-	tcase_add_test(tc, npm_best_fit_successive);
-	tcase_add_test(tc, mac_hazard_avoided);
-	tcase_add_test(tc, share_least_loaded);
-	tcase_add_test(tc, announce_targets);
-	tcase_add_test(tc, step_struct_sizes);
-	tcase_add_test(tc, format_escapes_and_release);
-	tcase_add_test(tc, plan_bad_input);
-	tcase_add_test(tc, determinism_fixed);
-	tcase_add_test(tc, property_random_clusters);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "plan", fig2_one_ip, fig4_two_ips_spare_and_management,
+		   fig1_two_nodes_two_adapters, npm_several_failures,
+		   npm_best_fit_successive, mac_hazard_avoided,
+		   share_least_loaded, announce_targets, step_struct_sizes,
+		   format_escapes_and_release, plan_bad_input,
+		   determinism_fixed, property_random_clusters);
 	return s;
 }
 

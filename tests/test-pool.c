@@ -439,20 +439,12 @@ END_TEST
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
-	TCase *tc = tcase_create("pool");
 
-	tcase_add_test(tc, pool_lifecycle);
-	tcase_add_test(tc, pool_empty_passes);
-	tcase_add_test(tc, pool_names);
-	tcase_add_test(tc, pool_ip_input);
-	tcase_add_test(tc, pool_mac_input);
-	tcase_add_test(tc, pool_adapter_input);
-	tcase_add_test(tc, pool_capacity_rule);
-	tcase_add_test(tc, pool_capacity_mac_clash);
-	tcase_add_test(tc, pool_check_logs_each_node);
-	tcase_add_test(tc, pool_commit_occupancy);
-	tcase_add_test(tc, pool_commit_rejects);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "pool", pool_lifecycle, pool_empty_passes, pool_names,
+		   pool_ip_input, pool_mac_input, pool_adapter_input,
+		   pool_capacity_rule, pool_capacity_mac_clash,
+		   pool_check_logs_each_node, pool_commit_occupancy,
+		   pool_commit_rejects);
 	return s;
 }
 

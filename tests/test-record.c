@@ -58,21 +58,12 @@ static struct ipto_pool *description(struct test_fixture *f)
 	return p;
 }
 
-static const struct ipto_announce_round once[] = {
-	{ .delay_ms = 0,
-	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) },
-};
-
 /* Runs @plan's start; returns its result. */
 static int start(struct test_fixture *f, struct ipto_plan *plan, unsigned int flags)
 {
-	IPTO_OPTS(ipto_takeover_opts, o, .binder = f->binder, .injector = f->injector,
-		  .rounds = once, .n_rounds = 1, .flags = flags);
-	struct ipto_takeover *t = NULL;
-	int r;
+	struct ipto_takeover *t = test_takeover_new(f, plan, flags, NULL);
+	int r = ipto_takeover_start(t);
 
-	ck_assert_int_eq(ipto_takeover_new(f->ctx, plan, &o, &t), 0);
-	r = ipto_takeover_start(t);
 	ipto_takeover_unref(t);
 	return r;
 }
@@ -100,10 +91,7 @@ static const char *take_over(struct test_fixture *f, const char *node, unsigned 
 
 static char *dump(struct test_fixture *f)
 {
-	char *s = NULL;
-
-	ck_assert_int_eq(ipto_binder_dryrun_dump(f->binder, &s), 0);
-	return s;
+	return test_dump(f->binder);
 }
 
 START_TEST(occupancy_steers_the_next_plan)
@@ -717,20 +705,15 @@ END_TEST
 static Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
-	TCase *tc = tcase_create("record");
 
-	tcase_add_test(tc, occupancy_steers_the_next_plan);
-	tcase_add_test(tc, explicit_move_keeps_counts);
-	tcase_add_test(tc, moves_obey_the_planners_rules);
-	tcase_add_test(tc, sharing_then_release_keeps_the_other_address);
-	tcase_add_test(tc, release_leaves_what_takeovers_did_not_add);
-	tcase_add_test(tc, address_on_another_interface_is_refused);
-	tcase_add_test(tc, lock_times_out_with_a_clear_error);
-	tcase_add_test(tc, lock_refuses_files_it_did_not_make);
-	tcase_add_test(tc, status_reports_health);
-	tcase_add_test(tc, moves_are_checked);
-	tcase_add_test(tc, orphans_reported_and_repaired);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "record", occupancy_steers_the_next_plan,
+		   explicit_move_keeps_counts, moves_obey_the_planners_rules,
+		   sharing_then_release_keeps_the_other_address,
+		   release_leaves_what_takeovers_did_not_add,
+		   address_on_another_interface_is_refused,
+		   lock_times_out_with_a_clear_error,
+		   lock_refuses_files_it_did_not_make, status_reports_health,
+		   moves_are_checked, orphans_reported_and_repaired);
 	return s;
 }
 

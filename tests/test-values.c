@@ -405,28 +405,20 @@ END_TEST
 static Suite *values_suite(void)
 {
 	Suite *s = suite_create("values");
-	TCase *tc = tcase_create("ctx");
+	TCase *tc;
 
-	tcase_add_test(tc, ctx_refcount_and_userdata);
-	tcase_add_test(tc, strerror_texts);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("addr");
+	test_tcase(s, "ctx", ctx_refcount_and_userdata, strerror_texts);
+	tc = test_tcase(s, "addr", addr_parse_null_and_format_small,
+			addr_broadcast_equal_compare,
+			addr_equal_agrees_with_compare);
 	tcase_add_loop_test(tc, addr_parse_good, 0,
 			    sizeof(good_addrs) / sizeof(good_addrs[0]));
 	tcase_add_loop_test(tc, addr_parse_bad, 0,
 			    sizeof(bad_addrs) / sizeof(bad_addrs[0]));
-	tcase_add_test(tc, addr_parse_null_and_format_small);
 	tcase_add_loop_test(tc, addr_classify, 0,
 			    sizeof(classes) / sizeof(classes[0]));
-	tcase_add_test(tc, addr_broadcast_equal_compare);
 	tcase_add_loop_test(tc, addr_ipv4_tail_refused_everywhere, 0, 12);
-	tcase_add_test(tc, addr_equal_agrees_with_compare);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("mac");
-	tcase_add_test(tc, mac_parse_format_classify);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "mac", mac_parse_format_classify);
 	return s;
 }
 

@@ -352,6 +352,19 @@ enum agent_verdict agent_request_verify(const struct agent_key *key,
 	return AGENT_OK;
 }
 
+/* Ends a line of @off bytes in @out with " TAG\n" (room checked by the
+ * caller); the line's length. */
+static int put_tag(const unsigned char tag[AGENT_TAG_LEN], char *out,
+		   size_t off)
+{
+	out[off++] = ' ';
+	tohex(tag, AGENT_TAG_LEN, out + off);
+	off += 2 * AGENT_TAG_LEN;
+	out[off++] = '\n';
+	out[off] = '\0';
+	return (int)off;
+}
+
 int agent_request_build(const struct agent_key *key, int64_t ts_ms,
 			const unsigned char nonce[AGENT_NONCE_LEN],
 			const char *const *words, size_t n, char *out,
@@ -382,12 +395,7 @@ int agent_request_build(const struct agent_key *key, int64_t ts_ms,
 	    off + 1 + 2 * AGENT_TAG_LEN + 2 > outlen)
 		return -EMSGSIZE;
 	tag_of(key, out, off, NULL, 0, tag);
-	out[off++] = ' ';
-	tohex(tag, sizeof(tag), out + off);
-	off += 2 * AGENT_TAG_LEN;
-	out[off++] = '\n';
-	out[off] = '\0';
-	return (int)off;
+	return put_tag(tag, out, off);
 }
 
 static void reply_tag(const struct agent_key *key, const char *nonce_hex,
@@ -421,12 +429,7 @@ int agent_reply_build(const struct agent_key *key, const char *nonce_hex,
 	memcpy(out + off, esc, strlen(esc));
 	off += strlen(esc);
 	reply_tag(key, nonce_hex, out, off, tag);
-	out[off++] = ' ';
-	tohex(tag, sizeof(tag), out + off);
-	off += 2 * AGENT_TAG_LEN;
-	out[off++] = '\n';
-	out[off] = '\0';
-	return (int)off;
+	return put_tag(tag, out, off);
 }
 
 int agent_reply_verify(const struct agent_key *key, const char *nonce_hex,

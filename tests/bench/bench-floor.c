@@ -212,19 +212,6 @@ static void prepare(size_t n)
 	memset(iov, 0, sizeof(iov));
 }
 
-static int nl_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	int sz = 4 << 20;
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		bench_die("netlink: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	return fd;
-}
-
 static void add_attr(struct nlmsghdr *h, unsigned short type, const void *data,
 		     size_t len)
 {
@@ -470,7 +457,7 @@ static void run_ops(const char *ifname, unsigned long count)
 	static uint64_t samples[4][100000];
 	uint64_t t;
 	unsigned long i;
-	int nl = nl_open(), k, ifindex;
+	int nl = bench_nl_open(0, 0, 4 << 20), k, ifindex;
 	size_t len;
 	ssize_t r;
 
@@ -581,7 +568,7 @@ int main(int argc, char **argv)
 	}
 	n = bench_read_work(argv[2], work, BENCH_MAX_IPS, 1);
 	prepare(n);
-	nl = nl_open();
+	nl = bench_nl_open(0, 0, 4 << 20);
 	t_call = bench_now();
 	if (strcmp(argv[1], "seq") == 0)
 		run_seq(nl, n);

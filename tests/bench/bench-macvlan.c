@@ -34,6 +34,17 @@ static void die(const char *what, int r)
 	exit(1);
 }
 
+/* The time since @t0 per link of a call that had @r (dies unless it
+ * handled the @n links). */
+static uint64_t per_link(uint64_t t0, int r, unsigned int n, const char *what)
+{
+	uint64_t ns = (now_ns() - t0) / n;
+
+	if (r != (int)n)
+		die(what, r < 0 ? r : -EIO);
+	return ns;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -165,22 +176,16 @@ int main(int argc, char **argv)
 			rel[i] = run(&b, true);
 			t0 = now_ns();
 			r = ipto_macvlan_reap(b.binder, "sb", NULL);
-			reap[i] = (now_ns() - t0) / n;
-			if (r != (int)n)
-				die("reap", r < 0 ? r : -EIO);
+			reap[i] = per_link(t0, r, n, "reap");
 			/* pre-created: made and removed outside the timing */
 			t0 = now_ns();
 			r = ipto_macvlan_setup(b.pool, "sb", b.binder, IPTO_MACVLAN_KEEP);
-			cr[i] = (now_ns() - t0) / n;
-			if (r != (int)n)
-				die("setup", r < 0 ? r : -EIO);
+			cr[i] = per_link(t0, r, n, "setup");
 			pre[i] = run(&b, false);
 			prel[i] = run(&b, true);
 			t0 = now_ns();
 			r = ipto_macvlan_cleanup(b.binder, "sb", IPTO_MACVLAN_KEEP);
-			del[i] = (now_ns() - t0) / n;
-			if (r != (int)n)
-				die("cleanup", r < 0 ? r : -EIO);
+			del[i] = per_link(t0, r, n, "cleanup");
 		}
 		printf("%-4u %-24s %-24s %-24s %-24s %-20s %-20s %-20s\n", n,
 		       stats(od, reps, s1, sizeof(s1)), stats(pre, reps, s2, sizeof(s2)),

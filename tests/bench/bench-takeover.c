@@ -71,10 +71,10 @@
 #define _GNU_SOURCE
 #endif
 #include "bench-common.h"
+#include "../packet-fds.h"
 
 #include <ipto/ipto.h>
 
-#include <dirent.h>
 #include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
@@ -386,47 +386,6 @@ static int run_inject(struct ipto_ctx *ctx, char **argv, int argc)
 	return 0;
 }
 
-/* The number of this process's fds that are packet sockets. */
-static int count_packet_sockets(void)
-{
-	static unsigned long inodes[4096];
-	size_t n = 0, i;
-	char line[512], path[300], link[64];
-	struct dirent *de;
-	int count = 0;
-	FILE *f;
-	DIR *d;
-
-	f = fopen("/proc/self/net/packet", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f) && n < 4096)
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %lu",
-			   &inodes[n]) == 1)
-			n++;
-	fclose(f);
-	d = opendir("/proc/self/fd");
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		unsigned long ino;
-		ssize_t l;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		l = readlink(path, link, sizeof(link) - 1);
-		if (l <= 0)
-			continue;
-		link[l] = '\0';
-		if (sscanf(link, "socket:[%lu]", &ino) != 1)
-			continue;
-		for (i = 0; i < n; i++)
-			if (inodes[i] == ino)
-				count++;
-	}
-	closedir(d);
-	return count;
-}
-
 /* ports IFLIST FRAMES [INJECTOR]: open a port on each interface of IFLIST
  * ("pt1,pt2,..."), send FRAMES frames round robin over them with
  * ipto_injector_send_multi() in batches of 64, close every port and drop
@@ -460,7 +419,7 @@ static int run_ports(struct ipto_ctx *ctx, char **argv, int argc)
 	     ifname = strtok_r(NULL, ",", &save))
 		check(ipto_injector_open(inj, ifname, &ports[n++]), ifname);
 	open_ns = bench_now() - t0;
-	sockets = count_packet_sockets();
+	sockets = count_packet_fds();
 	check(ipto_binder_adapter_get(binder, ipto_injector_adapter_get_ifname(ports[0]),
 				   &info), "link");
 	ipto_binder_unref(binder);

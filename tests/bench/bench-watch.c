@@ -48,8 +48,15 @@ struct key {
 };
 
 static struct key keys[BENCH_MAX_IPS];
-static size_t n_keys, n_wire, n_moved;
-static uint64_t wire_first, wire_last, moved_first, moved_last;
+static size_t n_keys;
+
+/* When the first and the last of the keys were seen one way, and how many. */
+struct seen {
+	size_t n;
+	uint64_t first, last;
+};
+
+static struct seen wire, moved;
 static uint8_t old_mac[6];
 static int ifindex;
 static int64_t real_minus_mono;
@@ -71,28 +78,27 @@ static struct key *lookup(int family, const void *addr)
 	return bsearch(&k, keys, n_keys, sizeof(k), key_cmp);
 }
 
+/* Key @k (NULL: not one of ours) seen at @t in *@at, once, counted in *@s. */
+static void mark(struct key *k, uint64_t *at, struct seen *s, uint64_t t)
+{
+	if (!k || *at)
+		return;
+	*at = t;
+	s->n++;
+	if (!s->first || t < s->first)
+		s->first = t;
+	if (t > s->last)
+		s->last = t;
+}
+
 static void mark_wire(struct key *k, uint64_t t)
 {
-	if (!k || k->wire)
-		return;
-	k->wire = t;
-	n_wire++;
-	if (!wire_first || t < wire_first)
-		wire_first = t;
-	if (t > wire_last)
-		wire_last = t;
+	mark(k, k ? &k->wire : NULL, &wire, t);
 }
 
 static void mark_moved(struct key *k, uint64_t t)
 {
-	if (!k || k->moved)
-		return;
-	k->moved = t;
-	n_moved++;
-	if (!moved_first || t < moved_first)
-		moved_first = t;
-	if (t > moved_last)
-		moved_last = t;
+	mark(k, k ? &k->moved : NULL, &moved, t);
 }
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC, from the tightest of a few samples. */
@@ -133,21 +139,6 @@ static int open_packet(const char *ifname)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-	return fd;
-}
-
-static int open_netlink(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-				  .nl_groups = RTMGRP_NEIGH };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			NETLINK_ROUTE);
-	int sz = 32 << 20;
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		bench_die("netlink: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	return fd;
 }
 
@@ -336,12 +327,12 @@ int main(int argc, char **argv)
 		bench_die("%s: %s", ifname, strerror(errno));
 	real_minus_mono = clock_offset();
 	pfd[0].fd = open_packet(ifname);
-	pfd[1].fd = open_netlink();
+	pfd[1].fd = bench_nl_open(RTMGRP_NEIGH, SOCK_NONBLOCK, 32 << 20);
 	pfd[0].events = pfd[1].events = POLLIN;
 	printf("ready\n");
 	fflush(stdout);
 	deadline = bench_now() + (uint64_t)timeout_ms * 1000000u;
-	while (n_wire < n_keys || n_moved < n_keys) {
+	while (wire.n < n_keys || moved.n < n_keys) {
 		uint64_t now = bench_now();
 
 		if (now >= deadline)
@@ -355,8 +346,8 @@ int main(int argc, char **argv)
 			read_packets(pfd[0].fd);
 	}
 	printf("%llu %llu %llu %llu %zu %zu %zu\n",
-	       (unsigned long long)wire_first, (unsigned long long)wire_last,
-	       (unsigned long long)moved_first, (unsigned long long)moved_last,
-	       n_wire, n_moved, n_keys);
-	return n_wire == n_keys && n_moved == n_keys ? 0 : 1;
+	       (unsigned long long)wire.first, (unsigned long long)wire.last,
+	       (unsigned long long)moved.first, (unsigned long long)moved.last,
+	       wire.n, moved.n, n_keys);
+	return wire.n == n_keys && moved.n == n_keys ? 0 : 1;
 }

@@ -23,60 +23,13 @@
 
 #include <ipto/ipto.h>
 
+#include "wrap-binder.h"
+
 struct slow {
-	struct ipto_binder *real;
+	struct wrap_binder w;
 	const char *ready, *go, *fail_if;
 	bool fired;
 };
-
-static int s_addr_add(struct ipto_binder *binder, const char *i, const struct ipto_addr *a, unsigned int f)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_add(((struct slow *)u)->real, i, a, f);
-}
-
-static int s_addr_add_batch(struct ipto_binder *binder, const struct ipto_addr_req *r, size_t n, int *res)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_add_batch(((struct slow *)u)->real, r, n, res);
-}
-
-static int s_addr_del(struct ipto_binder *binder, const char *i, const struct ipto_addr *a)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_del(((struct slow *)u)->real, i, a);
-}
-
-static int s_addr_list(struct ipto_binder *binder, const char *i, struct ipto_addr *o, size_t m)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_list(((struct slow *)u)->real, i, o, m);
-}
-
-static int s_link_get(struct ipto_binder *binder, const char *i, struct ipto_adapter_info *info)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_adapter_get(((struct slow *)u)->real, i, info);
-}
-
-static int s_link_set_up(struct ipto_binder *binder, const char *i, bool up)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_adapter_set_up(((struct slow *)u)->real, i, up);
-}
-
-static int s_devconf_get(struct ipto_binder *binder, const char *i, enum ipto_devconf k, int *v)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_devconf_get(((struct slow *)u)->real, i, k, v);
-}
 
 static double now(void)
 {
@@ -86,11 +39,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int s_devconf_set(struct ipto_binder *binder, const char *i, enum ipto_devconf k, int v)
+/* The first ARP setting change on FAIL_IF: READY, wait for GO, fail. */
+static int s_before(struct wrap_binder *w, enum ipto_binder_op op,
+		    const char *i)
 {
-	struct slow *s = ipto_binder_get_userdata(binder);
+	struct slow *s = w->data;
 
-	if (!s->fired && strcmp(i, s->fail_if) == 0) {
+	if (op == IPTO_BINDER_OP_DEVCONF_SET && !s->fired &&
+	    strcmp(i, s->fail_if) == 0) {
 		double deadline = now() + 30.0;
 		FILE *f = fopen(s->ready, "w");
 
@@ -104,56 +60,12 @@ static int s_devconf_set(struct ipto_binder *binder, const char *i, enum ipto_de
 		}
 		return -EIO;
 	}
-	return ipto_binder_devconf_set(s->real, i, k, v);
+	return 0;
 }
-
-static int s_addr_dump(struct ipto_binder *binder, int ifindex, struct ipto_addr_entry *o, size_t m)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_dump(((struct slow *)u)->real, ifindex, o, m);
-}
-
-static int s_link_dump(struct ipto_binder *binder, struct ipto_adapter_entry *o, size_t m)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_adapter_dump(((struct slow *)u)->real, o, m);
-}
-
-static int s_record_get(struct ipto_binder *binder, const char *k, char *b, size_t l)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_record_get(((struct slow *)u)->real, k, b, l);
-}
-
-static int s_record_set(struct ipto_binder *binder, const char *k, const char *v)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_record_set(((struct slow *)u)->real, k, v);
-}
-
-static const struct ipto_binder_ops slow_ops = {
-	.sz = sizeof(struct ipto_binder_ops),
-	.addr_add = s_addr_add,
-	.addr_del = s_addr_del,
-	.addr_list = s_addr_list,
-	.adapter_get = s_link_get,
-	.adapter_set_up = s_link_set_up,
-	.devconf_get = s_devconf_get,
-	.devconf_set = s_devconf_set,
-	.addr_add_batch = s_addr_add_batch,
-	.addr_dump = s_addr_dump,
-	.adapter_dump = s_link_dump,
-	.record_get = s_record_get,
-	.record_set = s_record_set,
-};
 
 int main(int argc, char **argv)
 {
-	struct slow s = { 0 };
+	struct slow s = { .w = { .before = s_before } };
 	struct ipto_ctx *ctx = NULL;
 	struct ipto_pool *pool = NULL;
 	struct ipto_plan *plan = NULL;
@@ -172,9 +84,10 @@ int main(int argc, char **argv)
 	s.ready = argv[1];
 	s.go = argv[2];
 	s.fail_if = argv[3];
-	if (ipto_ctx_new(&ctx) < 0 || ipto_binder_new_netlink(ctx, &s.real) < 0 ||
+	s.w.data = &s;
+	if (ipto_ctx_new(&ctx) < 0 || ipto_binder_new_netlink(ctx, &s.w.real) < 0 ||
 	    ipto_injector_new_packet(ctx, &inj) < 0 ||
-	    ipto_binder_new(ctx, &slow_ops, &s, &binder) < 0 ||
+	    wrap_binder_new(ctx, &s.w, true, &binder) < 0 ||
 	    ipto_pool_new(ctx, &pool) < 0 || ipto_pool_add_node(pool, "a1") < 0 ||
 	    ipto_pool_add_node_ip(pool, "a1", &ip) < 0 ||
 	    ipto_pool_add_standby(pool, "sb") < 0)
@@ -182,7 +95,7 @@ int main(int argc, char **argv)
 	for (i = 5; i < argc; i++) {
 		struct ipto_adapter_info info = { .sz = sizeof(info) };
 
-		if (ipto_binder_adapter_get(s.real, argv[i], &info) < 0 ||
+		if (ipto_binder_adapter_get(s.w.real, argv[i], &info) < 0 ||
 		    ipto_pool_add_adapter(pool, "sb", argv[i], &info.mac,
 					  i == argc - 1 ? IPTO_ADAPTER_MANAGEMENT : 0) < 0)
 			return 2;
@@ -192,7 +105,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "slow-fail: lock: %s\n", ipto_strerror(r));
 		return 2;
 	}
-	r = ipto_pool_load_occupancy(pool, "sb", s.real);
+	r = ipto_pool_load_occupancy(pool, "sb", s.w.real);
 	if (r >= 0)
 		r = ipto_plan_new_takeover(pool, fail, 1, NULL, &plan);
 	if (r >= 0) {
@@ -209,7 +122,7 @@ int main(int argc, char **argv)
 	ipto_pool_unref(pool);
 	ipto_injector_unref(inj);
 	ipto_binder_unref(binder);
-	ipto_binder_unref(s.real);
+	ipto_binder_unref(s.w.real);
 	ipto_ctx_unref(ctx);
 	return r == -EIO ? 1 : r == 0 ? 0 : 2;
 }

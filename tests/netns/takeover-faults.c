@@ -21,84 +21,23 @@
 
 #include <ipto/ipto.h>
 
+#include "wrap-binder.h"
+
 struct faulty {
-	struct ipto_binder *real;
+	struct wrap_binder w;
 	unsigned int calls;  /* mutating calls so far */
 	unsigned int fail_at; /* fail this one (1-based); 0 = never */
 };
 
-static int faulty_hit(struct faulty *f)
+static int faulty_hit(struct wrap_binder *w, enum ipto_binder_op op,
+		      const char *ifname)
 {
+	struct faulty *f = w->data;
+
+	(void)op;
+	(void)ifname;
 	return ++f->calls == f->fail_at ? -EIO : 0;
 }
-
-static int f_addr_add(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a,
-		      unsigned int flags)
-{
-	struct faulty *f = ipto_binder_get_userdata(binder);
-	int r = faulty_hit(f);
-
-	return r ? r : ipto_binder_addr_add(f->real, ifname, a, flags);
-}
-
-static int f_addr_del(struct ipto_binder *binder, const char *ifname, const struct ipto_addr *a)
-{
-	struct faulty *f = ipto_binder_get_userdata(binder);
-	int r = faulty_hit(f);
-
-	return r ? r : ipto_binder_addr_del(f->real, ifname, a);
-}
-
-static int f_addr_list(struct ipto_binder *binder, const char *ifname, struct ipto_addr *out,
-		       size_t max)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_addr_list(((struct faulty *)u)->real, ifname, out, max);
-}
-
-static int f_link_get(struct ipto_binder *binder, const char *ifname, struct ipto_adapter_info *info)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_adapter_get(((struct faulty *)u)->real, ifname, info);
-}
-
-static int f_link_set_up(struct ipto_binder *binder, const char *ifname, bool up)
-{
-	struct faulty *f = ipto_binder_get_userdata(binder);
-	int r = faulty_hit(f);
-
-	return r ? r : ipto_binder_adapter_set_up(f->real, ifname, up);
-}
-
-static int f_devconf_get(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
-			 int *value)
-{
-	void *u = ipto_binder_get_userdata(binder);
-
-	return ipto_binder_devconf_get(((struct faulty *)u)->real, ifname, key, value);
-}
-
-static int f_devconf_set(struct ipto_binder *binder, const char *ifname, enum ipto_devconf key,
-			 int value)
-{
-	struct faulty *f = ipto_binder_get_userdata(binder);
-	int r = faulty_hit(f);
-
-	return r ? r : ipto_binder_devconf_set(f->real, ifname, key, value);
-}
-
-static const struct ipto_binder_ops faulty_ops = {
-	.sz = sizeof(struct ipto_binder_ops),
-	.addr_add = f_addr_add,
-	.addr_del = f_addr_del,
-	.addr_list = f_addr_list,
-	.adapter_get = f_link_get,
-	.adapter_set_up = f_link_set_up,
-	.devconf_get = f_devconf_get,
-	.devconf_set = f_devconf_set,
-};
 
 static const char *if1, *if2;
 
@@ -150,7 +89,7 @@ int main(int argc, char **argv)
 	struct ipto_plan *plan;
 	struct ipto_binder *real, *binder;
 	struct ipto_injector *inj;
-	struct faulty f = { 0 };
+	struct faulty f = { .w = { .before = faulty_hit } };
 	struct ipto_addr a;
 	struct ipto_adapter_info li = { .sz = sizeof(li) };
 	const char *failed[] = { "alpha" };
@@ -176,8 +115,9 @@ int main(int argc, char **argv)
 	r = strcmp(argv[1], "pcap") == 0 ? ipto_injector_new_pcap(ctx, &inj)
 					 : ipto_injector_new_packet(ctx, &inj);
 	CHECK(r == 0, "injector %s: %s", argv[1], ipto_strerror(r));
-	f.real = real;
-	CHECK(ipto_binder_new(ctx, &faulty_ops, &f, &binder) == 0, "faulty binder");
+	f.w.real = real;
+	f.w.data = &f;
+	CHECK(wrap_binder_new(ctx, &f.w, false, &binder) == 0, "faulty binder");
 
 	/* alpha has three addresses; the standby two adapters, so one
 	 * adapter must carry two: share them. */

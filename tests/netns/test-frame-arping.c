@@ -303,24 +303,38 @@ static void parses_as(const uint8_t *f, size_t len, enum ipto_frame_style s)
 	ck_assert_int_eq(fi.style, s);
 }
 
+/* Runs `arping FLAG` once in ns_a (from va, for 192.0.2.10) and captures
+ * on vb the ARP frame of opcode @op from MAC_A into @got, which must
+ * parse as @style; its length. */
+static size_t capture_arping(const char *flag, uint16_t op,
+			     enum ipto_frame_style style, uint8_t *got,
+			     size_t size)
+{
+	int cap = ns_socket(ns_b, "vb");
+	struct arp_match m = { op, M(MAC_A) };
+	char what[32];
+	size_t n;
+
+	drain(cap);
+	ck_assert_int_eq(run("'%s' netns exec %s '%s' -q %s -c 1 -I va 192.0.2.10",
+			     ipcmd, ns_a, arping, flag), 0);
+	snprintf(what, sizeof(what), "arping %s", flag);
+	n = wait_frame(cap, is_arp_from, &m, got, size, what);
+	close(cap);
+	parses_as(got, n, style);
+	return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Byte-for-byte comparisons                                           */
 /* ------------------------------------------------------------------ */
 
 START_TEST(arping_U_equals_announce)
 {
-	int cap = ns_socket(ns_b, "vb");
-	struct arp_match m = { 1, M(MAC_A) };
 	uint8_t got[2048], ours[IPTO_FRAME_MAX_LEN], dflt[IPTO_FRAME_MAX_LEN];
-	size_t n;
+	size_t n = capture_arping("-U", 1, IPTO_FRAME_STYLE_ARP_ANNOUNCE, got,
+				  sizeof(got));
 	int olen;
-
-	drain(cap);
-	ck_assert_int_eq(run("'%s' netns exec %s '%s' -q -U -c 1 -I va 192.0.2.10",
-			     ipcmd, ns_a, arping), 0);
-	n = wait_frame(cap, is_arp_from, &m, got, sizeof(got), "arping -U");
-	close(cap);
-	parses_as(got, n, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
 
 	/* equal to the announcement with a broadcast target MAC */
 	olen = build(IPTO_FRAME_STYLE_ARP_ANNOUNCE, MAC_A, IP_A,
@@ -340,18 +354,11 @@ END_TEST
 
 START_TEST(arping_A_equals_reply)
 {
-	int cap = ns_socket(ns_b, "vb");
-	struct arp_match m = { 2, M(MAC_A) };
 	uint8_t got[2048], ours[IPTO_FRAME_MAX_LEN];
-	size_t n;
+	size_t n = capture_arping("-A", 2, IPTO_FRAME_STYLE_ARP_REPLY, got,
+				  sizeof(got));
 	int olen;
 
-	drain(cap);
-	ck_assert_int_eq(run("'%s' netns exec %s '%s' -q -A -c 1 -I va 192.0.2.10",
-			     ipcmd, ns_a, arping), 0);
-	n = wait_frame(cap, is_arp_from, &m, got, sizeof(got), "arping -A");
-	close(cap);
-	parses_as(got, n, IPTO_FRAME_STYLE_ARP_REPLY);
 	olen = build(IPTO_FRAME_STYLE_ARP_REPLY, MAC_A, IP_A, 0, ours);
 	compare("arping -A vs arp-reply default", got, n, ours, (size_t)olen,
 		0, 0);
@@ -549,18 +556,14 @@ END_TEST
 static Suite *arping_suite(void)
 {
 	Suite *s = suite_create("frame-arping");
-	TCase *tc = tcase_create("compare");
+	TCase *tc;
 
-	tcase_add_test(tc, arping_U_equals_announce);
-	tcase_add_test(tc, arping_A_equals_reply);
-	tcase_add_test(tc, kernel_arp_notify_equals_announce);
-	tcase_add_test(tc, kernel_ndisc_notify_equals_na);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("limited-broadcast");
+	test_tcase(s, "compare", arping_U_equals_announce,
+		   arping_A_equals_reply, kernel_arp_notify_equals_announce,
+		   kernel_ndisc_notify_equals_na);
+	tc = test_tcase(s, "limited-broadcast");
 	tcase_add_loop_test(tc, limited_broadcast_target_acts_like_subnet_broadcast,
 			    0, (int)(sizeof(cells) / sizeof(cells[0])));
-	suite_add_tcase(s, tc);
 	return s;
 }
 

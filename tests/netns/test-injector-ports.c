@@ -25,7 +25,6 @@
 #define _GNU_SOURCE
 #endif
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -43,6 +42,8 @@
 #include <unistd.h>
 
 #include <ipto/ipto.h>
+
+#include "../packet-fds.h"
 
 #define K 4
 #define N_MULTI 150 /* > 64: three sendmmsg() chunks */
@@ -85,52 +86,6 @@ static int run_ip(const char *args)
 
 	snprintf(cmd, sizeof(cmd), "%s %s", ip_prog, args);
 	return system(cmd);
-}
-
-/* The number of this process's fds that are packet sockets of its
- * network namespace. */
-static int count_packet_fds(void)
-{
-	unsigned long inodes[256];
-	size_t n_inodes = 0, i;
-	char line[512], path[300], link[64];
-	struct dirent *de;
-	FILE *f;
-	DIR *d;
-	int count = 0;
-
-	f = fopen("/proc/self/net/packet", "re");
-	if (!f)
-		bail("cannot read /proc/self/net/packet: %s", strerror(errno));
-	/* sk RefCnt Type Proto Iface R Rmem User Inode: the last column */
-	while (fgets(line, sizeof(line), f) && n_inodes < 256) {
-		unsigned long ino;
-
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %lu",
-			   &ino) == 1)
-			inodes[n_inodes++] = ino;
-	}
-	fclose(f);
-	d = opendir("/proc/self/fd");
-	if (!d)
-		bail("cannot read /proc/self/fd");
-	while ((de = readdir(d))) {
-		unsigned long ino;
-		ssize_t l;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		l = readlink(path, link, sizeof(link) - 1);
-		if (l <= 0)
-			continue;
-		link[l] = '\0';
-		if (sscanf(link, "socket:[%lu]", &ino) != 1)
-			continue;
-		for (i = 0; i < n_inodes; i++)
-			if (inodes[i] == ino)
-				count++;
-	}
-	closedir(d);
-	return count;
 }
 
 static int get_mac(const char *ifname, unsigned char mac[6])
@@ -305,6 +260,8 @@ int main(int argc, char **argv)
 			   sizeof(one));
 	}
 	before = count_packet_fds();
+	if (before < 0)
+		bail("cannot count the packet sockets in /proc: %s", strerror(errno));
 	ok(before == 1, "only the receiver's packet socket before (%d)", before);
 
 	if (ipto_ctx_new(&ctx) < 0 || ipto_injector_new_packet(ctx, &inj) < 0 ||
