@@ -62,11 +62,13 @@ struct abi_frozen_ipto_frame_opts {
 	enum ipto_frame_tha tha;
 	struct ipto_addr target;
 	unsigned int flags;
+	struct ipto_mac target_mac;
 };
 CHECK_MEMBER(ipto_frame_opts, sz);
 CHECK_MEMBER(ipto_frame_opts, tha);
 CHECK_MEMBER(ipto_frame_opts, target);
 CHECK_MEMBER(ipto_frame_opts, flags);
+CHECK_MEMBER(ipto_frame_opts, target_mac);
 CHECK_SIZE_GROWS(ipto_frame_opts);
 
 /* ipto-frame.h */
@@ -89,6 +91,7 @@ struct abi_frozen_ipto_frame_info {
 	bool solicited;
 	bool override;
 	bool has_tlla;
+	bool has_slla;
 };
 CHECK_MEMBER(ipto_frame_info, sz);
 CHECK_MEMBER(ipto_frame_info, style);
@@ -108,6 +111,7 @@ CHECK_MEMBER(ipto_frame_info, router);
 CHECK_MEMBER(ipto_frame_info, solicited);
 CHECK_MEMBER(ipto_frame_info, override);
 CHECK_MEMBER(ipto_frame_info, has_tlla);
+CHECK_MEMBER(ipto_frame_info, has_slla);
 CHECK_SIZE_GROWS(ipto_frame_info);
 
 /* ipto-pool.h */
@@ -370,6 +374,7 @@ struct abi_frozen_ipto_takeover_opts {
 	uint32_t refresh_count;
 	unsigned int flags;
 	const char *standby;
+	const struct ipto_neigh_set *neighbours;
 };
 CHECK_MEMBER(ipto_takeover_opts, sz);
 CHECK_MEMBER(ipto_takeover_opts, binder);
@@ -380,6 +385,7 @@ CHECK_MEMBER(ipto_takeover_opts, refresh_ms);
 CHECK_MEMBER(ipto_takeover_opts, refresh_count);
 CHECK_MEMBER(ipto_takeover_opts, flags);
 CHECK_MEMBER(ipto_takeover_opts, standby);
+CHECK_MEMBER(ipto_takeover_opts, neighbours);
 CHECK_SIZE_GROWS(ipto_takeover_opts);
 
 /* ipto-takeover.h */
@@ -417,6 +423,25 @@ CHECK_MEMBER(ipto_lock_opts, timeout_ms);
 CHECK_MEMBER(ipto_lock_opts, path);
 CHECK_MEMBER(ipto_lock_opts, flags);
 CHECK_SIZE_GROWS(ipto_lock_opts);
+
+/* ipto-takeover.h */
+struct abi_frozen_ipto_orphan {
+	size_t sz;
+	char ifname[16];
+	int up;
+	int arp_ignore;
+	int arp_announce;
+	int promote_secondaries;
+	bool delete_link;
+};
+CHECK_MEMBER(ipto_orphan, sz);
+CHECK_MEMBER(ipto_orphan, ifname);
+CHECK_MEMBER(ipto_orphan, up);
+CHECK_MEMBER(ipto_orphan, arp_ignore);
+CHECK_MEMBER(ipto_orphan, arp_announce);
+CHECK_MEMBER(ipto_orphan, promote_secondaries);
+CHECK_MEMBER(ipto_orphan, delete_link);
+CHECK_SIZE_GROWS(ipto_orphan);
 
 /* ipto-takeover.h */
 struct abi_frozen_ipto_status_opts {
@@ -463,6 +488,7 @@ struct abi_frozen_ipto_watch_conflict {
 	bool defended;
 	int defend_result;
 	uint64_t count;
+	bool probe;
 };
 CHECK_MEMBER(ipto_watch_conflict, sz);
 CHECK_MEMBER(ipto_watch_conflict, addr);
@@ -477,6 +503,7 @@ CHECK_MEMBER(ipto_watch_conflict, op);
 CHECK_MEMBER(ipto_watch_conflict, defended);
 CHECK_MEMBER(ipto_watch_conflict, defend_result);
 CHECK_MEMBER(ipto_watch_conflict, count);
+CHECK_MEMBER(ipto_watch_conflict, probe);
 CHECK_SIZE_GROWS(ipto_watch_conflict);
 
 /* ipto-watch.h */
