@@ -11,6 +11,12 @@ lib=$1 inc=$2 baseline=$3
 supp=$(dirname "$0")/abi-dryrun.supp
 command -v abidw >/dev/null || { echo "abidw (abigail-tools) not installed"; exit 77; }
 [ -f "$baseline" ] || { echo "FAIL: no ABI baseline at $baseline"; exit 1; }
+# Without debug information abidw sees the symbols and no types, and a
+# changed struct would pass: say so and skip (-Dbuildtype=release/plain).
+if ! readelf -S "$lib" 2>/dev/null | grep -q '\.debug_info'; then
+	echo "SKIP: $lib has no debug information (build with -g to compare types)"
+	exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 abidw --no-corpus-path --suppressions "$supp" --headers-dir "$inc/ipto" --out-file "$tmp/current.abi" "$lib" || exit 1
