@@ -33,6 +33,9 @@
 # that cannot follow looks like; the demo then fails.
 # IPTO_DEMO_PREFIX names its namespaces (default iptodm-; lan.sh lets one
 # run at a time use a prefix, so a test gives each run its own).
+# IPTO_DEMO_HOLD=FILE (for the demo's own test): after the first address
+# moved, wait until FILE exists (60 s at most), so that a Ctrl-C can land
+# in the middle of the takeover however fast the machine is.
 set -u
 PREFIX=${IPTO_DEMO_PREFIX:-iptodm-}
 
@@ -210,6 +213,13 @@ for ip in "${IPS[@]}"; do
 		# Only now, per the patent, does a1 bring the address down.
 		lan_exec a1 ip addr del "$ip/24" dev eth0
 		say "  a1: removed $ip; eth0 stays $(lan_exec a1 ip -br link show eth0 | awk '{ print $2, $3 }')"
+		if [ -n "${IPTO_DEMO_HOLD:-}" ]; then
+			hold_t0=$SECONDS
+			while [ ! -e "$IPTO_DEMO_HOLD" ] && [ $((SECONDS - hold_t0)) -lt 60 ]; do
+				sleep 0.1
+			done
+			IPTO_DEMO_HOLD=
+		fi
 	else
 		say "  a1 -> sb  takeover a1 $ip: FAILED: $reply"
 		failed=1

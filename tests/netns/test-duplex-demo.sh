@@ -63,7 +63,9 @@ line=$(grep 'distinct MACs' "$tmp/out")
 # With job control the demo runs in its own process group, and SIGINT goes
 # to the whole group, as a terminal's Ctrl-C does.
 set -m
-"$demo" "$build" >"$tmp/out2" 2>&1 &
+# IPTO_DEMO_HOLD keeps it after the first address until the Ctrl-C (a file
+# nobody makes), however fast the takeover is.
+IPTO_DEMO_HOLD="$tmp/never" "$demo" "$build" >"$tmp/out2" 2>&1 &
 pid=$!
 set +m
 reached=0
