@@ -124,10 +124,12 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2
 	chown -R nobody "$tmp/b"
 	# The unpacked tarball and its build, in this test's own directory
 	# (made 755 above), never the checkout:
+	# From there too: this test's own working directory is the outer
+	# build directory, which nobody may not reach (a clone in /root).
 	# foreign-user: no checkout
-	if ! run_log "$tmp/test-nobody.log" nested setpriv --reuid=nobody \
+	if ! (cd "$tmp" && run_log "$tmp/test-nobody.log" nested setpriv --reuid=nobody \
 			--regid="$(id -g nobody)" --clear-groups \
-			meson test -C "$tmp/b" --no-rebuild --suite netns --suite cluster; then
+			meson test -C "$tmp/b" --no-rebuild --suite netns --suite cluster); then
 		fail "the netns or cluster suite does not skip without root"
 	fi
 	n=$(grep -cE '^ *[0-9]+/[0-9]+ .* SKIP ' "$tmp/test-nobody.log" || true)
