@@ -44,11 +44,19 @@ adapter sb tk1 mac=$(lan_mac sb tk1)
 adapter sb tk2 mac=$(lan_mac sb tk2)
 EOF
 # the agent runs as Pacemaker runs it: in HOST's namespace, with HOST's name
-# (the agent falls back to uname -n when no cluster answers crm_node -n)
+# (the agent falls back to uname -n when no cluster answers crm_node -n),
+# and with no descriptor but stdin, stdout and stderr: pacemaker-execd
+# closes the others (here the LAN's lock) before it runs an agent
 on() {
-	local h=$1
+	local h=$1 f
 	shift
-	ip netns exec "$(lan_ns "$h")" unshare --uts sh -c 'hostname "$0"; exec "$@"' "$h" "$@"
+	(
+		for f in /proc/"$BASHPID"/fd/*; do
+			f=${f##*/}
+			[ "$f" -gt 2 ] && eval "exec $f>&-"
+		done 2>/dev/null
+		exec ip netns exec "$(lan_ns "$h")" unshare --uts sh -c 'hostname "$0"; exec "$@"' "$h" "$@"
+	)
 }
 # ra HOST ACTION [NAME=VALUE...]: run the agent's ACTION, print its exit code
 ra() {
@@ -153,6 +161,106 @@ r=$(ra sb start OCF_RESKEY_config="$T/bad.conf")
 	not_ok "start bad conf: $r"
 lan_exec sb ip -br addr | grep -qE " ($A1|$A2)/" && not_ok "bad start changed sb"
 
+# --- start in the background: returns after the first round ------------------
+# c1's wire: every ARP frame it receives (arp-log.py); the announcements
+# are the frames from sb's tk1 / tk2 for a1's addresses (nothing else on
+# the LAN asks for them meanwhile).
+# Three rounds of two frames (one an address), 5 s apart.
+SCHED=0:arp-announce,5000:arp-announce,5000:arp-announce
+WIRE=$T/wire
+lan_exec c1 python3 "$HERE/../netns/arp-log.py" eth0 "$WIRE" &
+lan_atexit "kill $! 2>/dev/null"
+# wait_for SECONDS CMD...: poll CMD until it succeeds or the deadline
+# (read from the clock) passes
+wait_for() {
+	local end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+wait_for 20 grep -qx ready "$WIRE" 2>/dev/null || bail "arp-log.py did not start"
+TK="$(lan_mac sb tk1)|$(lan_mac sb tk2)"
+frames() { grep -cE "^($TK) ($A1|$A2) " "$WIRE"; }
+frames_at_least() { [ "$(frames)" -ge "$1" ]; }
+# bg_pid VERB: the pid of the detached ipto of that verb for a1, if any
+bg_pid() { pgrep -f -- "$IPTO -c $CONF $1 .*a1 .*--schedule $SCHED --background" | head -n 1; }
+lock_free() {
+	lan_exec sb sh -c 'f=/run/ipto/$(stat -L -c %i /proc/self/ns/net).lock
+		[ ! -e "$f" ] || flock -n "$f" true'
+}
+# the targets of PID's descriptors, one a line: "FD TARGET"
+fds() { for f in /proc/"$1"/fd/*; do echo "${f##*/} $(readlink "$f")"; done; }
+
+base=$(frames)
+r=$(ra sb start OCF_RESKEY_schedule="$SCHED")
+pid=$(bg_pid takeover)
+[ "$r" = 0 ] && [ -n "$pid" ] && kill -0 "$pid" &&
+	ok "start (background): 0, and the detached ipto ($pid) still runs after start returned" ||
+	not_ok "start (background): $r, child '${pid}' ($(cat "$T/ra.out"))"
+has sb tk1 "$A1" || has sb tk2 "$A1" && { has sb tk1 "$A2" || has sb tk2 "$A2"; } &&
+	ok "... both addresses are bound when start returns" || not_ok "... addresses: $(lan_exec sb ip -br addr | tr '\n' ';')"
+# the first round went out before start returned; give the capture the
+# time to read it: the 2nd round is due 5 s after the 1st
+wait_for 10 frames_at_least $((base + 2))
+n_ret=$(($(frames) - base))
+[ "$n_ret" = 2 ] && ok "... when start has returned, the wire has seen the first round only ($n_ret frames)" ||
+	not_ok "... frames at start's return: $n_ret (want 2)"
+if [ -n "$pid" ]; then
+	fl=$(fds "$pid")
+	[ "$(grep -E '^[012] ' <<<"$fl" | awk '{ print $2 }' | sort -u)" = /dev/null ] &&
+		ok "... the child's stdin, stdout and stderr are /dev/null" ||
+		not_ok "... the child's stdio: $(tr '\n' ';' <<<"$fl")"
+	grep -vE '^[012] ' <<<"$fl" | grep -qvE ' (socket|anon_inode):\[' &&
+		not_ok "... the child keeps a descriptor that is not its own socket or timer: $(tr '\n' ';' <<<"$fl")" ||
+		ok "... the child keeps no other descriptor than its own sockets and timer (no pipe, no file)"
+	[ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] &&
+		ok "... the child runs in its own session" || not_ok "... the child's session: $(ps -o sid= -p "$pid")"
+fi
+lock_free && ok "... the host lock is free while the child runs" || not_ok "... the lock is held"
+wait_for 30 frames_at_least $((base + 6))
+[ $(($(frames) - base)) = 6 ] &&
+	ok "the later rounds arrive after start returned: $(($(frames) - base)) of 6 frames" ||
+	not_ok "later rounds: $(($(frames) - base)) of 6 frames"
+wait_for 10 eval '! kill -0 "${pid:-0}" 2>/dev/null'
+! kill -0 "${pid:-0}" 2>/dev/null && ok "the child exits after the schedule" ||
+	not_ok "the child $pid still runs after its schedule"
+r=$(ra sb monitor)
+[ "$r" = 0 ] && ok "monitor after the background start: 0" || not_ok "monitor: $r"
+r=$(ra sb stop)
+[ "$r" = 0 ] && ! lan_exec sb ip -br addr | grep -qE " ($A1|$A2)/" &&
+	ok "stop: 0, nothing left" || not_ok "stop: $r ($(cat "$T/ra.out"))"
+
+# stop right after start: the addresses go, the child with them, and the
+# wire sees nothing after the first round
+base=$(frames)
+r=$(ra sb start OCF_RESKEY_schedule="$SCHED")
+pid=$(bg_pid takeover)
+[ "$r" = 0 ] && [ -n "$pid" ] && kill -0 "$pid" &&
+	ok "start again (background): 0, child $pid runs" || not_ok "start again: $r, child '${pid}'"
+r=$(ra sb stop)
+[ "$r" = 0 ] && ! lan_exec sb ip -br addr | grep -qE " ($A1|$A2)/" &&
+	ok "stop right after start: 0, both addresses gone" || not_ok "stop after start: $r ($(cat "$T/ra.out"))"
+! kill -0 "${pid:-0}" 2>/dev/null && ok "... the child is gone when stop returns" ||
+	not_ok "... the child $pid still runs after stop"
+# past the whole schedule's length (10 s after the 1st round), on the clock
+wait_for 10 frames_at_least $((base + 2))
+sleep 11
+[ $(($(frames) - base)) = 2 ] &&
+	ok "... no frame after the first round, past the schedule's end ($(($(frames) - base)) in all)" ||
+	not_ok "... frames after stop: $(($(frames) - base)) in all (want 2)"
+
+# background=false: start returns after the whole schedule
+base=$(frames)
+r=$(ra sb start OCF_RESKEY_schedule="$SCHED" OCF_RESKEY_background=false)
+wait_for 10 frames_at_least $((base + 6))
+[ "$r" = 0 ] && [ $(($(frames) - base)) = 6 ] && [ -z "$(bg_pid takeover)" ] &&
+	ok "background=false: start returns after all 3 rounds ($(($(frames) - base)) frames), no child left" ||
+	not_ok "background=false: $r, $(($(frames) - base)) frames, child '$(bg_pid takeover)'"
+r=$(ra sb stop)
+[ "$r" = 0 ] && ok "stop: 0" || not_ok "stop: $r"
+
 # --- on a1's own host: reclaim / release ---------------------------------------
 lan_exec a1 ip addr flush dev eth0 scope global
 if tester a1 -o interface=eth0; then
@@ -168,6 +276,15 @@ r=$(ra a1 monitor)
 r=$(ra a1 stop)
 ! has a1 eth0 "$A1" && ! has a1 eth0 "$A2" && [ "$r" = 0 ] &&
 	ok "stop on a1: 0, reclaim's addresses gone" || not_ok "stop on a1: $r"
+# reclaim in the background, stopped at once: the child goes with it
+r=$(ra a1 start OCF_RESKEY_schedule="$SCHED")
+pid=$(bg_pid reclaim)
+[ "$r" = 0 ] && [ -n "$pid" ] && kill -0 "$pid" && has a1 eth0 "$A1" &&
+	ok "start on a1 (background): 0, addresses bound, child $pid runs after start returned" ||
+	not_ok "start on a1 (background): $r, child '${pid}' ($(cat "$T/ra.out"))"
+r=$(ra a1 stop)
+[ "$r" = 0 ] && ! has a1 eth0 "$A1" && ! kill -0 "${pid:-0}" 2>/dev/null &&
+	ok "stop on a1 right after: 0, addresses and child gone" || not_ok "stop on a1 after a background start: $r"
 r=$(ra a1 start OCF_RESKEY_interface=)
 [ "$r" = 6 ] && ok "start on a1 without interface: 6" || not_ok "start no interface: $r"
 
