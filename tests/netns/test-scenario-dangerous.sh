@@ -18,10 +18,7 @@ lan_up --prefix iptosc-dg- --clients 3 --actives 1 --ips 1 --takeover 1 || exit 
 C=$(lan_ip4 a1)
 A1MAC=$(lan_mac a1 eth0)
 E=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $C/24 mac=$A1MAC
-adapter sb tk1
-EOF
+sc_conf "a1 $C/24 mac=$A1MAC" tk1
 
 # The management adapter is on this LAN but not in the plan.
 quiet_adapters sb mgmt

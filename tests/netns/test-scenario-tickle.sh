@@ -27,10 +27,7 @@ A1MAC=$(lan_mac a1 eth0)
 E=$(lan_mac sb tk1)
 C1=$(lan_ip4 c1)
 C2=$(lan_ip4 c2)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 mac=$A1MAC
-adapter sb tk1
-EOT
+sc_conf "a1 $C/24 mac=$A1MAC" tk1
 quiet_adapters sb mgmt
 pids=()
 lan_atexit 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; true'

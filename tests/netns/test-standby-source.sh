@@ -35,11 +35,7 @@ SB4=$(lan_ip4 sb)
 SB6=2001:db8:9::2
 C1=$(lan_ip4 c1)
 C16=$(lan_ip6 c1)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 $C6/64 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOT
+sc_conf "a1 $C/24 $C6/64 mac=$(lan_mac a1 eth0)" tk1 tk2
 quiet_adapters sb mgmt
 # the standby's own IPv6 address on another subnet; c1 reaches that
 # subnet on the link
