@@ -329,22 +329,6 @@ ka_setup() {
 	ka_start sb
 	wait_for 60 "sb's keepalived up" grep -q 'a1 backup: ' "$CL_DIR/sb/etc-keepalived/notify.log"
 }
-ka_start() {
-	local h=$1
-	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
-		--uts="$CL_DIR/ns/$h.uts" -- \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
-		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
-		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
-	disown
-}
-ka_signal() {
-	local p
-	for p in $(cl_pids "$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
-	done
-	return 0
-}
 ka_gone() { ! cl_pids a1 | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx keepalived; }
 holds() { lan_exec "$1" ip -br addr show dev "$2" | grep -q " $3/"; }
 ka_at() {
@@ -397,15 +381,6 @@ cables() {  # cables off|on: a1's veth peers leave / join the bridge
 unplug() { cables off; }
 replug() { cables on; }
 
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 
 # --- the client and the observer ----------------------------------------------
 

@@ -512,6 +512,41 @@ ka_kit() {
 	done
 }
 
+# wait_for SECS DESCRIPTION CMD...: poll CMD every 0.1 s until it succeeds;
+# after SECS seconds (by the clock) the caller's fail "not within SECSs:
+# DESCRIPTION".
+wait_for() {
+	local t=$1 what=$2 t0=$SECONDS
+	shift 2
+	while [ $((SECONDS - t0)) -lt "$t" ]; do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "not within ${t}s: $what"
+}
+
+# ka_start HOST: keepalived in HOST's namespaces, in the background, with
+# /etc/keepalived/keepalived.conf (ka_kit), logging to
+# $CL_DIR/HOST/keepalived.log.
+ka_start() {
+	local h=$1
+	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
+		--uts="$CL_DIR/ns/$h.uts" -- \
+		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
+		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
+		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
+	disown
+}
+# ka_signal HOST SIG: SIG to HOST's keepalived processes (ours: in its
+# namespace).
+ka_signal() {
+	local p
+	for p in $(cl_pids "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
+	done
+	return 0
+}
+
 # --- teardown ------------------------------------------------------------------
 
 cl_down() {

@@ -90,15 +90,6 @@ holds_none() { ! lan_exec "$1" ip -br addr show dev "$2" | grep -q -e " $SVC/" -
 not_on_sb() { ! lan_exec sb ip -br addr | grep -q -e " $SVC/" -e " $SVC6/"; }
 sb_serves() { holds sb tk1 tk2; }
 a1_serves() { holds a1 eth0 && not_on_sb; }
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 # since T: seconds since the clock read T (cl_now), 3 decimals
 since() { awk -v t0="$1" -v t1="$(cl_now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
 within() { awk -v d="$1" -v l="$2" 'BEGIN { exit !(d <= l) }'; }

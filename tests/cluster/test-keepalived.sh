@@ -68,22 +68,6 @@ for ((i = 0; i < 200; i++)); do
 	sleep 0.05
 done
 
-ka_start() {
-	local h=$1
-	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
-		--uts="$CL_DIR/ns/$h.uts" -- \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
-		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
-		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
-	disown
-}
-ka_signal() {  # ka_signal HOST SIG: HOST's keepalived (ours: in its namespace)
-	local p
-	for p in $(cl_pids "$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
-	done
-	return 0
-}
 ka_gone() { ! cl_pids "$1" | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx keepalived; }
 # holds HOST IF [IF6]: the IPv4 address on IF, the IPv6 one on IF6 (or
 # IF); holds_none HOST IF: neither on IF
@@ -92,15 +76,6 @@ holds() {
 		lan_exec "$1" ip -br addr show dev "${3:-$2}" | grep -q " $SVC6/"
 }
 holds_none() { ! lan_exec "$1" ip -br addr show dev "$2" | grep -q -e " $SVC/" -e " $SVC6/"; }
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 
 ka_start a1
 wait_for 60 "a1 master, $SVC and $SVC6 on eth0" holds a1 eth0
