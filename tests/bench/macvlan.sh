@@ -13,6 +13,8 @@
 # happens in namespaces made here (prefix mvlb-), removed on exit.
 # Prints one table; doc/macvlan.md shows one run of it.
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 BUILD=
 NS_LIST="1 16 64"
 REPS=7
@@ -25,10 +27,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || {
-	echo "macvlan.sh: no build directory" >&2
-	exit 2
-}
+bench_build macvlan.sh "$BUILD"
 export IPTO_BUILD_ROOT=$BUILD
 # shellcheck source=../netns/lan.sh
 . "$SRC/tests/netns/lan.sh"

@@ -67,6 +67,8 @@ usage() {
 [ "$(nice)" -ge 10 ] || exec nice -n 10 "$0" "$@"
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 HERE=$SRC/tests/bench
 BUILD=
 ENGINES=both
@@ -89,10 +91,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || {
-	echo "outage.sh: no build directory (meson setup build && meson compile -C build)" >&2
-	exit 2
-}
+bench_build outage.sh "$BUILD"
 IPTO=$BUILD/examples/ipto
 PROBE=$HERE/outage-probe.py
 AGENT=$SRC/examples/ocf/ipto
