@@ -72,21 +72,24 @@ for n in $NS_LIST; do
 		echo "adapter sb macvlan:mgmt count $n"
 	} >"$conf"
 	od=() pre=() gone=()
-	for ((r = 0; r < REPS; r++)); do
-		on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
-			{ echo "macvlan.sh: takeover failed" >&2; exit 1; }
+	# release_from: t0 (date +%s%N), then ipto release --fail a1 (exit 1
+	# when it fails).
+	release_from() {
 		t0=$(date +%s%N)
 		on_sb "$IPTO" -c "$conf" release --fail a1 >/dev/null ||
 			{ echo "macvlan.sh: release failed" >&2; exit 1; }
+	}
+	for ((r = 0; r < REPS; r++)); do
+		on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
+			{ echo "macvlan.sh: takeover failed" >&2; exit 1; }
+		release_from
 		od+=("$(ms_since "$t0")")
 		gone_within || { echo "macvlan.sh: the reaper left $(links) link(s)" >&2; exit 1; }
 		gone+=("$(ms_since "$t0")")
 		on_sb "$IPTO" -c "$conf" adapters --create -s sb >/dev/null &&
 			on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
 			{ echo "macvlan.sh: pre-created takeover failed" >&2; exit 1; }
-		t0=$(date +%s%N)
-		on_sb "$IPTO" -c "$conf" release --fail a1 >/dev/null ||
-			{ echo "macvlan.sh: release failed" >&2; exit 1; }
+		release_from
 		pre+=("$(ms_since "$t0")")
 		on_sb "$IPTO" -c "$conf" adapters --delete -s sb >/dev/null
 	done
