@@ -186,6 +186,29 @@ sc_conf() {
 	} >"$sc_tmp/cluster.conf"
 }
 
+# sc_one_ip PREFIX CLIENTS: the LAN of one active node with one address
+# (lan_up --prefix PREFIX, CLIENTS clients, one takeover adapter); sets C
+# (a1's address), A1MAC, E (tk1's MAC), writes the description (a1 with C,
+# the standby's tk1) and quiets the management adapter (quiet_adapters).
+sc_one_ip() {
+	lan_up --prefix "$1" --clients "$2" --actives 1 --ips 1 --takeover 1 || exit 1
+	C=$(lan_ip4 a1)
+	A1MAC=$(lan_mac a1 eth0)
+	# shellcheck disable=SC2034 # the test's
+	E=$(lan_mac sb tk1)
+	sc_conf "a1 $C/24 mac=$A1MAC" tk1
+	quiet_adapters sb mgmt
+}
+
+# sc_reach_a1: c1 and c2 ping C; each then holds a1's MAC for it.
+sc_reach_a1() {
+	local c
+	for c in c1 c2; do
+		pings $c "$C"
+		check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
+	done
+}
+
 # wait_for FILE JQ-FILTER: poll FILE (JSON lines) until a line matches,
 # for up to 15 s by the clock; says what FILE held when none did.
 wait_for() {

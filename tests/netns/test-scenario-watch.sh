@@ -17,16 +17,8 @@ command -v jq >/dev/null || { echo "not ok - jq is missing (.ci/deps)"; exit 1; 
 command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
 command -v tshark >/dev/null || { echo "not ok - tshark is missing (.ci/deps)"; exit 1; }
 
-lan_up --prefix wch-w- --clients 2 --actives 1 --ips 1 --takeover 1 || exit 1
-C=$(lan_ip4 a1)
-A1MAC=$(lan_mac a1 eth0)
-E=$(lan_mac sb tk1)
-sc_conf "a1 $C/24 mac=$A1MAC" tk1
-quiet_adapters sb mgmt
-for c in c1 c2; do
-	pings $c "$C"
-	check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
-done
+sc_one_ip wch-w- 2
+sc_reach_a1
 # a1 fails without bringing anything down; the standby takes C over.
 ipto_on sb -c "$sc_tmp/cluster.conf" takeover --fail a1
 check "ipto takeover exits 0" [ $rc = 0 ]
