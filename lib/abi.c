@@ -62,6 +62,18 @@ void ipto_sized_copy_out(void *out, const void *ours, size_t our_sz)
 		memset((char *)out + our_sz, 0, caller_sz - our_sz);
 }
 
+bool ipto_sized_array_ok(const void *out, size_t stride, size_t max)
+{
+	size_t i;
+
+	if (max && !out)
+		return false;
+	for (i = 0; i < max; i++)
+		if (ipto_sized_get_sz((const char *)out + i * stride) < sizeof(size_t))
+			return false;
+	return true;
+}
+
 int ipto_ops_copy(struct ipto_ctx *ctx, const char *who, void *out,
 		  size_t our_sz, const void *ops)
 {

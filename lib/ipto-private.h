@@ -157,6 +157,13 @@ int ipto_ops_copy(struct ipto_ctx *ctx, const char *who, void *out,
  */
 void ipto_sized_copy_out(void *out, const void *ours, size_t our_sz);
 
+/*
+ * An output array of @max sized structs of @stride bytes each at @out, as
+ * the list calls take it: true when @out is set (or @max is 0) and each
+ * element's sz covers at least sz itself.
+ */
+bool ipto_sized_array_ok(const void *out, size_t stride, size_t max);
+
 /* The caller's sz of a sized struct at @p (read without aliasing games). */
 static inline size_t ipto_sized_get_sz(const void *p)
 {

@@ -343,11 +343,8 @@ IPTO_EXPORT int ipto_macvlan_list(struct ipto_binder *binder,
 	size_t i;
 	int n;
 
-	if (!binder || (max && !out))
+	if (!binder || !ipto_sized_array_ok(out, sizeof(*out), max))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t))
-			return -EINVAL;
 	n = macvlan_collect(binder, standby, &all);
 	if (n < 0)
 		return n;

@@ -21,4 +21,11 @@ int ipto_neigh_add_read(struct ipto_neigh_set *set, const struct ipto_addr *addr
 /* The set's context, for messages. */
 struct ipto_ctx *ipto_neigh_set_ctx(const struct ipto_neigh_set *set);
 
+/* The default place of the watch-seen file for the calling thread's
+ * network namespace, RECORD_ROOT/<netns inode>/IPTO_NEIGH_SEEN_FILE, into
+ * @buf of @len bytes: 0, or -errno when the namespace cannot be found
+ * (logged as "@who: cannot find the network namespace: ...", @ctx). */
+int ipto_neigh_seen_default(struct ipto_ctx *ctx, const char *who, char *buf,
+			    size_t len);
+
 #endif /* IPTO_NEIGH_PRIVATE_H */

@@ -671,20 +671,30 @@ IPTO_EXPORT int ipto_neigh_set_add_seen(struct ipto_neigh_set *set,
 		return -EINVAL;
 	}
 	if (!path) {
-		struct stat st;
+		int r = ipto_neigh_seen_default(set->ctx, "neigh", def, sizeof(def));
 
-		if (stat("/proc/thread-self/ns/net", &st) < 0) {
-			int r = -errno;
-
-			log_err(set->ctx, "neigh: cannot find the network namespace: %s\n",
-				ipto_strerror(r));
+		if (r < 0)
 			return r;
-		}
-		snprintf(def, sizeof(def), "%s/%lu/%s", RECORD_ROOT,
-			 (unsigned long)st.st_ino, IPTO_NEIGH_SEEN_FILE);
 		path = def;
 	}
 	return load(set, path, IPTO_NEIGH_WATCH, subnet, true);
+}
+
+int ipto_neigh_seen_default(struct ipto_ctx *ctx, const char *who, char *buf,
+			    size_t len)
+{
+	struct stat st;
+
+	if (stat("/proc/thread-self/ns/net", &st) < 0) {
+		int r = -errno;
+
+		log_err(ctx, "%s: cannot find the network namespace: %s\n", who,
+			ipto_strerror(r));
+		return r;
+	}
+	snprintf(buf, len, "%s/%lu/%s", RECORD_ROOT, (unsigned long)st.st_ino,
+		 IPTO_NEIGH_SEEN_FILE);
+	return 0;
 }
 
 int ipto_neigh_add_read(struct ipto_neigh_set *set, const struct ipto_addr *addr,

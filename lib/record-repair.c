@@ -284,11 +284,8 @@ IPTO_EXPORT int ipto_record_repair(struct ipto_binder *binder,
 	size_t i;
 	int r;
 
-	if (!binder || (max && !out))
+	if (!binder || !ipto_sized_array_ok(out, sizeof(*out), max))
 		return -EINVAL;
-	for (i = 0; i < max; i++)
-		if (out[i].sz < sizeof(size_t))
-			return -EINVAL;
 	if (!binder->ops.adapter_dump || !binder->ops.addr_dump)
 		return ipto_binder_unsupported(binder, "dumps (to find orphaned changes)");
 	r = record_orphans_read(binder->ctx, binder, true, "repair", &found);

@@ -13,6 +13,7 @@
  * ipto_watch_write_seen() writes as a neighbour list.
  */
 #include "watch-private.h"
+#include "neigh-private.h"
 
 #include <ipto/ipto-neigh.h>
 
@@ -875,16 +876,9 @@ IPTO_EXPORT int ipto_watch_write_seen(struct ipto_watch *w, const char *path,
 	if (!w)
 		return -EINVAL;
 	if (!path) {
-		struct stat st;
-
-		if (stat("/proc/thread-self/ns/net", &st) < 0) {
-			r = -errno;
-			log_err(w->ctx, "watch: cannot find the network namespace: %s\n",
-				ipto_strerror(r));
+		r = ipto_neigh_seen_default(w->ctx, "watch", def, sizeof(def));
+		if (r < 0)
 			return r;
-		}
-		snprintf(def, sizeof(def), "%s/%lu/%s", RECORD_ROOT_DIR,
-			 (unsigned long)st.st_ino, IPTO_NEIGH_SEEN_FILE);
 		path = def;
 	}
 	name = strrchr(path, '/');

@@ -223,26 +223,19 @@ printf 'node a1 192.0.2.11/24\nadapter a1 tk1 mac=02:00:5e:30:01:01\n' >clash.co
 usage_error "clash.conf:2: " check -c clash.conf
 # neighbour and neighbours-file lines (doc/neighbour-list.md)
 nb() { printf 'node a1 192.0.2.11/24 mac=02:00:5e:20:01:00\nadapter sb tk1 mac=02:00:5e:30:01:01\n%s\n' "$1" >nb.conf; }
-nb 'neighbour 192.0.2.300'
-usage_error 'nb.conf:3: "192.0.2.300" is not an IPv4 or IPv6 address (without a prefix)' check -c nb.conf
-nb 'neighbour 192.0.2.50/24'
-usage_error 'nb.conf:3: "192.0.2.50/24" is not an IPv4 or IPv6 address' check -c nb.conf
-nb 'neighbour ff02::1'
-usage_error "nb.conf:3: ff02::1 is no neighbour (multicast" check -c nb.conf
-nb 'neighbour 192.0.2.50 01:00:5e:00:00:01'
-usage_error "nb.conf:3: 01:00:5e:00:00:01 is not a unicast MAC" check -c nb.conf
-nb 'neighbour 192.0.2.50 00:00:5e:00:53:50 extra'
-usage_error "nb.conf:3: unexpected 'extra'" check -c nb.conf
-nb 'neighbour 192.0.2.50 node=a9'
-usage_error "nb.conf:3: node=a9: no such node" check -c nb.conf
-nb 'neighbour'
-usage_error "nb.conf:3: 'neighbour' needs an address" check -c nb.conf
-nb 'neighbours-file a1 relative.neigh'
-usage_error "nb.conf:3: 'relative.neigh' is not an absolute path" check -c nb.conf
-nb 'neighbours-file a9 /x.neigh'
-usage_error "nb.conf:3: a9: no such node" check -c nb.conf
-nb $'neighbours-file a1 /x.neigh\nneighbours-file a1 /y.neigh'
-usage_error "nb.conf:4: node a1 has a neighbours-file already" check -c nb.conf
+# nb_refused LINE MESSAGE: the description with LINE as its third line is
+# refused, naming MESSAGE.
+nb_refused() { nb "$1"; usage_error "$2" check -c nb.conf; }
+nb_refused 'neighbour 192.0.2.300' 'nb.conf:3: "192.0.2.300" is not an IPv4 or IPv6 address (without a prefix)'
+nb_refused 'neighbour 192.0.2.50/24' 'nb.conf:3: "192.0.2.50/24" is not an IPv4 or IPv6 address'
+nb_refused 'neighbour ff02::1' "nb.conf:3: ff02::1 is no neighbour (multicast"
+nb_refused 'neighbour 192.0.2.50 01:00:5e:00:00:01' "nb.conf:3: 01:00:5e:00:00:01 is not a unicast MAC"
+nb_refused 'neighbour 192.0.2.50 00:00:5e:00:53:50 extra' "nb.conf:3: unexpected 'extra'"
+nb_refused 'neighbour 192.0.2.50 node=a9' "nb.conf:3: node=a9: no such node"
+nb_refused 'neighbour' "nb.conf:3: 'neighbour' needs an address"
+nb_refused 'neighbours-file a1 relative.neigh' "nb.conf:3: 'relative.neigh' is not an absolute path"
+nb_refused 'neighbours-file a9 /x.neigh' "nb.conf:3: a9: no such node"
+nb_refused $'neighbours-file a1 /x.neigh\nneighbours-file a1 /y.neigh' "nb.conf:4: node a1 has a neighbours-file already"
 # good lines: plan --json counts them; a missing neighbours-file is no
 # error; --no-directed tells none
 nb $'neighbour 192.0.2.50 00:00:5e:00:53:50\nneighbour 192.0.2.51 node=a1\nneighbour 198.51.100.9\nneighbours-file a1 '"$tmp"'/none.neigh'

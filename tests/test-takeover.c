@@ -752,24 +752,22 @@ END_TEST
 static Suite *takeover_suite(void)
 {
 	Suite *s = suite_create("takeover");
-	TCase *tc = tcase_create("engine");
+	TCase *tc;
 
-	tcase_add_test(tc, takeover_binds_each_ip_on_its_own_adapter);
-	tcase_add_test(tc, takeover_ipv6_without_dad_and_na);
+	tc = test_tcase(s, "engine", takeover_binds_each_ip_on_its_own_adapter,
+			takeover_ipv6_without_dad_and_na,
+			takeover_injector_faults_change_nothing,
+			takeover_twice_is_harmless_and_undo_keeps_what_it_found,
+			takeover_release_plan_removes_addresses,
+			takeover_keep_devconf_only_warns, takeover_bad_input,
+			takeover_schedule_rounds_and_fd,
+			takeover_default_schedule_converges_both_client_kinds,
+			takeover_run_blocking_sends_every_round,
+			takeover_reads_arp_settings_with_the_link,
+			takeover_refresh_report_stays_bounded,
+			takeover_later_rounds_skip_released_addresses,
+			takeover_guards_every_adapter_of_the_standby);
 	tcase_add_loop_test(tc, takeover_fault_at_every_step_changes_nothing, 0, 2);
-	tcase_add_test(tc, takeover_injector_faults_change_nothing);
-	tcase_add_test(tc, takeover_twice_is_harmless_and_undo_keeps_what_it_found);
-	tcase_add_test(tc, takeover_release_plan_removes_addresses);
-	tcase_add_test(tc, takeover_keep_devconf_only_warns);
-	tcase_add_test(tc, takeover_bad_input);
-	tcase_add_test(tc, takeover_schedule_rounds_and_fd);
-	tcase_add_test(tc, takeover_default_schedule_converges_both_client_kinds);
-	tcase_add_test(tc, takeover_run_blocking_sends_every_round);
-	tcase_add_test(tc, takeover_reads_arp_settings_with_the_link);
-	tcase_add_test(tc, takeover_refresh_report_stays_bounded);
-	tcase_add_test(tc, takeover_later_rounds_skip_released_addresses);
-	tcase_add_test(tc, takeover_guards_every_adapter_of_the_standby);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

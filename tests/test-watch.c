@@ -876,32 +876,16 @@ END_TEST
 static Suite *watch_suite(void)
 {
 	Suite *s = suite_create("watch");
-	TCase *tc = tcase_create("watch");
+	TCase *tc;
 
-	tcase_add_test(tc, watch_defend_v4);
-	tcase_add_test(tc, watch_defend_interval);
-	tcase_add_test(tc, watch_not_conflicts);
-	tcase_add_test(tc, watch_probes);
-	tcase_add_test(tc, watch_seen);
-	tcase_add_test(tc, watch_remove);
-	tcase_add_test(tc, watch_report_only);
-	tcase_add_test(tc, watch_defend_v6);
-	tcase_add_test(tc, watch_defend_fails);
-	tcase_add_test(tc, watch_bad_args);
-	tcase_add_test(tc, watch_add_plan);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("conns");
+	test_tcase(s, "watch", watch_defend_v4, watch_defend_interval,
+		   watch_not_conflicts, watch_probes, watch_seen, watch_remove,
+		   watch_report_only, watch_defend_v6, watch_defend_fails,
+		   watch_bad_args, watch_add_plan);
+	tc = test_tcase(s, "conns", conn_format_errors, tickle_v4_bytes,
+			tickle_v6_bytes, tickle_send_checks);
 	tcase_add_loop_test(tc, conn_parse_lines, 0, (int)ARRAY_N(conn_lines));
-	tcase_add_test(tc, conn_format_errors);
-	tcase_add_test(tc, tickle_v4_bytes);
-	tcase_add_test(tc, tickle_v6_bytes);
-	tcase_add_test(tc, tickle_send_checks);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("probe");
-	tcase_add_test(tc, probe_checks);
-	suite_add_tcase(s, tc);
+	test_tcase(s, "probe", probe_checks);
 	return s;
 }
 

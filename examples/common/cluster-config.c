@@ -791,3 +791,12 @@ int cluster_resolve_macs_here(struct cluster *c, struct ipto_binder *binder,
 	}
 	return 0;
 }
+
+int cluster_add_option(struct cluster *c, int kind, const char *arg, char *err,
+		       size_t errlen)
+{
+	if (kind == 'c')
+		return cluster_load_file(c, arg, err, errlen);
+	return cluster_add_spec(c, kind == 'n' ? "node" : "adapter",
+				kind == 'n' ? "--node" : "--adapter", arg, err, errlen);
+}

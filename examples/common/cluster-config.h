@@ -76,6 +76,11 @@ int cluster_load_file(struct cluster *c, const char *path, char *err,
  * @opt the option's name for messages ("--node"). */
 int cluster_add_spec(struct cluster *c, const char *kind, const char *opt,
 		     const char *spec, char *err, size_t errlen);
+/* cluster_add_option - one of the description options of the command
+ * line, in the order given: @kind 'c' (-c FILE: cluster_load_file), 'n'
+ * (--node SPEC) or 'a' (--adapter SPEC: cluster_add_spec). */
+int cluster_add_option(struct cluster *c, int kind, const char *arg, char *err,
+		       size_t errlen);
 /* cluster_resolve_macs - add the adapters given without mac=, reading each
  * one's MAC through @binder, which sees this host's interfaces only: with
  * @local_standby set, an adapter of any other standby without mac= is an

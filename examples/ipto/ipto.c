@@ -641,14 +641,8 @@ static void load_cluster(void)
 	if (r < 0)
 		exit(cli_fail(r, "cannot create a pool: %s", ipto_strerror(r)));
 	for (i = 0; i < cli.n_dirs; i++) {
-		const struct directive *d = &cli.dirs[i];
-
-		if (d->kind == 'c')
-			r = cluster_load_file(cluster, d->arg, err, sizeof(err));
-		else
-			r = cluster_add_spec(cluster, d->kind == 'n' ? "node" : "adapter",
-					     d->kind == 'n' ? "--node" : "--adapter",
-					     d->arg, err, sizeof(err));
+		r = cluster_add_option(cluster, cli.dirs[i].kind, cli.dirs[i].arg, err,
+				       sizeof(err));
 		if (r < 0)
 			cli_die_config(r, "%s", err);
 	}

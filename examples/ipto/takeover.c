@@ -875,6 +875,30 @@ static int reclaim_plan(enum ipto_plan_action action, const char *node,
 	return r;
 }
 
+/* The reclaim plan of @node's @n addresses (reclaim_plan) run with the
+ * reclaim mark; a failure to plan is said as "@what: why". The exit
+ * status. */
+static int reclaim_run(enum ipto_plan_action action, const char *node,
+		       const struct ipto_addr *ips, char (*ifnames)[16],
+		       const struct ipto_mac *macs, size_t n, const char *what)
+{
+	struct ipto_pool *pool = NULL;
+	struct ipto_plan *plan = NULL;
+	int r;
+
+	r = reclaim_plan(action, node, ips, ifnames, macs, n, &pool, &plan);
+	if (r < 0) {
+		r = cli_fail(r, "%s: %s", what, diag_why(r));
+	} else {
+		run_flags = IPTO_TAKEOVER_RECLAIM;
+		r = run_plan(plan);
+		run_flags = 0;
+	}
+	ipto_plan_unref(plan);
+	ipto_pool_unref(pool);
+	return r;
+}
+
 /* What a reclaim of @node added on this host (marked in the kernel). */
 static int release_reclaimed(const char *node, bool *found)
 {
@@ -883,8 +907,6 @@ static int release_reclaimed(const char *node, bool *found)
 	struct ipto_addr *ips = NULL;
 	struct ipto_mac *macs = NULL;
 	char (*ifnames)[16] = NULL;
-	struct ipto_pool *pool = NULL;
-	struct ipto_plan *plan = NULL;
 	int nl, na = 0, i, r;
 	size_t n = 0;
 
@@ -923,20 +945,11 @@ static int release_reclaimed(const char *node, bool *found)
 	free(links);
 	free(addrs);
 	r = EXIT_SUCCESS;
-	if (n == 0)
-		goto out;
-	*found = true;
-	r = reclaim_plan(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n, &pool, &plan);
-	if (r < 0) {
-		r = cli_fail(r, "release: %s", diag_why(r));
-		goto out;
+	if (n > 0) {
+		*found = true;
+		r = reclaim_run(IPTO_PLAN_ACTION_UNBIND, node, ips, ifnames, macs, n,
+				"release");
 	}
-	run_flags = IPTO_TAKEOVER_RECLAIM;
-	r = run_plan(plan);
-	run_flags = 0;
-out:
-	ipto_plan_unref(plan);
-	ipto_pool_unref(pool);
 	free(ips);
 	free(macs);
 	free(ifnames);
@@ -1047,8 +1060,7 @@ int cmd_reclaim(void)
 	struct ipto_addr *ips = NULL;
 	struct ipto_mac *macs;
 	char (*ifnames)[16];
-	struct ipto_pool *pool = NULL;
-	struct ipto_plan *plan = NULL;
+	char what[300];
 	size_t i, n;
 	int r;
 
@@ -1072,16 +1084,8 @@ int cmd_reclaim(void)
 		macs[i] = info.mac;
 		snprintf(ifnames[i], sizeof(ifnames[i]), "%s", cli.interface);
 	}
-	r = reclaim_plan(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, &pool,
-			 &plan);
-	if (r < 0)
-		r = cli_fail(r, "reclaim --node %s: %s", cli.node_sel, diag_why(r));
-	else {
-		run_flags = IPTO_TAKEOVER_RECLAIM;
-		r = run_plan(plan);
-	}
-	ipto_plan_unref(plan);
-	ipto_pool_unref(pool);
+	snprintf(what, sizeof(what), "reclaim --node %s", cli.node_sel);
+	r = reclaim_run(IPTO_PLAN_ACTION_BIND, cli.node_sel, ips, ifnames, macs, n, what);
 	free(ips);
 	free(macs);
 	free(ifnames);

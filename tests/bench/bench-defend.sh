@@ -7,20 +7,14 @@
 # and the standby's announcement in the capture on the standby's adapter
 # (tshark time stamps), median [min-max]. As root.
 set -u
-build=$(realpath "${1:-build}")
+# shellcheck source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
+bench_scenario_env "${1:-build}"
 reps=${2:-3}
-src=$(realpath "$(dirname "$0")/../..")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root" >&2; exit 77; }
-export IPTO_BUILD_ROOT=$build NEIGH_WATCH=$build/tests/netns/neigh-watch LAN_SH=$src/tests/netns/lan.sh
-v=()
+v=() out=
 for ((i = 1; i <= reps; i++)); do
-	out=$("$src/tests/netns/test-scenario-watch.sh" "$build/examples/ipto" "$build/examples/ipto-agent" 2>&1)
+	bench_scenario_run watch "$i" '^# defence on the wire [0-9.]+ ms after'
 	ms=$(sed -n 's/^# defence on the wire \([0-9.]*\) ms after.*/\1/p' <<<"$out")
-	if [ -z "$ms" ] || grep -q '^not ok' <<<"$out"; then
-		echo "run $i failed:" >&2
-		grep -E '^not ok|^#' <<<"$out" >&2
-		exit 1
-	fi
 	v+=("$ms")
 done
 echo "defence after a conflict, $(date -u '+%Y-%m-%d %H:%M UTC'), $reps runs"
@@ -28,4 +22,4 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) CPUs
 echo
 printf '%-44s %s\n' "measure" "ms median [min-max]"
 printf '%-44s %s\n' "a1's gratuitous ARP -> standby's announcement" \
-	"$(printf '%s\n' "${v[@]}" | sort -g | awk '{ x[NR] = $1 } END { printf "%.3f [%.3f-%.3f]", x[int((NR + 1) / 2)], x[1], x[NR] }')"
+	"$(printf '%s\n' "${v[@]}" | bench_figure)"

@@ -30,6 +30,8 @@
 #               takeover (bench-takeover allocs), every frame again
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 BUILD=
 REPS=7
 N=16
@@ -42,13 +44,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || { echo "directed.sh: no build directory" >&2; exit 2; }
+bench_build directed.sh "$BUILD"
 B=$BUILD/tests/bench
 IPTO=$BUILD/examples/ipto
-for p in "$B/bench-takeover" "$B/bench-floor" "$B/bench-exec" "$IPTO"; do
-	[ -x "$p" ] || { echo "directed.sh: $p not built" >&2; exit 2; }
-done
-[ "$(id -u)" = 0 ] || { echo "directed.sh: needs root (network namespaces)" >&2; exit 77; }
+bench_built directed.sh "$B/bench-takeover" "$B/bench-floor" "$B/bench-exec" "$IPTO"
+bench_root directed.sh
 TMP=$(mktemp -d /tmp/iptobd.XXXXXX)
 RAW=$TMP/raw.tsv
 : >"$RAW"

@@ -13,6 +13,8 @@
 # happens in namespaces made here (prefix mvlb-), removed on exit.
 # Prints one table; doc/macvlan.md shows one run of it.
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 BUILD=
 NS_LIST="1 16 64"
 REPS=7
@@ -25,10 +27,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || {
-	echo "macvlan.sh: no build directory" >&2
-	exit 2
-}
+bench_build macvlan.sh "$BUILD"
 export IPTO_BUILD_ROOT=$BUILD
 # shellcheck source=../netns/lan.sh
 . "$SRC/tests/netns/lan.sh"
@@ -73,21 +72,24 @@ for n in $NS_LIST; do
 		echo "adapter sb macvlan:mgmt count $n"
 	} >"$conf"
 	od=() pre=() gone=()
-	for ((r = 0; r < REPS; r++)); do
-		on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
-			{ echo "macvlan.sh: takeover failed" >&2; exit 1; }
+	# release_from: t0 (date +%s%N), then ipto release --fail a1 (exit 1
+	# when it fails).
+	release_from() {
 		t0=$(date +%s%N)
 		on_sb "$IPTO" -c "$conf" release --fail a1 >/dev/null ||
 			{ echo "macvlan.sh: release failed" >&2; exit 1; }
+	}
+	for ((r = 0; r < REPS; r++)); do
+		on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
+			{ echo "macvlan.sh: takeover failed" >&2; exit 1; }
+		release_from
 		od+=("$(ms_since "$t0")")
 		gone_within || { echo "macvlan.sh: the reaper left $(links) link(s)" >&2; exit 1; }
 		gone+=("$(ms_since "$t0")")
 		on_sb "$IPTO" -c "$conf" adapters --create -s sb >/dev/null &&
 			on_sb "$IPTO" -c "$conf" takeover --fail a1 --schedule once >/dev/null ||
 			{ echo "macvlan.sh: pre-created takeover failed" >&2; exit 1; }
-		t0=$(date +%s%N)
-		on_sb "$IPTO" -c "$conf" release --fail a1 >/dev/null ||
-			{ echo "macvlan.sh: release failed" >&2; exit 1; }
+		release_from
 		pre+=("$(ms_since "$t0")")
 		on_sb "$IPTO" -c "$conf" adapters --delete -s sb >/dev/null
 	done

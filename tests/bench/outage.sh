@@ -67,6 +67,8 @@ usage() {
 [ "$(nice)" -ge 10 ] || exec nice -n 10 "$0" "$@"
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 HERE=$SRC/tests/bench
 BUILD=
 ENGINES=both
@@ -89,10 +91,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || {
-	echo "outage.sh: no build directory (meson setup build && meson compile -C build)" >&2
-	exit 2
-}
+bench_build outage.sh "$BUILD"
 IPTO=$BUILD/examples/ipto
 PROBE=$HERE/outage-probe.py
 AGENT=$SRC/examples/ocf/ipto
@@ -248,42 +247,7 @@ pc_setup() {
 		install -m 755 "$AGENT" "$CL_DIR/$h/ra/libipto/ipto" || fail "install agent"
 	done
 	pcmk_up a1 sb || fail "the cluster did not come up"
-	cl_exec a1 cibadmin --create -o resources --xml-text "
-<primitive id='ip-a1' class='ocf' provider='libipto' type='ipto'>
-  <instance_attributes id='ip-a1-ia'>
-    <nvpair id='ip-a1-config' name='config' value='$CONF'/>
-    <nvpair id='ip-a1-node' name='node' value='a1'/>
-    <nvpair id='ip-a1-if' name='interface' value='eth0'/>
-    <nvpair id='ip-a1-ipto' name='ipto' value='$IPTO'/>
-  </instance_attributes>
-  <operations>
-    <op id='ip-a1-mon' name='monitor' interval='2s' timeout='20s'/>
-    <op id='ip-a1-start' name='start' interval='0' timeout='30s'/>
-    <op id='ip-a1-stop' name='stop' interval='0' timeout='30s'/>
-  </operations>
-</primitive>" || fail "cibadmin ip-a1"
-	cl_exec a1 cibadmin --create -o resources --xml-text "
-<primitive id='vip' class='ocf' provider='heartbeat' type='IPaddr2'>
-  <instance_attributes id='vip-ia'>
-    <nvpair id='vip-ip' name='ip' value='$VIP'/>
-    <nvpair id='vip-mask' name='cidr_netmask' value='24'/>
-  </instance_attributes>
-  <instance_attributes id='vip-ia-a1' score='2'>
-    <rule id='vip-r-a1' score='0'><expression id='vip-e-a1' attribute='#uname' operation='eq' value='a1'/></rule>
-    <nvpair id='vip-nic-a1' name='nic' value='eth0'/>
-  </instance_attributes>
-  <instance_attributes id='vip-ia-sb' score='1'>
-    <rule id='vip-r-sb' score='0'><expression id='vip-e-sb' attribute='#uname' operation='eq' value='sb'/></rule>
-    <nvpair id='vip-nic-sb' name='nic' value='mgmt'/>
-  </instance_attributes>
-  <operations>
-    <op id='vip-mon' name='monitor' interval='2s' timeout='20s'/>
-  </operations>
-</primitive>" || fail "cibadmin vip"
-	cl_exec a1 cibadmin --create -o constraints --xml-text \
-		"<rsc_location id='ip-a1-home' rsc='ip-a1' node='a1' score='100'/>" || fail "constraint"
-	cl_exec a1 cibadmin --create -o constraints --xml-text \
-		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" || fail "constraint"
+	pcmk_ipto_vip "$CONF" "$IPTO" "$VIP" || fail "cibadmin"
 }
 # pc_at NODE: both resources run on NODE only and no action is pending
 # (crm_mon names the node as soon as a start begins there).
@@ -364,22 +328,6 @@ ka_setup() {
 	ka_start sb
 	wait_for 60 "sb's keepalived up" grep -q 'a1 backup: ' "$CL_DIR/sb/etc-keepalived/notify.log"
 }
-ka_start() {
-	local h=$1
-	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
-		--uts="$CL_DIR/ns/$h.uts" -- \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
-		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
-		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
-	disown
-}
-ka_signal() {
-	local p
-	for p in $(cl_pids "$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
-	done
-	return 0
-}
 ka_gone() { ! cl_pids a1 | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx keepalived; }
 holds() { lan_exec "$1" ip -br addr show dev "$2" | grep -q " $3/"; }
 ka_at() {
@@ -432,15 +380,6 @@ cables() {  # cables off|on: a1's veth peers leave / join the bridge
 unplug() { cables off; }
 replug() { cables on; }
 
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 
 # --- the client and the observer ----------------------------------------------
 

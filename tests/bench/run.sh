@@ -50,6 +50,8 @@ usage() {
 }
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$SRC/tests/bench/bench-lib.sh"
 BUILD=
 NS_LIST="1 16 256 1024"
 REPS=7
@@ -79,17 +81,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-BUILD=$(cd "${BUILD:-$SRC/build}" 2>/dev/null && pwd) || {
-	echo "run.sh: no build directory (meson setup build && ninja -C build)" >&2
-	exit 2
-}
+bench_build run.sh "$BUILD"
 B=$BUILD/tests/bench
 IPTO=$BUILD/examples/ipto
-for p in "$B/bench-takeover" "$B/bench-floor" "$B/bench-watch" "$B/bench-exec" "$IPTO"; do
-	[ -x "$p" ] || { echo "run.sh: $p not built" >&2; exit 2; }
-done
+bench_built run.sh "$B/bench-takeover" "$B/bench-floor" "$B/bench-watch" "$B/bench-exec" "$IPTO"
 case $FAMILY in auto | 4 | 6) ;; *) usage ;; esac
-[ "$(id -u)" = 0 ] || { echo "run.sh: needs root (network namespaces)" >&2; exit 77; }
+bench_root run.sh
 
 IPADDR2=/usr/lib/ocf/resource.d/heartbeat/IPaddr2
 SEND_UA=/usr/libexec/heartbeat/send_ua

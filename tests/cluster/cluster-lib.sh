@@ -391,6 +391,55 @@ pcmk_wait_where() {
 	return 1
 }
 
+# pcmk_ipto_vip CONF IPTO VIP: the resources of the Pacemaker test and the
+# outage bench: ip-a1 (the libipto OCF agent for node a1 of CONF, with the
+# ipto command IPTO; monitor 2 s), vip (IPaddr2 on VIP/24: nic eth0 on a1,
+# mgmt on sb), each placed on a1 by preference (score 100). Returns 1
+# naming what cibadmin refused.
+pcmk_ipto_vip() {
+	local conf=$1 ipto=$2 vip=$3
+	cl_exec a1 cibadmin --create -o resources --xml-text "
+<primitive id='ip-a1' class='ocf' provider='libipto' type='ipto'>
+  <instance_attributes id='ip-a1-ia'>
+    <nvpair id='ip-a1-config' name='config' value='$conf'/>
+    <nvpair id='ip-a1-node' name='node' value='a1'/>
+    <nvpair id='ip-a1-if' name='interface' value='eth0'/>
+    <nvpair id='ip-a1-ipto' name='ipto' value='$ipto'/>
+  </instance_attributes>
+  <operations>
+    <op id='ip-a1-mon' name='monitor' interval='2s' timeout='20s'/>
+    <op id='ip-a1-start' name='start' interval='0' timeout='30s'/>
+    <op id='ip-a1-stop' name='stop' interval='0' timeout='30s'/>
+  </operations>
+</primitive>" ||
+		{ _cl_err "pcmk_ipto_vip: cibadmin ip-a1"; return 1; }
+	cl_exec a1 cibadmin --create -o resources --xml-text "
+<primitive id='vip' class='ocf' provider='heartbeat' type='IPaddr2'>
+  <instance_attributes id='vip-ia'>
+    <nvpair id='vip-ip' name='ip' value='$vip'/>
+    <nvpair id='vip-mask' name='cidr_netmask' value='24'/>
+  </instance_attributes>
+  <instance_attributes id='vip-ia-a1' score='2'>
+    <rule id='vip-r-a1' score='0'><expression id='vip-e-a1' attribute='#uname' operation='eq' value='a1'/></rule>
+    <nvpair id='vip-nic-a1' name='nic' value='eth0'/>
+  </instance_attributes>
+  <instance_attributes id='vip-ia-sb' score='1'>
+    <rule id='vip-r-sb' score='0'><expression id='vip-e-sb' attribute='#uname' operation='eq' value='sb'/></rule>
+    <nvpair id='vip-nic-sb' name='nic' value='mgmt'/>
+  </instance_attributes>
+  <operations>
+    <op id='vip-mon' name='monitor' interval='2s' timeout='20s'/>
+  </operations>
+</primitive>" ||
+		{ _cl_err "pcmk_ipto_vip: cibadmin vip"; return 1; }
+	cl_exec a1 cibadmin --create -o constraints --xml-text \
+		"<rsc_location id='ip-a1-home' rsc='ip-a1' node='a1' score='100'/>" ||
+		{ _cl_err "pcmk_ipto_vip: constraint"; return 1; }
+	cl_exec a1 cibadmin --create -o constraints --xml-text \
+		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" ||
+		{ _cl_err "pcmk_ipto_vip: constraint"; return 1; }
+}
+
 # pcmk_stop_all: every Pacemaker first (non-DC before DC stops hanging in
 # a half-stopped cluster), then corosync; KILL whatever is left.
 pcmk_stop_all() {
@@ -404,6 +453,98 @@ pcmk_stop_all() {
 		timeout 30 tail --pid="$(cat "$CL_DIR/$h/pacemakerd.pid")" -f /dev/null 2>/dev/null
 		rm -f "$CL_DIR/$h/pacemakerd.pid"
 	done
+}
+
+# --- keepalived (the kit of examples/keepalived) ----------------------------------
+
+# ka_fail MESSAGE: FAIL: MESSAGE on stderr, what ipto-notify logged on each
+# host, exit 1.
+ka_fail() {
+	local h
+	echo "FAIL: $*" >&2
+	for h in a1 sb; do
+		[ -f "${CL_DIR:-/nonexistent}/$h/notify.log" ] &&
+			sed "s/^/# $h notify: /" "$CL_DIR/$h/notify.log" >&2
+	done
+	exit 1
+}
+
+# ka_up PREFIX: the LAN of the keepalived tests (lan_up --prefix PREFIX:
+# one client, a1 with one address, sb with tk1 and tk2, IPv6), SVC/24 and
+# SVC6/64 taken off a1's boot addresses (the kit adds them), both hosts
+# with their management network, and $CONF: a1 holds SVC and SVC6, sb has
+# mgmt (management), tk1 and tk2. Sets MAC_A1, MAC_TK1, MAC_TK2, CONF.
+# Returns 1 naming the step that failed.
+ka_up() {
+	local h
+	lan_up --prefix "$1" --clients 1 --actives 1 --ips 1 --takeover 2 --ipv6 ||
+		{ _cl_err "ka_up: lan_up"; return 1; }
+	ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || { _cl_err "ka_up: del $SVC"; return 1; }
+	ip -n "$(lan_ns a1)" addr del "$SVC6/64" dev eth0 || { _cl_err "ka_up: del $SVC6"; return 1; }
+	MAC_A1=$(lan_mac a1 eth0)
+	MAC_TK1=$(lan_mac sb tk1)
+	MAC_TK2=$(lan_mac sb tk2)
+	for h in a1 sb; do cl_host "$h" && cl_mgmt "$h" || { _cl_err "ka_up: host $h"; return 1; }; done
+	CONF=$CL_DIR/ipto.conf
+	cat >"$CONF" <<EOF
+node a1 $SVC/24 $SVC6/64 mac=$MAC_A1
+adapter sb mgmt mac=$(lan_mac sb mgmt) management
+adapter sb tk1 mac=$MAC_TK1
+adapter sb tk2 mac=$MAC_TK2
+EOF
+}
+
+# ka_kit KITDIR FILE...: the kit's FILEs (from KITDIR) in each host's
+# /etc/keepalived, its keepalived-HOST.conf as keepalived.conf there, with
+# $CONF as the description and ipto-notify calling $IPTO and logging to
+# /etc/keepalived/notify.log ($CL_DIR/HOST/notify.log).
+ka_kit() {
+	local kit=$1 h f files=()
+	shift
+	for f in "$@"; do files+=("$kit/$f"); done
+	for h in a1 sb; do
+		install -m 755 "${files[@]}" "$CL_DIR/$h/etc-keepalived/" || { _cl_err "ka_kit: install"; return 1; }
+		sed -e "s|/etc/ipto.conf|$CONF|" \
+			-e "s|/etc/keepalived/ipto-notify |/etc/keepalived/ipto-notify --ipto $IPTO --log /etc/keepalived/notify.log |" \
+			"$kit/keepalived-$h.conf" >"$CL_DIR/$h/etc-keepalived/keepalived.conf" ||
+			{ _cl_err "ka_kit: keepalived-$h.conf"; return 1; }
+		ln -s etc-keepalived/notify.log "$CL_DIR/$h/notify.log"
+	done
+}
+
+# wait_for SECS DESCRIPTION CMD...: poll CMD every 0.1 s until it succeeds;
+# after SECS seconds (by the clock) the caller's fail "not within SECSs:
+# DESCRIPTION".
+wait_for() {
+	local t=$1 what=$2 t0=$SECONDS
+	shift 2
+	while [ $((SECONDS - t0)) -lt "$t" ]; do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "not within ${t}s: $what"
+}
+
+# ka_start HOST: keepalived in HOST's namespaces, in the background, with
+# /etc/keepalived/keepalived.conf (ka_kit), logging to
+# $CL_DIR/HOST/keepalived.log.
+ka_start() {
+	local h=$1
+	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
+		--uts="$CL_DIR/ns/$h.uts" -- \
+		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
+		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
+		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
+	disown
+}
+# ka_signal HOST SIG: SIG to HOST's keepalived processes (ours: in its
+# namespace).
+ka_signal() {
+	local p
+	for p in $(cl_pids "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
+	done
+	return 0
 }
 
 # --- teardown ------------------------------------------------------------------

@@ -47,40 +47,14 @@ for c in keepalived tshark dumpcap arping setsid; do
 	command -v "$c" >/dev/null || lan_skip "$c not installed"
 done
 
-fail() {
-	echo "FAIL: $*" >&2
-	for h in a1 sb; do
-		[ -f "${CL_DIR:-/nonexistent}/$h/notify.log" ] &&
-			sed "s/^/# $h notify: /" "$CL_DIR/$h/notify.log" >&2
-	done
-	exit 1
-}
+fail() { ka_fail "$@"; }
 ok() { echo "ok - $*"; }
 
 SVC=192.0.2.11
 SVC6=2001:db8:2::11
 DEADLINE=1
-lan_up --prefix ipto-kas- --clients 1 --actives 1 --ips 1 --takeover 2 --ipv6 || fail "lan_up"
-ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || fail "del $SVC"
-ip -n "$(lan_ns a1)" addr del "$SVC6/64" dev eth0 || fail "del $SVC6"
-MAC_A1=$(lan_mac a1 eth0)
-MAC_TK1=$(lan_mac sb tk1)
-MAC_TK2=$(lan_mac sb tk2)
-for h in a1 sb; do cl_host "$h" && cl_mgmt "$h" || fail "host $h"; done
-CONF=$CL_DIR/ipto.conf
-cat >"$CONF" <<EOF
-node a1 $SVC/24 $SVC6/64 mac=$MAC_A1
-adapter sb mgmt mac=$(lan_mac sb mgmt) management
-adapter sb tk1 mac=$MAC_TK1
-adapter sb tk2 mac=$MAC_TK2
-EOF
-for h in a1 sb; do
-	install -m 755 "$KIT/ipto-notify" "$KIT/ipto-supervise" "$CL_DIR/$h/etc-keepalived/" || fail "kit"
-	sed -e "s|/etc/ipto.conf|$CONF|" \
-		-e "s|/etc/keepalived/ipto-notify |/etc/keepalived/ipto-notify --ipto $IPTO --log /etc/keepalived/notify.log |" \
-		"$KIT/keepalived-$h.conf" >"$CL_DIR/$h/etc-keepalived/keepalived.conf" || fail "kit conf"
-	ln -s etc-keepalived/notify.log "$CL_DIR/$h/notify.log"
-done
+ka_up ipto-kas- || fail "the LAN and the hosts"
+ka_kit "$KIT" ipto-notify ipto-supervise || fail "kit"
 
 # ka_start HOST: keepalived under the supervisor, in HOST's namespaces; the
 # supervisor's exit status goes to $CL_DIR/HOST/etc-keepalived/supervise.rc
@@ -116,15 +90,6 @@ holds_none() { ! lan_exec "$1" ip -br addr show dev "$2" | grep -q -e " $SVC/" -
 not_on_sb() { ! lan_exec sb ip -br addr | grep -q -e " $SVC/" -e " $SVC6/"; }
 sb_serves() { holds sb tk1 tk2; }
 a1_serves() { holds a1 eth0 && not_on_sb; }
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 # since T: seconds since the clock read T (cl_now), 3 decimals
 since() { awk -v t0="$1" -v t1="$(cl_now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
 within() { awk -v d="$1" -v l="$2" 'BEGIN { exit !(d <= l) }'; }

@@ -44,44 +44,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 command -v keepalived >/dev/null || lan_skip "keepalived not installed (.ci/deps installs it)"
 command -v tshark >/dev/null || lan_skip "tshark not installed"
 
-fail() {
-	echo "FAIL: $*" >&2
-	for h in a1 sb; do
-		[ -f "${CL_DIR:-/nonexistent}/$h/notify.log" ] &&
-			sed "s/^/# $h notify: /" "$CL_DIR/$h/notify.log" >&2
-	done
-	exit 1
-}
+fail() { ka_fail "$@"; }
 ok() { echo "ok - $*"; }
 
 SVC=192.0.2.11
 SVC6=2001:db8:2::11
 BLACK_HOLE_RUN=10
-lan_up --prefix ipto-kad- --clients 1 --actives 1 --ips 1 --takeover 2 --ipv6 || fail "lan_up"
-ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || fail "del $SVC"
-ip -n "$(lan_ns a1)" addr del "$SVC6/64" dev eth0 || fail "del $SVC6"
-MAC_A1=$(lan_mac a1 eth0)
-MAC_TK1=$(lan_mac sb tk1)
-MAC_TK2=$(lan_mac sb tk2)
-for h in a1 sb; do cl_host "$h" && cl_mgmt "$h" || fail "host $h"; done
-CONF=$CL_DIR/ipto.conf
-cat >"$CONF" <<EOF
-node a1 $SVC/24 $SVC6/64 mac=$MAC_A1
-adapter sb mgmt mac=$(lan_mac sb mgmt) management
-adapter sb tk1 mac=$MAC_TK1
-adapter sb tk2 mac=$MAC_TK2
-EOF
+ka_up ipto-kad- || fail "the LAN and the hosts"
 # the plan: IPv4 on tk1, IPv6 on tk2 (each its own MAC)
 plan=$("$IPTO" -c "$CONF" plan --fail a1) || fail "ipto plan"
 grep -q "^bind $SVC/24 of a1 on sb tk1 " <<<"$plan" &&
 	grep -q "^bind $SVC6/64 of a1 on sb tk2 " <<<"$plan" || fail "unexpected plan: $plan"
-for h in a1 sb; do
-	install -m 755 "$KIT/ipto-notify" "$CL_DIR/$h/etc-keepalived/ipto-notify" || fail "kit"
-	sed -e "s|/etc/ipto.conf|$CONF|" \
-		-e "s|/etc/keepalived/ipto-notify |/etc/keepalived/ipto-notify --ipto $IPTO --log /etc/keepalived/notify.log |" \
-		"$KIT/keepalived-$h.conf" >"$CL_DIR/$h/etc-keepalived/keepalived.conf" || fail "kit conf"
-	ln -s etc-keepalived/notify.log "$CL_DIR/$h/notify.log"
-done
+ka_kit "$KIT" ipto-notify || fail "kit"
 
 # every VRRP packet on the switch, for the whole run
 SW=$(lan_ns sw)
@@ -94,22 +68,6 @@ for ((i = 0; i < 200; i++)); do
 	sleep 0.05
 done
 
-ka_start() {
-	local h=$1
-	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
-		--uts="$CL_DIR/ns/$h.uts" -- \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
-		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
-		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
-	disown
-}
-ka_signal() {  # ka_signal HOST SIG: HOST's keepalived (ours: in its namespace)
-	local p
-	for p in $(cl_pids "$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = keepalived ] && kill -s "$2" "$p"
-	done
-	return 0
-}
 ka_gone() { ! cl_pids "$1" | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx keepalived; }
 # holds HOST IF [IF6]: the IPv4 address on IF, the IPv6 one on IF6 (or
 # IF); holds_none HOST IF: neither on IF
@@ -118,15 +76,6 @@ holds() {
 		lan_exec "$1" ip -br addr show dev "${3:-$2}" | grep -q " $SVC6/"
 }
 holds_none() { ! lan_exec "$1" ip -br addr show dev "$2" | grep -q -e " $SVC/" -e " $SVC6/"; }
-wait_for() {  # wait_for SECS DESCRIPTION CMD...
-	local t=$1 what=$2 t0=$SECONDS
-	shift 2
-	while [ $((SECONDS - t0)) -lt "$t" ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "not within ${t}s: $what"
-}
 
 ka_start a1
 wait_for 60 "a1 master, $SVC and $SVC6 on eth0" holds a1 eth0

@@ -66,42 +66,7 @@ t0=$(cl_now)
 pcmk_up a1 sb || fail "the cluster did not come up"
 echo "# cluster of 2 up in $(awk -v a="$t0" -v b="$(cl_now)" 'BEGIN { printf "%.1f", b - a }') s"
 
-cl_exec a1 cibadmin --create -o resources --xml-text "
-<primitive id='ip-a1' class='ocf' provider='libipto' type='ipto'>
-  <instance_attributes id='ip-a1-ia'>
-    <nvpair id='ip-a1-config' name='config' value='$CONF'/>
-    <nvpair id='ip-a1-node' name='node' value='a1'/>
-    <nvpair id='ip-a1-if' name='interface' value='eth0'/>
-    <nvpair id='ip-a1-ipto' name='ipto' value='$IPTO'/>
-  </instance_attributes>
-  <operations>
-    <op id='ip-a1-mon' name='monitor' interval='2s' timeout='20s'/>
-    <op id='ip-a1-start' name='start' interval='0' timeout='30s'/>
-    <op id='ip-a1-stop' name='stop' interval='0' timeout='30s'/>
-  </operations>
-</primitive>" || fail "cibadmin ip-a1"
-cl_exec a1 cibadmin --create -o resources --xml-text "
-<primitive id='vip' class='ocf' provider='heartbeat' type='IPaddr2'>
-  <instance_attributes id='vip-ia'>
-    <nvpair id='vip-ip' name='ip' value='$VIP'/>
-    <nvpair id='vip-mask' name='cidr_netmask' value='24'/>
-  </instance_attributes>
-  <instance_attributes id='vip-ia-a1' score='2'>
-    <rule id='vip-r-a1' score='0'><expression id='vip-e-a1' attribute='#uname' operation='eq' value='a1'/></rule>
-    <nvpair id='vip-nic-a1' name='nic' value='eth0'/>
-  </instance_attributes>
-  <instance_attributes id='vip-ia-sb' score='1'>
-    <rule id='vip-r-sb' score='0'><expression id='vip-e-sb' attribute='#uname' operation='eq' value='sb'/></rule>
-    <nvpair id='vip-nic-sb' name='nic' value='mgmt'/>
-  </instance_attributes>
-  <operations>
-    <op id='vip-mon' name='monitor' interval='2s' timeout='20s'/>
-  </operations>
-</primitive>" || fail "cibadmin vip"
-cl_exec a1 cibadmin --create -o constraints --xml-text "
-<rsc_location id='ip-a1-home' rsc='ip-a1' node='a1' score='100'/>" || fail "constraint"
-cl_exec a1 cibadmin --create -o constraints --xml-text "
-<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" || fail "constraint"
+pcmk_ipto_vip "$CONF" "$IPTO" "$VIP" || fail "cibadmin"
 
 pcmk_wait_where a1 ip-a1 a1 120 || fail "ip-a1 did not start on a1"
 pcmk_wait_where a1 vip a1 120 || fail "vip did not start on a1"

@@ -173,3 +173,88 @@ capture_stop() {
 	wait "$sc_cap"
 	sc_cap=
 }
+
+# sc_conf NODE-SPEC ADAPTER-SPEC...: write $sc_tmp/cluster.conf: the line
+# "node NODE-SPEC", then "adapter sb ADAPTER-SPEC" for each adapter spec
+# (a spec may hold a role: "mgmt management").
+sc_conf() {
+	local a
+	{
+		echo "node $1"
+		shift
+		for a in "$@"; do echo "adapter sb $a"; done
+	} >"$sc_tmp/cluster.conf"
+}
+
+# sc_one_ip PREFIX CLIENTS: the LAN of one active node with one address
+# (lan_up --prefix PREFIX, CLIENTS clients, one takeover adapter); sets C
+# (a1's address), A1MAC, E (tk1's MAC), writes the description (a1 with C,
+# the standby's tk1) and quiets the management adapter (quiet_adapters).
+sc_one_ip() {
+	lan_up --prefix "$1" --clients "$2" --actives 1 --ips 1 --takeover 1 || exit 1
+	C=$(lan_ip4 a1)
+	A1MAC=$(lan_mac a1 eth0)
+	# shellcheck disable=SC2034 # the test's
+	E=$(lan_mac sb tk1)
+	sc_conf "a1 $C/24 mac=$A1MAC" tk1
+	quiet_adapters sb mgmt
+}
+
+# sc_reach_a1: c1 and c2 ping C; each then holds a1's MAC for it.
+sc_reach_a1() {
+	local c
+	for c in c1 c2; do
+		pings $c "$C"
+		check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
+	done
+}
+
+# wait_for FILE JQ-FILTER: poll FILE (JSON lines) until a line matches,
+# for up to 15 s by the clock; says what FILE held when none did.
+wait_for() {
+	local file=$1 filter=$2 t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 15 ]; do
+		jq -e -c "select($filter)" "$file" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "# no line matches $filter in $file:"
+	sed 's/^/#   /' "$file"
+	return 1
+}
+
+# cap_has PCAP FILTER N: until the live capture holds N frames matching
+# FILTER (tshark writes in batches), for up to 10 s by the clock.
+cap_has() {
+	local t0
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt 10 ]; do
+		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_watch POLICY: `ipto watch --fail a1 --json --policy POLICY` on the
+# standby (run directory $sc_tmp/run), until it says it is ready.
+# stop_watch POLICY: SIGTERM; it must exit 0 with nothing on stderr and
+# {"event":"stop"} as its last line.
+w_pid=
+start_watch() {
+	ip netns exec "$(lan_ns sb)" "$IPTO" -c "$sc_tmp/cluster.conf" watch --fail a1 \
+		--json --policy "$1" --run-dir "$sc_tmp/run" \
+		>"$sc_tmp/watch-$1.out" 2>"$sc_tmp/watch-$1.err" &
+	w_pid=$!
+	wait_for "$sc_tmp/watch-$1.out" '.event == "ready"'
+}
+stop_watch() {
+	local rc
+	kill -TERM "$w_pid"
+	wait "$w_pid"
+	rc=$?
+	w_pid=
+	[ $rc = 0 ] && [ ! -s "$sc_tmp/watch-$1.err" ] &&
+		[ "$(tail -n1 "$sc_tmp/watch-$1.out" | jq -r .event)" = stop ] ||
+		{ echo "# watch exited $rc:"; sed 's/^/#   /' "$sc_tmp/watch-$1.out" "$sc_tmp/watch-$1.err"; return 1; }
+}
+lan_atexit '[ -z "$w_pid" ] || kill -TERM "$w_pid" 2>/dev/null; true'

@@ -24,11 +24,7 @@ lan_up --prefix agt- --clients 2 --actives 1 --ips 2 --takeover 2 --second-subne
 	exit 1
 IP1=$(lan_ip4 a1 1)
 IP2=$(lan_ip4 a1 2)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $IP1/24 $IP2/24 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOF
+sc_conf "a1 $IP1/24 $IP2/24 mac=$(lan_mac a1 eth0)" tk1 tk2
 quiet_adapters sb mgmt
 # c1 and c2 are hosts on the management network (allowed peers without the
 # key); c1 also carries the flood's 50 source addresses, c2 one address

@@ -144,6 +144,19 @@ lan_exec sb "$ipto" "${cluster[@]}" release --fail a1 >/dev/null
 check "A: ipto release exits 0" -- [ $? = 0 ]
 set_devconf 0 0 "${sbifs[@]}"
 
+# one_each PHASE: each address answered once per request, by its own
+# adapter, and the standby's own request leaves c1 on tk1.
+one_each() {
+	local kept
+	check "$1: $ip1: exactly one answer per request, from tk1 $tk1 ($(answers c1))" -- \
+		one_answer c1 "$tk1"
+	check "$1: $ip2: exactly one answer per request, from tk2 $tk2 ($(answers c2))" -- \
+		one_answer c2 "$tk2"
+	kept=$(own_request)
+	check "$1: the standby's own ARP request leaves c1's entry for $ip1 on tk1 (now $kept)" -- \
+		[ "$kept" = "$tk1" ]
+}
+
 # --- B: ipto takeover, the library's settings -------------------------------------
 lan_exec sb "$ipto" "${cluster[@]}" takeover --fail a1 >/dev/null
 check "B: ipto takeover exits 0" -- [ $? = 0 ]
@@ -153,24 +166,12 @@ check "B: the takeover set arp_ignore=1, arp_announce=2 on tk1 and tk2 ($d)" -- 
 ask_both
 check "B: $ip1: tk2 (set by the takeover) does not answer ($(answers c1))" -- \
 	absent c1 "$tk2"
-check "B: $ip1: exactly one answer per request, from tk1 $tk1 ($(answers c1))" -- \
-	one_answer c1 "$tk1"
-check "B: $ip2: exactly one answer per request, from tk2 $tk2 ($(answers c2))" -- \
-	one_answer c2 "$tk2"
-kept=$(own_request)
-check "B: the standby's own ARP request leaves c1's entry for $ip1 on tk1 (now $kept)" -- \
-	[ "$kept" = "$tk1" ]
+one_each B
 
 # --- C: every adapter of the standby set as the takeover sets its own -----------
 set_devconf 1 2 "${sbifs[@]}"
 ask_both
-check "C: $ip1: exactly one answer per request, from tk1 $tk1 ($(answers c1))" -- \
-	one_answer c1 "$tk1"
-check "C: $ip2: exactly one answer per request, from tk2 $tk2 ($(answers c2))" -- \
-	one_answer c2 "$tk2"
-kept=$(own_request)
-check "C: the standby's own ARP request leaves c1's entry for $ip1 on tk1 (now $kept)" -- \
-	[ "$kept" = "$tk1" ]
+one_each C
 # The management adapter still answers for its own address.
 lan_exec c1 ip neigh flush dev eth0
 lan_exec c1 ping -n -q -c 1 -W 2 "$(lan_ip4 sb)" >/dev/null 2>&1

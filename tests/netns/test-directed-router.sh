@@ -26,14 +26,8 @@ ipto=${1:?usage: test-directed-router.sh IPTO}
 command -v tshark >/dev/null || { echo "not ok - tshark is missing (.ci/deps)"; exit 1; }
 lan_neigh_watch_path >/dev/null || exit 1
 
-nfail=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; nfail=$((nfail + 1)); }
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=tap-lib.sh
+. "$here/tap-lib.sh"
 
 lan_up --prefix iptodr- --clients 1 --actives 1 --ips 1 --takeover 1 || exit 1
 tmp=$(mktemp -d)

@@ -29,31 +29,17 @@ forget_record sb
 lan_exec a1 ip link set eth0 down
 A11=$(lan_ip4 a1 1)
 TK1_MAC=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOC
-node a1 $A11/24 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-EOC
+sc_conf "a1 $A11/24 mac=$(lan_mac a1 eth0)" tk1
 C=(-c "$sc_tmp/cluster.conf")
 # Three rounds, one frame each (one IPv4 address, one style), 5 s apart.
 SCHED=0:arp-announce,5000:arp-announce,5000:arp-announce
 
-# wait_for SECONDS CMD...: poll CMD until it succeeds or the deadline
-# (read from the clock) passes.
-wait_for() {
-	local end
-	end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
 # The client's wire: every ARP frame c1 receives (arp-log.py).
 WIRE=$sc_tmp/wire
 lan_exec c1 python3 "$HERE/arp-log.py" eth0 "$WIRE" &
 lan_atexit "kill $! 2>/dev/null"
-wait_for 20 grep -qx ready "$WIRE" 2>/dev/null || { bad "arp-log.py did not start"; finish; }
+lan_poll 20 grep -qx ready "$WIRE" 2>/dev/null || { bad "arp-log.py did not start"; finish; }
 # frames: the frames from tk1 for a1's address seen so far.
 frames() { grep -c "^$TK1_MAC $A11 " "$WIRE"; }
 frames_at_least() { [ "$(frames)" -ge "$1" ]; }
@@ -89,7 +75,7 @@ rc=$?
 check "takeover --background exits 0 ($rc: $(cat "$sc_tmp/err"))" [ $rc = 0 ]
 # The first frame was sent before the parent exited; give the capture the
 # time to read it, then count: the 2nd round is due 5 s after the 1st.
-wait_for 10 frames_at_least 1
+lan_poll 10 frames_at_least 1
 n_exit=$(frames)
 check "when the parent has returned, the wire has seen the first round only ($n_exit frame)" \
 	[ "$n_exit" = 1 ]
@@ -101,9 +87,9 @@ check "the address is bound when the parent returns" has_addr sb tk1 "$A11/24"
 check "the child holds no lock" lock_free
 check "the child runs in its own session" \
 	[ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ]
-wait_for 30 frames_at_least 3
+lan_poll 30 frames_at_least 3
 check "the rest of the schedule goes out: $(frames) of 3 frames" [ "$(frames)" = 3 ]
-wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
+lan_poll 10 eval '! kill -0 "$pid" 2>/dev/null'
 check "the child exits after the schedule" eval '! kill -0 "$pid" 2>/dev/null'
 check "release after the background takeover" release
 
@@ -117,9 +103,9 @@ rc=$?
 pid=$(jq -r '.background.pid' <<<"$out")
 check "takeover --background again exits 0 and names the child ($rc, $pid)" \
 	[ $rc = 0 ] && kill -0 "$pid"
-wait_for 10 frames_at_least $((base + 1))
+lan_poll 10 frames_at_least $((base + 1))
 check "release before the child's 2nd round" release
-wait_for 30 eval '! kill -0 "$pid" 2>/dev/null'
+lan_poll 30 eval '! kill -0 "$pid" 2>/dev/null'
 check "the child exits at its 2nd round" eval '! kill -0 "$pid" 2>/dev/null'
 check "... having sent nothing after the release: $(($(frames) - base)) frame(s) in all" \
 	[ $(($(frames) - base)) = 1 ]
@@ -127,7 +113,7 @@ check "... having sent nothing after the release: $(($(frames) - base)) frame(s)
 # Without --background the same command returns after the whole schedule.
 base=$(frames)
 ipto_on sb "${C[@]}" takeover -f a1 --schedule "$SCHED"
-wait_for 10 frames_at_least $((base + 3))
+lan_poll 10 frames_at_least $((base + 3))
 check "without --background, the parent returns after all 3 rounds ($(($(frames) - base)))" \
 	[ $rc = 0 ] && [ $(($(frames) - base)) = 3 ]
 # The packet socket's close is left to a detached child that exits after
@@ -135,7 +121,7 @@ check "without --background, the parent returns after all 3 rounds ($(($(frames)
 # nothing of the caller's, and is gone soon after.
 check "the lock is free when the command has returned" lock_free
 ipto_left() { ip netns pids "$(lan_ns sb)" | xargs -r ps -o comm= -p | grep -c '^ipto$'; }
-wait_for 10 eval '[ "$(ipto_left)" = 0 ]'
+lan_poll 10 eval '[ "$(ipto_left)" = 0 ]'
 check "no ipto process is left in sb after it ($(ipto_left))" [ "$(ipto_left)" = 0 ]
 check "release" release
 
@@ -145,7 +131,7 @@ base=$(frames)
 ip netns exec "$(lan_ns sb)" "$IPTO" "${C[@]}" takeover -f a1 --schedule 0:arp-announce \
 	--refresh 1 --json >"$sc_tmp/refresh.out" 2>"$sc_tmp/refresh.err" &
 rpid=$!
-wait_for 30 frames_at_least $((base + 3))
+lan_poll 30 frames_at_least $((base + 3))
 check "--refresh 1: a one-round schedule keeps announcing ($(($(frames) - base)) frames)" \
 	frames_at_least $((base + 3))
 # It only sends frames now: the host's lock is not its to keep, so another
@@ -169,10 +155,10 @@ rc=$?
 pid=$(jq -r '.background.pid' <<<"$out")
 check "--background --refresh: the parent exits 0 and names the child ($rc, $pid)" \
 	[ $rc = 0 ] && kill -0 "$pid"
-wait_for 30 frames_at_least $((base + 3))
+lan_poll 30 frames_at_least $((base + 3))
 check "... the child keeps announcing ($(($(frames) - base)) frames)" frames_at_least $((base + 3))
 kill -TERM "$pid"
-wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'
+lan_poll 10 eval '! kill -0 "$pid" 2>/dev/null'
 check "... and exits on SIGTERM" eval '! kill -0 "$pid" 2>/dev/null'
 check "... leaving the address bound" has_addr sb tk1 "$A11/24"
 check "release after the background refresh" release

@@ -20,15 +20,8 @@ lan_neigh_watch_path >/dev/null || exit 1
 # under it, which another run's LAN must never match.
 P=iptolan-$$-
 tmp=$(mktemp -d)
-nfail=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; nfail=$((nfail + 1)); }
-# check DESCRIPTION CMD...: CMD must succeed.
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=tap-lib.sh
+. "$here/tap-lib.sh"
 # match STRING ERE / like STRING GLOB: [[ ]] as commands, for check.
 match() { [[ $1 =~ $2 ]]; }
 # shellcheck disable=SC2053 # $2 is a glob on purpose

@@ -20,14 +20,8 @@ tool=${1:?usage: test-neigh.sh NEIGH-READ}
 command -v ping >/dev/null || { echo "not ok - ping not found (iputils-ping)"; exit 1; }
 lan_neigh_watch_path >/dev/null || exit 1
 
-nfail=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; nfail=$((nfail + 1)); }
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=tap-lib.sh
+. "$here/tap-lib.sh"
 # has_line TEXT LINE / no_addr TEXT ADDR
 has_line() { grep -qxF -- "$2" <<<"$1"; }
 no_addr() { ! grep -q "^$2 " <<<"$1"; }

@@ -17,12 +17,7 @@
 lan_up --prefix iptosc-fx- --clients 2 --actives 1 --ips 1 --takeover 2 || exit 1
 C=$(lan_ip4 a1)
 TK1=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $C/24 mac=$(lan_mac a1 eth0)
-adapter sb mgmt management
-adapter sb tk1
-adapter sb tk2
-EOF
+sc_conf "a1 $C/24 mac=$(lan_mac a1 eth0)" "mgmt management" tk1 tk2
 for c in c1 c2; do pings $c "$C"; done
 # a1 fails cleanly: its address and adapter go down.
 lan_exec a1 ip addr del "$C/24" dev eth0

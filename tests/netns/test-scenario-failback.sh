@@ -17,11 +17,7 @@ lan_up --prefix iptosc-fb- --clients 2 --actives 1 --ips 2 --takeover 2 --second
 IP1=$(lan_ip4 a1 1)
 IP2=$(lan_ip4 a1 2)
 A1MAC=$(lan_mac a1 eth0)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $IP1/24 $IP2/24 mac=$A1MAC
-adapter sb tk1
-adapter sb tk2
-EOF
+sc_conf "a1 $IP1/24 $IP2/24 mac=$A1MAC" tk1 tk2
 quiet_adapters sb mgmt
 lan_sysctl a1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.eth0.promote_secondaries=1
 initial=$(lan_exec sb ip addr show)

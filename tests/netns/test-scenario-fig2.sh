@@ -15,10 +15,7 @@ lan_up --prefix iptosc-f2- --clients 2 --actives 1 --ips 1 --takeover 1 --second
 C=$(lan_ip4 a1)
 A1MAC=$(lan_mac a1 eth0)
 E=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $C/24 mac=$A1MAC
-adapter sb tk1
-EOF
+sc_conf "a1 $C/24 mac=$A1MAC" tk1
 
 # Adapter 29 is on the LAN but is no takeover adapter.
 quiet_adapters sb mgmt

@@ -19,11 +19,7 @@ D=$(lan_ip4 a1 2)
 A1MAC=$(lan_mac a1 eth0)
 MGMTMAC=$(lan_mac sb mgmt)
 TK1MAC=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $C/24 $D/24 mac=$A1MAC
-adapter sb mgmt management
-adapter sb tk1
-EOF
+sc_conf "a1 $C/24 $D/24 mac=$A1MAC" "mgmt management" tk1
 # Removing C (a1's primary address) must not take D with it.
 lan_sysctl a1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.eth0.promote_secondaries=1
 

@@ -20,11 +20,7 @@ lan_up --prefix iptosc-ir- --clients 1 --actives 1 --ips 1 --takeover 2 --ipv6 \
 	--second-subnet --takeover-down || exit 1
 V4=$(lan_ip4 a1 1)
 V6=$(lan_ip6 a1 1)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $V4/24 $V6/64 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOF
+sc_conf "a1 $V4/24 $V6/64 mac=$(lan_mac a1 eth0)" tk1 tk2
 quiet_adapters sb mgmt
 pings c1 "$V4"
 pings c1 "$V6"

@@ -15,11 +15,7 @@ V4=$(lan_ip4 a1)
 V6=$(lan_ip6 a1)
 TK1=$(lan_mac sb tk1)
 TK2=$(lan_mac sb tk2)
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $V4/24 $V6/64 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOF
+sc_conf "a1 $V4/24 $V6/64 mac=$(lan_mac a1 eth0)" tk1 tk2
 quiet_adapters sb mgmt
 check "the standby's agent listens" start_agent -v
 for c in c1 c2; do

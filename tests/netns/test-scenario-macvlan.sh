@@ -23,11 +23,7 @@ A3=$(lan_ip4 a1 3)
 # c2 is hardened: it drops every gratuitous ARP frame.
 lan_sysctl c2 net.ipv4.conf.all.drop_gratuitous_arp=1 \
 	net.ipv4.conf.eth0.drop_gratuitous_arp=1
-cat >"$sc_tmp/cluster.conf" <<EOF
-node a1 $A1/24 $A2/24 $A3/24 mac=$(lan_mac a1 eth0)
-adapter sb mgmt management
-adapter sb macvlan:mgmt count 3
-EOF
+sc_conf "a1 $A1/24 $A2/24 $A3/24 mac=$(lan_mac a1 eth0)" "mgmt management" "macvlan:mgmt count 3"
 conf=(-c "$sc_tmp/cluster.conf")
 
 # mac_of IF: the MAC of IF on the standby ("" when absent).

@@ -15,23 +15,8 @@ C=$(lan_ip4 a1)
 C6=$(lan_ip6 a1)
 A1MAC=$(lan_mac a1 eth0)
 E=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 $C6/64 mac=$A1MAC
-adapter sb tk1
-adapter sb tk2
-EOT
+sc_conf "a1 $C/24 $C6/64 mac=$A1MAC" tk1 tk2
 quiet_adapters sb mgmt
-# cap_wait PCAP FILTER N: until the live capture holds N frames matching
-# FILTER (tshark writes in batches), for up to 10 s by the clock.
-cap_wait() {
-	local t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 10 ]; do
-		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 matches() { [[ $1 =~ $2 ]]; }
 before=$(snapshot sb)
 
@@ -45,7 +30,7 @@ check "JSON says in-use by a1: $out" \
 	[ "$(jq -r '[.result, .mac, .frame] | join(" ")' <<<"$out")" = "in-use $A1MAC na" ]
 ipto_on sb probe -i tk1 --ip 192.0.2.200/24 --ip 2001:db8:2::200/64
 check "probe of two free addresses exits 0 ($rc): $out" [ $rc = 0 ]
-cap_wait "$sc_tmp/p.pcap" "eth.src == $E && (arp.dst.proto_ipv4 == 192.0.2.200 || icmpv6.nd.ns.target_address == 2001:db8:2::200)" 6
+cap_has "$sc_tmp/p.pcap" "eth.src == $E && (arp.dst.proto_ipv4 == 192.0.2.200 || icmpv6.nd.ns.target_address == 2001:db8:2::200)" 6
 capture_stop
 check "the standby is exactly as before (addresses, links, sysctls)" [ "$(snapshot sb)" = "$before" ]
 

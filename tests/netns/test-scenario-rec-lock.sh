@@ -37,17 +37,6 @@ as_nobody() {
 }
 # lock_line: what ipto logged about the lock in its last run.
 lock_line() { grep -m1 'lock: ' <<<"$err"; }
-# wait_for SECONDS CMD...: poll CMD until it succeeds or the deadline
-# (read from the clock) passes.
-wait_for() {
-	local end
-	end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
 
 # --- 1. nobody cannot make or hold it ----------------------------------------
 lan_exec a1 ip link set eth0 down
@@ -64,7 +53,7 @@ as_nobody sh -c 'N=$(stat -L -c %i /proc/self/ns/net); exec flock -x "/run/lock/
 	>"$sc_tmp/nobody.out" 2>&1 &
 holder=$!
 lan_atexit "kill $holder 2>/dev/null"
-wait_for 10 grep -q '^held [0-9]' "$sc_tmp/nobody.out"
+lan_poll 10 grep -q '^held [0-9]' "$sc_tmp/nobody.out"
 check "... and holds its flock (the old attack)" grep -q '^held [0-9]' "$sc_tmp/nobody.out"
 # the holding sleep's pid (flock waits for it): ends the hold when killed
 sleeper=$(awk '/^held/ { print $2 }' "$sc_tmp/nobody.out")

@@ -21,17 +21,9 @@ PEER=$(realpath "$(dirname "$0")/tickle-peer.py")
 SS2CONNS=$(realpath "$(dirname "$0")/../../examples/ipto/ipto-conns-from-ss")
 FAIL_S=3.5
 
-lan_up --prefix wch-t- --clients 2 --actives 1 --ips 1 --takeover 1 || exit 1
-C=$(lan_ip4 a1)
-A1MAC=$(lan_mac a1 eth0)
-E=$(lan_mac sb tk1)
+sc_one_ip wch-t- 2
 C1=$(lan_ip4 c1)
 C2=$(lan_ip4 c2)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 mac=$A1MAC
-adapter sb tk1
-EOT
-quiet_adapters sb mgmt
 pids=()
 lan_atexit 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; true'
 bg() { # NODE OUT CMD...

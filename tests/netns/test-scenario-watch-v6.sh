@@ -15,10 +15,7 @@ lan_up --prefix wch-w6- --clients 2 --actives 1 --ips 1 --takeover 1 --ipv6 || e
 C6=$(lan_ip6 a1)
 A1MAC=$(lan_mac a1 eth0)
 E=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C6/64 mac=$A1MAC
-adapter sb tk1
-EOT
+sc_conf "a1 $C6/64 mac=$A1MAC" tk1
 for c in c1 c2; do
 	check "$c reaches C6 on a1" pings $c "$C6"
 	check "$c has a1's MAC for C6" [ "$(entry $c "$C6")" = "$A1MAC" ]
@@ -29,49 +26,11 @@ for c in c1 c2; do
 	check "$c follows the standby ($E)" follows $c "$C6" "$E"
 done
 
-wait_for() {
-	local file=$1 filter=$2 t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 15 ]; do
-		jq -e -c "select($filter)" "$file" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
-}
-w_pid=
-start_watch() {
-	ip netns exec "$(lan_ns sb)" "$IPTO" -c "$sc_tmp/cluster.conf" watch --fail a1 \
-		--json --policy "$1" --run-dir "$sc_tmp/run" \
-		>"$sc_tmp/watch-$1.out" 2>"$sc_tmp/watch-$1.err" &
-	w_pid=$!
-	wait_for "$sc_tmp/watch-$1.out" '.event == "ready"'
-}
-stop_watch() {
-	local rc
-	kill -TERM "$w_pid"
-	wait "$w_pid"
-	rc=$?
-	w_pid=
-	[ $rc = 0 ] && [ ! -s "$sc_tmp/watch-$1.err" ] &&
-		[ "$(tail -n1 "$sc_tmp/watch-$1.out" | jq -r .event)" = stop ]
-}
-lan_atexit '[ -z "$w_pid" ] || kill -TERM "$w_pid" 2>/dev/null; true'
 # wake: a1 advertises C6 with its own MAC (its stack comes back).
 wake() { lan_exec a1 "$IPTO" announce -i eth0 --ip "$C6/64" >/dev/null; }
 na_from() { # PCAP: the target link-layer address of each NA about C6, in order
 	tshark -n -r "$1" -Y "icmpv6.type == 136 && icmpv6.nd.na.target_address == $C6" \
 		-T fields -e icmpv6.opt.linkaddr 2>/dev/null | tr '\n' ' '
-}
-# cap_has PCAP FILTER N: until the live capture holds N frames matching
-# FILTER (tshark writes in batches), for up to 10 s by the clock.
-cap_has() {
-	local t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 10 ]; do
-		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	return 1
 }
 conflict() {
 	wait_for "$sc_tmp/watch-$1.out" ".event == \"conflict\" and .addr == \"$C6/64\" and

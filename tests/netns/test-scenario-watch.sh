@@ -17,19 +17,8 @@ command -v jq >/dev/null || { echo "not ok - jq is missing (.ci/deps)"; exit 1; 
 command -v arping >/dev/null || { echo "not ok - arping is missing (.ci/deps)"; exit 1; }
 command -v tshark >/dev/null || { echo "not ok - tshark is missing (.ci/deps)"; exit 1; }
 
-lan_up --prefix wch-w- --clients 2 --actives 1 --ips 1 --takeover 1 || exit 1
-C=$(lan_ip4 a1)
-A1MAC=$(lan_mac a1 eth0)
-E=$(lan_mac sb tk1)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 mac=$A1MAC
-adapter sb tk1
-EOT
-quiet_adapters sb mgmt
-for c in c1 c2; do
-	pings $c "$C"
-	check "$c reaches C on a1 ($A1MAC)" [ "$(entry $c "$C")" = "$A1MAC" ]
-done
+sc_one_ip wch-w- 2
+sc_reach_a1
 # a1 fails without bringing anything down; the standby takes C over.
 ipto_on sb -c "$sc_tmp/cluster.conf" takeover --fail a1
 check "ipto takeover exits 0" [ $rc = 0 ]
@@ -37,36 +26,6 @@ for c in c1 c2; do
 	check "$c follows the standby ($E)" follows $c "$C" "$E"
 done
 
-# wait_for FILE JQ-FILTER: poll FILE (JSON lines) until a line matches,
-# for up to 15 s by the clock.
-wait_for() {
-	local file=$1 filter=$2 t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 15 ]; do
-		jq -e -c "select($filter)" "$file" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	return 1
-}
-w_pid=
-start_watch() { # POLICY
-	ip netns exec "$(lan_ns sb)" "$IPTO" -c "$sc_tmp/cluster.conf" watch --fail a1 \
-		--json --policy "$1" --run-dir "$sc_tmp/run" \
-		>"$sc_tmp/watch-$1.out" 2>"$sc_tmp/watch-$1.err" &
-	w_pid=$!
-	wait_for "$sc_tmp/watch-$1.out" '.event == "ready"'
-}
-stop_watch() { # POLICY
-	local rc
-	kill -TERM "$w_pid"
-	wait "$w_pid"
-	rc=$?
-	w_pid=
-	[ $rc = 0 ] && [ ! -s "$sc_tmp/watch-$1.err" ] &&
-		[ "$(tail -n1 "$sc_tmp/watch-$1.out" | jq -r .event)" = stop ] ||
-		{ echo "# watch exited $rc:"; sed 's/^/#   /' "$sc_tmp/watch-$1.out" "$sc_tmp/watch-$1.err"; return 1; }
-}
-lan_atexit '[ -z "$w_pid" ] || kill -TERM "$w_pid" 2>/dev/null; true'
 # about_c PCAP: the sender MAC of every ARP frame about C, in order.
 about_c() {
 	tshark -n -r "$1" -Y "arp.src.proto_ipv4 == $C" -T fields -e arp.src.hw_mac \
@@ -78,17 +37,6 @@ conflict() { # POLICY DEFENDED
 	wait_for "$sc_tmp/watch-$1.out" ".event == \"conflict\" and .addr == \"$C/24\" and
 		.mac == \"$A1MAC\" and .ifname == \"tk1\" and .own_mac == \"$E\" and
 		.frame == \"arp-announce\" and .policy == \"$1\" and .defended == $2"
-}
-# cap_has PCAP FILTER N: until the live capture holds N frames matching
-# FILTER (tshark writes in batches), for up to 10 s by the clock.
-cap_has() {
-	local t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 10 ]; do
-		[ "$(tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l)" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	return 1
 }
 n_conflicts() { jq -c 'select(.event == "conflict")' "$1" | wc -l; }
 

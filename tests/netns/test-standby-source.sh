@@ -35,11 +35,7 @@ SB4=$(lan_ip4 sb)
 SB6=2001:db8:9::2
 C1=$(lan_ip4 c1)
 C16=$(lan_ip6 c1)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 $C6/64 mac=$(lan_mac a1 eth0)
-adapter sb tk1
-adapter sb tk2
-EOT
+sc_conf "a1 $C/24 $C6/64 mac=$(lan_mac a1 eth0)" tk1 tk2
 quiet_adapters sb mgmt
 # the standby's own IPv6 address on another subnet; c1 reaches that
 # subnet on the link
@@ -88,6 +84,15 @@ connect() {
 # src_of NODE ADDR: the source `ip route get` gives for ADDR.
 src_of() { lan_exec "$1" ip route get "$2" | grep -o 'src [^ ]*' | awk '{ print $2 }'; }
 peer_of() { lan_poll 10 test -s "$1" && awk '{ print $1 }' "$1"; }
+# served_at SERVER FAM PORT FILE CLIENT ADDR: CLIENT connects to ADDR:PORT,
+# which SERVER listens for (family FAM); sets $p (the peer SERVER saw) and
+# $at (the address SERVER accepted on), empty when nothing came in 10 s.
+served_at() {
+	listen "$1" "$2" "$3" "$4"
+	connect "$5" "$6" "$3"
+	p='' at=''
+	lan_poll 10 test -s "$4" && read -r p at <"$4"
+}
 
 # IPv6: the standby to c1.
 r6=$(src_of sb "$C16")
@@ -107,10 +112,8 @@ check "made preferred, the taken $C6 would be the source (got $r6p): the depreca
 lan_exec sb ip addr change "$C6/64" dev "$TK6" preferred_lft 0
 check "deprecated again, the source is $SB6" [ "$(src_of sb "$C16")" = "$SB6" ]
 # The service on the deprecated address still works.
-listen sb 6 7502 "$sc_tmp/sb-6"
-connect c1 "$C6" 7502
-p= local6=
-lan_poll 10 test -s "$sc_tmp/sb-6" && read -r p local6 <"$sc_tmp/sb-6"
+served_at sb 6 7502 "$sc_tmp/sb-6" c1 "$C6"
+local6=$at
 check "c1 connects to the service on $C6 (the standby accepted it on $local6, from $p)" \
 	[ "$local6" = "$C6" ] && [ "$p" = "$C16" ]
 check "c1 pings $C6" pings c1 "$C6"
@@ -148,10 +151,8 @@ listen c1 4 7505 "$sc_tmp/c1-4c"
 connect sb "$C1" 7505
 p4c=$(peer_of "$sc_tmp/c1-4c")
 check "and c1 sees the standby's connection from 198.51.100.2 (got $p4c)" [ "$p4c" = 198.51.100.2 ]
-listen sb 4 7506 "$sc_tmp/sb-4"
-connect c1 "$C" 7506
-p= local4=
-lan_poll 10 test -s "$sc_tmp/sb-4" && read -r p local4 <"$sc_tmp/sb-4"
+served_at sb 4 7506 "$sc_tmp/sb-4" c1 "$C"
+local4=$at
 check "while the service on $C still works (accepted on $local4 from $p)" \
 	[ "$local4" = "$C" ] && [ "$p" = "$C1" ]
 finish

@@ -28,11 +28,7 @@ C6=$(lan_ip6 a1)
 A1MAC=$(lan_mac a1 eth0)
 C1MAC=$(lan_mac c1 eth0)
 C2MAC=$(lan_mac c2 eth0)
-cat >"$sc_tmp/cluster.conf" <<EOT
-node a1 $C/24 $C6/64 mac=$A1MAC
-adapter sb tk1
-adapter sb tk2
-EOT
+sc_conf "a1 $C/24 $C6/64 mac=$A1MAC" tk1 tk2
 quiet_adapters sb mgmt
 # The record of the standby's namespace: where the watcher writes by
 # default (no --run-dir), removed with the namespace.
@@ -46,19 +42,6 @@ done
 ipto_on sb -c "$sc_tmp/cluster.conf" takeover --fail a1
 check "ipto takeover exits 0 ($err)" [ $rc = 0 ]
 
-# wait_for FILE JQ-FILTER: poll FILE (JSON lines) until a line matches,
-# for up to 15 s by the clock.
-wait_for() {
-	local file=$1 filter=$2 t0
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt 15 ]; do
-		jq -e -c "select($filter)" "$file" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	echo "# no line matches $filter in $file:"
-	sed 's/^/#   /' "$file"
-	return 1
-}
 W=$sc_tmp/watch.out
 ip netns exec "$(lan_ns sb)" "$IPTO" watch --json --policy report >"$W" 2>"$sc_tmp/watch.err" &
 w_pid=$!
