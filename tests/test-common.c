@@ -115,22 +115,55 @@ int add_adapter(struct ipto_pool *pool, const char *standby,
 	return ipto_pool_add_adapter(pool, standby, ifname, &m, flags);
 }
 
+void test_pool_fill(struct ipto_pool *pool, const struct test_pool_row *rows,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct test_pool_row *r = &rows[i];
+		int rc;
+
+		switch (r->kind) {
+		case 'N':
+			rc = ipto_pool_add_node(pool, r->owner);
+			break;
+		case 'S':
+			rc = ipto_pool_add_standby(pool, r->owner);
+			break;
+		case 'I':
+			rc = add_ip(pool, r->owner, r->a);
+			break;
+		case 'M':
+			rc = add_mac(pool, r->owner, r->a);
+			break;
+		case 'A':
+			rc = add_adapter(pool, r->owner, r->a, r->b, r->flags);
+			break;
+		default:
+			ck_abort_msg("pool row %zu: unknown kind '%c'", i, r->kind);
+		}
+		ck_assert_msg(rc == 0, "pool row %zu ('%c' %s %s): %d", i,
+			      r->kind, r->owner, r->a ? r->a : "-", rc);
+	}
+}
+
 struct ipto_pool *fig1_pool(struct ipto_ctx *ctx)
 {
+	static const struct test_pool_row rows[] = {
+		{ 'N', "op6" },
+		{ 'I', "op6", "192.0.2.1/24" },
+		{ 'I', "op6", "192.0.2.2/24" },
+		{ 'M', "op6", "02:00:00:00:00:04" },
+		{ 'M', "op6", "02:00:00:00:00:05" },
+		{ 'N', "op8" },
+		{ 'I', "op8", "192.0.2.3/24" },
+		{ 'M', "op8", "02:00:00:00:00:07" },
+		{ 'S', "sb13" },
+		{ 'A', "sb13", "lan9", "02:00:00:00:00:09", IPTO_ADAPTER_MANAGEMENT },
+		{ 'A', "sb13", "lan10", "02:00:00:00:00:0a", 0 },
+	};
 	struct ipto_pool *pool = pool_new(ctx);
 
-	ck_assert_int_eq(ipto_pool_add_node(pool, "op6"), 0);
-	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.1/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "op6", "192.0.2.2/24"), 0);
-	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:04"), 0);
-	ck_assert_int_eq(add_mac(pool, "op6", "02:00:00:00:00:05"), 0);
-	ck_assert_int_eq(ipto_pool_add_node(pool, "op8"), 0);
-	ck_assert_int_eq(add_ip(pool, "op8", "192.0.2.3/24"), 0);
-	ck_assert_int_eq(add_mac(pool, "op8", "02:00:00:00:00:07"), 0);
-	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb13"), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb13", "lan9", "02:00:00:00:00:09",
-				     IPTO_ADAPTER_MANAGEMENT), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb13", "lan10", "02:00:00:00:00:0a", 0), 0);
+	TEST_POOL_FILL(pool, rows);
 	return pool;
 }
 

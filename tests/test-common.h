@@ -124,6 +124,25 @@ int add_adapter(struct ipto_pool *pool, const char *standby,
 struct ipto_pool *fig1_pool(struct ipto_ctx *ctx);
 
 /*
+ * One step of a pool built from a table (test_pool_fill): kind 'N' adds
+ * node @owner, 'S' standby @owner, 'I' IP @a to node @owner, 'M' MAC @a
+ * to node @owner, 'A' adapter @a with MAC @b and @flags to standby
+ * @owner. Each step must succeed (asserted, the step named on failure).
+ */
+struct test_pool_row {
+	char kind;
+	const char *owner;
+	const char *a;
+	const char *b;
+	unsigned int flags;
+};
+
+void test_pool_fill(struct ipto_pool *pool, const struct test_pool_row *rows,
+		    size_t n);
+#define TEST_POOL_FILL(pool, rows) \
+	test_pool_fill(pool, rows, sizeof(rows) / sizeof((rows)[0]))
+
+/*
  * test_tcase(suite, "name", test, test, ...): a new test case "name" in
  * @suite holding the tests given (START_TEST names), in that order; it is
  * returned for the loop tests (tcase_add_loop_test) that go with them.

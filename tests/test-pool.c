@@ -208,15 +208,18 @@ END_TEST
 START_TEST(pool_capacity_rule)
 {
 	TEST_CTX(ctx, log);
+	static const struct test_pool_row rows[] = {
+		{ 'N', "big" },
+		{ 'N', "small" },
+		{ 'I', "big", "192.0.2.1/24" },
+		{ 'I', "big", "192.0.2.2/24" },
+		{ 'I', "big", "192.0.2.3/24" },
+		{ 'I', "big", "2001:db8::4/64" },
+		{ 'I', "small", "192.0.2.5/24" },
+	};
 	struct ipto_pool *pool = pool_new(ctx);
 
-	ck_assert_int_eq(ipto_pool_add_node(pool, "big"), 0);
-	ck_assert_int_eq(ipto_pool_add_node(pool, "small"), 0);
-	ck_assert_int_eq(add_ip(pool, "big", "192.0.2.1/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "big", "192.0.2.2/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "big", "192.0.2.3/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "big", "2001:db8::4/64"), 0);
-	ck_assert_int_eq(add_ip(pool, "small", "192.0.2.5/24"), 0);
+	TEST_POOL_FILL(pool, rows);
 	ck_assert_uint_eq(ipto_pool_get_required_capacity(pool), 4);
 
 	/* no standby at all */
@@ -264,17 +267,20 @@ END_TEST
 START_TEST(pool_capacity_mac_clash)
 {
 	TEST_CTX(ctx, log);
+	static const struct test_pool_row rows[] = {
+		{ 'N', "n" },
+		{ 'N', "m" },
+		{ 'I', "n", "192.0.2.1/24" },
+		{ 'I', "n", "192.0.2.2/24" },
+		{ 'I', "m", "192.0.2.3/24" },
+		{ 'I', "m", "192.0.2.4/24" },
+		{ 'S', "sb" },
+		{ 'A', "sb", "eth1", "02:00:5e:00:53:01", 0 },
+		{ 'A', "sb", "eth2", "02:00:5e:00:53:02", 0 },
+	};
 	struct ipto_pool *pool = pool_new(ctx);
 
-	ck_assert_int_eq(ipto_pool_add_node(pool, "n"), 0);
-	ck_assert_int_eq(ipto_pool_add_node(pool, "m"), 0);
-	ck_assert_int_eq(add_ip(pool, "n", "192.0.2.1/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "n", "192.0.2.2/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "m", "192.0.2.3/24"), 0);
-	ck_assert_int_eq(add_ip(pool, "m", "192.0.2.4/24"), 0);
-	ck_assert_int_eq(ipto_pool_add_standby(pool, "sb"), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb", "eth1", "02:00:5e:00:53:01", 0), 0);
-	ck_assert_int_eq(add_adapter(pool, "sb", "eth2", "02:00:5e:00:53:02", 0), 0);
+	TEST_POOL_FILL(pool, rows);
 	ck_assert_int_eq(ipto_pool_check(pool), 0);
 	/* the clash is found whichever was added first */
 	ck_assert_int_eq(add_mac(pool, "n", "02:00:5e:00:53:02"), 0);
