@@ -131,9 +131,7 @@ struct ipto_pool *fig1_pool(struct ipto_ctx *ctx);
  */
 struct test_pool_row {
 	char kind;
-	const char *owner;
-	const char *a;
-	const char *b;
+	const char *owner, *a, *b;
 	unsigned int flags;
 };
 
