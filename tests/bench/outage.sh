@@ -207,7 +207,13 @@ keepalived)
 	;;
 *) usage ;;
 esac
-# shellcheck disable=SC2034 # PCMK_TOKEN: read by cluster-lib.sh
+# Both engines run as the kits ship them: each host's engine under the
+# supervisor (examples/keepalived/ipto-supervise: the engine killed, the
+# host's ipto addresses go; "Never two holders"), corosync with real-time
+# scheduling (its default, which corosync-fast.conf relies on).
+# shellcheck disable=SC2034 # PCMK_*, KA_SUPERVISE: read by cluster-lib.sh
+PCMK_SCHED_RR=yes
+# shellcheck disable=SC2034
 case $PH_PROFILE in
 default) PCMK_TOKEN=3000 PCMK_CONSENSUS=3600 KA_ADVERT=1 KA_VRRP=2 ;;
 fast) PCMK_TOKEN=300 PCMK_CONSENSUS=360 KA_ADVERT=0.1 KA_VRRP=3 KA_MGMT_VIP=198.51.100.10 ;;
@@ -246,6 +252,9 @@ pc_setup() {
 	for h in a1 sb; do
 		install -m 755 "$AGENT" "$CL_DIR/$h/ra/libipto/ipto" || fail "install agent"
 	done
+	# shellcheck disable=SC2034 # read by cluster-lib.sh's pcmk_start
+	PCMK_SUPERVISE=("$KIT/ipto-supervise" --engine pacemaker --config "$CONF" --node a1
+		--ipto "$IPTO" --log /var/log/pacemaker/supervise.log)
 	pcmk_up a1 sb || fail "the cluster did not come up"
 	pcmk_ipto_vip "$CONF" "$IPTO" "$VIP" || fail "cibadmin"
 }
@@ -265,20 +274,8 @@ pc_placed() {  # both resources run on $1 only (seen from sb, one crm_mon)
 pc_standby() { cl_exec sb crm_attribute --node a1 --name standby --update "$1"; }
 pc_switchover() { pc_standby on; }
 pc_failback() { pc_standby off; }
-pc_kill() {  # corosync and every Pacemaker daemon of a1, at once
-	local p victims=()
-	for p in $(cl_pids a1); do
-		case $(cat "/proc/$p/comm" 2>/dev/null) in
-		corosync | pacemaker*) victims+=("$p") ;;
-		esac
-	done
-	kill_at_once "${victims[@]}"
-}
-pc_restart() {
-	# what the killed daemons left: libqb's IPC files, pid files
-	cl_exec a1 sh -c 'find /dev/shm -mindepth 1 -delete; rm -f /run/corosync.pid' 2>/dev/null
-	pcmk_start a1
-}
+pc_kill() { pcmk_kill a1; }  # corosync and every Pacemaker daemon of a1, at once
+pc_restart() { pcmk_restart a1; }
 pc_boot() { cl_reboot a1 eth0 "$SVC/24" "$VIP/24" && pcmk_start a1; }
 
 ka_conf() {  # ka_conf HOST: the kit's file for HOST, the profile, the second instance
@@ -319,10 +316,13 @@ EOF
 ka_setup() {
 	local h
 	for h in a1 sb; do
-		install -m 755 "$KIT/ipto-notify" "$CL_DIR/$h/etc-keepalived/ipto-notify" || fail "kit"
+		install -m 755 "$KIT/ipto-notify" "$KIT/ipto-supervise" "$CL_DIR/$h/etc-keepalived/" || fail "kit"
 		ka_conf "$h" >"$CL_DIR/$h/etc-keepalived/keepalived.conf" || fail "kit conf"
 		grep -q "advert_int $KA_ADVERT\$" "$CL_DIR/$h/etc-keepalived/keepalived.conf" || fail "profile"
 	done
+	# shellcheck disable=SC2034 # read by cluster-lib.sh's ka_start
+	KA_SUPERVISE=(/etc/keepalived/ipto-supervise --config "$CONF" --node a1
+		--ipto "$IPTO" --log /etc/keepalived/notify.log)
 	ka_start a1
 	wait_for 60 "a1 holds both addresses" ka_at a1
 	ka_start sb

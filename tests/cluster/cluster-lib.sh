@@ -171,6 +171,18 @@ cl_reboot() {
 	done
 }
 
+# cl_since T: seconds since the clock read T (cl_now), 3 decimals.
+cl_since() { awk -v t0="$1" -v t1="$(cl_now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
+# cl_within D LIMIT: D <= LIMIT (seconds, decimals).
+cl_within() { awk -v d="$1" -v l="$2" 'BEGIN { exit !(d <= l) }'; }
+
+# cl_macs4 CLIENT ADDR: the MACs that answer ARP requests for ADDR at
+# CLIENT (3 broadcast requests, each answered by every holder), one a line.
+cl_macs4() {
+	lan_exec "$1" arping -I eth0 -c 3 -w 3 "$2" 2>/dev/null |
+		sed -n 's/.*reply from [^ ]* \[\([0-9A-Fa-f:]*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u
+}
+
 # --- a client pinging at a fixed interval --------------------------------------
 
 CL_PING_INTERVAL=${CL_PING_INTERVAL:-0.1}
@@ -235,6 +247,7 @@ cl_ping_report() {
 PCMK_TOKEN=${PCMK_TOKEN:-2000}
 PCMK_UP_TIMEOUT=${PCMK_UP_TIMEOUT:-180}
 PCMK_NODES=()
+PCMK_SUPERVISE=()
 
 # pcmk_have: the daemons are installed (else the caller skips).
 pcmk_have() {
@@ -255,8 +268,8 @@ totem {
 	token: $PCMK_TOKEN
 }
 system {
-	# a shared test machine: no SCHED_RR, no cgroup moves
-	sched_rr: no
+	# a shared test machine: no SCHED_RR (PCMK_SCHED_RR), no cgroup moves
+	sched_rr: ${PCMK_SCHED_RR:-no}
 	move_to_root_cgroup: no
 }
 logging {
@@ -315,11 +328,14 @@ pcmk_start() {
 		sleep 0.1
 	done
 	# pacemakerd stays in the foreground; its children live in the same
-	# namespaces, so cl_crash and teardown find them all.
+	# namespaces, so cl_crash and teardown find them all. With
+	# PCMK_SUPERVISE (an array: the supervisor and its options) it runs
+	# as "${PCMK_SUPERVISE[@]}" -- pacemakerd.
 	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
 		--uts="$CL_DIR/ns/$h.uts" -- \
 		env PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none \
-		PATH="$PATH" pacemakerd </dev/null >>"$d/log/pacemaker/stdout" 2>&1 &
+		PATH="$PATH" ${PCMK_SUPERVISE[@]+"${PCMK_SUPERVISE[@]}" --} pacemakerd \
+		</dev/null >>"$d/log/pacemaker/stdout" 2>&1 &
 	disown
 	echo $! >"$d/pacemakerd.pid"
 }
@@ -391,13 +407,11 @@ pcmk_wait_where() {
 	return 1
 }
 
-# pcmk_ipto_vip CONF IPTO VIP: the resources of the Pacemaker test and the
-# outage bench: ip-a1 (the libipto OCF agent for node a1 of CONF, with the
-# ipto command IPTO; monitor 2 s), vip (IPaddr2 on VIP/24: nic eth0 on a1,
-# mgmt on sb), each placed on a1 by preference (score 100). Returns 1
-# naming what cibadmin refused.
-pcmk_ipto_vip() {
-	local conf=$1 ipto=$2 vip=$3
+# pcmk_ipto CONF IPTO: the resource ip-a1 (the libipto OCF agent for node
+# a1 of CONF, with the ipto command IPTO; monitor 2 s), placed on a1 by
+# preference (score 100). Returns 1 naming what cibadmin refused.
+pcmk_ipto() {
+	local conf=$1 ipto=$2
 	cl_exec a1 cibadmin --create -o resources --xml-text "
 <primitive id='ip-a1' class='ocf' provider='libipto' type='ipto'>
   <instance_attributes id='ip-a1-ia'>
@@ -412,7 +426,18 @@ pcmk_ipto_vip() {
     <op id='ip-a1-stop' name='stop' interval='0' timeout='30s'/>
   </operations>
 </primitive>" ||
-		{ _cl_err "pcmk_ipto_vip: cibadmin ip-a1"; return 1; }
+		{ _cl_err "pcmk_ipto: cibadmin ip-a1"; return 1; }
+	cl_exec a1 cibadmin --create -o constraints --xml-text \
+		"<rsc_location id='ip-a1-home' rsc='ip-a1' node='a1' score='100'/>" ||
+		{ _cl_err "pcmk_ipto: constraint"; return 1; }
+}
+
+# pcmk_ipto_vip CONF IPTO VIP: the resources of the Pacemaker test and the
+# outage bench: ip-a1 (pcmk_ipto) and vip (IPaddr2 on VIP/24: nic eth0 on
+# a1, mgmt on sb), placed on a1 by preference (score 100).
+pcmk_ipto_vip() {
+	local vip=$3
+	pcmk_ipto "$1" "$2" || return 1
 	cl_exec a1 cibadmin --create -o resources --xml-text "
 <primitive id='vip' class='ocf' provider='heartbeat' type='IPaddr2'>
   <instance_attributes id='vip-ia'>
@@ -433,11 +458,48 @@ pcmk_ipto_vip() {
 </primitive>" ||
 		{ _cl_err "pcmk_ipto_vip: cibadmin vip"; return 1; }
 	cl_exec a1 cibadmin --create -o constraints --xml-text \
-		"<rsc_location id='ip-a1-home' rsc='ip-a1' node='a1' score='100'/>" ||
-		{ _cl_err "pcmk_ipto_vip: constraint"; return 1; }
-	cl_exec a1 cibadmin --create -o constraints --xml-text \
 		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" ||
 		{ _cl_err "pcmk_ipto_vip: constraint"; return 1; }
+}
+
+# pcmk_kill HOST [corosync]: the engine on HOST SIGKILLed: corosync and
+# every Pacemaker daemon (or corosync alone), all stopped first and then
+# killed, so that none of them acts on the death of another. A supervisor
+# (ipto-supervise) is left alone. Returns 1 if there was nothing to kill.
+pcmk_kill() {
+	local p c victims=()
+	for p in $(cl_pids "$1"); do
+		c=$(cat "/proc/$p/comm" 2>/dev/null)
+		case ${2:-all}:$c in
+		*:corosync | all:pacemaker*) victims+=("$p") ;;
+		esac
+	done
+	[ ${#victims[@]} -gt 0 ] || return 1
+	kill -STOP "${victims[@]}" 2>/dev/null
+	kill -KILL "${victims[@]}" 2>/dev/null
+	return 0
+}
+
+# pcmk_daemons HOST: HOST's corosync and Pacemaker processes that still
+# run (zombies not counted), "PID COMM" a line.
+pcmk_daemons() {
+	local p st
+	for p in $(cl_pids "$1"); do
+		st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$st" ] && [ "$st" != Z ] || continue
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		corosync | pacemaker*) echo "$p $(cat "/proc/$p/comm" 2>/dev/null)" ;;
+		esac
+	done
+	return 0
+}
+
+# pcmk_restart HOST: the engine's daemons again, after pcmk_kill (what the
+# killed daemons left first: libqb's IPC files in /dev/shm, corosync's pid
+# file).
+pcmk_restart() {
+	cl_exec "$1" sh -c 'find /dev/shm -mindepth 1 -delete; rm -f /run/corosync.pid' 2>/dev/null
+	pcmk_start "$1"
 }
 
 # pcmk_stop_all: every Pacemaker first (non-DC before DC stops hanging in
@@ -528,11 +590,19 @@ wait_for() {
 # ka_start HOST: keepalived in HOST's namespaces, in the background, with
 # /etc/keepalived/keepalived.conf (ka_kit), logging to
 # $CL_DIR/HOST/keepalived.log.
+# With KA_SUPERVISE (an array: the kit's supervisor and its options, as
+# for every host) it runs under it: "${KA_SUPERVISE[@]}" ROLE -- keepalived
+# ..., ROLE --interface eth0 on a1, --standby HOST elsewhere.
+KA_SUPERVISE=()
 ka_start() {
-	local h=$1
+	local h=$1 role=()
+	if [ ${#KA_SUPERVISE[@]} -gt 0 ]; then
+		case $h in a1) role=(--interface eth0) ;; *) role=(--standby "$h") ;; esac
+		role=("${KA_SUPERVISE[@]}" "${role[@]}" --)
+	fi
 	setsid nsenter --net="/run/netns/$(lan_ns "$h")" --mount="$CL_DIR/ns/$h.mnt" \
 		--uts="$CL_DIR/ns/$h.uts" -- \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
+		${role[@]+"${role[@]}"} keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
 		-p /run/keepalived.pid -r /run/keepalived_vrrp.pid \
 		</dev/null >>"$CL_DIR/$h/keepalived.log" 2>&1 &
 	disown

@@ -90,16 +90,9 @@ holds_none() { ! lan_exec "$1" ip -br addr show dev "$2" | grep -q -e " $SVC/" -
 not_on_sb() { ! lan_exec sb ip -br addr | grep -q -e " $SVC/" -e " $SVC6/"; }
 sb_serves() { holds sb tk1 tk2; }
 a1_serves() { holds a1 eth0 && not_on_sb; }
-# since T: seconds since the clock read T (cl_now), 3 decimals
-since() { awk -v t0="$1" -v t1="$(cl_now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
-within() { awk -v d="$1" -v l="$2" 'BEGIN { exit !(d <= l) }'; }
-
-# macs4: the MACs that answer ARP requests for the IPv4 address at the
-# client (3 broadcast requests, each answered by every holder), one a line
-macs4() {
-	lan_exec c1 arping -I eth0 -c 3 -w 3 "$SVC" 2>/dev/null |
-		sed -n 's/.*reply from [^ ]* \[\([0-9A-Fa-f:]*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u
-}
+since() { cl_since "$@"; }
+within() { cl_within "$@"; }
+macs4() { cl_macs4 c1 "$SVC"; }
 # macs6: the MACs that answer DAD neighbour solicitations for the IPv6
 # address sent from the client (ipto probe), as captured at the client:
 # the source MAC of each neighbour advertisement for it. The probe names
