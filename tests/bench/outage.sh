@@ -223,6 +223,14 @@ esac
 lan_up --prefix "$PREFIX" --clients 2 --actives 1 --ips 1 --takeover 1 || fail "lan_up"
 ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || fail "del $SVC"
 for h in a1 sb; do cl_host "$h" && cl_mgmt "$h" || fail "host $h"; done
+# Two agents add addresses of one subnet to a1's eth0 (ipto's reclaim and
+# IPaddr2 / virtual_ipaddress), which has none of its own there: deleting
+# the primary must not take the other's secondary along
+# (doc/cluster-managers.md, "replug"; systemd's sysctl defaults set it too).
+for h in a1 sb; do
+	ip netns exec "$(lan_ns "$h")" sysctl -qw net.ipv4.conf.all.promote_secondaries=1 ||
+		fail "promote_secondaries on $h"
+done
 MAC_A1=$(lan_mac a1 eth0)
 MAC_TK1=$(lan_mac sb tk1)
 MAC_MGMT=$(lan_mac sb mgmt)

@@ -160,6 +160,12 @@ r=$(ra sb start OCF_RESKEY_config="$T/bad.conf")
 [ "$r" = 6 ] && ok "start with a broken description: 6, nothing bound" ||
 	not_ok "start bad conf: $r"
 lan_exec sb ip -br addr | grep -qE " ($A1|$A2)/" && not_ok "bad start changed sb"
+# start checks no more than its parameters before the takeover: the
+# takeover's refusal of a broken capacity rule still says 6
+r=$(ra sb start OCF_RESKEY_config="$T/tiny.conf")
+[ "$r" = 6 ] && ok "start, capacity rule broken: 6, nothing bound" ||
+	not_ok "start tiny: $r ($(cat "$T/ra.out"))"
+lan_exec sb ip -br addr | grep -qE " ($A1|$A2)/" && not_ok "start tiny changed sb"
 
 # --- start in the background: returns after the first round ------------------
 # c1's wire: every ARP frame it receives (arp-log.py); the announcements
