@@ -29,7 +29,7 @@
 # Profiles (examples/ocf/corosync-fast.conf, examples/keepalived/fast-profile.conf):
 #   default     corosync token 3000 ms (its default), consensus 3600 ms;
 #               keepalived VRRPv2, advert_int 1 (the kit as shipped)
-#   fast        token 300 ms, consensus 360 ms; VRRPv3, advert_int 0.1
+#   fast        corosync-fast.conf's token and consensus; VRRPv3, advert_int 0.1
 #
 # Moves, in this order, each from "a1 serves" or "sb serves":
 #   switchover  planned: Pacemaker: a1 to standby; keepalived: SIGTERM
@@ -216,7 +216,12 @@ PCMK_SCHED_RR=yes
 # shellcheck disable=SC2034
 case $PH_PROFILE in
 default) PCMK_TOKEN=3000 PCMK_CONSENSUS=3600 KA_ADVERT=1 KA_VRRP=2 ;;
-fast) PCMK_TOKEN=300 PCMK_CONSENSUS=360 KA_ADVERT=0.1 KA_VRRP=3 KA_MGMT_VIP=198.51.100.10 ;;
+fast)
+	# the totem timers exactly as examples/ocf/corosync-fast.conf ships them
+	PCMK_TOKEN=$(awk '$1 == "token:" { print $2 }' "$SRC/examples/ocf/corosync-fast.conf")
+	PCMK_CONSENSUS=$(awk '$1 == "consensus:" { print $2 }' "$SRC/examples/ocf/corosync-fast.conf")
+	[ -n "$PCMK_TOKEN" ] && [ -n "$PCMK_CONSENSUS" ] || fail "corosync-fast.conf: no token or consensus"
+	KA_ADVERT=0.1 KA_VRRP=3 KA_MGMT_VIP=198.51.100.10 ;;
 *) usage ;;
 esac
 
@@ -375,18 +380,8 @@ crash() {  # every process of a1 at once, then its cables
 	kill_at_once $(cl_pids a1)
 	cl_crash a1
 }
-cables() {  # cables off|on: a1's veth peers leave / join the bridge
-	local ifn sw
-	sw=$(lan_ns sw)
-	for ifn in eth0 hb0; do
-		case $1 in
-		off) ip -n "$sw" link set "a1-$ifn" nomaster ;;
-		on) ip -n "$sw" link set "a1-$ifn" master "$LAN_BRIDGE" up ;;
-		esac || return 1
-	done
-}
-unplug() { cables off; }
-replug() { cables on; }
+unplug() { cl_detach a1 off; }
+replug() { cl_detach a1 on; }
 
 
 # --- the client and the observer ----------------------------------------------

@@ -157,6 +157,21 @@ cl_crash() {
 	cl_kill_all "$h" KILL
 }
 
+# cl_detach HOST off|on: HOST's cables leave (join) the switch at the
+# switch's end: its veth peers leave the bridge, so HOST still sees carrier
+# and runs on, cut off (a split); on: back in the bridge.
+cl_detach() {
+	local ifn sw
+	sw=$(lan_ns sw)
+	for ifn in $(ip -n "$(lan_ns "$1")" -br link show | awk '$1 != "lo" { sub(/@.*/, "", $1); print $1 }'); do
+		case $2 in
+		off) ip -n "$sw" link set "$1-$ifn" nomaster ;;
+		on) ip -n "$sw" link set "$1-$ifn" master "$LAN_BRIDGE" up ;;
+		*) _cl_err "cl_detach HOST off|on"; return 1 ;;
+		esac || return 1
+	done
+}
+
 # cl_reboot HOST [IF ADDR...]: the host boots again: the addresses added
 # at run time (ADDR/PREFIX on IF, e.g. by a resource) are gone, /run and
 # /dev/shm are empty, the cables are back in.
@@ -460,6 +475,28 @@ pcmk_ipto_vip() {
 	cl_exec a1 cibadmin --create -o constraints --xml-text \
 		"<rsc_location id='vip-home' rsc='vip' node='a1' score='100'/>" ||
 		{ _cl_err "pcmk_ipto_vip: constraint"; return 1; }
+}
+
+# pcmk_lan PREFIX AGENT: the hosts of the Pacemaker tests: lan_up (one
+# client, a1 with SVC on eth0, sb with mgmt and tk1), SVC removed from a1's
+# boot configuration (it is the resource's), a1 and sb as cluster hosts
+# with management addresses and the OCF agent AGENT installed; sets
+# MAC_A1, MAC_TK1 and CONF (the description, written and checked).
+pcmk_lan() {
+	local h
+	lan_up --prefix "$1" --clients 1 --actives 1 --ips 1 --takeover 1 ||
+		{ _cl_err "pcmk_lan: lan_up"; return 1; }
+	ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || { _cl_err "pcmk_lan: del $SVC"; return 1; }
+	for h in a1 sb; do
+		cl_host "$h" && cl_mgmt "$h" || { _cl_err "pcmk_lan: host $h"; return 1; }
+		install -m 755 "$2" "$CL_DIR/$h/ra/libipto/ipto" || { _cl_err "pcmk_lan: agent"; return 1; }
+	done
+	MAC_A1=$(lan_mac a1 eth0)
+	MAC_TK1=$(lan_mac sb tk1)
+	CONF=$CL_DIR/ipto.conf
+	printf 'node a1 %s/24 mac=%s\nadapter sb mgmt mac=%s management\nadapter sb tk1 mac=%s\n' \
+		"$SVC" "$MAC_A1" "$(lan_mac sb mgmt)" "$MAC_TK1" >"$CONF"
+	"$IPTO" -c "$CONF" check >/dev/null || { _cl_err "pcmk_lan: ipto check $CONF"; return 1; }
 }
 
 # pcmk_kill HOST [corosync]: the engine on HOST SIGKILLed: corosync and

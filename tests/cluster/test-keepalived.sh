@@ -23,6 +23,16 @@
 #   crash    a1 dies (every process, cables pulled): the same as killed.
 #   boot     a1 boots (run-time addresses gone) and starts keepalived: as
 #            restart.
+#   split    a1's cables leave the switch while a1 runs on (it keeps
+#            carrier, stays master, hears nothing): sb becomes master too
+#            and takes the addresses over; the client follows sb.
+#   heal     the cables back: two masters hear each other; sb yields
+#            (advertising once more first: higher_prio_send_advert) and
+#            releases once a1 answers; a1, master all along, hears sb's
+#            lower priority and announces again (notify_master_rx_lower_pri:
+#            ipto-notify reassert), so the client is back on a1's MAC with
+#            no black hole (without the reassert nobody announces, and the
+#            client waits for its entry to go stale: seconds).
 #
 # Black hole: the client keeps sending to a MAC whose host no longer holds
 # the address, until its neighbour entry is probed again (Linux: seconds;
@@ -172,6 +182,19 @@ move boot "$MAC_A1" "$MAC_A1" boot_a1
 no_black_hole boot
 wait_for 30 "sb releases $SVC and $SVC6" not_on_sb
 ok "boot: a1 is master again, sb holds nothing"
+
+split_a1() { cl_detach a1 off; }
+move split "$MAC_TK1" "$MAC_TK2" split_a1
+holds sb tk1 tk2 || fail "split: sb does not hold $SVC on tk1 and $SVC6 on tk2"
+holds a1 eth0 || fail "split: a1 (master, cut off) let its addresses go"
+ok "split: both hosts master, sb took $SVC and $SVC6 over, a1 kept them"
+heal_a1() { cl_detach a1 on; }
+move heal "$MAC_A1" "$MAC_A1" heal_a1
+no_black_hole heal
+wait_for 30 "sb releases $SVC and $SVC6" not_on_sb
+grep -q 'a1 reassert: ' "$CL_DIR/a1/notify.log" ||
+	fail "heal: a1 did not announce again (no reassert in its notify log)"
+ok "heal: a1 announced again (reassert), sb released, the client is back on a1"
 
 kill "$TSHARK" 2>/dev/null
 wait "$TSHARK" 2>/dev/null

@@ -62,21 +62,7 @@ ok() { echo "ok - $*"; }
 
 SVC=192.0.2.11
 DEADLINE=${DEADLINE:-1}
-lan_up --prefix ipto-pcs- --clients 1 --actives 1 --ips 1 --takeover 1 ||
-	fail "lan_up"
-ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || fail "del $SVC"
-for h in a1 sb; do
-	cl_host "$h" && cl_mgmt "$h" || fail "host $h"
-	install -m 755 "$AGENT" "$CL_DIR/$h/ra/libipto/ipto" || fail "install agent"
-done
-MAC_A1=$(lan_mac a1 eth0)
-MAC_TK1=$(lan_mac sb tk1)
-CONF=$CL_DIR/ipto.conf
-cat >"$CONF" <<EOC
-node a1 $SVC/24 mac=$MAC_A1
-adapter sb mgmt mac=$(lan_mac sb mgmt) management
-adapter sb tk1 mac=$MAC_TK1
-EOC
+pcmk_lan ipto-pcs- "$AGENT" || fail "the LAN and the hosts"
 LOG=/var/log/pacemaker/supervise.log
 PCMK_SUPERVISE=("$SUPERVISE" --engine pacemaker --config "$CONF" --node a1
 	--ipto "$IPTO" --log "$LOG")

@@ -44,23 +44,7 @@ ok() { echo "ok - $*"; }
 
 SVC=192.0.2.11
 VIP=192.0.2.50
-lan_up --prefix ipto-pcmk- --clients 1 --actives 1 --ips 1 --takeover 1 ||
-	fail "lan_up"
-# The service address belongs to the resource, not to a1's boot config.
-ip -n "$(lan_ns a1)" addr del "$SVC/24" dev eth0 || fail "del $SVC"
-for h in a1 sb; do
-	cl_host "$h" && cl_mgmt "$h" || fail "host $h"
-	install -m 755 "$AGENT" "$CL_DIR/$h/ra/libipto/ipto" || fail "install agent"
-done
-MAC_A1=$(lan_mac a1 eth0)
-MAC_TK1=$(lan_mac sb tk1)
-CONF=$CL_DIR/ipto.conf
-cat >"$CONF" <<EOF
-node a1 $SVC/24 mac=$MAC_A1
-adapter sb mgmt mac=$(lan_mac sb mgmt) management
-adapter sb tk1 mac=$MAC_TK1
-EOF
-"$IPTO" -c "$CONF" check >/dev/null || fail "ipto check $CONF"
+pcmk_lan ipto-pcmk- "$AGENT" || fail "the LAN and the hosts"
 
 t0=$(cl_now)
 pcmk_up a1 sb || fail "the cluster did not come up"
