@@ -221,6 +221,9 @@ fast)
 	PCMK_TOKEN=$(awk '$1 == "token:" { print $2 }' "$SRC/examples/ocf/corosync-fast.conf")
 	PCMK_CONSENSUS=$(awk '$1 == "consensus:" { print $2 }' "$SRC/examples/ocf/corosync-fast.conf")
 	[ -n "$PCMK_TOKEN" ] && [ -n "$PCMK_CONSENSUS" ] || fail "corosync-fast.conf: no token or consensus"
+	# and its knet link timers (interface section), if it sets them
+	PCMK_KNET=$(awk '$1 == "knet_ping_interval:" || $1 == "knet_ping_timeout:" || $1 == "knet_pong_count:" { printf "\t\t%s %s\\n", $1, $2 }' \
+		"$SRC/examples/ocf/corosync-fast.conf")
 	KA_ADVERT=0.1 KA_VRRP=3 KA_MGMT_VIP=198.51.100.10 ;;
 *) usage ;;
 esac
@@ -258,7 +261,12 @@ MARKS=$OUT/marks
 # corosync's timers of the profile: cluster-lib.sh writes the token; the
 # consensus goes next to it.
 eval "_outage_lib_conf() $(declare -f _pcmk_conf | tail -n +2)"
-_pcmk_conf() { _outage_lib_conf | sed "s/^\ttoken: .*/&\n\tconsensus: $PCMK_CONSENSUS/"; }
+_pcmk_conf() {
+	_outage_lib_conf | sed "s/^\ttoken: .*/&\n\tconsensus: $PCMK_CONSENSUS/" |
+		if [ -n "${PCMK_KNET:-}" ]; then
+			sed "s/^\tconsensus: .*/&\n\tinterface {\n\t\tlinknumber: 0\n${PCMK_KNET}\t}/"
+		else cat; fi
+}
 
 pc_setup() {
 	local h
