@@ -163,7 +163,7 @@ if [ -z "$PHASE" ]; then
 				${KEEP:+--keep "$KEEP/$e-$p"} || { echo "# $e $p: failed" >&2; rc=1; }
 		done
 	done
-	echo "# outage: client pings every 10 ms, ARP observer every 10 ms; started $started; $(uname -r), $(nproc) cores, load average $load0 at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end; engines at nice 10, no real-time scheduling"
+	echo "# outage: client pings every 10 ms, ARP observer every 10 ms; started $started; $(uname -r), $(nproc) cores, load average $load0 at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end; engines at nice 10, corosync with SCHED_RR, each engine under ipto-supervise"
 	echo "# $(corosync -v 2>/dev/null | sed -n "1s/.*version '\(.*\)'.*/corosync \1/p"), $(pacemakerd --version 2>/dev/null | head -n 1), $(keepalived --version 2>&1 | head -n 1 | awk '{ print "keepalived", $2 }')"
 	printf '# %-10s %-10s %-8s %-22s %6s %6s %9s %10s %11s  %s\n' engine move profile system sent lost "gap (s)" "2 MACs (s)" "2 hosts (s)" "answering at the end"
 	for e in $ENGINES; do
