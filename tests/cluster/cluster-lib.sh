@@ -271,6 +271,16 @@ pcmk_have() {
 		command -v corosync-keygen >/dev/null && id hacluster >/dev/null 2>&1
 }
 
+# pcmk_require [IPaddr2]: skip (77) unless root, with the daemons and the
+# OCF shell functions installed (and IPaddr2, if named).
+pcmk_require() {
+	[ "$(id -u)" = 0 ] || lan_skip "needs root"
+	pcmk_have || lan_skip "corosync/Pacemaker not installed (.ci/deps installs them)"
+	[ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] || lan_skip "resource-agents not installed"
+	[ "${1:-}" != IPaddr2 ] || [ -x /usr/lib/ocf/resource.d/heartbeat/IPaddr2 ] ||
+		lan_skip "resource-agents' IPaddr2 not installed"
+}
+
 _pcmk_conf() {
 	local i=0 h
 	cat <<EOF

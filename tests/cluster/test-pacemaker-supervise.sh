@@ -40,9 +40,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=cluster-lib.sh
 . "$HERE/cluster-lib.sh"
 
-[ "$(id -u)" = 0 ] || lan_skip "needs root"
-pcmk_have || lan_skip "corosync/Pacemaker not installed (.ci/deps installs them)"
-[ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] || lan_skip "resource-agents not installed"
+pcmk_require
 for c in arping setsid; do
 	command -v "$c" >/dev/null || lan_skip "$c not installed"
 done

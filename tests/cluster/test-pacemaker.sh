@@ -29,11 +29,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=cluster-lib.sh
 . "$HERE/cluster-lib.sh"
 
-[ "$(id -u)" = 0 ] || lan_skip "needs root"
-pcmk_have || lan_skip "corosync/Pacemaker not installed (.ci/deps installs them)"
-[ -r /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs ] &&
-	[ -x /usr/lib/ocf/resource.d/heartbeat/IPaddr2 ] ||
-	lan_skip "resource-agents not installed"
+pcmk_require IPaddr2
 
 fail() {
 	echo "FAIL: $*" >&2
