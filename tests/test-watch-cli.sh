@@ -43,6 +43,29 @@ expect 2 "--conns FILE is required" tickle
 expect 2 "--conns $tmp/none: No such file" tickle --conns "$tmp/none"
 expect 2 "unexpected argument 'extra'" tickle --conns x extra
 expect 2 "--fail needs a cluster description" watch --fail a1
+# The description: read and checked by the same loader as every other
+# verb's, so watch, probe and tickle refuse what plan refuses, with the
+# same words, before they open anything.
+SB=(-a sb,tk1,mac=02:00:5e:30:01:01)
+A1=(-n a1,192.0.2.11/24,mac=02:00:5e:20:01:00)
+for verb in watch "probe" "tickle --conns $tmp/none"; do
+	# shellcheck disable=SC2086 # the verb's own words
+	expect 2 "^ipto ${verb%% *}: the cluster description has no active node" \
+		"${SB[@]}" $verb --fail a1
+	# shellcheck disable=SC2086
+	expect 2 "node a2 has no address in the cluster description" \
+		"${A1[@]}" -n a2 "${SB[@]}" $verb --fail a1
+	# shellcheck disable=SC2086
+	expect 2 "--fail: no active node 'zz' in the cluster description" \
+		"${A1[@]}" "${SB[@]}" $verb --fail zz
+	# shellcheck disable=SC2086 # --fail A,B is a list, as for plan
+	expect 2 "--fail: no active node 'zz' in the cluster description" \
+		"${A1[@]}" "${SB[@]}" $verb --fail a1,zz
+done
+expect 2 "--standby: no standby 'nope' in the cluster description" \
+	"${A1[@]}" "${SB[@]}" probe --fail a1 --standby nope
+expect 2 "^ipto: --fail: no active node 'zz' in the cluster description" \
+	"${A1[@]}" "${SB[@]}" plan --fail zz
 printf '# ok\n192.0.2.11:80 192.0.2.101:5\n192.0.2.11:80 192.0.2.101\n' >"$tmp/bad.conns"
 expect 2 "$tmp/bad.conns:3: not a connection" tickle --conns "$tmp/bad.conns"
 # Addresses this host does not hold: skipped before any socket is opened.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the files of the ipto command share: the parsed command line
- * (struct cli), the context, the cluster description, and the helpers
- * more than one verb group uses. ipto.c reads the command line, verbs.c
+ * (struct cli), the context, the cluster description (one loader for
+ * every verb), and the helpers more than one verb group uses. ipto.c reads the command line, verbs.c
  * lists the verbs; takeover.c, status.c, frames.c and watch.c run them.
  */
 #ifndef IPTO_EXAMPLES_IPTO_CLI_H
@@ -114,6 +114,13 @@ bool dryrun_binder(void);
 int make_binder(struct ipto_binder **ret);
 int make_injector(struct ipto_injector **ret);
 void seed_dryrun(struct ipto_binder *binder, struct ipto_plan *plan);
+
+/* ipto.c: load_description - builds the cluster description from
+ * cli.dirs (in command-line order), reads the MACs it leaves out from
+ * this host, and checks --standby, --fail, --taken-over and --node
+ * against it: every verb that reads a description (watch, probe and
+ * tickle too) goes through it. Exits 2 with the message on any error. */
+void load_description(void);
 
 /* ipto.c: plans of the description's nodes (--fail, --taken-over) */
 int plan_takeover(const struct list *nodes, struct ipto_plan **plan);

@@ -631,7 +631,7 @@ static void check_description(void)
 			   empty);
 }
 
-static void load_cluster(void)
+void load_description(void)
 {
 	char err[1024];
 	size_t i;
@@ -774,10 +774,10 @@ int main(int argc, char **argv)
 	const struct verb *v = word ? verb_find(word) : NULL;
 	int r;
 
+	atexit(cleanup);
 	/* a verb with options of its own (watch, probe, tickle) */
 	if (v && v->main)
 		return v->main(v, argc, argv);
-	atexit(cleanup);
 	parse_command_line(argc, argv);
 	check_command_line();
 
@@ -788,6 +788,6 @@ int main(int argc, char **argv)
 	diag_setup(ctx, "ipto", cli.verbose);
 	diag_set_syslog(cli_error_syslog());
 	if (cli.verb->flags & VERB_DESCRIPTION)
-		load_cluster();
+		load_description();
 	return finish_output(cli.verb->run());
 }

@@ -41,14 +41,12 @@
 
 #include <ipto/ipto.h>
 
-#include "cli-error.h"
-#include "cluster-config.h"
-#include "verbs.h"
-#include "watch.h"
-/* The library's one JSON escaper (a static helper, included by path). */
+/* The library's one JSON escaper (a static helper, included by path;
+ * before cli.h, whose global ctx its parameter would shadow). */
 #include "../../lib/json-escape.h"
+/* the command line, context and cluster description ipto.c keeps */
+#include "cli.h"
 
-#define EXIT_USAGE 2
 #define MAX_ADDRS 4096
 #define RECORD_MAX_BYTES (256 * 1024)
 
@@ -92,19 +90,11 @@ static const char *long_name(int val)
 	return "";
 }
 
-struct dir {
-	int kind;
-	const char *arg;
-};
-
+/* What only watch, probe and tickle take. The description (-c/-n/-a),
+ * --fail and --standby go into ipto.c's struct cli, so the one loader
+ * (load_description) reads and checks them for every verb. */
 static struct {
-	const struct verb *verb;
 	const char *name;
-	struct dir dirs[64];
-	size_t n_dirs;
-	const char *fail[64];
-	size_t n_fail;
-	const char *standby;
 	const char *interface;
 	struct ipto_addr ips[MAX_ADDRS];
 	size_t n_ips;
@@ -118,9 +108,6 @@ static struct {
 	bool json;
 	int verbose;
 } o;
-
-static struct ipto_ctx *ctx;
-static struct cluster *cluster;
 
 /* Errors: through cli-error.c (with --json, the one error object). */
 
@@ -183,17 +170,12 @@ static void parse(int argc, char **argv)
 		case '?': cli_die_usage("unknown option '%s'", argv[optind - 1]);
 		case 'h': usage(); exit(0);
 		case 'c': case 'n': case 'a':
-			if (o.n_dirs == 64)
-				cli_die_usage("too many description options");
-			o.dirs[o.n_dirs].kind = c;
-			o.dirs[o.n_dirs++].arg = optarg;
+			cli.dirs = xrealloc(cli.dirs, (cli.n_dirs + 1) * sizeof(*cli.dirs));
+			cli.dirs[cli.n_dirs].kind = c;
+			cli.dirs[cli.n_dirs++].arg = optarg;
 			break;
-		case 'f':
-			if (o.n_fail == 64)
-				cli_die_usage("--fail: at most 64 nodes");
-			o.fail[o.n_fail++] = optarg;
-			break;
-		case 's': o.standby = optarg; break;
+		case 'f': push_list("--fail", &cli.fail, optarg); break;
+		case 's': cli.standby = optarg; break;
 		case 'i':
 			if (!*optarg || strlen(optarg) > 15)
 				cli_die_usage("--interface: '%s' is not an interface name", optarg);
@@ -242,7 +224,7 @@ static void parse(int argc, char **argv)
 		case 'v': o.verbose++; break;
 		}
 		/* which verb takes which option: the verb table's word */
-		if (c != 'j' && c != 'v' && c != 'h' && !verb_takes(o.verb, long_name(c))) {
+		if (c != 'j' && c != 'v' && c != 'h' && !verb_takes(cli.verb, long_name(c))) {
 			if (verb_takes(verb_find("watch"), long_name(c)) &&
 			    !verb_takes(verb_find("probe"), long_name(c)) &&
 			    !verb_takes(verb_find("tickle"), long_name(c)))
@@ -260,44 +242,6 @@ static void parse(int argc, char **argv)
 
 /* ------------------------------------------------------------------ */
 
-static void load_cluster(void)
-{
-	char err[1024];
-	size_t i;
-	int r;
-
-	r = cluster_new(ctx, &cluster);
-	if (r < 0)
-		exit(cli_fail(r, "cannot create a pool: %s", ipto_strerror(r)));
-	for (i = 0; i < o.n_dirs; i++) {
-		r = cluster_add_option(cluster, o.dirs[i].kind, o.dirs[i].arg, err,
-				       sizeof(err));
-		if (r < 0) {
-			cli_error_set(EXIT_USAGE, r, "%s", err);
-			exit(cli_error_emit());
-		}
-	}
-	if (cluster_unresolved(cluster)) {
-		struct ipto_binder *b = NULL;
-
-		r = ipto_binder_new_netlink(ctx, &b);
-		if (r < 0)
-			exit(cli_fail(r, "netlink binder: %s", diag_why(r)));
-		r = cluster_resolve_macs(cluster, b, o.standby, err, sizeof(err));
-		ipto_binder_unref(b);
-		if (r < 0) {
-			cli_error_set(EXIT_USAGE, r, "%s", err);
-			exit(cli_error_emit());
-		}
-	}
-	for (i = 0; i < o.n_fail; i++)
-		if (!cluster_is_node(cluster, o.fail[i]))
-			cli_die_usage("--fail: no active node '%s' in the cluster description",
-				  o.fail[i]);
-	if (o.standby && !cluster_is_standby(cluster, o.standby))
-		cli_die_usage("--standby: no standby '%s' in the cluster description", o.standby);
-}
-
 /* The takeover plan of the --fail nodes (exits on failure). */
 static struct ipto_plan *fail_plan(void)
 {
@@ -305,7 +249,8 @@ static struct ipto_plan *fail_plan(void)
 	int r;
 
 	diag_reset();
-	r = ipto_plan_new_takeover(cluster_pool(cluster), o.fail, o.n_fail, NULL, &plan);
+	r = ipto_plan_new_takeover(cluster_pool(cluster), (const char *const *)cli.fail.v,
+				   cli.fail.n, NULL, &plan);
 	if (r < 0)
 		exit(cli_fail(r, "cannot plan the takeover of the --fail nodes: %s",
 			      diag_why(r)));
@@ -318,7 +263,7 @@ static void add_fail_ips(void)
 	struct ipto_plan *plan;
 	size_t i, n;
 
-	if (!o.n_fail)
+	if (!cli.fail.n)
 		return;
 	plan = fail_plan();
 	n = ipto_plan_get_step_count(plan);
@@ -349,12 +294,6 @@ static const char *holder(struct ifaddrs *ifa, const struct ipto_addr *a)
 	return NULL;
 }
 
-static void put_stdout(void *unused, const char *p, size_t n)
-{
-	(void)unused;
-	fwrite(p, 1, n, stdout);
-}
-
 struct strbuf {
 	char *p;
 	size_t size, len;
@@ -369,12 +308,6 @@ static void put_buf(void *out, const char *p, size_t n)
 		b->len += n;
 		b->p[b->len] = '\0';
 	}
-}
-
-/* @s as a quoted JSON string on stdout. */
-static void json_str(const char *s)
-{
-	ipto_json_escape(s, put_stdout, NULL);
 }
 
 /* @s as a quoted JSON string in @buf (cut short, still a valid string
@@ -683,7 +616,7 @@ static int cmd_recent(void)
 {
 	int r;
 
-	if (o.n_fail || o.n_ips || o.n_dirs)
+	if (cli.fail.n || o.n_ips || cli.n_dirs)
 		cli_die_usage("--recent reads the record only: no --fail, --ip or description");
 	r = watch_print_recent(stdout, run_dir(), o.recent, o.json);
 	if (r < 0)
@@ -840,16 +773,16 @@ int cmd_watch(void)
 
 	if (o.recent)
 		return cmd_recent();
-	from_record = !o.n_fail && !o.n_ips;
+	from_record = !cli.fail.n && !o.n_ips;
 	/* From here on SIGTERM and SIGINT wait for the loop (a signalfd), so
 	 * a stop that comes early still ends cleanly. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if (o.n_dirs)
-		load_cluster();
-	else if (o.n_fail)
+	if (cli.n_dirs)
+		load_description();
+	else if (cli.fail.n)
 		cli_die_usage("--fail needs a cluster description (--config, --node)");
 	add_fail_ips();
 
@@ -1021,14 +954,14 @@ int cmd_probe(void)
 	size_t i;
 	int r, status = EXIT_FAILURE;
 
-	if (o.n_fail && (o.interface || o.n_ips))
+	if (cli.fail.n && (o.interface || o.n_ips))
 		cli_die_usage("give --fail NODE or -i IF --ip ADDR, not both");
-	if (!o.n_fail && (!o.interface || !o.n_ips))
+	if (!cli.fail.n && (!o.interface || !o.n_ips))
 		cli_die_usage("--fail NODE, or --interface IF with --ip ADDR, is required");
-	if (o.n_fail) {
-		if (!o.n_dirs)
+	if (cli.fail.n) {
+		if (!cli.n_dirs)
 			cli_die_usage("--fail needs a cluster description (--config, --node, --adapter)");
-		load_cluster();
+		load_description();
 		plan = fail_plan();
 	}
 	diag_reset();
@@ -1044,7 +977,7 @@ int cmd_probe(void)
 		diag_reset();
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (plan) {
-			r = ipto_probe_plan(ctx, plan, o.standby, &po, &c);
+			r = ipto_probe_plan(ctx, plan, cli.standby, &po, &c);
 		} else {
 			for (i = 0; i < o.n_ips; i++) {
 				t[i].ifname = o.interface;
@@ -1122,10 +1055,10 @@ int cmd_tickle(void)
 
 	if (!o.conns)
 		cli_die_usage("--conns FILE is required");
-	if (o.n_fail) {
-		if (!o.n_dirs)
+	if (cli.fail.n) {
+		if (!cli.n_dirs)
 			cli_die_usage("--fail needs a cluster description (--config, --node)");
-		load_cluster();
+		load_description();
 		add_fail_ips();
 	}
 	f = strcmp(o.conns, "-") == 0 ? stdin : fopen(o.conns, "re");
@@ -1208,7 +1141,8 @@ int watch_verb_main(const struct verb *v, int argc, char **argv)
 	static char prefix[32];
 	int r;
 
-	o.verb = v;
+	cli.verb = v;
+	cli.cmd_name = v->name;
 	o.name = v->name;
 	snprintf(prefix, sizeof(prefix), "ipto %s", v->name);
 	cli_error_setup(prefix, " (see ipto watch --help)");
@@ -1227,7 +1161,5 @@ int watch_verb_main(const struct verb *v, int argc, char **argv)
 		cli_error_set_json(false); /* stdout is what failed */
 		r = cli_fail(e, "cannot write the output: %s", strerror(e));
 	}
-	cluster_free(cluster);
-	ipto_ctx_unref(ctx);
-	return r;
+	return r; /* ipto.c's exit handler frees the context and the description */
 }
