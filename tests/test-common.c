@@ -2,6 +2,8 @@
 /* The shared test fixtures (test-common.h), compiled once. */
 #include "test-common.h"
 
+#include <time.h>
+
 void test_log_fn(struct ipto_ctx *ctx, enum ipto_log_priority priority,
 		 void *userdata, const char *format, va_list args)
 {
@@ -219,4 +221,47 @@ int test_run_suite(Suite *suite, bool nofork)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct ipto_takeover *test_start_first_round(test_make_takeover_fn *make, void *arg,
+					     struct ipto_injector *injector,
+					     const struct ipto_announce_round *rounds,
+					     size_t n, struct ipto_announce_round *used)
+{
+	unsigned int scale = 1, try;
+	uint64_t took = 0;
+
+	ck_assert_uint_ge(n, 2);
+	for (try = 0; try < 4; try++, scale *= 10) {
+		struct ipto_takeover *t;
+		uint64_t before;
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			used[i] = rounds[i];
+			if (i)
+				used[i].delay_ms *= scale;
+		}
+		t = make(arg, used, n);
+		before = mono_ns();
+		ck_assert_int_eq(ipto_takeover_start(t), 0);
+		took = mono_ns() - before;
+		/* round 1 is due at least its delay after start() began */
+		if (took < (uint64_t)used[1].delay_ms * 1000000u)
+			return t;
+		ck_assert_int_eq(ipto_takeover_undo(t), 0);
+		ipto_takeover_unref(t);
+		ipto_injector_dryrun_clear_frames(injector);
+	}
+	ck_abort_msg("ipto_takeover_start() took %.1f ms, as long as round 1's delay, "
+		     "4 times", (double)took / 1e6);
+	return NULL;
 }

@@ -71,6 +71,25 @@ struct test_fixture {
 void test_fixture_init(struct test_fixture *f);
 void test_fixture_fini(struct test_fixture *f);
 
+/*
+ * test_start_first_round - a started takeover of which only round 0 has
+ * gone out. ipto_takeover_start() sends every round already due when its
+ * binds are done, and how long those take is the machine's; a test of what
+ * happens between rounds needs round 1 still to come. @make(@arg, ROUNDS,
+ * @n) creates the takeover from @rounds with every delay after round 0
+ * multiplied by a scale, 1 at first; when the clock says start() ran for
+ * as long as round 1's delay, the takeover is undone, @injector's frames
+ * are cleared, and it is made again with the scale ten times larger (at
+ * most 4 tries). The rounds it was made with are left in @used (@n
+ * entries).
+ */
+typedef struct ipto_takeover *test_make_takeover_fn(void *arg,
+		const struct ipto_announce_round *rounds, size_t n);
+struct ipto_takeover *test_start_first_round(test_make_takeover_fn *make, void *arg,
+					     struct ipto_injector *injector,
+					     const struct ipto_announce_round *rounds,
+					     size_t n, struct ipto_announce_round *used);
+
 /* The dry-run binder's state as text (ipto_binder_dryrun_dump(),
  * asserted); free() it. */
 char *test_dump(struct ipto_binder *binder);

@@ -936,6 +936,13 @@ static struct ipto_takeover *eng_takeover(struct eng *e, unsigned int flags,
 	return t;
 }
 
+/* eng_takeover() for test_start_first_round(): no flags. */
+static struct ipto_takeover *eng_make(void *arg, const struct ipto_announce_round *rounds,
+				      size_t n)
+{
+	return eng_takeover(arg, 0, rounds, n);
+}
+
 /* Frame @i of the dry-run injector: its style and target IP. */
 static enum ipto_frame_style sent_style(struct eng *e, size_t i,
 					struct ipto_addr *target,
@@ -1053,14 +1060,15 @@ START_TEST(engine_released_stops_directed)
 					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_DIRECTED) |
 					   IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_NS) },
 	};
+	struct ipto_announce_round used[2];
 	struct ipto_addr gone = A("192.0.2.10/24");
 	struct ipto_takeover *t;
 	struct eng e;
 	size_t i;
 
 	eng_init(&e);
-	t = eng_takeover(&e, 0, two, 2);
-	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* round 0 only, however long start() takes here */
+	t = test_start_first_round(eng_make, &e, e.injector, two, 2, used);
 	/* announce, NA, 2 ARP directed, 1 NS */
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(e.injector), 5);
 	ck_assert_int_eq(ipto_binder_addr_del(e.binder, "eth1", &gone), 0);

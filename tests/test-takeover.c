@@ -75,6 +75,13 @@ static struct ipto_takeover *new_takeover(struct test_fixture *f,
 	return t;
 }
 
+/* new_takeover() for test_start_first_round(): @arg is the fixture. */
+static struct ipto_takeover *fixture_make(void *arg, const struct ipto_announce_round *rounds,
+					  size_t n)
+{
+	return new_takeover(arg, rounds, n, 0);
+}
+
 static const struct ipto_announce_round one_round[] = {
 	{ .delay_ms = 0,
 	  .styles = IPTO_FRAME_STYLE_BIT(IPTO_FRAME_STYLE_ARP_ANNOUNCE) |
@@ -485,11 +492,19 @@ START_TEST(takeover_schedule_rounds_and_fd)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ipto_takeover_dispatch(t), -ENOTCONN);
 	ck_assert_int_eq(ipto_takeover_start(t), 0);
-	/* Round 0 went out at once: one announcement per IP. */
-	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
-	/* Round 1 and two refreshes of it are still to come. */
+	/* Round 0 went out at once: one announcement per IP (and what was
+	 * due too, when start() ran for 20 ms or more on this machine). */
+	n = ipto_injector_dryrun_get_frame_count(f.injector);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_int_eq(ipto_injector_dryrun_get_frame(f.injector, 0, NULL, &frame, &len), 0);
+	ck_assert_int_eq(ipto_frame_parse(frame, len, &info), 0);
+	ck_assert_int_eq(info.style, IPTO_FRAME_STYLE_ARP_ANNOUNCE);
+	/* Round 1 and two refreshes of it are still to come, less what
+	 * went out by now: each carries 2 IPs x 2 styles. */
 	left = ipto_takeover_dispatch(t);
-	ck_assert_int_eq(left, 3);
+	n = ipto_injector_dryrun_get_frame_count(f.injector);
+	ck_assert_uint_eq((n - 2) % 4, 0);
+	ck_assert_int_eq(left, 3 - (int)((n - 2) / 4));
 	while (left > 0) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
@@ -559,6 +574,7 @@ END_TEST
 START_TEST(takeover_later_rounds_skip_released_addresses)
 {
 	struct ipto_frame_info info = { .sz = sizeof(info) };
+	struct ipto_announce_round used[3];
 	struct ipto_addr gone, kept;
 	struct ipto_takeover *t;
 	struct test_fixture f;
@@ -568,8 +584,8 @@ START_TEST(takeover_later_rounds_skip_released_addresses)
 	ck_assert_int_eq(ipto_addr_parse("192.0.2.10/24", &gone), 0);
 	ck_assert_int_eq(ipto_addr_parse("198.51.100.10", &kept), 0);
 	fixture_init(&f, false);
-	t = new_takeover(&f, three_rounds, 3, 0);
-	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	/* round 0 only, however long start() takes here */
+	t = test_start_first_round(fixture_make, &f, f.injector, three_rounds, 3, used);
 	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
 	/* another process removes one of the two addresses */
 	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth1", &gone), 0);
@@ -589,8 +605,8 @@ START_TEST(takeover_later_rounds_skip_released_addresses)
 	 * schedule ends at once */
 	ipto_injector_unref(f.injector);
 	ck_assert_int_eq(ipto_injector_new_dryrun(f.ctx, &f.injector), 0);
-	t = new_takeover(&f, three_rounds, 3, 0);
-	ck_assert_int_eq(ipto_takeover_start(t), 0);
+	t = test_start_first_round(fixture_make, &f, f.injector, three_rounds, 3, used);
+	ck_assert_uint_eq(ipto_injector_dryrun_get_frame_count(f.injector), 2);
 	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth1", &gone), 0);
 	ck_assert_int_eq(ipto_binder_addr_del(f.binder, "eth2", &kept), 0);
 	ck_assert_int_eq(ipto_takeover_run(t), 0);
