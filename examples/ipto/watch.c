@@ -1080,18 +1080,23 @@ int cmd_tickle(void)
 		if (r == 0 || !wanted(&c))
 			continue;
 		if (n == cap) {
+			struct ipto_conn *grown;
+
 			cap = cap ? 2 * cap : 64;
-			conns = realloc(conns, cap * sizeof(*conns));
-			if (!conns) {
+			grown = realloc(conns, cap * sizeof(*conns));
+			if (!grown) {
 				cli_fail(ENOMEM, "out of memory");
 				goto out;
 			}
+			conns = grown;
 		}
 		conns[n++] = c;
 	}
 	results = calloc(n ? n : 1, sizeof(*results));
-	if (!results)
+	if (!results) {
+		cli_fail(ENOMEM, "out of memory");
 		goto out;
+	}
 	for (round = 0; round < rounds && n; round++) {
 		struct timespec ts = { interval / 1000, (long)(interval % 1000) * 1000000 };
 
