@@ -1080,23 +1080,13 @@ int cmd_tickle(void)
 		if (r == 0 || !wanted(&c))
 			continue;
 		if (n == cap) {
-			struct ipto_conn *grown;
-
 			cap = cap ? 2 * cap : 64;
-			grown = realloc(conns, cap * sizeof(*conns));
-			if (!grown) {
-				cli_fail(ENOMEM, "out of memory");
-				goto out;
-			}
-			conns = grown;
+			conns = xrealloc(conns, cap * sizeof(*conns));
 		}
 		conns[n++] = c;
 	}
-	results = calloc(n ? n : 1, sizeof(*results));
-	if (!results) {
-		cli_fail(ENOMEM, "out of memory");
-		goto out;
-	}
+	results = xrealloc(NULL, (n ? n : 1) * sizeof(*results));
+	memset(results, 0, (n ? n : 1) * sizeof(*results));
 	for (round = 0; round < rounds && n; round++) {
 		struct timespec ts = { interval / 1000, (long)(interval % 1000) * 1000000 };
 
