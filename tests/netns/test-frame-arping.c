@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../link-wait.h"
 #include "../test-common.h"
 
 static const char *arping, *ipcmd;
@@ -89,6 +90,30 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/* @ifname in @ns can carry frames (tests/link-wait.h); back home after. */
+static bool link_running(const char *ns, const char *ifname)
+{
+	char path[128];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "enter %s: %s\n", ns, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	r = test_link_wait_running(ifname, 10);
+	if (setns(home_ns, CLONE_NEWNET) < 0)
+		r = -errno;
+	if (r < 0)
+		fprintf(stderr, "%s in %s not running after 10 s: %s\n", ifname,
+			ns, strerror(-r));
+	return r == 0;
+}
+
 static bool lan_build(void)
 {
 	struct timespec ts;
@@ -113,8 +138,9 @@ static bool lan_build(void)
 	       run("'%s' -n %s link set vb address %s", ipcmd, ns_b, MAC_B) == 0 &&
 	       run("'%s' -n %s addr add %s dev va", ipcmd, ns_a, IP_A) == 0 &&
 	       run("'%s' -n %s addr add %s dev vb", ipcmd, ns_b, IP_B) == 0 &&
+	       run("'%s' -n %s link set vb up", ipcmd, ns_b) == 0 &&
 	       run("'%s' -n %s link set va up", ipcmd, ns_a) == 0 &&
-	       run("'%s' -n %s link set vb up", ipcmd, ns_b) == 0;
+	       link_running(ns_a, "va") && link_running(ns_b, "vb");
 }
 
 static void enter_ns(const char *ns)

@@ -13,6 +13,10 @@
  * outside, and the kernel removes it with its veths when the process
  * exits, on failure too. Exit 77 without the privilege to make it.
  *
+ * Every link is running (tests/link-wait.h) before the first frame: a
+ * frame sent before the kernel starts a veth's queue is dropped, though
+ * the send reports success.
+ *
  * The receiver is one unbound packet socket for the test's EtherType
  * (0x88b5, IEEE "local experimental"): recvfrom() gives the ifindex each
  * frame arrived on. Only the copy received on a peer counts (outgoing
@@ -43,6 +47,7 @@
 
 #include <ipto/ipto.h>
 
+#include "../link-wait.h"
 #include "../packet-fds.h"
 
 #define K 4
@@ -232,9 +237,11 @@ int main(int argc, char **argv)
 			 "link add inj%u type veth peer name cap%u", i, i);
 		if (run_ip(args) != 0)
 			bail("ip %s failed", args);
-		snprintf(args, sizeof(args), "link set inj%u up", i);
-		r = run_ip(args);
+		/* The peer first: inj%u then has carrier when it comes up, and
+		 * the kernel starts its queue at once (tests/link-wait.h). */
 		snprintf(args, sizeof(args), "link set cap%u up", i);
+		r = run_ip(args);
+		snprintf(args, sizeof(args), "link set inj%u up", i);
 		if (r != 0 || run_ip(args) != 0)
 			bail("cannot bring inj%u/cap%u up", i, i);
 		snprintf(name, sizeof(name), "inj%u", i);
@@ -244,6 +251,17 @@ int main(int argc, char **argv)
 		peer_if[i] = (int)if_nametoindex(name);
 		if (peer_if[i] <= 0)
 			bail("no ifindex for %s", name);
+	}
+	for (i = 0; i < K; i++) {
+		const char *side[2] = { "inj", "cap" };
+		unsigned int j;
+
+		for (j = 0; j < 2; j++) {
+			snprintf(name, sizeof(name), "%s%u", side[j], i);
+			r = test_link_wait_running(name, 10);
+			if (r < 0)
+				bail("%s is not running after 10 s: %s", name, strerror(-r));
+		}
 	}
 	rx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETYPE));
 	if (rx < 0)
